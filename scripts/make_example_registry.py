@@ -1,0 +1,174 @@
+"""Write the bundled example registry, schemes.yaml (fictional schemes, real borough shapes).
+
+The schemes, providers and contact details are invented: websites and email addresses are on
+example.org and phone numbers are in Ofcom's range for drama (020 7946 0000 to 0999). Points are
+drawn inside each borough's boundary. Six boroughs are left with no scheme, the shape of the old
+LVSC London map. Deterministic: the same seed writes the same file.
+
+Usage: python scripts/make_example_registry.py
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import unicodedata
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = 2026
+UNSERVED = {"Bexley", "Havering", "Hillingdon", "Kingston upon Thames", "Sutton", "City of London"}
+
+# (name pattern, provider, categories, referral routes, target groups, description)
+TEMPLATES = [
+    ("{b} Social Prescribing Link Service", "Example Health Partnership",
+     ["information-advice", "mental-wellbeing"], ["gp", "practice-nurse", "social-worker", "hospital"],
+     ["long-term-conditions", "isolated-lonely"],
+     "Link workers meet people referred by their GP practice, talk through what matters to them and "
+     "connect them with local groups and services."),
+    ("{b} Arts on Prescription", "Example Arts Collective", ["arts-creativity", "mental-wellbeing"],
+     ["gp", "link-worker", "self-referral"], ["mental-health", "isolated-lonely"],
+     "Ten-week courses in painting, printmaking and creative writing in a small, friendly group."),
+    ("{b} Walk and Talk", "Example Active Communities", ["physical-activity", "green-nature"],
+     ["gp", "practice-nurse", "link-worker", "self-referral"], ["long-term-conditions", "older-people"],
+     "Short, gentle group walks in local parks led by trained volunteers, with tea afterwards."),
+    ("{b} Befriending Service", "Example Befriending Network", ["befriending-self-help"],
+     ["link-worker", "social-worker", "self-referral", "family-friend"], ["older-people", "isolated-lonely"],
+     "Volunteers visit or phone people who feel lonely, once a week, for as long as it helps."),
+    ("{b} Debt and Benefits Advice", "Example Advice Centre", ["welfare-legal", "information-advice"],
+     ["gp", "link-worker", "social-worker", "self-referral"], ["low-income"],
+     "Free, confidential advice on benefits, debt, housing and work, in person or by phone."),
+    ("{b} Community Growing Project", "Example Green Spaces Trust", ["green-nature", "learning-volunteering"],
+     ["link-worker", "voluntary-sector", "self-referral"], ["mental-health", "everyone"],
+     "Weekly gardening sessions on a community plot: grow food, learn skills, meet neighbours."),
+    ("{b} Peer Support Circle", "Example Peer Support Network", ["peer-support", "mental-wellbeing"],
+     ["gp", "link-worker", "self-referral"], ["mental-health"],
+     "Fortnightly groups run by people with lived experience of mental ill health."),
+    ("{b} Family Wellbeing Hub", "Example Family Action", ["parenting-family", "information-advice"],
+     ["social-worker", "link-worker", "self-referral"], ["children-young-people", "low-income"],
+     "Drop-in support for parents and carers of young children: play sessions, advice and courses."),
+    ("{b} Volunteering Pathways", "Example Volunteer Centre", ["learning-volunteering"],
+     ["link-worker", "voluntary-sector", "self-referral"], ["everyone"],
+     "Helps people find volunteering that suits them, with a mentor for the first few weeks."),
+    ("{b} Carers Support Service", "Example Carers Centre", ["peer-support", "information-advice"],
+     ["gp", "social-worker", "self-referral", "family-friend"], ["carers"],
+     "Information, breaks and peer groups for unpaid carers of all ages."),
+    ("{b} Get Active Programme", "Example Leisure Trust", ["physical-activity"],
+     ["gp", "practice-nurse", "hospital"], ["long-term-conditions", "disabled-people"],
+     "A twelve-week supported exercise programme at subsidised rates, adapted to each person."),
+    ("{b} Singing for Wellbeing", "Example Arts Collective", ["arts-creativity", "befriending-self-help"],
+     ["link-worker", "self-referral", "family-friend"], ["older-people", "long-term-conditions"],
+     "A weekly community choir: no auditions and no experience needed."),
+    ("{b} Welcome Café", "Example Refugee Welcome", ["befriending-self-help", "welfare-legal"],
+     ["voluntary-sector", "link-worker", "self-referral"], ["refugees-migrants"],
+     "A weekly café for people new to the area, with English conversation and advice sessions."),
+]
+MULTI = [  # schemes serving several boroughs
+    ("North Central London Carers Link", "Example Carers Centre", ["Camden", "Islington", "Haringey"], 9),
+    ("South London Money Advice Line", "Example Advice Centre", ["Lambeth", "Southwark", "Lewisham", "Croydon"], 4),
+    ("East London Green Gym", "Example Green Spaces Trust", ["Hackney", "Tower Hamlets", "Newham"], 5),
+    ("West London Arts and Minds", "Example Arts Collective", ["Ealing", "Hounslow", "Brent"], 1),
+    ("North East London Memory Café Network", "Example Befriending Network",
+     ["Redbridge", "Waltham Forest", "Barking and Dagenham"], 3),
+    ("South West London Walking Football", "Example Active Communities", ["Merton", "Wandsworth", "Richmond upon Thames"], 10),
+]
+VENUES = ["Community Centre", "Library", "Health Centre", "Park Pavilion", "Church Hall", "Family Hub",
+          "Neighbourhood Centre"]
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join("".join(c.lower() if c.isalnum() else " " for c in text).split())
+
+
+def point_in(geom, rng: random.Random) -> tuple[float, float]:
+    from shapely.geometry import Point
+
+    minx, miny, maxx, maxy = geom.bounds
+    inner = geom.buffer(-0.004) if geom.buffer(-0.004).area > 0 else geom
+    while True:
+        p = Point(rng.uniform(minx, maxx), rng.uniform(miny, maxy))
+        if inner.contains(p):
+            return round(p.y, 5), round(p.x, 5)
+
+
+def q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def main() -> None:
+    import geopandas as gpd
+
+    rng = random.Random(SEED)
+    with open(ROOT / "data" / "boroughs.csv", encoding="utf-8") as f:
+        names = [r["name"] for r in csv.DictReader(f)]
+    gdf = gpd.read_file(ROOT / "data" / "london-boroughs.geojson")
+    shape = dict(zip(gdf["name"], gdf.geometry))
+    served = [n for n in names if n not in UNSERVED]
+    picks = served + [rng.choice(served) for _ in range(54 - len(served))]
+    schemes = []
+    used: set[str] = set()
+    for borough in picks:
+        for _ in range(50):
+            t = rng.choice(TEMPLATES)
+            name = t[0].format(b=borough)
+            if name not in used:
+                break
+        used.add(name)
+        schemes.append({"name": name, "provider": t[1], "boroughs": [borough], "categories": t[2],
+                        "routes": t[3], "groups": t[4], "description": t[5]})
+    for name, provider, boroughs, ti in MULTI:
+        t = TEMPLATES[ti]
+        schemes.append({"name": name, "provider": provider, "boroughs": boroughs, "categories": t[2],
+                        "routes": t[3], "groups": t[4], "description": t[5]})
+    schemes.sort(key=lambda s: slug(s["name"]))
+    status = {i: "paused" for i in rng.sample(range(len(schemes)), 3)}
+    for i in rng.sample([i for i in range(len(schemes)) if i not in status and len(schemes[i]["boroughs"]) == 1
+                         and sum(schemes[i]["boroughs"] == s["boroughs"] for s in schemes) > 1], 2):
+        status[i] = "closed"
+    out = [
+        "# sprx example registry: EXAMPLE DATA, NOT REAL SCHEMES.",
+        "# Every scheme, provider, address and contact detail here is invented to show the format;",
+        "# websites and emails are on example.org and phone numbers are in Ofcom's drama range.",
+        "# Borough boundaries are real (see data/README.md); six boroughs deliberately have no scheme.",
+        "# Regenerate with: python scripts/make_example_registry.py",
+        "# Field reference: README.md, section 'The scheme registry'.",
+        "",
+        "schemes:",
+    ]
+    start = date(2025, 11, 1)
+    for i, s in enumerate(schemes):
+        sid = slug(s["name"])
+        verified = start + timedelta(days=rng.randrange(0, 365))
+        out += ["", f"  - id: {sid}", f"    name: {q(s['name'])}", f"    provider: {q(s['provider'])}",
+                f"    boroughs: [{', '.join(s['boroughs'])}]",
+                f"    description: {q(s['description'])}",
+                f"    categories: [{', '.join(s['categories'])}]",
+                f"    referral_routes: [{', '.join(s['routes'])}]",
+                f"    target_groups: [{', '.join(s['groups'])}]"]
+        n_sites = 0 if rng.random() < 0.15 else (len(s["boroughs"]) if len(s["boroughs"]) > 1 else
+                                                 rng.choice([1, 1, 1, 1, 2, 3]))
+        if n_sites:
+            out.append("    locations:")
+            for k in range(n_sites):
+                borough = s["boroughs"][k % len(s["boroughs"])]
+                lat, lon = point_in(shape[borough], rng)
+                venue = f"{borough} {rng.choice(VENUES)} (example)"
+                out += [f"      - name: {q(venue)}",
+                        f"        address: {q(f'{rng.randint(1, 120)} Example Road, {borough}')}",
+                        f"        lat: {lat}", f"        lon: {lon}"]
+        out.append(f"    website: https://example.org/schemes/{sid}")
+        out.append(f"    email: {sid}@example.org")
+        if rng.random() < 0.8:
+            out.append(f"    phone: 020 7946 0{i * 13 % 1000:03d}")
+        if i in status:
+            out.append(f"    status: {status[i]}")
+        out.append(f"    last_verified: {verified.isoformat()}")
+    (ROOT / "schemes.yaml").write_text("\n".join(out) + "\n", encoding="utf-8")
+    print(f"wrote schemes.yaml: {len(schemes)} schemes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""The area registry (data/boroughs.csv): codes, names, the aliases people type, populations."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Loc, Problem
+from .textio import SourceError, read_text
+
+GSS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
+REQUIRED_COLUMNS = ("code", "name")
+KNOWN_COLUMNS = ("code", "name", "aliases", "sub_region", "population")
+_PREFIXES = ("london borough of ", "royal borough of ", "borough of ", "lb ", "the ")
+
+
+def normalise_name(text: str) -> str:
+    """Fold the ways people write an area name: case, '&' for 'and', punctuation, prefixes."""
+    s = text.casefold().replace("&", " and ")
+    s = " ".join(re.sub(r"[\W_]+", " ", s).split())
+    for prefix in _PREFIXES:
+        if s.startswith(prefix) and len(s) > len(prefix):
+            s = s[len(prefix):]
+    return s
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    sub_region: str | None = None
+    population: int | None = None
+
+
+@dataclass
+class Areas:
+    """The areas in registry order, and a lookup from every accepted spelling to a code."""
+
+    areas: list[Area] = field(default_factory=list)
+    lookup: dict[str, str] = field(default_factory=dict)
+    by_code: dict[str, Area] = field(default_factory=dict)
+
+    def add(self, area: Area) -> None:
+        self.areas.append(area)
+        self.by_code[area.code] = area
+        self.lookup[normalise_name(area.code)] = area.code
+
+    @property
+    def has_population(self) -> bool:
+        return bool(self.areas) and all(a.population for a in self.areas)
+
+    def resolve(self, text: str) -> str | None:
+        """The code of the area `text` names (by code, name or alias), or None."""
+        return self.lookup.get(normalise_name(text))
+
+    @property
+    def by_code_lower(self) -> set[str]:
+        return {c.lower() for c in self.by_code}
+
+    def suggest(self, text: str) -> str | None:
+        """The canonical name of the area `text` most likely meant, if any is close."""
+        match = difflib.get_close_matches(normalise_name(text), [k for k in self.lookup if k not in self.by_code_lower], n=1, cutoff=0.7)
+        return self.by_code[self.lookup[match[0]]].name if match else None
+
+
+def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[Areas, list[Problem]]:
+    try:
+        text = read_text(path, display, encoding)
+    except SourceError as exc:
+        return Areas(), [exc.problem]
+    problems: list[Problem] = []
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        problems.append(Problem(
+            "areas-missing-column", f"{display} has no column {', '.join(repr(m) for m in missing)}",
+            Loc(display, row=1), value=",".join(header),
+            hint="the first row must name the columns: code,name,aliases,sub_region"))
+        return Areas(), problems
+    reader.fieldnames = header
+    areas = Areas()
+    first_row: dict[str, int] = {}
+    owner: dict[str, tuple[str, int]] = {}
+    for i, row in enumerate(reader, start=2):
+        code = (row.get("code") or "").strip()
+        name = (row.get("name") or "").strip()
+        loc = Loc(display, row=i)
+        if not code and not name and not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue
+        if not GSS_CODE.match(code):
+            problems.append(Problem(
+                "areas-invalid-code", f"area code {code!r} is not a GSS code", loc, field="code",
+                value=code, hint="GSS codes are a capital letter and 8 digits, e.g. E09000007"))
+            continue
+        if code in first_row:
+            problems.append(Problem(
+                "areas-duplicate-code", f"area code {code} appears twice (first in row {first_row[code]})",
+                loc, field="code", value=code, hint="each area must appear once: remove one row"))
+            continue
+        first_row[code] = i
+        if not name:
+            problems.append(Problem("areas-missing-name", f"area {code} has no name", loc,
+                                    field="name", hint="give the area's official name"))
+            continue
+        population = None
+        pop_text = (row.get("population") or "").strip().replace(",", "")
+        if pop_text:
+            if pop_text.isdigit() and int(pop_text) > 0:
+                population = int(pop_text)
+            else:
+                problems.append(Problem(
+                    "areas-invalid-population", f"population {pop_text!r} of {name} is not a whole number",
+                    loc, field="population", value=pop_text,
+                    hint="write the population as digits, or leave it empty"))
+        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
+        area = Area(code, name, aliases, (row.get("sub_region") or "").strip() or None, population)
+        areas.add(area)
+        for spelling in (name, *aliases):
+            key = normalise_name(spelling)
+            if key in owner and owner[key][0] != code:
+                problems.append(Problem(
+                    "areas-ambiguous-name",
+                    f"{spelling!r} names both {owner[key][0]} (row {owner[key][1]}) and {code}",
+                    loc, field="aliases", value=spelling,
+                    hint="a name or alias may belong to one area only: remove it from one row"))
+                continue
+            owner[key] = (code, i)
+            areas.lookup[key] = code
+    if not areas.areas and not problems:
+        problems.append(Problem("areas-empty", f"{display} lists no areas", Loc(display),
+                                hint="add one row per area: code,name,aliases,sub_region"))
+    return areas, problems

@@ -1,0 +1,166 @@
+"""`validate`: read every registry file, check it, and say what is wrong and where."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .areas import Areas, load_areas, normalise_name
+from .problems import Loc, Problem, Report
+from .registry import Scheme, load_registry
+from .schemes import check_records
+from .vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+DEFAULT_SCHEMES = "schemes.yaml"
+DEFAULT_BOROUGHS = "data/boroughs.csv"
+DEFAULT_BOUNDARIES = "data/london-boroughs.geojson"
+DEFAULT_VOCABULARY = "data/vocabulary.yaml"
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The four files a registry is made of, as the user named them."""
+
+    schemes: str = DEFAULT_SCHEMES
+    boroughs: str = DEFAULT_BOROUGHS
+    boundaries: str = DEFAULT_BOUNDARIES
+    vocabulary: str = DEFAULT_VOCABULARY
+
+
+@dataclass
+class Registry:
+    """A loaded registry: the schemes that passed their checks and the tables they refer to."""
+
+    sources: Sources
+    schemes: list[Scheme] = field(default_factory=list)
+    areas: Areas = field(default_factory=Areas)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    boundaries: "gpd.GeoDataFrame | None" = None
+
+    @property
+    def data_date(self) -> date | None:
+        """The newest last_verified date: the date the data speaks for (never the wall clock)."""
+        dates = [s.last_verified for s in self.schemes if s.last_verified]
+        return max(dates) if dates else None
+
+
+def today() -> date:
+    """Today, or SPRX_TODAY (YYYY-MM-DD) for reproducible runs and tests."""
+    forced = os.environ.get("SPRX_TODAY")
+    return date.fromisoformat(forced) if forced else date.today()
+
+
+def months_before(day: date, months: int) -> date:
+    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
+    m += 1
+    import calendar
+    return date(y, m, min(day.day, calendar.monthrange(y, m)[1]))
+
+
+def validate(sources: Sources, *, on: date | None = None, stale_after_months: int = 12,
+             encoding: str | None = None, check_boundaries: bool = True) -> tuple[Report, Registry]:
+    """Check all four files; return the report and what could be loaded."""
+    on = on or today()
+    report = Report()
+    reg = Registry(sources)
+    reg.areas, problems = load_areas(Path(sources.boroughs), sources.boroughs)
+    report.extend(problems)
+    reg.vocabulary, problems = load_vocabulary(Path(sources.vocabulary), sources.vocabulary)
+    report.extend(problems)
+    if check_boundaries and reg.areas.areas:
+        from .geography import load_boundaries
+        reg.boundaries, problems = load_boundaries(Path(sources.boundaries), sources.boundaries, reg.areas)
+        report.extend(problems)
+    raw, problems = load_registry(Path(sources.schemes), sources.schemes, encoding)
+    report.extend(problems)
+    reg.schemes, problems = check_records(raw.records, reg.areas, reg.vocabulary, on)
+    report.extend(problems)
+    by_id = {r.data.get("id").strip(): r for r in raw.records if isinstance(r.data.get("id"), str)}
+    if reg.boundaries is not None:
+        report.extend(check_locations(reg.schemes, reg.boundaries, reg.areas, by_id))
+    report.extend(check_upkeep(reg.schemes, by_id, on, stale_after_months))
+    served = {c for s in reg.schemes if s.status != "closed" for c in s.boroughs}
+    report.stats = {
+        "schemes": len(reg.schemes),
+        "records": len(raw.records),
+        "areas": len(reg.areas.areas),
+        "areas_with_schemes": len(served),
+        "data_date": reg.data_date.isoformat() if reg.data_date else None,
+    }
+    return report, reg
+
+
+def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> list[Problem]:
+    """Warn about places that fall outside every borough their scheme serves."""
+    from .geography import areas_containing
+
+    where = [(s, i, loc) for s in schemes for i, loc in enumerate(s.locations) if loc.has_point]
+    if not where:
+        return []
+    lats = [loc.lat for _, _, loc in where]
+    lons = [loc.lon for _, _, loc in where]
+    inside = areas_containing(boundaries, lats, lons)
+    problems = []
+    outside = [k for k, (s, _, _) in enumerate(where) if not inside[k] & set(s.boroughs)]
+    if not outside:
+        return []
+    swapped = areas_containing(boundaries, [lons[k] for k in outside], [lats[k] for k in outside])
+    names = areas.by_code
+    for k, swap in zip(outside, swapped):
+        scheme, i, loc = where[k]
+        served = set(scheme.boroughs)
+        listed = ", ".join(names[c].name for c in scheme.boroughs)
+        if swap & served:
+            hint = (f"lat and lon look swapped: lat {loc.lon}, lon {loc.lat} would place it in "
+                    f"{names[sorted(swap & served)[0]].name}")
+        elif inside[k]:
+            hint = (f"it falls in {', '.join(names[c].name for c in sorted(inside[k]))}: add that borough "
+                    "to the scheme, or check the coordinates")
+        else:
+            hint = "it falls outside every area: check the coordinates (decimal degrees, lat then lon)"
+        rec = by_id[scheme.id]
+        problems.append(Problem(
+            "location-outside-boroughs",
+            f"scheme '{scheme.id}': location {i + 1} ({loc.lat}, {loc.lon}) is not in {listed}",
+            rec.at("locations", i, "lat"), "warning", "locations.lat", f"{loc.lat}, {loc.lon}", hint))
+    return problems
+
+
+def check_upkeep(schemes: list[Scheme], by_id, on: date, stale_after_months: int) -> list[Problem]:
+    """Warnings that keep a registry current: stale or unverified entries, no contact, duplicates."""
+    problems = []
+    cutoff = months_before(on, stale_after_months)
+    seen: dict[tuple[str, str], Scheme] = {}
+    for s in schemes:
+        rec = by_id[s.id]
+        if s.status == "closed":
+            continue
+        if s.last_verified is None:
+            problems.append(Problem(
+                "not-verified", f"scheme '{s.id}' has no last_verified date", rec.at("id"), "warning",
+                "last_verified", None, "check the entry with the provider and add 'last_verified: YYYY-MM-DD'"))
+        elif s.last_verified < cutoff:
+            problems.append(Problem(
+                "stale-entry", f"scheme '{s.id}' was last verified on {s.last_verified}, more than "
+                f"{stale_after_months} months ago", rec.at("last_verified"), "warning", "last_verified",
+                s.last_verified.isoformat(), "check the entry with the provider and update last_verified"))
+        if not (s.website or s.email or s.phone):
+            problems.append(Problem(
+                "no-contact", f"scheme '{s.id}' has no website, email or phone", rec.at("id"), "warning",
+                None, None, "add at least one way for a referrer to get in touch"))
+        key = (normalise_name(s.name), normalise_name(s.provider or ""))
+        if key in seen:
+            first = seen[key]
+            problems.append(Problem(
+                "possible-duplicate", f"scheme '{s.id}' has the same name and provider as '{first.id}'",
+                rec.at("name"), "warning", "name", s.name,
+                "if they are the same scheme, merge them into one entry listing all its boroughs"))
+        else:
+            seen[key] = s
+    return problems

@@ -1,0 +1,94 @@
+"""Controlled lists (data/vocabulary.yaml): categories, referral routes, target groups."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .problems import Loc, Problem
+from .textio import SourceError, read_text
+from .yamlload import YList, YMap, load_yaml
+
+LISTS = ("categories", "referral_routes", "target_groups")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+DEFAULT_COLOUR = "#555555"
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str
+    label: str
+    colour: str | None = None
+
+
+@dataclass
+class Vocabulary:
+    categories: dict[str, Term] = field(default_factory=dict)
+    referral_routes: dict[str, Term] = field(default_factory=dict)
+    target_groups: dict[str, Term] = field(default_factory=dict)
+
+    def terms(self, list_name: str) -> dict[str, Term]:
+        return getattr(self, list_name)
+
+    def label(self, list_name: str, key: str) -> str:
+        term = self.terms(list_name).get(key)
+        return term.label if term else key
+
+    def colour(self, key: str) -> str:
+        term = self.categories.get(key)
+        return (term.colour if term and term.colour else DEFAULT_COLOUR)
+
+
+def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tuple[Vocabulary, list[Problem]]:
+    try:
+        text = read_text(path, display, encoding)
+    except SourceError as exc:
+        return Vocabulary(), [exc.problem]
+    doc, problems = load_yaml(text, display)
+    vocab = Vocabulary()
+    if problems and doc is None:
+        return vocab, problems
+
+    def bad(message: str, line: int | None, col: int | None, hint: str, value=None) -> None:
+        problems.append(Problem("vocabulary-invalid", message, Loc(display, line, col),
+                                value=value, hint=hint))
+
+    if not isinstance(doc, YMap):
+        bad(f"{display} must be a mapping with {', '.join(LISTS)}", 1, 1,
+            "start the file with 'categories:' followed by a list of {key, label, colour}")
+        return vocab, problems
+    for name in LISTS:
+        items = doc.get(name)
+        if not isinstance(items, YList):
+            line, col = doc.pos.get(name, (1, 1))
+            bad(f"'{name}' must be a list of {{key, label}} entries", line, col,
+                f"add '{name}:' with one '- {{key: ..., label: ...}}' line per entry")
+            continue
+        terms = vocab.terms(name)
+        for item, (line, col) in zip(items, items.pos):
+            if not isinstance(item, YMap) or not isinstance(item.get("key"), str) \
+                    or not isinstance(item.get("label"), str):
+                bad(f"each entry of '{name}' needs a key and a label", line, col,
+                    "write entries as {key: some-key, label: \"Some label\"}")
+                continue
+            key = item["key"]
+            if not SLUG.match(key):
+                bad(f"vocabulary key {key!r} is not a lowercase slug", line, col,
+                    "use lowercase letters, digits and single hyphens, e.g. peer-support", key)
+                continue
+            if key in terms:
+                bad(f"'{key}' appears twice in '{name}'", line, col, "remove one of the entries", key)
+                continue
+            colour = item.get("colour")
+            if colour is not None and (not isinstance(colour, str) or not COLOUR.match(colour)):
+                bad(f"colour {colour!r} of '{key}' is not a #rrggbb colour", line, col,
+                    "write colours as # and six hex digits, e.g. \"#1f77b4\" (in quotes)", colour)
+                colour = None
+            terms[key] = Term(key, item["label"], colour)
+    unknown = [k for k in doc if k not in LISTS]
+    for k in unknown:
+        line, col = doc.pos[k]
+        bad(f"unknown list '{k}' in {display}", line, col, f"the lists are {', '.join(LISTS)}", k)
+    return vocab, problems
