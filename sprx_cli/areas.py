@@ -44,6 +44,7 @@ class Areas:
     areas: list[Area] = field(default_factory=list)
     lookup: dict[str, str] = field(default_factory=dict)
     by_code: dict[str, Area] = field(default_factory=dict)
+    source: str = "the area registry"
 
     def add(self, area: Area) -> None:
         self.areas.append(area)
@@ -84,7 +85,7 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
             hint="the first row must name the columns: code,name,aliases,sub_region"))
         return Areas(), problems
     reader.fieldnames = header
-    areas = Areas()
+    areas = Areas(source=display)
     first_row: dict[str, int] = {}
     owner: dict[str, tuple[str, int]] = {}
     for i, row in enumerate(reader, start=2):

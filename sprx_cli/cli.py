@@ -116,12 +116,15 @@ def _print_report(report: Report, fmt: TextOrJson, files: dict, summary_ok: str)
             if p.hint:
                 line += f" (fix: {p.hint})"
             typer.echo(line)
-    n_err, n_warn = len(report.errors), len(report.warnings)
-    counts = f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)}"
+    counts = f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
     if report.valid:
         typer.echo(f"{summary_ok} ({counts})")
     else:
-        typer.echo(f"Invalid: {counts}. Nothing was changed; fix the errors above and run again.")
+        typer.echo(f"Invalid: {counts}. Fix the errors above and run again.")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def _escape(text: str) -> str:
@@ -154,7 +157,7 @@ def validate(
         sources = _sources(schemes, boroughs, boundaries, vocabulary)
         report, _ = run_validate(sources, stale_after_months=stale_after, encoding=encoding)
         s = report.stats
-        ok = (f"Valid: {s['schemes']} schemes serving {s['areas_with_schemes']} of {s['areas']} areas"
+        ok = (f"Valid: {_plural(s['schemes'], 'scheme')} serving {s['areas_with_schemes']} of {s['areas']} areas"
               f" in {schemes}")
         _print_report(report, fmt, vars(sources), ok)
         failed = not report.valid or (strict and bool(report.warnings))

@@ -31,7 +31,7 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
             warnings.simplefilter("ignore")
             gdf = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises many kinds; all mean "cannot read"
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        first = (str(exc).splitlines() or [type(exc).__name__])[0].split("; It might help")[0]
         return None, [Problem("boundaries-unreadable", f"cannot read boundaries from {display}: {first}",
                               loc, hint="give a GeoJSON, TopoJSON, GeoPackage or Shapefile of the areas")]
     if gdf.crs is None:
@@ -59,17 +59,17 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
     for i, (code, geom) in enumerate(zip(gdf["code"], gdf.geometry)):
         where = f"feature {i + 1} ({code})"
         if code in seen:
-            problems.append(Problem("boundaries-duplicate-code", f"{display}: {where} repeats an area code",
+            problems.append(Problem("boundaries-duplicate-code", f"{where} repeats an area code",
                                     loc, value=code, hint="each area must have one feature"))
             continue
         seen.add(code)
         if geom is None or geom.is_empty:
-            problems.append(Problem("boundaries-empty-geometry", f"{display}: {where} has no geometry",
+            problems.append(Problem("boundaries-empty-geometry", f"{where} has no geometry",
                                     loc, value=code, hint="give the area its boundary polygon"))
             continue
         if geom.geom_type not in ("Polygon", "MultiPolygon"):
             problems.append(Problem("boundaries-empty-geometry",
-                                    f"{display}: {where} is a {geom.geom_type}, not an area", loc,
+                                    f"{where} is a {geom.geom_type}, not an area", loc,
                                     value=code, hint="area boundaries must be polygons"))
             continue
         keep.append(i)
@@ -78,7 +78,7 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
     if invalid.any():
         for code in gdf.loc[invalid, "code"]:
             problems.append(Problem(
-                "boundaries-invalid-geometry", f"{display}: the boundary of {code} is not valid geometry "
+                "boundaries-invalid-geometry", f"the boundary of {code} is not valid geometry "
                 "(it crosses itself); it was repaired in memory", loc, severity="warning", value=code,
                 hint="repair the file (e.g. QGIS 'Fix geometries') so every tool reads it the same"))
         gdf.loc[invalid, "geometry"] = shapely.make_valid(gdf.loc[invalid, "geometry"].values)
@@ -86,11 +86,11 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
     in_file = set(gdf["code"])
     for code in sorted(in_file - known):
         problems.append(Problem("boundaries-unknown-area",
-                                f"{display} has an area {code} that the area registry does not list",
+                                f"the boundaries have an area {code} that the area registry does not list",
                                 loc, value=code, hint="add the area to the area registry, or remove it from the boundaries"))
     for code in [a.code for a in areas.areas if a.code not in in_file]:
         problems.append(Problem("boundaries-missing-area",
-                                f"{display} has no boundary for {code} ({areas.by_code[code].name})",
+                                f"no boundary for {code} ({areas.by_code[code].name})",
                                 loc, value=code, hint="the boundaries must cover every area in the registry"))
     order = {a.code: i for i, a in enumerate(areas.areas)}
     gdf = gdf[gdf["code"].isin(order)]

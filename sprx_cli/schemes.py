@@ -139,7 +139,7 @@ class _Checker:
                 guess = self.areas.suggest(name)
                 self.error("unknown-borough", f"unknown borough {name!r}", "boroughs", name,
                            f"did you mean '{guess}'?" if guess else
-                           "use a name, alias or GSS code from the area registry (data/boroughs.csv)", i)
+                           f"use a name, alias or GSS code from {self.areas.source}", i)
             elif code in codes:
                 self.error("duplicate-value", f"borough {name!r} is listed twice", "boroughs", name,
                            "remove the repeated borough", i, severity="warning")
@@ -162,7 +162,7 @@ class _Checker:
             guess = by_label.get(key.casefold()) or did_you_mean(key.lower().replace(" ", "-"), list(terms))
             self.error("unknown-term", f"{key!r} is not a key in the {field.replace('_', ' ')} list", field,
                        key, (f"did you mean '{guess}'?" if guess else
-                             f"use one of: {', '.join(terms)} (see data/vocabulary.yaml)"), i)
+                             f"use one of: {', '.join(terms)} (see {self.vocab.source})"), i)
         return out
 
     def date(self, field: str, text: str | None) -> date | None:

@@ -85,6 +85,10 @@ def validate(sources: Sources, *, on: date | None = None, stale_after_months: in
     if reg.boundaries is not None:
         report.extend(check_locations(reg.schemes, reg.boundaries, reg.areas, by_id))
     report.extend(check_upkeep(reg.schemes, by_id, on, stale_after_months))
+    order = {f: i for i, f in enumerate((sources.boroughs, sources.vocabulary, sources.boundaries,
+                                         sources.schemes))}
+    report.problems.sort(key=lambda p: (order.get(p.loc.file, 9), p.loc.row or p.loc.line or 0,
+                                        p.loc.column or 0))
     served = {c for s in reg.schemes if s.status != "closed" for c in s.boroughs}
     report.stats = {
         "schemes": len(reg.schemes),

@@ -28,6 +28,7 @@ class Vocabulary:
     categories: dict[str, Term] = field(default_factory=dict)
     referral_routes: dict[str, Term] = field(default_factory=dict)
     target_groups: dict[str, Term] = field(default_factory=dict)
+    source: str = "the vocabulary"
 
     def terms(self, list_name: str) -> dict[str, Term]:
         return getattr(self, list_name)
@@ -47,7 +48,7 @@ def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tu
     except SourceError as exc:
         return Vocabulary(), [exc.problem]
     doc, problems = load_yaml(text, display)
-    vocab = Vocabulary()
+    vocab = Vocabulary(source=display)
     if problems and doc is None:
         return vocab, problems
 

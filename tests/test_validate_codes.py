@@ -1,0 +1,190 @@
+"""Every problem code sprx validate can report, each shown by a real broken file.
+
+Each case names the files to check, the code expected, where it must be reported, and the exit
+status. The located line printed for it is asserted exactly as a user sees it when piped.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sprx_cli.problems import Loc
+
+S = "tests/fixtures/schemes/"
+MINI = ["--boroughs", "tests/fixtures/mini/boroughs.csv", "--schemes", "tests/fixtures/mini/schemes.yaml",
+        "--boundaries", "tests/fixtures/mini/boundaries.geojson"]
+
+
+def with_option(option: str, path: str) -> list[str]:
+    args = list(MINI)
+    args[args.index(option) + 1] = path
+    return args
+
+
+# (arguments, code, severity, location as printed, a fragment of the message or hint)
+CASES = [
+    # scheme registry, YAML
+    (["--schemes", S + "syntax.yaml"], "yaml-syntax", "error", S + "syntax.yaml:5:1", "quote or bracket is not closed"),
+    (["--schemes", S + "tabs.yaml"], "yaml-syntax", "error", S + "tabs.yaml:3:1", "spaces, not tabs"),
+    (["--schemes", S + "duplicate-key.yaml"], "yaml-duplicate-key", "error", S + "duplicate-key.yaml:5:5",
+     "'name' appears twice in the same mapping (first on line 3)"),
+    (["--schemes", S + "python-tag.yaml"], "yaml-tag", "error", S + "python-tag.yaml:3:11",
+     "!!python/object/apply:os.system is not allowed"),
+    (["--schemes", S + "alias-bomb.yaml"], "yaml-alias-bomb", "error", S + "alias-bomb.yaml:1:50", "too much data"),
+    (["--schemes", S + "empty.yaml"], "registry-empty", "error", S + "empty.yaml:1:1", "is empty"),
+    (["--schemes", S + "no-schemes-key.yaml"], "registry-shape", "error", S + "no-schemes-key.yaml:1:1",
+     "top-level 'schemes:' list"),
+    (["--schemes", S + "wrong-type.yaml"], "wrong-type", "error", S + "wrong-type.yaml:4:7",
+     "'name' should be text, not a mapping"),
+    (["--schemes", S + "missing-field.yaml"], "missing-field", "error", S + "missing-field.yaml:2:5",
+     "required field 'name' is missing"),
+    (["--schemes", S + "unknown-field.yaml"], "unknown-field", "error", S + "unknown-field.yaml:5:14",
+     "did you mean 'website'?"),
+    (["--schemes", S + "duplicate-id.yaml"], "duplicate-id", "error", S + "duplicate-id.yaml:6:9",
+     "id 'camden-walks' is used twice (first at line 2)"),
+    (["--schemes", S + "invalid-id.yaml"], "invalid-id", "error", S + "invalid-id.yaml:2:9", "e.g. 'camden-walks'"),
+    (["--schemes", S + "unknown-borough.yaml"], "unknown-borough", "error", S + "unknown-borough.yaml:6:9",
+     "did you mean 'Islington'?"),
+    (["--schemes", S + "unknown-term.yaml"], "unknown-term", "error", S + "unknown-term.yaml:5:37",
+     "'walking' is not a key in the categories list"),
+    (["--schemes", S + "unknown-term.yaml"], "unknown-term", "error", S + "unknown-term.yaml:6:23",
+     "did you mean 'gp'?"),
+    (["--schemes", S + "coordinate-incomplete.yaml"], "coordinate-incomplete", "error",
+     S + "coordinate-incomplete.yaml:7:14", "has lat but no lon"),
+    (["--schemes", S + "coordinate-invalid.yaml"], "coordinate-invalid", "error",
+     S + "coordinate-invalid.yaml:7:14", "is not a number"),
+    (["--schemes", S + "coordinate-nan.yaml"], "coordinate-invalid", "error", S + "coordinate-nan.yaml:6:50",
+     "lon 'nan' is not a finite number"),
+    (["--schemes", S + "coordinate-out-of-range.yaml"], "coordinate-out-of-range", "error",
+     S + "coordinate-out-of-range.yaml:7:14", "lat 515.39 is outside -90..90"),
+    (["--schemes", S + "coordinate-placeholder.yaml"], "coordinate-placeholder", "error",
+     S + "coordinate-placeholder.yaml:7:14", "placeholder"),
+    (["--schemes", S + "invalid-postcode.yaml"], "invalid-postcode", "error", S + "invalid-postcode.yaml:7:19",
+     "'NW1 ABC' is not a UK postcode"),
+    (["--schemes", S + "invalid-website.yaml"], "invalid-website", "error", S + "invalid-website.yaml:5:14",
+     "'javascript:alert(1)' is not an http(s) address"),
+    (["--schemes", S + "invalid-email.yaml"], "invalid-email", "error", S + "invalid-email.yaml:5:12",
+     "'walks at example.org' is not an email address"),
+    (["--schemes", S + "invalid-date.yaml"], "invalid-date", "error", S + "invalid-date.yaml:6:20",
+     "'31/03/2026' is not a date in YYYY-MM-DD form"),
+    (["--schemes", S + "future-date.yaml"], "future-date", "error", S + "future-date.yaml:6:20", "in the future"),
+    (["--schemes", S + "invalid-status.yaml"], "invalid-status", "error", S + "invalid-status.yaml:5:13",
+     "did you mean 'closed'?"),
+    # scheme registry, CSV
+    (["--schemes", S + "cp1252.csv"], "encoding-error", "error", S + "cp1252.csv:2", "--encoding cp1252"),
+    (["--schemes", S + "csv-syntax.csv"], "csv-syntax", "error", S + "csv-syntax.csv row 2", "must be doubled"),
+    (["--schemes", S + "csv-extra-cells.csv"], "csv-extra-cells", "error", S + "csv-extra-cells.csv row 3",
+     "row 3 has 5 cells but the header names 4 columns"),
+    (["--schemes", S + "csv-missing-column.csv"], "missing-column", "error", S + "csv-missing-column.csv row 1",
+     "has no column 'name'"),
+    (["--schemes", S + "csv-errors.csv"], "unknown-borough", "error", S + "csv-errors.csv row 3",
+     "did you mean 'Islington'?"),
+    # warnings
+    (["--schemes", S + "duplicate-value.yaml"], "duplicate-value", "warning", S + "duplicate-value.yaml:4:24",
+     "is listed twice"),
+    (["--schemes", S + "location-outside.yaml"], "location-outside-boroughs", "warning",
+     S + "location-outside.yaml:9:14", "lat and lon look swapped: lat 51.539, lon -0.1426 would place it in Camden"),
+    (["--schemes", S + "location-outside.yaml"], "location-outside-boroughs", "warning",
+     S + "location-outside.yaml:12:14", "it falls in Islington"),
+    (["--schemes", S + "upkeep.yaml"], "stale-entry", "warning", S + "upkeep.yaml:7:20", "more than 12 months ago"),
+    (["--schemes", S + "upkeep.yaml"], "possible-duplicate", "warning", S + "upkeep.yaml:9:11",
+     "same name and provider as 'camden-walks'"),
+    (["--schemes", S + "upkeep.yaml"], "not-verified", "warning", S + "upkeep.yaml:14:9", "no last_verified date"),
+    (["--schemes", S + "upkeep.yaml"], "no-contact", "warning", S + "upkeep.yaml:14:9", "no website, email or phone"),
+    # area registry
+    (with_option("--boroughs", "tests/fixtures/areas/missing-column.csv"), "areas-missing-column", "error",
+     "tests/fixtures/areas/missing-column.csv row 1", "has no column 'name'"),
+    (with_option("--boroughs", "tests/fixtures/areas/invalid-code.csv"), "areas-invalid-code", "error",
+     "tests/fixtures/areas/invalid-code.csv row 2", "'E9000901' is not a GSS code"),
+    (with_option("--boroughs", "tests/fixtures/areas/duplicate-code.csv"), "areas-duplicate-code", "error",
+     "tests/fixtures/areas/duplicate-code.csv row 4", "appears twice (first in row 2)"),
+    (with_option("--boroughs", "tests/fixtures/areas/missing-name.csv"), "areas-missing-name", "error",
+     "tests/fixtures/areas/missing-name.csv row 3", "E09000902 has no name"),
+    (with_option("--boroughs", "tests/fixtures/areas/invalid-population.csv"), "areas-invalid-population", "error",
+     "tests/fixtures/areas/invalid-population.csv row 2", "'about 100k'"),
+    (with_option("--boroughs", "tests/fixtures/areas/ambiguous-name.csv"), "areas-ambiguous-name", "error",
+     "tests/fixtures/areas/ambiguous-name.csv row 3", "'Town' names both E09000901 (row 2) and E09000902"),
+    (with_option("--boroughs", "tests/fixtures/areas/empty.csv"), "areas-empty", "error",
+     "tests/fixtures/areas/empty.csv", "lists no areas"),
+    # vocabulary
+    (with_option("--schemes", "tests/fixtures/mini/schemes.yaml") + ["--vocabulary", "tests/fixtures/vocabulary/invalid.yaml"],
+     "vocabulary-invalid", "error", "tests/fixtures/vocabulary/invalid.yaml:2:5", "'orange'"),
+    (MINI + ["--vocabulary", "tests/fixtures/vocabulary/invalid.yaml"],
+     "vocabulary-invalid", "error", "tests/fixtures/vocabulary/invalid.yaml:4:5", "'physical-activity' appears twice"),
+    # boundaries
+    (with_option("--boundaries", "tests/fixtures/boundaries/not-geojson.geojson"), "boundaries-unreadable", "error",
+     "tests/fixtures/boundaries/not-geojson.geojson", "cannot read boundaries"),
+    (with_option("--boundaries", "tests/fixtures/boundaries/projected-no-crs.geojson"), "boundaries-no-crs", "error",
+     "tests/fixtures/boundaries/projected-no-crs.geojson", "EPSG:27700"),
+    (with_option("--boundaries", "tests/fixtures/boundaries/other-field-names.geojson"), "boundaries-missing-field",
+     "error", "tests/fixtures/boundaries/other-field-names.geojson", "LAD24CD, LAD24NM"),
+    (with_option("--boundaries", "tests/fixtures/boundaries/duplicate-code.geojson"), "boundaries-duplicate-code",
+     "error", "tests/fixtures/boundaries/duplicate-code.geojson", "feature 4 (E09000901) repeats an area code"),
+    (with_option("--boundaries", "tests/fixtures/boundaries/empty-geometry.geojson"), "boundaries-empty-geometry",
+     "error", "tests/fixtures/boundaries/empty-geometry.geojson", "feature 3 (E09000903) has no geometry"),
+    (with_option("--boundaries", "tests/fixtures/boundaries/missing-area.geojson"), "boundaries-missing-area",
+     "error", "tests/fixtures/boundaries/missing-area.geojson", "no boundary for E09000903 (Eastmoor)"),
+    (with_option("--boundaries", "tests/fixtures/boundaries/unknown-area.geojson"), "boundaries-unknown-area",
+     "error", "tests/fixtures/boundaries/unknown-area.geojson", "E09000999"),
+    (with_option("--boundaries", "tests/fixtures/boundaries/invalid-geometry.geojson"),
+     "boundaries-invalid-geometry", "warning", "tests/fixtures/boundaries/invalid-geometry.geojson",
+     "repaired in memory"),
+]
+
+
+def _id(case):
+    return f"{case[1]}@{case[3].split('/')[-1]}"
+
+
+@pytest.mark.parametrize("args,code,severity,where,fragment", CASES, ids=[_id(c) for c in CASES])
+def test_problem_is_reported_located(sprx, args, code, severity, where, fragment):
+    result = sprx("validate", *args)
+    lines = [ln for ln in result.stdout.splitlines() if ln.startswith(f"{where}: {severity} [{code}] ")]
+    assert lines, result.stdout
+    assert any(fragment in ln for ln in lines), lines
+    assert "Traceback" not in result.output
+    has_errors = any(" error [" in ln for ln in result.stdout.splitlines())
+    assert result.exit_code == (1 if has_errors else 0)
+
+
+def test_every_code_has_a_case():
+    """The codes documented in the README are exactly the ones these cases exercise."""
+    from pathlib import Path
+    import re
+
+    readme = Path("README.md").read_text(encoding="utf-8")
+    section = readme.split("#### Problem codes")[1].split("\n## ")[0]
+    documented = set(re.findall(r"^\| `([a-z0-9-]+)` \|", section, re.M))
+    tested = {c[1] for c in CASES} | {"file-not-found", "file-unreadable"}
+    assert documented == tested
+
+
+def test_json_report_shape(sprx):
+    result = sprx("validate", "--schemes", S + "unknown-borough.yaml", "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["valid"] is False and report["errors"] == 1 and report["warnings"] == 0
+    assert report["problems"] == [{
+        "code": "unknown-borough", "severity": "error", "file": S + "unknown-borough.yaml",
+        "line": 6, "column": 9, "row": None, "location": S + "unknown-borough.yaml:6:9",
+        "field": "boroughs", "value": "Islingtn",
+        "message": "scheme 'camden-walks': unknown borough 'Islingtn'", "hint": "did you mean 'Islington'?"}]
+    assert report["files"]["schemes"] == S + "unknown-borough.yaml"
+
+
+def test_exact_text_output(sprx):
+    result = sprx("validate", "--schemes", S + "invalid-status.yaml")
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{S}invalid-status.yaml:5:13: error [invalid-status] scheme 'camden-walks': status 'closd' is not one "
+        "of active, paused, closed (fix: did you mean 'closed'?)\n"
+        "Invalid: 1 error, 0 warnings. Fix the errors above and run again.\n")
+
+
+def test_loc_formats():
+    assert str(Loc("a.yaml", 3, 7)) == "a.yaml:3:7"
+    assert str(Loc("a.csv", row=4)) == "a.csv row 4"
+    assert str(Loc("a.csv", line=2)) == "a.csv:2"
+    assert str(Loc("b.geojson")) == "b.geojson"
