@@ -23,6 +23,7 @@ app = typer.Typer(
     help="Keep registries of social-prescribing schemes and render borough maps and tables.\n\n"
          "Example: sprx validate --schemes schemes.yaml",
     no_args_is_help=True,
+    rich_markup_mode=None,  # plain click help: instant, and the same on a terminal and in a pipe
     add_completion=False,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -72,12 +73,12 @@ def _usage_error(message: str) -> None:
 
 
 # Registry options shared by every command that reads a registry.
-SchemesOpt = typer.Option("schemes.yaml", "--schemes", help="Scheme registry (.yaml or .csv).")
-BoroughsOpt = typer.Option("data/boroughs.csv", "--boroughs", help="Area registry (CSV).")
-BoundariesOpt = typer.Option("data/london-boroughs.geojson", "--boundaries", help="Area boundaries.")
-VocabularyOpt = typer.Option("data/vocabulary.yaml", "--vocabulary", help="Controlled vocabulary (YAML).")
-EncodingOpt = typer.Option(None, "--encoding", help="Read the scheme registry in this encoding (e.g. cp1252).")
-StaleOpt = typer.Option(12, "--stale-after", min=1, help="Warn when last_verified is older than this many months.")
+SchemesOpt = typer.Option("schemes.yaml", "--schemes", metavar="PATH", help="Scheme registry (.yaml or .csv).")
+BoroughsOpt = typer.Option("data/boroughs.csv", "--boroughs", metavar="PATH", help="Area registry (CSV).")
+BoundariesOpt = typer.Option("data/london-boroughs.geojson", "--boundaries", metavar="PATH", help="Area boundaries.")
+VocabularyOpt = typer.Option("data/vocabulary.yaml", "--vocabulary", metavar="PATH", help="Controlled vocabulary (YAML).")
+EncodingOpt = typer.Option(None, "--encoding", metavar="NAME", help="Read the scheme registry in this encoding (e.g. cp1252).")
+StaleOpt = typer.Option(12, "--stale-after", min=1, metavar="MONTHS", help="Warn when last_verified is older than this many months.")
 
 
 def _sources(schemes: str, boroughs: str, boundaries: str, vocabulary: str):
