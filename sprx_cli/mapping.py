@@ -1,0 +1,283 @@
+"""The HTML map: a folium page whose layers are built in the browser from one JSON data block.
+
+Schemes become data, not folium objects (one `folium.Marker` per point costs seconds and
+megabytes at scale). All registry text travels inside a `<script type="application/json">`
+block, encoded so it cannot close the block, and sprx's own script puts it into the page with
+`textContent` only. The page is deterministic: element ids are numbered in tree order and
+everything is sorted, so two builds of the same input are byte-identical.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Callable
+
+from .aggregate import AreaCounts, Filters, area_counts, data_date
+from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
+from .validate import months_before
+
+if TYPE_CHECKING:
+    from .validate import Registry
+
+BOUNDARY_ATTRIBUTION = ("Boundaries: Contains National Statistics data © Crown copyright and database right "
+                        "2015; contains Ordnance Survey data © Crown copyright and database right 2015 "
+                        "(Open Government Licence v3.0)")
+SHORT_ATTRIBUTION = "Boundaries © Crown copyright 2015 (ONS, OS), OGL v3"
+DEFAULT_TILES = "OpenStreetMap.Mapnik"
+STALE_MONTHS = 12
+
+
+class MapError(Exception):
+    """The map cannot be built as asked (bad option for this registry)."""
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    title: str = "Social prescribing schemes"
+    offline: bool = False
+    tiles: str = DEFAULT_TILES  # an xyzservices provider name, or "none"
+    include_closed: bool = False
+    metric: str = "count"  # or "per-100k"
+    attribution: str = BOUNDARY_ATTRIBUTION  # in the page footer and the PNG
+    short_attribution: str = SHORT_ATTRIBUTION  # in the map's attribution control
+
+
+def _json_for_script(value) -> str:
+    """JSON that is safe inside <script>: no '<', '>', '&' or line separators left raw."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def resolve_tiles(name: str):
+    """The xyzservices provider called `name` (case-insensitive), or None for 'none'."""
+    if name.lower() == "none":
+        return None
+    import xyzservices
+
+    try:
+        return xyzservices.providers.query_name(name)
+    except ValueError:
+        import difflib
+
+        flat = sorted(xyzservices.providers.flatten())
+        guess = difflib.get_close_matches(name, flat, n=1)
+        raise MapError(f"unknown tile provider {name!r}" + (f"; did you mean {guess[0]!r}?" if guess else
+                       "; use a name such as CartoDB.Positron or OpenStreetMap.Mapnik, or 'none'")) from None
+
+
+def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
+    """Everything the page shows, as plain JSON-able data (registry text left as it is)."""
+    counts = area_counts(registry)  # the choropleth counts active schemes: the shared aggregation
+    shown_status = ("active", "paused", "closed") if opts.include_closed else ("active", "paused")
+    shown = [s for s in registry.schemes if s.status in shown_status]
+    shown.sort(key=lambda s: (s.name.casefold(), s.id))
+    vocab = registry.vocabulary
+    cat_keys = list(vocab.categories)
+    categories = [[k, t.label, vocab.colour(k)] for k, t in vocab.categories.items()]
+    if any(not s.categories for s in shown):
+        categories.append(["", "Uncategorised", "#555555"])
+    routes = list(vocab.referral_routes)
+    groups = list(vocab.target_groups)
+    area_index = {code: i for i, code in enumerate(counts.codes)}
+
+    strings: list[str] = []
+    string_index: dict[str, int] = {}
+
+    def s_(text: str | None) -> int:
+        if text is None:
+            return -1
+        i = string_index.get(text)
+        if i is None:
+            i = string_index[text] = len(strings)
+            strings.append(text)
+        return i
+
+    newest = data_date(registry.schemes)
+    stale_before = months_before(newest, STALE_MONTHS) if newest else None
+    schemes, points = [], []
+    area_schemes: list[list[int]] = [[] for _ in counts.codes]
+    for si, s in enumerate(shown):
+        cats = [cat_keys.index(c) for c in s.categories]
+        stale = bool(stale_before and s.last_verified and s.last_verified < stale_before)
+        schemes.append([s.id, s_(s.name), s_(s.provider), s_(s.description), cats,
+                        [routes.index(r) for r in s.referral_routes], [groups.index(g) for g in s.target_groups],
+                        s_(s.website), s_(s.email), s_(s.phone), s.status,
+                        s.last_verified.isoformat() if s.last_verified else None, int(stale),
+                        [area_index[c] for c in s.boroughs], cats[0] if cats else len(categories) - 1])
+        for code in s.boroughs:
+            area_schemes[area_index[code]].append(si)
+        for loc in s.locations:
+            if loc.has_point:
+                points += [loc.lat, loc.lon, si, s_(loc.name), s_(loc.address), s_(loc.postcode)]
+
+    if opts.metric == "per-100k":
+        if not registry.areas.has_population:
+            raise MapError("--metric per-100k needs a population for every area in the area registry")
+        values = counts.per_100k
+        classes = bands(values, integer=False)
+        metric_label = "Active schemes per 100,000 residents"
+    else:
+        values = counts.counts
+        classes = bands(values)
+        metric_label = "Active schemes per area"
+    areas = []
+    for i, code in enumerate(counts.codes):
+        by_cat = [counts.by_category[k][i] for k in cat_keys] + ([0] if len(categories) > len(cat_keys) else [])
+        areas.append([code, counts.names[i], counts.counts[i], values[i], band_index(values[i], classes),
+                      by_cat, area_schemes[i]])
+    features = []
+    gdf = registry.boundaries
+    geo = json.loads(gdf.to_json(drop_id=True)) if gdf is not None else {"features": []}
+    for feat in geo["features"]:
+        feat["properties"] = {"a": area_index[feat["properties"]["code"]]}
+        features.append(feat)
+    zero_count = sum(1 for c in counts.counts if c == 0)
+    data = {
+        "title": opts.title,
+        "metric": opts.metric,
+        "metricLabel": metric_label,
+        "categories": categories,
+        "routes": [vocab.referral_routes[r].label for r in routes],
+        "groups": [vocab.target_groups[g].label for g in groups],
+        "areas": areas,
+        "bands": [[b.label, b.colour] for b in classes],
+        "zero": {"label": ZERO_LABEL, "border": ZERO_HATCH, "count": zero_count},
+        "border": BORDER,
+        "schemes": schemes,
+        "points": points,
+        "strings": strings,
+        "boundaries": {"type": "FeatureCollection", "features": features},
+        "attribution": opts.short_attribution,
+    }
+    return data, counts
+
+
+def _stable_ids(root) -> None:
+    """Number branca element ids in tree order (they are random uuids by default)."""
+    from collections import OrderedDict
+
+    counter = 0
+
+    def walk(el) -> None:
+        nonlocal counter
+        children = list(el._children.values())
+        for child in children:
+            counter += 1
+            child._id = f"{counter:04d}"
+        el._children = OrderedDict((c.get_name(), c) for c in children)
+        for child in children:
+            walk(child)
+
+    root._id = "0000"
+    walk(root)
+
+
+def _nice_date(d: date | None) -> str:
+    return f"{d.day} {d:%B %Y}" if d else "no verification dates recorded"
+
+
+def _table_html(data: dict, counts: AreaCounts) -> str:
+    e = html.escape
+    strings = data["strings"]
+    rows = []
+    order = sorted(range(len(counts.codes)), key=lambda i: counts.names[i].casefold())
+    for i in order:
+        area = data["areas"][i]
+        items = []
+        for si in area[6]:
+            s = data["schemes"][si]
+            status = "" if s[10] == "active" else f" ({e(s[10])})"
+            items.append(f"<li>{e(strings[s[1]])}{status}</li>")
+        listed = f"<ul>{''.join(items)}</ul>" if items else f"<em>{e(ZERO_LABEL)}</em>"
+        cls = ' class="sprx-zero-row"' if area[2] == 0 else ""
+        rows.append(f'<tr{cls}><th scope="row">{e(area[1])}</th><td>{e(area[0])}</td>'
+                    f'<td class="sprx-num">{area[2]}</td><td>{listed}</td></tr>')
+    return (
+        '<section class="sprx-table" id="sprx-table" aria-labelledby="sprx-table-title">'
+        '<h2 id="sprx-table-title">Schemes by area</h2>'
+        f"<p>Every area with the number of active schemes serving it ({e(counts.headline())}). "
+        "Paused schemes are listed but not counted.</p>"
+        '<table><caption class="sprx-skip">Social prescribing schemes by area</caption>'
+        '<thead><tr><th scope="col">Area</th><th scope="col">Code</th><th scope="col">Active schemes</th>'
+        '<th scope="col">Schemes</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></section>")
+
+
+def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
+               step: Callable[[str], None] = lambda name: None) -> str:
+    """Build the map page and return its HTML."""
+    import branca.element as be
+    import folium
+
+    from .assets import library_assets, own_assets
+
+    step("aggregating")
+    tiles = resolve_tiles(opts.tiles)
+    assets = library_assets(opts.offline)
+    data, counts = map_data(registry, opts)
+    step("rendering")
+
+    class _Map(folium.Map):
+        # Only Leaflet is needed, and it is added below (CDN or inlined); folium's other
+        # defaults (jQuery, Bootstrap, Font Awesome) would be requests for nothing.
+        default_js: list = []
+        default_css: list = []
+
+    e = html.escape
+    fig = be.Figure(title=opts.title)
+    fig.header.add_child(be.Element('<meta name="generator" content="sprx">'), name="generator")
+    for i, a in enumerate(assets):
+        if a.url:
+            tag = (f'<link rel="stylesheet" href="{e(a.url)}"/>' if a.kind == "css"
+                   else f'<script src="{e(a.url)}"></script>')
+        else:
+            tag = f"<style>{a.text}</style>" if a.kind == "css" else f"<script>{a.text}</script>"
+        fig.header.add_child(be.Element(tag), name=f"sprx_asset_{i}")
+    js, css = own_assets()
+    fig.header.add_child(be.Element(f"<style>{css}</style>"), name="sprx_css")
+    fig.header.add_child(be.Element(f"<script>{js}</script>"), name="sprx_js")
+
+    gaps = data["zero"]["count"]
+    newest = data_date(registry.schemes)
+    fig.html.add_child(be.Element(
+        '<a class="sprx-skip" href="#sprx-table">Skip the map: table of schemes by area</a>'
+        '<header class="sprx-header">'
+        f"<h1>{e(opts.title)}</h1>"
+        f'<p><span class="sprx-headline">{e(counts.headline())}</span>'
+        + (f' · <span class="sprx-gaps">{gaps} area{"s" * (gaps != 1)} with {e(ZERO_LABEL)}</span>' if gaps else "")
+        + f" · Data as of {e(_nice_date(newest))}</p>"
+        '<nav><a href="#sprx-table">Table of schemes by area (accessible version)</a></nav>'
+        "</header>"
+        '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
+        '<pattern id="sprx-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '
+        'patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/>'
+        f'<rect width="2.5" height="8" fill="{ZERO_HATCH}"/></pattern></defs></svg>'), name="sprx_header")
+
+    bounds = registry.boundaries.total_bounds if registry.boundaries is not None else (-0.5, 51.3, 0.3, 51.7)
+    m = _Map(location=[round((bounds[1] + bounds[3]) / 2, 5), round((bounds[0] + bounds[2]) / 2, 5)],
+             zoom_start=10, tiles=None, control_scale=True)
+    m.options["maxZoom"] = 18  # folium passes max_zoom to tile layers only; clustering needs it on the map
+    fig.add_child(m, name="map")
+    if tiles is not None:
+        folium.TileLayer(tiles=tiles.build_url(scale_factor="{r}"), attr=tiles.html_attribution,
+                         name=tiles.name, max_zoom=tiles.get("max_zoom", 19), control=False).add_to(m)
+
+    # Rendered after the map, so its html (table, footer, data) follows the map's div.
+    page = be.MacroElement()
+    page._template = be.Template(
+        "{% macro html(this, kwargs) %}{{ this.page_html }}{% endmacro %}"
+        "{% macro script(this, kwargs) %}sprxInit({{ this._parent.get_name() }});{% endmacro %}")
+    page.page_html = (
+        _table_html(data, counts)
+        + f'<footer class="sprx-footer"><p>{e(opts.attribution)}.'
+        + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
+        + " Made with sprx.</p></footer>"
+        + f'<script type="application/json" id="sprx-data">{_json_for_script(data)}</script>')
+    m.add_child(page, name="sprx_page")
+    _stable_ids(fig)
+    step("writing")
+    return fig.render()

@@ -1,0 +1,326 @@
+/* sprx map: builds the layers of a social-prescribing map from the JSON data block.
+ *
+ * Registry text is only ever put into the page with textContent (never innerHTML), and links
+ * are made only from http(s), mailto and tel addresses, so nothing in the registry can run.
+ * The one Leaflet API that takes HTML (layer-control labels) gets escaped text.
+ */
+(function () {
+  "use strict";
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined && text !== null) e.textContent = String(text);
+    return e;
+  }
+
+  function escapeHtml(text) {
+    var d = document.createElement("div");
+    d.textContent = String(text);
+    return d.innerHTML;
+  }
+
+  function httpUrl(u) {
+    try {
+      var url = new URL(u);
+      return (url.protocol === "http:" || url.protocol === "https:") ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var EMAIL = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+  var COLOUR = /^#[0-9a-fA-F]{6}$/;
+
+  function link(href, text) {
+    var a = el("a", null, text);
+    a.setAttribute("href", href);
+    a.setAttribute("rel", "noopener noreferrer");
+    a.setAttribute("target", "_blank");
+    return a;
+  }
+
+  function plural(n, word) {
+    return n + " " + word + (n === 1 ? "" : "s");
+  }
+
+  window.sprxInit = function (map) {
+    var D = JSON.parse(document.getElementById("sprx-data").textContent);
+    var S = function (i) { return i >= 0 ? D.strings[i] : null; };
+    // scheme fields, by position in each D.schemes row
+    var ID = 0, NAME = 1, PROVIDER = 2, DESC = 3, CATS = 4, ROUTES = 5, GROUPS = 6, WEB = 7,
+        EMAILF = 8, PHONE = 9, STATUS = 10, VERIFIED = 11, STALE = 12, AREAS = 13, MARKCAT = 14;
+    var PSTRIDE = 6;  // points: lat, lon, scheme, location name, address, postcode
+
+    function statusBadge(status) {
+      if (status === "active") return null;
+      return el("span", "sprx-badge sprx-" + status, status === "paused" ? "Paused" : "Closed");
+    }
+
+    function row(dl, term, value) {
+      if (value === null || value === "" || (Array.isArray(value) && !value.length)) return;
+      dl.appendChild(el("dt", null, term));
+      var dd = el("dd");
+      if (value instanceof Node) dd.appendChild(value); else dd.textContent = value;
+      dl.appendChild(dd);
+    }
+
+    function schemeCard(si, point) {
+      var s = D.schemes[si];
+      var card = el("div", "sprx-card");
+      var h = el("h3", null, S(s[NAME]));
+      var badge = statusBadge(s[STATUS]);
+      if (badge) { h.appendChild(document.createTextNode(" ")); h.appendChild(badge); }
+      card.appendChild(h);
+      if (s[PROVIDER] >= 0) card.appendChild(el("p", "sprx-provider", "Run by " + S(s[PROVIDER])));
+      if (s[DESC] >= 0) card.appendChild(el("p", "sprx-desc", S(s[DESC])));
+      var dl = el("dl");
+      if (point !== undefined) {
+        var at = [S(D.points[point + 3]), S(D.points[point + 4]), S(D.points[point + 5])]
+          .filter(function (x) { return x; }).join(", ");
+        row(dl, "Where", at);
+      }
+      row(dl, "Categories", s[CATS].map(function (c) { return D.categories[c][1]; }).join("; "));
+      row(dl, "Who can refer", s[ROUTES].map(function (r) { return D.routes[r]; }).join("; "));
+      row(dl, "For", s[GROUPS].map(function (g) { return D.groups[g]; }).join("; "));
+      row(dl, "Areas", s[AREAS].map(function (a) { return D.areas[a][1]; }).join("; "));
+      var contact = el("span", "sprx-contact");
+      var web = s[WEB] >= 0 ? httpUrl(S(s[WEB])) : null;
+      if (web) contact.appendChild(link(web, S(s[WEB])));
+      var email = s[EMAILF] >= 0 ? S(s[EMAILF]) : null;
+      if (email && EMAIL.test(email)) {
+        if (contact.childNodes.length) contact.appendChild(document.createTextNode(" · "));
+        contact.appendChild(link("mailto:" + email, email));
+      }
+      var phone = s[PHONE] >= 0 ? S(s[PHONE]) : null;
+      if (phone) {
+        if (contact.childNodes.length) contact.appendChild(document.createTextNode(" · "));
+        var digits = phone.replace(/[^0-9+]/g, "");
+        if (digits.length >= 3) contact.appendChild(link("tel:" + digits, phone));
+        else contact.appendChild(document.createTextNode(phone));
+      }
+      if (contact.childNodes.length) row(dl, "Contact", contact);
+      row(dl, "Status", s[STATUS] === "active" ? "Active" : (s[STATUS] === "paused" ? "Paused" : "Closed"));
+      if (s[VERIFIED]) {
+        var v = el("span", s[STALE] ? "sprx-stale" : null, s[VERIFIED]);
+        if (s[STALE]) v.appendChild(document.createTextNode(" (may be out of date)"));
+        row(dl, "Last verified", v);
+      } else {
+        row(dl, "Last verified", el("span", "sprx-stale", "never"));
+      }
+      card.appendChild(dl);
+      return card;
+    }
+
+    function areaSummary(a) {
+      var area = D.areas[a];
+      return area[2] === 0 ? D.zero.label
+        : plural(area[2], "active scheme") + (D.metric === "per-100k" ? " (" + area[3] + " per 100,000)" : "");
+    }
+
+    function areaTooltip(a) {
+      var area = D.areas[a];
+      var box = el("div", "sprx-tip");
+      box.appendChild(el("strong", null, area[1]));
+      box.appendChild(el("div", area[2] === 0 ? "sprx-none" : null, areaSummary(a)));
+      var cats = area[5];
+      for (var c = 0; c < cats.length; c++) {
+        if (cats[c]) box.appendChild(el("div", "sprx-tip-cat", D.categories[c][1] + ": " + cats[c]));
+      }
+      return box;
+    }
+
+    function areaPopup(a, popup) {
+      var area = D.areas[a];
+      var box = el("div", "sprx-card sprx-area-popup");
+      box.appendChild(el("h3", null, area[1]));
+      box.appendChild(el("p", area[2] === 0 ? "sprx-none" : null, areaSummary(a)));
+      var list = area[6];
+      if (list.length) {
+        var ul = el("ul", "sprx-list");
+        list.forEach(function (si) {
+          var li = el("li");
+          var b = el("button", "sprx-linkbutton", S(D.schemes[si][NAME]));
+          b.type = "button";
+          b.addEventListener("click", function () {
+            var card = schemeCard(si);
+            var back = el("button", "sprx-linkbutton sprx-back", "← All schemes in " + area[1]);
+            back.type = "button";
+            back.addEventListener("click", function () { popup.setContent(areaPopup(a, popup)); });
+            card.insertBefore(back, card.firstChild);
+            popup.setContent(card);
+          });
+          li.appendChild(b);
+          var badge = statusBadge(D.schemes[si][STATUS]);
+          if (badge) { li.appendChild(document.createTextNode(" ")); li.appendChild(badge); }
+          ul.appendChild(li);
+        });
+        box.appendChild(ul);
+      }
+      return box;
+    }
+
+    // Choropleth: SVG, so that areas with no scheme can be hatched.
+    var areaLayers = [];
+    var areasLayer = L.geoJSON(D.boundaries, {
+      renderer: L.svg({padding: 0.2}),
+      style: function (f) {
+        var area = D.areas[f.properties.a];
+        var cls = "sprx-area sprx-area-" + String(area[0]).replace(/[^A-Za-z0-9_-]/g, "");
+        if (area[4] < 0) {
+          return {className: cls + " sprx-zero", fillColor: "url(#sprx-hatch)", fillOpacity: 1,
+                  color: D.zero.border, weight: 2, dashArray: "5 3"};
+        }
+        var colour = D.bands[area[4]][1];
+        return {className: cls, fillColor: COLOUR.test(colour) ? colour : "#888888", fillOpacity: 0.7,
+                color: D.border, weight: 1};
+      },
+      onEachFeature: function (f, layer) {
+        var a = f.properties.a;
+        areaLayers[a] = layer;
+        layer.bindTooltip(function () { return areaTooltip(a); }, {sticky: true});
+        var popup = L.popup({maxWidth: 360, maxHeight: 400});
+        popup.setContent(function () { return areaPopup(a, popup); });
+        layer.bindPopup(popup);
+      }
+    });
+    areasLayer.addTo(map);
+
+    // Markers: data-driven circle markers in their own pane above the areas, clustered.
+    map.createPane("sprx-points").style.zIndex = 450;
+    var pointRenderer = L.svg({padding: 0.5, pane: "sprx-points"});
+    var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
+                                        maxClusterRadius: 45, spiderfyOnMaxZoom: true});
+    var byCategory = D.categories.map(function () { return []; });
+    var firstMarker = {};
+    var markers = [];
+    for (var k = 0; k < D.points.length; k += PSTRIDE) {
+      var si = D.points[k + 2], s = D.schemes[si];
+      var colour = D.categories[s[MARKCAT]][2];
+      var paused = s[STATUS] !== "active";
+      var m = L.circleMarker([D.points[k], D.points[k + 1]], {
+        renderer: pointRenderer, pane: "sprx-points", radius: 7, weight: paused ? 2 : 1, color: paused ? "#222222" : "#ffffff",
+        dashArray: paused ? "2 2" : null, fillColor: COLOUR.test(colour) ? colour : "#555555",
+        fillOpacity: paused ? 0.4 : 0.9
+      });
+      m.sprxPoint = k;
+      m.sprxScheme = si;
+      m.bindPopup(function (layer) { return schemeCard(layer.sprxScheme, layer.sprxPoint); }, {maxWidth: 360});
+      byCategory[s[MARKCAT]].push(m);
+      markers.push(m);
+      if (!(si in firstMarker)) firstMarker[si] = m;
+    }
+    cluster.addLayers(markers);
+    map.addLayer(cluster);
+
+    // One toggle per category (the markers coloured by it), plus the choropleth.
+    var overlays = {};
+    overlays[escapeHtml(D.metricLabel)] = areasLayer;
+    D.categories.forEach(function (cat, i) {
+      if (!byCategory[i].length) return;
+      var holder = L.layerGroup();
+      holder.sprxCategory = i;
+      map.addLayer(holder);
+      var swatch = COLOUR.test(cat[2]) ? cat[2] : "#555555";
+      overlays["<span class=\"sprx-swatch\" style=\"background:" + swatch + "\"></span>" +
+               escapeHtml(cat[1]) + " (" + byCategory[i].length + ")"] = holder;
+    });
+    map.on("overlayadd", function (e) {
+      if (e.layer.sprxCategory !== undefined) cluster.addLayers(byCategory[e.layer.sprxCategory]);
+    });
+    map.on("overlayremove", function (e) {
+      if (e.layer.sprxCategory !== undefined) cluster.removeLayers(byCategory[e.layer.sprxCategory]);
+    });
+    L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
+
+    // Legend.
+    var legend = L.control({position: "bottomright"});
+    legend.onAdd = function () {
+      var box = el("div", "sprx-legend leaflet-bar");
+      box.appendChild(el("strong", null, D.metricLabel));
+      var zero = el("div", "sprx-legend-row");
+      zero.appendChild(el("span", "sprx-legend-swatch sprx-legend-zero"));
+      zero.appendChild(document.createTextNode("0 — " + D.zero.label + " (" + D.zero.count + ")"));
+      box.appendChild(zero);
+      D.bands.forEach(function (b) {
+        var r = el("div", "sprx-legend-row");
+        var sw = el("span", "sprx-legend-swatch");
+        sw.style.background = COLOUR.test(b[1]) ? b[1] : "#888888";
+        r.appendChild(sw);
+        r.appendChild(document.createTextNode(b[0]));
+        box.appendChild(r);
+      });
+      box.appendChild(el("div", "sprx-legend-note", "Dots: scheme locations, coloured by first category; faded dots are paused."));
+      return box;
+    };
+    legend.addTo(map);
+
+    // Search over scheme and area names.
+    var names = D.schemes.map(function (s) { return S(s[NAME]).toLowerCase(); });
+    var search = L.control({position: "topleft"});
+    search.onAdd = function () {
+      var box = el("div", "sprx-search leaflet-bar");
+      var input = el("input");
+      input.type = "search";
+      input.placeholder = "Search schemes and areas";
+      input.setAttribute("aria-label", "Search schemes and areas");
+      var results = el("ul", "sprx-results");
+      box.appendChild(input);
+      box.appendChild(results);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      input.addEventListener("input", function () {
+        results.textContent = "";
+        var q = input.value.trim().toLowerCase();
+        if (q.length < 2) return;
+        var found = 0;
+        D.areas.forEach(function (area, a) {
+          if (found < 5 && String(area[1]).toLowerCase().indexOf(q) >= 0) {
+            found++;
+            results.appendChild(result(area[1] + " (area)", function () { openArea(a); }));
+          }
+        });
+        for (var i = 0, n = 0; i < names.length && n < 10; i++) {
+          if (names[i].indexOf(q) >= 0) {
+            n++;
+            results.appendChild(result(S(D.schemes[i][NAME]), openScheme.bind(null, i)));
+          }
+        }
+        if (!results.childNodes.length) results.appendChild(el("li", "sprx-noresult", "Nothing found"));
+      });
+      function result(text, action) {
+        var li = el("li");
+        var b = el("button", "sprx-linkbutton", text);
+        b.type = "button";
+        b.addEventListener("click", action);
+        li.appendChild(b);
+        return li;
+      }
+      return box;
+    };
+    search.addTo(map);
+
+    function openArea(a) {
+      var layer = areaLayers[a];
+      map.fitBounds(layer.getBounds());
+      layer.openPopup(layer.getBounds().getCenter());
+    }
+
+    function openScheme(si) {
+      var m = firstMarker[si];
+      if (m && cluster.hasLayer(m)) {
+        cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+        return;
+      }
+      var a = D.schemes[si][AREAS][0];
+      var layer = areaLayers[a];
+      map.fitBounds(layer.getBounds());
+      L.popup({maxWidth: 360}).setLatLng(layer.getBounds().getCenter()).setContent(schemeCard(si)).openOn(map);
+    }
+
+    map.attributionControl.addAttribution(escapeHtml(D.attribution));
+    map.fitBounds(areasLayer.getBounds());
+    window.sprxMap = {map: map, data: D, areas: areasLayer, cluster: cluster, markers: markers,
+                      openArea: openArea, openScheme: openScheme};
+  };
+})();

@@ -1,0 +1,61 @@
+"""Colours and classes shared by the HTML map and the PNG, so both say the same thing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Sequential purples for counts (ColorBrewer-style ramp, light to dark); zero is not on it.
+RAMP = ["#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"]
+ZERO_FILL = "#ffffff"
+ZERO_HATCH = "#c2185b"  # a gap should stand out: magenta hatching on white
+ZERO_LABEL = "no schemes recorded"
+BORDER = "#444444"
+
+
+@dataclass(frozen=True)
+class Band:
+    low: float
+    high: float
+    colour: str
+    label: str
+
+
+def _fmt(v: float, integer: bool) -> str:
+    return f"{int(v)}" if integer else f"{v:.1f}"
+
+
+def bands(values: list[float], integer: bool = True, max_classes: int = len(RAMP)) -> list[Band]:
+    """Classes for the positive values: one per value when there are few, else quantiles."""
+    positive = sorted(v for v in values if v and v > 0)
+    if not positive:
+        return []
+    distinct = sorted(set(positive))
+    if len(distinct) <= max_classes:
+        edges = [(v, v) for v in distinct]
+    else:
+        n = len(positive)
+        cuts = []
+        for k in range(1, max_classes):
+            cuts.append(positive[min(n - 1, (k * n) // max_classes)])
+        uppers = sorted(set(c for c in cuts if c < distinct[-1])) + [distinct[-1]]
+        edges, low = [], distinct[0]
+        for up in uppers:
+            edges.append((low, up))
+            low = up + 1 if integer else up
+        edges = [(lo, hi) for lo, hi in edges if lo <= hi]
+    ramp = RAMP[len(RAMP) - len(edges):]  # few classes take the darker end of the ramp
+    out = []
+    for (lo, hi), colour in zip(edges, ramp):
+        label = _fmt(lo, integer) if lo == hi else f"{_fmt(lo, integer)}–{_fmt(hi, integer)}"
+        out.append(Band(lo, hi, colour, label))
+    return out
+
+
+def band_index(value: float | None, classes: list[Band]) -> int:
+    """Index of the class `value` falls in; -1 for zero or no value."""
+    if not value or value <= 0:
+        return -1
+    for i, b in enumerate(classes):
+        if value <= b.high:
+            return i
+    return len(classes) - 1
