@@ -167,6 +167,155 @@ def validate(
     raise typer.Exit(int(failed))
 
 
+class Metric(str, Enum):
+    count = "count"
+    per_100k = "per-100k"
+
+
+map_app = typer.Typer(
+    help="Build the map of schemes per area.\n\nExample: sprx map build --offline",
+    no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(map_app, name="map")
+
+
+def _load_valid(sources, *, quiet: bool, encoding: Optional[str] = None, strict: bool = False):
+    """Validate; on errors print them located and exit 1. Returns the loaded registry."""
+    from .validate import validate as run_validate
+
+    report, registry = run_validate(sources, encoding=encoding)
+    failed = not report.valid or (strict and report.warnings)
+    if failed:
+        _print_report(report, TextOrJson.text, {}, "")
+        if report.valid:
+            typer.echo("--strict: warnings count as failures.")
+        typer.echo("Nothing was written.", err=True)
+        raise typer.Exit(1)
+    if report.warnings and not quiet:
+        from collections import Counter
+
+        by_code = Counter(p.code for p in report.warnings)
+        listed = ", ".join(f"{n} {code}" for code, n in sorted(by_code.items()))
+        typer.echo(f"Warnings: {listed} (run 'sprx validate' for details)", err=True)
+    return registry
+
+
+@contextmanager
+def _progress(quiet: bool):
+    """A step callback: a rich progress line on a terminal, nothing when piped or --quiet."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield lambda name: None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as progress:
+        task = progress.add_task("validating", total=None)
+        yield lambda name: progress.update(task, description=name)
+
+
+def _map_options(title: str, offline: bool, tiles: str, include_closed: bool, metric: Metric):
+    from .mapping import MapOptions
+
+    return MapOptions(title=title, offline=offline, tiles=tiles, include_closed=include_closed,
+                      metric=metric.value)
+
+
+TitleOpt = typer.Option("Social prescribing schemes in London", "--title", help="Title shown on the map.")
+QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors are still printed.")
+MetricOpt = typer.Option(Metric.count, "--metric", help="Shade areas by count, or per 100,000 residents "
+                         "(needs a population column in the area registry).")
+ClosedOpt = typer.Option(False, "--include-closed", help="Show closed schemes too (they are never counted).")
+
+
+@map_app.command("build")
+def map_build(
+    schemes: str = SchemesOpt,
+    boroughs: str = BoroughsOpt,
+    boundaries: str = BoundariesOpt,
+    vocabulary: str = VocabularyOpt,
+    output: Path = typer.Option(Path("maps/london.html"), "--output", "-o", metavar="FILE",
+                                help="Where to write the HTML page."),
+    title: str = TitleOpt,
+    offline: bool = typer.Option(False, "--offline", help="Inline Leaflet from installed packages: the page "
+                                 "loads no script, style or font from any CDN."),
+    tiles: str = typer.Option("OpenStreetMap.Mapnik", "--tiles", metavar="PROVIDER",
+                              help="Background tiles: an xyzservices provider name, or 'none'."),
+    metric: Metric = MetricOpt,
+    include_closed: bool = ClosedOpt,
+    strict: bool = typer.Option(False, "--strict", help="Refuse to build when there are warnings."),
+    encoding: Optional[str] = EncodingOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Validate the registry, then write the map as one HTML page.
+
+    Errors stop the build (exit 1) and nothing is written; warnings are summarised.
+
+    Example: sprx map build --offline --tiles none --output maps/london.html
+    """
+    with _guard():
+        from .assets import AssetsMissing
+        from .mapping import MapError, render_map, resolve_tiles
+        from .textio import atomic_write_text
+
+        sources = _sources(schemes, boroughs, boundaries, vocabulary)
+        try:
+            resolve_tiles(tiles)
+        except MapError as exc:
+            _usage_error(f"--tiles: {exc}")
+        with _progress(quiet) as step:
+            registry = _load_valid(sources, quiet=quiet, encoding=encoding, strict=strict)
+            try:
+                page = render_map(registry, _map_options(title, offline, tiles, include_closed, metric), step)
+            except (MapError, AssetsMissing) as exc:
+                typer.echo(f"Cannot build the map: {exc}", err=True)
+                raise typer.Exit(1)
+            atomic_write_text(output, page)
+        if not quiet:
+            from .aggregate import area_counts
+
+            typer.echo(f"Wrote {output} ({len(page.encode()) // 1024} KB): {area_counts(registry).headline()}")
+
+
+@map_app.command("image")
+def map_image(
+    schemes: str = SchemesOpt,
+    boroughs: str = BoroughsOpt,
+    boundaries: str = BoundariesOpt,
+    vocabulary: str = VocabularyOpt,
+    output: Path = typer.Option(Path("maps/london.png"), "--output", "-o", metavar="FILE",
+                                help="Where to write the PNG."),
+    title: str = TitleOpt,
+    metric: Metric = MetricOpt,
+    dpi: int = typer.Option(150, "--dpi", min=50, max=600, help="Resolution of the PNG."),
+    encoding: Optional[str] = EncodingOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Write the choropleth as a PNG with legend and attribution, for reports and newsletters.
+
+    Example: sprx map image --output maps/london.png
+    """
+    with _guard():
+        from .image import render_png
+        from .mapping import MapError
+        from .textio import atomic_write_bytes
+
+        sources = _sources(schemes, boroughs, boundaries, vocabulary)
+        with _progress(quiet) as step:
+            registry = _load_valid(sources, quiet=quiet, encoding=encoding)
+            step("drawing")
+            try:
+                png = render_png(registry, _map_options(title, False, "none", False, metric), dpi=dpi)
+            except MapError as exc:
+                typer.echo(f"Cannot draw the map: {exc}", err=True)
+                raise typer.Exit(1)
+            atomic_write_bytes(output, png)
+        if not quiet:
+            typer.echo(f"Wrote {output} ({len(png) // 1024} KB)")
+
+
 def main() -> None:
     app()
 

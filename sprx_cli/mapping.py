@@ -66,7 +66,7 @@ def resolve_tiles(name: str):
         flat = sorted(xyzservices.providers.flatten())
         guess = difflib.get_close_matches(name, flat, n=1)
         raise MapError(f"unknown tile provider {name!r}" + (f"; did you mean {guess[0]!r}?" if guess else
-                       "; use a name such as CartoDB.Positron or OpenStreetMap.Mapnik, or 'none'")) from None
+                       "; use a name such as OpenStreetMap.Mapnik or Esri.WorldGrayCanvas, or 'none'")) from None
 
 
 def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
@@ -207,6 +207,36 @@ def _table_html(data: dict, counts: AreaCounts) -> str:
         f"<tbody>{''.join(rows)}</tbody></table></section>")
 
 
+def _raw(text: str):
+    """A branca element that outputs `text` as it is. branca treats an Element's first argument
+    as a Jinja template, so registry text must never be passed that way: '{{ ... }}' in a scheme
+    name would be evaluated at build time."""
+    import branca.element as be
+
+    el = be.Element("{{ this.text }}")
+    el.text = text
+    return el
+
+
+def _page_tail_class():
+    import branca.element as be
+
+    class PageTail(be.MacroElement):
+        """The table, footer and data block, placed after the map's div. Written raw: branca
+        re-reads a MacroElement's html output as a Jinja template, which registry text must never be."""
+
+        def __init__(self, page_html: str):
+            super().__init__()
+            self.page_html = page_html
+
+        def render(self, **kwargs):
+            figure = self.get_root()
+            figure.html.add_child(_raw(self.page_html), name=self.get_name())
+            figure.script.add_child(_raw(f"sprxInit({self._parent.get_name()});"), name=self.get_name())
+
+    return PageTail
+
+
 def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
                step: Callable[[str], None] = lambda name: None) -> str:
     """Build the map page and return its HTML."""
@@ -220,6 +250,7 @@ def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
     assets = library_assets(opts.offline)
     data, counts = map_data(registry, opts)
     step("rendering")
+    _PageTail = _page_tail_class()
 
     class _Map(folium.Map):
         # Only Leaflet is needed, and it is added below (CDN or inlined); folium's other
@@ -228,22 +259,22 @@ def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
         default_css: list = []
 
     e = html.escape
-    fig = be.Figure(title=opts.title)
-    fig.header.add_child(be.Element('<meta name="generator" content="sprx">'), name="generator")
+    fig = be.Figure(title=e(opts.title))  # branca puts the title into <title> unescaped
+    fig.header.add_child(_raw('<meta name="generator" content="sprx">'), name="generator")
     for i, a in enumerate(assets):
         if a.url:
             tag = (f'<link rel="stylesheet" href="{e(a.url)}"/>' if a.kind == "css"
                    else f'<script src="{e(a.url)}"></script>')
         else:
             tag = f"<style>{a.text}</style>" if a.kind == "css" else f"<script>{a.text}</script>"
-        fig.header.add_child(be.Element(tag), name=f"sprx_asset_{i}")
+        fig.header.add_child(_raw(tag), name=f"sprx_asset_{i}")
     js, css = own_assets()
-    fig.header.add_child(be.Element(f"<style>{css}</style>"), name="sprx_css")
-    fig.header.add_child(be.Element(f"<script>{js}</script>"), name="sprx_js")
+    fig.header.add_child(_raw(f"<style>{css}</style>"), name="sprx_css")
+    fig.header.add_child(_raw(f"<script>{js}</script>"), name="sprx_js")
 
     gaps = data["zero"]["count"]
     newest = data_date(registry.schemes)
-    fig.html.add_child(be.Element(
+    fig.html.add_child(_raw(
         '<a class="sprx-skip" href="#sprx-table">Skip the map: table of schemes by area</a>'
         '<header class="sprx-header">'
         f"<h1>{e(opts.title)}</h1>"
@@ -266,12 +297,7 @@ def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
         folium.TileLayer(tiles=tiles.build_url(scale_factor="{r}"), attr=tiles.html_attribution,
                          name=tiles.name, max_zoom=tiles.get("max_zoom", 19), control=False).add_to(m)
 
-    # Rendered after the map, so its html (table, footer, data) follows the map's div.
-    page = be.MacroElement()
-    page._template = be.Template(
-        "{% macro html(this, kwargs) %}{{ this.page_html }}{% endmacro %}"
-        "{% macro script(this, kwargs) %}sprxInit({{ this._parent.get_name() }});{% endmacro %}")
-    page.page_html = (
+    page = _PageTail(
         _table_html(data, counts)
         + f'<footer class="sprx-footer"><p>{e(opts.attribution)}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")

@@ -40,6 +40,19 @@
     return a;
   }
 
+  // A button whose click replaces the popup content: the button leaves the page before the
+  // click reaches the map, so Leaflet can no longer see it came from inside the popup and would
+  // close it. Stop the click here.
+  function button(text, cls, onClick) {
+    var b = el("button", cls || "sprx-linkbutton", text);
+    b.type = "button";
+    b.addEventListener("click", function (ev) {
+      L.DomEvent.stopPropagation(ev);
+      onClick();
+    });
+    return b;
+  }
+
   function plural(n, word) {
     return n + " " + word + (n === 1 ? "" : "s");
   }
@@ -140,13 +153,10 @@
         var ul = el("ul", "sprx-list");
         list.forEach(function (si) {
           var li = el("li");
-          var b = el("button", "sprx-linkbutton", S(D.schemes[si][NAME]));
-          b.type = "button";
-          b.addEventListener("click", function () {
+          var b = button(S(D.schemes[si][NAME]), null, function () {
             var card = schemeCard(si);
-            var back = el("button", "sprx-linkbutton sprx-back", "← All schemes in " + area[1]);
-            back.type = "button";
-            back.addEventListener("click", function () { popup.setContent(areaPopup(a, popup)); });
+            var back = button("← All schemes in " + area[1], "sprx-linkbutton sprx-back",
+                              function () { popup.setContent(areaPopup(a, popup)); });
             card.insertBefore(back, card.firstChild);
             popup.setContent(card);
           });
@@ -290,10 +300,7 @@
       });
       function result(text, action) {
         var li = el("li");
-        var b = el("button", "sprx-linkbutton", text);
-        b.type = "button";
-        b.addEventListener("click", action);
-        li.appendChild(b);
+        li.appendChild(button(text, null, action));
         return li;
       }
       return box;
@@ -306,10 +313,17 @@
       layer.openPopup(layer.getBounds().getCenter());
     }
 
+    function openMarker(m) {
+      // zoomToShowLayer waits for a move that never comes when the marker is already drawn
+      // on its own (circle markers have no icon for it to check), so handle that case here.
+      if (map.hasLayer(m)) m.openPopup();
+      else cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+    }
+
     function openScheme(si) {
       var m = firstMarker[si];
       if (m && cluster.hasLayer(m)) {
-        cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+        openMarker(m);
         return;
       }
       var a = D.schemes[si][AREAS][0];
@@ -321,6 +335,6 @@
     map.attributionControl.addAttribution(escapeHtml(D.attribution));
     map.fitBounds(areasLayer.getBounds());
     window.sprxMap = {map: map, data: D, areas: areasLayer, cluster: cluster, markers: markers,
-                      openArea: openArea, openScheme: openScheme};
+                      openArea: openArea, openScheme: openScheme, openMarker: openMarker};
   };
 })();

@@ -1,0 +1,62 @@
+"""A static PNG choropleth for reports and newsletters, with the same classes as the HTML map."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from .aggregate import data_date
+from .mapping import MapError, MapOptions, _nice_date
+from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
+
+if TYPE_CHECKING:
+    from .validate import Registry
+
+
+def render_png(registry: "Registry", opts: MapOptions = MapOptions(), dpi: int = 150) -> bytes:
+    """Render the choropleth as PNG bytes (deterministic: no timestamps in the file)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    from .aggregate import area_counts
+
+    counts = area_counts(registry)
+    if opts.metric == "per-100k":
+        if not registry.areas.has_population:
+            raise MapError("--metric per-100k needs a population for every area in the area registry")
+        values, classes, label = counts.per_100k, bands(counts.per_100k, integer=False), \
+            "Active schemes per 100,000 residents"
+    else:
+        values, classes, label = counts.counts, bands(counts.counts), "Active schemes per area"
+    gdf = registry.boundaries.copy()
+    value_of = dict(zip(counts.codes, values))
+    gdf["band"] = [band_index(value_of[c], classes) for c in gdf["code"]]
+    gdf = gdf.to_crs(3857)  # web mercator, as the HTML map
+
+    with plt.rc_context({"hatch.color": ZERO_HATCH, "hatch.linewidth": 1.2, "font.size": 9,
+                         "svg.hashsalt": "sprx"}):
+        fig, ax = plt.subplots(figsize=(8, 7.2), dpi=dpi)
+        zero = gdf[gdf["band"] < 0]
+        some = gdf[gdf["band"] >= 0]
+        if len(some):
+            some.plot(ax=ax, color=[classes[b].colour for b in some["band"]], edgecolor=BORDER, linewidth=0.6)
+        if len(zero):
+            zero.plot(ax=ax, facecolor="white", edgecolor=ZERO_HATCH, hatch="////", linewidth=1.0,
+                      linestyle="--")
+        ax.set_axis_off()
+        handles = [Patch(facecolor="white", edgecolor=ZERO_HATCH, hatch="////",
+                         label=f"0 — {ZERO_LABEL} ({len(zero)})")]
+        handles += [Patch(facecolor=b.colour, edgecolor=BORDER, label=b.label) for b in classes]
+        ax.legend(handles=handles, title=label, loc="lower right", frameon=True, fontsize=8, title_fontsize=8)
+        fig.suptitle(opts.title, fontsize=13, fontweight="bold", x=0.02, ha="left")
+        ax.set_title(f"{counts.headline()} · Data as of {_nice_date(data_date(registry.schemes))}",
+                     fontsize=9, loc="left")
+        fig.text(0.02, 0.015, opts.attribution, fontsize=5.5, color="#444444", wrap=True)
+        fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.05)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", metadata={"Software": None})
+        plt.close(fig)
+    return buf.getvalue()

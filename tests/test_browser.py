@@ -1,0 +1,176 @@
+"""The map in a real browser: headless Chromium, network blocked.
+
+Skipped when Playwright or Chromium is missing, unless SPRX_BROWSER_TESTS=1 (set by .ci/run),
+in which case a missing browser fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pytest
+import yaml
+
+from sprx_cli.browser import BrowserUnavailable, open_page
+
+HOSTILE = ["--schemes", "tests/fixtures/hostile/schemes.yaml", "--boroughs", "tests/fixtures/hostile/boroughs.csv",
+           "--boundaries", "tests/fixtures/hostile/boundaries.geojson",
+           "--vocabulary", "tests/fixtures/hostile/vocabulary.yaml"]
+
+
+@pytest.fixture
+def browse():
+    def go(path):
+        try:
+            return open_page(path.resolve().as_uri())
+        except BrowserUnavailable as exc:  # pragma: no cover - depends on the machine
+            if os.environ.get("SPRX_BROWSER_TESTS") == "1":
+                pytest.fail(f"browser tests required but {exc}")
+            pytest.skip(str(exc))
+    return go
+
+
+def _entered(ctx):
+    try:
+        return ctx.__enter__()
+    except BrowserUnavailable as exc:
+        if os.environ.get("SPRX_BROWSER_TESTS") == "1":
+            pytest.fail(f"browser tests required but {exc}")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def london_map(sprx, tmp_path):
+    out = tmp_path / "london.html"
+    result = sprx("map", "build", "--offline", "--tiles", "none", "--output", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def click_area(page, code):
+    """Click a point of the area's shape that nothing else covers, as a person would."""
+    point = page.evaluate("""code => {
+        const path = document.querySelector('path.sprx-area-' + code);
+        const r = path.getBoundingClientRect();
+        for (let i = 1; i < 20; i++) for (let j = 1; j < 20; j++) {
+            const x = r.left + r.width * i / 20, y = r.top + r.height * j / 20;
+            if (document.elementFromPoint(x, y) === path) return [x, y];
+        }
+        return null;
+    }""", code)
+    assert point, f"no free point in {code}"
+    page.mouse.click(*point)
+    # a closed popup fades out for 200 ms before it leaves the page
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+
+
+def test_offline_map_in_browser(london_map, browse):
+    ctx = browse(london_map)
+    page, log = _entered(ctx)
+    try:
+        schemes = yaml.safe_load(open("schemes.yaml", encoding="utf-8"))["schemes"]
+        shown = [s for s in schemes if s.get("status", "active") != "closed"]
+        n_points = sum(1 for s in shown for loc in s.get("locations") or [] if "lat" in loc)
+
+        # 33 area shapes rendered, each with a real outline
+        areas = page.eval_on_selector_all("path.sprx-area", "els => els.map(e => e.getAttribute('d').length)")
+        assert len(areas) == 33 and min(areas) > 20
+        assert page.eval_on_selector_all("path.sprx-zero", "els => els.length") == 6
+
+        # every located scheme is a marker, and what the clusters show adds up to the registry
+        assert page.evaluate("sprxMap.markers.length") == n_points
+        assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points
+        in_clusters = page.eval_on_selector_all(
+            ".marker-cluster span", "els => els.reduce((t, e) => t + parseInt(e.textContent, 10), 0)")
+        single = page.eval_on_selector_all(".leaflet-sprx-points-pane path", "els => els.length")
+        assert in_clusters + single == n_points and in_clusters > 0
+
+        # an area popup lists the right schemes, and a scheme opens to its details
+        camden = sorted(s["name"] for s in shown if "Camden" in s["boroughs"])
+        click_area(page, "E09000007")
+        popup = page.locator(".leaflet-popup-content")
+        text = popup.inner_text()
+        assert text.startswith("Camden")
+        assert [li.strip() for li in popup.locator("li").all_inner_texts()] == camden
+        popup.locator("button", has_text=camden[0]).click()
+        first = next(s for s in shown if s["name"] == camden[0])
+        card = page.locator(".leaflet-popup-content").inner_text()
+        assert first["provider"] in card and first["website"] in card and "Who can refer" in card
+        assert page.locator(".leaflet-popup-content a[href^='mailto:']").count() == 1
+
+        # the hover tooltip names the area and its count
+        page.evaluate("sprxMap.areas.eachLayer(l => { if (l.feature.properties.a === 6) l.openTooltip(); })")
+        tip = page.locator(".leaflet-tooltip").inner_text()
+        assert tip.startswith("Camden") and "active scheme" in tip
+
+        # a zero area says so
+        page.keyboard.press("Escape")
+        click_area(page, "E09000004")  # Bexley has none
+        assert "no schemes recorded" in page.locator(".leaflet-popup-content").inner_text()
+
+        # search finds schemes and areas
+        page.fill(".sprx-search input", "walk")
+        results = page.locator(".sprx-results li").all_inner_texts()
+        assert results and all("walk" in r.lower() for r in results)
+
+        # category toggles remove and restore their markers
+        counts = Counter(page.evaluate(
+            "sprxMap.markers.map(m => sprxMap.data.categories[sprxMap.data.schemes[m.sprxScheme][14]][0])"))
+        label = page.locator(".leaflet-control-layers-overlays label").nth(1)
+        page.locator(".leaflet-control-layers").hover()
+        key = page.evaluate("sprxMap.data.categories.filter((c, i) => sprxMap.markers.some("
+                            "m => sprxMap.data.schemes[m.sprxScheme][14] === i))[0][0]")
+        label.locator("input").click()
+        assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points - counts[key]
+        label.locator("input").click()
+        assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points
+
+        assert log.console_errors == []
+        assert log.blocked == []
+        assert log.requests == [london_map.resolve().as_uri()]
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_hostile_text_is_inert_in_browser(sprx, tmp_path, browse):
+    out = tmp_path / "hostile.html"
+    title = "<script>window.__pwned='title'</script>"
+    result = sprx("map", "build", *HOSTILE, "--offline", "--tiles", "none", "--output", out, "--title", title)
+    assert result.exit_code == 0, result.output
+    ctx = browse(out)
+    page, log = _entered(ctx)
+    try:
+        # open every tooltip and popup, every scheme card, and search: whatever can render text
+        page.evaluate("sprxMap.areas.eachLayer(l => { l.openTooltip(); l.openPopup(); l.closePopup(); })")
+        for i in range(page.evaluate("sprxMap.markers.length")):
+            page.evaluate("i => { sprxMap.map.closePopup(); sprxMap.openMarker(sprxMap.markers[i]); }", i)
+            # a closed popup fades out for 200 ms before it leaves the page
+            page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1"
+                                   " && document.querySelector('.leaflet-popup-content dl') !== null")
+            assert "Where" in page.locator(".leaflet-popup-content").inner_text()
+        for a in range(3):
+            page.evaluate(f"sprxMap.map.closePopup(); sprxMap.openArea({a})")
+            page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+            for button in page.locator(".leaflet-popup-content .sprx-list button").all():
+                button.dispatch_event("click")  # the popup may sit under a control; what matters is the card
+                page.locator(".sprx-back").dispatch_event("click")
+        page.evaluate("sprxMap.openScheme(0); sprxMap.openScheme(1);")
+        page.locator(".leaflet-control-layers").hover()
+        page.fill(".sprx-search input", "<img")
+        page.fill(".sprx-search input", "{{7")
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__pwned") is None
+        assert log.dialogs == []
+        body = page.inner_text("body")
+        assert "<img src=x onerror=\"window.__pwned='name'\">Hostile & Co" in page.content() or \
+            "Hostile &amp; Co" in page.content()
+        assert "<script>window.__pwned='title'</script>" in body  # the title shows as text
+        assert "{{7*7}} {% raw %} ${7*7}" in body
+        # links: only the http(s), mailto and tel forms, nothing else
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        assert all(h.startswith(("#", "https://", "http://", "mailto:", "tel:")) for h in hrefs), hrefs
+        assert not any(h.lower().startswith("javascript:") for h in hrefs)
+        assert log.blocked == [] and log.requests == [out.resolve().as_uri()]
+    finally:
+        ctx.__exit__(None, None, None)
