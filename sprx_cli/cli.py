@@ -94,13 +94,13 @@ def _sources(schemes: str, boroughs: str, boundaries: str, vocabulary: str):
     return Sources(schemes, boroughs, boundaries, vocabulary)
 
 
-def _print_report(report: Report, fmt: TextOrJson, files: dict, summary_ok: str) -> None:
+def _print_report(report: Report, fmt: TextOrJson, files: dict, summary_ok: str, err: bool = False) -> None:
     if fmt is TextOrJson.json:
-        typer.echo(json.dumps({**report.to_dict(), "files": files}, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({**report.to_dict(), "files": files}, ensure_ascii=False, indent=2), err=err)
         return
     from rich.console import Console
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, stderr=err)
     if report.problems and console.is_terminal:
         from rich.table import Table
 
@@ -116,12 +116,12 @@ def _print_report(report: Report, fmt: TextOrJson, files: dict, summary_ok: str)
             line = f"{p.loc}: {p.severity} [{p.code}] {p.message}"
             if p.hint:
                 line += f" (fix: {p.hint})"
-            typer.echo(line)
+            typer.echo(line, err=err)
     counts = f"{_plural(len(report.errors), 'error')}, {_plural(len(report.warnings), 'warning')}"
     if report.valid:
-        typer.echo(f"{summary_ok} ({counts})")
+        typer.echo(f"{summary_ok} ({counts})", err=err)
     else:
-        typer.echo(f"Invalid: {counts}. Fix the errors above and run again.")
+        typer.echo(f"Invalid: {counts}. Fix the errors above and run again.", err=err)
 
 
 def _plural(n: int, word: str) -> str:
@@ -185,9 +185,9 @@ def _load_valid(sources, *, quiet: bool, encoding: Optional[str] = None, strict:
     report, registry = run_validate(sources, encoding=encoding)
     failed = not report.valid or (strict and report.warnings)
     if failed:
-        _print_report(report, TextOrJson.text, {}, "")
+        _print_report(report, TextOrJson.text, {}, "", err=True)
         if report.valid:
-            typer.echo("--strict: warnings count as failures.")
+            typer.echo("--strict: warnings count as failures.", err=True)
         typer.echo("Nothing was written.", err=True)
         raise typer.Exit(1)
     if report.warnings and not quiet:
@@ -314,6 +314,213 @@ def map_image(
             atomic_write_bytes(output, png)
         if not quiet:
             typer.echo(f"Wrote {output} ({len(png) // 1024} KB)")
+
+
+class Status(str, Enum):
+    active = "active"
+    paused = "paused"
+    closed = "closed"
+
+
+class By(str, Enum):
+    area = "area"
+    category = "category"
+    area_category = "area-category"
+
+
+class Sort(str, Enum):
+    name = "name"
+    count = "count"
+
+
+class TableFormat(str, Enum):
+    text = "text"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    markdown = "markdown"
+    xlsx = "xlsx"
+
+
+class SchemeFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    geojson = "geojson"
+    xlsx = "xlsx"
+
+
+class AreaFormat(str, Enum):
+    geojson = "geojson"
+    gpkg = "gpkg"
+
+
+StatusOpt = typer.Option([], "--status", help="Count schemes with this status (repeatable; default: active).")
+CategoryOpt = typer.Option([], "--category", metavar="KEY", help="Only schemes in this category (repeatable).")
+BoroughFilterOpt = typer.Option([], "--borough", metavar="AREA",
+                                help="Only this area, by name, alias or code (repeatable).")
+RouteOpt = typer.Option([], "--referral-route", metavar="KEY", help="Only schemes with this referral route (repeatable).")
+OutputOpt = typer.Option(None, "--output", "-o", metavar="FILE", help="Write to FILE (atomically) instead of standard output.")
+
+
+def _filters(registry, status: list, category: list[str], borough: list[str], route: list[str], include_closed: bool):
+    """Filters from the command line, every key checked against the registry (usage error if unknown)."""
+    from .aggregate import Filters
+    from .registry import did_you_mean
+
+    statuses = [s.value for s in status] or ["active"]
+    if include_closed and "closed" not in statuses:
+        statuses.append("closed")
+    for option, keys, terms in (("--category", category, registry.vocabulary.categories),
+                                ("--referral-route", route, registry.vocabulary.referral_routes)):
+        for key in keys:
+            if key not in terms:
+                guess = did_you_mean(key, list(terms))
+                _usage_error(f"{option}: unknown key {key!r}" + (f"; did you mean {guess!r}?" if guess else
+                             f"; the keys are {', '.join(terms)}"))
+    codes = []
+    for name in borough:
+        code = registry.areas.resolve(name)
+        if code is None:
+            guess = registry.areas.suggest(name)
+            _usage_error(f"--borough: unknown area {name!r}" + (f"; did you mean {guess!r}?" if guess else ""))
+        codes.append(code)
+    return Filters(tuple(statuses), tuple(category), tuple(codes), tuple(route))
+
+
+def _emit(data: bytes, output: Optional[Path], what: str, quiet: bool = False) -> None:
+    from .textio import atomic_write_bytes
+
+    if output is None:
+        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else typer.echo(data.decode(), nl=False)
+        sys.stdout.flush()
+        return
+    atomic_write_bytes(output, data)
+    if not quiet:
+        typer.echo(f"Wrote {output} ({what})", err=True)
+
+
+def _needs_output(fmt: str, output: Optional[Path]) -> None:
+    if fmt in ("xlsx", "gpkg") and output is None:
+        _usage_error(f"--format {fmt} writes a binary file: give --output FILE")
+
+
+def _rich_table(t) -> None:
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    numeric = [bool(t.rows) and all(isinstance(r[i], (int, float)) or r[i] is None for r in t.rows)
+               for i in range(len(t.columns))]
+    rt = RichTable(show_footer=bool(t.totals), header_style="bold", footer_style="bold")
+    for i, c in enumerate(t.columns):
+        footer = Text("" if not t.totals or t.totals[i] is None else str(t.totals[i]))
+        rt.add_column(Text(c), footer=footer, justify="right" if numeric[i] else "left")
+    for r in t.rows:
+        rt.add_row(*[Text("" if v is None else str(v)) for v in r])  # Text: registry text is not markup
+    Console().print(rt)
+
+
+@app.command()
+def table(
+    schemes: str = SchemesOpt,
+    boroughs: str = BoroughsOpt,
+    boundaries: str = BoundariesOpt,
+    vocabulary: str = VocabularyOpt,
+    by: By = typer.Option(By.area, "--by", help="One row per area, per category, or per area and category."),
+    sort: Sort = typer.Option(Sort.name, "--sort", help="Sort rows by name, or by count (largest first)."),
+    status: list[Status] = StatusOpt,
+    category: list[str] = CategoryOpt,
+    borough: list[str] = BoroughFilterOpt,
+    referral_route: list[str] = RouteOpt,
+    include_closed: bool = ClosedOpt,
+    fmt: TableFormat = typer.Option(TableFormat.text, "--format", help="text (a table on a terminal, plain "
+                                    "columns when piped), csv, tsv, json, markdown or xlsx."),
+    output: Optional[Path] = OutputOpt,
+    encoding: Optional[str] = EncodingOpt,
+) -> None:
+    """Count active schemes per area (every area, zeros included), per category, or both.
+
+    The counts are the map's: one aggregation feeds both. A scheme serving several areas counts
+    once in each area; totals count each scheme once.
+
+    Example: sprx table --format csv --output counts.csv
+    """
+    with _guard():
+        from rich.console import Console
+
+        from .tables import build_table, write_table
+
+        _needs_output(fmt.value, output)
+        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary), quiet=False, encoding=encoding)
+        filters = _filters(registry, status, category, borough, referral_route, include_closed)
+        t = build_table(registry, by.value, filters, sort.value)
+        if fmt is TableFormat.text and output is None and Console().is_terminal:
+            _rich_table(t)
+            return
+        _emit(write_table(t, fmt.value), output, f"{len(t.rows)} rows")
+
+
+export_app = typer.Typer(
+    help="Export schemes or areas with their counts, for QGIS, spreadsheets and pandas.\n\n"
+         "Example: sprx export schemes --format geojson --output schemes.geojson",
+    no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("schemes")
+def export_schemes_cmd(
+    schemes: str = SchemesOpt,
+    boroughs: str = BoroughsOpt,
+    boundaries: str = BoundariesOpt,
+    vocabulary: str = VocabularyOpt,
+    fmt: SchemeFormat = typer.Option(SchemeFormat.csv, "--format", help="csv, json, geojson (one point per "
+                                     "location) or xlsx."),
+    status: list[Status] = StatusOpt,
+    category: list[str] = CategoryOpt,
+    borough: list[str] = BoroughFilterOpt,
+    referral_route: list[str] = RouteOpt,
+    include_closed: bool = ClosedOpt,
+    output: Optional[Path] = OutputOpt,
+    encoding: Optional[str] = EncodingOpt,
+) -> None:
+    """Export the selected schemes: one row per scheme, or one GeoJSON point per location.
+
+    Example: sprx export schemes --format geojson --output schemes.geojson
+    """
+    with _guard():
+        from .exports import export_schemes
+
+        _needs_output(fmt.value, output)
+        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary), quiet=False, encoding=encoding)
+        filters = _filters(registry, status, category, borough, referral_route, include_closed)
+        _emit(export_schemes(registry, fmt.value, filters), output, fmt.value)
+
+
+@export_app.command("areas")
+def export_areas_cmd(
+    schemes: str = SchemesOpt,
+    boroughs: str = BoroughsOpt,
+    boundaries: str = BoundariesOpt,
+    vocabulary: str = VocabularyOpt,
+    fmt: AreaFormat = typer.Option(AreaFormat.geojson, "--format", help="geojson or gpkg (GeoPackage)."),
+    status: list[Status] = StatusOpt,
+    category: list[str] = CategoryOpt,
+    referral_route: list[str] = RouteOpt,
+    include_closed: bool = ClosedOpt,
+    output: Optional[Path] = OutputOpt,
+    encoding: Optional[str] = EncodingOpt,
+) -> None:
+    """Export the area boundaries with the table's counts attached, ready for a choropleth elsewhere.
+
+    Example: sprx export areas --format gpkg --output areas.gpkg
+    """
+    with _guard():
+        from .exports import export_areas
+
+        _needs_output(fmt.value, output)
+        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary), quiet=False, encoding=encoding)
+        filters = _filters(registry, status, category, [], referral_route, include_closed)
+        _emit(export_areas(registry, fmt.value, filters), output, fmt.value)
 
 
 def main() -> None:
