@@ -152,7 +152,8 @@ def test_errors_stop_the_build(build, sprx, tmp_path):
     out.write_text("yesterday's map")
     result = sprx("map", "build", "--output", out, "--schemes", "tests/fixtures/schemes/unknown-borough.yaml")
     assert result.exit_code == 1
-    assert "tests/fixtures/schemes/unknown-borough.yaml:6:9: error [unknown-borough]" in result.stdout
+    assert "tests/fixtures/schemes/unknown-borough.yaml:6:9: error [unknown-borough]" in result.stderr
+    assert result.stdout == ""
     assert result.stderr.endswith("Nothing was written.\n")
     assert out.read_text() == "yesterday's map"
 
