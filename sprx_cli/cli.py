@@ -523,6 +523,112 @@ def export_areas_cmd(
         _emit(export_areas(registry, fmt.value, filters), output, fmt.value)
 
 
+class LogFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _logger(fmt: LogFormat, quiet: bool):
+    """log(event, level=..., **fields): one JSON object per line, or a line for people."""
+    def log(event: str, level: str = "info", **fields) -> None:
+        if fmt is LogFormat.json:
+            typer.echo(json.dumps({"event": event, "level": level, **fields}, ensure_ascii=False, default=str))
+            return
+        if quiet and level == "info":
+            return
+        if event == "published":
+            typer.echo(f"Published {fields['site']} (version {fields['version']}): {fields['schemes']} schemes in "
+                       f"{fields['areas_with_schemes']} of {fields['areas']} areas, {fields['duration_s']} s")
+        elif event == "unchanged":
+            typer.echo(f"Unchanged: the inputs match the live site {fields['site']} (version {fields['version']}); "
+                       "nothing was done")
+        elif event == "rolled-back":
+            typer.echo(f"Rolled back {fields['site']} to version {fields['version']} (was {fields['previous']})")
+        elif event in ("pruned", "removed-leftover", "validated"):
+            return
+        else:
+            typer.echo(f"{event}: {fields}", err=level != "info")
+    return log
+
+
+@app.command()
+def publish(
+    site: Path = typer.Option(..., "--site", metavar="DIR", help="The site to publish: DIR becomes a link to "
+                              "the newest complete version, kept in DIR.sprx/."),
+    schemes: str = SchemesOpt,
+    boroughs: str = BoroughsOpt,
+    boundaries: str = BoundariesOpt,
+    vocabulary: str = VocabularyOpt,
+    title: str = TitleOpt,
+    tiles: str = typer.Option("OpenStreetMap.Mapnik", "--tiles", metavar="PROVIDER",
+                              help="Background tiles of the map: an xyzservices provider name, or 'none'."),
+    keep: int = typer.Option(3, "--keep", min=0, help="How many previous versions to keep for --rollback."),
+    if_changed: bool = typer.Option(False, "--if-changed", help="Do nothing (exit 0) when the inputs match "
+                                    "the live site's manifest."),
+    strict: bool = typer.Option(False, "--strict", help="Refuse to publish when there are warnings."),
+    rollback: bool = typer.Option(False, "--rollback", help="Point the site back at the previous version."),
+    log_format: LogFormat = typer.Option(LogFormat.text, "--log-format", help="text for people, or json: one "
+                                         "object per line for cron mail and CI logs."),
+    stale_after: int = StaleOpt,
+    encoding: Optional[str] = EncodingOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Validate, then build the whole static site and switch it in atomically.
+
+    The site has index.html, the offline map, the PNG, tables, exports, manifest.json and
+    changes.json. A failure or a kill at any point leaves the previous site complete.
+    Exit status: 0 published or unchanged, 1 invalid registry or failed build (site untouched),
+    2 usage error, 3 another publish is running.
+
+    Example: sprx publish --site public --if-changed --log-format json
+    """
+    from .publish import EXIT_BUSY, InvalidRegistry, PublishBusy, PublishError, PublishOptions
+    from .publish import publish as run_publish
+    from .publish import rollback as run_rollback
+
+    log = _logger(log_format, quiet)
+    with _guard():
+        try:
+            if rollback:
+                run_rollback(site, log)
+                return
+            if tiles.lower() != "none":
+                from .mapping import MapError, resolve_tiles
+
+                try:
+                    resolve_tiles(tiles)
+                except MapError as exc:
+                    _usage_error(f"--tiles: {exc}")
+            sources = _sources(schemes, boroughs, boundaries, vocabulary)
+            opts = PublishOptions(title=title, tiles=tiles, keep=keep, if_changed=if_changed, strict=strict,
+                                  stale_after_months=stale_after, encoding=encoding)
+            result = run_publish(sources, site, opts, log)
+            if result.report is not None and result.report.warnings and log_format is LogFormat.text and not quiet:
+                from collections import Counter
+
+                by_code = Counter(p.code for p in result.report.warnings)
+                typer.echo("Warnings: " + ", ".join(f"{n} {c}" for c, n in sorted(by_code.items()))
+                           + " (run 'sprx validate' for details)", err=True)
+        except PublishBusy as exc:
+            log("busy", level="error", site=str(site), message=str(exc))
+            if log_format is LogFormat.text:
+                typer.echo(f"sprx publish: {exc}", err=True)
+            raise typer.Exit(EXIT_BUSY)
+        except InvalidRegistry as exc:
+            if log_format is LogFormat.json:
+                log("invalid", level="error", site=str(site), strict=exc.strict,
+                    problems=[p.to_dict() for p in exc.report.problems if p.severity == "error" or exc.strict])
+            else:
+                _print_report(exc.report, TextOrJson.text, {}, "", err=True)
+                typer.echo(f"Not published: {exc}. The site {site} was not touched.", err=True)
+            raise typer.Exit(1)
+        except PublishError as exc:
+            log("failed", level="error", site=str(site), message=str(exc))
+            if log_format is LogFormat.text:
+                typer.echo(f"Not published: {exc}", err=True)
+            raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

@@ -6,7 +6,7 @@ import io
 from typing import TYPE_CHECKING
 
 from .aggregate import data_date
-from .mapping import MapError, MapOptions, _nice_date
+from .mapping import MapError, MapOptions, nice_date
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def render_png(registry: "Registry", opts: MapOptions = MapOptions(), dpi: int =
         handles += [Patch(facecolor=b.colour, edgecolor=BORDER, label=b.label) for b in classes]
         ax.legend(handles=handles, title=label, loc="lower right", frameon=True, fontsize=8, title_fontsize=8)
         fig.suptitle(opts.title, fontsize=13, fontweight="bold", x=0.02, ha="left")
-        ax.set_title(f"{counts.headline()} · Data as of {_nice_date(data_date(registry.schemes))}",
+        ax.set_title(f"{counts.headline()} · Data as of {nice_date(data_date(registry.schemes))}",
                      fontsize=9, loc="left")
         fig.text(0.02, 0.015, opts.attribution, fontsize=5.5, color="#444444", wrap=True)
         fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.05)

@@ -176,11 +176,11 @@ def _stable_ids(root) -> None:
     walk(root)
 
 
-def _nice_date(d: date | None) -> str:
+def nice_date(d: date | None) -> str:
     return f"{d.day} {d:%B %Y}" if d else "no verification dates recorded"
 
 
-def _table_html(data: dict, counts: AreaCounts) -> str:
+def table_html(data: dict, counts: AreaCounts) -> str:
     e = html.escape
     strings = data["strings"]
     rows = []
@@ -280,7 +280,7 @@ def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
         f"<h1>{e(opts.title)}</h1>"
         f'<p><span class="sprx-headline">{e(counts.headline())}</span>'
         + (f' · <span class="sprx-gaps">{gaps} area{"s" * (gaps != 1)} with {e(ZERO_LABEL)}</span>' if gaps else "")
-        + f" · Data as of {e(_nice_date(newest))}</p>"
+        + f" · Data as of {e(nice_date(newest))}</p>"
         '<nav><a href="#sprx-table">Table of schemes by area (accessible version)</a></nav>'
         "</header>"
         '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
@@ -298,7 +298,7 @@ def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
                          name=tiles.name, max_zoom=tiles.get("max_zoom", 19), control=False).add_to(m)
 
     page = _PageTail(
-        _table_html(data, counts)
+        table_html(data, counts)
         + f'<footer class="sprx-footer"><p>{e(opts.attribution)}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
         + " Made with sprx.</p></footer>"

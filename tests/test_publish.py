@@ -1,0 +1,263 @@
+"""sprx publish: repeated, concurrent, interrupted and failing publishes.
+
+Interrupted runs are real processes killed with SIGKILL at known points (the publish code stops
+at a named stage when SPRX_TEST_PAUSE_AT says so). After each, the site must be the previous
+complete site or the new complete site, checked file by file against its manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from sprx_cli.publish import EXIT_BUSY, live_version, verify_site
+
+ROOT = Path(__file__).resolve().parent.parent
+COUNTS = ["--schemes", "tests/fixtures/counts/schemes.yaml", "--boroughs", "tests/fixtures/counts/boroughs.csv",
+          "--boundaries", "tests/fixtures/counts/boundaries.geojson"]
+
+
+def env(**extra):
+    e = {k: v for k, v in os.environ.items() if not k.startswith("SPRX_TEST_")}
+    e.update({"SPRX_TODAY": "2026-11-23", **extra})
+    return e
+
+
+def publish_cmd(site, *args):
+    return [sys.executable, "-m", "sprx_cli", "publish", "--site", str(site), "--tiles", "none", *args]
+
+
+def run(site, *args, registry=COUNTS, **extra):
+    return subprocess.run(publish_cmd(site, *registry, *args), cwd=ROOT, env=env(**extra), capture_output=True,
+                          text=True, timeout=120)
+
+
+def start_paused(site, stage, *args, registry=COUNTS, resume=None):
+    """Start a publish that stops at `stage`; return the process once it is there."""
+    extra = {"SPRX_TEST_PAUSE_AT": stage}
+    if resume:
+        extra["SPRX_TEST_RESUME_FILE"] = str(resume)
+    proc = subprocess.Popen(publish_cmd(site, *registry, *args), cwd=ROOT, env=env(**extra),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    line = ""
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if line.startswith("SPRX-PAUSED"):
+            return proc
+        if not line and proc.poll() is not None:
+            break
+    proc.kill()
+    raise AssertionError(f"publish did not reach {stage}: {line!r} {proc.stdout.read() if proc.stdout else ''}")
+
+
+def snapshot(site: Path) -> dict[str, bytes]:
+    live = live_version(site)
+    return {p.name: p.read_bytes() for p in sorted(live.iterdir())}
+
+
+@pytest.fixture
+def site(tmp_path):
+    return tmp_path / "public"
+
+
+@pytest.fixture
+def published(site):
+    r = run(site)
+    assert r.returncode == 0, r.stderr
+    return site
+
+
+def test_first_publish_builds_a_complete_site(published):
+    site = published
+    assert site.is_symlink() and verify_site(site) == []
+    names = sorted(p.name for p in site.iterdir())
+    assert names == sorted(["index.html", "map.html", "map.png", "counts.csv", "counts.json", "counts.xlsx",
+                            "schemes.csv", "schemes.geojson", "schemes.json", "areas.geojson", "changes.json",
+                            "manifest.json"])
+    manifest = json.loads((site / "manifest.json").read_text())
+    assert manifest["counts"] == {"schemes": 3, "areas": 3, "areas_with_schemes": 2, "areas_without_schemes": 1}
+    assert set(manifest["inputs"]) == {"schemes", "boroughs", "boundaries", "vocabulary"}
+    assert all(len(v["sha256"]) == 64 for v in manifest["inputs"].values())
+    assert manifest["sprx_version"] and manifest["data_date"] == "2026-06-01"
+    index = (site / "index.html").read_text()
+    for link in ("map.html", "map.png", "counts.csv", "counts.xlsx", "schemes.geojson", "areas.geojson",
+                 "manifest.json", "changes.json"):
+        assert f'href="{link}"' in index
+    assert "3 schemes in 2 of 3 areas" in index and "Data as of 1 June 2026" in index
+    assert 'id="sprx-table"' in index and "first publication" in index
+    html = (site / "map.html").read_text()
+    assert "<script src=" not in html  # the offline map
+    assert json.loads((site / "changes.json").read_text())["first_publish"] is True
+
+
+def test_republish_unchanged_is_byte_identical(published):
+    before = snapshot(published)
+    first = live_version(published)
+    r = run(published)
+    assert r.returncode == 0, r.stderr
+    assert live_version(published) != first  # a new version...
+    assert snapshot(published) == before  # ...with the same bytes
+
+
+def test_if_changed_does_nothing_when_inputs_match(published, tmp_path):
+    first = live_version(published)
+    r = run(published, "--if-changed")
+    assert r.returncode == 0 and r.stdout.startswith("Unchanged:")
+    assert live_version(published) == first
+    assert len(list((tmp_path / "public.sprx" / "versions").iterdir())) == 1
+
+
+def copy_registry(tmp_path):
+    d = tmp_path / "reg"
+    shutil.copytree(ROOT / "tests/fixtures/counts", d)
+    return d, ["--schemes", str(d / "schemes.yaml"), "--boroughs", str(d / "boroughs.csv"),
+               "--boundaries", str(d / "boundaries.geojson")]
+
+
+def test_changes_since_previous_publish(site, tmp_path):
+    d, reg = copy_registry(tmp_path)
+    assert run(site, registry=reg).returncode == 0
+    text = (d / "schemes.yaml").read_text()
+    text = text.replace("name: North Peer Group", "name: North Peer Support Group")  # changed
+    text = text.replace("  - id: south-plain\n", "  - id: south-plain-advice\n")  # removed + added
+    text = text.replace("    boroughs: [Northtown, Southvale]\n", "    boroughs: [Northtown]\n")
+    (d / "schemes.yaml").write_text(text)
+    r = run(site, "--if-changed", registry=reg)
+    assert r.returncode == 0 and r.stdout.startswith("Published")
+    changes = json.loads((site / "changes.json").read_text())
+    assert changes["first_publish"] is False and changes["previous_data_date"] == "2026-06-01"
+    assert changes["schemes_added"] == [{"id": "south-plain-advice", "name": "South Plain Advice"}]
+    assert changes["schemes_removed"] == [{"id": "south-plain", "name": "South Plain Advice"}]
+    assert {c["id"]: c["fields"] for c in changes["schemes_changed"]} == {
+        "both-areas": ["borough_codes", "boroughs"], "north-peer": ["name"]}
+    assert changes["areas_changed"] == [{"code": "E09000902", "name": "Southvale", "before": 2, "after": 1}]
+    index = (site / "index.html").read_text()
+    assert "Schemes added" in index and "South Plain Advice" in index and "Southvale: 2 → 1" in index
+    # publishing the same again keeps the record of the last change, so the files stay identical
+    before = snapshot(site)
+    assert run(site, registry=reg).returncode == 0
+    assert snapshot(site) == before
+
+
+def test_broken_registry_leaves_site_untouched(published):
+    before, live = snapshot(published), live_version(published)
+    r = run(published, registry=["--schemes", "tests/fixtures/schemes/unknown-borough.yaml"])
+    assert r.returncode == 1
+    assert "tests/fixtures/schemes/unknown-borough.yaml:6:9: error [unknown-borough]" in r.stderr
+    assert "was not touched" in r.stderr
+    assert live_version(published) == live and snapshot(published) == before
+
+
+def test_strict_fails_on_warnings(published):
+    live = live_version(published)
+    r = run(published, "--strict", registry=["--schemes", "tests/fixtures/schemes/upkeep.yaml"])
+    assert r.returncode == 1 and live_version(published) == live
+
+
+def test_json_logs(published):
+    r = run(published, "--log-format", "json")
+    events = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [e["event"] for e in events] == ["validated", "published"]
+    done = events[-1]
+    assert done["level"] == "info" and done["schemes"] == 3 and done["duration_s"] > 0
+    assert done["site"] == str(published) and done["version"] == live_version(published).name
+    r = run(published, "--log-format", "json", registry=["--schemes", "tests/fixtures/schemes/syntax.yaml"])
+    last = json.loads(r.stdout.splitlines()[-1])
+    assert r.returncode == 1 and last["event"] == "invalid" and last["level"] == "error"
+    assert last["problems"][0]["code"] == "yaml-syntax" and last["problems"][0]["line"] == 5
+
+
+def test_rollback(published):
+    first = live_version(published)
+    d = snapshot(published)
+    assert run(published).returncode == 0
+    second = live_version(published)
+    r = subprocess.run([sys.executable, "-m", "sprx_cli", "publish", "--site", str(published), "--rollback"],
+                       cwd=ROOT, env=env(), capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout.startswith(f"Rolled back {published} to version {first.name}")
+    assert live_version(published) == first and snapshot(published) == d and second.exists()
+    r = subprocess.run([sys.executable, "-m", "sprx_cli", "publish", "--site", str(published), "--rollback"],
+                       cwd=ROOT, env=env(), capture_output=True, text=True)
+    assert r.returncode == 1 and "no earlier version" in r.stderr
+
+
+def test_keep_prunes_old_versions(published, tmp_path):
+    for _ in range(3):
+        assert run(published, "--keep", "1").returncode == 0
+    versions = sorted(p.name for p in (tmp_path / "public.sprx" / "versions").iterdir())
+    assert len(versions) == 2 and versions[-1] == live_version(published).name
+
+
+def test_refuses_a_real_directory(tmp_path):
+    site = tmp_path / "public"
+    site.mkdir()
+    (site / "index.html").write_text("someone's site")
+    r = run(site)
+    assert r.returncode == 1 and "is not a site published by sprx" in r.stderr
+    assert (site / "index.html").read_text() == "someone's site"
+
+
+@pytest.mark.parametrize("stage", ["locked", "built-map", "writing-files", "before-rename", "before-flip"])
+def test_sigkill_before_the_switch_keeps_the_old_site(published, tmp_path, stage):
+    d, reg = copy_registry(tmp_path)
+    (d / "schemes.yaml").write_text((d / "schemes.yaml").read_text().replace("North Peer Group", "Renamed"))
+    before, live = snapshot(published), live_version(published)
+    proc = start_paused(published, stage, registry=reg)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert live_version(published) == live and snapshot(published) == before and verify_site(published) == []
+    # the next night runs normally and clears what the killed run left
+    r = run(published, registry=reg)
+    assert r.returncode == 0, r.stderr
+    assert verify_site(published) == [] and "Renamed" in (published / "schemes.json").read_text()
+    assert not list((tmp_path / "public.sprx" / "versions").glob(".tmp-*"))
+
+
+def test_sigkill_after_the_switch_leaves_the_new_site(published, tmp_path):
+    d, reg = copy_registry(tmp_path)
+    (d / "schemes.yaml").write_text((d / "schemes.yaml").read_text().replace("North Peer Group", "Renamed"))
+    proc = start_paused(published, "after-flip", registry=reg)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert verify_site(published) == [] and "Renamed" in (published / "schemes.json").read_text()
+
+
+def test_sigkill_during_first_publish_leaves_no_site(site):
+    proc = start_paused(site, "writing-files")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert not site.exists() and not site.is_symlink()
+    assert run(site).returncode == 0 and verify_site(site) == []
+
+
+def test_two_publishes_at_once(published, tmp_path):
+    resume = tmp_path / "resume"
+    first = start_paused(published, "locked", resume=resume)
+    try:
+        r = run(published)
+        assert r.returncode == EXIT_BUSY == 3
+        assert "another sprx publish is running on this site" in r.stderr and "left to finish" in r.stderr
+        r = run(published, "--log-format", "json")
+        assert r.returncode == 3 and json.loads(r.stdout.splitlines()[-1])["event"] == "busy"
+    finally:
+        resume.write_text("go")
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0, err
+    assert verify_site(published) == []
+
+
+def test_stale_lock_from_killed_run_does_not_block(published):
+    proc = start_paused(published, "locked")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    r = run(published)
+    assert r.returncode == 0, r.stderr
