@@ -45,11 +45,13 @@ class Areas:
     lookup: dict[str, str] = field(default_factory=dict)
     by_code: dict[str, Area] = field(default_factory=dict)
     source: str = "the area registry"
+    _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, area: Area) -> None:
         self.areas.append(area)
         self.by_code[area.code] = area
         self.lookup[normalise_name(area.code)] = area.code
+        self._resolved.clear()
 
     @property
     def has_population(self) -> bool:
@@ -57,7 +59,11 @@ class Areas:
 
     def resolve(self, text: str) -> str | None:
         """The code of the area `text` names (by code, name or alias), or None."""
-        return self.lookup.get(normalise_name(text))
+        try:
+            return self._resolved[text]  # registries repeat the same few spellings
+        except KeyError:
+            code = self._resolved[text] = self.lookup.get(normalise_name(text))
+            return code
 
     @property
     def by_code_lower(self) -> set[str]:
@@ -133,6 +139,7 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
                 continue
             owner[key] = (code, i)
             areas.lookup[key] = code
+            areas._resolved.clear()
     if not areas.areas and not problems:
         problems.append(Problem("areas-empty", f"{display} lists no areas", Loc(display),
                                 hint="add one row per area: code,name,aliases,sub_region"))

@@ -73,17 +73,46 @@ def _usage_error(message: str) -> None:
 
 
 # Registry options shared by every command that reads a registry.
-SchemesOpt = typer.Option("schemes.yaml", "--schemes", metavar="PATH", help="Scheme registry (.yaml or .csv).")
-BoroughsOpt = typer.Option("data/boroughs.csv", "--boroughs", metavar="PATH", help="Area registry (CSV).")
-BoundariesOpt = typer.Option("data/london-boroughs.geojson", "--boundaries", metavar="PATH", help="Area boundaries.")
-VocabularyOpt = typer.Option("data/vocabulary.yaml", "--vocabulary", metavar="PATH", help="Controlled vocabulary (YAML).")
+# Registry options default to the folder's sprx.toml (or [tool.sprx] in pyproject.toml), then
+# to sprx's defaults; see config.py.
+SchemesOpt = typer.Option(None, "--schemes", metavar="PATH", show_default=False,
+                          help="Scheme registry (.yaml or .csv).  [default: schemes.yaml]")
+BoroughsOpt = typer.Option(None, "--boroughs", "--areas", metavar="PATH", show_default=False,
+                           help="Area registry (CSV).  [default: data/areas.csv]")
+BoundariesOpt = typer.Option(None, "--boundaries", metavar="PATH", show_default=False,
+                             help="Area boundaries: any file geopandas reads, any CRS.  "
+                                  "[default: data/boundaries.geojson]")
+VocabularyOpt = typer.Option(None, "--vocabulary", metavar="PATH", show_default=False,
+                             help="Controlled vocabulary (YAML).  [default: data/vocabulary.yaml]")
+CodeFieldOpt = typer.Option(None, "--code-field", metavar="FIELD", show_default=False,
+                            help="The boundaries' attribute holding the area code.  [default: code]")
 EncodingOpt = typer.Option(None, "--encoding", metavar="NAME", help="Read the scheme registry in this encoding (e.g. cp1252).")
 StaleOpt = typer.Option(12, "--stale-after", min=1, metavar="MONTHS", help="Warn when last_verified is older than this many months.")
 
 
-def _sources(schemes: str, boroughs: str, boundaries: str, vocabulary: str):
+def _config() -> dict:
+    from .config import ConfigError, find_config
+
+    try:
+        return find_config(Path("."))[0]
+    except ConfigError as exc:
+        _usage_error(str(exc))
+
+
+def _setting(value, key: str):
+    from .config import setting
+
+    return setting(value, key, _config())
+
+
+def _sources(schemes: Optional[str], boroughs: Optional[str], boundaries: Optional[str],
+             vocabulary: Optional[str], code_field: Optional[str] = None):
+    from .config import setting
     from .validate import Sources
 
+    cfg = _config()
+    schemes, boroughs = setting(schemes, "schemes", cfg), setting(boroughs, "areas", cfg)
+    boundaries, vocabulary = setting(boundaries, "boundaries", cfg), setting(vocabulary, "vocabulary", cfg)
     for option, value in (("--schemes", schemes), ("--boroughs", boroughs),
                           ("--boundaries", boundaries), ("--vocabulary", vocabulary)):
         if not Path(value).exists():
@@ -91,7 +120,7 @@ def _sources(schemes: str, boroughs: str, boundaries: str, vocabulary: str):
                          f"or pass {option} PATH)")
         if Path(value).is_dir():
             _usage_error(f"{option}: '{value}' is a folder, not a file")
-    return Sources(schemes, boroughs, boundaries, vocabulary)
+    return Sources(schemes, boroughs, boundaries, vocabulary, setting(code_field, "code_field", cfg))
 
 
 def _print_report(report: Report, fmt: TextOrJson, files: dict, summary_ok: str, err: bool = False) -> None:
@@ -136,10 +165,11 @@ def _escape(text: str) -> str:
 
 @app.command()
 def validate(
-    schemes: str = SchemesOpt,
-    boroughs: str = BoroughsOpt,
-    boundaries: str = BoundariesOpt,
-    vocabulary: str = VocabularyOpt,
+    schemes: Optional[str] = SchemesOpt,
+    boroughs: Optional[str] = BoroughsOpt,
+    boundaries: Optional[str] = BoundariesOpt,
+    vocabulary: Optional[str] = VocabularyOpt,
+    code_field: Optional[str] = CodeFieldOpt,
     fmt: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text (a table on a terminal, "
                                    "one line per problem when piped) or json."),
     strict: bool = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too."),
@@ -155,11 +185,11 @@ def validate(
     with _guard():
         from .validate import validate as run_validate
 
-        sources = _sources(schemes, boroughs, boundaries, vocabulary)
+        sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
         report, _ = run_validate(sources, stale_after_months=stale_after, encoding=encoding)
         s = report.stats
         ok = (f"Valid: {_plural(s['schemes'], 'scheme')} serving {s['areas_with_schemes']} of {s['areas']} areas"
-              f" in {schemes}")
+              f" in {sources.schemes}")
         _print_report(report, fmt, vars(sources), ok)
         failed = not report.valid or (strict and bool(report.warnings))
         if strict and report.valid and report.warnings and fmt is TextOrJson.text:
@@ -223,7 +253,8 @@ def _map_options(title: str, offline: bool, tiles: str, include_closed: bool, me
                       metric=metric.value)
 
 
-TitleOpt = typer.Option("Social prescribing schemes in London", "--title", help="Title shown on the map.")
+TitleOpt = typer.Option(None, "--title", show_default=False,
+                        help="Title shown on the map.  [default: from sprx.toml, else 'Social prescribing schemes']")
 QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors are still printed.")
 MetricOpt = typer.Option(Metric.count, "--metric", help="Shade areas by count, or per 100,000 residents "
                          "(needs a population column in the area registry).")
@@ -232,17 +263,19 @@ ClosedOpt = typer.Option(False, "--include-closed", help="Show closed schemes to
 
 @map_app.command("build")
 def map_build(
-    schemes: str = SchemesOpt,
-    boroughs: str = BoroughsOpt,
-    boundaries: str = BoundariesOpt,
-    vocabulary: str = VocabularyOpt,
-    output: Path = typer.Option(Path("maps/london.html"), "--output", "-o", metavar="FILE",
-                                help="Where to write the HTML page."),
-    title: str = TitleOpt,
+    schemes: Optional[str] = SchemesOpt,
+    boroughs: Optional[str] = BoroughsOpt,
+    boundaries: Optional[str] = BoundariesOpt,
+    vocabulary: Optional[str] = VocabularyOpt,
+    code_field: Optional[str] = CodeFieldOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
+                                          help="Where to write the HTML page.  [default: maps/map.html]"),
+    title: Optional[str] = TitleOpt,
     offline: bool = typer.Option(False, "--offline", help="Inline Leaflet from installed packages: the page "
                                  "loads no script, style or font from any CDN."),
-    tiles: str = typer.Option("OpenStreetMap.Mapnik", "--tiles", metavar="PROVIDER",
-                              help="Background tiles: an xyzservices provider name, or 'none'."),
+    tiles: Optional[str] = typer.Option(None, "--tiles", metavar="PROVIDER", show_default=False,
+                                        help="Background tiles: an xyzservices provider name, or 'none'.  "
+                                             "[default: OpenStreetMap.Mapnik]"),
     metric: Metric = MetricOpt,
     include_closed: bool = ClosedOpt,
     strict: bool = typer.Option(False, "--strict", help="Refuse to build when there are warnings."),
@@ -260,7 +293,8 @@ def map_build(
         from .mapping import MapError, render_map, resolve_tiles
         from .textio import atomic_write_text
 
-        sources = _sources(schemes, boroughs, boundaries, vocabulary)
+        sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
+        title, tiles, output = _setting(title, "title"), _setting(tiles, "tiles"), Path(_setting(output, "output"))
         try:
             resolve_tiles(tiles)
         except MapError as exc:
@@ -281,13 +315,14 @@ def map_build(
 
 @map_app.command("image")
 def map_image(
-    schemes: str = SchemesOpt,
-    boroughs: str = BoroughsOpt,
-    boundaries: str = BoundariesOpt,
-    vocabulary: str = VocabularyOpt,
-    output: Path = typer.Option(Path("maps/london.png"), "--output", "-o", metavar="FILE",
-                                help="Where to write the PNG."),
-    title: str = TitleOpt,
+    schemes: Optional[str] = SchemesOpt,
+    boroughs: Optional[str] = BoroughsOpt,
+    boundaries: Optional[str] = BoundariesOpt,
+    vocabulary: Optional[str] = VocabularyOpt,
+    code_field: Optional[str] = CodeFieldOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
+                                          help="Where to write the PNG.  [default: maps/map.png]"),
+    title: Optional[str] = TitleOpt,
     metric: Metric = MetricOpt,
     dpi: int = typer.Option(150, "--dpi", min=50, max=600, help="Resolution of the PNG."),
     encoding: Optional[str] = EncodingOpt,
@@ -302,7 +337,8 @@ def map_image(
         from .mapping import MapError
         from .textio import atomic_write_bytes
 
-        sources = _sources(schemes, boroughs, boundaries, vocabulary)
+        sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
+        title, output = _setting(title, "title"), Path(_setting(output, "image"))
         with _progress(quiet) as step:
             registry = _load_valid(sources, quiet=quiet, encoding=encoding)
             step("drawing")
@@ -422,10 +458,11 @@ def _rich_table(t) -> None:
 
 @app.command()
 def table(
-    schemes: str = SchemesOpt,
-    boroughs: str = BoroughsOpt,
-    boundaries: str = BoundariesOpt,
-    vocabulary: str = VocabularyOpt,
+    schemes: Optional[str] = SchemesOpt,
+    boroughs: Optional[str] = BoroughsOpt,
+    boundaries: Optional[str] = BoundariesOpt,
+    vocabulary: Optional[str] = VocabularyOpt,
+    code_field: Optional[str] = CodeFieldOpt,
     by: By = typer.Option(By.area, "--by", help="One row per area, per category, or per area and category."),
     sort: Sort = typer.Option(Sort.name, "--sort", help="Sort rows by name, or by count (largest first)."),
     status: list[Status] = StatusOpt,
@@ -451,7 +488,7 @@ def table(
         from .tables import build_table, write_table
 
         _needs_output(fmt.value, output)
-        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary), quiet=False, encoding=encoding)
+        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=False, encoding=encoding)
         filters = _filters(registry, status, category, borough, referral_route, include_closed)
         t = build_table(registry, by.value, filters, sort.value)
         if fmt is TableFormat.text and output is None and Console().is_terminal:
@@ -469,10 +506,11 @@ app.add_typer(export_app, name="export")
 
 @export_app.command("schemes")
 def export_schemes_cmd(
-    schemes: str = SchemesOpt,
-    boroughs: str = BoroughsOpt,
-    boundaries: str = BoundariesOpt,
-    vocabulary: str = VocabularyOpt,
+    schemes: Optional[str] = SchemesOpt,
+    boroughs: Optional[str] = BoroughsOpt,
+    boundaries: Optional[str] = BoundariesOpt,
+    vocabulary: Optional[str] = VocabularyOpt,
+    code_field: Optional[str] = CodeFieldOpt,
     fmt: SchemeFormat = typer.Option(SchemeFormat.csv, "--format", help="csv, json, geojson (one point per "
                                      "location) or xlsx."),
     status: list[Status] = StatusOpt,
@@ -491,17 +529,18 @@ def export_schemes_cmd(
         from .exports import export_schemes
 
         _needs_output(fmt.value, output)
-        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary), quiet=False, encoding=encoding)
+        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=False, encoding=encoding)
         filters = _filters(registry, status, category, borough, referral_route, include_closed)
         _emit(export_schemes(registry, fmt.value, filters), output, fmt.value)
 
 
 @export_app.command("areas")
 def export_areas_cmd(
-    schemes: str = SchemesOpt,
-    boroughs: str = BoroughsOpt,
-    boundaries: str = BoundariesOpt,
-    vocabulary: str = VocabularyOpt,
+    schemes: Optional[str] = SchemesOpt,
+    boroughs: Optional[str] = BoroughsOpt,
+    boundaries: Optional[str] = BoundariesOpt,
+    vocabulary: Optional[str] = VocabularyOpt,
+    code_field: Optional[str] = CodeFieldOpt,
     fmt: AreaFormat = typer.Option(AreaFormat.geojson, "--format", help="geojson or gpkg (GeoPackage)."),
     status: list[Status] = StatusOpt,
     category: list[str] = CategoryOpt,
@@ -518,7 +557,7 @@ def export_areas_cmd(
         from .exports import export_areas
 
         _needs_output(fmt.value, output)
-        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary), quiet=False, encoding=encoding)
+        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=False, encoding=encoding)
         filters = _filters(registry, status, category, [], referral_route, include_closed)
         _emit(export_areas(registry, fmt.value, filters), output, fmt.value)
 
@@ -555,13 +594,15 @@ def _logger(fmt: LogFormat, quiet: bool):
 def publish(
     site: Path = typer.Option(..., "--site", metavar="DIR", help="The site to publish: DIR becomes a link to "
                               "the newest complete version, kept in DIR.sprx/."),
-    schemes: str = SchemesOpt,
-    boroughs: str = BoroughsOpt,
-    boundaries: str = BoundariesOpt,
-    vocabulary: str = VocabularyOpt,
-    title: str = TitleOpt,
-    tiles: str = typer.Option("OpenStreetMap.Mapnik", "--tiles", metavar="PROVIDER",
-                              help="Background tiles of the map: an xyzservices provider name, or 'none'."),
+    schemes: Optional[str] = SchemesOpt,
+    boroughs: Optional[str] = BoroughsOpt,
+    boundaries: Optional[str] = BoundariesOpt,
+    vocabulary: Optional[str] = VocabularyOpt,
+    code_field: Optional[str] = CodeFieldOpt,
+    title: Optional[str] = TitleOpt,
+    tiles: Optional[str] = typer.Option(None, "--tiles", metavar="PROVIDER", show_default=False,
+                                        help="Background tiles of the map: an xyzservices provider name, or "
+                                             "'none'.  [default: OpenStreetMap.Mapnik]"),
     keep: int = typer.Option(3, "--keep", min=0, help="How many previous versions to keep for --rollback."),
     if_changed: bool = typer.Option(False, "--if-changed", help="Do nothing (exit 0) when the inputs match "
                                     "the live site's manifest."),
@@ -592,6 +633,7 @@ def publish(
             if rollback:
                 run_rollback(site, log)
                 return
+            title, tiles = _setting(title, "title"), _setting(tiles, "tiles")
             if tiles.lower() != "none":
                 from .mapping import MapError, resolve_tiles
 
@@ -599,7 +641,7 @@ def publish(
                     resolve_tiles(tiles)
                 except MapError as exc:
                     _usage_error(f"--tiles: {exc}")
-            sources = _sources(schemes, boroughs, boundaries, vocabulary)
+            sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
             opts = PublishOptions(title=title, tiles=tiles, keep=keep, if_changed=if_changed, strict=strict,
                                   stale_after_months=stale_after, encoding=encoding)
             result = run_publish(sources, site, opts, log)
@@ -627,6 +669,127 @@ def publish(
             if log_format is LogFormat.text:
                 typer.echo(f"Not published: {exc}", err=True)
             raise typer.Exit(1)
+
+
+areas_app = typer.Typer(help="Area registries.\n\nExample: sprx areas init boundaries.gpkg "
+                              "--code-field LAD24CD --name-field LAD24NM", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(areas_app, name="areas")
+
+
+@areas_app.command("init")
+def areas_init(
+    boundaries: Path = typer.Argument(..., metavar="BOUNDARIES", help="A boundary file geopandas reads."),
+    code_field: str = typer.Option("code", "--code-field", metavar="FIELD", help="Attribute with the area code."),
+    name_field: str = typer.Option("name", "--name-field", metavar="FIELD", help="Attribute with the area name."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write the area registry here (atomically) instead of standard output."),
+) -> None:
+    """Write an area registry (code,name,aliases,sub_region) matching a boundary file.
+
+    Example: sprx areas init lad-2024.gpkg --code-field LAD24CD --name-field LAD24NM -o data/areas.csv
+    """
+    with _guard():
+        from .scaffold import ScaffoldError, areas_csv, non_gss, read_areas_from_boundaries
+
+        if not boundaries.is_file():
+            _usage_error(f"BOUNDARIES: '{boundaries}' does not exist")
+        try:
+            pairs = read_areas_from_boundaries(boundaries, code_field, name_field)
+        except ScaffoldError as exc:
+            typer.echo(f"sprx areas init: {exc}", err=True)
+            raise typer.Exit(1)
+        bad = non_gss(pairs)
+        if bad:
+            typer.echo(f"Warning: {len(bad)} code(s) are not GSS codes (e.g. {bad[0]}); sprx validate will "
+                       "reject them", err=True)
+        _emit(areas_csv(pairs).encode("utf-8"), output, f"{len(pairs)} areas")
+
+
+@app.command("init")
+def init(
+    folder: Path = typer.Argument(..., metavar="DIR", help="The folder for the new registry (created if needed)."),
+    boundaries: Optional[Path] = typer.Option(None, "--boundaries", metavar="FILE",
+                                              help="Boundaries of the areas; copied in, and the area registry made from them."),
+    code_field: str = typer.Option("code", "--code-field", metavar="FIELD", help="Attribute with the area code."),
+    name_field: str = typer.Option("name", "--name-field", metavar="FIELD", help="Attribute with the area name."),
+    title: str = typer.Option("Social prescribing schemes", "--title", help="Title of the map."),
+) -> None:
+    """Start a new registry: sprx.toml, an empty schemes.yaml, the vocabulary, and the areas.
+
+    Example: sprx init kent --boundaries kent-districts.gpkg --code-field LAD24CD --name-field LAD24NM
+    """
+    with _guard():
+        from .scaffold import ScaffoldError, init_registry
+
+        if boundaries is not None and not boundaries.is_file():
+            _usage_error(f"--boundaries: '{boundaries}' does not exist")
+        try:
+            written = init_registry(folder, title, boundaries, code_field, name_field)
+        except ScaffoldError as exc:
+            typer.echo(f"sprx init: {exc}", err=True)
+            raise typer.Exit(1)
+        for path in written:
+            typer.echo(f"wrote {path}")
+        if boundaries is None:
+            typer.echo(f"Next: put the boundaries in {folder}/data/boundaries.geojson and run "
+                       "'sprx areas init' to make data/areas.csv.")
+        typer.echo(f"Then: cd {folder} && sprx validate && sprx map build")
+
+
+demo_app = typer.Typer(help="Synthetic registries for tests and benchmarks.\n\nExample: sprx demo generate "
+                            "--schemes 1000 --areas data/london-boroughs.geojson", no_args_is_help=True,
+                       rich_markup_mode=None)
+app.add_typer(demo_app, name="demo")
+
+
+class DemoFormat(str, Enum):
+    yaml = "yaml"
+    csv = "csv"
+
+
+@demo_app.command("generate")
+def demo_generate(
+    n: int = typer.Option(..., "--schemes", min=1, metavar="N", help="How many schemes."),
+    areas: Path = typer.Option(..., "--areas", metavar="BOUNDARIES", help="Boundaries to place them in."),
+    code_field: str = typer.Option("code", "--code-field", metavar="FIELD", help="Attribute with the area code."),
+    name_field: str = typer.Option("name", "--name-field", metavar="FIELD", help="Attribute with the area name."),
+    vocabulary: Optional[str] = VocabularyOpt,
+    fmt: DemoFormat = typer.Option(DemoFormat.yaml, "--format", help="yaml or csv (CSV keeps one location per scheme)."),
+    seed: int = typer.Option(1, "--seed", help="Same seed, same registry."),
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """Write a valid synthetic registry of N schemes placed inside the given areas.
+
+    Areas are referred to by code, so pair it with an area registry from 'sprx areas init'.
+
+    Example: sprx demo generate --schemes 10000 --areas data/london-boroughs.geojson --format csv -o demo.csv
+    """
+    with _guard():
+        from .demo import generate, to_csv, to_yaml
+        from .vocabulary import load_vocabulary
+
+        if not areas.is_file():
+            _usage_error(f"--areas: '{areas}' does not exist")
+        vocab_path = _setting(vocabulary, "vocabulary")
+        vocab, problems = load_vocabulary(Path(vocab_path), vocab_path)
+        if problems:
+            _print_report(Report(problems), TextOrJson.text, {}, "", err=True)
+            raise typer.Exit(1)
+        import geopandas as gpd
+
+        gdf = gpd.read_file(areas)
+        for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
+            if fld not in gdf.columns:
+                _usage_error(f"{option}: {areas} has no attribute {fld!r}; its attributes are "
+                             f"{', '.join(c for c in gdf.columns if c != 'geometry')}")
+        if gdf.crs is not None and gdf.crs.to_epsg() != 4326:
+            gdf = gdf.to_crs(4326)
+        gdf = gdf.rename(columns={code_field: "code"})
+        gdf["code"] = gdf["code"].astype(str).str.strip().str.upper()
+        names = dict(zip(gdf["code"], gdf[name_field].astype(str)))
+        records = generate(n, gdf, names, vocab, seed)
+        text = to_yaml(records) if fmt is DemoFormat.yaml else to_csv(records)
+        _emit(text.encode("utf-8"), output, f"{n} schemes")
 
 
 def main() -> None:

@@ -45,6 +45,21 @@ class MapOptions:
     short_attribution: str = SHORT_ATTRIBUTION  # in the map's attribution control
 
 
+GZIP_ABOVE = 4_000_000  # bytes of JSON; smaller data stays readable (and diffable) in the page
+
+
+def _data_block(value) -> str:
+    """The data as a <script type="application/json"> block; gzip + base64 when it is large."""
+    text = _json_for_script(value)
+    if len(text) <= GZIP_ABOVE:
+        return f'<script type="application/json" id="sprx-data">{text}</script>'
+    import base64
+    import gzip
+
+    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)).decode("ascii")
+    return f'<script type="application/json" id="sprx-data" data-encoding="gzip+base64">{packed}</script>'
+
+
 def _json_for_script(value) -> str:
     """JSON that is safe inside <script>: no '<', '>', '&' or line separators left raw."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
@@ -83,6 +98,9 @@ def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
     routes = list(vocab.referral_routes)
     groups = list(vocab.target_groups)
     area_index = {code: i for i, code in enumerate(counts.codes)}
+    cat_pos = {k: i for i, k in enumerate(cat_keys)}
+    route_pos = {k: i for i, k in enumerate(routes)}
+    group_pos = {k: i for i, k in enumerate(groups)}
 
     strings: list[str] = []
     string_index: dict[str, int] = {}
@@ -101,10 +119,10 @@ def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
     schemes, points = [], []
     area_schemes: list[list[int]] = [[] for _ in counts.codes]
     for si, s in enumerate(shown):
-        cats = [cat_keys.index(c) for c in s.categories]
+        cats = [cat_pos[c] for c in s.categories]
         stale = bool(stale_before and s.last_verified and s.last_verified < stale_before)
         schemes.append([s.id, s_(s.name), s_(s.provider), s_(s.description), cats,
-                        [routes.index(r) for r in s.referral_routes], [groups.index(g) for g in s.target_groups],
+                        [route_pos[r] for r in s.referral_routes], [group_pos[g] for g in s.target_groups],
                         s_(s.website), s_(s.email), s_(s.phone), s.status,
                         s.last_verified.isoformat() if s.last_verified else None, int(stale),
                         [area_index[c] for c in s.boroughs], cats[0] if cats else len(categories) - 1])
@@ -180,9 +198,13 @@ def nice_date(d: date | None) -> str:
     return f"{d.day} {d:%B %Y}" if d else "no verification dates recorded"
 
 
+TABLE_LIST_LIMIT = 5_000  # above this many schemes the table gives counts, not names
+
+
 def table_html(data: dict, counts: AreaCounts) -> str:
     e = html.escape
     strings = data["strings"]
+    listing = len(data["schemes"]) <= TABLE_LIST_LIMIT
     rows = []
     order = sorted(range(len(counts.codes)), key=lambda i: counts.names[i].casefold())
     for i in order:
@@ -192,7 +214,8 @@ def table_html(data: dict, counts: AreaCounts) -> str:
             s = data["schemes"][si]
             status = "" if s[10] == "active" else f" ({e(s[10])})"
             items.append(f"<li>{e(strings[s[1]])}{status}</li>")
-        listed = f"<ul>{''.join(items)}</ul>" if items else f"<em>{e(ZERO_LABEL)}</em>"
+        listed = (f"<ul>{''.join(items)}</ul>" if items and listing else
+                  f"{len(items)} schemes (use the map's search to find one)" if items else f"<em>{e(ZERO_LABEL)}</em>")
         cls = ' class="sprx-zero-row"' if area[2] == 0 else ""
         rows.append(f'<tr{cls}><th scope="row">{e(area[1])}</th><td>{e(area[0])}</td>'
                     f'<td class="sprx-num">{area[2]}</td><td>{listed}</td></tr>')
@@ -204,7 +227,10 @@ def table_html(data: dict, counts: AreaCounts) -> str:
         '<table><caption class="sprx-skip">Social prescribing schemes by area</caption>'
         '<thead><tr><th scope="col">Area</th><th scope="col">Code</th><th scope="col">Active schemes</th>'
         '<th scope="col">Schemes</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></section>")
+        f"<tbody>{''.join(rows)}</tbody></table>"
+        + ("" if listing else f"<p>With {len(data['schemes']):,} schemes the names are not listed here; "
+           "`sprx export schemes` gives them all as CSV.</p>")
+        + "</section>")
 
 
 def _raw(text: str):
@@ -302,7 +328,7 @@ def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
         + f'<footer class="sprx-footer"><p>{e(opts.attribution)}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
         + " Made with sprx.</p></footer>"
-        + f'<script type="application/json" id="sprx-data">{_json_for_script(data)}</script>')
+        + _data_block(data))
     m.add_child(page, name="sprx_page")
     _stable_ids(fig)
     step("writing")

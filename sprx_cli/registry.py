@@ -192,29 +192,29 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
             Loc(display, row=1), value=",".join(header),
             hint=f"the first row must name the columns, at least {','.join(REQUIRED_FIELDS)}"))
         return reg, problems
+    # what to do with each column, worked out once rather than per cell
+    text_cols = [(i, c) for i, c in enumerate(columns) if c and c not in LIST_FIELDS and c not in CSV_LOCATION_COLUMNS]
+    list_cols = [(i, c) for i, c in enumerate(columns) if c in LIST_FIELDS]
+    loc_cols = [(i, CSV_LOCATION_COLUMNS[c]) for i, c in enumerate(columns) if c in CSV_LOCATION_COLUMNS]
+    width = len(columns)
     for n, cells in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in cells):
+        if not "".join(cells).strip():
             continue
         loc = Loc(display, row=n)
-        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns):]):
+        if len(cells) > width and "".join(cells[width:]).strip():
             problems.append(Problem(
-                "csv-extra-cells", f"row {n} has {len(cells)} cells but the header names {len(columns)} columns",
-                loc, value=_short(",".join(cells[len(columns):])),
+                "csv-extra-cells", f"row {n} has {len(cells)} cells but the header names {width} columns",
+                loc, value=_short(",".join(cells[width:])),
                 hint="a value containing a comma must be in double quotes"))
-        data: dict[str, Any] = {}
-        location: dict[str, Any] = {}
-        for col, cell in zip(columns, cells):
-            if col is None:
-                continue
-            value = cell.strip() or None
-            if col in CSV_LOCATION_COLUMNS:
-                if value is not None:
-                    location[CSV_LOCATION_COLUMNS[col]] = value
-            elif col in LIST_FIELDS:
-                if value is not None:
-                    data[col] = [v.strip() for v in value.split(";") if v.strip()]
-            else:
-                data[col] = value
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        data: dict[str, Any] = {c: (cells[i].strip() or None) for i, c in text_cols}
+        for i, c in list_cols:
+            if cells[i]:
+                items = [v for v in map(str.strip, cells[i].split(";")) if v]
+                if items:
+                    data[c] = items
+        location = {c: v for i, c in loc_cols if (v := cells[i].strip())}
         if location:
             data["locations"] = [location]
         reg.records.append(RawRecord(len(reg.records), data, loc))

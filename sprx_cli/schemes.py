@@ -23,6 +23,7 @@ EMAIL = re.compile(r"^[^@\s<>\"'(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?
 VOCAB_FIELDS = {"categories": "categories", "referral_routes": "referral_routes",
                 "target_groups": "target_groups"}
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WEBSITE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s]*)?$", re.I)  # fast path; urlsplit decides the rest
 
 
 def slugify(text: str) -> str:
@@ -48,6 +49,8 @@ class _Checker:
                                      _short(value) if value is not None else None, hint))
 
     def text(self, field: str, value: Any, item: int | None = None, sub: str | None = None) -> str | None:
+        if type(value) is str:  # the common case, first
+            return value.strip() or None
         if value is None:
             return None
         if isinstance(value, (YMap, YList, dict, list)):
@@ -103,7 +106,7 @@ class _Checker:
         lists = {f: self.vocab_list(f) for f in VOCAB_FIELDS}
         locations = self.locations()
         website = texts["website"]
-        if website is not None:
+        if website is not None and not WEBSITE.match(website):
             parts = urlsplit(website)
             if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in website:
                 self.error("invalid-website", f"website {website!r} is not an http(s) address", "website",

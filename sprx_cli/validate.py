@@ -31,6 +31,7 @@ class Sources:
     boroughs: str = DEFAULT_BOROUGHS
     boundaries: str = DEFAULT_BOUNDARIES
     vocabulary: str = DEFAULT_VOCABULARY
+    code_field: str = "code"  # the boundaries' attribute holding the area code
 
 
 @dataclass
@@ -75,7 +76,8 @@ def validate(sources: Sources, *, on: date | None = None, stale_after_months: in
     report.extend(problems)
     if check_boundaries and reg.areas.areas:
         from .geography import load_boundaries
-        reg.boundaries, problems = load_boundaries(Path(sources.boundaries), sources.boundaries, reg.areas)
+        reg.boundaries, problems = load_boundaries(Path(sources.boundaries), sources.boundaries, reg.areas,
+                                                   sources.code_field)
         report.extend(problems)
     raw, problems = load_registry(Path(sources.schemes), sources.schemes, encoding)
     report.extend(problems)

@@ -57,8 +57,24 @@
     return n + " " + word + (n === 1 ? "" : "s");
   }
 
+  // Large registries ship their data gzip-compressed (base64); the browser inflates it.
+  function loadData() {
+    var node = document.getElementById("sprx-data");
+    if (node.getAttribute("data-encoding") !== "gzip+base64") {
+      return Promise.resolve(JSON.parse(node.textContent));
+    }
+    var raw = atob(node.textContent);
+    var bytes = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
   window.sprxInit = function (map) {
-    var D = JSON.parse(document.getElementById("sprx-data").textContent);
+    loadData().then(function (D) { build(map, D); });
+  };
+
+  function build(map, D) {
     var S = function (i) { return i >= 0 ? D.strings[i] : null; };
     // scheme fields, by position in each D.schemes row
     var ID = 0, NAME = 1, PROVIDER = 2, DESC = 3, CATS = 4, ROUTES = 5, GROUPS = 6, WEB = 7,
@@ -336,5 +352,5 @@
     map.fitBounds(areasLayer.getBounds());
     window.sprxMap = {map: map, data: D, areas: areasLayer, cluster: cluster, markers: markers,
                       openArea: openArea, openScheme: openScheme, openMarker: openMarker};
-  };
+  }
 })();

@@ -1,0 +1,104 @@
+"""Starting a registry for any set of areas: an area registry from boundaries, a new folder."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from importlib import resources
+from pathlib import Path
+
+from .areas import GSS_CODE
+from .textio import atomic_write_bytes, atomic_write_text
+
+
+class ScaffoldError(Exception):
+    """The boundaries or the folder cannot be used as asked."""
+
+
+def read_areas_from_boundaries(path: Path, code_field: str, name_field: str):
+    """(code, name) pairs from a boundary file, sorted by code; ScaffoldError when unusable."""
+    import warnings
+
+    import geopandas as gpd
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gdf = gpd.read_file(path, ignore_geometry=True)
+    except Exception as exc:
+        raise ScaffoldError(f"cannot read {path}: {(str(exc).splitlines() or [type(exc).__name__])[0]}") from None
+    for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
+        if fld not in gdf.columns:
+            raise ScaffoldError(f"{option}: {path} has no attribute {fld!r}; its attributes are "
+                                f"{', '.join(map(str, gdf.columns)) or 'none'}")
+    pairs = sorted((str(c).strip().upper(), str(n).strip()) for c, n in zip(gdf[code_field], gdf[name_field]))
+    seen = set()
+    for code, _ in pairs:
+        if code in seen:
+            raise ScaffoldError(f"{path}: area code {code} appears more than once")
+        seen.add(code)
+    return pairs
+
+
+def areas_csv(pairs: list[tuple[str, str]]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["code", "name", "aliases", "sub_region"])
+    for code, name in pairs:
+        w.writerow([code, name, "", ""])
+    return buf.getvalue()
+
+
+def non_gss(pairs: list[tuple[str, str]]) -> list[str]:
+    return [c for c, _ in pairs if not GSS_CODE.match(c)]
+
+
+SCHEMES_TEMPLATE = """\
+# Scheme registry. One entry per scheme under 'schemes:'; see the sprx README for every field.
+# Check it with: sprx validate      Build the map with: sprx map build
+schemes:
+#  - id: example-walk-and-talk
+#    name: "Example Walk and Talk"
+#    boroughs: [AREA NAME OR CODE]
+#    categories: [physical-activity]
+#    website: https://example.org/walks
+#    last_verified: 2026-01-31
+"""
+
+
+def init_registry(folder: Path, title: str, boundaries: Path | None, code_field: str, name_field: str) -> list[Path]:
+    """Create a new registry folder; returns the files written."""
+    if (folder / "sprx.toml").exists():
+        raise ScaffoldError(f"{folder} already has a sprx.toml: it is a registry already")
+    written = []
+    data = folder / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    boundaries_name = "data/boundaries.geojson"
+    if boundaries is not None:
+        pairs = read_areas_from_boundaries(boundaries, code_field, name_field)
+        boundaries_name = f"data/boundaries{''.join(boundaries.suffixes) or '.geojson'}"
+        target = folder / boundaries_name
+        shutil.copyfile(boundaries, target)
+        written.append(target)
+        atomic_write_text(data / "areas.csv", areas_csv(pairs))
+        written.append(data / "areas.csv")
+    vocab = (resources.files("sprx_cli") / "templates" / "vocabulary.yaml").read_bytes()
+    atomic_write_bytes(data / "vocabulary.yaml", vocab)
+    written.append(data / "vocabulary.yaml")
+    if not (folder / "schemes.yaml").exists():
+        atomic_write_text(folder / "schemes.yaml", SCHEMES_TEMPLATE)
+        written.append(folder / "schemes.yaml")
+    toml_title = title.replace("\\", "\\\\").replace('"', '\\"')
+    atomic_write_text(folder / "sprx.toml", (
+        "# sprx settings for this registry; command-line options override them.\n"
+        f'title = "{toml_title}"\n'
+        'schemes = "schemes.yaml"\n'
+        'areas = "data/areas.csv"\n'
+        f'boundaries = "{boundaries_name}"\n'
+        f'code_field = "{code_field}"\n'
+        'vocabulary = "data/vocabulary.yaml"\n'
+        'output = "maps/map.html"\n'
+        'image = "maps/map.png"\n'))
+    written.append(folder / "sprx.toml")
+    return written
