@@ -1,10 +1,11 @@
 """Safe YAML loading that remembers where every value came from.
 
 PyYAML's loaders lose line numbers, silently keep the last of two duplicate keys and (unsafe
-ones) build Python objects. Here the document is only *composed* into nodes (libyaml's C parser
-when present) and turned into plain values by hand: mappings become `YMap`, sequences `YList`,
+ones) build Python objects. Here the document is only *parsed* (libyaml's C parser when
+present) and its events turned into plain values by hand: mappings become `YMap`, sequences `YList`,
 scalars their text (or None for an empty/null value). Nothing but text is ever constructed, so
-`!!python/...` tags cannot run code, and alias expansion is bounded.
+`!!python/...` tags cannot run code, and alias expansion is bounded. The values are built
+straight from the parser's events (no node graph), which keeps big registries fast and small.
 """
 
 from __future__ import annotations
@@ -58,90 +59,136 @@ def _hint_for(message: str) -> str:
     return "check the line (and the one before it) for indentation, quotes and colons"
 
 
-class _Builder:
-    def __init__(self, display: str):
-        self.display = display
-        self.problems: list[Problem] = []
-        self.visits = 0
-        self.budget = MAX_ALIAS_EXPANSION
-        self.seen: set[int] = set()
-        self.aborted = False
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_OK_TAGS = _PLAIN_TAGS | {_STD + "seq", _STD + "map"}
+_NOKEY = object()
 
-    def loc(self, node: yaml.Node) -> Loc:
-        return Loc(self.display, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def build(self, node: yaml.Node) -> Any:
-        if self.aborted:
-            return None
-        key = id(node)
-        if key in self.seen:  # reached again through an alias
-            self.budget -= 1
-            if self.budget < 0:
-                self.aborted = True
-                self.problems.append(Problem(
-                    "yaml-alias-bomb",
-                    "YAML aliases ('*name') expand to too much data; refusing to load it",
-                    self.loc(node),
+class _Frame:
+    __slots__ = ("value", "line", "column", "size", "key", "key_loc", "first", "skip", "anchor")
+
+    def __init__(self, value, line, column, anchor):
+        self.value, self.line, self.column, self.anchor = value, line, column, anchor
+        self.size, self.key, self.key_loc, self.first, self.skip = 1, _NOKEY, None, {}, False
+
+
+def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
+    """Turn parser events into YMap/YList/str/None with positions. Returns (value, aborted).
+
+    Working from events (not PyYAML's node graph) keeps memory and time down on big files. An
+    alias is the anchored object itself, not a copy; what it *would* expand to is counted, and a
+    document whose aliases expand past MAX_ALIAS_EXPANSION is refused (billion laughs)."""
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Any, int]] = {}
+    expanded = 0
+    root: Any = None
+    documents = 0
+
+    def bad_tag(tag: str, line: int, column: int) -> None:
+        tag = tag.replace(_STD, "!!")
+        problems.append(Problem("yaml-tag", f"YAML tag {tag} is not allowed in registries", Loc(display, line, column),
+                                value=tag, hint="remove the tag: registries hold plain text, lists and mappings only"))
+
+    def add(value: Any, line: int, column: int, size: int) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        top = stack[-1]
+        if isinstance(top.value, YList):
+            top.value.append(value)
+            top.value.pos.append((line, column))
+            top.size += size
+            return
+        if top.key is _NOKEY:  # this value is a key
+            if top.skip is None:
+                top.skip = False
+            if not isinstance(value, str):
+                value = "" if value is None else repr(value)
+            top.key, top.key_loc = value, (line, column)
+            return
+        key, (kline, kcol) = top.key, top.key_loc
+        top.key = _NOKEY
+        if top.skip:
+            top.skip = False
+            return
+        if key in top.value:
+            problems.append(Problem(
+                "yaml-duplicate-key",
+                f"'{key}' appears twice in the same mapping (first on line {top.first[key]}); "
+                "YAML would silently keep only the last one",
+                Loc(display, kline, kcol), field=key, value=key,
+                hint=f"remove one of the two '{key}' lines, or merge their values"))
+            return
+        top.first[key] = kline
+        top.value[key] = value
+        top.value.pos[key] = (line, column)
+        top.size += size
+
+    for ev in events:
+        kind = type(ev)
+        if kind is yaml.ScalarEvent:
+            mark = ev.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            tag = ev.tag
+            plain = ev.implicit[0]
+            if tag is not None and tag not in _PLAIN_TAGS and tag != "!":
+                bad_tag(tag, line, column)
+                value = None
+            elif (plain and tag is None and ev.value in _NULLS) or tag == _NULL:
+                value = None
+            else:
+                value = ev.value
+            if plain and tag is None and ev.value == "<<" and stack and not isinstance(stack[-1].value, YList) \
+                    and stack[-1].key is _NOKEY:
+                problems.append(Problem("yaml-tag", "YAML merge keys ('<<') are not supported in registries",
+                                        Loc(display, line, column), value="<<", hint="write the fields out in full"))
+                stack[-1].skip = True
+            if ev.anchor:
+                anchors[ev.anchor] = (value, 1)
+            add(value, line, column, 1)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            mark = ev.start_mark
+            line, column = mark.line + 1, mark.column + 1
+            if ev.tag is not None and ev.tag not in _OK_TAGS and ev.tag != "!":
+                bad_tag(ev.tag, line, column)
+            container = YMap() if kind is yaml.MappingStartEvent else YList()
+            container.line, container.column = line, column
+            container.pos = {} if kind is yaml.MappingStartEvent else []
+            stack.append(_Frame(container, line, column, ev.anchor))
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            frame = stack.pop()
+            if frame.anchor:
+                anchors[frame.anchor] = (frame.value, frame.size)
+            add(frame.value, frame.line, frame.column, frame.size)
+        elif kind is yaml.AliasEvent:
+            mark = ev.start_mark
+            value, size = anchors.get(ev.anchor, (None, 1))
+            expanded += size
+            if expanded > MAX_ALIAS_EXPANSION:
+                problems.append(Problem(
+                    "yaml-alias-bomb", "YAML aliases ('*name') expand to too much data; refusing to load it",
+                    Loc(display, mark.line + 1, mark.column + 1),
                     hint="registries need no anchors or aliases: write the values out"))
-                return None
-        else:
-            self.seen.add(key)
-        tag = node.tag
-        if isinstance(node, yaml.ScalarNode):
-            if tag not in _PLAIN_TAGS:
-                return self._bad_tag(node)
-            if tag == _NULL:
-                return None
-            return node.value
-        if isinstance(node, yaml.SequenceNode):
-            if tag != _STD + "seq":
-                return self._bad_tag(node)
-            out = YList(self.build(item) for item in node.value)
-            out.line, out.column = node.start_mark.line + 1, node.start_mark.column + 1
-            out.pos = [(i.start_mark.line + 1, i.start_mark.column + 1) for i in node.value]
-            return out
-        if tag != _STD + "map":
-            return self._bad_tag(node)
-        out = YMap()
-        out.line, out.column = node.start_mark.line + 1, node.start_mark.column + 1
-        out.pos = {}
-        first_seen: dict[Any, int] = {}
-        for knode, vnode in node.value:
-            if self.aborted:
-                break
-            if knode.tag == _STD + "merge":
-                self.problems.append(Problem(
-                    "yaml-tag", "YAML merge keys ('<<') are not supported in registries",
-                    self.loc(knode), value="<<", hint="write the fields out in full"))
-                continue
-            k = self.build(knode)
-            if not isinstance(k, str):
-                k = str(k) if not isinstance(k, (YMap, YList)) else repr(k)
-            if k in out:
-                self.problems.append(Problem(
-                    "yaml-duplicate-key",
-                    f"'{k}' appears twice in the same mapping (first on line {first_seen[k]}); "
-                    "YAML would silently keep only the last one",
-                    self.loc(knode), field=k, value=k,
-                    hint=f"remove one of the two '{k}' lines, or merge their values"))
-                continue
-            first_seen[k] = knode.start_mark.line + 1
-            out[k] = self.build(vnode)
-            out.pos[k] = (vnode.start_mark.line + 1, vnode.start_mark.column + 1)
-        return out
-
-    def _bad_tag(self, node: yaml.Node) -> None:
-        tag = node.tag.replace(_STD, "!!")
-        self.problems.append(Problem(
-            "yaml-tag", f"YAML tag {tag} is not allowed in registries", self.loc(node), value=tag,
-            hint="remove the tag: registries hold plain text, lists and mappings only"))
-        return None
+                return None, True
+            add(value, mark.line + 1, mark.column + 1, size)
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                mark = ev.start_mark
+                problems.append(Problem(
+                    "yaml-syntax", "YAML syntax error: the file holds more than one YAML document",
+                    Loc(display, mark.line + 1, mark.column + 1),
+                    hint="a registry is one YAML document: remove the extra '---' line"))
+                return None, True
+    return root, False
 
 
 def load_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document from `text`. Returns (value, problems); value is None on failure."""
+    problems: list[Problem] = []
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        value, aborted = _build(yaml.parse(text, Loader=_Loader), display, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
@@ -156,11 +203,7 @@ def load_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
         if mark and any("\t" in lines[i] for i in range(max(0, mark.line - 1), min(len(lines), mark.line + 1))):
             hint = _TAB_HINT
         return None, [Problem("yaml-syntax", f"YAML syntax error: {problem}", loc, hint=hint)]
-    except yaml.YAMLError as exc:  # e.g. "expected a single document"
+    except yaml.YAMLError as exc:
         return None, [Problem("yaml-syntax", f"YAML syntax error: {exc}", Loc(display),
-                              hint="a registry is one YAML document: remove extra '---' lines")]
-    if node is None:
-        return None, []
-    builder = _Builder(display)
-    value = builder.build(node)
-    return (None if builder.aborted else value), builder.problems
+                              hint="check the file's structure: indentation, quotes and colons")]
+    return (None if aborted else value), problems
