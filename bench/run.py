@@ -105,7 +105,7 @@ def main() -> None:
         from sprx_cli.demo import generate, to_csv, to_yaml
         from sprx_cli.validate import Sources, validate
 
-        _, reg = validate(Sources())
+        _, reg = validate(Sources(boroughs="data/boroughs.csv", boundaries=str(boundaries)))
         names = {a.code: a.name for a in reg.areas.areas}
         for n in sizes:
             records = generate(n, reg.boundaries, names, reg.vocabulary, seed=n)

@@ -250,7 +250,8 @@ def _map_options(title: str, offline: bool, tiles: str, include_closed: bool, me
     from .mapping import MapOptions
 
     return MapOptions(title=title, offline=offline, tiles=tiles, include_closed=include_closed,
-                      metric=metric.value)
+                      metric=metric.value, attribution=_setting(None, "attribution"),
+                      short_attribution=_setting(None, "attribution_short"))
 
 
 TitleOpt = typer.Option(None, "--title", show_default=False,
@@ -643,6 +644,8 @@ def publish(
                     _usage_error(f"--tiles: {exc}")
             sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
             opts = PublishOptions(title=title, tiles=tiles, keep=keep, if_changed=if_changed, strict=strict,
+                                  attribution=_setting(None, "attribution"),
+                                  attribution_short=_setting(None, "attribution_short"),
                                   stale_after_months=stale_after, encoding=encoding)
             result = run_publish(sources, site, opts, log)
             if result.report is not None and result.report.warnings and log_format is LogFormat.text and not quiet:

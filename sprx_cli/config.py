@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "output": "maps/map.html",
     "image": "maps/map.png",
     "tiles": "OpenStreetMap.Mapnik",
+    "attribution": "Boundaries: source not stated (set 'attribution' in sprx.toml)",
+    "attribution_short": None,
 }
 PATH_KEYS = ("schemes", "areas", "boundaries", "vocabulary", "output", "image")
 

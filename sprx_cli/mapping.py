@@ -22,10 +22,7 @@ from .validate import months_before
 if TYPE_CHECKING:
     from .validate import Registry
 
-BOUNDARY_ATTRIBUTION = ("Boundaries: Contains National Statistics data © Crown copyright and database right "
-                        "2015; contains Ordnance Survey data © Crown copyright and database right 2015 "
-                        "(Open Government Licence v3.0)")
-SHORT_ATTRIBUTION = "Boundaries © Crown copyright 2015 (ONS, OS), OGL v3"
+NO_ATTRIBUTION = "Boundaries: source not stated (set 'attribution' in sprx.toml)"
 DEFAULT_TILES = "OpenStreetMap.Mapnik"
 STALE_MONTHS = 12
 
@@ -41,8 +38,8 @@ class MapOptions:
     tiles: str = DEFAULT_TILES  # an xyzservices provider name, or "none"
     include_closed: bool = False
     metric: str = "count"  # or "per-100k"
-    attribution: str = BOUNDARY_ATTRIBUTION  # in the page footer and the PNG
-    short_attribution: str = SHORT_ATTRIBUTION  # in the map's attribution control
+    attribution: str = NO_ATTRIBUTION  # the boundaries' source and licence: page footer and PNG
+    short_attribution: str | None = None  # in the map's attribution control (default: attribution)
 
 
 GZIP_ABOVE = 4_000_000  # bytes of JSON; smaller data stays readable (and diffable) in the page
@@ -169,7 +166,7 @@ def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
         "points": points,
         "strings": strings,
         "boundaries": {"type": "FeatureCollection", "features": features},
-        "attribution": opts.short_attribution,
+        "attribution": opts.short_attribution or opts.attribution,
     }
     return data, counts
 
@@ -325,7 +322,7 @@ def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
 
     page = _PageTail(
         table_html(data, counts)
-        + f'<footer class="sprx-footer"><p>{e(opts.attribution)}.'
+        + f'<footer class="sprx-footer"><p>{e(opts.attribution.rstrip("."))}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
         + " Made with sprx.</p></footer>"
         + _data_block(data))

@@ -49,8 +49,10 @@ class PublishBusy(PublishError):
 
 @dataclass(frozen=True)
 class PublishOptions:
-    title: str = "Social prescribing schemes in London"
+    title: str = "Social prescribing schemes"
     tiles: str = "none"
+    attribution: str = "Boundaries: source not stated (set 'attribution' in sprx.toml)"
+    attribution_short: str | None = None
     keep: int = 3
     if_changed: bool = False
     strict: bool = False
@@ -248,7 +250,7 @@ def _changes_html(ch: dict) -> str:
     return lead + ("".join(parts) or "<p>No changes.</p>")
 
 
-def _index_html(title: str, data: dict, counts, newest, changes: dict) -> str:
+def _index_html(title: str, data: dict, counts, newest, changes: dict, attribution: str) -> str:
     e = html.escape
     gaps = data["zero"]["count"]
     links = [("map.html", "Interactive map"), ("map.png", "Map as an image (PNG)"),
@@ -276,9 +278,7 @@ def _index_html(title: str, data: dict, counts, newest, changes: dict) -> str:
         f"<nav><h2>Downloads</h2><ul>{items}</ul></nav>"
         f'<section id="changes"><h2>Changes</h2>{_changes_html(changes)}</section>'
         f"{table_html(data, counts)}"
-        "<footer><p>Boundaries: Contains National Statistics data © Crown copyright and database right 2015; "
-        "contains Ordnance Survey data © Crown copyright and database right 2015 (Open Government Licence v3.0). "
-        f"Made with sprx {e(__version__)}.</p></footer></body></html>\n")
+        f"<footer><p>{e(attribution.rstrip('.'))}. Made with sprx {e(__version__)}.</p></footer></body></html>\n")
 
 
 def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Path | None,
@@ -289,7 +289,8 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
     from .mapping import render_map
     from .tables import build_table, write_table
 
-    map_opts = MapOptions(title=opts.title, offline=True, tiles=opts.tiles)
+    map_opts = MapOptions(title=opts.title, offline=True, tiles=opts.tiles, attribution=opts.attribution,
+                          short_attribution=opts.attribution_short)
     counts = area_counts(registry)
     everything = Filters(statuses=("active", "paused", "closed"))
     files: dict[str, bytes] = {}
@@ -307,7 +308,8 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
     changes = _changes(previous, json.loads(files["schemes.json"]), json.loads(files["counts.json"]), inputs_same)
     files["changes.json"] = (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     data, _ = map_data(registry, map_opts)
-    files["index.html"] = _index_html(opts.title, data, counts, data_date(registry.schemes), changes).encode("utf-8")
+    files["index.html"] = _index_html(opts.title, data, counts, data_date(registry.schemes), changes,
+                                      opts.attribution).encode("utf-8")
     for i, name in enumerate(SITE_FILES):
         _write(out / name, files[name])
         if i == 2:
@@ -315,7 +317,7 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
     manifest = {
         "sprx_version": __version__,
         "inputs": {role: {"path": getattr(sources, role), "sha256": digest} for role, digest in inputs.items()},
-        "options": {"title": opts.title, "tiles": opts.tiles},
+        "options": {"title": opts.title, "tiles": opts.tiles, "attribution": opts.attribution},
         "data_date": (d.isoformat() if (d := data_date(registry.schemes)) else None),
         "counts": {"schemes": counts.total_schemes, "areas": len(counts.codes),
                    "areas_with_schemes": counts.areas_with_schemes,
@@ -377,7 +379,8 @@ def publish(sources, site: Path, opts: PublishOptions = PublishOptions(), log: L
         manifest = read_manifest(site)
         live_inputs = {k: v["sha256"] for k, v in (manifest or {}).get("inputs", {}).items()}
         same = (manifest is not None and live_inputs == inputs and manifest.get("sprx_version") == __version__
-                and manifest.get("options") == {"title": opts.title, "tiles": opts.tiles})
+                and manifest.get("options") == {"title": opts.title, "tiles": opts.tiles,
+                                                "attribution": opts.attribution})
         if opts.if_changed and same:
             log("unchanged", site=str(site), version=live_version(site).name,
                 duration_s=round(time.monotonic() - started, 3))

@@ -99,6 +99,9 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
         f'code_field = "{code_field}"\n'
         'vocabulary = "data/vocabulary.yaml"\n'
         'output = "maps/map.html"\n'
-        'image = "maps/map.png"\n'))
+        'image = "maps/map.png"\n'
+        '# The source and licence of the boundaries, shown on every map (e.g. "Contains OS data © Crown\n'
+        '# copyright and database right 2024"). Edit this line:\n'
+        'attribution = "Boundaries: source not stated yet"\n'))
     written.append(folder / "sprx.toml")
     return written

@@ -17,20 +17,16 @@ from .vocabulary import Vocabulary, load_vocabulary
 if TYPE_CHECKING:
     import geopandas as gpd
 
-DEFAULT_SCHEMES = "schemes.yaml"
-DEFAULT_BOROUGHS = "data/boroughs.csv"
-DEFAULT_BOUNDARIES = "data/london-boroughs.geojson"
-DEFAULT_VOCABULARY = "data/vocabulary.yaml"
 
 
 @dataclass(frozen=True)
 class Sources:
     """The four files a registry is made of, as the user named them."""
 
-    schemes: str = DEFAULT_SCHEMES
-    boroughs: str = DEFAULT_BOROUGHS
-    boundaries: str = DEFAULT_BOUNDARIES
-    vocabulary: str = DEFAULT_VOCABULARY
+    schemes: str = "schemes.yaml"
+    boroughs: str = "data/areas.csv"
+    boundaries: str = "data/boundaries.geojson"
+    vocabulary: str = "data/vocabulary.yaml"
     code_field: str = "code"  # the boundaries' attribute holding the area code
 
 
