@@ -6,6 +6,7 @@ import csv
 import difflib
 import io
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,10 +19,16 @@ KNOWN_COLUMNS = ("code", "name", "aliases", "sub_region", "population")
 _PREFIXES = ("london borough of ", "royal borough of ", "borough of ", "lb ", "the ")
 
 
+_ASCII_PUNCT = str.maketrans({c: " " for c in string.punctuation})
+
+
 def normalise_name(text: str) -> str:
-    """Fold the ways people write an area name: case, '&' for 'and', punctuation, prefixes."""
+    """Fold the ways people write a name: case, '&' for 'and', punctuation, prefixes."""
     s = text.casefold().replace("&", " and ")
-    s = " ".join(re.sub(r"[\W_]+", " ", s).split())
+    if s.isascii():  # the common case, without a regex
+        s = " ".join(s.translate(_ASCII_PUNCT).split())
+    else:
+        s = " ".join(re.sub(r"[\W_]+", " ", s).split())
     for prefix in _PREFIXES:
         if s.startswith(prefix) and len(s) > len(prefix):
             s = s[len(prefix):]

@@ -98,7 +98,8 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
     return gdf, problems
 
 
-def areas_containing(boundaries: "gpd.GeoDataFrame", lats: Sequence[float], lons: Sequence[float]) -> list[set[str]]:
+def areas_containing(boundaries: "gpd.GeoDataFrame", lats: Sequence[float], lons: Sequence[float]
+                     ) -> list[tuple[str, ...]]:
     """For each point, the codes of the areas that contain it (border points count for both)."""
     import numpy as np
     import shapely
@@ -109,7 +110,7 @@ def areas_containing(boundaries: "gpd.GeoDataFrame", lats: Sequence[float], lons
     tree = shapely.STRtree(boundaries.geometry.values)
     point_idx, area_idx = tree.query(points, predicate="intersects")
     codes = boundaries["code"].to_numpy()
-    out: list[set[str]] = [set() for _ in range(len(points))]
+    out: list[tuple[str, ...]] = [()] * len(points)
     for p, a in zip(point_idx.tolist(), area_idx.tolist()):
-        out[p].add(codes[a])
+        out[p] += (codes[a],)
     return out

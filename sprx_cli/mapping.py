@@ -263,6 +263,13 @@ def _page_tail_class():
 def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
                step: Callable[[str], None] = lambda name: None) -> str:
     """Build the map page and return its HTML."""
+    from .validate import no_cyclic_gc
+
+    with no_cyclic_gc():
+        return _render_map(registry, opts, step)
+
+
+def _render_map(registry: "Registry", opts: MapOptions, step: Callable[[str], None]) -> str:
     import branca.element as be
     import folium
 

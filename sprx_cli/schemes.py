@@ -31,10 +31,22 @@ def slugify(text: str) -> str:
     return "-".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
+def _memo_key(raw: Any):
+    """A hashable key for a raw value made only of text, else None (not cached)."""
+    if type(raw) is str:
+        return raw
+    if isinstance(raw, list) and all(type(v) is str for v in raw):
+        return tuple(raw)
+    return None
+
+
 class _Checker:
     def __init__(self, rec: RawRecord, areas: Areas, vocab: Vocabulary, today: date,
-                 problems: list[Problem]):
+                 problems: list[Problem], memo: dict | None = None):
         self.rec, self.areas, self.vocab, self.today = rec, areas, vocab, today
+        # Registries repeat the same few borough lists, category lists and dates: a value that
+        # checked clean once is clean every time, so its result is remembered for this run.
+        self.memo = memo if memo is not None else {}
         self.problems = problems
         self.ok = True
         label = rec.data.get("id") if isinstance(rec.data.get("id"), str) else None
@@ -131,7 +143,23 @@ class _Checker:
             locations=tuple(locations), website=website, email=email, phone=texts["phone"],
             status=status.lower(), last_verified=verified)
 
+    def _memoised(self, field: str, compute):
+        raw = self.rec.data.get(field)
+        key = _memo_key(raw)
+        if key is not None:
+            hit = self.memo.get((field, key))
+            if hit is not None:
+                return hit
+        before = len(self.problems)
+        result = compute()
+        if key is not None and len(self.problems) == before:
+            self.memo[(field, key)] = result
+        return result
+
     def boroughs(self) -> list[str]:
+        return self._memoised("boroughs", self._boroughs)
+
+    def _boroughs(self) -> list[str]:
         names, idx = self.text_list("boroughs")
         codes: list[str] = []
         for name, i in zip(names, idx):
@@ -151,6 +179,9 @@ class _Checker:
         return codes
 
     def vocab_list(self, field: str) -> list[str]:
+        return self._memoised(field, lambda: self._vocab_list(field))
+
+    def _vocab_list(self, field: str) -> list[str]:
         keys, idx = self.text_list(field)
         terms = self.vocab.terms(VOCAB_FIELDS[field])
         out: list[str] = []
@@ -171,6 +202,9 @@ class _Checker:
     def date(self, field: str, text: str | None) -> date | None:
         if text is None:
             return None
+        hit = self.memo.get((field, text))
+        if hit is not None:
+            return hit
         try:
             if not ISO_DATE.match(text):
                 raise ValueError
@@ -183,6 +217,7 @@ class _Checker:
             self.error("future-date", f"{field} {text} is in the future", field, text,
                        "write the date the entry was last checked (today or earlier)")
             return None
+        self.memo[(field, text)] = value
         return value
 
     def locations(self) -> list[Location]:
@@ -262,8 +297,9 @@ def check_records(records: list[RawRecord], areas: Areas, vocab: Vocabulary, tod
     problems: list[Problem] = []
     schemes: list[Scheme] = []
     first_seen: dict[str, RawRecord] = {}
+    memo: dict = {}
     for rec in records:
-        scheme = _Checker(rec, areas, vocab, today, problems).run()
+        scheme = _Checker(rec, areas, vocab, today, problems, memo).run()
         sid = rec.data.get("id")
         if isinstance(sid, str) and sid.strip():
             sid = sid.strip()
