@@ -584,7 +584,8 @@ def _logger(fmt: LogFormat, quiet: bool):
                        "nothing was done")
         elif event == "rolled-back":
             typer.echo(f"Rolled back {fields['site']} to version {fields['version']} (was {fields['previous']})")
-        elif event in ("pruned", "removed-leftover", "validated"):
+        elif event in ("pruned", "removed-leftover", "validated", "busy", "failed", "invalid"):
+            # (the last three are explained in full by the caller)
             return
         else:
             typer.echo(f"{event}: {fields}", err=level != "info")
