@@ -781,7 +781,12 @@ def demo_generate(
             raise typer.Exit(1)
         import geopandas as gpd
 
-        gdf = gpd.read_file(areas)
+        try:
+            gdf = gpd.read_file(areas)
+        except Exception as exc:  # pyogrio raises many kinds; all mean "cannot read"
+            typer.echo(f"sprx demo generate: cannot read {areas}: "
+                       f"{(str(exc).splitlines() or [type(exc).__name__])[0]}", err=True)
+            raise typer.Exit(1)
         for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
             if fld not in gdf.columns:
                 _usage_error(f"{option}: {areas} has no attribute {fld!r}; its attributes are "

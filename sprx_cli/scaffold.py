@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from importlib import resources
 from pathlib import Path
 
@@ -79,7 +78,7 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
         pairs = read_areas_from_boundaries(boundaries, code_field, name_field)
         boundaries_name = f"data/boundaries{''.join(boundaries.suffixes) or '.geojson'}"
         target = folder / boundaries_name
-        shutil.copyfile(boundaries, target)
+        atomic_write_bytes(target, boundaries.read_bytes())
         written.append(target)
         atomic_write_text(data / "areas.csv", areas_csv(pairs))
         written.append(data / "areas.csv")
