@@ -78,7 +78,7 @@
     loadData().then(function (D) {
       timings.dataParsed = performance.now();
       build(map, D);
-      timings.built = performance.now();
+      timings.built = performance.now();  // areas and controls; markers follow (timings.markersLoaded)
     });
   };
 
@@ -220,56 +220,6 @@
     });
     areasLayer.addTo(map);
 
-    // Markers: data-driven circle markers in their own pane above the areas, clustered.
-    map.createPane("sprx-points").style.zIndex = 450;
-    var pointRenderer = L.svg({padding: 0.5, pane: "sprx-points"});
-    var cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
-                                        maxClusterRadius: 45, spiderfyOnMaxZoom: true,
-                                        chunkProgress: function (done, total) {
-                                          if (done === total && !timings.markersLoaded) timings.markersLoaded = performance.now();
-                                        }});
-    var byCategory = D.categories.map(function () { return []; });
-    var firstMarker = {};
-    var markers = [];
-    for (var k = 0; k < D.points.length; k += PSTRIDE) {
-      var si = D.points[k + 2], s = D.schemes[si];
-      var colour = D.categories[s[MARKCAT]][2];
-      var paused = s[STATUS] !== "active";
-      var m = L.circleMarker([D.points[k], D.points[k + 1]], {
-        renderer: pointRenderer, pane: "sprx-points", radius: 7, weight: paused ? 2 : 1, color: paused ? "#222222" : "#ffffff",
-        dashArray: paused ? "2 2" : null, fillColor: COLOUR.test(colour) ? colour : "#555555",
-        fillOpacity: paused ? 0.4 : 0.9
-      });
-      m.sprxPoint = k;
-      m.sprxScheme = si;
-      m.bindPopup(function (layer) { return schemeCard(layer.sprxScheme, layer.sprxPoint); }, {maxWidth: 360});
-      byCategory[s[MARKCAT]].push(m);
-      markers.push(m);
-      if (!(si in firstMarker)) firstMarker[si] = m;
-    }
-    cluster.addLayers(markers);
-    map.addLayer(cluster);
-
-    // One toggle per category (the markers coloured by it), plus the choropleth.
-    var overlays = {};
-    overlays[escapeHtml(D.metricLabel)] = areasLayer;
-    D.categories.forEach(function (cat, i) {
-      if (!byCategory[i].length) return;
-      var holder = L.layerGroup();
-      holder.sprxCategory = i;
-      map.addLayer(holder);
-      var swatch = COLOUR.test(cat[2]) ? cat[2] : "#555555";
-      overlays["<span class=\"sprx-swatch\" style=\"background:" + swatch + "\"></span>" +
-               escapeHtml(cat[1]) + " (" + byCategory[i].length + ")"] = holder;
-    });
-    map.on("overlayadd", function (e) {
-      if (e.layer.sprxCategory !== undefined) cluster.addLayers(byCategory[e.layer.sprxCategory]);
-    });
-    map.on("overlayremove", function (e) {
-      if (e.layer.sprxCategory !== undefined) cluster.removeLayers(byCategory[e.layer.sprxCategory]);
-    });
-    L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
-
     // Legend.
     var legend = L.control({position: "bottomright"});
     legend.onAdd = function () {
@@ -361,7 +311,73 @@
 
     map.attributionControl.addAttribution(escapeHtml(D.attribution));
     map.fitBounds(areasLayer.getBounds());
-    window.sprxMap = {map: map, data: D, areas: areasLayer, cluster: cluster, markers: markers,
-                      openArea: openArea, openScheme: openScheme, openMarker: openMarker};
+
+    // Markers: built after the areas and controls are on screen, so a large registry shows its
+    // map at once and its markers a moment later.
+    var cluster = null, markers = [], firstMarker = {};
+    function addMarkers() {
+      // Data-driven circle markers in their own pane above the areas, clustered.
+      map.createPane("sprx-points").style.zIndex = 450;
+      var pointRenderer = L.svg({padding: 0.5, pane: "sprx-points"});
+      cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
+                                          maxClusterRadius: 45, spiderfyOnMaxZoom: true,
+                                          chunkProgress: function (done, total) {
+                                            if (done === total && !timings.markersLoaded) timings.markersLoaded = performance.now();
+                                          }});
+      var byCategory = D.categories.map(function () { return []; });
+      for (var k = 0; k < D.points.length; k += PSTRIDE) {
+        var si = D.points[k + 2], s = D.schemes[si];
+        var colour = D.categories[s[MARKCAT]][2];
+        var paused = s[STATUS] !== "active";
+        var m = L.circleMarker([D.points[k], D.points[k + 1]], {
+          renderer: pointRenderer, pane: "sprx-points", radius: 7, weight: paused ? 2 : 1, color: paused ? "#222222" : "#ffffff",
+          dashArray: paused ? "2 2" : null, fillColor: COLOUR.test(colour) ? colour : "#555555",
+          fillOpacity: paused ? 0.4 : 0.9
+        });
+        m.sprxPoint = k;
+        m.sprxScheme = si;
+        m.bindPopup(function (layer) { return schemeCard(layer.sprxScheme, layer.sprxPoint); }, {maxWidth: 360});
+        byCategory[s[MARKCAT]].push(m);
+        markers.push(m);
+        if (!(si in firstMarker)) firstMarker[si] = m;
+      }
+      cluster.addLayers(markers);
+      map.addLayer(cluster);
+      if (!markers.length) timings.markersLoaded = performance.now();
+
+      // One toggle per category (the markers coloured by it), plus the choropleth.
+      var overlays = {};
+      overlays[escapeHtml(D.metricLabel)] = areasLayer;
+      D.categories.forEach(function (cat, i) {
+        if (!byCategory[i].length) return;
+        var holder = L.layerGroup();
+        holder.sprxCategory = i;
+        map.addLayer(holder);
+        var swatch = COLOUR.test(cat[2]) ? cat[2] : "#555555";
+        overlays["<span class=\"sprx-swatch\" style=\"background:" + swatch + "\"></span>" +
+                 escapeHtml(cat[1]) + " (" + byCategory[i].length + ")"] = holder;
+      });
+      map.on("overlayadd", function (e) {
+        if (e.layer.sprxCategory !== undefined) cluster.addLayers(byCategory[e.layer.sprxCategory]);
+      });
+      map.on("overlayremove", function (e) {
+        if (e.layer.sprxCategory !== undefined) cluster.removeLayers(byCategory[e.layer.sprxCategory]);
+      });
+      L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
+      window.sprxMap = {map: map, data: D, areas: areasLayer, cluster: cluster, markers: markers,
+                        openArea: openArea, openScheme: openScheme, openMarker: openMarker};
+    }
+
+    // Let the browser paint the areas and controls, then add the markers (a timer too, since a
+    // hidden tab gets no animation frames).
+    var started = false;
+    function start() {
+      if (started) return;
+      started = true;
+      timings.firstPaint = performance.now();
+      setTimeout(addMarkers, 0);
+    }
+    requestAnimationFrame(start);
+    setTimeout(start, 100);
   }
 })();
