@@ -475,6 +475,7 @@ def table(
                                     "columns when piped), csv, tsv, json, markdown or xlsx."),
     output: Optional[Path] = OutputOpt,
     encoding: Optional[str] = EncodingOpt,
+    quiet: bool = QuietOpt,
 ) -> None:
     """Count active schemes per area (every area, zeros included), per category, or both.
 
@@ -489,13 +490,13 @@ def table(
         from .tables import build_table, write_table
 
         _needs_output(fmt.value, output)
-        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=False, encoding=encoding)
+        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=quiet, encoding=encoding)
         filters = _filters(registry, status, category, borough, referral_route, include_closed)
         t = build_table(registry, by.value, filters, sort.value)
         if fmt is TableFormat.text and output is None and Console().is_terminal:
             _rich_table(t)
             return
-        _emit(write_table(t, fmt.value), output, f"{len(t.rows)} rows")
+        _emit(write_table(t, fmt.value), output, f"{len(t.rows)} rows", quiet)
 
 
 export_app = typer.Typer(
@@ -521,6 +522,7 @@ def export_schemes_cmd(
     include_closed: bool = ClosedOpt,
     output: Optional[Path] = OutputOpt,
     encoding: Optional[str] = EncodingOpt,
+    quiet: bool = QuietOpt,
 ) -> None:
     """Export the selected schemes: one row per scheme, or one GeoJSON point per location.
 
@@ -530,9 +532,9 @@ def export_schemes_cmd(
         from .exports import export_schemes
 
         _needs_output(fmt.value, output)
-        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=False, encoding=encoding)
+        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=quiet, encoding=encoding)
         filters = _filters(registry, status, category, borough, referral_route, include_closed)
-        _emit(export_schemes(registry, fmt.value, filters), output, fmt.value)
+        _emit(export_schemes(registry, fmt.value, filters), output, fmt.value, quiet)
 
 
 @export_app.command("areas")
@@ -549,6 +551,7 @@ def export_areas_cmd(
     include_closed: bool = ClosedOpt,
     output: Optional[Path] = OutputOpt,
     encoding: Optional[str] = EncodingOpt,
+    quiet: bool = QuietOpt,
 ) -> None:
     """Export the area boundaries with the table's counts attached, ready for a choropleth elsewhere.
 
@@ -558,9 +561,9 @@ def export_areas_cmd(
         from .exports import export_areas
 
         _needs_output(fmt.value, output)
-        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=False, encoding=encoding)
+        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=quiet, encoding=encoding)
         filters = _filters(registry, status, category, [], referral_route, include_closed)
-        _emit(export_areas(registry, fmt.value, filters), output, fmt.value)
+        _emit(export_areas(registry, fmt.value, filters), output, fmt.value, quiet)
 
 
 class LogFormat(str, Enum):

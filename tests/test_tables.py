@@ -304,3 +304,13 @@ def test_export_is_deterministic(sprx, tmp_path):
     sprx("table", "--format", "xlsx", "--output", a)
     sprx("table", "--format", "xlsx", "--output", b)
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_quiet_leaves_only_the_data(sprx, tmp_path):
+    result = sprx("table", "--quiet", "--format", "csv")
+    assert result.exit_code == 0 and result.stderr == "" and result.stdout.startswith("code,name,schemes")
+    out = tmp_path / "s.csv"
+    result = sprx("export", "schemes", "--quiet", "--output", out)
+    assert result.exit_code == 0 and result.output == "" and out.exists()
+    result = sprx("table", "--quiet", "--schemes", "tests/fixtures/schemes/syntax.yaml")
+    assert result.exit_code == 1 and "yaml-syntax" in result.stderr  # errors still show
