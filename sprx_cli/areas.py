@@ -15,7 +15,6 @@ from .textio import SourceError, read_text
 
 GSS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
 REQUIRED_COLUMNS = ("code", "name")
-KNOWN_COLUMNS = ("code", "name", "aliases", "sub_region", "population")
 _PREFIXES = ("london borough of ", "royal borough of ", "borough of ", "lb ", "the ")
 
 

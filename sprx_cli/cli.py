@@ -782,13 +782,12 @@ def demo_generate(
         if problems:
             _print_report(Report(problems), TextOrJson.text, {}, "", err=True)
             raise typer.Exit(1)
-        import geopandas as gpd
+        from .geography import BoundaryReadError, read_boundary_file
 
         try:
-            gdf = gpd.read_file(areas)
-        except Exception as exc:  # pyogrio raises many kinds; all mean "cannot read"
-            typer.echo(f"sprx demo generate: cannot read {areas}: "
-                       f"{(str(exc).splitlines() or [type(exc).__name__])[0]}", err=True)
+            gdf = read_boundary_file(areas)
+        except BoundaryReadError as exc:
+            typer.echo(f"sprx demo generate: cannot read {areas}: {exc}", err=True)
             raise typer.Exit(1)
         for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
             if fld not in gdf.columns:

@@ -57,7 +57,7 @@ def generate(n: int, boundaries: "gpd.GeoDataFrame", names: dict[str, str], voca
     cats, routes, groups = list(vocab.categories), list(vocab.referral_routes), list(vocab.target_groups)
     plan = []
     need: dict[str, int] = {}
-    for i in range(n):
+    for _ in range(n):
         areas = [rng.choice(codes)]
         if rng.random() < 0.08:
             areas += rng.sample(codes, min(len(codes), rng.randint(1, 2)))

@@ -13,6 +13,25 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 
+class BoundaryReadError(Exception):
+    """A boundary file geopandas cannot read; the message is one line for people."""
+
+
+def read_boundary_file(path: Path, **kwargs) -> "gpd.GeoDataFrame":
+    """geopandas.read_file, with its many kinds of failure turned into one BoundaryReadError."""
+    import warnings
+
+    import geopandas as gpd
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return gpd.read_file(path, **kwargs)
+    except Exception as exc:  # pyogrio raises many kinds; all mean "cannot read"
+        first = (str(exc).splitlines() or [type(exc).__name__])[0].split("; It might help")[0]
+        raise BoundaryReadError(first) from None
+
+
 def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "code"
                     ) -> tuple["gpd.GeoDataFrame | None", list[Problem]]:
     """Read boundaries as WGS84 polygons keyed by `code`, in the area registry's order."""
@@ -21,18 +40,12 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
     if not path.exists():
         return None, [Problem("file-not-found", f"{display} does not exist", loc,
                               hint="check the path, or pass the boundary file with --boundaries")]
-    import warnings
-
-    import geopandas as gpd
     import shapely
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises many kinds; all mean "cannot read"
-        first = (str(exc).splitlines() or [type(exc).__name__])[0].split("; It might help")[0]
-        return None, [Problem("boundaries-unreadable", f"cannot read boundaries from {display}: {first}",
+        gdf = read_boundary_file(path)
+    except BoundaryReadError as exc:
+        return None, [Problem("boundaries-unreadable", f"cannot read boundaries from {display}: {exc}",
                               loc, hint="give a GeoJSON, TopoJSON, GeoPackage or Shapefile of the areas")]
     if gdf.crs is None:
         return None, [Problem(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Callable
 
-from .aggregate import AreaCounts, Filters, area_counts, data_date
+from .aggregate import AreaCounts, area_counts, data_date
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
 from .validate import months_before
 

@@ -17,16 +17,12 @@ class ScaffoldError(Exception):
 
 def read_areas_from_boundaries(path: Path, code_field: str, name_field: str):
     """(code, name) pairs from a boundary file, sorted by code; ScaffoldError when unusable."""
-    import warnings
-
-    import geopandas as gpd
+    from .geography import BoundaryReadError, read_boundary_file
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            gdf = gpd.read_file(path, ignore_geometry=True)
-    except Exception as exc:
-        raise ScaffoldError(f"cannot read {path}: {(str(exc).splitlines() or [type(exc).__name__])[0]}") from None
+        gdf = read_boundary_file(path, ignore_geometry=True)
+    except BoundaryReadError as exc:
+        raise ScaffoldError(f"cannot read {path}: {exc}") from None
     for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
         if fld not in gdf.columns:
             raise ScaffoldError(f"{option}: {path} has no attribute {fld!r}; its attributes are "

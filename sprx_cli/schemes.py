@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from .areas import Areas
 from .problems import Problem
-from .registry import (LIST_FIELDS, LOCATION_FIELDS, REQUIRED_FIELDS, SCHEME_FIELDS, STATUSES,
+from .registry import (LOCATION_FIELDS, REQUIRED_FIELDS, SCHEME_FIELDS, STATUSES,
                        Location, RawRecord, Scheme, _short, _unknown_field, did_you_mean)
 from .vocabulary import Vocabulary
 from .yamlload import YList, YMap
@@ -260,7 +260,7 @@ class _Checker:
             have, missing = ("lat", "lon") if lon_text is None else ("lon", "lat")
             self.error("coordinate-incomplete", f"location {i + 1} has {have} but no {missing}", "locations",
                        lat_text if lon_text is None else lon_text,
-                       f"give both lat and lon, or neither", i, have)
+                       "give both lat and lon, or neither", i, have)
             return None, None
         values = []
         for name, text, limit in (("lat", lat_text, 90), ("lon", lon_text, 180)):

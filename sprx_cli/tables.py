@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .aggregate import Filters, area_counts, data_date, select
+from .aggregate import Filters, area_counts, data_date
 
 if TYPE_CHECKING:
     from .validate import Registry

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .areas import Areas, load_areas, normalise_name
-from .problems import Loc, Problem, Report
+from .problems import Problem, Report
 from .registry import Scheme, load_registry
 from .schemes import check_records
 from .vocabulary import Vocabulary, load_vocabulary

@@ -101,8 +101,6 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
             top.size += size
             return
         if top.key is _NOKEY:  # this value is a key
-            if top.skip is None:
-                top.skip = False
             if not isinstance(value, str):
                 value = "" if value is None else repr(value)
             top.key, top.key_loc = value, (line, column)
