@@ -18,14 +18,15 @@ REQUIRED_COLUMNS = ("code", "name")
 _PREFIXES = ("london borough of ", "royal borough of ", "borough of ", "lb ", "the ")
 
 
-_ASCII_PUNCT = str.maketrans({c: " " for c in string.punctuation})
+# bytes.translate is several times faster than str.translate with a mapping
+_ASCII_PUNCT = bytes.maketrans(string.punctuation.encode(), b" " * len(string.punctuation))
 
 
 def normalise_name(text: str) -> str:
     """Fold the ways people write a name: case, '&' for 'and', punctuation, prefixes."""
     s = text.casefold().replace("&", " and ")
     if s.isascii():  # the common case, without a regex
-        s = " ".join(s.translate(_ASCII_PUNCT).split())
+        s = " ".join(s.encode().translate(_ASCII_PUNCT).decode().split())
     else:
         s = " ".join(re.sub(r"[\W_]+", " ", s).split())
     for prefix in _PREFIXES:

@@ -53,7 +53,7 @@ def _data_block(value) -> str:
     import base64
     import gzip
 
-    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)).decode("ascii")
+    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)).decode("ascii")
     return f'<script type="application/json" id="sprx-data" data-encoding="gzip+base64">{packed}</script>'
 
 
@@ -99,17 +99,10 @@ def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
     route_pos = {k: i for i, k in enumerate(routes)}
     group_pos = {k: i for i, k in enumerate(groups)}
 
-    strings: list[str] = []
-    string_index: dict[str, int] = {}
-
-    def s_(text: str | None) -> int:
-        if text is None:
-            return -1
-        i = string_index.get(text)
-        if i is None:
-            i = string_index[text] = len(strings)
-            strings.append(text)
-        return i
+    # Every text is stored once in `strings` and referred to by its index (-1: none). A dict
+    # keeps insertion order, so the index table is the list; setdefault keeps the loop in C.
+    string_index: dict[str | None, int] = {None: -1}
+    intern = string_index.setdefault
 
     newest = data_date(registry.schemes)
     stale_before = months_before(newest, STALE_MONTHS) if newest else None
@@ -118,16 +111,20 @@ def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
     for si, s in enumerate(shown):
         cats = [cat_pos[c] for c in s.categories]
         stale = bool(stale_before and s.last_verified and s.last_verified < stale_before)
-        schemes.append([s.id, s_(s.name), s_(s.provider), s_(s.description), cats,
-                        [route_pos[r] for r in s.referral_routes], [group_pos[g] for g in s.target_groups],
-                        s_(s.website), s_(s.email), s_(s.phone), s.status,
+        schemes.append([s.id, intern(s.name, len(string_index) - 1),
+                        intern(s.provider, len(string_index) - 1), intern(s.description, len(string_index) - 1),
+                        cats, [route_pos[r] for r in s.referral_routes], [group_pos[g] for g in s.target_groups],
+                        intern(s.website, len(string_index) - 1), intern(s.email, len(string_index) - 1),
+                        intern(s.phone, len(string_index) - 1), s.status,
                         s.last_verified.isoformat() if s.last_verified else None, int(stale),
                         [area_index[c] for c in s.boroughs], cats[0] if cats else len(categories) - 1])
         for code in s.boroughs:
             area_schemes[area_index[code]].append(si)
         for loc in s.locations:
-            if loc.has_point:
-                points += [loc.lat, loc.lon, si, s_(loc.name), s_(loc.address), s_(loc.postcode)]
+            if loc.lat is not None and loc.lon is not None:
+                points += (loc.lat, loc.lon, si, intern(loc.name, len(string_index) - 1),
+                           intern(loc.address, len(string_index) - 1), intern(loc.postcode, len(string_index) - 1))
+    strings = list(string_index)[1:]
 
     if opts.metric == "per-100k":
         if not registry.areas.has_population:
@@ -207,12 +204,13 @@ def table_html(data: dict, counts: AreaCounts) -> str:
     for i in order:
         area = data["areas"][i]
         items = []
-        for si in area[6]:
+        for si in area[6] if listing else ():
             s = data["schemes"][si]
             status = "" if s[10] == "active" else f" ({e(s[10])})"
             items.append(f"<li>{e(strings[s[1]])}{status}</li>")
-        listed = (f"<ul>{''.join(items)}</ul>" if items and listing else
-                  f"{len(items)} schemes (use the map's search to find one)" if items else f"<em>{e(ZERO_LABEL)}</em>")
+        n = len(area[6])
+        listed = (f"<ul>{''.join(items)}</ul>" if items else
+                  f"{n} schemes (use the map's search to find one)" if n else f"<em>{e(ZERO_LABEL)}</em>")
         cls = ' class="sprx-zero-row"' if area[2] == 0 else ""
         rows.append(f'<tr{cls}><th scope="row">{e(area[1])}</th><td>{e(area[0])}</td>'
                     f'<td class="sprx-num">{area[2]}</td><td>{listed}</td></tr>')

@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .problems import Loc, Problem
 from .textio import SourceError, read_text
@@ -34,8 +34,7 @@ CSV_COLUMNS = tuple(f for f in SCHEME_FIELDS if f != "locations") + tuple(CSV_LO
 STATUSES = ("active", "paused", "closed")
 
 
-@dataclass(frozen=True)
-class Location:
+class Location(NamedTuple):
     name: str | None = None
     address: str | None = None
     postcode: str | None = None
@@ -47,8 +46,9 @@ class Location:
         return self.lat is not None and self.lon is not None
 
 
-@dataclass(frozen=True)
-class Scheme:
+# Named tuples rather than frozen dataclasses: a national registry makes 100,000 of each, and a
+# frozen dataclass takes about ten times as long to build (it sets each field through a call).
+class Scheme(NamedTuple):
     id: str
     name: str
     boroughs: tuple[str, ...]  # area codes, resolved from whatever the registry wrote
@@ -91,9 +91,63 @@ class RawRecord:
 
 
 @dataclass
+class CsvTable:
+    """A CSV registry's cells, column by column; a row becomes a `RawRecord` only when asked."""
+
+    display: str
+    columns: list[str | None]  # the field each column holds (None: unknown or blank header)
+    rows: list[list[str]]  # the non-blank data rows, each at least as wide as the header
+    row_numbers: list[int]  # each row's number as a spreadsheet counts it (header = 1)
+    _transposed: list[tuple[str, ...]] | None = field(default=None, repr=False)
+
+    def column(self, field: str) -> tuple[str, ...] | None:
+        """The raw cells of `field`'s column, or None when the file has no such column."""
+        if field not in self.columns:
+            return None
+        if self._transposed is None:
+            self._transposed = list(zip(*self.rows)) if self.rows else [()] * len(self.columns)
+        return self._transposed[self.columns.index(field)]
+
+    def record(self, k: int) -> RawRecord:
+        cells, columns = self.rows[k], self.columns
+        data: dict[str, Any] = {}
+        location: dict[str, str] = {}
+        for c, cell in zip(columns, cells):
+            if c is None:
+                continue
+            if c in LIST_FIELDS:
+                items = [v for v in map(str.strip, cell.split(";")) if v]
+                if items:
+                    data[c] = items
+            elif c in CSV_LOCATION_COLUMNS:
+                if v := cell.strip():
+                    location[CSV_LOCATION_COLUMNS[c]] = v
+            else:
+                data[c] = cell.strip() or None
+        if location:
+            data["locations"] = [location]
+        return RawRecord(k, data, Loc(self.display, row=self.row_numbers[k]))
+
+
+@dataclass
 class RawRegistry:
-    records: list[RawRecord]
+    """A registry as read: YAML keeps its records, CSV its table (records built on demand)."""
+
     kind: str  # "yaml" | "csv"
+    _records: list[RawRecord] | None = None
+    table: CsvTable | None = None
+
+    def __len__(self) -> int:
+        return len(self.table.rows) if self.table is not None else len(self._records or ())
+
+    def record(self, k: int) -> RawRecord:
+        return self.table.record(k) if self.table is not None else self._records[k]
+
+    @property
+    def records(self) -> list[RawRecord]:
+        if self._records is None:
+            self._records = [self.record(k) for k in range(len(self))]
+        return self._records
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 0.6) -> str | None:
@@ -114,7 +168,7 @@ def load_registry(path: Path, display: str, encoding: str | None = None) -> tupl
     try:
         text = read_text(path, display, encoding)
     except SourceError as exc:
-        return RawRegistry([], kind), [exc.problem]
+        return RawRegistry(kind, []), [exc.problem]
     if kind == "csv":
         return _load_csv(text, display)
     return _load_yaml(text, display)
@@ -122,7 +176,7 @@ def load_registry(path: Path, display: str, encoding: str | None = None) -> tupl
 
 def _load_yaml(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
     doc, problems = load_yaml(text, display)
-    reg = RawRegistry([], "yaml")
+    reg = RawRegistry("yaml", [])
     if doc is None:
         if not problems:
             problems.append(Problem(
@@ -155,7 +209,7 @@ def _load_yaml(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
                 "wrong-type", f"scheme {i + 1} is not a mapping of fields", loc,
                 value=_short(item), hint="each scheme is '- id: ...' followed by indented 'field: value' lines"))
             continue
-        reg.records.append(RawRecord(i, item, loc))
+        reg._records.append(RawRecord(len(reg._records), item, loc))
     return reg, problems
 
 
@@ -165,7 +219,7 @@ def _short(value: Any, limit: int = 60) -> str:
 
 
 def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
-    reg = RawRegistry([], "csv")
+    reg = RawRegistry("csv", [])
     problems: list[Problem] = []
     if not text.strip():
         return reg, [Problem("registry-empty", f"{display} is empty", Loc(display, row=1),
@@ -178,8 +232,13 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
     header = [h.strip() for h in rows[0]]
     columns: list[str | None] = []
     for h in header:
-        if h in CSV_COLUMNS:
+        if h in CSV_COLUMNS and h not in columns:
             columns.append(h)
+        elif h in CSV_COLUMNS:
+            problems.append(Problem(
+                "csv-duplicate-column", f"column '{h}' appears twice in the header", Loc(display, row=1),
+                field=h, value=h, hint="remove or rename the second column of that name"))
+            columns.append(None)
         elif h:
             problems.append(_unknown_field(h, CSV_COLUMNS, Loc(display, row=1)))
             columns.append(None)
@@ -192,32 +251,25 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
             Loc(display, row=1), value=",".join(header),
             hint=f"the first row must name the columns, at least {','.join(REQUIRED_FIELDS)}"))
         return reg, problems
-    # what to do with each column, worked out once rather than per cell
-    text_cols = [(i, c) for i, c in enumerate(columns) if c and c not in LIST_FIELDS and c not in CSV_LOCATION_COLUMNS]
-    list_cols = [(i, c) for i, c in enumerate(columns) if c in LIST_FIELDS]
-    loc_cols = [(i, CSV_LOCATION_COLUMNS[c]) for i, c in enumerate(columns) if c in CSV_LOCATION_COLUMNS]
     width = len(columns)
+    kept: list[list[str]] = []
+    numbers: list[int] = []
     for n, cells in enumerate(rows[1:], start=2):
-        if not "".join(cells).strip():
+        if len(cells) != width:
+            if not "".join(cells).strip():
+                continue
+            if len(cells) > width and "".join(cells[width:]).strip():
+                problems.append(Problem(
+                    "csv-extra-cells", f"row {n} has {len(cells)} cells but the header names {width} columns",
+                    Loc(display, row=n), value=_short(",".join(cells[width:])),
+                    hint="a value containing a comma must be in double quotes"))
+            cells = cells[:width] + [""] * (width - len(cells))
+        elif not any(cells) or not "".join(cells).strip():
             continue
-        loc = Loc(display, row=n)
-        if len(cells) > width and "".join(cells[width:]).strip():
-            problems.append(Problem(
-                "csv-extra-cells", f"row {n} has {len(cells)} cells but the header names {width} columns",
-                loc, value=_short(",".join(cells[width:])),
-                hint="a value containing a comma must be in double quotes"))
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        data: dict[str, Any] = {c: (cells[i].strip() or None) for i, c in text_cols}
-        for i, c in list_cols:
-            if cells[i]:
-                items = [v for v in map(str.strip, cells[i].split(";")) if v]
-                if items:
-                    data[c] = items
-        location = {c: v for i, c in loc_cols if (v := cells[i].strip())}
-        if location:
-            data["locations"] = [location]
-        reg.records.append(RawRecord(len(reg.records), data, loc))
+        kept.append(cells)
+        numbers.append(n)
+    reg.table = CsvTable(display, columns, kept, numbers)
+    reg._records = None
     return reg, problems
 
 

@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 from .areas import Areas
 from .problems import Problem
-from .registry import (LOCATION_FIELDS, REQUIRED_FIELDS, SCHEME_FIELDS, STATUSES,
-                       Location, RawRecord, Scheme, _short, _unknown_field, did_you_mean)
+from .registry import (CSV_LOCATION_COLUMNS, LIST_FIELDS, LOCATION_FIELDS, REQUIRED_FIELDS, SCHEME_FIELDS,
+                       STATUSES, CsvTable, Location, RawRecord, RawRegistry, Scheme, _short, _unknown_field,
+                       did_you_mean)
 from .vocabulary import Vocabulary
 from .yamlload import YList, YMap
 
@@ -292,25 +293,200 @@ class _Checker:
         return values[0], values[1]
 
 
-def check_records(records: list[RawRecord], areas: Areas, vocab: Vocabulary, today: date) -> tuple[list[Scheme], list[Problem]]:
-    """Check every record; return the schemes that passed and every problem found."""
+_BAD = object()  # the fast lane's verdict on a value it leaves to the full checker
+_SCHEME_KEYS = frozenset(SCHEME_FIELDS)
+_LOCATION_KEYS = frozenset(LOCATION_FIELDS)
+_TEXT_FIELDS = ("id", "name", "provider", "description", "website", "email", "phone", "status",
+                "last_verified")
+
+
+def _texts(column) -> list:
+    """Text values as the full checker keeps them (stripped, '' -> None); _BAD for non-text."""
+    if type(column) is tuple:  # a CSV column: cells are always text
+        return [v.strip() or None for v in column]
+    return [v.strip() or None if type(v) is str else (None if v is None else _BAD) for v in column]
+
+
+def _list_key(value: Any):
+    """A hashable stand-in for a list field's raw value; _BAD when it holds more than text."""
+    if value is None or type(value) is str:
+        return value
+    key = _memo_key(value) if isinstance(value, list) else None
+    return _BAD if key is None else key
+
+
+class _FastLane:
+    """Builds the `Scheme`s of the records the full checker would accept without a word.
+
+    A large registry is mostly clean, and a clean record needs no positions, hints or
+    suggestions, so this lane works column by column: each column's values are judged with the
+    same rules as `_Checker`, values that repeat (borough and category lists, statuses, dates)
+    once per distinct spelling. At the first doubt about a value its record is marked, and
+    `_Checker` finds and words every problem in it. The lane may therefore only ever accept less
+    than the full checker, and must build the identical `Scheme` (tests/test_fast_lane.py).
+    """
+
+    def __init__(self, areas: Areas, vocab: Vocabulary, today: date):
+        self.areas, self.vocab, self.today = areas, vocab, today
+
+    def run(self, raw: RawRegistry) -> tuple[list[Scheme | None], list[str | None]]:
+        """A scheme per record (None: needs the full checker) and each record's id text."""
+        n = len(raw)
+        bad: set[int] = set()
+        if raw.table is not None:
+            table = raw.table
+            cols = {f: table.column(f) or ("",) * n for f in (*_TEXT_FIELDS, *LIST_FIELDS)}
+            split = True
+            locations = self._csv_locations(table, n)
+        else:
+            datas = [r.data for r in raw.records]
+            bad.update(k for k, d in enumerate(datas) if not d.keys() <= _SCHEME_KEYS)
+            cols = {f: [d.get(f) for d in datas] for f in (*_TEXT_FIELDS, *LIST_FIELDS)}
+            split = False
+            locations = [self._locations(d.get("locations")) for d in datas]
+        texts = {f: _texts(cols[f]) for f in _TEXT_FIELDS}
+        ids = texts["id"]
+        slug = SLUG.match
+        bad.update(k for k, v in enumerate(ids) if v is None or v is _BAD or not slug(v))
+        bad.update(k for k, v in enumerate(texts["name"]) if v is None or v is _BAD)
+        for f in ("provider", "description", "phone"):
+            bad.update(k for k, v in enumerate(texts[f]) if v is _BAD)
+        website = WEBSITE.match
+        bad.update(k for k, v in enumerate(texts["website"]) if v is not None and (v is _BAD or not website(v)))
+        emails = [v.removeprefix("mailto:") if type(v) is str else v for v in texts["email"]]
+        email = EMAIL.match
+        bad.update(k for k, v in enumerate(emails) if v is not None and (v is _BAD or not email(v)))
+        status = self._judged(texts["status"], self._status)
+        verified = self._judged(texts["last_verified"], self._date)
+        lists = {f: self._judged([_list_key(v) for v in cols[f]] if not split else cols[f],
+                                 lambda key, f=f: self._list(f, key, split))
+                 for f in LIST_FIELDS}
+        judged = (status, verified, locations, *lists.values())
+        for column in judged:
+            bad.update(k for k, v in enumerate(column) if v is _BAD)
+        schemes = [None if k in bad else Scheme(*values) for k, values in enumerate(zip(
+            ids, texts["name"], lists["boroughs"], texts["provider"], texts["description"],
+            lists["categories"], lists["referral_routes"], lists["target_groups"], locations,
+            texts["website"], emails, texts["phone"], status, verified))]
+        return schemes, [v if type(v) is str else None for v in ids]
+
+    @staticmethod
+    def _judged(keys: list, judge) -> list:
+        """`judge` applied once per distinct key, mapped back onto every record."""
+        verdicts = {key: judge(key) for key in set(keys)}
+        return list(map(verdicts.__getitem__, keys))
+
+    def _list(self, field: str, key: Any, split: bool):
+        if key is _BAD:
+            return _BAD
+        if key is None:
+            items = []
+        elif type(key) is str:
+            items = key.split(";") if split else [key]
+        else:
+            items = key
+        items = [t for t in map(str.strip, items) if t]
+        if field == "boroughs":
+            codes: list[str] = []
+            for name in items:
+                code = self.areas.resolve(name)
+                if code is None or code in codes:
+                    return _BAD
+                codes.append(code)
+            return tuple(codes) if codes else _BAD
+        terms = self.vocab.terms(VOCAB_FIELDS[field])
+        out: list[str] = []
+        for term in items:
+            if term not in terms:
+                return _BAD
+            if term not in out:
+                out.append(term)
+        return tuple(out)
+
+    @staticmethod
+    def _status(text: Any):
+        if text is _BAD:
+            return _BAD
+        status = (text or "active").lower()
+        return status if status in STATUSES else _BAD
+
+    def _date(self, text: Any):
+        if text is None or text is _BAD:
+            return text
+        if not ISO_DATE.match(text):
+            return _BAD
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            return _BAD
+        return value if value <= self.today else _BAD
+
+    def _csv_locations(self, table: CsvTable, n: int) -> list:
+        parts = [_texts(table.column(c) or ("",) * n) for c in CSV_LOCATION_COLUMNS]
+        location = self._location
+        return [(location(*p),) if any(p) else () for p in zip(*parts)]
+
+    def _locations(self, raw: Any):
+        if raw is None:
+            return ()
+        if not isinstance(raw, list):
+            return _BAD
+        out = []
+        for item in raw:
+            if item is None:
+                continue
+            if not isinstance(item, dict) or not item.keys() <= _LOCATION_KEYS:
+                return _BAD
+            loc = self._location(*(_texts([item.get(f) for f in LOCATION_FIELDS])))
+            if loc is _BAD:
+                return _BAD
+            out.append(loc)
+        return tuple(out)
+
+    @staticmethod
+    def _location(name, address, postcode, lat, lon):
+        """A `Location` from stripped texts, or _BAD; a CSV location of all blanks never gets here."""
+        if _BAD in (name, address, postcode, lat, lon):
+            return _BAD
+        if postcode is not None:
+            if not POSTCODE.match(postcode):
+                return _BAD
+            compact = postcode.replace(" ", "").upper()
+            postcode = f"{compact[:-3]} {compact[-3:]}"
+        if lat is not None or lon is not None:
+            if lat is None or lon is None:
+                return _BAD
+            try:
+                lat, lon = float(lat.replace("\u2212", "-")), float(lon.replace("\u2212", "-"))
+            except ValueError:
+                return _BAD
+            if not (abs(lat) <= 90 and abs(lon) <= 180) or (lat == 0 and lon == 0):
+                return _BAD  # also refuses NaN, for which every comparison is false
+        return Location(name, address, postcode, lat, lon)
+
+
+def check_registry(raw: RawRegistry, areas: Areas, vocab: Vocabulary,
+                   today: date) -> tuple[list[Scheme], list[Problem], dict[str, int]]:
+    """Check every record; return the schemes that passed, every problem found, and for each
+    scheme id the index of the record that made the scheme (to cite it in later warnings)."""
     problems: list[Problem] = []
     schemes: list[Scheme] = []
-    first_seen: dict[str, RawRecord] = {}
+    first_seen: dict[str, int] = {}
     memo: dict = {}
-    for rec in records:
-        scheme = _Checker(rec, areas, vocab, today, problems, memo).run()
-        sid = rec.data.get("id")
-        if isinstance(sid, str) and sid.strip():
-            sid = sid.strip()
+    fast, ids = _FastLane(areas, vocab, today).run(raw)
+    for k, scheme in enumerate(fast):
+        if scheme is None:
+            scheme = _Checker(raw.record(k), areas, vocab, today, problems, memo).run()
+        sid = ids[k]
+        if sid is not None:
             if sid in first_seen:
-                where = first_seen[sid].at("id")
+                where = raw.record(first_seen[sid]).at("id")
                 where_text = f"row {where.row}" if where.row is not None else f"line {where.line}"
                 problems.append(Problem(
-                    "duplicate-id", f"id '{sid}' is used twice (first at {where_text})", rec.at("id"),
+                    "duplicate-id", f"id '{sid}' is used twice (first at {where_text})", raw.record(k).at("id"),
                     field="id", value=sid, hint="every scheme needs its own id: change one of them"))
                 continue
-            first_seen[sid] = rec
+            first_seen[sid] = k
         if scheme is not None:
             schemes.append(scheme)
-    return schemes, problems
+    return schemes, problems, first_seen

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from .areas import Areas, load_areas, normalise_name
 from .problems import Problem, Report
-from .registry import Scheme, load_registry
-from .schemes import check_records
+from .registry import RawRecord, Scheme, load_registry
+from .schemes import check_registry
 from .vocabulary import Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
@@ -98,9 +98,12 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
         report.extend(problems)
     raw, problems = load_registry(Path(sources.schemes), sources.schemes, encoding)
     report.extend(problems)
-    reg.schemes, problems = check_records(raw.records, reg.areas, reg.vocabulary, on)
+    reg.schemes, problems, index = check_registry(raw, reg.areas, reg.vocabulary, on)
     report.extend(problems)
-    by_id = {r.data.get("id").strip(): r for r in raw.records if isinstance(r.data.get("id"), str)}
+
+    def by_id(sid: str) -> RawRecord:
+        return raw.record(index[sid])
+
     if reg.boundaries is not None:
         report.extend(check_locations(reg.schemes, reg.boundaries, reg.areas, by_id))
     report.extend(check_upkeep(reg.schemes, by_id, on, stale_after_months))
@@ -111,7 +114,7 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
     served = {c for s in reg.schemes if s.status != "closed" for c in s.boroughs}
     report.stats = {
         "schemes": len(reg.schemes),
-        "records": len(raw.records),
+        "records": len(raw),
         "areas": len(reg.areas.areas),
         "areas_with_schemes": len(served),
         "data_date": reg.data_date.isoformat() if reg.data_date else None,
@@ -148,7 +151,7 @@ def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> l
                     "to the scheme, or check the coordinates")
         else:
             hint = "it falls outside every area: check the coordinates (decimal degrees, lat then lon)"
-        rec = by_id[scheme.id]
+        rec = by_id(scheme.id)
         problems.append(Problem(
             "location-outside-boroughs",
             f"scheme '{scheme.id}': location {i + 1} ({loc.lat}, {loc.lon}) is not in {listed}",
@@ -157,33 +160,39 @@ def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> l
 
 
 def check_upkeep(schemes: list[Scheme], by_id, on: date, stale_after_months: int) -> list[Problem]:
-    """Warnings that keep a registry current: stale or unverified entries, no contact, duplicates."""
+    """Warnings that keep a registry current: stale or unverified entries, no contact, duplicates.
+
+    `by_id(scheme_id)` gives the record a scheme came from, asked only for schemes with a warning
+    (a CSV registry builds records on demand)."""
     problems = []
     cutoff = months_before(on, stale_after_months)
     seen: dict[tuple[str, str], Scheme] = {}
+    providers: dict[str | None, str] = {}
     for s in schemes:
-        rec = by_id[s.id]
         if s.status == "closed":
             continue
         if s.last_verified is None:
             problems.append(Problem(
-                "not-verified", f"scheme '{s.id}' has no last_verified date", rec.at("id"), "warning",
+                "not-verified", f"scheme '{s.id}' has no last_verified date", by_id(s.id).at("id"), "warning",
                 "last_verified", None, "check the entry with the provider and add 'last_verified: YYYY-MM-DD'"))
         elif s.last_verified < cutoff:
             problems.append(Problem(
                 "stale-entry", f"scheme '{s.id}' was last verified on {s.last_verified}, more than "
-                f"{stale_after_months} months ago", rec.at("last_verified"), "warning", "last_verified",
+                f"{stale_after_months} months ago", by_id(s.id).at("last_verified"), "warning", "last_verified",
                 s.last_verified.isoformat(), "check the entry with the provider and update last_verified"))
         if not (s.website or s.email or s.phone):
             problems.append(Problem(
-                "no-contact", f"scheme '{s.id}' has no website, email or phone", rec.at("id"), "warning",
+                "no-contact", f"scheme '{s.id}' has no website, email or phone", by_id(s.id).at("id"), "warning",
                 None, None, "add at least one way for a referrer to get in touch"))
-        key = (normalise_name(s.name), normalise_name(s.provider or ""))
+        provider = providers.get(s.provider)
+        if provider is None:
+            provider = providers[s.provider] = normalise_name(s.provider or "")
+        key = (normalise_name(s.name), provider)
         if key in seen:
             first = seen[key]
             problems.append(Problem(
                 "possible-duplicate", f"scheme '{s.id}' has the same name and provider as '{first.id}'",
-                rec.at("name"), "warning", "name", s.name,
+                by_id(s.id).at("name"), "warning", "name", s.name,
                 "if they are the same scheme, merge them into one entry listing all its boroughs"))
         else:
             seen[key] = s
