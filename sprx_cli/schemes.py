@@ -424,7 +424,8 @@ class _FastLane:
     def _csv_locations(self, table: CsvTable, n: int) -> list:
         parts = [_texts(table.column(c) or ("",) * n) for c in CSV_LOCATION_COLUMNS]
         location = self._location
-        return [(location(*p),) if any(p) else () for p in zip(*parts)]
+        places = [location(*p) if any(p) else None for p in zip(*parts)]
+        return [() if place is None else _BAD if place is _BAD else (place,) for place in places]
 
     def _locations(self, raw: Any):
         if raw is None:

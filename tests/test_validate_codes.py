@@ -77,6 +77,8 @@ CASES = [
     (["--schemes", S + "csv-syntax.csv"], "csv-syntax", "error", S + "csv-syntax.csv row 2", "must be doubled"),
     (["--schemes", S + "csv-extra-cells.csv"], "csv-extra-cells", "error", S + "csv-extra-cells.csv row 3",
      "row 3 has 5 cells but the header names 4 columns"),
+    (["--schemes", S + "csv-duplicate-column.csv"], "csv-duplicate-column", "error",
+     S + "csv-duplicate-column.csv row 1", "column 'name' appears twice in the header"),
     (["--schemes", S + "csv-missing-column.csv"], "missing-column", "error", S + "csv-missing-column.csv row 1",
      "has no column 'name'"),
     (["--schemes", S + "csv-errors.csv"], "unknown-borough", "error", S + "csv-errors.csv row 3",
