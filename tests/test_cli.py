@@ -157,6 +157,18 @@ def test_console_script_runs():
     assert out.returncode == 0 and out.stdout.startswith("sprx ")
 
 
+@pytest.mark.parametrize("args, code, stream, text", [
+    (["validate"], 0, "stdout", "Valid: 60 schemes"),
+    (["validate", "--schemes", "tests/fixtures/schemes/syntax.yaml"], 1, "stdout", "yaml-syntax"),
+    (["no-such-command"], 2, "stderr", "No such command"),
+])
+def test_process_exit_status_and_output(args, code, stream, text):
+    """main() leaves with os._exit (no slow teardown): the status and every line still arrive."""
+    out = subprocess.run([sys.executable, "-m", "sprx_cli", *args], capture_output=True, text=True)
+    assert out.returncode == code
+    assert text in getattr(out, stream)
+
+
 def test_help_does_not_import_heavy_libraries():
     code = ("import sys\nfrom sprx_cli.cli import app\ntry:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in ('pandas', 'geopandas', 'folium', 'shapely') if m in sys.modules))")
