@@ -211,14 +211,18 @@ def report(res: dict) -> str:
                              ybig["map"]["wall_s"] <= t["yaml_100k_s"]))
         lines.append(row("`sprx --help`", res["help_s"], t["help_s"], " s", res["help_s"] <= t["help_s"]))
     lines += ["", "## Where the time goes", "",
-              "Validation checks each scheme in Python: reading a 100k CSV, checking its fields, the upkeep checks",
-              "(stale, contact, duplicates), the point-in-area test and importing geopandas each take about half a",
-              "second to a few seconds, so `validate` is several times its 3 s target. `map build` adds building the",
-              "page's data (one pass over the schemes), compressing it and rendering. For YAML, iterating libyaml's",
-              "parser events from Python alone takes about 10 s for the 5 million events of a 100k registry. The",
-              "naive-folium ratio follows from the `map build` time. Closing the gap needs a vectorised CSV path",
-              "(column checks over unique values, the per-scheme checker only for rows that fail) and a faster YAML",
-              "path; both are open work."]
+              "Validation runs column by column: a fast lane judges each column's values (repeated values such as",
+              "borough lists, categories and dates once per spelling) and only records with a doubt go to the",
+              "per-record checker that words the problems (tests/test_fast_lane.py holds the two to the same",
+              "verdicts). Profiled on this machine, a 100k CSV `validate` still spends about 0.7 s reading the CSV,",
+              "1.6 s in the fast lane (list comprehensions over 18 columns: Python's floor), 0.5 s on upkeep checks",
+              "(folding 100k names to find duplicates), 0.4 s on the point-in-area test, 0.6 s importing geopandas",
+              "and 0.3 s starting Python; `map build` adds about 1.4 s building the page's data, 1.2 s encoding",
+              "23 MB of JSON and 0.2 s compressing it (gzip level 1), plus importing folium. Reaching 5 s would",
+              "need the checks and the JSON in compiled code (e.g. pyarrow compute), not more Python tuning.",
+              "For YAML, merely iterating libyaml's parser events from Python takes about 10 s for the 5 million",
+              "events of a 100k registry (PyYAML creates two Mark objects per event); sprx's event-based loader is",
+              "already about twice as fast as `yaml.load(..., CSafeLoader)` on the same file."]
     return "\n".join(lines) + "\n"
 
 

@@ -297,6 +297,7 @@ def map_build(
 
         sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
         title, tiles, output = _setting(title, "title"), _setting(tiles, "tiles"), Path(_setting(output, "output"))
+        _refuse_overwrite(output, sources)
         try:
             resolve_tiles(tiles)
         except MapError as exc:
@@ -341,6 +342,7 @@ def map_image(
 
         sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
         title, output = _setting(title, "title"), Path(_setting(output, "image"))
+        _refuse_overwrite(output, sources)
         with _progress(quiet) as step:
             registry = _load_valid(sources, quiet=quiet, encoding=encoding)
             step("drawing")
@@ -425,6 +427,18 @@ def _filters(registry, status: list, category: list[str], borough: list[str], ro
     return Filters(tuple(statuses), tuple(category), tuple(codes), tuple(route))
 
 
+def _refuse_overwrite(output: Optional[Path], inputs) -> None:
+    """sprx never writes over a file it reads: an --output naming one is a usage error (exit 2)."""
+    if output is None:
+        return
+    if hasattr(inputs, "schemes"):
+        inputs = (inputs.schemes, inputs.boroughs, inputs.boundaries, inputs.vocabulary)
+    target = Path(output).resolve()
+    for path in inputs:
+        if path and Path(path).resolve() == target:
+            _usage_error(f"--output: '{output}' is {path}, which sprx is reading; write to another file")
+
+
 def _emit(data: bytes, output: Optional[Path], what: str, quiet: bool = False) -> None:
     from .textio import atomic_write_bytes
 
@@ -491,7 +505,9 @@ def table(
         from .tables import build_table, write_table
 
         _needs_output(fmt.value, output)
-        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=quiet, encoding=encoding)
+        sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
+        _refuse_overwrite(output, sources)
+        registry = _load_valid(sources, quiet=quiet, encoding=encoding)
         filters = _filters(registry, status, category, borough, referral_route, include_closed)
         t = build_table(registry, by.value, filters, sort.value)
         if fmt is TableFormat.text and output is None and Console().is_terminal:
@@ -533,7 +549,9 @@ def export_schemes_cmd(
         from .exports import export_schemes
 
         _needs_output(fmt.value, output)
-        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=quiet, encoding=encoding)
+        sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
+        _refuse_overwrite(output, sources)
+        registry = _load_valid(sources, quiet=quiet, encoding=encoding)
         filters = _filters(registry, status, category, borough, referral_route, include_closed)
         _emit(export_schemes(registry, fmt.value, filters), output, fmt.value, quiet)
 
@@ -562,7 +580,9 @@ def export_areas_cmd(
         from .exports import export_areas
 
         _needs_output(fmt.value, output)
-        registry = _load_valid(_sources(schemes, boroughs, boundaries, vocabulary, code_field), quiet=quiet, encoding=encoding)
+        sources = _sources(schemes, boroughs, boundaries, vocabulary, code_field)
+        _refuse_overwrite(output, sources)
+        registry = _load_valid(sources, quiet=quiet, encoding=encoding)
         filters = _filters(registry, status, category, [], referral_route, include_closed)
         _emit(export_areas(registry, fmt.value, filters), output, fmt.value, quiet)
 
@@ -701,6 +721,7 @@ def areas_init(
 
         if not boundaries.is_file():
             _usage_error(f"BOUNDARIES: '{boundaries}' does not exist")
+        _refuse_overwrite(output, (boundaries,))
         try:
             pairs = read_areas_from_boundaries(boundaries, code_field, name_field)
         except ScaffoldError as exc:
@@ -779,6 +800,7 @@ def demo_generate(
         if not areas.is_file():
             _usage_error(f"--areas: '{areas}' does not exist")
         vocab_path = _setting(vocabulary, "vocabulary")
+        _refuse_overwrite(output, (areas, vocab_path))
         vocab, problems = load_vocabulary(Path(vocab_path), vocab_path)
         if problems:
             _print_report(Report(problems), TextOrJson.text, {}, "", err=True)

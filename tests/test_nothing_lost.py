@@ -1,0 +1,118 @@
+"""Nothing lost: every command that writes does so atomically, a failure never truncates or
+replaces a good output, and sprx never modifies (or writes over) a registry file it reads."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sprx_cli import textio
+
+REGISTRY_FILES = ("schemes.yaml", "data/boroughs.csv", "data/london-boroughs.geojson", "data/vocabulary.yaml")
+
+
+@pytest.fixture
+def registry(tmp_path):
+    """A copy of the bundled registry, with its files' bytes and times recorded."""
+    for name in REGISTRY_FILES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(name, tmp_path / name)
+    return tmp_path
+
+
+def _state(folder: Path) -> dict:
+    return {name: (hashlib.sha256((folder / name).read_bytes()).hexdigest(), (folder / name).stat().st_mtime_ns)
+            for name in REGISTRY_FILES}
+
+
+def _args(folder: Path) -> list[str]:
+    return ["--schemes", str(folder / "schemes.yaml"), "--boroughs", str(folder / "data/boroughs.csv"),
+            "--boundaries", str(folder / "data/london-boroughs.geojson"),
+            "--vocabulary", str(folder / "data/vocabulary.yaml")]
+
+
+def writing_commands(folder: Path, out: Path) -> dict[str, list[str]]:
+    """Every command that writes a file, given the registry in `folder` and the output `out`."""
+    a = _args(folder)
+    return {
+        "map build": ["map", "build", *a, "--offline", "-o", str(out)],
+        "map image": ["map", "image", *a, "-o", str(out)],
+        "table": ["table", *a, "--format", "csv", "-o", str(out)],
+        "export schemes": ["export", "schemes", *a, "--format", "xlsx", "-o", str(out)],
+        "export areas": ["export", "areas", *a, "--format", "geojson", "-o", str(out)],
+        "areas init": ["areas", "init", str(folder / "data/london-boroughs.geojson"), "-o", str(out)],
+        "demo generate": ["demo", "generate", "--schemes", "5", "--areas", str(folder / "data/london-boroughs.geojson"),
+                          "--vocabulary", str(folder / "data/vocabulary.yaml"), "-o", str(out)],
+    }
+
+
+COMMANDS = list(writing_commands(Path("."), Path("x")))
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_commands_never_modify_the_registry(sprx, registry, command):
+    before = _state(registry)
+    result = sprx(*writing_commands(registry, registry / "out.bin")[command])
+    assert result.exit_code == 0, result.output
+    assert (registry / "out.bin").stat().st_size > 0
+    assert _state(registry) == before
+    assert sorted(p.name for p in registry.iterdir()) == ["data", "out.bin", "schemes.yaml"]  # no temp file left
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("target", REGISTRY_FILES)
+def test_output_may_not_name_a_registry_file(sprx, registry, command, target):
+    """Writing over an input is refused as a usage error, before anything is read or written."""
+    args = writing_commands(registry, registry / target)[command]
+    reads = {"areas init": ("data/london-boroughs.geojson",),
+             "demo generate": ("data/london-boroughs.geojson", "data/vocabulary.yaml")}.get(command, REGISTRY_FILES)
+    if target not in reads:
+        pytest.skip("this command does not read that file")
+    before = _state(registry)
+    result = sprx(*args)
+    assert result.exit_code == 2, result.output
+    assert "which sprx is reading" in result.output
+    assert _state(registry) == before
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c not in ("areas init", "demo generate")])
+def test_invalid_registry_leaves_a_good_output_alone(sprx, registry, command):
+    out = registry / "out.bin"
+    out.write_bytes(b"the good output from yesterday")
+    (registry / "schemes.yaml").write_text("schemes:\n  - id: Bad Id\n    name: x\n    boroughs: [Nowhere]\n",
+                                           encoding="utf-8")
+    result = sprx(*writing_commands(registry, out)[command])
+    assert result.exit_code == 1
+    assert out.read_bytes() == b"the good output from yesterday"
+    assert sorted(p.name for p in registry.iterdir()) == ["data", "out.bin", "schemes.yaml"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_failed_write_keeps_the_old_output(sprx, registry, command, monkeypatch):
+    """The disk fills up (or anything fails) while writing: the old file stays whole, no temp file stays."""
+    out = registry / "out.bin"
+    out.write_bytes(b"the good output from yesterday")
+    real_fsync = os.fsync
+
+    def failing_fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(textio.os, "fsync", failing_fsync)
+    result = sprx(*writing_commands(registry, out)[command])
+    monkeypatch.setattr(textio.os, "fsync", real_fsync)
+    assert result.exit_code != 0
+    assert "Traceback" not in result.output
+    assert out.read_bytes() == b"the good output from yesterday"
+    assert sorted(p.name for p in registry.iterdir()) == ["data", "out.bin", "schemes.yaml"]
+
+
+def test_validate_and_table_to_stdout_write_nothing(sprx, registry):
+    before = _state(registry)
+    for args in (["validate", *_args(registry)], ["table", *_args(registry)], ["export", "schemes", *_args(registry)]):
+        assert sprx(*args).exit_code == 0
+    assert _state(registry) == before
+    assert sorted(p.name for p in registry.iterdir()) == ["data", "schemes.yaml"]
