@@ -60,6 +60,13 @@ def _guard() -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
         raise
+    except OSError as exc:  # the disk, not sprx: full, read-only, no permission...
+        if _state["debug"]:
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        typer.echo(f"sprx: cannot read or write{where}: {exc.strerror or exc}. Nothing was changed: "
+                   "any file sprx was writing keeps its previous contents.", err=True)
+        raise typer.Exit(1)
     except Exception as exc:
         if _state["debug"]:
             raise

@@ -104,8 +104,9 @@ def test_a_failed_write_keeps_the_old_output(sprx, registry, command, monkeypatc
     monkeypatch.setattr(textio.os, "fsync", failing_fsync)
     result = sprx(*writing_commands(registry, out)[command])
     monkeypatch.setattr(textio.os, "fsync", real_fsync)
-    assert result.exit_code != 0
-    assert "Traceback" not in result.output
+    assert result.exit_code == 1
+    assert "No space left on device. Nothing was changed" in result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output
     assert out.read_bytes() == b"the good output from yesterday"
     assert sorted(p.name for p in registry.iterdir()) == ["data", "out.bin", "schemes.yaml"]
 
