@@ -51,6 +51,9 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
         return None, [Problem(
             "boundaries-no-crs", f"{display} does not say which coordinate reference system it uses",
             loc, hint="save it with a CRS (e.g. EPSG:4326 or EPSG:27700), or ship the .prj beside a Shapefile")]
+    if len(gdf) == 0:
+        return None, [Problem("boundaries-empty", f"{display} holds no features (no area shapes)", loc,
+                              hint="export the boundary file again with every area in it")]
     if code_field not in gdf.columns:
         fields = [c for c in gdf.columns if c != "geometry"]
         return None, [Problem(

@@ -214,8 +214,36 @@ def _load_yaml(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
 
 
 def _short(value: Any, limit: int = 60) -> str:
-    s = value if isinstance(value, str) else repr(value)
+    s = value if isinstance(value, str) else _brief(value, limit)
     return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def _brief(value: Any, limit: int, depth: int = 0) -> str:
+    """repr() of a value as the user wrote it, cut short: never deeper than a few levels (a
+    hostile file can nest lists thousands deep, and repr would exhaust Python's stack)."""
+    if isinstance(value, list):
+        if depth >= 4:
+            return "[…]"
+        items, size = [], 0
+        for v in value:
+            items.append(_brief(v, limit, depth + 1))
+            size += len(items[-1]) + 2
+            if size > limit:
+                items.append("…")
+                break
+        return "[" + ", ".join(items) + "]"
+    if isinstance(value, dict):
+        if depth >= 4:
+            return "{…}"
+        items, size = [], 0
+        for k, v in value.items():
+            items.append(f"{k!r}: {_brief(v, limit, depth + 1)}")
+            size += len(items[-1]) + 2
+            if size > limit:
+                items.append("…")
+                break
+        return "{" + ", ".join(items) + "}"
+    return repr(value)
 
 
 def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
@@ -225,6 +253,8 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
         return reg, [Problem("registry-empty", f"{display} is empty", Loc(display, row=1),
                              hint=f"the first row names the columns: {','.join(CSV_COLUMNS)}")]
     try:
+        # a cell may be long (a description pasted whole); the csv module's default cap is 128 KB
+        csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         return reg, [Problem("csv-syntax", f"CSV syntax error: {exc}", Loc(display, row=_csv_error_row(text)),

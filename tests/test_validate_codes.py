@@ -120,6 +120,8 @@ CASES = [
      "tests/fixtures/boundaries/not-geojson.geojson", "cannot read boundaries"),
     (with_option("--boundaries", "tests/fixtures/boundaries/projected-no-crs.geojson"), "boundaries-no-crs", "error",
      "tests/fixtures/boundaries/projected-no-crs.geojson", "EPSG:27700"),
+    (with_option("--boundaries", "tests/corpus/empty-collection.geojson"), "boundaries-empty", "error",
+     "tests/corpus/empty-collection.geojson", "holds no features"),
     (with_option("--boundaries", "tests/fixtures/boundaries/other-field-names.geojson"), "boundaries-missing-field",
      "error", "tests/fixtures/boundaries/other-field-names.geojson", "LAD24CD, LAD24NM"),
     (with_option("--boundaries", "tests/fixtures/boundaries/duplicate-code.geojson"), "boundaries-duplicate-code",
