@@ -201,6 +201,15 @@ def load_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
         if mark and any("\t" in lines[i] for i in range(max(0, mark.line - 1), min(len(lines), mark.line + 1))):
             hint = _TAB_HINT
         return None, [Problem("yaml-syntax", f"YAML syntax error: {problem}", loc, hint=hint)]
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow; it has a position, not a mark
+        pos = max(0, min(exc.position, len(text)))
+        line = text.count("\n", 0, pos) + 1
+        column = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        return None, [Problem(
+            "yaml-syntax", f"YAML syntax error: the control character U+{ord(char):04X} is not allowed in YAML",
+            Loc(display, line, column), value=repr(char),
+            hint="delete that character (most editors do not show it), or save the file again as plain UTF-8 text")]
     except yaml.YAMLError as exc:
         return None, [Problem("yaml-syntax", f"YAML syntax error: {exc}", Loc(display),
                               hint="check the file's structure: indentation, quotes and colons")]

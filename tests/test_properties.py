@@ -1,0 +1,183 @@
+"""Property-based tests (hypothesis).
+
+1. Any registry text either validates or yields located errors with exit 1: never a traceback,
+   never exit 0 with a wrong count (counts are checked against the generated registry).
+2. Any string survives map, table and export escaping unchanged in meaning, and is inert in the
+   browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import Counter
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from test_corpus import _page_data
+
+MINI = ["--boroughs", "tests/fixtures/mini/boroughs.csv", "--boundaries", "tests/fixtures/mini/boundaries.geojson"]
+AREAS = {"E09000901": ["Northtown", "north town", "E09000901", "Nortown Borough"],
+         "E09000902": ["Southvale", "South Vale", "e09000902"],
+         "E09000903": ["Eastmoor", "EASTMOOR"]}
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+
+# text as people (and attackers) write it: markup, quotes, formulas, scripts, controls, any Unicode
+nasty = st.sampled_from(["<script>alert(1)</script>", "</script><script>x()</script>", "<!--", "]]>", "{{ 7*7 }}",
+                         "{% raw %}", "${7*7}", "=1+2", "+cmd|' /C calc'!A0", "@SUM(A1)", "-2+3", "\t=x", "\r\n",
+                         "&amp;", "&lt;", '"', "'", "\\", "\u2028", "\u2029", "\u202e", "\x00", "\x1b[31m", "🏳️‍🌈",
+                         "javascript:alert(1)", "[bold]x[/]", "%s%n", "\ufeff", "` $(id)", "a: b", "- x", "#"])
+any_string = st.lists(st.one_of(nasty, st.text(max_size=8)), min_size=1, max_size=6).map("".join)
+visible = any_string.filter(lambda s: s.strip() != "")
+
+
+def _run(sprx, tmp_path, text: str, suffix: str = ".yaml"):
+    path = tmp_path / f"schemes{suffix}"
+    path.write_text(text, encoding="utf-8", newline="")
+    return sprx("validate", "--schemes", path, *MINI, "--format", "json")
+
+
+def _assert_located_or_valid(result) -> dict:
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    assert result.exit_code in (0, 1), result.output
+    report = json.loads(result.stdout)
+    assert report["valid"] == (result.exit_code == 0)
+    for p in report["problems"]:
+        assert p["file"] and p["message"]
+        if p["code"] not in ("registry-empty",):
+            assert p["line"] or p["row"], p
+    return report
+
+
+@SETTINGS
+@given(st.text(max_size=300))
+def test_any_text_validates_or_is_located(sprx, tmp_path_factory, text):
+    tmp = tmp_path_factory.mktemp("t")
+    for suffix in (".yaml", ".csv"):
+        _assert_located_or_valid(_run(sprx, tmp, text, suffix))
+
+
+@SETTINGS
+@given(st.binary(max_size=300))
+def test_any_bytes_validate_or_are_located(sprx, tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("b") / "schemes.yaml"
+    path.write_bytes(data)
+    _assert_located_or_valid(sprx("validate", "--schemes", path, *MINI, "--format", "json"))
+
+
+scheme = st.fixed_dictionaries({
+    "name": visible,
+    "boroughs": st.lists(st.sampled_from(sorted(AREAS)).flatmap(lambda c: st.sampled_from(AREAS[c])), max_size=3),
+    "status": st.sampled_from(["active", "paused", "closed", "Active", "gone"]),
+}, optional={"description": any_string, "website": st.sampled_from(["https://example.org/", "javascript:x"])})
+
+
+def _code_of(name: str) -> str:
+    return next(code for code, names in AREAS.items() if name in names)
+
+
+@SETTINGS
+@given(st.lists(scheme, max_size=6), st.sampled_from(["yaml", "csv"]))
+def test_counts_are_right_whenever_validate_says_valid(sprx, tmp_path_factory, schemes, fmt):
+    tmp = tmp_path_factory.mktemp("c")
+    records = [{"id": f"s{i}", **s} for i, s in enumerate(schemes)]
+    if fmt == "yaml":
+        text = yaml.safe_dump({"schemes": records}, allow_unicode=True)
+    else:
+        out = io.StringIO()
+        w = csv.writer(out)
+        w.writerow(["id", "name", "boroughs", "status", "description", "website"])
+        for r in records:
+            w.writerow([r["id"], r["name"], ";".join(r["boroughs"]), r["status"], r.get("description", ""),
+                        r.get("website", "")])
+        text = out.getvalue()
+    result = _run(sprx, tmp, text, "." + fmt)
+    report = _assert_located_or_valid(result)
+    if result.exit_code != 0:
+        return
+    # valid: every count must be the one the generated registry implies
+    expected = Counter()
+    for r in records:
+        if r["status"].lower() == "active":
+            expected.update({_code_of(b) for b in r["boroughs"]})
+    table = sprx("table", "--schemes", tmp / f"schemes.{fmt}", *MINI, "--format", "json")
+    assert table.exit_code == 0
+    got = {row["code"]: row["schemes"] for row in json.loads(table.stdout)["rows"]}
+    assert got == {code: expected.get(code, 0) for code in AREAS}
+    assert report["stats"]["schemes"] == len(records)
+
+
+FORMULA = re.compile(r"^[=+\-@\t\r]")
+
+
+@SETTINGS
+@given(visible, any_string)
+def test_any_string_survives_map_table_and_export(sprx, tmp_path_factory, name, description):
+    tmp = tmp_path_factory.mktemp("s")
+    path = tmp / "schemes.yaml"
+    path.write_text(yaml.safe_dump({"schemes": [{"id": "x", "name": name, "description": description,
+                                                 "boroughs": ["Northtown"]}]}, allow_unicode=True), encoding="utf-8")
+    args = ["--schemes", path, *MINI]
+    page = tmp / "map.html"
+    result = sprx("map", "build", *args, "--offline", "--tiles", "none", "-o", page, "--title", name)
+    assert result.exit_code == 0, result.output
+    html = page.read_text(encoding="utf-8")
+    data = _page_data(html)
+    want = [name.strip(), description.strip() or None]
+    assert data["strings"][data["schemes"][0][1]] == want[0]
+    if want[1]:
+        assert data["strings"][data["schemes"][0][3]] == want[1]
+    # nothing the registry wrote can open or close an element or a script in the page's source
+    body = html.split('id="sprx-data"', 1)[1]
+    assert "</script" not in body.split("</script>", 1)[0]
+    # exports: JSON exactly; CSV exactly, but for the apostrophe that disarms a formula
+    exported = json.loads(sprx("export", "schemes", *args, "--format", "json").stdout)["schemes"][0]
+    assert exported["name"] == want[0] and exported.get("description") == want[1]
+    rows = list(csv.DictReader(io.StringIO(sprx("export", "schemes", *args, "--format", "csv").stdout)))
+    for field, value in (("name", want[0]), ("description", want[1] or "")):
+        cell = rows[0][field]
+        assert cell == value or (cell == "'" + value and FORMULA.match(value)), (cell, value)
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(visible, min_size=8, max_size=8))
+def test_any_string_is_inert_in_the_browser(sprx, tmp_path_factory, names):
+    import os
+
+    from sprx_cli.browser import BrowserUnavailable, open_page
+
+    tmp = tmp_path_factory.mktemp("w")
+    names = [n + " <img src=x onerror=window.__pwned=1>" for n in names]
+    path = tmp / "schemes.yaml"
+    path.write_text(yaml.safe_dump({"schemes": [
+        {"id": f"s{i}", "name": n, "description": n, "provider": n, "boroughs": ["Northtown"], "website":
+         "https://example.org/", "locations": [{"name": n, "lat": f"{51.52 + 0.01 * i:.2f}", "lon": "-0.25"}]}
+        for i, n in enumerate(names)]}, allow_unicode=True), encoding="utf-8")
+    page_file = tmp / "map.html"
+    assert sprx("map", "build", "--schemes", path, *MINI, "--offline", "--tiles", "none", "-o", page_file).exit_code == 0
+    try:
+        ctx = open_page(page_file.resolve().as_uri())
+        page, log = ctx.__enter__()
+    except BrowserUnavailable as exc:  # pragma: no cover - depends on the machine
+        if os.environ.get("SPRX_BROWSER_TESTS") == "1":
+            pytest.fail(f"browser tests required but {exc}")
+        pytest.skip(str(exc))
+    try:
+        page.wait_for_function("window.sprxMap && sprxMap.markers.length === 8", timeout=10_000)
+        shown: set[str] = set()
+        for i in range(len(names)):  # every scheme's card, as a click on its marker opens it
+            page.evaluate("i => { sprxMap.map.closePopup(); sprxMap.openScheme(i); }", i)
+            page.wait_for_timeout(350)
+            shown.update(page.eval_on_selector_all(".leaflet-popup-content h3", "hs => hs.map(h => h.textContent)"))
+        table = page.eval_on_selector_all("#sprx-table li", "ls => ls.map(l => l.textContent)")
+        assert page.evaluate("window.__pwned") is None
+        assert log.dialogs == [] and log.blocked == []
+        assert shown <= {n.strip() for n in names}  # cards show the text itself, as DOM text
+        assert len(table) == len(names)  # one list item per scheme: no markup of theirs split or added one
+    finally:
+        ctx.__exit__(None, None, None)
