@@ -120,7 +120,10 @@ class _Checker:
         locations = self.locations()
         website = texts["website"]
         if website is not None and not WEBSITE.match(website):
-            parts = urlsplit(website)
+            try:
+                parts = urlsplit(website)
+            except ValueError:  # e.g. an unclosed '[' of an IPv6 address
+                parts = urlsplit("")
             if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in website:
                 self.error("invalid-website", f"website {website!r} is not an http(s) address", "website",
                            website, "write the full address, e.g. https://example.org/")

@@ -88,6 +88,7 @@ CASES = [
     Case(C + "javascript-url.yaml", codes=("invalid-website",)),
     Case(C + "javascript-url-disguised.yaml", codes=("invalid-website",)),
     Case(C + "data-url.yaml", codes=("invalid-website",)),
+    Case(C + "unclosed-ipv6-url.yaml", codes=("invalid-website",)),  # found by the fuzz run: urlsplit raised
     Case(C + "vbscript-email.yaml", codes=("invalid-email",)),
     # spreadsheet formulas: accepted as text, neutralised on export (tests/test_tables.py)
     Case(C + "formulas.csv", exit=0, schemes=1),
