@@ -129,9 +129,14 @@ def _cell(value: Any) -> Any:
 def to_delimited(columns: list[str], rows: list[list[Any]], delimiter: str) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    # The csv module quotes only cells holding the delimiter, a quote or the line terminator ("\n"),
+    # so a lone carriage return would go out bare and split the row for every reader: such rows
+    # are written fully quoted.
+    quoted = csv.writer(buf, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
     w.writerow(columns)
     for r in rows:
-        w.writerow([_cell(spreadsheet_safe(v)) for v in r])
+        cells = [_cell(spreadsheet_safe(v)) for v in r]
+        (quoted if any(isinstance(c, str) and "\r" in c for c in cells) else w).writerow(cells)
     return buf.getvalue()
 
 

@@ -87,7 +87,7 @@ def test_counts_are_right_whenever_validate_says_valid(sprx, tmp_path_factory, s
     tmp = tmp_path_factory.mktemp("c")
     records = [{"id": f"s{i}", **s} for i, s in enumerate(schemes)]
     if fmt == "yaml":
-        text = yaml.safe_dump({"schemes": records}, allow_unicode=True)
+        text = yaml.safe_dump({"schemes": records}, allow_unicode=False)
     else:
         out = io.StringIO()
         w = csv.writer(out)
@@ -115,13 +115,30 @@ def test_counts_are_right_whenever_validate_says_valid(sprx, tmp_path_factory, s
 FORMULA = re.compile(r"^[=+\-@\t\r]")
 
 
+def yaml_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar that every YAML reader takes back exactly: anything
+    but plain printable characters is escaped (PyYAML's dumper writes NEL and U+2028 raw, which a
+    reader then folds as line breaks)."""
+    out = []
+    for c in text:
+        n = ord(c)
+        if c in '"\\':
+            out.append("\\" + c)
+        elif 0x20 <= n < 0x7F or (0xA0 <= n and n not in (0x2028, 0x2029, 0xFEFF) and not 0xD800 <= n < 0xE000
+                                  and n not in (0xFFFE, 0xFFFF)):
+            out.append(c)
+        else:
+            out.append(f"\\x{n:02x}" if n < 0x100 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}")
+    return '"' + "".join(out) + '"'
+
+
 @SETTINGS
 @given(visible, any_string)
 def test_any_string_survives_map_table_and_export(sprx, tmp_path_factory, name, description):
     tmp = tmp_path_factory.mktemp("s")
     path = tmp / "schemes.yaml"
-    path.write_text(yaml.safe_dump({"schemes": [{"id": "x", "name": name, "description": description,
-                                                 "boroughs": ["Northtown"]}]}, allow_unicode=True), encoding="utf-8")
+    path.write_text(f"schemes:\n  - id: x\n    name: {yaml_quoted(name)}\n    description: {yaml_quoted(description)}\n"
+                    "    boroughs: [Northtown]\n", encoding="utf-8")
     args = ["--schemes", path, *MINI]
     page = tmp / "map.html"
     result = sprx("map", "build", *args, "--offline", "--tiles", "none", "-o", page, "--title", name)
@@ -138,7 +155,7 @@ def test_any_string_survives_map_table_and_export(sprx, tmp_path_factory, name, 
     # exports: JSON exactly; CSV exactly, but for the apostrophe that disarms a formula
     exported = json.loads(sprx("export", "schemes", *args, "--format", "json").stdout)["schemes"][0]
     assert exported["name"] == want[0] and exported.get("description") == want[1]
-    rows = list(csv.DictReader(io.StringIO(sprx("export", "schemes", *args, "--format", "csv").stdout)))
+    rows = list(csv.DictReader(io.StringIO(sprx("export", "schemes", *args, "--format", "csv").stdout, newline="")))
     for field, value in (("name", want[0]), ("description", want[1] or "")):
         cell = rows[0][field]
         assert cell == value or (cell == "'" + value and FORMULA.match(value)), (cell, value)
@@ -157,7 +174,7 @@ def test_any_string_is_inert_in_the_browser(sprx, tmp_path_factory, names):
     path.write_text(yaml.safe_dump({"schemes": [
         {"id": f"s{i}", "name": n, "description": n, "provider": n, "boroughs": ["Northtown"], "website":
          "https://example.org/", "locations": [{"name": n, "lat": f"{51.52 + 0.01 * i:.2f}", "lon": "-0.25"}]}
-        for i, n in enumerate(names)]}, allow_unicode=True), encoding="utf-8")
+        for i, n in enumerate(names)]}, allow_unicode=False), encoding="utf-8")
     page_file = tmp / "map.html"
     assert sprx("map", "build", "--schemes", path, *MINI, "--offline", "--tiles", "none", "-o", page_file).exit_code == 0
     try:
