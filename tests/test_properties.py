@@ -155,7 +155,8 @@ def test_any_string_survives_map_table_and_export(sprx, tmp_path_factory, name, 
     # exports: JSON exactly; CSV exactly, but for the apostrophe that disarms a formula
     exported = json.loads(sprx("export", "schemes", *args, "--format", "json").stdout)["schemes"][0]
     assert exported["name"] == want[0] and exported.get("description") == want[1]
-    rows = list(csv.DictReader(io.StringIO(sprx("export", "schemes", *args, "--format", "csv").stdout, newline="")))
+    rows = list(csv.DictReader(io.StringIO(  # stdout_bytes: click's .stdout turns CR LF into LF
+        sprx("export", "schemes", *args, "--format", "csv").stdout_bytes.decode("utf-8"), newline="")))
     for field, value in (("name", want[0]), ("description", want[1] or "")):
         cell = rows[0][field]
         assert cell == value or (cell == "'" + value and FORMULA.match(value)), (cell, value)
