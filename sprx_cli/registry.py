@@ -247,7 +247,7 @@ def _brief(value: Any, limit: int, depth: int = 0) -> str:
 
 
 def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
-    reg = RawRegistry("csv", [])
+    reg = RawRegistry("csv")
     problems: list[Problem] = []
     if not text.strip():
         return reg, [Problem("registry-empty", f"{display} is empty", Loc(display, row=1),
@@ -299,7 +299,6 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
         kept.append(cells)
         numbers.append(n)
     reg.table = CsvTable(display, columns, kept, numbers)
-    reg._records = None
     return reg, problems
 
 
