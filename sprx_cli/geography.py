@@ -32,7 +32,31 @@ def read_boundary_file(path: Path, **kwargs) -> "gpd.GeoDataFrame":
         raise BoundaryReadError(first) from None
 
 
-def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "code"
+# Formats that are longitude/latitude by definition: GeoJSON (RFC 7946) and, in practice, TopoJSON
+DEGREE_FORMATS = (".geojson", ".json", ".topojson")
+
+
+def _in_degrees(gdf) -> bool:
+    minx, miny, maxx, maxy = gdf.total_bounds
+    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
+def assign_crs(gdf: "gpd.GeoDataFrame", path: Path, crs: str | None) -> "gpd.GeoDataFrame":
+    """The boundaries with a known CRS: `crs` when given; a GeoJSON or TopoJSON without one is WGS84
+    when its coordinates fit longitude/latitude. Raises BoundaryReadError when it cannot be known."""
+    if crs:
+        try:
+            return gdf.set_crs(crs, allow_override=True)
+        except Exception as exc:  # pyproj's CRSError and friends
+            raise BoundaryReadError(f"--crs {crs!r} is not a coordinate reference system pyproj knows "
+                                    f"({str(exc).splitlines()[0]})") from None
+    if gdf.crs is None and path.suffix.lower() in DEGREE_FORMATS and len(gdf) and _in_degrees(gdf):
+        return gdf.set_crs(4326)
+    return gdf
+
+
+def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "code",
+                    name_field: str | None = None, crs: str | None = None
                     ) -> tuple["gpd.GeoDataFrame | None", list[Problem]]:
     """Read boundaries as WGS84 polygons keyed by `code`, in the area registry's order."""
     problems: list[Problem] = []
@@ -43,31 +67,33 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
     import shapely
 
     try:
-        gdf = read_boundary_file(path)
+        gdf = assign_crs(read_boundary_file(path), path, crs)
     except BoundaryReadError as exc:
         return None, [Problem("boundaries-unreadable", f"cannot read boundaries from {display}: {exc}",
                               loc, hint="give a GeoJSON, TopoJSON, GeoPackage or Shapefile of the areas")]
     if gdf.crs is None:
         return None, [Problem(
             "boundaries-no-crs", f"{display} does not say which coordinate reference system it uses",
-            loc, hint="save it with a CRS (e.g. EPSG:4326 or EPSG:27700), or ship the .prj beside a Shapefile")]
+            loc, hint="save it with a CRS, ship the .prj beside a Shapefile, or name it with --crs "
+                      "(e.g. --crs EPSG:27700)")]
     if len(gdf) == 0:
         return None, [Problem("boundaries-empty", f"{display} holds no features (no area shapes)", loc,
                               hint="export the boundary file again with every area in it")]
-    if code_field not in gdf.columns:
-        fields = [c for c in gdf.columns if c != "geometry"]
-        return None, [Problem(
-            "boundaries-missing-field", f"{display} has no '{code_field}' attribute", loc, value=code_field,
-            hint=f"its attributes are: {', '.join(map(str, fields)) or 'none'}")]
-    if gdf.crs.is_geographic:
-        minx, miny, maxx, maxy = gdf.total_bounds
-        if min(minx, miny) < -180 or maxx > 180 or maxy > 90 or miny < -90:
+    for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
+        if fld is not None and fld not in gdf.columns:
+            fields = [c for c in gdf.columns if c != "geometry"]
             return None, [Problem(
-                "boundaries-no-crs",
-                f"{display} claims longitude/latitude but its coordinates are not degrees",
-                loc, hint="the file is probably in British National Grid (EPSG:27700): save it with that CRS")]
+                "boundaries-missing-field", f"{display} has no '{fld}' attribute ({option})", loc, value=fld,
+                hint=f"its attributes are: {', '.join(map(str, fields)) or 'none'}")]
+    if gdf.crs.is_geographic and not _in_degrees(gdf):
+        return None, [Problem(
+            "boundaries-no-crs",
+            f"{display} claims longitude/latitude but its coordinates are not degrees",
+            loc, hint="the file is probably in British National Grid: name it with --crs EPSG:27700")]
     if gdf.crs.to_epsg() != 4326:
         gdf = gdf.to_crs(4326)
+    names = {} if name_field is None else dict(zip(gdf[code_field].astype(str).str.strip().str.upper(),
+                                                   gdf[name_field].astype(str)))
     gdf = gdf.rename(columns={code_field: "code"})[["code", "geometry"]].copy()
     gdf["code"] = gdf["code"].astype(str).str.strip().str.upper()
     seen: set[str] = set()
@@ -92,17 +118,14 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
     gdf = gdf.iloc[keep].copy()
     invalid = ~gdf.geometry.is_valid
     if invalid.any():
-        for code in gdf.loc[invalid, "code"]:
-            problems.append(Problem(
-                "boundaries-invalid-geometry", f"the boundary of {code} is not valid geometry "
-                "(it crosses itself); it was repaired in memory", loc, severity="warning", value=code,
-                hint="repair the file (e.g. QGIS 'Fix geometries') so every tool reads it the same"))
+        problems.append(_repaired(list(gdf.loc[invalid, "code"]), loc))
         gdf.loc[invalid, "geometry"] = shapely.make_valid(gdf.loc[invalid, "geometry"].values)
     known = set(areas.by_code)
     in_file = set(gdf["code"])
     for code in sorted(in_file - known):
+        named = f" ({names[code]})" if code in names else ""
         problems.append(Problem("boundaries-unknown-area",
-                                f"the boundaries have an area {code} that the area registry does not list",
+                                f"the boundaries have an area {code}{named} that the area registry does not list",
                                 loc, value=code, hint="add the area to the area registry, or remove it from the boundaries"))
     for code in [a.code for a in areas.areas if a.code not in in_file]:
         problems.append(Problem("boundaries-missing-area",
@@ -112,6 +135,16 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
     gdf = gdf[gdf["code"].isin(order)]
     gdf = gdf.iloc[sorted(range(len(gdf)), key=lambda i: order[gdf["code"].iloc[i]])].reset_index(drop=True)
     return gdf, problems
+
+
+def _repaired(codes: list[str], loc: Loc) -> Problem:
+    """One warning for every boundary repaired (a quantised TopoJSON can have hundreds); the
+    value lists every code."""
+    shown = ", ".join(codes[:3]) + (f" and {len(codes) - 3:,} more" if len(codes) > 3 else "")
+    what = f"the boundary of {codes[0]} is" if len(codes) == 1 else f"{len(codes):,} boundaries ({shown}) are"
+    return Problem("boundaries-invalid-geometry", f"{what} not valid geometry (crossing itself); repaired in memory",
+                   loc, value=", ".join(codes),
+                   hint="repair the file (e.g. QGIS 'Fix geometries') so every tool reads it the same")
 
 
 def areas_containing(boundaries: "gpd.GeoDataFrame", lats: Sequence[float], lons: Sequence[float]

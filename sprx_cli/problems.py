@@ -14,6 +14,182 @@ Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
+class Code:
+    """A problem code: its severity, a one-line title (the README's table) and the usual fix."""
+
+    code: str
+    severity: Severity
+    title: str
+    fix: str
+
+
+# Every problem sprx reports, declared once. A Problem with a code not listed here cannot be made;
+# tests/test_catalogue.py fails on a code no fixture produces, and holds the README table equal.
+CATALOGUE: tuple[Code, ...] = (
+    Code('file-not-found', 'error',
+         'a file does not exist (on the command line this is a usage error, exit 2)',
+         'check the path, or pass the right file with the option'),
+    Code('file-unreadable', 'error',
+         'a file exists but cannot be read',
+         "check the file's permissions"),
+    Code('encoding-error', 'error',
+         'not UTF-8 (the line is named; Windows-1252 gets a hint and `--encoding cp1252`), or not text at all',
+         'save the file as UTF-8, or name its encoding with --encoding'),
+    Code('yaml-syntax', 'error',
+         'YAML that cannot be parsed: bad indentation, tabs, unclosed quotes',
+         'check the indentation (spaces, not tabs) and that every quote and bracket is closed'),
+    Code('yaml-duplicate-key', 'error',
+         'the same field twice in one mapping (YAML would silently keep the last)',
+         'keep one of the two lines'),
+    Code('yaml-tag', 'error',
+         'a YAML tag such as `!!python/object`, or a merge key `<<`: registries hold plain data only',
+         'remove the tag: write plain values'),
+    Code('yaml-alias-bomb', 'error',
+         'anchors and aliases that expand to too much data',
+         'write the values out instead of repeating anchors'),
+    Code('registry-empty', 'error',
+         'the registry file is empty',
+         "a registry starts with 'schemes:' followed by one '- id: ...' entry per scheme"),
+    Code('registry-shape', 'error',
+         'no top-level `schemes:` list',
+         "start the file with 'schemes:' and list each scheme under it as '- id: ...'"),
+    Code('csv-syntax', 'error',
+         'CSV quoting that cannot be parsed',
+         'check the quotes on that row: a quote inside a value must be doubled ("")'),
+    Code('csv-extra-cells', 'error',
+         'a CSV row with more cells than the header (usually an unquoted comma)',
+         'a value containing a comma must be in double quotes'),
+    Code('csv-duplicate-column', 'error',
+         'a CSV header naming the same column twice (the first is used)',
+         'remove or rename the second column of that name'),
+    Code('missing-column', 'error',
+         'a CSV registry without an `id`, `name` or `boroughs` column',
+         'the first row must name the columns, at least id,name,boroughs'),
+    Code('wrong-type', 'error',
+         'a mapping or list where text was expected, or the reverse',
+         "write text on one line as 'field: value', and lists as '[first, second]'"),
+    Code('missing-field', 'error',
+         '`id`, `name` or `boroughs` missing or empty',
+         'add the field with a value'),
+    Code('unknown-field', 'error',
+         'a field sprx does not know (with a did-you-mean)',
+         'check the spelling against the field table in the README'),
+    Code('duplicate-id', 'error',
+         'two schemes with the same `id`',
+         'every scheme needs its own id: change one of them'),
+    Code('invalid-id', 'error',
+         'an `id` that is not a lowercase slug',
+         'use lowercase letters, digits and single hyphens'),
+    Code('unknown-borough', 'error',
+         'a borough that is not a name, alias or code in the area registry (with a did-you-mean)',
+         'use a name, alias or GSS code from the area registry'),
+    Code('unknown-term', 'error',
+         'a category, referral route or target group not in the vocabulary (with a did-you-mean)',
+         'use a key from the vocabulary'),
+    Code('coordinate-incomplete', 'error',
+         '`lat` without `lon` or the reverse',
+         'give both lat and lon, or neither'),
+    Code('coordinate-invalid', 'error',
+         'a coordinate that is not a number, or NaN or infinite',
+         'write decimal degrees, e.g. lat: 51.5074, lon: -0.1278'),
+    Code('coordinate-out-of-range', 'error',
+         'latitude beyond ±90 or longitude beyond ±180',
+         'latitude is between -90 and 90, longitude between -180 and 180 degrees'),
+    Code('coordinate-placeholder', 'error',
+         '`lat: 0, lon: 0`, a placeholder rather than a place',
+         'give the real coordinates, or remove lat and lon'),
+    Code('invalid-postcode', 'error',
+         'not a UK postcode',
+         'write a full postcode such as SW1A 1AA'),
+    Code('invalid-website', 'error',
+         'not an `http://` or `https://` address',
+         'write the full address, e.g. https://example.org/'),
+    Code('invalid-email', 'error',
+         'not an email address',
+         'write one address like name@example.org'),
+    Code('invalid-date', 'error',
+         '`last_verified` not in `YYYY-MM-DD` form',
+         'write dates as year-month-day, e.g. 2025-03-31'),
+    Code('future-date', 'error',
+         '`last_verified` after today',
+         'write the date the entry was last checked (today or earlier)'),
+    Code('invalid-status', 'error',
+         '`status` other than `active`, `paused`, `closed`',
+         'use one of active, paused, closed'),
+    Code('areas-missing-column', 'error',
+         'the area registry lacks `code` or `name`',
+         'the first row must name the columns: code,name,aliases,sub_region'),
+    Code('areas-invalid-code', 'error',
+         'an area code that is not a GSS code (a capital letter and 8 digits)',
+         'GSS codes are a capital letter and 8 digits, e.g. E09000007'),
+    Code('areas-duplicate-code', 'error',
+         'an area listed twice',
+         'each area must appear once: remove one row'),
+    Code('areas-missing-name', 'error',
+         'an area without a name',
+         "give the area's official name"),
+    Code('areas-invalid-population', 'error',
+         'a population that is not a whole number',
+         'write the population as digits, or leave it empty'),
+    Code('areas-ambiguous-name', 'error',
+         'one name or alias given to two areas',
+         'a name or alias may belong to one area only: remove it from one row'),
+    Code('areas-empty', 'error',
+         'the area registry lists no areas',
+         'add one row per area: code,name,aliases,sub_region'),
+    Code('vocabulary-invalid', 'error',
+         'the vocabulary file is malformed (missing list, bad key, duplicate key, bad colour)',
+         'write each list as \'- {key: some-key, label: "Some label"}\' entries'),
+    Code('boundaries-unreadable', 'error',
+         'the boundary file cannot be read',
+         'give a GeoJSON, TopoJSON, GeoPackage or Shapefile of the areas'),
+    Code('boundaries-no-crs', 'error',
+         'the boundary file has no coordinate reference system, or claims degrees but is not',
+         'save the file with its CRS, or name it with --crs (e.g. EPSG:27700)'),
+    Code('boundaries-empty', 'error',
+         'the boundary file holds no features',
+         'export the boundary file again with every area in it'),
+    Code('boundaries-missing-field', 'error',
+         'the boundary file has no `code` attribute',
+         'name the attribute holding the area code with --code-field'),
+    Code('boundaries-duplicate-code', 'error',
+         'two boundary features with the same code',
+         'each area must have one feature'),
+    Code('boundaries-empty-geometry', 'error',
+         'a boundary feature with no polygon',
+         'area boundaries must be polygons'),
+    Code('boundaries-missing-area', 'error',
+         'an area in the area registry with no boundary',
+         'the boundaries must cover every area in the registry'),
+    Code('boundaries-unknown-area', 'error',
+         'a boundary for an area the area registry does not list',
+         'add the area to the area registry, or remove it from the boundaries'),
+    Code('boundaries-invalid-geometry', 'warning',
+         'a self-intersecting boundary; repaired in memory',
+         "repair the file (e.g. QGIS 'Fix geometries') so every tool reads it the same"),
+    Code('duplicate-value', 'warning',
+         'the same borough listed twice for one scheme',
+         'remove the repeated value'),
+    Code('location-outside-boroughs', 'warning',
+         'a location outside every borough its scheme serves (says where it falls, and whether swapping lat and lon fixes it)',
+         "check the coordinates (decimal degrees, lat then lon) and the scheme's areas"),
+    Code('stale-entry', 'warning',
+         '`last_verified` older than `--stale-after` months',
+         'check the entry with the provider and update last_verified'),
+    Code('not-verified', 'warning',
+         'no `last_verified` date',
+         "check the entry with the provider and add 'last_verified: YYYY-MM-DD'"),
+    Code('no-contact', 'warning',
+         'no website, email or phone',
+         'add at least one way for a referrer to get in touch'),
+    Code('possible-duplicate', 'warning',
+         'two schemes with the same name and provider (ignoring case and punctuation)',
+         'if they are the same scheme, merge them into one entry listing all its areas'),
+)
+CODES: dict[str, Code] = {c.code: c for c in CATALOGUE}
+
+
+@dataclass(frozen=True)
 class Loc:
     """Where something is: a file and either a line (and column) or a spreadsheet row."""
 
@@ -34,13 +210,27 @@ class Loc:
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing wrong (or worth a look) at one place. Severity and, when none is given, the
+    hint come from the code's entry in the catalogue."""
+
     code: str
     message: str
     loc: Loc
-    severity: Severity = "error"
+    severity: Severity | None = None
     field: str | None = None
     value: Any = None
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        entry = CODES.get(self.code)
+        if entry is None:
+            raise ValueError(f"problem code {self.code!r} is not in the catalogue (problems.CATALOGUE)")
+        if self.severity is None:
+            object.__setattr__(self, "severity", entry.severity)
+        elif self.severity != entry.severity:
+            raise ValueError(f"{self.code} is declared as {entry.severity}, not {self.severity}")
+        if self.hint is None:
+            object.__setattr__(self, "hint", entry.fix)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -59,9 +249,9 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
 
-    def add(self, code: str, message: str, loc: Loc, *, severity: Severity = "error",
-            field: str | None = None, value: Any = None, hint: str | None = None) -> None:
-        self.problems.append(Problem(code, message, loc, severity, field, value, hint))
+    def add(self, code: str, message: str, loc: Loc, *, field: str | None = None, value: Any = None,
+            hint: str | None = None) -> None:
+        self.problems.append(Problem(code, message, loc, None, field, value, hint))
 
     def extend(self, problems: list[Problem]) -> None:
         self.problems.extend(problems)
@@ -77,6 +267,17 @@ class Report:
     @property
     def valid(self) -> bool:
         return not self.errors
+
+    def passes(self, strict: bool = False) -> bool:
+        """Valid, and with `strict` free of warnings too: the one rule every command applies."""
+        return self.valid and not (strict and self.warnings)
+
+    def warning_counts(self) -> dict[str, int]:
+        """How many warnings of each code, codes in order: the one-line summary commands print."""
+        counts: dict[str, int] = {}
+        for p in self.warnings:
+            counts[p.code] = counts.get(p.code, 0) + 1
+        return dict(sorted(counts.items()))
 
     def to_dict(self) -> dict[str, Any]:
         return {

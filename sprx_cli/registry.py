@@ -8,61 +8,22 @@ model; CSV has one row per scheme, list fields separated by ';' and at most one 
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
+from .fields import (CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, LIST_FIELDS, LOCATION_FIELDS, REQUIRED_FIELDS,
+                     SCHEME_FIELDS, did_you_mean, from_csv, unknown_field)
+from .model import STATUSES, Location, Scheme
 from .problems import Loc, Problem
 from .textio import SourceError, read_text
 from .yamlload import YList, YMap, load_yaml
 
-TEXT_FIELDS = ("id", "name", "provider", "description", "website", "email", "phone", "status",
-               "last_verified")
-LIST_FIELDS = ("boroughs", "categories", "referral_routes", "target_groups")
-SCHEME_FIELDS = ("id", "name", "boroughs", "provider", "description", "categories",
-                 "referral_routes", "target_groups", "locations", "website", "email", "phone",
-                 "status", "last_verified")
-REQUIRED_FIELDS = ("id", "name", "boroughs")
-LOCATION_FIELDS = ("name", "address", "postcode", "lat", "lon")
-# CSV: one location per row, in these columns
-CSV_LOCATION_COLUMNS = {"location_name": "name", "address": "address", "postcode": "postcode",
-                        "lat": "lat", "lon": "lon"}
-CSV_COLUMNS = tuple(f for f in SCHEME_FIELDS if f != "locations") + tuple(CSV_LOCATION_COLUMNS)
-STATUSES = ("active", "paused", "closed")
-
-
-class Location(NamedTuple):
-    name: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-
-    @property
-    def has_point(self) -> bool:
-        return self.lat is not None and self.lon is not None
-
-
-# Named tuples rather than frozen dataclasses: a national registry makes 100,000 of each, and a
-# frozen dataclass takes about ten times as long to build (it sets each field through a call).
-class Scheme(NamedTuple):
-    id: str
-    name: str
-    boroughs: tuple[str, ...]  # area codes, resolved from whatever the registry wrote
-    provider: str | None = None
-    description: str | None = None
-    categories: tuple[str, ...] = ()
-    referral_routes: tuple[str, ...] = ()
-    target_groups: tuple[str, ...] = ()
-    locations: tuple[Location, ...] = ()
-    website: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    status: str = "active"
-    last_verified: date | None = None
+# The field table's names, re-exported for the loaders and older imports.
+__all__ = ["CSV_COLUMNS", "CSV_LOCATION_COLUMNS", "LIST_FIELDS", "LOCATION_FIELDS", "REQUIRED_FIELDS",
+           "SCHEME_FIELDS", "STATUSES", "Location", "Scheme", "RawRecord", "CsvTable", "RawRegistry",
+           "load_registry", "did_you_mean"]
 
 
 class RawRecord:
@@ -115,15 +76,14 @@ class CsvTable:
         for c, cell in zip(columns, cells):
             if c is None:
                 continue
-            if c in LIST_FIELDS:
-                items = [v for v in map(str.strip, cell.split(";")) if v]
-                if items:
-                    data[c] = items
-            elif c in CSV_LOCATION_COLUMNS:
+            if c in CSV_LOCATION_COLUMNS:
                 if v := cell.strip():
                     location[CSV_LOCATION_COLUMNS[c]] = v
-            else:
-                data[c] = cell.strip() or None
+                continue
+            f = CSV_FIELDS[c]
+            value = from_csv(f, cell)
+            if value is not None or f.kind == "text":
+                data[f.name] = value
         if location:
             data["locations"] = [location]
         return RawRecord(k, data, Loc(self.display, row=self.row_numbers[k]))
@@ -150,16 +110,9 @@ class RawRegistry:
         return self._records
 
 
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...], cutoff: float = 0.6) -> str | None:
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return match[0] if match else None
-
-
 def _unknown_field(display_field: str, choices, loc: Loc) -> Problem:
-    guess = did_you_mean(display_field, choices)
-    hint = f"did you mean '{guess}'?" if guess else f"the fields are: {', '.join(choices)}"
-    return Problem("unknown-field", f"unknown field '{display_field}'", loc, field=display_field,
-                   value=display_field, hint=hint)
+    fault = unknown_field(display_field, choices)
+    return Problem(fault.code, fault.message, loc, field=display_field, value=display_field, hint=fault.hint)
 
 
 def load_registry(path: Path, display: str, encoding: str | None = None) -> tuple[RawRegistry, list[Problem]]:

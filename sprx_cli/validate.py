@@ -3,63 +3,18 @@
 from __future__ import annotations
 
 import gc
-import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .areas import Areas, load_areas, normalise_name
+from .model import STALE_MONTHS, Registry, Scheme, Sources, months_before, today
 from .problems import Problem, Report
-from .registry import RawRecord, Scheme, load_registry
+from .registry import RawRecord, load_registry
 from .schemes import check_registry
-from .vocabulary import Vocabulary, load_vocabulary
+from .vocabulary import load_vocabulary
 
-if TYPE_CHECKING:
-    import geopandas as gpd
-
-
-
-@dataclass(frozen=True)
-class Sources:
-    """The four files a registry is made of, as the user named them."""
-
-    schemes: str = "schemes.yaml"
-    boroughs: str = "data/areas.csv"
-    boundaries: str = "data/boundaries.geojson"
-    vocabulary: str = "data/vocabulary.yaml"
-    code_field: str = "code"  # the boundaries' attribute holding the area code
-
-
-@dataclass
-class Registry:
-    """A loaded registry: the schemes that passed their checks and the tables they refer to."""
-
-    sources: Sources
-    schemes: list[Scheme] = field(default_factory=list)
-    areas: Areas = field(default_factory=Areas)
-    vocabulary: Vocabulary = field(default_factory=Vocabulary)
-    boundaries: "gpd.GeoDataFrame | None" = None
-
-    @property
-    def data_date(self) -> date | None:
-        """The newest last_verified date: the date the data speaks for (never the wall clock)."""
-        dates = [s.last_verified for s in self.schemes if s.last_verified]
-        return max(dates) if dates else None
-
-
-def today() -> date:
-    """Today, or SPRX_TODAY (YYYY-MM-DD) for reproducible runs and tests."""
-    forced = os.environ.get("SPRX_TODAY")
-    return date.fromisoformat(forced) if forced else date.today()
-
-
-def months_before(day: date, months: int) -> date:
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    m += 1
-    import calendar
-    return date(y, m, min(day.day, calendar.monthrange(y, m)[1]))
+__all__ = ["validate", "Sources", "Registry", "today", "months_before", "no_cyclic_gc"]
 
 
 @contextmanager
@@ -75,7 +30,7 @@ def no_cyclic_gc():
             gc.enable()
 
 
-def validate(sources: Sources, *, on: date | None = None, stale_after_months: int = 12,
+def validate(sources: Sources, *, on: date | None = None, stale_after_months: int = STALE_MONTHS,
              encoding: str | None = None, check_boundaries: bool = True) -> tuple[Report, Registry]:
     """Check all four files; return the report and what could be loaded."""
     with no_cyclic_gc():
@@ -86,7 +41,7 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
               check_boundaries: bool) -> tuple[Report, Registry]:
     on = on or today()
     report = Report()
-    reg = Registry(sources)
+    reg = Registry(sources, stale_after_months=stale_after_months)
     reg.areas, problems = load_areas(Path(sources.boroughs), sources.boroughs)
     report.extend(problems)
     reg.vocabulary, problems = load_vocabulary(Path(sources.vocabulary), sources.vocabulary)
@@ -94,7 +49,7 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
     if check_boundaries and reg.areas.areas:
         from .geography import load_boundaries
         reg.boundaries, problems = load_boundaries(Path(sources.boundaries), sources.boundaries, reg.areas,
-                                                   sources.code_field)
+                                                   sources.code_field, sources.name_field, sources.crs)
         report.extend(problems)
     raw, problems = load_registry(Path(sources.schemes), sources.schemes, encoding)
     report.extend(problems)

@@ -1,0 +1,461 @@
+"""The field table: every scheme and location field declared once, with its rule.
+
+A rule is a function of one value (text already stripped) and the registry's context (areas,
+vocabulary, today): it returns the normalised value, None for "nothing to keep", or a `Fault`
+(problem code, message, fix). `evaluate` applies a field's type, requirement and rule to a raw
+value as written and returns the value and every fault found, with where in the value it is.
+
+Both lanes of `schemes.check_registry` call these: the column lane (each distinct value once,
+for speed) and the per-record checker (which words every problem at its line or row). The CSV
+columns, the README's field table and the exports follow the same declarations.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, Callable, Literal, NamedTuple
+from urllib.parse import urlsplit
+
+from .model import DEFAULT_STATUS, STATUSES, Location
+
+if TYPE_CHECKING:
+    from .areas import Areas
+    from .vocabulary import Vocabulary
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+POSTCODE = re.compile(
+    r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNP-Z]? ?[0-9][ABD-HJLNP-UW-Z]{2})$", re.I)
+EMAIL = re.compile(r"^[^@\s<>\"'(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WEBSITE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s]*)?$", re.I)  # fast path; urlsplit decides the rest
+LIST_SEPARATOR = ";"  # between the items of a list field in a CSV cell
+
+
+class Context(NamedTuple):
+    """What rules check values against."""
+
+    areas: "Areas"
+    vocabulary: "Vocabulary"
+    today: date
+
+
+class Fault(NamedTuple):
+    """What is wrong with one value: a catalogued problem code, a message and a fix."""
+
+    code: str
+    message: str
+    hint: str | None = None
+    value: Any = None  # the value to report, when not the one judged
+
+
+class Finding(NamedTuple):
+    """A fault at a place in a field's value: list item `item`, location field `sub`."""
+
+    fault: Fault
+    item: int | None = None
+    sub: str | None = None
+
+
+Rule = Callable[[str, Context], Any]
+
+
+def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str | None:
+    """The closest of `choices` to `word`, if any is close."""
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return match[0] if match else None
+
+
+def slugify(text: str) -> str:
+    """A slug suggested from any text: 'Camden Walks!' -> 'camden-walks'."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+# --- rules: one value in, the normalised value (or a Fault) out ------------------------------------
+
+def slug(text: str, ctx: Context):
+    if SLUG.match(text):
+        return text
+    suggestion = slugify(text)
+    return Fault("invalid-id", f"id {text!r} is not a slug",
+                 "use lowercase letters, digits and single hyphens" + (f", e.g. '{suggestion}'" if suggestion else ""))
+
+
+def website(text: str, ctx: Context):
+    if WEBSITE.match(text):
+        return text
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed '[' of an IPv6 address
+        parts = urlsplit("")
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in text:
+        return Fault("invalid-website", f"website {text!r} is not an http(s) address",
+                     "write the full address, e.g. https://example.org/")
+    return text
+
+
+def email(text: str, ctx: Context):
+    address = text.removeprefix("mailto:")
+    if EMAIL.match(address):
+        return address
+    return Fault("invalid-email", f"email {text!r} is not an email address", "write one address like name@example.org")
+
+
+def status(text: str, ctx: Context):
+    value = text.lower()
+    if value in STATUSES:
+        return value
+    guess = did_you_mean(value, STATUSES)
+    return Fault("invalid-status", f"status {text!r} is not one of {', '.join(STATUSES)}",
+                 f"did you mean '{guess}'?" if guess else f"use one of {', '.join(STATUSES)}")
+
+
+def past_date(name: str) -> Rule:
+    """A YYYY-MM-DD date not after today."""
+    def rule(text: str, ctx: Context):
+        try:
+            if not ISO_DATE.match(text):
+                raise ValueError
+            value = date.fromisoformat(text)
+        except ValueError:
+            return Fault("invalid-date", f"{name} {text!r} is not a date in YYYY-MM-DD form",
+                         "write dates as year-month-day, e.g. 2025-03-31")
+        if value > ctx.today:
+            return Fault("future-date", f"{name} {text} is in the future",
+                         "write the date the entry was last checked (today or earlier)")
+        return value
+    return rule
+
+
+def area(text: str, ctx: Context):
+    code = ctx.areas.resolve(text)
+    if code is not None:
+        return code
+    if not ctx.areas.areas:
+        return None  # the area registry itself is broken; reported there
+    guess = ctx.areas.suggest(text)
+    return Fault("unknown-borough", f"unknown borough {text!r}",
+                 f"did you mean '{guess}'?" if guess else f"use a name, alias or GSS code from {ctx.areas.source}")
+
+
+def term(list_name: str) -> Rule:
+    """A key of one of the vocabulary's lists."""
+    def rule(text: str, ctx: Context):
+        terms = ctx.vocabulary.terms(list_name)
+        if text in terms:
+            return text
+        if not terms:
+            return None  # the vocabulary itself is broken; reported there
+        by_label = {t.label.casefold(): t.key for t in terms.values()}
+        guess = by_label.get(text.casefold()) or did_you_mean(text.lower().replace(" ", "-"), list(terms))
+        return Fault("unknown-term", f"{text!r} is not a key in the {list_name.replace('_', ' ')} list",
+                     f"did you mean '{guess}'?" if guess else
+                     f"use one of: {', '.join(terms)} (see {ctx.vocabulary.source})")
+    return rule
+
+
+def postcode(text: str, ctx: Context):
+    if not POSTCODE.match(text):
+        return Fault("invalid-postcode", f"postcode {text!r} is not a UK postcode", "write a full postcode such as SW1A 1AA")
+    compact = text.replace(" ", "").upper()
+    return f"{compact[:-3]} {compact[-3:]}"
+
+
+def degrees(name: str, limit: int, hint: str) -> Rule:
+    """A coordinate in decimal degrees within ±limit (a typographic minus is read as '-')."""
+    def rule(text: str, ctx: Context):
+        try:
+            v = float(text.replace("\u2212", "-"))
+        except ValueError:
+            return Fault("coordinate-invalid", f"{name} {text!r} is not a number",
+                         "write decimal degrees, e.g. lat: 51.5074, lon: -0.1278")
+        if not math.isfinite(v):
+            return Fault("coordinate-invalid", f"{name} {text!r} is not a finite number",
+                         "write decimal degrees, e.g. lat: 51.5074, lon: -0.1278")
+        if abs(v) > limit:
+            return Fault("coordinate-out-of-range", f"{name} {v:g} is outside -{limit}..{limit}", hint)
+        return v
+    return rule
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+Kind = Literal["text", "list", "locations"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One registry field: how it is written, whether it is required, its rule and its docs."""
+
+    name: str
+    kind: Kind
+    description: str  # the README's "meaning and rules"
+    rule: Rule | None = None  # for a list, applied to each item
+    required: bool = False
+    missing_hint: str | None = None
+    vocabulary: str | None = None  # the vocabulary list its values come from
+    csv: str | None = None  # its CSV column (None: not a column of its own)
+    type: str = "text"  # the README's "type"
+    default: Any = None  # the value when none is given
+    repeats: Literal["drop", "warn"] = "drop"  # a list item given twice
+    item_noun: str = "value"  # what one list item is called in messages
+    repeated: bool = False  # few distinct values recur across records: worth remembering verdicts
+
+    @property
+    def empty(self) -> Any:
+        return () if self.kind != "text" else self.default
+
+
+LOCATION_FIELDS_TABLE: tuple[Field, ...] = (
+    Field("name", "text", "the place's name", csv="location_name"),
+    Field("address", "text", "street address", csv="address"),
+    Field("postcode", "text", "a UK postcode", postcode, csv="postcode"),
+    Field("lat", "text", "latitude, WGS84 decimal degrees", csv="lat", type="number",
+          rule=degrees("lat", 90, "latitude and longitude look swapped, or this is not in degrees")),
+    Field("lon", "text", "longitude, WGS84 decimal degrees", csv="lon", type="number",
+          rule=degrees("lon", 180, "longitude is between -180 and 180 degrees")),
+)
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "text", "unique within the registry; lowercase letters, digits and single hyphens", slug,
+          required=True, missing_hint="add 'id: a-short-slug' (lowercase letters, digits, hyphens)", csv="id"),
+    Field("name", "text", "the scheme's name as referrers know it", required=True,
+          missing_hint="add 'name: ...' with the scheme's name", csv="name"),
+    Field("boroughs", "list",
+          "the areas it serves, by name (`Hammersmith and Fulham`), alias (`Hammersmith & Fulham`, `LBHF`) or "
+          "GSS code (`E09000013`); case, `&`/`and`, punctuation and prefixes such as \"London Borough of\" do "
+          "not matter. A single value may be written without brackets", area, required=True,
+          missing_hint="add 'boroughs: [...]' with the borough(s) it serves", csv="boroughs", type="list",
+          repeats="warn", item_noun="borough", repeated=True),
+    Field("provider", "text", "the organisation that runs it", csv="provider"),
+    Field("description", "text", "what it offers, in a sentence or two", csv="description"),
+    Field("categories", "list", "keys from `categories` in the vocabulary; the first one colours the map marker",
+          term("categories"), vocabulary="categories", csv="categories", type="list", repeated=True),
+    Field("referral_routes", "list",
+          "keys from `referral_routes` (who can refer: `gp`, `link-worker`, `self-referral`, ...)",
+          term("referral_routes"), vocabulary="referral_routes", csv="referral_routes", type="list", repeated=True),
+    Field("target_groups", "list", "keys from `target_groups` (`older-people`, `carers`, ...)",
+          term("target_groups"), vocabulary="target_groups", csv="target_groups", type="list", repeated=True),
+    Field("locations", "locations",
+          "places where it runs, each with `name`, `address`, `postcode` (a UK postcode), `lat` and `lon` "
+          "(WGS84 decimal degrees, both or neither). A scheme may have none", type="list"),
+    Field("website", "text", "an `http://` or `https://` address", website, csv="website"),
+    Field("email", "text", "one email address", email, csv="email"),
+    Field("phone", "text", "as it should be dialled", csv="phone"),
+    Field("status", "text", "`active` (default), `paused` (shown as paused) or `closed` (left off the map)", status,
+          csv="status", default=DEFAULT_STATUS, repeated=True),
+    Field("last_verified", "text",
+          "`YYYY-MM-DD`, not in the future; older than 12 months (`--stale-after`) is flagged as stale",
+          past_date("last_verified"), csv="last_verified", type="date", repeated=True),
+)
+
+BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+SCHEME_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS)
+LOCATION_FIELDS: tuple[str, ...] = tuple(f.name for f in LOCATION_FIELDS_TABLE)
+REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
+LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "list")
+# CSV: one row per scheme, at most one location, in the location columns
+CSV_LOCATION_COLUMNS: dict[str, str] = {f.csv: f.name for f in LOCATION_FIELDS_TABLE}
+CSV_COLUMNS: tuple[str, ...] = tuple(f.csv for f in FIELDS if f.csv) + tuple(CSV_LOCATION_COLUMNS)
+CSV_FIELDS: dict[str, Field] = {f.csv: f for f in FIELDS if f.csv}
+
+
+# --- applying a field to a value as written --------------------------------------------------------
+
+def _is_mapping_or_list(value: Any) -> bool:
+    return isinstance(value, (dict, list))
+
+
+def as_text(value: Any) -> str | None | Fault:
+    """A raw value as text (stripped; blank is None), or a wrong-type Fault for a list or mapping."""
+    if type(value) is str:
+        return value.strip() or None
+    if value is None:
+        return None
+    if _is_mapping_or_list(value):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        return Fault("wrong-type", f"should be text, not {kind}",
+                     "write it on one line as 'field: value' (quote it if it contains ': ')", value)
+    return str(value).strip() or None
+
+
+def _wrong_type(fault: Fault, name: str) -> Fault:
+    return fault._replace(message=f"'{name}' {fault.message}")
+
+
+def from_csv(field: Field, cell: str) -> Any:
+    """A CSV cell as the same raw value YAML would give: list fields split at ';'."""
+    if field.kind == "list":
+        items = [v for v in map(str.strip, cell.split(LIST_SEPARATOR)) if v]
+        return items or None
+    return cell.strip() or None
+
+
+def finish(field: Field, text: str | None, ctx: Context) -> tuple[Any, list[Finding]]:
+    """A text field's value from its stripped text: requirement, rule, default."""
+    if text is None:
+        if field.required:
+            return None, [Finding(Fault("missing-field", f"required field '{field.name}' is missing or empty",
+                                        field.missing_hint))]
+        return field.default, []
+    if field.rule is None:
+        return text, []
+    value = field.rule(text, ctx)
+    if type(value) is Fault:
+        return None, [Finding(value._replace(value=text) if value.value is None else value)]
+    return value, []
+
+
+def evaluate(field: Field, raw: Any, ctx: Context) -> tuple[Any, list[Finding]]:
+    """The field's value from `raw` as written (text, list, mapping or None), and every fault."""
+    if field.kind == "text":
+        text = as_text(raw)
+        if type(text) is Fault:
+            return None, [Finding(_wrong_type(text, field.name))]
+        return finish(field, text, ctx)
+    if field.kind == "list":
+        return _evaluate_list(field, raw, ctx)
+    return evaluate_locations(raw, ctx)
+
+
+def _evaluate_list(field: Field, raw: Any, ctx: Context) -> tuple[tuple, list[Finding]]:
+    if raw is None:
+        raw = []
+    elif isinstance(raw, str):  # a single value is a one-item list
+        raw = [raw]
+    elif not isinstance(raw, list):
+        return (), [Finding(Fault("wrong-type", f"'{field.name}' should be a list, not a mapping",
+                                  f"write it as '{field.name}: [first, second]' or one '- item' per line", raw))]
+    findings: list[Finding] = []
+    texts: list[tuple[int, str]] = []
+    for i, item in enumerate(raw):
+        text = as_text(item)
+        if type(text) is Fault:
+            findings.append(Finding(_wrong_type(text, field.name), i))
+        elif text is not None:
+            texts.append((i, text))
+    if field.required and not texts and not findings:
+        return (), [Finding(Fault("missing-field", f"required field '{field.name}' is missing or empty",
+                                  field.missing_hint))]
+    out: list = []
+    rule = field.rule
+    for i, text in texts:
+        value = rule(text, ctx) if rule else text
+        if type(value) is Fault:
+            findings.append(Finding(value._replace(value=text), i))
+        elif value is None:
+            continue
+        elif value in out:
+            if field.repeats == "warn":
+                findings.append(Finding(Fault("duplicate-value", f"{field.item_noun} {text!r} is listed twice",
+                                              f"remove the repeated {field.item_noun}", text), i))
+        else:
+            out.append(value)
+    return tuple(out), findings
+
+
+def evaluate_location(item: dict, ctx: Context) -> tuple[Location, list[Finding]]:
+    """One place from its fields as written; findings name the location field (`sub`)."""
+    findings: list[Finding] = []
+    if not item.keys() <= _LOCATION_KEYS:
+        findings += [Finding(unknown_field(key, LOCATION_FIELDS), sub=key) for key in item if key not in _LOCATION_KEYS]
+    texts = []
+    for f in LOCATION_FIELDS_TABLE:
+        text = as_text(item.get(f.name))
+        if type(text) is Fault:
+            findings.append(Finding(_wrong_type(text, f.name), sub=f.name))
+            text = None
+        texts.append(text)
+    name, address, postcode_text, lat_text, lon_text = texts
+    postcode_value, found = finish(POSTCODE_FIELD, postcode_text, ctx)
+    findings += [x._replace(sub="postcode") for x in found]
+    lat, lon, found = point(lat_text, lon_text, ctx)
+    return Location(name, address, postcode_value, lat, lon), findings + found
+
+
+def incomplete(lat_text: str | None, lon_text: str | None) -> Finding | None:
+    """Coordinates come in pairs: lat with lon."""
+    if (lat_text is None) == (lon_text is None):
+        return None
+    have, missing = ("lat", "lon") if lon_text is None else ("lon", "lat")
+    return Finding(Fault("coordinate-incomplete", f"has {have} but no {missing}", "give both lat and lon, or neither",
+                         lat_text if lon_text is None else lon_text), sub=have)
+
+
+def placeholder(lat: float, lon: float) -> Finding | None:
+    """(0, 0) is where unset coordinates land, not a place anyone runs a scheme."""
+    if lat == 0 and lon == 0:
+        return Finding(Fault("coordinate-placeholder", "lat 0, lon 0 is a placeholder, not a place",
+                             "give the real coordinates, or remove lat and lon", "0, 0"), sub="lat")
+    return None
+
+
+def point(lat_text: str | None, lon_text: str | None, ctx: Context
+          ) -> tuple[float | None, float | None, list[Finding]]:
+    """A location's coordinates: both or neither, each in range, and not the (0, 0) placeholder."""
+    if lat_text is None and lon_text is None:
+        return None, None, []
+    fault = incomplete(lat_text, lon_text)
+    if fault is not None:
+        return None, None, [fault]
+    lat, found_lat = finish(LAT_FIELD, lat_text, ctx)
+    lon, found_lon = finish(LON_FIELD, lon_text, ctx)
+    findings = [x._replace(sub="lat") for x in found_lat] + [x._replace(sub="lon") for x in found_lon]
+    if findings:
+        return None, None, findings
+    fault = placeholder(lat, lon)
+    if fault is not None:
+        return None, None, [fault]
+    return lat, lon, []
+
+
+LOCATION_BY_NAME: dict[str, Field] = {f.name: f for f in LOCATION_FIELDS_TABLE}
+POSTCODE_FIELD, LAT_FIELD, LON_FIELD = (LOCATION_BY_NAME[n] for n in ("postcode", "lat", "lon"))
+_LOCATION_KEYS = frozenset(LOCATION_FIELDS)
+
+
+def evaluate_locations(raw: Any, ctx: Context) -> tuple[tuple[Location, ...], list[Finding]]:
+    """A scheme's places from the `locations` list as written."""
+    if raw is None:
+        return (), []
+    if not isinstance(raw, list):
+        return (), [Finding(Fault("wrong-type", "'locations' should be a list of places",
+                                  "write each place as '- name: ...' with address, postcode, lat, lon under it", raw))]
+    out, findings = [], []
+    for i, item in enumerate(raw):
+        if item is None:
+            continue
+        if not isinstance(item, dict):
+            findings.append(Finding(Fault(
+                "wrong-type", f"location {i + 1} should be a mapping of {', '.join(LOCATION_FIELDS)}",
+                "write each place as '- name: ...' with indented fields", item), i))
+            continue
+        place, found = evaluate_location(item, ctx)
+        for x in found:
+            fault = x.fault
+            if fault.code.startswith("coordinate-incomplete"):
+                fault = fault._replace(message=f"location {i + 1} {fault.message}")
+            findings.append(x._replace(fault=fault, item=i))
+        out.append(place)
+    return tuple(out), findings
+
+
+def unknown_field(name: str, choices) -> Fault:
+    """A field sprx does not know, with a did-you-mean."""
+    guess = did_you_mean(name, choices)
+    return Fault("unknown-field", f"unknown field '{name}'",
+                 f"did you mean '{guess}'?" if guess else f"the fields are: {', '.join(choices)}", name)
+
+
+def readme_table() -> str:
+    """The README's table of scheme fields, made from the declarations."""
+    lines = ["| field | required | type | meaning and rules |", "| --- | --- | --- | --- |"]
+    for f in FIELDS:
+        lines.append(f"| `{f.name}` | {'yes' if f.required else 'no'} | {f.type} | {f.description} |")
+    return "\n".join(lines) + "\n"
