@@ -4,38 +4,18 @@ how many serve each area. Everything that shows a number gets it from here."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from typing import TYPE_CHECKING
 
-from .registry import Scheme
+from .model import Filters, Registry, Scheme, data_date, plural
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .validate import Registry
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which schemes count. By default: active schemes of any category, route and area."""
-
-    statuses: tuple[str, ...] = ("active",)
-    categories: tuple[str, ...] = ()
-    boroughs: tuple[str, ...] = ()  # area codes
-    referral_routes: tuple[str, ...] = ()
-
-    def keep(self, s: Scheme) -> bool:
-        return (s.status in self.statuses
-                and (not self.categories or any(c in self.categories for c in s.categories))
-                and (not self.boroughs or any(b in self.boroughs for b in s.boroughs))
-                and (not self.referral_routes or any(r in self.referral_routes for r in s.referral_routes)))
-
-    def to_dict(self) -> dict:
-        return {"status": list(self.statuses), "category": list(self.categories),
-                "borough": list(self.boroughs), "referral_route": list(self.referral_routes)}
+__all__ = ["Filters", "AreaCounts", "area_counts", "select", "data_date"]
 
 
 def select(schemes: list[Scheme], filters: Filters = Filters()) -> list[Scheme]:
+    """The schemes the filters keep, in registry order."""
     return [s for s in schemes if filters.keep(s)]
 
 
@@ -59,12 +39,16 @@ class AreaCounts:
         return sum(1 for c in self.counts if c)
 
     @property
+    def areas_without_schemes(self) -> int:
+        return len(self.codes) - self.areas_with_schemes
+
+    @property
     def per_100k(self) -> list[float | None]:
         return [round(c * 100_000 / p, 2) if p else None for c, p in zip(self.counts, self.population)]
 
     def headline(self) -> str:
-        n = self.total_schemes
-        return (f"{n} scheme{'s' * (n != 1)} in {self.areas_with_schemes} of {len(self.codes)} areas")
+        """'5,000 schemes in 27 of 33 areas'."""
+        return f"{plural(self.total_schemes, 'scheme')} in {self.areas_with_schemes:,} of {len(self.codes):,} areas"
 
     def to_frame(self) -> "pd.DataFrame":
         import pandas as pd
@@ -77,7 +61,8 @@ class AreaCounts:
         return df
 
 
-def area_counts(registry: "Registry", filters: Filters = Filters()) -> AreaCounts:
+def area_counts(registry: Registry, filters: Filters = Filters()) -> AreaCounts:
+    """Counts per area (and per area and category) of the schemes the filters keep."""
     areas = registry.areas.areas
     index = {a.code: i for i, a in enumerate(areas)}
     cats = list(registry.vocabulary.categories)
@@ -92,9 +77,3 @@ def area_counts(registry: "Registry", filters: Filters = Filters()) -> AreaCount
                 by_cat[c][i] += 1
     return AreaCounts([a.code for a in areas], [a.name for a in areas], counts, by_cat,
                       [a.population for a in areas], chosen)
-
-
-def data_date(schemes: list[Scheme]) -> date | None:
-    """The newest last_verified date: what the data speaks for (never the wall clock)."""
-    dates = [s.last_verified for s in schemes if s.last_verified]
-    return max(dates) if dates else None

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import __version__
-from .aggregate import Filters, area_counts, data_date
+from .aggregate import area_counts
+from .model import Filters, Registry, data_date
 from .tables import build_table, to_delimited, to_xlsx
 
-if TYPE_CHECKING:
-    from .validate import Registry
 
 SCHEME_FORMATS = ("csv", "json", "geojson", "xlsx")
 AREA_FORMATS = ("geojson", "gpkg")
@@ -22,12 +21,12 @@ SCHEME_COLUMNS = ["id", "name", "provider", "boroughs", "borough_codes", "descri
 LOCATION_COLUMNS = ("location_name", "address", "postcode", "lat", "lon")
 
 
-def _meta(registry: "Registry", filters: Filters) -> dict[str, Any]:
+def _meta(registry: Registry, filters: Filters) -> dict[str, Any]:
     d = data_date(registry.schemes)
     return {"sprx_version": __version__, "data_date": d.isoformat() if d else None, "filters": filters.to_dict()}
 
 
-def scheme_records(registry: "Registry", filters: Filters = Filters()) -> list[dict[str, Any]]:
+def scheme_records(registry: Registry, filters: Filters = Filters()) -> list[dict[str, Any]]:
     """One flat record per selected scheme, lists joined with ';', the first location inline."""
     names = registry.areas.by_code
     out = []
@@ -48,7 +47,7 @@ def scheme_records(registry: "Registry", filters: Filters = Filters()) -> list[d
     return out
 
 
-def export_schemes(registry: "Registry", fmt: str, filters: Filters = Filters()) -> bytes:
+def export_schemes(registry: Registry, fmt: str, filters: Filters = Filters()) -> bytes:
     records = scheme_records(registry, filters)
     if fmt == "csv":
         return to_delimited(SCHEME_COLUMNS, [[r[c] for c in SCHEME_COLUMNS] for r in records], ",").encode()
@@ -84,7 +83,7 @@ def export_schemes(registry: "Registry", fmt: str, filters: Filters = Filters())
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def areas_frame(registry: "Registry", filters: Filters = Filters()):
+def areas_frame(registry: Registry, filters: Filters = Filters()):
     """The boundaries with the area table's counts attached (a GeoDataFrame, WGS84)."""
     import geopandas as gpd
 
@@ -95,7 +94,7 @@ def areas_frame(registry: "Registry", filters: Filters = Filters()):
     return gpd.GeoDataFrame(rows, geometry=[geometry[r["code"]] for r in rows], crs="EPSG:4326")
 
 
-def export_areas(registry: "Registry", fmt: str, filters: Filters = Filters()) -> bytes:
+def export_areas(registry: Registry, fmt: str, filters: Filters = Filters()) -> bytes:
     gdf = areas_frame(registry, filters)
     if fmt == "geojson":
         doc = json.loads(gdf.to_json(drop_id=True))

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING
 
-from .aggregate import data_date
+from .model import Registry, data_date
 from .mapping import MapError, MapOptions, nice_date
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
 
-if TYPE_CHECKING:
-    from .validate import Registry
 
 
-def render_png(registry: "Registry", opts: MapOptions = MapOptions(), dpi: int = 150) -> bytes:
+def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 150) -> bytes:
     """Render the choropleth as PNG bytes (deterministic: no timestamps in the file)."""
     import matplotlib
 

@@ -13,18 +13,12 @@ import html
 import json
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
-from .aggregate import AreaCounts, area_counts, data_date
+from .aggregate import AreaCounts, area_counts
+from .model import (DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Registry, no_cyclic_gc, people,
+                    plural)
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
-from .validate import months_before
-
-if TYPE_CHECKING:
-    from .validate import Registry
-
-NO_ATTRIBUTION = "Boundaries: source not stated (set 'attribution' in sprx.toml)"
-DEFAULT_TILES = "OpenStreetMap.Mapnik"
-STALE_MONTHS = 12
 
 
 class MapError(Exception):
@@ -33,7 +27,7 @@ class MapError(Exception):
 
 @dataclass(frozen=True)
 class MapOptions:
-    title: str = "Social prescribing schemes"
+    title: str = DEFAULT_TITLE
     offline: bool = False
     tiles: str = DEFAULT_TILES  # an xyzservices provider name, or "none"
     include_closed: bool = False
@@ -81,49 +75,63 @@ def resolve_tiles(name: str):
                        "; use a name such as OpenStreetMap.Mapnik or Esri.WorldGrayCanvas, or 'none'")) from None
 
 
-def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
-    """Everything the page shows, as plain JSON-able data (registry text left as it is)."""
+def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
+    """Everything the page shows, as plain JSON-able data named as pagedata.py describes."""
     counts = area_counts(registry)  # the choropleth counts active schemes: the shared aggregation
-    shown_status = ("active", "paused", "closed") if opts.include_closed else ("active", "paused")
+    shown_status = STATUSES if opts.include_closed else tuple(s for s in STATUSES if s != "closed")
     shown = [s for s in registry.schemes if s.status in shown_status]
     shown.sort(key=lambda s: (s.name.casefold(), s.id))
     vocab = registry.vocabulary
     cat_keys = list(vocab.categories)
-    categories = [[k, t.label, vocab.colour(k)] for k, t in vocab.categories.items()]
+    categories = [{"key": k, "label": t.label, "colour": vocab.colour(k)} for k, t in vocab.categories.items()]
     if any(not s.categories for s in shown):
-        categories.append(["", "Uncategorised", "#555555"])
-    routes = list(vocab.referral_routes)
-    groups = list(vocab.target_groups)
+        categories.append({"key": "", "label": "Uncategorised", "colour": "#555555"})
     area_index = {code: i for i, code in enumerate(counts.codes)}
     cat_pos = {k: i for i, k in enumerate(cat_keys)}
-    route_pos = {k: i for i, k in enumerate(routes)}
-    group_pos = {k: i for i, k in enumerate(groups)}
+    route_pos = {k: i for i, k in enumerate(vocab.referral_routes)}
+    group_pos = {k: i for i, k in enumerate(vocab.target_groups)}
 
     # Every text is stored once in `strings` and referred to by its index (-1: none). A dict
-    # keeps insertion order, so the index table is the list; setdefault keeps the loop in C.
+    # keeps insertion order, so the index table is the list.
     string_index: dict[str | None, int] = {None: -1}
-    intern = string_index.setdefault
 
-    newest = data_date(registry.schemes)
-    stale_before = months_before(newest, STALE_MONTHS) if newest else None
-    schemes, points = [], []
+    def texts(values) -> list[int]:
+        intern = string_index.setdefault
+        return [intern(v, len(string_index) - 1) for v in values]
+
+    stale_before = registry.stale_before
+    uncategorised = len(categories) - 1
+    cats = [[cat_pos[c] for c in s.categories] for s in shown]
+    schemes = {
+        "id": [s.id for s in shown],
+        "name": texts(s.name for s in shown),
+        "provider": texts(s.provider for s in shown),
+        "description": texts(s.description for s in shown),
+        "categories": cats,
+        "routes": [[route_pos[r] for r in s.referral_routes] for s in shown],
+        "groups": [[group_pos[g] for g in s.target_groups] for s in shown],
+        "website": texts(s.website for s in shown),
+        "email": texts(s.email for s in shown),
+        "phone": texts(s.phone for s in shown),
+        "status": [s.status for s in shown],
+        "verified": [s.last_verified.isoformat() if s.last_verified else None for s in shown],
+        "stale": [int(bool(stale_before and s.last_verified and s.last_verified < stale_before)) for s in shown],
+        "areas": [[area_index[c] for c in s.boroughs] for s in shown],
+        "colour": [c[0] if c else uncategorised for c in cats],
+    }
     area_schemes: list[list[int]] = [[] for _ in counts.codes]
     for si, s in enumerate(shown):
-        cats = [cat_pos[c] for c in s.categories]
-        stale = bool(stale_before and s.last_verified and s.last_verified < stale_before)
-        schemes.append([s.id, intern(s.name, len(string_index) - 1),
-                        intern(s.provider, len(string_index) - 1), intern(s.description, len(string_index) - 1),
-                        cats, [route_pos[r] for r in s.referral_routes], [group_pos[g] for g in s.target_groups],
-                        intern(s.website, len(string_index) - 1), intern(s.email, len(string_index) - 1),
-                        intern(s.phone, len(string_index) - 1), s.status,
-                        s.last_verified.isoformat() if s.last_verified else None, int(stale),
-                        [area_index[c] for c in s.boroughs], cats[0] if cats else len(categories) - 1])
         for code in s.boroughs:
             area_schemes[area_index[code]].append(si)
-        for loc in s.locations:
-            if loc.lat is not None and loc.lon is not None:
-                points += (loc.lat, loc.lon, si, intern(loc.name, len(string_index) - 1),
-                           intern(loc.address, len(string_index) - 1), intern(loc.postcode, len(string_index) - 1))
+    located = [(si, loc) for si, s in enumerate(shown) for loc in s.locations if loc.has_point]
+    points = {
+        "lat": [loc.lat for _, loc in located],
+        "lon": [loc.lon for _, loc in located],
+        "scheme": [si for si, _ in located],
+        "name": texts(loc.name for _, loc in located),
+        "address": texts(loc.address for _, loc in located),
+        "postcode": texts(loc.postcode for _, loc in located),
+    }
     strings = list(string_index)[1:]
 
     if opts.metric == "per-100k":
@@ -136,11 +144,16 @@ def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
         values = counts.counts
         classes = bands(values)
         metric_label = "Active schemes per area"
-    areas = []
-    for i, code in enumerate(counts.codes):
-        by_cat = [counts.by_category[k][i] for k in cat_keys] + ([0] if len(categories) > len(cat_keys) else [])
-        areas.append([code, counts.names[i], counts.counts[i], values[i], band_index(values[i], classes),
-                      by_cat, area_schemes[i]])
+    extra = [0] if len(categories) > len(cat_keys) else []
+    areas = {
+        "code": list(counts.codes),
+        "name": list(counts.names),
+        "count": list(counts.counts),
+        "value": list(values),
+        "band": [band_index(v, classes) for v in values],
+        "byCategory": [[counts.by_category[k][i] for k in cat_keys] + extra for i in range(len(counts.codes))],
+        "schemes": area_schemes,
+    }
     features = []
     gdf = registry.boundaries
     geo = json.loads(gdf.to_json(drop_id=True)) if gdf is not None else {"features": []}
@@ -153,10 +166,10 @@ def map_data(registry: "Registry", opts: MapOptions) -> tuple[dict, AreaCounts]:
         "metric": opts.metric,
         "metricLabel": metric_label,
         "categories": categories,
-        "routes": [vocab.referral_routes[r].label for r in routes],
-        "groups": [vocab.target_groups[g].label for g in groups],
+        "routes": [t.label for t in vocab.referral_routes.values()],
+        "groups": [t.label for t in vocab.target_groups.values()],
         "areas": areas,
-        "bands": [[b.label, b.colour] for b in classes],
+        "bands": [{"label": b.label, "colour": b.colour} for b in classes],
         "zero": {"label": ZERO_LABEL, "border": ZERO_HATCH, "count": zero_count},
         "border": BORDER,
         "schemes": schemes,
@@ -196,24 +209,27 @@ TABLE_LIST_LIMIT = 5_000  # above this many schemes the table gives counts, not 
 
 
 def table_html(data: dict, counts: AreaCounts) -> str:
+    """The accessible table of areas, their counts and (up to TABLE_LIST_LIMIT) scheme names."""
     e = html.escape
     strings = data["strings"]
-    listing = len(data["schemes"]) <= TABLE_LIST_LIMIT
+    schemes, areas = data["schemes"], data["areas"]
+    listing = len(schemes["id"]) <= TABLE_LIST_LIMIT
     rows = []
     order = sorted(range(len(counts.codes)), key=lambda i: counts.names[i].casefold())
     for i in order:
-        area = data["areas"][i]
+        served = areas["schemes"][i]
         items = []
-        for si in area[6] if listing else ():
-            s = data["schemes"][si]
-            status = "" if s[10] == "active" else f" ({e(s[10])})"
-            items.append(f"<li>{e(strings[s[1]])}{status}</li>")
-        n = len(area[6])
+        for si in served if listing else ():
+            status = schemes["status"][si]
+            badge = "" if status == "active" else f" ({e(status)})"
+            items.append(f"<li>{e(strings[schemes['name'][si]])}{badge}</li>")
+        n = len(served)
         listed = (f"<ul>{''.join(items)}</ul>" if items else
-                  f"{n} schemes (use the map's search to find one)" if n else f"<em>{e(ZERO_LABEL)}</em>")
-        cls = ' class="sprx-zero-row"' if area[2] == 0 else ""
-        rows.append(f'<tr{cls}><th scope="row">{e(area[1])}</th><td>{e(area[0])}</td>'
-                    f'<td class="sprx-num">{area[2]}</td><td>{listed}</td></tr>')
+                  f"{plural(n, 'scheme')} (use the map's search to find one)" if n else f"<em>{e(ZERO_LABEL)}</em>")
+        count = areas["count"][i]
+        cls = ' class="sprx-zero-row"' if count == 0 else ""
+        rows.append(f'<tr{cls}><th scope="row">{e(areas["name"][i])}</th><td>{e(areas["code"][i])}</td>'
+                    f'<td class="sprx-num">{people(count)}</td><td>{listed}</td></tr>')
     return (
         '<section class="sprx-table" id="sprx-table" aria-labelledby="sprx-table-title">'
         '<h2 id="sprx-table-title">Schemes by area</h2>'
@@ -223,9 +239,19 @@ def table_html(data: dict, counts: AreaCounts) -> str:
         '<thead><tr><th scope="col">Area</th><th scope="col">Code</th><th scope="col">Active schemes</th>'
         '<th scope="col">Schemes</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
-        + ("" if listing else f"<p>With {len(data['schemes']):,} schemes the names are not listed here; "
+        + ("" if listing else f"<p>With {people(len(schemes['id']))} schemes the names are not listed here; "
            "`sprx export schemes` gives them all as CSV.</p>")
         + "</section>")
+
+
+def page_header(title: str, counts: AreaCounts, newest: date | None) -> str:
+    """The title and headline shared by the map page and the published site's index."""
+    e = html.escape
+    gaps = counts.areas_without_schemes
+    return (f"<h1>{e(title)}</h1>"
+            f'<p><span class="sprx-headline">{e(counts.headline())}</span>'
+            + (f' · <span class="sprx-gaps">{plural(gaps, "area")} with {e(ZERO_LABEL)}</span>' if gaps else "")
+            + f" · Data as of {e(nice_date(newest))}</p>")
 
 
 def _raw(text: str):
@@ -258,16 +284,14 @@ def _page_tail_class():
     return PageTail
 
 
-def render_map(registry: "Registry", opts: MapOptions = MapOptions(),
+def render_map(registry: Registry, opts: MapOptions = MapOptions(),
                step: Callable[[str], None] = lambda name: None) -> str:
     """Build the map page and return its HTML."""
-    from .validate import no_cyclic_gc
-
     with no_cyclic_gc():
         return _render_map(registry, opts, step)
 
 
-def _render_map(registry: "Registry", opts: MapOptions, step: Callable[[str], None]) -> str:
+def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None]) -> str:
     import branca.element as be
     import folium
 
@@ -300,16 +324,11 @@ def _render_map(registry: "Registry", opts: MapOptions, step: Callable[[str], No
     fig.header.add_child(_raw(f"<style>{css}</style>"), name="sprx_css")
     fig.header.add_child(_raw(f"<script>{js}</script>"), name="sprx_js")
 
-    gaps = data["zero"]["count"]
-    newest = data_date(registry.schemes)
     fig.html.add_child(_raw(
         '<a class="sprx-skip" href="#sprx-table">Skip the map: table of schemes by area</a>'
         '<header class="sprx-header">'
-        f"<h1>{e(opts.title)}</h1>"
-        f'<p><span class="sprx-headline">{e(counts.headline())}</span>'
-        + (f' · <span class="sprx-gaps">{gaps} area{"s" * (gaps != 1)} with {e(ZERO_LABEL)}</span>' if gaps else "")
-        + f" · Data as of {e(nice_date(newest))}</p>"
-        '<nav><a href="#sprx-table">Table of schemes by area (accessible version)</a></nav>'
+        + page_header(opts.title, counts, registry.data_date)
+        + '<nav><a href="#sprx-table">Table of schemes by area (accessible version)</a></nav>'
         "</header>"
         '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
         '<pattern id="sprx-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '

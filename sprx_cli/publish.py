@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import __version__
-from .aggregate import Filters, area_counts, data_date
-from .mapping import MapOptions, map_data, nice_date, table_html
+from .aggregate import area_counts
+from .mapping import MapOptions, map_data, page_header, table_html
+from .model import NO_ATTRIBUTION, DEFAULT_TITLE, Filters, STATUSES, data_date
 
 Log = Callable[..., None]  # log(event, level="info", **fields)
 
@@ -49,9 +50,9 @@ class PublishBusy(PublishError):
 
 @dataclass(frozen=True)
 class PublishOptions:
-    title: str = "Social prescribing schemes"
+    title: str = DEFAULT_TITLE
     tiles: str = "none"
-    attribution: str = "Boundaries: source not stated (set 'attribution' in sprx.toml)"
+    attribution: str = NO_ATTRIBUTION
     attribution_short: str | None = None
     keep: int = 3
     if_changed: bool = False
@@ -251,8 +252,8 @@ def _changes_html(ch: dict) -> str:
 
 
 def _index_html(title: str, data: dict, counts, newest, changes: dict, attribution: str) -> str:
+    """The site's front page: the map's header, the downloads, the changes and the table."""
     e = html.escape
-    gaps = data["zero"]["count"]
     links = [("map.html", "Interactive map"), ("map.png", "Map as an image (PNG)"),
              ("counts.csv", "Counts per area (CSV)"), ("counts.xlsx", "Counts per area (Excel)"),
              ("counts.json", "Counts per area (JSON)"), ("schemes.csv", "Active schemes (CSV)"),
@@ -270,11 +271,8 @@ def _index_html(title: str, data: dict, counts, newest, changes: dict, attributi
         "max-width:1100px;padding:16px;color:#1a1a1a}table{border-collapse:collapse;width:100%}"
         "th,td{border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}"
         "td.sprx-num{text-align:right}tr.sprx-zero-row th,tr.sprx-zero-row td{background:#fce4ec}"
-        ".sprx-gaps{color:#8e0f45}.sprx-skip{position:absolute;left:-9999px}</style></head><body>"
-        f"<header><h1>{e(title)}</h1>"
-        f"<p><strong>{e(counts.headline())}</strong>"
-        + (f' · <span class="sprx-gaps">{gaps} area{"s" * (gaps != 1)} with no schemes recorded</span>' if gaps else "")
-        + f" · Data as of {e(nice_date(newest))}</p></header>"
+        ".sprx-gaps{color:#8e0f45}.sprx-headline{font-weight:bold}.sprx-skip{position:absolute;left:-9999px}</style></head><body>"
+        f"<header>{page_header(title, counts, newest)}</header>"
         f"<nav><h2>Downloads</h2><ul>{items}</ul></nav>"
         f'<section id="changes"><h2>Changes</h2>{_changes_html(changes)}</section>'
         f"{table_html(data, counts)}"
@@ -292,7 +290,7 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
     map_opts = MapOptions(title=opts.title, offline=True, tiles=opts.tiles, attribution=opts.attribution,
                           short_attribution=opts.attribution_short)
     counts = area_counts(registry)
-    everything = Filters(statuses=("active", "paused", "closed"))
+    everything = Filters(statuses=STATUSES)
     files: dict[str, bytes] = {}
     files["map.html"] = render_map(registry, map_opts).encode("utf-8")
     _pause("built-map")

@@ -11,13 +11,12 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import __version__
-from .aggregate import Filters, area_counts, data_date
+from .aggregate import area_counts
+from .model import Filters, Registry, data_date
 
-if TYPE_CHECKING:
-    from .validate import Registry
 
 BY = ("area", "category", "area-category")
 FORMATS = ("text", "csv", "tsv", "json", "markdown", "xlsx")
@@ -43,7 +42,7 @@ def _sort(rows: list[list[Any]], name_col: int, count_col: int, sort: str) -> li
     return sorted(rows, key=lambda r: str(r[name_col]).casefold())
 
 
-def build_table(registry: "Registry", by: str = "area", filters: Filters = Filters(), sort: str = "name") -> Table:
+def build_table(registry: Registry, by: str = "area", filters: Filters = Filters(), sort: str = "name") -> Table:
     """Counts of the schemes `filters` selects, per area, per category, or per both."""
     counts = area_counts(registry, filters)
     vocab = registry.vocabulary

@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 from .areas import Areas, load_areas, normalise_name
-from .model import STALE_MONTHS, Registry, Scheme, Sources, months_before, today
+from .model import STALE_MONTHS, Registry, Scheme, Sources, months_before, no_cyclic_gc, today
 from .problems import Problem, Report
 from .registry import RawRecord, load_registry
 from .schemes import check_registry
 from .vocabulary import load_vocabulary
 
 __all__ = ["validate", "Sources", "Registry", "today", "months_before", "no_cyclic_gc"]
-
-
-@contextmanager
-def no_cyclic_gc():
-    """Pause the cyclic garbage collector. Loading a registry makes millions of small acyclic
-    objects, and the collector's repeated passes over them cost a third of the time."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def validate(sources: Sources, *, on: date | None = None, stale_after_months: int = STALE_MONTHS,

@@ -66,13 +66,13 @@ def test_england_style_registry_builds_map_and_table(england):
     page = (england / "maps" / "map.html").read_text()
     assert "<title>Social prescribing in the Midlands (test)</title>" in page
     data = json.loads(re.search(r'id="sprx-data">(.*?)</script>', page, re.S).group(1))
-    assert len(data["areas"]) == 6 and len(data["boundaries"]["features"]) == 6
+    assert len(data["areas"]["code"]) == 6 and len(data["boundaries"]["features"]) == 6
     lon, lat = data["boundaries"]["features"][0]["geometry"]["coordinates"][0][0]
     assert -2.1 < lon < -1.0 and 52.5 < lat < 53.0  # reprojected from the National Grid
     assert re.search(r"\d+ schemes in \d of 6 areas", page)
     table = json.loads(sprx_in(england, "table", "--format", "json").stdout)
     assert len(table["rows"]) == 6
-    assert {r["code"]: r["schemes"] for r in table["rows"]} == {a[0]: a[2] for a in data["areas"]}
+    assert {r["code"]: r["schemes"] for r in table["rows"]} == dict(zip(data["areas"]["code"], data["areas"]["count"]))
 
 
 def test_command_line_overrides_settings(england):

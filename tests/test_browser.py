@@ -116,11 +116,11 @@ def test_offline_map_in_browser(london_map, browse):
 
         # category toggles remove and restore their markers
         counts = Counter(page.evaluate(
-            "sprxMap.markers.map(m => sprxMap.data.categories[sprxMap.data.schemes[m.sprxScheme][14]][0])"))
+            "sprxMap.markers.map(m => sprxMap.data.categories[sprxMap.data.schemes.colour[m.sprxScheme]].key)"))
         label = page.locator(".leaflet-control-layers-overlays label").nth(1)
         page.locator(".leaflet-control-layers").hover()
         key = page.evaluate("sprxMap.data.categories.filter((c, i) => sprxMap.markers.some("
-                            "m => sprxMap.data.schemes[m.sprxScheme][14] === i))[0][0]")
+                            "m => sprxMap.data.schemes.colour[m.sprxScheme] === i))[0].key")
         label.locator("input").click()
         assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points - counts[key]
         label.locator("input").click()

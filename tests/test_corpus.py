@@ -189,7 +189,7 @@ def test_accepted_text_reaches_map_table_and_export_unchanged(sprx, tmp_path, ca
     assert expected <= exported
     table = sprx("table", *_args(case), "--format", "json")
     counts = {r["code"]: r["schemes"] for r in json.loads(table.stdout)["rows"]}
-    assert sum(a[2] for a in data["areas"]) == sum(counts.values())
+    assert sum(data["areas"]["count"]) == sum(counts.values())
 
 
 @pytest.mark.parametrize("kind", ["garbage", "one-huge-value"])

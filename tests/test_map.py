@@ -52,20 +52,20 @@ def test_build_bundled_registry(build):
     html = out.read_text(encoding="utf-8")
     data = page_data(html)
     per_area, n_active, n_points, _ = expected_from_yaml()
-    assert {a[1]: a[2] for a in data["areas"]} == per_area
-    assert sum(1 for a in data["areas"] if a[2] == 0) == 6 == data["zero"]["count"]
-    assert len(data["points"]) // 6 == n_points
+    assert dict(zip(data["areas"]["name"], data["areas"]["count"])) == per_area
+    assert data["areas"]["count"].count(0) == 6 == data["zero"]["count"]
+    assert len(data["points"]["lat"]) == n_points
     assert "55 schemes in 27 of 33 areas" in html and "6 areas with no schemes recorded" in html
 
 
 def test_zero_areas_are_outside_the_scale(build):
     _, out = build("--offline", "--tiles", "none")
     data = page_data(out.read_text(encoding="utf-8"))
-    zero_bands = {a[4] for a in data["areas"] if a[2] == 0}
+    zero_bands = {b for b, c in zip(data["areas"]["band"], data["areas"]["count"]) if c == 0}
     assert zero_bands == {-1}
-    assert all(a[4] >= 0 for a in data["areas"] if a[2] > 0)
+    assert all(b >= 0 for b, c in zip(data["areas"]["band"], data["areas"]["count"]) if c > 0)
     assert data["zero"]["label"] == "no schemes recorded"
-    ramp = {b[1] for b in data["bands"]}
+    ramp = {b["colour"] for b in data["bands"]}
     assert data["zero"]["border"] not in ramp
 
 
@@ -99,13 +99,13 @@ def test_paused_shown_closed_left_off(build):
     _, out = build("--offline", "--tiles", "none")
     data = page_data(out.read_text(encoding="utf-8"))
     _, _, _, schemes = expected_from_yaml()
-    statuses = Counter(s[10] for s in data["schemes"])
+    statuses = Counter(data["schemes"]["status"])
     raw = Counter(s.get("status", "active") for s in schemes)
     assert statuses == {"active": raw["active"], "paused": raw["paused"]}
     _, out = build("--offline", "--tiles", "none", "--include-closed", name="closed.html")
     data2 = page_data(out.read_text(encoding="utf-8"))
-    assert Counter(s[10] for s in data2["schemes"])["closed"] == raw["closed"]
-    assert [a[2] for a in data2["areas"]] == [a[2] for a in data["areas"]]  # never counted
+    assert Counter(data2["schemes"]["status"])["closed"] == raw["closed"]
+    assert data2["areas"]["count"] == data["areas"]["count"]  # never counted
 
 
 def test_data_date_is_newest_last_verified(build):
@@ -140,7 +140,7 @@ def test_hostile_text_is_escaped_in_the_file(build):
     data_block = re.search(r'id="sprx-data">(.*?)</script>', html, re.S).group(1)
     assert "<" not in data_block and ">" not in data_block and "\u2028" not in data_block
     data = page_data(html)
-    names = {s[0]: data["strings"][s[1]] for s in data["schemes"]}
+    names = {i: data["strings"][n] for i, n in zip(data["schemes"]["id"], data["schemes"]["name"])}
     assert names["hostile-one"] == "<img src=x onerror=\"window.__pwned='name'\">Hostile & Co"  # unchanged
     # Jinja syntax in registry text is not evaluated at build time
     assert "{{7*7}} {% raw %} ${7*7}" in html and ">49<" not in html
@@ -191,7 +191,7 @@ def test_per_100k_with_population(build):
     assert result.exit_code == 0, result.output
     data = page_data(out.read_text(encoding="utf-8"))
     assert data["metricLabel"] == "Active schemes per 100,000 residents"
-    assert [a[3] for a in data["areas"]] == [1.0, 0.0, 0.0]  # 1 scheme / 100,000 people
+    assert data["areas"]["value"] == [1.0, 0.0, 0.0]  # 1 scheme / 100,000 people
 
 
 def test_map_image(sprx, tmp_path):

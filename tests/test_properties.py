@@ -146,9 +146,9 @@ def test_any_string_survives_map_table_and_export(sprx, tmp_path_factory, name, 
     html = page.read_text(encoding="utf-8")
     data = _page_data(html)
     want = [name.strip(), description.strip() or None]
-    assert data["strings"][data["schemes"][0][1]] == want[0]
+    assert data["strings"][data["schemes"]["name"][0]] == want[0]
     if want[1]:
-        assert data["strings"][data["schemes"][0][3]] == want[1]
+        assert data["strings"][data["schemes"]["description"][0]] == want[1]
     # nothing the registry wrote can open or close an element or a script in the page's source
     body = html.split('id="sprx-data"', 1)[1]
     assert "</script" not in body.split("</script>", 1)[0]

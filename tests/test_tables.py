@@ -130,12 +130,12 @@ def test_table_matches_the_map(sprx, tmp_path):
     assert sprx("map", "build", "--tiles", "none", "--output", page).exit_code == 0
     m = re.search(r'<script type="application/json" id="sprx-data">(.*?)</script>', page.read_text("utf-8"), re.S)
     data = json.loads(m.group(1))
-    map_counts = {a[0]: a[2] for a in data["areas"]}
+    map_counts = dict(zip(data["areas"]["code"], data["areas"]["count"]))
     table = json.loads(sprx("table", "--format", "json").stdout)
     assert {r["code"]: r["schemes"] for r in table["rows"]} == map_counts
-    map_cats = {c[0]: [a[5][i] for a in data["areas"]] for i, c in enumerate(data["categories"])}
+    map_cats = {c["key"]: [a[i] for a in data["areas"]["byCategory"]] for i, c in enumerate(data["categories"])}
     for row in table["rows"]:
-        i = [a[0] for a in data["areas"]].index(row["code"])
+        i = data["areas"]["code"].index(row["code"])
         for cat, values in map_cats.items():
             if cat:
                 assert row[cat] == values[i]

@@ -53,8 +53,13 @@
     return b;
   }
 
+  // Counts for people: 5,000 rather than 5000 (the same grouping as Python's f"{n:,}").
+  function people(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  }
+
   function plural(n, word) {
-    return n + " " + word + (n === 1 ? "" : "s");
+    return people(n) + " " + word + (n === 1 ? "" : "s");
   }
 
   // Large registries ship their data gzip-compressed (base64); the browser inflates it.
@@ -83,11 +88,9 @@
   };
 
   function build(map, D) {
+    // D is described field by field in sprx_cli/pagedata.py: tables are columns keyed by name.
     var S = function (i) { return i >= 0 ? D.strings[i] : null; };
-    // scheme fields, by position in each D.schemes row
-    var ID = 0, NAME = 1, PROVIDER = 2, DESC = 3, CATS = 4, ROUTES = 5, GROUPS = 6, WEB = 7,
-        EMAILF = 8, PHONE = 9, STATUS = 10, VERIFIED = 11, STALE = 12, AREAS = 13, MARKCAT = 14;
-    var PSTRIDE = 6;  // points: lat, lon, scheme, location name, address, postcode
+    var SC = D.schemes, P = D.points, A = D.areas;
 
     function statusBadge(status) {
       if (status === "active") return null;
@@ -103,33 +106,33 @@
     }
 
     function schemeCard(si, point) {
-      var s = D.schemes[si];
       var card = el("div", "sprx-card");
-      var h = el("h3", null, S(s[NAME]));
-      var badge = statusBadge(s[STATUS]);
+      var h = el("h3", null, S(SC.name[si]));
+      var status = SC.status[si];
+      var badge = statusBadge(status);
       if (badge) { h.appendChild(document.createTextNode(" ")); h.appendChild(badge); }
       card.appendChild(h);
-      if (s[PROVIDER] >= 0) card.appendChild(el("p", "sprx-provider", "Run by " + S(s[PROVIDER])));
-      if (s[DESC] >= 0) card.appendChild(el("p", "sprx-desc", S(s[DESC])));
+      if (SC.provider[si] >= 0) card.appendChild(el("p", "sprx-provider", "Run by " + S(SC.provider[si])));
+      if (SC.description[si] >= 0) card.appendChild(el("p", "sprx-desc", S(SC.description[si])));
       var dl = el("dl");
       if (point !== undefined) {
-        var at = [S(D.points[point + 3]), S(D.points[point + 4]), S(D.points[point + 5])]
+        var at = [S(P.name[point]), S(P.address[point]), S(P.postcode[point])]
           .filter(function (x) { return x; }).join(", ");
         row(dl, "Where", at);
       }
-      row(dl, "Categories", s[CATS].map(function (c) { return D.categories[c][1]; }).join("; "));
-      row(dl, "Who can refer", s[ROUTES].map(function (r) { return D.routes[r]; }).join("; "));
-      row(dl, "For", s[GROUPS].map(function (g) { return D.groups[g]; }).join("; "));
-      row(dl, "Areas", s[AREAS].map(function (a) { return D.areas[a][1]; }).join("; "));
+      row(dl, "Categories", SC.categories[si].map(function (c) { return D.categories[c].label; }).join("; "));
+      row(dl, "Who can refer", SC.routes[si].map(function (r) { return D.routes[r]; }).join("; "));
+      row(dl, "For", SC.groups[si].map(function (g) { return D.groups[g]; }).join("; "));
+      row(dl, "Areas", SC.areas[si].map(function (a) { return A.name[a]; }).join("; "));
       var contact = el("span", "sprx-contact");
-      var web = s[WEB] >= 0 ? httpUrl(S(s[WEB])) : null;
-      if (web) contact.appendChild(link(web, S(s[WEB])));
-      var email = s[EMAILF] >= 0 ? S(s[EMAILF]) : null;
+      var web = SC.website[si] >= 0 ? httpUrl(S(SC.website[si])) : null;
+      if (web) contact.appendChild(link(web, S(SC.website[si])));
+      var email = SC.email[si] >= 0 ? S(SC.email[si]) : null;
       if (email && EMAIL.test(email)) {
         if (contact.childNodes.length) contact.appendChild(document.createTextNode(" · "));
         contact.appendChild(link("mailto:" + email, email));
       }
-      var phone = s[PHONE] >= 0 ? S(s[PHONE]) : null;
+      var phone = SC.phone[si] >= 0 ? S(SC.phone[si]) : null;
       if (phone) {
         if (contact.childNodes.length) contact.appendChild(document.createTextNode(" · "));
         var digits = phone.replace(/[^0-9+]/g, "");
@@ -137,10 +140,10 @@
         else contact.appendChild(document.createTextNode(phone));
       }
       if (contact.childNodes.length) row(dl, "Contact", contact);
-      row(dl, "Status", s[STATUS] === "active" ? "Active" : (s[STATUS] === "paused" ? "Paused" : "Closed"));
-      if (s[VERIFIED]) {
-        var v = el("span", s[STALE] ? "sprx-stale" : null, s[VERIFIED]);
-        if (s[STALE]) v.appendChild(document.createTextNode(" (may be out of date)"));
+      row(dl, "Status", status === "active" ? "Active" : (status === "paused" ? "Paused" : "Closed"));
+      if (SC.verified[si]) {
+        var v = el("span", SC.stale[si] ? "sprx-stale" : null, SC.verified[si]);
+        if (SC.stale[si]) v.appendChild(document.createTextNode(" (may be out of date)"));
         row(dl, "Last verified", v);
       } else {
         row(dl, "Last verified", el("span", "sprx-stale", "never"));
@@ -150,42 +153,39 @@
     }
 
     function areaSummary(a) {
-      var area = D.areas[a];
-      return area[2] === 0 ? D.zero.label
-        : plural(area[2], "active scheme") + (D.metric === "per-100k" ? " (" + area[3] + " per 100,000)" : "");
+      return A.count[a] === 0 ? D.zero.label
+        : plural(A.count[a], "active scheme") + (D.metric === "per-100k" ? " (" + A.value[a] + " per 100,000)" : "");
     }
 
     function areaTooltip(a) {
-      var area = D.areas[a];
       var box = el("div", "sprx-tip");
-      box.appendChild(el("strong", null, area[1]));
-      box.appendChild(el("div", area[2] === 0 ? "sprx-none" : null, areaSummary(a)));
-      var cats = area[5];
+      box.appendChild(el("strong", null, A.name[a]));
+      box.appendChild(el("div", A.count[a] === 0 ? "sprx-none" : null, areaSummary(a)));
+      var cats = A.byCategory[a];
       for (var c = 0; c < cats.length; c++) {
-        if (cats[c]) box.appendChild(el("div", "sprx-tip-cat", D.categories[c][1] + ": " + cats[c]));
+        if (cats[c]) box.appendChild(el("div", "sprx-tip-cat", D.categories[c].label + ": " + people(cats[c])));
       }
       return box;
     }
 
     function areaPopup(a, popup) {
-      var area = D.areas[a];
       var box = el("div", "sprx-card sprx-area-popup");
-      box.appendChild(el("h3", null, area[1]));
-      box.appendChild(el("p", area[2] === 0 ? "sprx-none" : null, areaSummary(a)));
-      var list = area[6];
+      box.appendChild(el("h3", null, A.name[a]));
+      box.appendChild(el("p", A.count[a] === 0 ? "sprx-none" : null, areaSummary(a)));
+      var list = A.schemes[a];
       if (list.length) {
         var ul = el("ul", "sprx-list");
         list.forEach(function (si) {
           var li = el("li");
-          var b = button(S(D.schemes[si][NAME]), null, function () {
+          var b = button(S(SC.name[si]), null, function () {
             var card = schemeCard(si);
-            var back = button("← All schemes in " + area[1], "sprx-linkbutton sprx-back",
+            var back = button("← All schemes in " + A.name[a], "sprx-linkbutton sprx-back",
                               function () { popup.setContent(areaPopup(a, popup)); });
             card.insertBefore(back, card.firstChild);
             popup.setContent(card);
           });
           li.appendChild(b);
-          var badge = statusBadge(D.schemes[si][STATUS]);
+          var badge = statusBadge(SC.status[si]);
           if (badge) { li.appendChild(document.createTextNode(" ")); li.appendChild(badge); }
           ul.appendChild(li);
         });
@@ -199,13 +199,13 @@
     var areasLayer = L.geoJSON(D.boundaries, {
       renderer: L.svg({padding: 0.2}),
       style: function (f) {
-        var area = D.areas[f.properties.a];
-        var cls = "sprx-area sprx-area-" + String(area[0]).replace(/[^A-Za-z0-9_-]/g, "");
-        if (area[4] < 0) {
+        var a = f.properties.a;
+        var cls = "sprx-area sprx-area-" + String(A.code[a]).replace(/[^A-Za-z0-9_-]/g, "");
+        if (A.band[a] < 0) {
           return {className: cls + " sprx-zero", fillColor: "url(#sprx-hatch)", fillOpacity: 1,
                   color: D.zero.border, weight: 2, dashArray: "5 3"};
         }
-        var colour = D.bands[area[4]][1];
+        var colour = D.bands[A.band[a]].colour;
         return {className: cls, fillColor: COLOUR.test(colour) ? colour : "#888888", fillOpacity: 0.7,
                 color: D.border, weight: 1};
       },
@@ -227,14 +227,14 @@
       box.appendChild(el("strong", null, D.metricLabel));
       var zero = el("div", "sprx-legend-row");
       zero.appendChild(el("span", "sprx-legend-swatch sprx-legend-zero"));
-      zero.appendChild(document.createTextNode("0 — " + D.zero.label + " (" + D.zero.count + ")"));
+      zero.appendChild(document.createTextNode("0 — " + D.zero.label + " (" + people(D.zero.count) + ")"));
       box.appendChild(zero);
       D.bands.forEach(function (b) {
         var r = el("div", "sprx-legend-row");
         var sw = el("span", "sprx-legend-swatch");
-        sw.style.background = COLOUR.test(b[1]) ? b[1] : "#888888";
+        sw.style.background = COLOUR.test(b.colour) ? b.colour : "#888888";
         r.appendChild(sw);
-        r.appendChild(document.createTextNode(b[0]));
+        r.appendChild(document.createTextNode(b.label));
         box.appendChild(r);
       });
       box.appendChild(el("div", "sprx-legend-note", "Dots: scheme locations, coloured by first category; faded dots are paused."));
@@ -243,7 +243,7 @@
     legend.addTo(map);
 
     // Search over scheme and area names.
-    var names = D.schemes.map(function (s) { return S(s[NAME]).toLowerCase(); });
+    var names = SC.name.map(function (n) { return S(n).toLowerCase(); });
     var search = L.control({position: "topleft"});
     search.onAdd = function () {
       var box = el("div", "sprx-search leaflet-bar");
@@ -261,16 +261,16 @@
         var q = input.value.trim().toLowerCase();
         if (q.length < 2) return;
         var found = 0;
-        D.areas.forEach(function (area, a) {
-          if (found < 5 && String(area[1]).toLowerCase().indexOf(q) >= 0) {
+        A.name.forEach(function (name, a) {
+          if (found < 5 && String(name).toLowerCase().indexOf(q) >= 0) {
             found++;
-            results.appendChild(result(area[1] + " (area)", function () { openArea(a); }));
+            results.appendChild(result(name + " (area)", function () { openArea(a); }));
           }
         });
         for (var i = 0, n = 0; i < names.length && n < 10; i++) {
           if (names[i].indexOf(q) >= 0) {
             n++;
-            results.appendChild(result(S(D.schemes[i][NAME]), openScheme.bind(null, i)));
+            results.appendChild(result(S(SC.name[i]), openScheme.bind(null, i)));
           }
         }
         if (!results.childNodes.length) results.appendChild(el("li", "sprx-noresult", "Nothing found"));
@@ -303,7 +303,7 @@
         openMarker(m);
         return;
       }
-      var a = D.schemes[si][AREAS][0];
+      var a = SC.areas[si][0];
       var layer = areaLayers[a];
       map.fitBounds(layer.getBounds());
       L.popup({maxWidth: 360}).setLatLng(layer.getBounds().getCenter()).setContent(schemeCard(si)).openOn(map);
@@ -325,11 +325,11 @@
                                             if (done === total && !timings.markersLoaded) timings.markersLoaded = performance.now();
                                           }});
       var byCategory = D.categories.map(function () { return []; });
-      for (var k = 0; k < D.points.length; k += PSTRIDE) {
-        var si = D.points[k + 2], s = D.schemes[si];
-        var colour = D.categories[s[MARKCAT]][2];
-        var paused = s[STATUS] !== "active";
-        var m = L.circleMarker([D.points[k], D.points[k + 1]], {
+      for (var k = 0; k < P.lat.length; k++) {
+        var si = P.scheme[k], markCat = SC.colour[si];
+        var colour = D.categories[markCat].colour;
+        var paused = SC.status[si] !== "active";
+        var m = L.circleMarker([P.lat[k], P.lon[k]], {
           renderer: pointRenderer, pane: "sprx-points", radius: 7, weight: paused ? 2 : 1, color: paused ? "#222222" : "#ffffff",
           dashArray: paused ? "2 2" : null, fillColor: COLOUR.test(colour) ? colour : "#555555",
           fillOpacity: paused ? 0.4 : 0.9
@@ -337,7 +337,7 @@
         m.sprxPoint = k;
         m.sprxScheme = si;
         m.bindPopup(function (layer) { return schemeCard(layer.sprxScheme, layer.sprxPoint); }, {maxWidth: 360});
-        byCategory[s[MARKCAT]].push(m);
+        byCategory[markCat].push(m);
         markers.push(m);
         if (!(si in firstMarker)) firstMarker[si] = m;
       }
@@ -353,9 +353,9 @@
         var holder = L.layerGroup();
         holder.sprxCategory = i;
         map.addLayer(holder);
-        var swatch = COLOUR.test(cat[2]) ? cat[2] : "#555555";
+        var swatch = COLOUR.test(cat.colour) ? cat.colour : "#555555";
         overlays["<span class=\"sprx-swatch\" style=\"background:" + swatch + "\"></span>" +
-                 escapeHtml(cat[1]) + " (" + byCategory[i].length + ")"] = holder;
+                 escapeHtml(cat.label) + " (" + people(byCategory[i].length) + ")"] = holder;
       });
       map.on("overlayadd", function (e) {
         if (e.layer.sprxCategory !== undefined) cluster.addLayers(byCategory[e.layer.sprxCategory]);

@@ -1,0 +1,61 @@
+"""The map page's data: the named fields `mapping.map_data` writes and `static/map.js` reads.
+
+The page carries one JSON object, `D`. Tables of many rows are stored as columns (one list per
+field, the same length), which is smaller and faster to encode than a list of rows and lets both
+sides say `D.schemes.name[i]` instead of a position. Text is stored once in `D.strings` and
+referred to by index (-1: none). tests/test_pagedata.py holds mapping.py and map.js to this.
+"""
+
+from __future__ import annotations
+
+# D.schemes: one entry per scheme shown on the map (closed ones only with --include-closed)
+SCHEME_COLUMNS: dict[str, str] = {
+    "id": "the scheme's id",
+    "name": "index into D.strings",
+    "provider": "index into D.strings, or -1",
+    "description": "index into D.strings, or -1",
+    "categories": "indices into D.categories",
+    "routes": "indices into D.routes (who can refer)",
+    "groups": "indices into D.groups (who it is for)",
+    "website": "index into D.strings, or -1",
+    "email": "index into D.strings, or -1",
+    "phone": "index into D.strings, or -1",
+    "status": "active, paused or closed",
+    "verified": "last_verified as YYYY-MM-DD, or null",
+    "stale": "1 when last verified more than --stale-after months before the data date",
+    "areas": "indices into D.areas",
+    "colour": "index into D.categories of the category that colours its markers",
+}
+
+# D.points: one entry per location with coordinates
+POINT_COLUMNS: dict[str, str] = {
+    "lat": "latitude", "lon": "longitude", "scheme": "index into D.schemes",
+    "name": "index into D.strings, or -1", "address": "index into D.strings, or -1",
+    "postcode": "index into D.strings, or -1",
+}
+
+# D.areas: one entry per area of the area registry, in its order
+AREA_COLUMNS: dict[str, str] = {
+    "code": "GSS code", "name": "area name", "count": "active schemes serving it",
+    "value": "what the shading shows (count, or per 100,000 residents)",
+    "band": "index into D.bands, or -1 for none (hatched)",
+    "byCategory": "active schemes per category, in D.categories order",
+    "schemes": "indices into D.schemes of the schemes serving it",
+}
+
+# D.categories: a list of these objects (D.routes and D.groups are lists of labels)
+CATEGORY_KEYS: dict[str, str] = {"key": "vocabulary key ('' for uncategorised)", "label": "label", "colour": "#rrggbb"}
+
+# D.bands: a list of these objects
+BAND_KEYS: dict[str, str] = {"label": "e.g. '3–5'", "colour": "#rrggbb"}
+
+# D itself
+TOP_LEVEL: dict[str, str] = {
+    "title": "page title", "metric": "count or per-100k", "metricLabel": "legend title",
+    "categories": "list of CATEGORY_KEYS objects", "routes": "labels", "groups": "labels",
+    "areas": "AREA_COLUMNS", "bands": "list of BAND_KEYS objects",
+    "zero": "{label, border, count}: areas with no scheme", "border": "area outline colour",
+    "schemes": "SCHEME_COLUMNS", "points": "POINT_COLUMNS", "strings": "every registry text, once",
+    "boundaries": "GeoJSON FeatureCollection; each feature's properties.a indexes D.areas",
+    "attribution": "boundary attribution for the map control",
+}
