@@ -1,7 +1,8 @@
 """Project settings: `sprx.toml`, or `[tool.sprx]` in `pyproject.toml`, in the registry folder.
 
-So that `sprx map build` in a registry folder just works. Command-line options override it.
-Paths in it are relative to the folder it is in.
+So that `sprx map build` in a registry folder just works. Command-line options override the
+settings, which override sprx's defaults (model.SETTINGS). Paths in a settings file are relative
+to the folder it is in.
 """
 
 from __future__ import annotations
@@ -10,29 +11,23 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .model import PATH_SETTINGS, SETTINGS, Sources
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-DEFAULTS: dict[str, Any] = {
-    "schemes": "schemes.yaml",
-    "areas": "data/areas.csv",
-    "boundaries": "data/boundaries.geojson",
-    "vocabulary": "data/vocabulary.yaml",
-    "code_field": "code",
-    "title": "Social prescribing schemes",
-    "output": "maps/map.html",
-    "image": "maps/map.png",
-    "tiles": "OpenStreetMap.Mapnik",
-    "attribution": "Boundaries: source not stated (set 'attribution' in sprx.toml)",
-    "attribution_short": None,
-}
-PATH_KEYS = ("schemes", "areas", "boundaries", "vocabulary", "output", "image")
+DEFAULTS = SETTINGS  # the settings and their defaults, declared in the model
+PATH_KEYS = PATH_SETTINGS
 
 
 class ConfigError(Exception):
     """The settings file cannot be read or has unknown settings."""
+
+
+class SourceMissing(ConfigError):
+    """A registry file named by an option or a setting does not exist (a usage error)."""
 
 
 def find_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
@@ -68,3 +63,29 @@ def setting(cli_value: Any, key: str, config: dict[str, Any]) -> Any:
     if cli_value is not None:
         return cli_value
     return config.get(key, DEFAULTS[key])
+
+
+class Settings:
+    """The settings in force in a folder: `get(cli_value, key)` resolves one."""
+
+    def __init__(self, folder: Path = Path(".")):
+        self.values, self.path = find_config(folder)
+
+    def get(self, cli_value: Any, key: str) -> Any:
+        return setting(cli_value, key, self.values)
+
+    def sources(self, schemes: str | None = None, areas: str | None = None, boundaries: str | None = None,
+                vocabulary: str | None = None, code_field: str | None = None, name_field: str | None = None,
+                crs: str | None = None) -> Sources:
+        """The registry's files and boundary options; SourceMissing names the option of a file that
+        does not exist or is a folder."""
+        paths = {"--schemes": self.get(schemes, "schemes"), "--boroughs": self.get(areas, "areas"),
+                 "--boundaries": self.get(boundaries, "boundaries"), "--vocabulary": self.get(vocabulary, "vocabulary")}
+        for option, value in paths.items():
+            if not Path(value).exists():
+                raise SourceMissing(f"{option}: '{value}' does not exist (run sprx in the registry folder, "
+                                    f"or pass {option} PATH)")
+            if Path(value).is_dir():
+                raise SourceMissing(f"{option}: '{value}' is a folder, not a file")
+        return Sources(*paths.values(), code_field=self.get(code_field, "code_field"),
+                       name_field=self.get(name_field, "name_field"), crs=self.get(crs, "crs"))

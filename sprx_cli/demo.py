@@ -11,6 +11,7 @@ import io
 import json
 import random
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .registry import CSV_COLUMNS
@@ -129,3 +130,15 @@ def to_csv(records: list[dict]) -> str:
                "lat": loc.get("lat"), "lon": loc.get("lon")}
         w.writerow(["" if row.get(c) is None else row[c] for c in CSV_COLUMNS])
     return buf.getvalue()
+
+
+def demo_registry(n: int, boundaries: Path, vocab: "Vocabulary", code_field: str = "code",
+                  name_field: str = "name", crs: str | None = None, seed: int = 1, fmt: str = "yaml") -> str:
+    """A synthetic registry of n schemes inside the areas of a boundary file, as YAML or CSV text.
+
+    Raises geography.BoundaryReadError when the file or its fields cannot be used."""
+    from .geography import read_area_boundaries
+
+    gdf = read_area_boundaries(boundaries, code_field, name_field, crs)
+    records = generate(n, gdf, dict(zip(gdf["code"], gdf["name"])), vocab, seed)
+    return to_yaml(records) if fmt == "yaml" else to_csv(records)

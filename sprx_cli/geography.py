@@ -41,6 +41,32 @@ def _in_degrees(gdf) -> bool:
     return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
 
 
+def read_area_boundaries(path: Path, code_field: str = "code", name_field: str = "name", crs: str | None = None,
+                         geometry: bool = True) -> "gpd.GeoDataFrame":
+    """A boundary file as `code`, `name` (and WGS84 `geometry`) columns, for making an area registry
+    or demo data. BoundaryReadError says what is wrong, naming the option at fault."""
+    gdf = read_boundary_file(path) if geometry else read_boundary_file(path, ignore_geometry=True)
+    for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
+        if fld not in gdf.columns:
+            raise BoundaryReadError(f"{option}: {path} has no attribute {fld!r}; its attributes are "
+                                    f"{', '.join(str(c) for c in gdf.columns if c != 'geometry') or 'none'}")
+    out = gdf[[code_field, name_field] + (["geometry"] if geometry else [])].copy()
+    out.columns = ["code", "name"] + (["geometry"] if geometry else [])
+    out["code"] = out["code"].astype(str).str.strip().str.upper()
+    out["name"] = out["name"].astype(str).str.strip()
+    if geometry:
+        import geopandas as gpd
+
+        out = gpd.GeoDataFrame(out, geometry="geometry", crs=gdf.crs)
+        out = assign_crs(out, path, crs)
+        if out.crs is None:
+            raise BoundaryReadError(f"{path} does not say which coordinate reference system it uses; "
+                                    "name it with --crs (e.g. --crs EPSG:27700)")
+        if out.crs.to_epsg() != 4326:
+            out = out.to_crs(4326)
+    return out
+
+
 def assign_crs(gdf: "gpd.GeoDataFrame", path: Path, crs: str | None) -> "gpd.GeoDataFrame":
     """The boundaries with a known CRS: `crs` when given; a GeoJSON or TopoJSON without one is WGS84
     when its coordinates fit longitude/latitude. Raises BoundaryReadError when it cannot be known."""

@@ -279,7 +279,16 @@ class Report:
             counts[p.code] = counts.get(p.code, 0) + 1
         return dict(sorted(counts.items()))
 
+    def warnings_summary(self) -> str | None:
+        """'Warnings: 3 stale-entry, 1 no-contact (...)': what building commands print instead of a list."""
+        counts = self.warning_counts()
+        if not counts:
+            return None
+        return ("Warnings: " + ", ".join(f"{n:,} {code}" for code, n in counts.items())
+                + " (run 'sprx validate' for details)")
+
     def to_dict(self) -> dict[str, Any]:
+        """The report as `sprx validate --format json` prints it (less the files)."""
         return {
             "valid": self.valid,
             "errors": len(self.errors),

@@ -358,7 +358,7 @@ def _prune(state: Path, live: Path, keep: int, log: Log) -> None:
 def publish(sources, site: Path, opts: PublishOptions = PublishOptions(), log: Log = lambda *a, **k: None
             ) -> PublishResult:
     """Validate, build and switch in a new site version. Raises PublishError (site untouched)."""
-    from .validate import validate
+    from .validate import InvalidRegistry, validate
 
     site = Path(site)
     started = time.monotonic()
@@ -369,10 +369,8 @@ def publish(sources, site: Path, opts: PublishOptions = PublishOptions(), log: L
         report, registry = validate(sources, stale_after_months=opts.stale_after_months, encoding=opts.encoding)
         log("validated", level="info" if report.valid else "error", errors=len(report.errors),
             warnings=len(report.warnings), schemes=len(registry.schemes))
-        if not report.valid:
-            raise InvalidRegistry(report)
-        if opts.strict and report.warnings:
-            raise InvalidRegistry(report, strict=True)
+        if not report.passes(opts.strict):
+            raise InvalidRegistry(report, opts.strict)
         inputs = input_checksums(sources)
         manifest = read_manifest(site)
         live_inputs = {k: v["sha256"] for k, v in (manifest or {}).get("inputs", {}).items()}
@@ -423,10 +421,3 @@ def rollback(site: Path, log: Log = lambda *a, **k: None) -> PublishResult:
         log("rolled-back", site=str(site), version=target.name, previous=live.name)
         manifest = read_manifest(site) or {}
         return PublishResult("rolled-back", site, target.name, manifest.get("counts", {}))
-
-
-class InvalidRegistry(PublishError):
-    def __init__(self, report, strict: bool = False):
-        super().__init__("the registry has warnings and --strict is set" if strict else "the registry is invalid")
-        self.report = report
-        self.strict = strict

@@ -17,17 +17,14 @@ class ScaffoldError(Exception):
 
 def read_areas_from_boundaries(path: Path, code_field: str, name_field: str):
     """(code, name) pairs from a boundary file, sorted by code; ScaffoldError when unusable."""
-    from .geography import BoundaryReadError, read_boundary_file
+    from .geography import BoundaryReadError, read_area_boundaries
 
     try:
-        gdf = read_boundary_file(path, ignore_geometry=True)
+        gdf = read_area_boundaries(path, code_field, name_field, geometry=False)
     except BoundaryReadError as exc:
-        raise ScaffoldError(f"cannot read {path}: {exc}") from None
-    for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
-        if fld not in gdf.columns:
-            raise ScaffoldError(f"{option}: {path} has no attribute {fld!r}; its attributes are "
-                                f"{', '.join(map(str, gdf.columns)) or 'none'}")
-    pairs = sorted((str(c).strip().upper(), str(n).strip()) for c, n in zip(gdf[code_field], gdf[name_field]))
+        message = str(exc)
+        raise ScaffoldError(message if message.startswith("--") else f"cannot read {path}: {message}") from None
+    pairs = sorted(zip(gdf["code"], gdf["name"]))
     seen = set()
     for code, _ in pairs:
         if code in seen:
@@ -37,6 +34,7 @@ def read_areas_from_boundaries(path: Path, code_field: str, name_field: str):
 
 
 def areas_csv(pairs: list[tuple[str, str]]) -> str:
+    """An area registry (code,name,aliases,sub_region) with one row per pair."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["code", "name", "aliases", "sub_region"])
@@ -46,6 +44,7 @@ def areas_csv(pairs: list[tuple[str, str]]) -> str:
 
 
 def non_gss(pairs: list[tuple[str, str]]) -> list[str]:
+    """The codes that are not GSS codes (sprx validate would reject them)."""
     return [c for c, _ in pairs if not GSS_CODE.match(c)]
 
 
@@ -62,7 +61,8 @@ schemes:
 """
 
 
-def init_registry(folder: Path, title: str, boundaries: Path | None, code_field: str, name_field: str) -> list[Path]:
+def init_registry(folder: Path, title: str, boundaries: Path | None, code_field: str, name_field: str,
+                  crs: str | None = None) -> list[Path]:
     """Create a new registry folder; returns the files written."""
     if (folder / "sprx.toml").exists():
         raise ScaffoldError(f"{folder} already has a sprx.toml: it is a registry already")
@@ -92,6 +92,8 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
         'areas = "data/areas.csv"\n'
         f'boundaries = "{boundaries_name}"\n'
         f'code_field = "{code_field}"\n'
+        + (f'name_field = "{name_field}"\n' if name_field != "name" else "")
+        + (f'crs = "{crs}"\n' if crs else "") +
         'vocabulary = "data/vocabulary.yaml"\n'
         'output = "maps/map.html"\n'
         'image = "maps/map.png"\n'

@@ -177,11 +177,12 @@ def _deterministic_zip(data: bytes) -> bytes:
 
 
 def _md_cell(v: Any) -> str:
-    s = "" if v is None else str(v)
+    s = cell_text(v)
     return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
 
 
 def to_markdown(t: Table) -> str:
+    """A Markdown table, totals last."""
     lines = ["| " + " | ".join(t.columns) + " |",
              "| " + " | ".join("---:" if _numeric(t, i) else "---" for i in range(len(t.columns))) + " |"]
     for r in t.rows + ([t.totals] if t.totals else []):
@@ -193,9 +194,23 @@ def _numeric(t: Table, i: int) -> bool:
     return bool(t.rows) and all(isinstance(r[i], (int, float)) or r[i] is None for r in t.rows)
 
 
+def numeric_columns(t: Table) -> list[bool]:
+    """Which columns hold only numbers (right-aligned in text tables)."""
+    return [_numeric(t, i) for i in range(len(t.columns))]
+
+
+def cell_text(v: Any) -> str:
+    """A cell as people read it: whole numbers grouped (5,000); CSV and JSON keep plain numbers."""
+    if v is None:
+        return ""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"
+    return str(v)
+
+
 def to_text(t: Table) -> str:
     """Plain aligned columns: no colour, no box drawing (for pipes and files)."""
-    body = [[("" if v is None else str(v)) for v in r] for r in t.rows + ([t.totals] if t.totals else [])]
+    body = [[cell_text(v) for v in r] for r in t.rows + ([t.totals] if t.totals else [])]
     widths = [max([len(c)] + [len(r[i]) for r in body]) for i, c in enumerate(t.columns)]
     def line(cells):
         return "  ".join(c.rjust(w) if _numeric(t, i) else c.ljust(w)
@@ -208,6 +223,7 @@ def to_text(t: Table) -> str:
 
 
 def to_json(t: Table) -> str:
+    """The table as JSON: its meta, columns, rows as objects, totals."""
     doc = {**t.meta, "columns": t.columns, "rows": t.records(),
            "totals": dict(zip(t.columns, t.totals)) if t.totals else None}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

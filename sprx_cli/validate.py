@@ -22,6 +22,25 @@ def validate(sources: Sources, *, on: date | None = None, stale_after_months: in
         return _validate(sources, on, stale_after_months, encoding, check_boundaries)
 
 
+class InvalidRegistry(Exception):
+    """The registry has errors (or, with strict, warnings): nothing may be built from it."""
+
+    def __init__(self, report: Report, strict: bool = False):
+        super().__init__("the registry has warnings and --strict is set" if report.valid and strict
+                         else "the registry is invalid")
+        self.report = report
+        self.strict = strict
+
+
+def load_valid(sources: Sources, *, strict: bool = False, stale_after_months: int = STALE_MONTHS,
+               encoding: str | None = None) -> tuple[Report, Registry]:
+    """Validate and return the report and registry; InvalidRegistry when it does not pass."""
+    report, registry = validate(sources, stale_after_months=stale_after_months, encoding=encoding)
+    if not report.passes(strict):
+        raise InvalidRegistry(report, strict)
+    return report, registry
+
+
 def _validate(sources: Sources, on: date | None, stale_after_months: int, encoding: str | None,
               check_boundaries: bool) -> tuple[Report, Registry]:
     on = on or today()

@@ -1,0 +1,303 @@
+"""What every command shares: the registry and boundary options (declared once, added to a
+command by a decorator, as sqlite-utils does), output helpers, and the one-line error guard.
+
+Only the CLI prints or exits. This module imports no heavy library.
+"""
+
+import inspect
+import json
+import sys
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields
+from enum import Enum
+from functools import wraps
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+
+_state = {"debug": False}
+
+
+class TextOrJson(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Status(str, Enum):
+    active = "active"
+    paused = "paused"
+    closed = "closed"
+
+
+class Metric(str, Enum):
+    count = "count"
+    per_100k = "per-100k"
+
+
+def usage_error(message: str) -> None:
+    """Say what is wrong with the command line and exit 2."""
+    typer.echo(f"Usage error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def fail(message: str) -> None:
+    """Say why nothing could be done and exit 1."""
+    typer.echo(message, err=True)
+    raise typer.Exit(1)
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Turn an unexpected exception into one line (or a traceback with --debug) and exit 1."""
+    from ..config import ConfigError, SourceMissing
+
+    try:
+        yield
+    except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+        raise
+    except (ConfigError, SourceMissing) as exc:
+        usage_error(str(exc))
+    except OSError as exc:  # the disk, not sprx: full, read-only, no permission...
+        if _state["debug"]:
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        typer.echo(f"sprx: cannot read or write{where}: {exc.strerror or exc}. Nothing was changed: "
+                   "any file sprx was writing keeps its previous contents.", err=True)
+        raise typer.Exit(1)
+    except Exception as exc:
+        if _state["debug"]:
+            raise
+        typer.echo(f"sprx: internal error: {type(exc).__name__}: {exc}. "
+                   "Run again with 'sprx --debug ...' for details, and report it.", err=True)
+        raise typer.Exit(1)
+
+
+def settings():
+    """The settings of the registry in the working folder (a usage error if unreadable)."""
+    from ..config import Settings
+
+    return Settings(Path("."))
+
+
+# --- option bundles ----------------------------------------------------------------------------
+
+def _option(*names: str, default=None, show_default: bool = False, **kwargs):
+    option = typer.Option(default, *names, show_default=show_default, **kwargs)
+    return field(default=default, metadata={"option": option})
+
+
+@dataclass
+class BoundaryArgs:
+    """How to read a boundary file: the same three options on every command that reads one."""
+
+    code_field: Optional[str] = _option("--code-field", metavar="FIELD",
+                                        help="The boundaries' attribute holding the area code.  [default: code]")
+    name_field: Optional[str] = _option("--name-field", metavar="FIELD",
+                                        help="The boundaries' attribute holding the area name.  [default: name]")
+    crs: Optional[str] = _option("--crs", metavar="CRS",
+                                 help="The boundaries' CRS when the file does not say (e.g. EPSG:27700). "
+                                      "GeoJSON and TopoJSON without one are read as WGS84.")
+
+
+def _same(name: str):
+    """The declaration of a BoundaryArgs option, for a bundle that takes it too."""
+    return next(field(default=f.default, metadata=f.metadata) for f in fields(BoundaryArgs) if f.name == name)
+
+
+@dataclass
+class RegistryArgs:
+    """The registry's files and how to read them: shared by every command that reads a registry."""
+
+    schemes: Optional[str] = _option("--schemes", metavar="PATH",
+                                     help="Scheme registry (.yaml or .csv).  [default: schemes.yaml]")
+    areas: Optional[str] = _option("--boroughs", "--areas", metavar="PATH",
+                                   help="Area registry (CSV).  [default: data/areas.csv]")
+    boundaries: Optional[str] = _option("--boundaries", metavar="PATH",
+                                        help="Area boundaries: any file geopandas reads, any CRS.  "
+                                             "[default: data/boundaries.geojson]")
+    vocabulary: Optional[str] = _option("--vocabulary", metavar="PATH",
+                                        help="Controlled vocabulary (YAML).  [default: data/vocabulary.yaml]")
+    code_field: Optional[str] = _same("code_field")
+    name_field: Optional[str] = _same("name_field")
+    crs: Optional[str] = _same("crs")
+    encoding: Optional[str] = _option("--encoding", metavar="NAME",
+                                      help="Read the scheme registry in this encoding (e.g. cp1252).")
+    stale_after: int = _option("--stale-after", default=12, show_default=True, min=1, metavar="MONTHS",
+                               help="Entries last verified longer ago than this are stale (warned, flagged on the map).")
+
+    def sources(self):
+        """The files, from the options, the folder's settings and the defaults (usage error if missing)."""
+        return settings().sources(self.schemes, self.areas, self.boundaries, self.vocabulary, self.code_field,
+                                  self.name_field, self.crs)
+
+    def load(self, sources, *, strict: bool = False, quiet: bool = False):
+        """Validate; on errors (or warnings with `strict`) print them located and exit 1."""
+        from ..validate import InvalidRegistry, load_valid
+
+        try:
+            report, registry = load_valid(sources, strict=strict, stale_after_months=self.stale_after,
+                                          encoding=self.encoding)
+        except InvalidRegistry as exc:
+            print_report(exc.report, TextOrJson.text, {}, "", err=True)
+            if exc.report.valid:
+                typer.echo("--strict: warnings count as failures.", err=True)
+            fail("Nothing was written.")
+        if not quiet and (summary := report.warnings_summary()):
+            typer.echo(summary, err=True)
+        return registry
+
+
+def options(bundle: type, name: str):
+    """Give a command the options of `bundle` (a dataclass of declared options) as one argument
+    called `name`, so that each option is declared once for every command that takes it."""
+    def decorate(fn):
+        sig = inspect.signature(fn)
+        own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in sig.parameters.values() if p.name != name]
+        added = [inspect.Parameter(f.name, inspect.Parameter.KEYWORD_ONLY, default=f.metadata["option"],
+                                   annotation=f.type) for f in fields(bundle)]
+
+        @wraps(fn)
+        def command(**kwargs):
+            values = {f.name: kwargs.pop(f.name) for f in fields(bundle)}
+            return fn(**{name: bundle(**values)}, **kwargs)
+
+        command.__signature__ = sig.replace(parameters=[*added, *own])
+        command.__annotations__ = {**{f.name: f.type for f in fields(bundle)},
+                                   **{k: v for k, v in fn.__annotations__.items() if k != name}}
+        return command
+    return decorate
+
+
+registry_options = options(RegistryArgs, "reg")
+boundary_options = options(BoundaryArgs, "geo")
+
+
+# Options that several commands take, declared once.
+QuietOpt = typer.Option(False, "--quiet", "-q", help="No progress or summary; errors are still printed.")
+StrictOpt = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too.")
+TitleOpt = typer.Option(None, "--title", show_default=False,
+                        help="Title shown on the map.  [default: from sprx.toml, else 'Social prescribing schemes']")
+TilesOpt = typer.Option(None, "--tiles", metavar="PROVIDER", show_default=False,
+                        help="Background tiles: an xyzservices provider name, or 'none'.  [default: OpenStreetMap.Mapnik]")
+MetricOpt = typer.Option(Metric.count, "--metric", help="Shade areas by count, or per 100,000 residents "
+                         "(needs a population column in the area registry).")
+ClosedOpt = typer.Option(False, "--include-closed", help="Show closed schemes too (they are never counted).")
+OutputOpt = typer.Option(None, "--output", "-o", metavar="FILE",
+                         help="Write to FILE (atomically) instead of standard output.")
+StatusOpt = typer.Option([], "--status", help="Count schemes with this status (repeatable; default: active).")
+CategoryOpt = typer.Option([], "--category", metavar="KEY", help="Only schemes in this category (repeatable).")
+BoroughFilterOpt = typer.Option([], "--borough", metavar="AREA",
+                                help="Only this area, by name, alias or code (repeatable).")
+RouteOpt = typer.Option([], "--referral-route", metavar="KEY",
+                        help="Only schemes with this referral route (repeatable).")
+
+
+def check_tiles(name: str) -> None:
+    """A usage error for a tile provider xyzservices does not know."""
+    from ..mapping import MapError, resolve_tiles
+
+    try:
+        resolve_tiles(name)
+    except MapError as exc:
+        usage_error(f"--tiles: {exc}")
+
+
+def filters(registry, status: list, category: list[str], borough: list[str], route: list[str],
+            include_closed: bool):
+    """The library's Filters from the command line (usage error, with a did-you-mean, if unknown)."""
+    from ..model import FilterError, Filters
+
+    try:
+        return Filters.from_names(registry, [s.value for s in status], category, borough, route, include_closed)
+    except FilterError as exc:
+        usage_error(str(exc))
+
+
+# --- output ------------------------------------------------------------------------------------
+
+def print_report(report, fmt: TextOrJson, files: dict, summary_ok: str, err: bool = False) -> None:
+    """A validation report: JSON, a rich table on a terminal, or one line per problem."""
+    from ..model import plural
+
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps({**report.to_dict(), "files": files}, ensure_ascii=False, indent=2), err=err)
+        return
+    from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=True, stderr=err)
+    if report.problems and console.is_terminal:
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table(show_lines=False, header_style="bold")
+        for col in ("Where", "", "Code", "Problem", "How to fix"):
+            table.add_column(col, overflow="fold")
+        for p in report.problems:
+            sev = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
+            table.add_row(str(p.loc), sev, p.code, escape(p.message), escape(p.hint or ""))
+        console.print(table)
+    else:
+        for p in report.problems:
+            line = f"{p.loc}: {p.severity} [{p.code}] {p.message}"
+            if p.hint:
+                line += f" (fix: {p.hint})"
+            typer.echo(line, err=err)
+    counts = f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
+    if report.valid:
+        typer.echo(f"{summary_ok} ({counts})", err=err)
+    else:
+        typer.echo(f"Invalid: {counts}. Fix the errors above and run again.", err=err)
+
+
+def files_of(sources) -> dict:
+    """The inputs as `--format json` reports them."""
+    return asdict(sources)
+
+
+@contextmanager
+def progress(quiet: bool):
+    """A step callback: a rich progress line on a terminal, nothing when piped or --quiet."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield lambda name: None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("validating", total=None)
+        yield lambda name: bar.update(task, description=name)
+
+
+def refuse_overwrite(output: Optional[Path], inputs) -> None:
+    """sprx never writes over a file it reads: an --output naming one is a usage error (exit 2)."""
+    if output is None:
+        return
+    if hasattr(inputs, "files"):
+        inputs = tuple(inputs.files.values())
+    target = Path(output).resolve()
+    for path in inputs:
+        if path and Path(path).resolve() == target:
+            usage_error(f"--output: '{output}' is {path}, which sprx is reading; write to another file")
+
+
+def emit(data: bytes, output: Optional[Path], what: str, quiet: bool = False) -> None:
+    """Write `data` to standard output, or atomically to `output` and say so."""
+    from ..textio import atomic_write_bytes
+
+    if output is None:
+        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else typer.echo(data.decode(), nl=False)
+        sys.stdout.flush()
+        return
+    atomic_write_bytes(output, data)
+    if not quiet:
+        typer.echo(f"Wrote {output} ({what})", err=True)
+
+
+def needs_output(fmt: str, output: Optional[Path]) -> None:
+    """Binary formats need a file: a usage error otherwise."""
+    if fmt in ("xlsx", "gpkg") and output is None:
+        usage_error(f"--format {fmt} writes a binary file: give --output FILE")

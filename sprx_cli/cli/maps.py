@@ -1,0 +1,97 @@
+"""`sprx map build` and `sprx map image`."""
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import map_app
+from .common import (ClosedOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt, TitleOpt,
+                     check_tiles, fail, guard, progress, refuse_overwrite, registry_options, settings)
+
+
+def map_options(title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: Metric):
+    """The library's MapOptions from the command line and the folder's settings."""
+    from ..mapping import MapOptions
+
+    s = settings()
+    return MapOptions(title=s.get(title, "title"), offline=offline, tiles=tiles, include_closed=include_closed,
+                      metric=metric.value, attribution=s.get(None, "attribution"),
+                      short_attribution=s.get(None, "attribution_short"))
+
+
+@map_app.command("build")
+@registry_options
+def map_build(
+    reg: RegistryArgs,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
+                                          help="Where to write the HTML page.  [default: maps/map.html]"),
+    title: Optional[str] = TitleOpt,
+    offline: bool = typer.Option(False, "--offline", help="Inline Leaflet from installed packages: the page "
+                                 "loads no script, style or font from any CDN."),
+    tiles: Optional[str] = TilesOpt,
+    metric: Metric = MetricOpt,
+    include_closed: bool = ClosedOpt,
+    strict: bool = StrictOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Validate the registry, then write the map as one HTML page.
+
+    Errors stop the build (exit 1) and nothing is written; warnings are summarised.
+
+    Example: sprx map build --offline --tiles none --output maps/london.html
+    """
+    with guard():
+        from ..aggregate import area_counts
+        from ..assets import AssetsMissing
+        from ..mapping import MapError, render_map
+        from ..textio import atomic_write_text
+
+        sources = reg.sources()
+        tiles, output = settings().get(tiles, "tiles"), Path(settings().get(output, "output"))
+        refuse_overwrite(output, sources)
+        check_tiles(tiles)
+        with progress(quiet) as step:
+            registry = reg.load(sources, strict=strict, quiet=quiet)
+            try:
+                page = render_map(registry, map_options(title, offline, tiles, include_closed, metric), step)
+            except (MapError, AssetsMissing) as exc:
+                fail(f"Cannot build the map: {exc}")
+            atomic_write_text(output, page)
+        if not quiet:
+            typer.echo(f"Wrote {output} ({len(page.encode()) // 1024:,} KB): {area_counts(registry).headline()}")
+
+
+@map_app.command("image")
+@registry_options
+def map_image(
+    reg: RegistryArgs,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
+                                          help="Where to write the PNG.  [default: maps/map.png]"),
+    title: Optional[str] = TitleOpt,
+    metric: Metric = MetricOpt,
+    dpi: int = typer.Option(150, "--dpi", min=50, max=600, help="Resolution of the PNG."),
+    quiet: bool = QuietOpt,
+) -> None:
+    """Write the choropleth as a PNG with legend and attribution, for reports and newsletters.
+
+    Example: sprx map image --output maps/london.png
+    """
+    with guard():
+        from ..image import render_png
+        from ..mapping import MapError
+        from ..textio import atomic_write_bytes
+
+        sources = reg.sources()
+        output = Path(settings().get(output, "image"))
+        refuse_overwrite(output, sources)
+        with progress(quiet) as step:
+            registry = reg.load(sources, quiet=quiet)
+            step("drawing")
+            try:
+                png = render_png(registry, map_options(title, False, "none", False, metric), dpi=dpi)
+            except MapError as exc:
+                fail(f"Cannot draw the map: {exc}")
+            atomic_write_bytes(output, png)
+        if not quiet:
+            typer.echo(f"Wrote {output} ({len(png) // 1024:,} KB)")
