@@ -1,21 +1,26 @@
-"""Leaflet and Leaflet.markercluster for the map page.
+"""Leaflet and Leaflet.markercluster for the map page, one version for both kinds of page.
 
-Online, the page links folium's usual CDN copies. Offline, the files come from the installed
-PyPI packages XStatic-Leaflet and XStatic-Leaflet-MarkerCluster and are inlined, images included
-as data: URIs, so the page requests nothing from anywhere.
+The files come from the installed PyPI packages XStatic-Leaflet and XStatic-Leaflet-MarkerCluster.
+Offline, they are inlined (images as data: URIs), so the page requests nothing from anywhere.
+Online, the page links the same versions of the same files on jsDelivr, which serves the npm
+releases unchanged, each tag with Subresource Integrity computed from the installed file: a
+browser refuses a CDN file that is not byte for byte the one sprx was built with.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+CDN = "https://cdn.jsdelivr.net/npm"
+
 
 class AssetsMissing(Exception):
-    """An offline build needs a package that is not installed."""
+    """A map needs a package that is not installed."""
 
 
 @dataclass(frozen=True)
@@ -23,27 +28,59 @@ class Asset:
     kind: str  # "js" | "css"
     url: str | None = None  # online
     text: str | None = None  # offline, inlined
+    integrity: str | None = None  # online: sha384-..., for the integrity attribute
 
 
-def _cdn() -> list[Asset]:
-    import folium
-    import folium.plugins
-
-    js = dict(folium.Map.default_js)
-    css = dict(folium.Map.default_css)
-    mc_js = dict(folium.plugins.MarkerCluster.default_js)
-    mc_css = dict(folium.plugins.MarkerCluster.default_css)
-    return [Asset("css", css["leaflet_css"]), Asset("css", mc_css["markerclustercss"]),
-            Asset("css", mc_css["markerclusterdefaultcss"]), Asset("js", js["leaflet"]),
-            Asset("js", mc_js["markerclusterjs"])]
+@dataclass(frozen=True)
+class _File:
+    module: str  # the XStatic package
+    pip_name: str
+    npm_name: str  # the same release on npm (and so on jsDelivr)
+    name: str  # the file, in the package's data folder and in the npm release's dist/
+    kind: str
+    crlf: bool = False  # the npm release has CRLF line ends where the PyPI package has LF
 
 
-def _package_dir(module: str, pip_name: str) -> Path:
+# In page order: styles, then Leaflet before the plugin. The line ends were compared with the npm
+# releases (`npm pack leaflet@1.9.3 leaflet.markercluster@1.4.1`, scripts/check_cdn_assets.py).
+FILES = (
+    _File("xstatic.pkg.leaflet", "XStatic-Leaflet", "leaflet", "leaflet.css", "css"),
+    _File("xstatic.pkg.leaflet_markercluster", "XStatic-Leaflet-MarkerCluster", "leaflet.markercluster",
+          "MarkerCluster.css", "css", crlf=True),
+    _File("xstatic.pkg.leaflet_markercluster", "XStatic-Leaflet-MarkerCluster", "leaflet.markercluster",
+          "MarkerCluster.Default.css", "css", crlf=True),
+    _File("xstatic.pkg.leaflet", "XStatic-Leaflet", "leaflet", "leaflet.js", "js"),
+    _File("xstatic.pkg.leaflet_markercluster", "XStatic-Leaflet-MarkerCluster", "leaflet.markercluster",
+          "leaflet.markercluster.js", "js"),
+)
+
+
+def _package(module: str, pip_name: str):
     try:
-        mod = __import__(module, fromlist=["BASE_DIR"])
+        return __import__(module, fromlist=["BASE_DIR", "VERSION"])
     except ImportError:
-        raise AssetsMissing(f"--offline needs the Python package {pip_name}: pip install {pip_name}") from None
-    return Path(mod.BASE_DIR)
+        raise AssetsMissing(f"the map needs the Python package {pip_name}: pip install {pip_name}") from None
+
+
+def _version(pkg) -> str:
+    """The upstream release an XStatic package carries ('1.9.3' of '1.9.3.0')."""
+    return str(pkg.VERSION)
+
+
+def published_bytes(f: _File) -> bytes:
+    """The file as the npm release (and so the CDN) has it."""
+    pkg = _package(f.module, f.pip_name)
+    data = (Path(pkg.BASE_DIR) / f.name).read_bytes()
+    return data.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") if f.crlf else data
+
+
+def cdn_url(f: _File) -> str:
+    return f"{CDN}/{f.npm_name}@{_version(_package(f.module, f.pip_name))}/dist/{f.name}"
+
+
+def integrity(data: bytes) -> str:
+    """A Subresource Integrity value (sha384, base64)."""
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode("ascii")
 
 
 _MAPPING_COMMENT = re.compile(r"^\s*//# sourceMappingURL=.*$|/\*# sourceMappingURL=.*?\*/", re.M)
@@ -63,21 +100,17 @@ def _inline_images(css: str, base: Path) -> str:
     return _MAPPING_COMMENT.sub("", re.sub(r"url\(['\"]?(images/[^)'\"]+)['\"]?\)", repl, css))
 
 
-def _offline() -> list[Asset]:
-    leaflet = _package_dir("xstatic.pkg.leaflet", "XStatic-Leaflet")
-    cluster = _package_dir("xstatic.pkg.leaflet_markercluster", "XStatic-Leaflet-MarkerCluster")
-    read = lambda p: p.read_text(encoding="utf-8")  # noqa: E731
-    return [
-        Asset("css", text=_inline_images(read(leaflet / "leaflet.css"), leaflet)),
-        Asset("css", text=read(cluster / "MarkerCluster.css")),
-        Asset("css", text=read(cluster / "MarkerCluster.Default.css")),
-        Asset("js", text=_script_safe(read(leaflet / "leaflet.js"))),
-        Asset("js", text=_script_safe(read(cluster / "leaflet.markercluster.js"))),
-    ]
+def _offline(f: _File) -> Asset:
+    base = Path(_package(f.module, f.pip_name).BASE_DIR)
+    text = (base / f.name).read_text(encoding="utf-8")
+    return Asset(f.kind, text=_inline_images(text, base) if f.kind == "css" else _script_safe(text))
 
 
 def library_assets(offline: bool) -> list[Asset]:
-    return _offline() if offline else _cdn()
+    """Leaflet and its clustering plugin: inlined, or as CDN links with integrity."""
+    if offline:
+        return [_offline(f) for f in FILES]
+    return [Asset(f.kind, url=cdn_url(f), integrity=integrity(published_bytes(f))) for f in FILES]
 
 
 def own_assets() -> tuple[str, str]:

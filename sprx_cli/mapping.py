@@ -315,8 +315,9 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     fig.header.add_child(_raw('<meta name="generator" content="sprx">'), name="generator")
     for i, a in enumerate(assets):
         if a.url:
-            tag = (f'<link rel="stylesheet" href="{e(a.url)}"/>' if a.kind == "css"
-                   else f'<script src="{e(a.url)}"></script>')
+            sri = f'integrity="{e(a.integrity)}" crossorigin="anonymous"'
+            tag = (f'<link rel="stylesheet" href="{e(a.url)}" {sri}/>' if a.kind == "css"
+                   else f'<script src="{e(a.url)}" {sri}></script>')
         else:
             tag = f"<style>{a.text}</style>" if a.kind == "css" else f"<script>{a.text}</script>"
         fig.header.add_child(_raw(tag), name=f"sprx_asset_{i}")
