@@ -1,4 +1,5 @@
-"""Shared test helpers: run the CLI in-process from the repository root."""
+"""Shared test helpers: the fixture registries once, the CLI run in-process from the repository root,
+and loaded registries for library-level tests."""
 
 from __future__ import annotations
 
@@ -9,7 +10,41 @@ from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path("tests/fixtures")
+SCHEMES = "tests/fixtures/schemes/"  # one broken file per problem
+CORPUS = "tests/corpus/"  # hostile and broken inputs
 TODAY = "2026-11-23"  # the bundled data and fixtures are judged as on this day
+ENGLAND = ROOT / "tests/fixtures/england/districts.geojson"  # six districts, EPSG:27700, LAD24CD/LAD24NM
+
+
+def registry_files(name: str) -> dict[str, str]:
+    """A fixture registry's files by option: tests/fixtures/NAME/, with the bundled vocabulary unless
+    the folder has its own. 'london' is the bundled registry."""
+    if name == "london":
+        return {"--schemes": "schemes.yaml", "--boroughs": "data/boroughs.csv",
+                "--boundaries": "data/london-boroughs.geojson", "--vocabulary": "data/vocabulary.yaml"}
+    folder = FIXTURES / name
+    vocabulary = folder / "vocabulary.yaml"
+    return {"--schemes": str(folder / "schemes.yaml"), "--boroughs": str(folder / "boroughs.csv"),
+            "--boundaries": str(folder / "boundaries.geojson"),
+            "--vocabulary": str(vocabulary if vocabulary.exists() else "data/vocabulary.yaml")}
+
+
+def registry_args(name: str) -> list[str]:
+    """The same as command-line arguments."""
+    return [x for pair in registry_files(name).items() for x in pair]
+
+
+MINI = registry_args("mini")  # three areas, a few schemes, populations
+COUNTS = registry_args("counts")  # multi-area, paused and closed schemes, a zero area
+HOSTILE = registry_args("hostile")  # HTML, script and template text in every field
+
+
+def sources(name: str):
+    """The library's Sources for a fixture registry."""
+    from sprx_cli.model import Sources
+
+    f = registry_files(name)
+    return Sources(f["--schemes"], f["--boroughs"], f["--boundaries"], f["--vocabulary"])
 
 
 @pytest.fixture(autouse=True)
@@ -28,5 +63,18 @@ def sprx():
 
     def run(*args: str, **kwargs):
         return runner.invoke(app, [str(a) for a in args], **kwargs)
+
+    return run
+
+
+@pytest.fixture
+def load(monkeypatch):
+    """load(name) -> (report, registry) of a fixture registry, validated as on TODAY."""
+    from sprx_cli.validate import validate
+
+    monkeypatch.chdir(ROOT)
+
+    def run(name: str, **kwargs):
+        return validate(sources(name), **kwargs)
 
     return run

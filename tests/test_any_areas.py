@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-ENGLAND = ROOT / "tests/fixtures/england/districts.geojson"
+from conftest import ENGLAND, ROOT, TODAY
 
 
 def sprx_in(folder, *args, check=True):
     r = subprocess.run([sys.executable, "-m", "sprx_cli", *map(str, args)], cwd=folder, capture_output=True,
-                       text=True, env={**__import__("os").environ, "SPRX_TODAY": "2026-11-23"}, timeout=300)
+                       text=True, env={**__import__("os").environ, "SPRX_TODAY": TODAY}, timeout=300)
     if check:
         assert r.returncode == 0, r.stdout + r.stderr
     return r

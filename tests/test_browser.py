@@ -14,9 +14,7 @@ import yaml
 
 from sprx_cli.browser import BrowserUnavailable, open_page
 
-HOSTILE = ["--schemes", "tests/fixtures/hostile/schemes.yaml", "--boroughs", "tests/fixtures/hostile/boroughs.csv",
-           "--boundaries", "tests/fixtures/hostile/boundaries.geojson",
-           "--vocabulary", "tests/fixtures/hostile/vocabulary.yaml"]
+from conftest import HOSTILE
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from sprx_cli import cli
 
-S = "tests/fixtures/schemes/"
+from conftest import SCHEMES as S
 
 
 def _commands():

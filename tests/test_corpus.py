@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-C = "tests/corpus/"
+from conftest import CORPUS as C
+from conftest import registry_files
+
 F = "tests/fixtures/"
-MINI = {"--schemes": F + "mini/schemes.yaml", "--boroughs": F + "mini/boroughs.csv",
-        "--boundaries": F + "mini/boundaries.geojson"}
-LONDON = {"--schemes": "schemes.yaml", "--boroughs": "data/boroughs.csv",
-          "--boundaries": "data/london-boroughs.geojson"}
+MINI = registry_files("mini")
+LONDON = registry_files("london")
 
 
 @dataclass(frozen=True)
@@ -113,8 +113,7 @@ CASES = [
     Case(F + "areas/missing-column.csv", option="--boroughs", codes=("areas-missing-column",)),
 ]
 
-HOSTILE = {"--schemes": F + "hostile/schemes.yaml", "--boroughs": F + "hostile/boroughs.csv",
-           "--boundaries": F + "hostile/boundaries.geojson", "--vocabulary": F + "hostile/vocabulary.yaml"}
+HOSTILE = registry_files("hostile")
 
 
 def _args(case: Case, path: str | None = None) -> list[str]:

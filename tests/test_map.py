@@ -9,11 +9,7 @@ from collections import Counter
 import pytest
 import yaml
 
-HOSTILE = ["--schemes", "tests/fixtures/hostile/schemes.yaml", "--boroughs", "tests/fixtures/hostile/boroughs.csv",
-           "--boundaries", "tests/fixtures/hostile/boundaries.geojson",
-           "--vocabulary", "tests/fixtures/hostile/vocabulary.yaml"]
-MINI = ["--schemes", "tests/fixtures/mini/schemes.yaml", "--boroughs", "tests/fixtures/mini/boroughs.csv",
-        "--boundaries", "tests/fixtures/mini/boundaries.geojson"]
+from conftest import HOSTILE, MINI
 
 
 def page_data(html: str) -> dict:
@@ -90,7 +86,19 @@ def test_offline_page_requests_nothing(build):
 def test_online_page_uses_cdn_and_tiles(build):
     _, out = build()
     html = out.read_text(encoding="utf-8")
-    assert re.search(r'<script src="https://cdn\.jsdelivr\.net/npm/leaflet@[\d.]+/dist/leaflet\.js">', html)
+    from sprx_cli.assets import FILES, integrity, published_bytes
+
+    tags = re.findall(r'<(?:script src|link rel="stylesheet" href)="(https://[^"]+)" integrity="([^"]+)" '
+                      r'crossorigin="anonymous"', html)
+    assert [url for url, _ in tags] == [  # the versions the offline page inlines, from the same packages
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.css",
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.Default.css",
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
+        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/leaflet.markercluster.js"]
+    assert [sri for _, sri in tags] == [integrity(published_bytes(f)) for f in FILES]
+    assert len(re.findall(r"<script[^>]+src=|<link[^>]+href=", html)) == 5  # nothing else from a CDN
+    assert "cdnjs.cloudflare.com" not in html
     assert "tile.openstreetmap.org" in html
     assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
 

@@ -20,14 +20,12 @@ import pytest
 
 from sprx_cli.publish import EXIT_BUSY, live_version, verify_site
 
-ROOT = Path(__file__).resolve().parent.parent
-COUNTS = ["--schemes", "tests/fixtures/counts/schemes.yaml", "--boroughs", "tests/fixtures/counts/boroughs.csv",
-          "--boundaries", "tests/fixtures/counts/boundaries.geojson"]
+from conftest import COUNTS, ROOT, TODAY
 
 
 def env(**extra):
     e = {k: v for k, v in os.environ.items() if not k.startswith("SPRX_TEST_")}
-    e.update({"SPRX_TODAY": "2026-11-23", **extra})
+    e.update({"SPRX_TODAY": TODAY, **extra})
     return e
 
 

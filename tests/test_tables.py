@@ -11,8 +11,7 @@ from collections import Counter
 import pytest
 import yaml
 
-COUNTS = ["--schemes", "tests/fixtures/counts/schemes.yaml", "--boroughs", "tests/fixtures/counts/boroughs.csv",
-          "--boundaries", "tests/fixtures/counts/boundaries.geojson"]
+from conftest import COUNTS
 
 
 def areas(path):

@@ -12,9 +12,8 @@ import pytest
 
 from sprx_cli.problems import Loc
 
-S = "tests/fixtures/schemes/"
-MINI = ["--boroughs", "tests/fixtures/mini/boroughs.csv", "--schemes", "tests/fixtures/mini/schemes.yaml",
-        "--boundaries", "tests/fixtures/mini/boundaries.geojson"]
+from conftest import MINI
+from conftest import SCHEMES as S
 
 
 def with_option(option: str, path: str) -> list[str]:
