@@ -296,3 +296,10 @@ class Report:
             "stats": self.stats,
             "problems": [p.to_dict() for p in self.problems],
         }
+
+
+def readme_table() -> str:
+    """The README's table of problem codes, made from the catalogue."""
+    lines = ["| code | severity | what it means |", "| --- | --- | --- |"]
+    lines += [f"| `{c.code}` | {c.severity} | {c.title} |" for c in CATALOGUE]
+    return "\n".join(lines) + "\n"

@@ -6,12 +6,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .fields import SLUG  # vocabulary keys are slugs, like scheme ids
 from .problems import Loc, Problem
 from .textio import SourceError, read_text
 from .yamlload import YList, YMap, load_yaml
 
 LISTS = ("categories", "referral_routes", "target_groups")
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOUR = "#555555"
 

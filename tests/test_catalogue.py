@@ -1,0 +1,170 @@
+"""Every rule lives in one place: the problem-code catalogue, the field table and the page's data
+contract, and the README tables made from them."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from sprx_cli import fields, pagedata, problems
+from sprx_cli.model import Location, Scheme
+
+PACKAGE = ROOT / "sprx_cli"
+
+
+# --- problem codes -----------------------------------------------------------------------------
+
+def _codes_in_source() -> set[str]:
+    """Every problem code the package's source writes: the first argument of Problem(...),
+    Fault(...) and Report.add(...) when it is a string literal."""
+    used = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
+                name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+                if name in ("Problem", "Fault", "add") and isinstance(node.args[0].value, str):
+                    used.add(node.args[0].value)
+    return used
+
+
+def test_every_code_used_is_declared():
+    used = _codes_in_source()
+    assert used, "the scan found no codes"
+    assert used - set(problems.CODES) == set()
+
+
+def test_an_undeclared_code_cannot_be_made():
+    from sprx_cli.problems import Loc, Problem
+
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        Problem("no-such-code", "x", Loc("f"))
+    with pytest.raises(ValueError, match="declared as warning"):
+        Problem("stale-entry", "x", Loc("f"), "error")
+    assert Problem("stale-entry", "x", Loc("f")).severity == "warning"
+    assert Problem("invalid-email", "x", Loc("f")).hint == problems.CODES["invalid-email"].fix
+
+
+def _produced_by_fixtures() -> set[str]:
+    """The codes the library reports for the broken fixtures of test_validate_codes.py, and for
+    a missing and an unreadable file."""
+    from test_validate_codes import CASES
+
+    from sprx_cli.model import Sources
+    from sprx_cli.validate import validate
+
+    def sources(args: list[str]) -> Sources:
+        opts = dict(zip(args[::2], args[1::2]))
+        return Sources(opts.get("--schemes", "schemes.yaml"), opts.get("--boroughs", "data/boroughs.csv"),
+                       opts.get("--boundaries", "data/london-boroughs.geojson"),
+                       opts.get("--vocabulary", "data/vocabulary.yaml"))
+
+    codes = set()
+    for args, *_ in CASES:
+        report, _ = validate(sources(args))
+        codes |= {p.code for p in report.problems}
+    for missing in ("nowhere.yaml", "tests"):  # no such file; a folder cannot be read as a file
+        report, _ = validate(sources(["--schemes", missing]))
+        codes |= {p.code for p in report.problems}
+    return codes
+
+
+def test_every_declared_code_is_produced_by_a_fixture():
+    assert set(problems.CODES) - _produced_by_fixtures() == set()
+
+
+# --- the field table -----------------------------------------------------------------------------
+
+def test_model_follows_the_field_table():
+    assert Scheme._fields == fields.SCHEME_FIELDS
+    assert Location._fields == fields.LOCATION_FIELDS
+    assert fields.REQUIRED_FIELDS == ("id", "name", "boroughs")
+    assert set(fields.CSV_COLUMNS) == {f.csv for f in fields.FIELDS if f.csv} | set(fields.CSV_LOCATION_COLUMNS)
+    assert all(f.vocabulary in ("categories", "referral_routes", "target_groups") for f in fields.FIELDS if f.vocabulary)
+
+
+def test_readme_tables_are_generated_from_the_declarations():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_readme", ROOT / "scripts/update_readme.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert script.update(readme) == readme, "run: python scripts/update_readme.py"
+    assert fields.readme_table() in readme and problems.readme_table() in readme
+
+
+def test_no_regular_expression_is_written_twice():
+    patterns = []
+    for path in PACKAGE.rglob("*.py"):
+        patterns += re.findall(r're\.compile\(\s*(r?"[^"]*"|r?\'[^\']*\')', path.read_text(encoding="utf-8"))
+    assert len(patterns) == len(set(patterns))
+
+
+CTX = fields.Context(None, None, date(2026, 11, 23))  # rules that need no areas or vocabulary
+
+
+@pytest.mark.parametrize("rule,good,normal,bad,code", [
+    (fields.slug, "camden-walks", "camden-walks", "Camden Walks", "invalid-id"),
+    (fields.website, "https://example.org/x", "https://example.org/x", "javascript:alert(1)", "invalid-website"),
+    (fields.email, "mailto:a@example.org", "a@example.org", "a at example.org", "invalid-email"),
+    (fields.status, "Paused", "paused", "open", "invalid-status"),
+    (fields.past_date("last_verified"), "2026-11-23", date(2026, 11, 23), "23/11/2026", "invalid-date"),
+    (fields.past_date("last_verified"), "2026-01-31", date(2026, 1, 31), "2026-11-24", "future-date"),
+    (fields.postcode, "sw1a1aa", "SW1A 1AA", "SW1A", "invalid-postcode"),
+    (fields.LAT_FIELD.rule, "\u221251.5", -51.5, "91", "coordinate-out-of-range"),
+    (fields.LON_FIELD.rule, "-0.12", -0.12, "nan", "coordinate-invalid"),
+])
+def test_each_rule_is_a_function_of_one_value(rule, good, normal, bad, code):
+    assert rule(good, CTX) == normal
+    fault = rule(bad, CTX)
+    assert isinstance(fault, fields.Fault) and fault.code == code and fault.code in problems.CODES
+
+
+def test_evaluate_words_faults_with_where_they_are():
+    from sprx_cli.vocabulary import load_vocabulary
+
+    vocab, _ = load_vocabulary(ROOT / "data/vocabulary.yaml", "v")
+    ctx = CTX._replace(vocabulary=vocab)
+    value, findings = fields.evaluate(fields.BY_NAME["categories"], ["arts-creativity", {"a": 1}, "art"], ctx)
+    assert value == ("arts-creativity",)
+    assert [(x.item, x.fault.code) for x in findings] == [(1, "wrong-type"), (2, "unknown-term")]
+    value, findings = fields.evaluate(fields.BY_NAME["locations"], [{"lat": "51.5"}], CTX)
+    [x] = findings
+    assert (x.item, x.sub, x.fault.code, x.fault.message) == (0, "lat", "coordinate-incomplete",
+                                                               "location 1 has lat but no lon")
+    value, findings = fields.evaluate(fields.BY_NAME["name"], "  ", CTX)
+    assert value is None and findings[0].fault.code == "missing-field"
+
+
+# --- the page's data ------------------------------------------------------------------------------
+
+def test_page_data_follows_the_contract(load):
+    from sprx_cli.mapping import MapOptions, map_data
+
+    _, registry = load("counts")
+    data, _ = map_data(registry, MapOptions())
+    assert set(data) == set(pagedata.TOP_LEVEL)
+    for name, columns in (("schemes", pagedata.SCHEME_COLUMNS), ("points", pagedata.POINT_COLUMNS),
+                          ("areas", pagedata.AREA_COLUMNS)):
+        assert list(data[name]) == list(columns)
+        assert len({len(v) for v in data[name].values()}) == 1, name  # columns of one length
+    assert all(set(c) == set(pagedata.CATEGORY_KEYS) for c in data["categories"])
+    assert all(set(b) == set(pagedata.BAND_KEYS) for b in data["bands"])
+    json.dumps(data, allow_nan=False)
+
+
+def test_map_script_reads_only_named_fields():
+    js = (PACKAGE / "static/map.js").read_text(encoding="utf-8")
+    for alias, columns in (("SC", pagedata.SCHEME_COLUMNS), ("P", pagedata.POINT_COLUMNS), ("A", pagedata.AREA_COLUMNS)):
+        read = set(re.findall(rf"\b{alias}\.(\w+)", js)) - {"length"}
+        assert read and read <= set(columns), (alias, read - set(columns))
+    top = set(re.findall(r"\bD\.(\w+)", js))
+    assert top <= set(pagedata.TOP_LEVEL), top - set(pagedata.TOP_LEVEL)
+    assert not re.search(r"\b(?:s|area|cat|b)\[\d+\]", js), "read by position"
+    assert "window.sprxTimings" in js  # the benchmark reads it

@@ -1,0 +1,153 @@
+"""The library without the command line: aggregation, tables, exports, the map's data, settings,
+and the CLI's JSON equal to what the library returns for the same input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import COUNTS, registry_args, sources
+from sprx_cli.aggregate import area_counts
+from sprx_cli.model import FilterError, Filters, people, plural
+
+
+def _counts_yaml():
+    import yaml
+
+    return yaml.safe_load(open("tests/fixtures/counts/schemes.yaml", encoding="utf-8"))["schemes"]
+
+
+def test_area_counts_count_active_schemes_once_per_area(load):
+    report, registry = load("counts")
+    assert report.valid
+    counts = area_counts(registry)
+    active = [s for s in _counts_yaml() if s.get("status", "active") == "active"]
+    assert counts.total_schemes == len(active)
+    assert sum(counts.counts) == sum(len(s["boroughs"]) for s in active)
+    assert counts.areas_with_schemes + counts.areas_without_schemes == len(counts.codes)
+    every = area_counts(registry, Filters(statuses=("active", "paused", "closed")))
+    assert every.total_schemes == len(_counts_yaml())
+
+
+def test_filters_from_names(load):
+    _, registry = load("counts")
+    f = Filters.from_names(registry, ["paused"], ["arts-creativity"], [registry.areas.areas[0].name], ["gp"], True)
+    assert f == Filters(("paused", "closed"), ("arts-creativity",), (registry.areas.areas[0].code,), ("gp",))
+    with pytest.raises(FilterError, match="did you mean 'arts-creativity'"):
+        Filters.from_names(registry, categories=["arts-creativty"])
+    with pytest.raises(FilterError, match="--borough: unknown area"):
+        Filters.from_names(registry, areas=["Atlantis"])
+
+
+def test_table_rows_and_totals(load):
+    from sprx_cli.tables import build_table, write_table
+
+    _, registry = load("counts")
+    t = build_table(registry, "area")
+    counts = area_counts(registry)
+    assert [r[0] for r in t.rows] == sorted(counts.codes, key=lambda c: counts.names[counts.codes.index(c)].casefold())
+    assert t.totals[t.columns.index("schemes")] == counts.total_schemes
+    rows = list(csv.DictReader(io.StringIO(write_table(t, "csv").decode())))
+    assert {r["code"]: int(r["schemes"]) for r in rows} == dict(zip(counts.codes, counts.counts))
+
+
+def test_exports_agree_with_the_aggregation(load):
+    from sprx_cli.exports import export_schemes, scheme_records
+
+    _, registry = load("counts")
+    records = scheme_records(registry)
+    assert [r["id"] for r in records] == sorted(s.id for s in area_counts(registry).schemes)
+    doc = json.loads(export_schemes(registry, "json"))
+    assert [s["id"] for s in doc["schemes"]] == [r["id"] for r in records]
+    geo = json.loads(export_schemes(registry, "geojson"))
+    assert len(geo["features"]) == sum(1 for s in area_counts(registry).schemes for loc in s.locations if loc.has_point)
+
+
+def test_map_data_agrees_with_the_aggregation(load):
+    from sprx_cli.mapping import MapOptions, map_data
+
+    _, registry = load("counts")
+    data, counts = map_data(registry, MapOptions())
+    assert data["areas"]["count"] == counts.counts
+    assert data["zero"]["count"] == counts.areas_without_schemes
+    shown = [s for s in registry.schemes if s.status != "closed"]
+    assert sorted(data["schemes"]["id"]) == sorted(s.id for s in shown)
+    closed, _ = map_data(registry, MapOptions(include_closed=True))
+    assert len(closed["schemes"]["id"]) == len(registry.schemes)
+
+
+def test_stale_flag_follows_stale_after(load):
+    from sprx_cli.mapping import MapOptions, map_data
+
+    _, registry = load("london")
+    newest = registry.data_date
+    for months in (1, 12, 600):
+        _, registry = load("london", stale_after_months=months)
+        data, _ = map_data(registry, MapOptions())
+        by_id = {s.id: s for s in registry.schemes}
+        from sprx_cli.model import months_before
+
+        cutoff = months_before(newest, months)
+        expected = [int(by_id[i].last_verified is not None and by_id[i].last_verified < cutoff)
+                    for i in data["schemes"]["id"]]
+        assert data["schemes"]["stale"] == expected
+    assert sum(expected) == 0 and sum(map_data(load("london", stale_after_months=1)[1], MapOptions())[0]
+                                      ["schemes"]["stale"]) > 0
+
+
+def test_settings_resolve_command_line_then_file_then_defaults(tmp_path):
+    from sprx_cli.config import Settings, SourceMissing
+
+    (tmp_path / "data").mkdir()
+    for name in ("schemes.yaml", "data/a.csv", "data/b.geojson", "data/v.yaml"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "sprx.toml").write_text('areas = "data/a.csv"\nboundaries = "data/b.geojson"\n'
+                                        'vocabulary = "data/v.yaml"\ntitle = "T"\ncrs = "EPSG:27700"\n')
+    s = Settings(tmp_path)
+    assert s.get(None, "title") == "T" and s.get("CLI", "title") == "CLI" and s.get(None, "tiles") == "OpenStreetMap.Mapnik"
+    src = s.sources(schemes=str(tmp_path / "schemes.yaml"))
+    assert src.boroughs == str(tmp_path / "data/a.csv") and src.crs == "EPSG:27700" and src.code_field == "code"
+    with pytest.raises(SourceMissing, match="--schemes: .* does not exist"):
+        s.sources(schemes=str(tmp_path / "nowhere.yaml"))
+
+
+def test_counts_for_people():
+    assert people(5000) == "5,000" and plural(1, "scheme") == "1 scheme" and plural(12345, "area") == "12,345 areas"
+
+
+def test_validate_json_equals_the_library(sprx, load):
+    for name in ("london", "counts", "hostile"):
+        report, _ = load(name)
+        cli = json.loads(sprx("validate", *registry_args(name), "--format", "json").stdout)
+        files = cli.pop("files")
+        assert cli == report.to_dict()
+        assert files["schemes"] == sources(name).schemes
+
+
+def test_table_json_equals_the_library(sprx, load):
+    from sprx_cli.tables import build_table, write_table
+
+    _, registry = load("counts")
+    for by in ("area", "category", "area-category"):
+        library = json.loads(write_table(build_table(registry, by), "json"))
+        assert json.loads(sprx("table", *COUNTS, "--by", by, "--format", "json").stdout) == library
+
+
+def test_text_tables_group_digits():
+    from sprx_cli.tables import Table, to_markdown, to_text, write_table
+
+    t = Table("area", ["code", "schemes"], [["E09000001", 12345]], ["All areas", 12345], {})
+    assert "12,345" in to_text(t) and "12,345" in to_markdown(t)
+    assert b"12345" in write_table(t, "csv") and b"12,345" not in write_table(t, "csv")
+    assert json.loads(write_table(t, "json"))["rows"][0]["schemes"] == 12345
+
+
+def test_headline_groups_digits(load):
+    _, registry = load("london")
+    counts = area_counts(registry)
+    counts.schemes = counts.schemes * 100
+    assert counts.headline() == f"{len(counts.schemes):,} schemes in 27 of 33 areas" == "5,500 schemes in 27 of 33 areas"
