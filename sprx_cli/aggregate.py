@@ -32,18 +32,22 @@ class AreaCounts:
 
     @property
     def total_schemes(self) -> int:
+        """Schemes counted (each once, whatever its number of areas)."""
         return len(self.schemes)
 
     @property
     def areas_with_schemes(self) -> int:
+        """Areas served by at least one counted scheme."""
         return sum(1 for c in self.counts if c)
 
     @property
     def areas_without_schemes(self) -> int:
+        """Areas with no counted scheme: the gaps."""
         return len(self.codes) - self.areas_with_schemes
 
     @property
     def per_100k(self) -> list[float | None]:
+        """Counts per 100,000 residents (None where the population is unknown)."""
         return [round(c * 100_000 / p, 2) if p else None for c, p in zip(self.counts, self.population)]
 
     def headline(self) -> str:
@@ -51,6 +55,7 @@ class AreaCounts:
         return f"{plural(self.total_schemes, 'scheme')} in {self.areas_with_schemes:,} of {len(self.codes):,} areas"
 
     def to_frame(self) -> "pd.DataFrame":
+        """The counts as a pandas DataFrame, one row per area."""
         import pandas as pd
 
         df = pd.DataFrame({"code": self.codes, "name": self.names, "schemes": self.counts})

@@ -10,6 +10,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .model import Area
 from .problems import Loc, Problem
 from .textio import SourceError, read_text
 
@@ -35,15 +36,6 @@ def normalise_name(text: str) -> str:
     return s
 
 
-@dataclass(frozen=True)
-class Area:
-    code: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    sub_region: str | None = None
-    population: int | None = None
-
-
 @dataclass
 class Areas:
     """The areas in registry order, and a lookup from every accepted spelling to a code."""
@@ -55,6 +47,7 @@ class Areas:
     _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, area: Area) -> None:
+        """Add an area; its code resolves to itself."""
         self.areas.append(area)
         self.by_code[area.code] = area
         self.lookup[normalise_name(area.code)] = area.code
@@ -62,6 +55,7 @@ class Areas:
 
     @property
     def has_population(self) -> bool:
+        """Whether every area has a population (needed for per-100k shading)."""
         return bool(self.areas) and all(a.population for a in self.areas)
 
     def resolve(self, text: str) -> str | None:
@@ -74,6 +68,7 @@ class Areas:
 
     @property
     def by_code_lower(self) -> set[str]:
+        """The codes folded to lower case."""
         return {c.lower() for c in self.by_code}
 
     def suggest(self, text: str) -> str | None:
@@ -83,6 +78,7 @@ class Areas:
 
 
 def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[Areas, list[Problem]]:
+    """Read an area registry CSV; every problem is reported, never raised."""
     try:
         text = read_text(path, display, encoding)
     except SourceError as exc:

@@ -25,6 +25,7 @@ class AssetsMissing(Exception):
 
 @dataclass(frozen=True)
 class Asset:
+    """One style sheet or script for the page: a CDN link or inlined text."""
     kind: str  # "js" | "css"
     url: str | None = None  # online
     text: str | None = None  # offline, inlined
@@ -75,6 +76,7 @@ def published_bytes(f: _File) -> bytes:
 
 
 def cdn_url(f: _File) -> str:
+    """The file's address on jsDelivr, at the installed package's version."""
     return f"{CDN}/{f.npm_name}@{_version(_package(f.module, f.pip_name))}/dist/{f.name}"
 
 

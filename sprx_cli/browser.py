@@ -24,6 +24,7 @@ class BrowserUnavailable(Exception):
 
 
 def chromium_path() -> str | None:
+    """The Chromium binary to drive: SPRX_CHROMIUM, else Debian's."""
     for candidate in (os.environ.get("SPRX_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser",
                       shutil.which("chromium"), shutil.which("chromium-browser")):
         if candidate and os.path.exists(candidate):
@@ -33,6 +34,7 @@ def chromium_path() -> str | None:
 
 @dataclass
 class PageLog:
+    """What a page did that a test must see: console errors, dialogs, requests."""
     requests: list[str] = field(default_factory=list)  # every URL the page asked for
     blocked: list[str] = field(default_factory=list)  # those that would have left the machine
     console_errors: list[str] = field(default_factory=list)

@@ -72,6 +72,7 @@ class Settings:
         self.values, self.path = find_config(folder)
 
     def get(self, cli_value: Any, key: str) -> Any:
+        """The command line's value, else the settings file's, else the default."""
         return setting(cli_value, key, self.values)
 
     def sources(self, schemes: str | None = None, areas: str | None = None, boundaries: str | None = None,

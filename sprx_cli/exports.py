@@ -48,6 +48,7 @@ def scheme_records(registry: Registry, filters: Filters = Filters()) -> list[dic
 
 
 def export_schemes(registry: Registry, fmt: str, filters: Filters = Filters()) -> bytes:
+    """The selected schemes as CSV, JSON, GeoJSON (a point per location) or XLSX bytes."""
     records = scheme_records(registry, filters)
     if fmt == "csv":
         return to_delimited(SCHEME_COLUMNS, [[r[c] for c in SCHEME_COLUMNS] for r in records], ",").encode()
@@ -95,6 +96,7 @@ def areas_frame(registry: Registry, filters: Filters = Filters()):
 
 
 def export_areas(registry: Registry, fmt: str, filters: Filters = Filters()) -> bytes:
+    """The boundaries with the area table's counts, as GeoJSON or GeoPackage bytes."""
     gdf = areas_frame(registry, filters)
     if fmt == "geojson":
         doc = json.loads(gdf.to_json(drop_id=True))
@@ -109,4 +111,5 @@ def export_areas(registry: Registry, fmt: str, filters: Filters = Filters()) -> 
 
 
 def is_binary(fmt: str) -> bool:
+    """Formats that cannot go to a terminal."""
     return fmt in ("xlsx", "gpkg")

@@ -80,6 +80,7 @@ def slugify(text: str) -> str:
 # --- rules: one value in, the normalised value (or a Fault) out ------------------------------------
 
 def slug(text: str, ctx: Context):
+    """An id: lowercase letters, digits and single hyphens."""
     if SLUG.match(text):
         return text
     suggestion = slugify(text)
@@ -88,6 +89,7 @@ def slug(text: str, ctx: Context):
 
 
 def website(text: str, ctx: Context):
+    """An http(s) address with a host."""
     if WEBSITE.match(text):
         return text
     try:
@@ -101,6 +103,7 @@ def website(text: str, ctx: Context):
 
 
 def email(text: str, ctx: Context):
+    """One email address; a 'mailto:' prefix is dropped."""
     address = text.removeprefix("mailto:")
     if EMAIL.match(address):
         return address
@@ -108,6 +111,7 @@ def email(text: str, ctx: Context):
 
 
 def status(text: str, ctx: Context):
+    """One of the statuses, in any case."""
     value = text.lower()
     if value in STATUSES:
         return value
@@ -134,6 +138,7 @@ def past_date(name: str) -> Rule:
 
 
 def area(text: str, ctx: Context):
+    """An area by name, alias or GSS code, as its code."""
     code = ctx.areas.resolve(text)
     if code is not None:
         return code
@@ -161,6 +166,7 @@ def term(list_name: str) -> Rule:
 
 
 def postcode(text: str, ctx: Context):
+    """A UK postcode, written the standard way (SW1A 1AA)."""
     if not POSTCODE.match(text):
         return Fault("invalid-postcode", f"postcode {text!r} is not a UK postcode", "write a full postcode such as SW1A 1AA")
     compact = text.replace(" ", "").upper()
@@ -209,6 +215,7 @@ class Field:
 
     @property
     def empty(self) -> Any:
+        """The value of a field nobody filled in."""
         return () if self.kind != "text" else self.default
 
 

@@ -27,6 +27,7 @@ class MapError(Exception):
 
 @dataclass(frozen=True)
 class MapOptions:
+    """How to draw the map: title, tiles, metric, attribution, offline or not."""
     title: str = DEFAULT_TITLE
     offline: bool = False
     tiles: str = DEFAULT_TILES  # an xyzservices provider name, or "none"
@@ -202,6 +203,7 @@ def _stable_ids(root) -> None:
 
 
 def nice_date(d: date | None) -> str:
+    """'23 November 2026', or a note that there is no date."""
     return f"{d.day} {d:%B %Y}" if d else "no verification dates recorded"
 
 

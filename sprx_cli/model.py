@@ -74,6 +74,7 @@ class Location(NamedTuple):
 
     @property
     def has_point(self) -> bool:
+        """Whether the place has coordinates."""
         return self.lat is not None and self.lon is not None
 
 
@@ -190,12 +191,14 @@ class Filters:
     referral_routes: tuple[str, ...] = ()
 
     def keep(self, s: Scheme) -> bool:
+        """Whether the scheme counts under these filters."""
         return (s.status in self.statuses
                 and (not self.categories or any(c in self.categories for c in s.categories))
                 and (not self.boroughs or any(b in self.boroughs for b in s.boroughs))
                 and (not self.referral_routes or any(r in self.referral_routes for r in s.referral_routes)))
 
     def to_dict(self) -> dict:
+        """The filters as exports record them."""
         return {"status": list(self.statuses), "category": list(self.categories),
                 "borough": list(self.boroughs), "referral_route": list(self.referral_routes)}
 

@@ -233,6 +233,7 @@ class Problem:
             object.__setattr__(self, "hint", entry.fix)
 
     def to_dict(self) -> dict[str, Any]:
+        """The problem as `--format json` prints it."""
         d = asdict(self)
         d.pop("loc")
         d = {"code": self.code, "severity": self.severity, **asdict(self.loc),
@@ -251,21 +252,26 @@ class Report:
 
     def add(self, code: str, message: str, loc: Loc, *, field: str | None = None, value: Any = None,
             hint: str | None = None) -> None:
+        """Add a problem; its severity comes from the catalogue."""
         self.problems.append(Problem(code, message, loc, None, field, value, hint))
 
     def extend(self, problems: list[Problem]) -> None:
+        """Add problems found elsewhere."""
         self.problems.extend(problems)
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that make the registry invalid."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
     def warnings(self) -> list[Problem]:
+        """The problems worth a look that do not."""
         return [p for p in self.problems if p.severity == "warning"]
 
     @property
     def valid(self) -> bool:
+        """No errors (warnings allowed)."""
         return not self.errors
 
     def passes(self, strict: bool = False) -> bool:

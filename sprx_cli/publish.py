@@ -50,6 +50,7 @@ class PublishBusy(PublishError):
 
 @dataclass(frozen=True)
 class PublishOptions:
+    """How to publish: the map's options, versions to keep, strictness."""
     title: str = DEFAULT_TITLE
     tiles: str = "none"
     attribution: str = NO_ATTRIBUTION
@@ -63,6 +64,7 @@ class PublishOptions:
 
 @dataclass
 class PublishResult:
+    """What a publish or rollback did."""
     status: str  # "published" | "unchanged" | "rolled-back"
     site: Path
     version: str | None = None
@@ -72,6 +74,7 @@ class PublishResult:
 
 
 def state_dir(site: Path) -> Path:
+    """Where a site's versions and lock live: DIR.sprx beside DIR."""
     return site.with_name(site.name + ".sprx")
 
 
@@ -115,6 +118,7 @@ class _Lock:
 
 
 def sha256_file(path: Path) -> str:
+    """A file's SHA-256, read in chunks."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -123,6 +127,7 @@ def sha256_file(path: Path) -> str:
 
 
 def input_checksums(sources) -> dict[str, str]:
+    """SHA-256 of each input file by role, for --if-changed and the manifest."""
     return {role: sha256_file(Path(p)) for role, p in
             (("schemes", sources.schemes), ("boroughs", sources.boroughs),
              ("boundaries", sources.boundaries), ("vocabulary", sources.vocabulary))}
@@ -137,6 +142,7 @@ def live_version(site: Path) -> Path | None:
 
 
 def read_manifest(site: Path) -> dict | None:
+    """The live site's manifest.json, or None."""
     live = live_version(site)
     if live is None or not (live / "manifest.json").is_file():
         return None

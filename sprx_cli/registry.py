@@ -70,6 +70,7 @@ class CsvTable:
         return self._transposed[self.columns.index(field)]
 
     def record(self, k: int) -> RawRecord:
+        """Row k as a RawRecord (lists split, the location gathered)."""
         cells, columns = self.rows[k], self.columns
         data: dict[str, Any] = {}
         location: dict[str, str] = {}
@@ -101,10 +102,12 @@ class RawRegistry:
         return len(self.table.rows) if self.table is not None else len(self._records or ())
 
     def record(self, k: int) -> RawRecord:
+        """Record k (built on demand for CSV)."""
         return self.table.record(k) if self.table is not None else self._records[k]
 
     @property
     def records(self) -> list[RawRecord]:
+        """Every record (CSV rows built once, when first asked)."""
         if self._records is None:
             self._records = [self.record(k) for k in range(len(self))]
         return self._records

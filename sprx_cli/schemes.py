@@ -44,6 +44,7 @@ class _Checker:
         self.who = f"scheme '{label}'" if label else f"scheme {rec.index + 1}"
 
     def run(self) -> Scheme | None:
+        """The record's Scheme, or None after reporting its problems."""
         d = self.rec.data
         ok = True
         for key in d:

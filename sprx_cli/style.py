@@ -14,6 +14,7 @@ BORDER = "#444444"
 
 @dataclass(frozen=True)
 class Band:
+    """One class of the shading: its range, colour and legend label."""
     low: float
     high: float
     colour: str

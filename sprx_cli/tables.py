@@ -26,6 +26,7 @@ COUNTING = ("Active schemes by default (see filters). A scheme that serves sever
 
 @dataclass
 class Table:
+    """A table of counts: columns, rows, totals, and what it was made from."""
     by: str
     columns: list[str]
     rows: list[list[Any]]
@@ -33,6 +34,7 @@ class Table:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def records(self) -> list[dict[str, Any]]:
+        """The rows as dicts keyed by column."""
         return [dict(zip(self.columns, r)) for r in self.rows]
 
 
@@ -126,6 +128,7 @@ def _cell(value: Any) -> Any:
 
 
 def to_delimited(columns: list[str], rows: list[list[Any]], delimiter: str) -> str:
+    """CSV or TSV text, spreadsheet-safe (no cell can run as a formula)."""
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
     # The csv module quotes only cells holding the delimiter, a quote or the line terminator ("\n"),

@@ -92,4 +92,5 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def atomic_write_text(path: Path, text: str) -> None:
+    """Write text as UTF-8, atomically (see atomic_write_bytes)."""
     atomic_write_bytes(path, text.encode("utf-8"))

@@ -18,6 +18,7 @@ DEFAULT_COLOUR = "#555555"
 
 @dataclass(frozen=True)
 class Term:
+    """One entry of a vocabulary list: key, label, colour."""
     key: str
     label: str
     colour: str | None = None
@@ -25,24 +26,29 @@ class Term:
 
 @dataclass
 class Vocabulary:
+    """The controlled lists a registry's list fields take their keys from."""
     categories: dict[str, Term] = field(default_factory=dict)
     referral_routes: dict[str, Term] = field(default_factory=dict)
     target_groups: dict[str, Term] = field(default_factory=dict)
     source: str = "the vocabulary"
 
     def terms(self, list_name: str) -> dict[str, Term]:
+        """One list by name, key to term."""
         return getattr(self, list_name)
 
     def label(self, list_name: str, key: str) -> str:
+        """A key's label (the key itself when unknown)."""
         term = self.terms(list_name).get(key)
         return term.label if term else key
 
     def colour(self, key: str) -> str:
+        """A category's marker colour (a grey when it has none)."""
         term = self.categories.get(key)
         return (term.colour if term and term.colour else DEFAULT_COLOUR)
 
 
 def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tuple[Vocabulary, list[Problem]]:
+    """Read the vocabulary YAML; every problem is reported, never raised."""
     try:
         text = read_text(path, display, encoding)
     except SourceError as exc:

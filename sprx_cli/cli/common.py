@@ -20,17 +20,20 @@ _state = {"debug": False}
 
 
 class TextOrJson(str, Enum):
+    """Output for people or for machines."""
     text = "text"
     json = "json"
 
 
 class Status(str, Enum):
+    """A scheme status, as a filter."""
     active = "active"
     paused = "paused"
     closed = "closed"
 
 
 class Metric(str, Enum):
+    """What the shading shows."""
     count = "count"
     per_100k = "per-100k"
 

@@ -13,6 +13,7 @@ from .common import (QuietOpt, RegistryArgs, StrictOpt, TextOrJson, TilesOpt, Ti
 
 
 class LogFormat(str, Enum):
+    """Publish logs for people or for machines."""
     text = "text"
     json = "json"
 

@@ -72,6 +72,7 @@ def init(
 
 
 class DemoFormat(str, Enum):
+    """The registry format demo data is written in."""
     yaml = "yaml"
     csv = "csv"
 

@@ -13,17 +13,20 @@ from .common import (BoroughFilterOpt, CategoryOpt, ClosedOpt, OutputOpt, QuietO
 
 
 class By(str, Enum):
+    """What one table row is."""
     area = "area"
     category = "category"
     area_category = "area-category"
 
 
 class Sort(str, Enum):
+    """Row order."""
     name = "name"
     count = "count"
 
 
 class TableFormat(str, Enum):
+    """Table output formats."""
     text = "text"
     csv = "csv"
     tsv = "tsv"
@@ -33,6 +36,7 @@ class TableFormat(str, Enum):
 
 
 class SchemeFormat(str, Enum):
+    """Scheme export formats."""
     csv = "csv"
     json = "json"
     geojson = "geojson"
@@ -40,6 +44,7 @@ class SchemeFormat(str, Enum):
 
 
 class AreaFormat(str, Enum):
+    """Area export formats."""
     geojson = "geojson"
     gpkg = "gpkg"
 
