@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import json
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .aggregate import area_counts
-from .model import Filters, Registry, data_date
+from .fields import CSV_LOCATION_COLUMNS, FIELDS, flat_columns
+from .model import Filters, Registry, Scheme, data_date
 from .tables import build_table, to_delimited, to_xlsx
 
 
 SCHEME_FORMATS = ("csv", "json", "geojson", "xlsx")
 AREA_FORMATS = ("geojson", "gpkg")
-SCHEME_COLUMNS = ["id", "name", "provider", "boroughs", "borough_codes", "description", "categories",
-                  "referral_routes", "target_groups", "website", "email", "phone", "status", "last_verified",
-                  "location_count", "location_name", "address", "postcode", "lat", "lon"]
-LOCATION_COLUMNS = ("location_name", "address", "postcode", "lat", "lon")
+SCHEME_COLUMNS = flat_columns()  # from the field table
+LOCATION_COLUMNS = tuple(CSV_LOCATION_COLUMNS)
 
 
 def _meta(registry: Registry, filters: Filters) -> dict[str, Any]:
@@ -26,25 +26,37 @@ def _meta(registry: Registry, filters: Filters) -> dict[str, Any]:
     return {"sprx_version": __version__, "data_date": d.isoformat() if d else None, "filters": filters.to_dict()}
 
 
-def scheme_records(registry: Registry, filters: Filters = Filters()) -> list[dict[str, Any]]:
-    """One flat record per selected scheme, lists joined with ';', the first location inline."""
-    names = registry.areas.by_code
-    out = []
-    for s in sorted(area_counts(registry, filters).schemes, key=lambda s: s.id):
-        first = s.locations[0] if s.locations else None
-        out.append({
-            "id": s.id, "name": s.name, "provider": s.provider,
-            "boroughs": ";".join(names[c].name for c in s.boroughs), "borough_codes": ";".join(s.boroughs),
-            "description": s.description, "categories": ";".join(s.categories),
-            "referral_routes": ";".join(s.referral_routes), "target_groups": ";".join(s.target_groups),
-            "website": s.website, "email": s.email, "phone": s.phone, "status": s.status,
-            "last_verified": s.last_verified.isoformat() if s.last_verified else None,
-            "location_count": len(s.locations),
-            "location_name": first.name if first else None, "address": first.address if first else None,
-            "postcode": first.postcode if first else None, "lat": first.lat if first else None,
-            "lon": first.lon if first else None,
-        })
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str, Any]:
+    """One scheme, field by field from the field table: flat (lists joined with ';', the first
+    location inline) or, with `nested`, with real lists and every location."""
+    out: dict[str, Any] = {}
+    for f in FIELDS:
+        value = getattr(s, f.name)
+        if f.kind == "locations":
+            if nested:
+                out[f.name] = [{k: _plain(v) for k, v in loc._asdict().items()} for loc in value]
+            else:
+                first = value[0] if value else None
+                out["location_count"] = len(value)
+                out.update({c: getattr(first, n) if first else None for c, n in CSV_LOCATION_COLUMNS.items()})
+        elif f.kind == "list":
+            shown = [area_names[c].name for c in value] if f.codes_column else list(value)
+            out[f.name] = shown if nested else ";".join(shown)
+            if f.codes_column:
+                out[f.codes_column] = list(value) if nested else ";".join(value)
+        else:
+            out[f.name] = _plain(value)
     return out
+
+
+def scheme_records(registry: Registry, filters: Filters = Filters()) -> list[dict[str, Any]]:
+    """One flat record per selected scheme, sorted by id."""
+    names = registry.areas.by_code
+    return [scheme_record(s, names) for s in sorted(area_counts(registry, filters).schemes, key=lambda s: s.id)]
 
 
 def export_schemes(registry: Registry, fmt: str, filters: Filters = Filters()) -> bytes:
@@ -56,16 +68,7 @@ def export_schemes(registry: Registry, fmt: str, filters: Filters = Filters()) -
         return to_xlsx([("schemes", SCHEME_COLUMNS, [[r[c] for c in SCHEME_COLUMNS] for r in records])])
     by_id = {s.id: s for s in registry.schemes}
     if fmt == "json":
-        full = []
-        for r in records:
-            s = by_id[r["id"]]
-            item = {k: v for k, v in r.items() if k not in LOCATION_COLUMNS and k != "location_count"}
-            item.update({"boroughs": [registry.areas.by_code[c].name for c in s.boroughs],
-                         "borough_codes": list(s.boroughs), "categories": list(s.categories),
-                         "referral_routes": list(s.referral_routes), "target_groups": list(s.target_groups),
-                         "locations": [{"name": loc.name, "address": loc.address, "postcode": loc.postcode,
-                                        "lat": loc.lat, "lon": loc.lon} for loc in s.locations]})
-            full.append(item)
+        full = [scheme_record(by_id[r["id"]], registry.areas.by_code, nested=True) for r in records]
         doc = {**_meta(registry, filters), "schemes": full}
         return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "geojson":

@@ -212,6 +212,7 @@ class Field:
     repeats: Literal["drop", "warn"] = "drop"  # a list item given twice
     item_noun: str = "value"  # what one list item is called in messages
     repeated: bool = False  # few distinct values recur across records: worth remembering verdicts
+    codes_column: str | None = None  # exports: a column of the codes beside the names (area lists)
 
     @property
     def empty(self) -> Any:
@@ -239,7 +240,7 @@ FIELDS: tuple[Field, ...] = (
           "GSS code (`E09000013`); case, `&`/`and`, punctuation and prefixes such as \"London Borough of\" do "
           "not matter. A single value may be written without brackets", area, required=True,
           missing_hint="add 'boroughs: [...]' with the borough(s) it serves", csv="boroughs", type="list",
-          repeats="warn", item_noun="borough", repeated=True),
+          repeats="warn", item_noun="borough", repeated=True, codes_column="borough_codes"),
     Field("provider", "text", "the organisation that runs it", csv="provider"),
     Field("description", "text", "what it offers, in a sentence or two", csv="description"),
     Field("categories", "list", "keys from `categories` in the vocabulary; the first one colours the map marker",
@@ -458,6 +459,18 @@ def unknown_field(name: str, choices) -> Fault:
     guess = did_you_mean(name, choices)
     return Fault("unknown-field", f"unknown field '{name}'",
                  f"did you mean '{guess}'?" if guess else f"the fields are: {', '.join(choices)}", name)
+
+
+def flat_columns() -> list[str]:
+    """The columns of a flat export (CSV, XLSX), in field-table order: list fields joined by ';', an
+    area list also as codes, the locations as their count and the first one."""
+    columns: list[str] = []
+    for f in FIELDS:
+        if f.kind == "locations":
+            columns += ["location_count", *CSV_LOCATION_COLUMNS]
+        else:
+            columns += [f.name] + ([f.codes_column] if f.codes_column else [])
+    return columns
 
 
 def readme_table() -> str:

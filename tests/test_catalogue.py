@@ -168,3 +168,19 @@ def test_map_script_reads_only_named_fields():
     assert top <= set(pagedata.TOP_LEVEL), top - set(pagedata.TOP_LEVEL)
     assert not re.search(r"\b(?:s|area|cat|b)\[\d+\]", js), "read by position"
     assert "window.sprxTimings" in js  # the benchmark reads it
+
+
+def test_every_field_has_a_place_in_every_export(load):
+    import csv
+    import io
+
+    from sprx_cli.exports import export_schemes
+
+    _, registry = load("counts")
+    header = next(csv.reader(io.StringIO(export_schemes(registry, "csv").decode())))
+    assert header == fields.flat_columns()
+    assert all(f.name in header for f in fields.FIELDS if f.kind != "locations")
+    nested = json.loads(export_schemes(registry, "json"))["schemes"][0]
+    assert set(fields.SCHEME_FIELDS) <= set(nested)
+    props = json.loads(export_schemes(registry, "geojson"))["features"][0]["properties"]
+    assert set(fields.SCHEME_FIELDS) - {"locations"} <= set(props)
