@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .registry import CSV_COLUMNS
+from .fields import CSV_COLUMNS
+from .model import STATUSES
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -84,7 +85,7 @@ def generate(n: int, boundaries: "gpd.GeoDataFrame", names: dict[str, str], voca
             "website": f"https://example.org/demo/{sid}",
             "email": f"{sid}@example.org",
             "phone": f"020 7946 0{i % 1000:03d}",
-            "status": rng.choices(["active", "paused", "closed"], weights=[92, 5, 3])[0],
+            "status": rng.choices(STATUSES, weights=[92, 5, 3])[0],
             "last_verified": (data_day - timedelta(days=rng.randrange(0, 330))).isoformat(),
             "locations": [],
         }

@@ -31,7 +31,7 @@ from typing import Any, Callable
 from . import __version__
 from .aggregate import area_counts
 from .mapping import MapOptions, map_data, page_header, table_html
-from .model import NO_ATTRIBUTION, DEFAULT_TITLE, Filters, STATUSES, data_date
+from .model import DEFAULT_TITLE, NO_ATTRIBUTION, STALE_MONTHS, STATUSES, Filters, data_date
 
 Log = Callable[..., None]  # log(event, level="info", **fields)
 
@@ -58,7 +58,7 @@ class PublishOptions:
     keep: int = 3
     if_changed: bool = False
     strict: bool = False
-    stale_after_months: int = 12
+    stale_after_months: int = STALE_MONTHS
     encoding: str | None = None
 
 

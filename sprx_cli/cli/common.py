@@ -16,6 +16,8 @@ from typing import Iterator, Optional
 
 import typer
 
+from ..model import DEFAULT_TILES, STALE_MONTHS
+
 _state = {"debug": False}
 
 
@@ -126,7 +128,7 @@ class RegistryArgs:
     crs: Optional[str] = _same("crs")
     encoding: Optional[str] = _option("--encoding", metavar="NAME",
                                       help="Read the scheme registry in this encoding (e.g. cp1252).")
-    stale_after: int = _option("--stale-after", default=12, show_default=True, min=1, metavar="MONTHS",
+    stale_after: int = _option("--stale-after", default=STALE_MONTHS, show_default=True, min=1, metavar="MONTHS",
                                help="Entries last verified longer ago than this are stale (warned, flagged on the map).")
 
     def sources(self):
@@ -182,7 +184,7 @@ StrictOpt = typer.Option(False, "--strict", help="Fail (exit 1) on warnings too.
 TitleOpt = typer.Option(None, "--title", show_default=False,
                         help="Title shown on the map.  [default: from sprx.toml, else 'Social prescribing schemes']")
 TilesOpt = typer.Option(None, "--tiles", metavar="PROVIDER", show_default=False,
-                        help="Background tiles: an xyzservices provider name, or 'none'.  [default: OpenStreetMap.Mapnik]")
+                        help=f"Background tiles: an xyzservices provider name, or 'none'.  [default: {DEFAULT_TILES}]")
 MetricOpt = typer.Option(Metric.count, "--metric", help="Shade areas by count, or per 100,000 residents "
                          "(needs a population column in the area registry).")
 ClosedOpt = typer.Option(False, "--include-closed", help="Show closed schemes too (they are never counted).")

@@ -6,6 +6,7 @@ from typing import Optional
 
 import typer
 
+from ..model import DEFAULT_TITLE
 from .app import app, areas_app, demo_app
 from .common import (BoundaryArgs, OutputOpt, TextOrJson, boundary_options, emit, fail, guard, print_report,
                      refuse_overwrite, settings, usage_error)
@@ -47,7 +48,7 @@ def init(
     folder: Path = typer.Argument(..., metavar="DIR", help="The folder for the new registry (created if needed)."),
     boundaries: Optional[Path] = typer.Option(None, "--boundaries", metavar="FILE",
                                               help="Boundaries of the areas; copied in, and the area registry made from them."),
-    title: str = typer.Option("Social prescribing schemes", "--title", help="Title of the map."),
+    title: str = typer.Option(DEFAULT_TITLE, "--title", help="Title of the map."),
 ) -> None:
     """Start a new registry: sprx.toml, an empty schemes.yaml, the vocabulary, and the areas.
 
