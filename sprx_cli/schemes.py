@@ -178,22 +178,18 @@ class _FastLane:
         texts = {name: self._texts(table.column(c), n, True) for c, name in CSV_LOCATION_COLUMNS.items()}
         judged = {f.name: self._judge_texts(f, texts[f.name]) for f in LOCATION_FIELDS_TABLE}
         out: list = []
+        append = out.append
         for name, address, postcode, lat_t, lon_t, lat, lon in zip(
-                texts["name"], texts["address"], texts["postcode"], texts["lat"], texts["lon"],
+                judged["name"], judged["address"], judged["postcode"], texts["lat"], texts["lon"],
                 judged["lat"], judged["lon"]):
-            if name is None and address is None and postcode is None and lat_t is None and lon_t is None:
-                out.append(())
-            elif (lat_t is not None or lon_t is not None) and (
-                    incomplete(lat_t, lon_t) or lat is _BAD or lon is _BAD or placeholder(lat, lon)):
-                out.append(_BAD)
-            else:
-                out.append(None)  # filled in below
-        places = judged["postcode"]
-        for k, v in enumerate(out):
-            if v is None:
-                postcode = places[k]
-                out[k] = _BAD if postcode is _BAD else (Location(
-                    texts["name"][k], texts["address"][k], postcode, judged["lat"][k], judged["lon"][k]),)
+            if lat_t is None and lon_t is None:
+                if name is None and address is None and postcode is None:
+                    append(())
+                    continue
+            elif incomplete(lat_t, lon_t) or lat is _BAD or lon is _BAD or placeholder(lat, lon):
+                append(_BAD)
+                continue
+            append(_BAD if postcode is _BAD else (Location(name, address, postcode, lat, lon),))
         return out
 
     def _locations(self, raw: Any):
