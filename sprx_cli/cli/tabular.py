@@ -107,6 +107,18 @@ def table(
         emit(write_table(t, fmt.value), output, f"{len(t.rows):,} rows", quiet)
 
 
+def _export(function: str, reg: RegistryArgs, fmt: str, output: Optional[Path], quiet: bool, *selection) -> None:
+    """Validate, select, and write one of the library's exports."""
+    with guard():
+        from .. import exports
+
+        needs_output(fmt, output)
+        sources = reg.sources()
+        refuse_overwrite(output, sources)
+        registry = reg.load(sources, quiet=quiet)
+        emit(getattr(exports, function)(registry, fmt, filters(registry, *selection)), output, fmt, quiet)
+
+
 @export_app.command("schemes")
 @registry_options
 def export_schemes(
@@ -125,15 +137,8 @@ def export_schemes(
 
     Example: sprx export schemes --format geojson --output schemes.geojson
     """
-    with guard():
-        from ..exports import export_schemes as run
-
-        needs_output(fmt.value, output)
-        sources = reg.sources()
-        refuse_overwrite(output, sources)
-        registry = reg.load(sources, quiet=quiet)
-        chosen = filters(registry, status, category, borough, referral_route, include_closed)
-        emit(run(registry, fmt.value, chosen), output, fmt.value, quiet)
+    _export("export_schemes", reg, fmt.value, output, quiet, status, category, borough, referral_route,
+            include_closed)
 
 
 @export_app.command("areas")
@@ -152,12 +157,4 @@ def export_areas(
 
     Example: sprx export areas --format gpkg --output areas.gpkg
     """
-    with guard():
-        from ..exports import export_areas as run
-
-        needs_output(fmt.value, output)
-        sources = reg.sources()
-        refuse_overwrite(output, sources)
-        registry = reg.load(sources, quiet=quiet)
-        chosen = filters(registry, status, category, [], referral_route, include_closed)
-        emit(run(registry, fmt.value, chosen), output, fmt.value, quiet)
+    _export("export_areas", reg, fmt.value, output, quiet, status, category, [], referral_route, include_closed)
