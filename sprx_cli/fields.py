@@ -214,11 +214,6 @@ class Field:
     repeated: bool = False  # few distinct values recur across records: worth remembering verdicts
     codes_column: str | None = None  # exports: a column of the codes beside the names (area lists)
 
-    @property
-    def empty(self) -> Any:
-        """The value of a field nobody filled in."""
-        return () if self.kind != "text" else self.default
-
 
 LOCATION_FIELDS_TABLE: tuple[Field, ...] = (
     Field("name", "text", "the place's name", csv="location_name"),
@@ -276,21 +271,21 @@ CSV_FIELDS: dict[str, Field] = {f.csv: f for f in FIELDS if f.csv}
 
 # --- applying a field to a value as written --------------------------------------------------------
 
-def _is_mapping_or_list(value: Any) -> bool:
-    return isinstance(value, (dict, list))
-
-
 def as_text(value: Any) -> str | None | Fault:
     """A raw value as text (stripped; blank is None), or a wrong-type Fault for a list or mapping."""
     if type(value) is str:
         return value.strip() or None
     if value is None:
         return None
-    if _is_mapping_or_list(value):
+    if isinstance(value, (dict, list)):
         kind = "a list" if isinstance(value, list) else "a mapping"
         return Fault("wrong-type", f"should be text, not {kind}",
                      "write it on one line as 'field: value' (quote it if it contains ': ')", value)
     return str(value).strip() or None
+
+
+def _missing(field: Field) -> list[Finding]:
+    return [Finding(Fault("missing-field", f"required field '{field.name}' is missing or empty", field.missing_hint))]
 
 
 def _wrong_type(fault: Fault, name: str) -> Fault:
@@ -308,10 +303,7 @@ def from_csv(field: Field, cell: str) -> Any:
 def finish(field: Field, text: str | None, ctx: Context) -> tuple[Any, list[Finding]]:
     """A text field's value from its stripped text: requirement, rule, default."""
     if text is None:
-        if field.required:
-            return None, [Finding(Fault("missing-field", f"required field '{field.name}' is missing or empty",
-                                        field.missing_hint))]
-        return field.default, []
+        return (None, _missing(field)) if field.required else (field.default, [])
     if field.rule is None:
         return text, []
     value = field.rule(text, ctx)
@@ -349,8 +341,7 @@ def _evaluate_list(field: Field, raw: Any, ctx: Context) -> tuple[tuple, list[Fi
         elif text is not None:
             texts.append((i, text))
     if field.required and not texts and not findings:
-        return (), [Finding(Fault("missing-field", f"required field '{field.name}' is missing or empty",
-                                  field.missing_hint))]
+        return (), _missing(field)
     out: list = []
     rule = field.rule
     for i, text in texts:
