@@ -34,6 +34,7 @@ EMAIL = re.compile(r"^[^@\s<>\"'(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 WEBSITE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s]*)?$", re.I)  # fast path; urlsplit decides the rest
+CHARITY = re.compile(r"^(?:\d{6,7}(?:-\d{1,2})?|SC\d{6}|NIC\d{6})$")
 LIST_SEPARATOR = ";"  # between the items of a list field in a CSV cell
 
 
@@ -88,26 +89,76 @@ def slug(text: str, ctx: Context):
                  "use lowercase letters, digits and single hyphens" + (f", e.g. '{suggestion}'" if suggestion else ""))
 
 
-def website(text: str, ctx: Context):
+def web_address(name: str) -> Rule:
     """An http(s) address with a host."""
-    if WEBSITE.match(text):
+    def rule(text: str, ctx: Context):
+        if WEBSITE.match(text):
+            return text
+        try:
+            parts = urlsplit(text)
+        except ValueError:  # e.g. an unclosed '[' of an IPv6 address
+            parts = urlsplit("")
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in text:
+            return Fault("invalid-website", f"{name} {text!r} is not an http(s) address",
+                         "write the full address, e.g. https://example.org/")
         return text
-    try:
-        parts = urlsplit(text)
-    except ValueError:  # e.g. an unclosed '[' of an IPv6 address
-        parts = urlsplit("")
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in text:
-        return Fault("invalid-website", f"website {text!r} is not an http(s) address",
-                     "write the full address, e.g. https://example.org/")
-    return text
+    return rule
 
 
-def email(text: str, ctx: Context):
+def email_address(name: str) -> Rule:
     """One email address; a 'mailto:' prefix is dropped."""
-    address = text.removeprefix("mailto:")
-    if EMAIL.match(address):
-        return address
-    return Fault("invalid-email", f"email {text!r} is not an email address", "write one address like name@example.org")
+    def rule(text: str, ctx: Context):
+        address = text.removeprefix("mailto:")
+        if EMAIL.match(address):
+            return address
+        return Fault("invalid-email", f"{name} {text!r} is not an email address",
+                     "write one address like name@example.org")
+    return rule
+
+
+website = web_address("website")
+email = email_address("email")
+
+
+def language(text: str, ctx: Context):
+    """An ISO 639 language code (two letters where ISO 639-1 has one, else three: 'bfi' is British
+    Sign Language), checked against pycountry's ISO 639-3 table; a name gets its code suggested."""
+    import pycountry
+
+    languages = pycountry.languages
+    code = text.lower()
+    found = (languages.get(alpha_2=code) if len(code) == 2 else
+             languages.get(alpha_3=code) if len(code) == 3 else None)
+    if found is not None:
+        return getattr(found, "alpha_2", None) or found.alpha_3
+    try:
+        named = languages.lookup(text)
+    except LookupError:
+        named = None
+    if named is not None:
+        hint = f"did you mean '{getattr(named, 'alpha_2', None) or named.alpha_3}' ({named.name})?"
+    else:
+        hint = "use ISO 639 codes: en, cy, bn, so, ur, pl, bfi (British Sign Language), ..."
+    return Fault("unknown-language", f"{text!r} is not an ISO 639 language code", hint)
+
+
+def language_name(code: str) -> str:
+    """The English name of an ISO 639 code ('bfi' -> 'British Sign Language')."""
+    import pycountry
+
+    found = pycountry.languages.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
+    return found.name if found is not None else code
+
+
+def charity_number(text: str, ctx: Context):
+    """A charity register number: England and Wales (6 or 7 digits, '-N' for a linked charity),
+    Scotland (SC and 6 digits) or Northern Ireland (NIC and 6 digits)."""
+    compact = "".join(text.split()).upper()
+    if CHARITY.match(compact):
+        return compact
+    return Fault("invalid-charity-number", f"charity number {text!r} is not a register number",
+                 "write the number as the register shows it: 1234567 (England and Wales), SC012345 (Scotland) "
+                 "or NIC100001 (Northern Ireland)")
 
 
 def status(text: str, ctx: Context):
@@ -245,12 +296,33 @@ FIELDS: tuple[Field, ...] = (
           term("referral_routes"), vocabulary="referral_routes", csv="referral_routes", type="list", repeated=True),
     Field("target_groups", "list", "keys from `target_groups` (`older-people`, `carers`, ...)",
           term("target_groups"), vocabulary="target_groups", csv="target_groups", type="list", repeated=True),
+    Field("cost", "text", "what it costs a participant: one key of `costs` in the vocabulary (`free`, `low-cost`, "
+          "`paid`, `donation`)", term("costs"), vocabulary="costs", csv="cost", repeated=True),
+    Field("cost_description", "text", "the cost in words (\"£3 a session, free for carers\")", csv="cost_description"),
+    Field("delivery", "list", "how people take part: keys of `delivery` (`in-person`, `online`, `phone`, `home-visit`)",
+          term("delivery"), vocabulary="delivery", csv="delivery", type="list", repeated=True),
+    Field("languages", "list", "languages it runs in, as ISO 639 codes (`en`, `cy`, `bn`, `so`, `ur`, `pl`, `bfi` for "
+          "British Sign Language); the map shows their names", language, csv="languages", type="list",
+          repeated=True),
+    Field("accessibility", "list", "access features: keys of `accessibility` (`step-free`, `accessible-toilet`, "
+          "`hearing-loop`, `bsl`, `large-print`, `easy-read`, `quiet-space`)", term("accessibility"),
+          vocabulary="accessibility", csv="accessibility", type="list", repeated=True),
+    Field("hours_note", "text", "when it runs, in words (\"term time only\", \"first Tuesday of the month\")",
+          csv="hours_note"),
+    Field("how_to_refer", "text", "how to refer someone, in a sentence", csv="how_to_refer"),
+    Field("referral_url", "text", "an `http://` or `https://` address of a referral form", web_address("referral_url"),
+          csv="referral_url"),
+    Field("referral_email", "text", "one email address that takes referrals", email_address("referral_email"),
+          csv="referral_email"),
     Field("locations", "locations",
           "places where it runs, each with `name`, `address`, `postcode` (a UK postcode), `lat` and `lon` "
           "(WGS84 decimal degrees, both or neither). A scheme may have none", type="list"),
     Field("website", "text", "an `http://` or `https://` address", website, csv="website"),
     Field("email", "text", "one email address", email, csv="email"),
     Field("phone", "text", "as it should be dialled", csv="phone"),
+    Field("charity_number", "text", "the provider's charity number: England and Wales (`1234567`), Scotland "
+          "(`SC012345`) or Northern Ireland (`NIC100001`); schemes with the same name and charity number are "
+          "flagged as possible duplicates", charity_number, csv="charity_number"),
     Field("status", "text", "`active` (default), `paused` (shown as paused) or `closed` (left off the map)", status,
           csv="status", default=DEFAULT_STATUS, repeated=True),
     Field("last_verified", "text",

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Callable
 
 from .aggregate import AreaCounts, area_counts
+from .fields import language_name
 from .model import (DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Registry, no_cyclic_gc, people,
                     plural)
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
@@ -100,6 +101,11 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         intern = string_index.setdefault
         return [intern(v, len(string_index) - 1) for v in values]
 
+    cost_pos = {k: i for i, k in enumerate(vocab.costs)}
+    delivery_pos = {k: i for i, k in enumerate(vocab.delivery)}
+    access_pos = {k: i for i, k in enumerate(vocab.accessibility)}
+    languages = sorted({code for s in shown for code in s.languages})
+    language_pos = {c: i for i, c in enumerate(languages)}
     stale_before = registry.stale_before
     uncategorised = len(categories) - 1
     cats = [[cat_pos[c] for c in s.categories] for s in shown]
@@ -119,6 +125,16 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "stale": [int(bool(stale_before and s.last_verified and s.last_verified < stale_before)) for s in shown],
         "areas": [[area_index[c] for c in s.boroughs] for s in shown],
         "colour": [c[0] if c else uncategorised for c in cats],
+        "cost": [cost_pos[s.cost] if s.cost else -1 for s in shown],
+        "cost_description": texts(s.cost_description for s in shown),
+        "delivery": [[delivery_pos[d] for d in s.delivery] for s in shown],
+        "languages": [[language_pos[c] for c in s.languages] for s in shown],
+        "accessibility": [[access_pos[a] for a in s.accessibility] for s in shown],
+        "hours_note": texts(s.hours_note for s in shown),
+        "how_to_refer": texts(s.how_to_refer for s in shown),
+        "referral_url": texts(s.referral_url for s in shown),
+        "referral_email": texts(s.referral_email for s in shown),
+        "charity_number": texts(s.charity_number for s in shown),
     }
     area_schemes: list[list[int]] = [[] for _ in counts.codes]
     for si, s in enumerate(shown):
@@ -169,6 +185,10 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "categories": categories,
         "routes": [t.label for t in vocab.referral_routes.values()],
         "groups": [t.label for t in vocab.target_groups.values()],
+        "costs": [t.label for t in vocab.costs.values()],
+        "delivery": [t.label for t in vocab.delivery.values()],
+        "accessibility": [t.label for t in vocab.accessibility.values()],
+        "languages": [language_name(c) for c in languages],
         "areas": areas,
         "bands": [{"label": b.label, "colour": b.colour} for b in classes],
         "zero": {"label": ZERO_LABEL, "border": ZERO_HATCH, "count": zero_count},

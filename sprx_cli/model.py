@@ -92,10 +92,20 @@ class Scheme(NamedTuple):
     categories: tuple[str, ...] = ()
     referral_routes: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()
+    cost: str | None = None  # a key of the vocabulary's costs
+    cost_description: str | None = None
+    delivery: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # ISO 639 codes
+    accessibility: tuple[str, ...] = ()
+    hours_note: str | None = None
+    how_to_refer: str | None = None
+    referral_url: str | None = None
+    referral_email: str | None = None
     locations: tuple[Location, ...] = ()
     website: str | None = None
     email: str | None = None
     phone: str | None = None
+    charity_number: str | None = None
     status: str = DEFAULT_STATUS
     last_verified: date | None = None
 

@@ -25,6 +25,16 @@ SCHEME_COLUMNS: dict[str, str] = {
     "stale": "1 when last verified more than --stale-after months before the data date",
     "areas": "indices into D.areas",
     "colour": "index into D.categories of the category that colours its markers",
+    "cost": "index into D.costs, or -1",
+    "cost_description": "index into D.strings, or -1",
+    "delivery": "indices into D.delivery",
+    "languages": "indices into D.languages",
+    "accessibility": "indices into D.accessibility",
+    "hours_note": "index into D.strings, or -1",
+    "how_to_refer": "index into D.strings, or -1",
+    "referral_url": "index into D.strings, or -1",
+    "referral_email": "index into D.strings, or -1",
+    "charity_number": "index into D.strings, or -1",
 }
 
 # D.points: one entry per location with coordinates
@@ -53,6 +63,8 @@ BAND_KEYS: dict[str, str] = {"label": "e.g. '3–5'", "colour": "#rrggbb"}
 TOP_LEVEL: dict[str, str] = {
     "title": "page title", "metric": "count or per-100k", "metricLabel": "legend title",
     "categories": "list of CATEGORY_KEYS objects", "routes": "labels", "groups": "labels",
+    "costs": "labels", "delivery": "labels", "accessibility": "labels",
+    "languages": "names of the languages the schemes shown use, by ISO 639 code order",
     "areas": "AREA_COLUMNS", "bands": "list of BAND_KEYS objects",
     "zero": "{label, border, count}: areas with no scheme", "border": "area outline colour",
     "schemes": "SCHEME_COLUMNS", "points": "POINT_COLUMNS", "strings": "every registry text, once",

@@ -126,6 +126,7 @@ def check_upkeep(schemes: list[Scheme], by_id, on: date, stale_after_months: int
     problems = []
     cutoff = months_before(on, stale_after_months)
     seen: dict[tuple[str, str], Scheme] = {}
+    by_charity: dict[tuple[str, str], Scheme] = {}
     providers: dict[str | None, str] = {}
     for s in schemes:
         if s.status == "closed":
@@ -139,20 +140,25 @@ def check_upkeep(schemes: list[Scheme], by_id, on: date, stale_after_months: int
                 "stale-entry", f"scheme '{s.id}' was last verified on {s.last_verified}, more than "
                 f"{stale_after_months} months ago", by_id(s.id).at("last_verified"), "warning", "last_verified",
                 s.last_verified.isoformat(), "check the entry with the provider and update last_verified"))
-        if not (s.website or s.email or s.phone):
+        if not (s.website or s.email or s.phone or s.referral_url or s.referral_email):
             problems.append(Problem(
                 "no-contact", f"scheme '{s.id}' has no website, email or phone", by_id(s.id).at("id"), "warning",
                 None, None, "add at least one way for a referrer to get in touch"))
+        name = normalise_name(s.name)
         provider = providers.get(s.provider)
         if provider is None:
             provider = providers[s.provider] = normalise_name(s.provider or "")
-        key = (normalise_name(s.name), provider)
-        if key in seen:
-            first = seen[key]
+        # the same name from the same provider, or from the same registered charity
+        first, same = seen.get((name, provider)), "provider"
+        if first is None and s.charity_number:
+            first, same = by_charity.get((name, s.charity_number)), "charity number"
+        if first is not None:
             problems.append(Problem(
-                "possible-duplicate", f"scheme '{s.id}' has the same name and provider as '{first.id}'",
+                "possible-duplicate", f"scheme '{s.id}' has the same name and {same} as '{first.id}'",
                 by_id(s.id).at("name"), "warning", "name", s.name,
                 "if they are the same scheme, merge them into one entry listing all its boroughs"))
-        else:
-            seen[key] = s
+            continue
+        seen[(name, provider)] = s
+        if s.charity_number:
+            by_charity[(name, s.charity_number)] = s
     return problems

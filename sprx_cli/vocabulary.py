@@ -11,7 +11,9 @@ from .problems import Loc, Problem
 from .textio import SourceError, read_text
 from .yamlload import YList, YMap, load_yaml
 
-LISTS = ("categories", "referral_routes", "target_groups")
+LISTS = ("categories", "referral_routes", "target_groups")  # every vocabulary has these
+# Added later; a vocabulary without one of these gets sprx's own list (templates/vocabulary.yaml)
+OPTIONAL_LISTS = ("costs", "delivery", "accessibility")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 DEFAULT_COLOUR = "#555555"
 
@@ -30,6 +32,9 @@ class Vocabulary:
     categories: dict[str, Term] = field(default_factory=dict)
     referral_routes: dict[str, Term] = field(default_factory=dict)
     target_groups: dict[str, Term] = field(default_factory=dict)
+    costs: dict[str, Term] = field(default_factory=dict)
+    delivery: dict[str, Term] = field(default_factory=dict)
+    accessibility: dict[str, Term] = field(default_factory=dict)
     source: str = "the vocabulary"
 
     def terms(self, list_name: str) -> dict[str, Term]:
@@ -66,8 +71,11 @@ def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tu
         bad(f"{display} must be a mapping with {', '.join(LISTS)}", 1, 1,
             "start the file with 'categories:' followed by a list of {key, label, colour}")
         return vocab, problems
-    for name in LISTS:
+    for name in LISTS + OPTIONAL_LISTS:
         items = doc.get(name)
+        if items is None and name in OPTIONAL_LISTS:
+            setattr(vocab, name, dict(_default_terms(name)))
+            continue
         if not isinstance(items, YList):
             line, col = doc.pos.get(name, (1, 1))
             bad(f"'{name}' must be a list of {{key, label}} entries", line, col,
@@ -94,8 +102,23 @@ def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tu
                     "write colours as # and six hex digits, e.g. \"#1f77b4\" (in quotes)", colour)
                 colour = None
             terms[key] = Term(key, item["label"], colour)
-    unknown = [k for k in doc if k not in LISTS]
+    unknown = [k for k in doc if k not in LISTS + OPTIONAL_LISTS]
     for k in unknown:
         line, col = doc.pos[k]
-        bad(f"unknown list '{k}' in {display}", line, col, f"the lists are {', '.join(LISTS)}", k)
+        bad(f"unknown list '{k}' in {display}", line, col, f"the lists are {', '.join(LISTS + OPTIONAL_LISTS)}", k)
     return vocab, problems
+
+
+_DEFAULTS: dict = {}
+
+
+def _default_terms(name: str) -> dict[str, Term]:
+    """sprx's own list `name`, for a vocabulary written before the list existed."""
+    if not _DEFAULTS:
+        from importlib import resources
+
+        text = (resources.files("sprx_cli") / "templates" / "vocabulary.yaml").read_text(encoding="utf-8")
+        doc, _ = load_yaml(text, "sprx's vocabulary")
+        for list_name in OPTIONAL_LISTS:
+            _DEFAULTS[list_name] = {t["key"]: Term(t["key"], t["label"]) for t in doc[list_name]}
+    return _DEFAULTS[name]

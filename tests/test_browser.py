@@ -93,7 +93,7 @@ def test_offline_map_in_browser(london_map, browse):
         assert [li.strip() for li in popup.locator("li").all_inner_texts()] == camden
         popup.locator("button", has_text=camden[0]).click()
         first = next(s for s in shown if s["name"] == camden[0])
-        card = page.locator(".leaflet-popup-content").inner_text()
+        card = page.locator(".leaflet-popup-content").last.inner_text()
         assert first["provider"] in card and first["website"] in card and "Who can refer" in card
         assert page.locator(".leaflet-popup-content a[href^='mailto:']").count() == 1
 
@@ -146,13 +146,20 @@ def test_hostile_text_is_inert_in_browser(sprx, tmp_path, browse):
             # a closed popup fades out for 200 ms before it leaves the page
             page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1"
                                    " && document.querySelector('.leaflet-popup-content dl') !== null")
-            assert "Where" in page.locator(".leaflet-popup-content").inner_text()
+            assert "Where" in page.locator(".leaflet-popup-content").last.inner_text()
         for a in range(3):
             page.evaluate(f"sprxMap.map.closePopup(); sprxMap.openArea({a})")
             page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
             for button in page.locator(".leaflet-popup-content .sprx-list button").all():
                 button.dispatch_event("click")  # the popup may sit under a control; what matters is the card
                 page.locator(".sprx-back").dispatch_event("click")
+        page.evaluate("sprxMap.map.closePopup(); sprxMap.openScheme(0);")  # hostile-one: every new field
+        page.wait_for_function("document.querySelector('.leaflet-popup-content dl') !== null")
+        card = page.locator(".leaflet-popup-content").last.inner_text()
+        for shown in ("Welsh", "British Sign Language", "Step-free access", "In person; Online",
+                      "<script>window.__pwned='hours'</script>term time", "Referral form", "refer@example.org",
+                      "<a href=javascript:window.__pwned='refer'>click</a>"):
+            assert shown in card, (shown, card)
         page.evaluate("sprxMap.openScheme(0); sprxMap.openScheme(1);")
         page.locator(".leaflet-control-layers").hover()
         page.fill(".sprx-search input", "<img")

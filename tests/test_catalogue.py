@@ -84,7 +84,9 @@ def test_model_follows_the_field_table():
     assert Location._fields == fields.LOCATION_FIELDS
     assert fields.REQUIRED_FIELDS == ("id", "name", "boroughs")
     assert set(fields.CSV_COLUMNS) == {f.csv for f in fields.FIELDS if f.csv} | set(fields.CSV_LOCATION_COLUMNS)
-    assert all(f.vocabulary in ("categories", "referral_routes", "target_groups") for f in fields.FIELDS if f.vocabulary)
+    from sprx_cli.vocabulary import LISTS, OPTIONAL_LISTS
+
+    assert all(f.vocabulary in LISTS + OPTIONAL_LISTS for f in fields.FIELDS if f.vocabulary)
 
 
 def test_readme_tables_are_generated_from_the_declarations():

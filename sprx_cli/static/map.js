@@ -124,6 +124,26 @@
       row(dl, "Who can refer", SC.routes[si].map(function (r) { return D.routes[r]; }).join("; "));
       row(dl, "For", SC.groups[si].map(function (g) { return D.groups[g]; }).join("; "));
       row(dl, "Areas", SC.areas[si].map(function (a) { return A.name[a]; }).join("; "));
+      var cost = SC.cost[si] >= 0 ? D.costs[SC.cost[si]] : null;
+      var costText = [cost, S(SC.cost_description[si])].filter(function (x) { return x; }).join(": ");
+      row(dl, "Cost", costText);
+      row(dl, "How", SC.delivery[si].map(function (d) { return D.delivery[d]; }).join("; "));
+      row(dl, "Languages", SC.languages[si].map(function (l) { return D.languages[l]; }).join("; "));
+      row(dl, "Access", SC.accessibility[si].map(function (a) { return D.accessibility[a]; }).join("; "));
+      row(dl, "When", S(SC.hours_note[si]));
+      var refer = el("span", "sprx-refer");
+      if (SC.how_to_refer[si] >= 0) refer.appendChild(document.createTextNode(S(SC.how_to_refer[si])));
+      var form = SC.referral_url[si] >= 0 ? httpUrl(S(SC.referral_url[si])) : null;
+      if (form) {
+        if (refer.childNodes.length) refer.appendChild(document.createTextNode(" "));
+        refer.appendChild(link(form, "Referral form"));
+      }
+      var referEmail = SC.referral_email[si] >= 0 ? S(SC.referral_email[si]) : null;
+      if (referEmail && EMAIL.test(referEmail)) {
+        if (refer.childNodes.length) refer.appendChild(document.createTextNode(" · "));
+        refer.appendChild(link("mailto:" + referEmail, referEmail));
+      }
+      if (refer.childNodes.length) row(dl, "How to refer", refer);
       var contact = el("span", "sprx-contact");
       var web = SC.website[si] >= 0 ? httpUrl(S(SC.website[si])) : null;
       if (web) contact.appendChild(link(web, S(SC.website[si])));
@@ -140,6 +160,7 @@
         else contact.appendChild(document.createTextNode(phone));
       }
       if (contact.childNodes.length) row(dl, "Contact", contact);
+      row(dl, "Charity number", S(SC.charity_number[si]));
       row(dl, "Status", status === "active" ? "Active" : (status === "paused" ? "Paused" : "Closed"));
       if (SC.verified[si]) {
         var v = el("span", SC.stale[si] ? "sprx-stale" : null, SC.verified[si]);
