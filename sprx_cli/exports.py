@@ -43,6 +43,12 @@ def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str
                 first = value[0] if value else None
                 out["location_count"] = len(value)
                 out.update({c: getattr(first, n) if first else None for c, n in CSV_LOCATION_COLUMNS.items()})
+        elif f.kind == "mapping":
+            parts = {p.name: (getattr(value, p.name) if value else None) for p in f.parts}
+            if nested:
+                out[f.name] = parts if value else None
+            else:
+                out.update({p.csv: parts[p.name] for p in f.parts})
         elif f.kind == "list":
             shown = [area_names[c].name for c in value] if f.codes_column else list(value)
             out[f.name] = shown if nested else ";".join(shown)

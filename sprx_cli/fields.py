@@ -21,7 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Literal, NamedTuple
 from urllib.parse import urlsplit
 
-from .model import DEFAULT_STATUS, STATUSES, Location
+from .model import DEFAULT_STATUS, STATUSES, Eligibility, Location
 
 if TYPE_CHECKING:
     from .areas import Areas
@@ -216,6 +216,24 @@ def term(list_name: str) -> Rule:
     return rule
 
 
+def age(name: str) -> Rule:
+    """A whole number of years from 0 to 120."""
+    def rule(text: str, ctx: Context):
+        if text.isascii() and text.isdigit() and int(text) <= 120:
+            return int(text)
+        return Fault("invalid-age", f"{name} {text!r} is not a whole number of years from 0 to 120",
+                     "write the age in whole years, e.g. 18, or leave it out")
+    return rule
+
+
+def age_order(min_age: int | None, max_age: int | None) -> Fault | None:
+    """The youngest age is not above the oldest."""
+    if min_age is not None and max_age is not None and min_age > max_age:
+        return Fault("age-range", f"min_age {min_age} is above max_age {max_age}",
+                     "swap them: min_age is the youngest age the scheme takes", f"{min_age} > {max_age}")
+    return None
+
+
 def postcode(text: str, ctx: Context):
     """A UK postcode, written the standard way (SW1A 1AA)."""
     if not POSTCODE.match(text):
@@ -243,7 +261,7 @@ def degrees(name: str, limit: int, hint: str) -> Rule:
 
 # --- the table ---------------------------------------------------------------------------------
 
-Kind = Literal["text", "list", "locations"]
+Kind = Literal["text", "list", "mapping", "locations"]
 
 
 @dataclass(frozen=True)
@@ -264,6 +282,8 @@ class Field:
     item_noun: str = "value"  # what one list item is called in messages
     repeated: bool = False  # few distinct values recur across records: worth remembering verdicts
     codes_column: str | None = None  # exports: a column of the codes beside the names (area lists)
+    parts: tuple["Field", ...] = ()  # a mapping's (or a location's) own fields
+    aliases: tuple[str, ...] = ()  # other names the field may be written under (never two at once)
 
 
 LOCATION_FIELDS_TABLE: tuple[Field, ...] = (
@@ -276,6 +296,12 @@ LOCATION_FIELDS_TABLE: tuple[Field, ...] = (
           rule=degrees("lon", 180, "longitude is between -180 and 180 degrees")),
 )
 
+ELIGIBILITY_PARTS: tuple[Field, ...] = (
+    Field("min_age", "text", "the youngest age it takes, in whole years", age("min_age"), csv="min_age", type="number"),
+    Field("max_age", "text", "the oldest age it takes, in whole years", age("max_age"), csv="max_age", type="number"),
+    Field("description", "text", "who it is for, in words", csv="eligibility"),
+)
+
 FIELDS: tuple[Field, ...] = (
     Field("id", "text", "unique within the registry; lowercase letters, digits and single hyphens", slug,
           required=True, missing_hint="add 'id: a-short-slug' (lowercase letters, digits, hyphens)", csv="id"),
@@ -286,7 +312,7 @@ FIELDS: tuple[Field, ...] = (
           "GSS code (`E09000013`); case, `&`/`and`, punctuation and prefixes such as \"London Borough of\" do "
           "not matter. A single value may be written without brackets", area, required=True,
           missing_hint="add 'boroughs: [...]' with the borough(s) it serves", csv="boroughs", type="list",
-          repeats="warn", item_noun="borough", repeated=True, codes_column="borough_codes"),
+          repeats="warn", item_noun="borough", repeated=True, codes_column="borough_codes", aliases=("areas",)),
     Field("provider", "text", "the organisation that runs it", csv="provider"),
     Field("description", "text", "what it offers, in a sentence or two", csv="description"),
     Field("categories", "list", "keys from `categories` in the vocabulary; the first one colours the map marker",
@@ -296,6 +322,9 @@ FIELDS: tuple[Field, ...] = (
           term("referral_routes"), vocabulary="referral_routes", csv="referral_routes", type="list", repeated=True),
     Field("target_groups", "list", "keys from `target_groups` (`older-people`, `carers`, ...)",
           term("target_groups"), vocabulary="target_groups", csv="target_groups", type="list", repeated=True),
+    Field("eligibility", "mapping", "who it is for: `min_age` and `max_age` in whole years (0–120, both ends "
+          "included, `min_age` ≤ `max_age`) and a `description` in words; a plain text is the description. CSV "
+          "columns `min_age`, `max_age`, `eligibility`", type="mapping", parts=ELIGIBILITY_PARTS),
     Field("cost", "text", "what it costs a participant: one key of `costs` in the vocabulary (`free`, `low-cost`, "
           "`paid`, `donation`)", term("costs"), vocabulary="costs", csv="cost", repeated=True),
     Field("cost_description", "text", "the cost in words (\"£3 a session, free for carers\")", csv="cost_description"),
@@ -331,14 +360,21 @@ FIELDS: tuple[Field, ...] = (
 )
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+ALIASES: dict[str, str] = {alias: f.name for f in FIELDS for alias in f.aliases}  # alias -> field name
 SCHEME_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS)
 LOCATION_FIELDS: tuple[str, ...] = tuple(f.name for f in LOCATION_FIELDS_TABLE)
 REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "list")
 # CSV: one row per scheme, at most one location, in the location columns
 CSV_LOCATION_COLUMNS: dict[str, str] = {f.csv: f.name for f in LOCATION_FIELDS_TABLE}
-CSV_COLUMNS: tuple[str, ...] = tuple(f.csv for f in FIELDS if f.csv) + tuple(CSV_LOCATION_COLUMNS)
+# the columns of a mapping field's parts: column -> (field, part)
+CSV_PART_COLUMNS: dict[str, tuple[str, str]] = {p.csv: (f.name, p.name) for f in FIELDS if f.kind == "mapping"
+                                                for p in f.parts}
+CSV_COLUMNS: tuple[str, ...] = (tuple(c for f in FIELDS for c in ([p.csv for p in f.parts] if f.kind == "mapping"
+                                                                  else [f.csv] if f.csv else []))
+                                + tuple(CSV_LOCATION_COLUMNS))
 CSV_FIELDS: dict[str, Field] = {f.csv: f for f in FIELDS if f.csv}
+CSV_FIELDS.update({alias: f for f in FIELDS if f.csv for alias in f.aliases})  # a column may have a field's alias
 
 
 # --- applying a field to a value as written --------------------------------------------------------
@@ -393,7 +429,39 @@ def evaluate(field: Field, raw: Any, ctx: Context) -> tuple[Any, list[Finding]]:
         return finish(field, text, ctx)
     if field.kind == "list":
         return _evaluate_list(field, raw, ctx)
+    if field.kind == "mapping":
+        return evaluate_eligibility(raw, ctx)
     return evaluate_locations(raw, ctx)
+
+
+def evaluate_eligibility(raw: Any, ctx: Context) -> tuple[Eligibility | None, list[Finding]]:
+    """Ages and who it is for, from a mapping of min_age, max_age, description (or a text: the description)."""
+    if raw is None:
+        return None, []
+    if type(raw) is str:
+        text = raw.strip()
+        return (Eligibility(description=text) if text else None), []
+    if not isinstance(raw, dict):
+        return None, [Finding(Fault("wrong-type", "'eligibility' should be a mapping of min_age, max_age, description",
+                                    "write it as 'eligibility: {min_age: 18, max_age: 65, description: ...}'", raw))]
+    names = tuple(p.name for p in ELIGIBILITY_PARTS)
+    findings = [Finding(unknown_field(key, names), sub=key) for key in raw if key not in names]
+    values = []
+    for part in ELIGIBILITY_PARTS:
+        text = as_text(raw.get(part.name))
+        if type(text) is Fault:
+            findings.append(Finding(_wrong_type(text, part.name), sub=part.name))
+            values.append(None)
+            continue
+        value, found = finish(part, text, ctx)
+        findings += [x._replace(sub=part.name) for x in found]
+        values.append(value)
+    fault = age_order(values[0], values[1])
+    if fault is not None:
+        findings.append(Finding(fault, sub="min_age"))
+    if findings:
+        return None, findings
+    return (Eligibility(*values) if any(v is not None for v in values) else None), []
 
 
 def _evaluate_list(field: Field, raw: Any, ctx: Context) -> tuple[tuple, list[Finding]]:
@@ -531,6 +599,8 @@ def flat_columns() -> list[str]:
     for f in FIELDS:
         if f.kind == "locations":
             columns += ["location_count", *CSV_LOCATION_COLUMNS]
+        elif f.kind == "mapping":
+            columns += [p.csv for p in f.parts]
         else:
             columns += [f.name] + ([f.codes_column] if f.codes_column else [])
     return columns
@@ -540,5 +610,6 @@ def readme_table() -> str:
     """The README's table of scheme fields, made from the declarations."""
     lines = ["| field | required | type | meaning and rules |", "| --- | --- | --- | --- |"]
     for f in FIELDS:
-        lines.append(f"| `{f.name}` | {'yes' if f.required else 'no'} | {f.type} | {f.description} |")
+        name = " / ".join(f"`{n}`" for n in (f.name, *f.aliases))
+        lines.append(f"| {name} | {'yes' if f.required else 'no'} | {f.type} | {f.description} |")
     return "\n".join(lines) + "\n"

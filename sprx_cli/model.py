@@ -78,6 +78,14 @@ class Location(NamedTuple):
         return self.lat is not None and self.lon is not None
 
 
+class Eligibility(NamedTuple):
+    """Who a scheme is for by age (whole years, both ends included), and in words."""
+
+    min_age: int | None = None
+    max_age: int | None = None
+    description: str | None = None
+
+
 # Named tuples rather than frozen dataclasses: a national registry makes 100,000 of each, and a
 # frozen dataclass takes about ten times as long to build (it sets each field through a call).
 # The field order is the field table's (fields.SCHEME_FIELDS; a test holds the two equal).
@@ -92,6 +100,7 @@ class Scheme(NamedTuple):
     categories: tuple[str, ...] = ()
     referral_routes: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()
+    eligibility: Eligibility | None = None
     cost: str | None = None  # a key of the vocabulary's costs
     cost_description: str | None = None
     delivery: tuple[str, ...] = ()

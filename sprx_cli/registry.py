@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .fields import (CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, LIST_FIELDS, LOCATION_FIELDS, REQUIRED_FIELDS,
-                     SCHEME_FIELDS, did_you_mean, from_csv, unknown_field)
+from .fields import (ALIASES, CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, LIST_FIELDS,
+                     LOCATION_FIELDS, REQUIRED_FIELDS, SCHEME_FIELDS, did_you_mean, from_csv, unknown_field)
+
+ALIASES_OF = {name: alias for alias, name in ALIASES.items()}
 from .model import STATUSES, Location, Scheme
 from .problems import Loc, Problem
 from .textio import SourceError, read_text
@@ -37,17 +39,21 @@ class RawRecord:
         self.loc = loc
 
     def at(self, field: str | None = None, item: int | None = None, sub: str | None = None) -> Loc:
-        """Where `field` (list item `item`, location field `sub`) was written."""
+        """Where `field` (list item `item`, field `sub` of a mapping) was written."""
         data = self.data
-        if self.loc.row is not None or field is None or not isinstance(data, YMap) or field not in data.pos:
+        if self.loc.row is not None or field is None or not isinstance(data, YMap):
             return self.loc
+        if field not in data.pos:
+            field = ALIASES_OF.get(field)  # written under its other name
+            if field not in data.pos:
+                return self.loc
         line, col = data.pos[field]
         value = data[field]
         if item is not None and isinstance(value, YList) and item < len(value.pos):
             line, col = value.pos[item]
             value = value[item]
-            if sub is not None and isinstance(value, YMap) and sub in value.pos:
-                line, col = value.pos[sub]
+        if sub is not None and isinstance(value, YMap) and sub in value.pos:
+            line, col = value.pos[sub]
         return Loc(self.loc.file, line, col)
 
 
@@ -80,6 +86,11 @@ class CsvTable:
             if c in CSV_LOCATION_COLUMNS:
                 if v := cell.strip():
                     location[CSV_LOCATION_COLUMNS[c]] = v
+                continue
+            if c in CSV_PART_COLUMNS:
+                if v := cell.strip():
+                    name, part = CSV_PART_COLUMNS[c]
+                    data.setdefault(name, {})[part] = v
                 continue
             f = CSV_FIELDS[c]
             value = from_csv(f, cell)
@@ -218,8 +229,14 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
     header = [h.strip() for h in rows[0]]
     columns: list[str | None] = []
     for h in header:
-        if h in CSV_COLUMNS and h not in columns:
-            columns.append(h)
+        column = CSV_FIELDS[h].csv if h in ALIASES else h  # 'areas' is the 'boroughs' column
+        if column in CSV_COLUMNS and column not in columns:
+            columns.append(column)
+        elif column != h or (column in columns and header.count(column) == 1):
+            problems.append(Problem(
+                "alias-conflict", f"columns '{column}' and '{h if column != h else ALIASES_OF[column]}' are the "
+                "same field", Loc(display, row=1), field=column, value=h, hint="keep one of the two columns"))
+            columns.append(None)
         elif h in CSV_COLUMNS:
             problems.append(Problem(
                 "csv-duplicate-column", f"column '{h}' appears twice in the header", Loc(display, row=1),
@@ -230,7 +247,7 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
             columns.append(None)
         else:
             columns.append(None)
-    missing = [c for c in REQUIRED_FIELDS if c not in header]
+    missing = [c for c in REQUIRED_FIELDS if c not in columns]
     if missing:
         problems.append(Problem(
             "missing-column", f"{display} has no column {', '.join(repr(m) for m in missing)}",

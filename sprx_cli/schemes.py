@@ -7,8 +7,9 @@ from datetime import date
 from typing import Any
 
 from .areas import Areas
-from .fields import (FIELDS, LOCATION_FIELDS, LOCATION_FIELDS_TABLE, SCHEME_FIELDS, Context, Fault, Field, Finding,
-                     as_text, evaluate, evaluate_locations, finish, from_csv, incomplete, placeholder, slugify)
+from .fields import (ALIASES, FIELDS, LOCATION_FIELDS_TABLE, SCHEME_FIELDS, Context, Fault, Field,
+                     Finding, as_text, evaluate, evaluate_eligibility, evaluate_locations, finish, from_csv,
+                     incomplete, placeholder, slugify)
 from .model import Location, Scheme
 from .problems import Problem
 from .registry import CSV_LOCATION_COLUMNS, CsvTable, RawRecord, RawRegistry, _short, _unknown_field
@@ -16,8 +17,7 @@ from .vocabulary import Vocabulary
 
 __all__ = ["check_registry", "slugify"]
 
-_SCHEME_KEYS = frozenset(SCHEME_FIELDS)
-_LOCATION_KEYS = frozenset(LOCATION_FIELDS)
+_SCHEME_KEYS = frozenset(SCHEME_FIELDS) | frozenset(ALIASES)
 _BAD = object()  # the column lane's verdict on a value it leaves to the per-record checker
 
 
@@ -51,9 +51,18 @@ class _Checker:
             if key not in _SCHEME_KEYS:
                 ok = False
                 self.problems.append(_unknown_field(key, SCHEME_FIELDS, self.rec.at(key)))
+        for alias, name in ALIASES.items():
+            if alias in d and name in d:
+                ok = False
+                self.problems.append(Problem("alias-conflict", f"{self.who}: both '{name}' and '{alias}' are given",
+                                             self.rec.at(alias), field=alias, value=alias,
+                                             hint=f"'{alias}' is another name for '{name}': keep one of the two"))
         values = []
         for f in FIELDS:
-            value, findings = self._evaluate(f, d.get(f.name))
+            raw = d.get(f.name)
+            if raw is None and f.aliases:
+                raw = next((d[a] for a in f.aliases if a in d), None)
+            value, findings = self._evaluate(f, raw)
             for x in findings:
                 ok = self._report(f, x) and ok
             values.append(value)
@@ -73,9 +82,10 @@ class _Checker:
     def _report(self, f: Field, x: Finding) -> bool:
         """Add the problem; False when it is an error."""
         fault = x.fault
-        where = f.name if f.name in self.rec.data else None
-        if x.sub is not None and fault.code == "unknown-field":
-            p = _unknown_field(x.sub, LOCATION_FIELDS, self.rec.at(f.name, x.item, x.sub))
+        where = f.name if f.name in self.rec.data or any(a in self.rec.data for a in f.aliases) else None
+        if x.sub is not None and fault.code == "unknown-field":  # a key of a location or mapping
+            p = Problem(fault.code, fault.message, self.rec.at(f.name, x.item, x.sub), field=x.sub, value=x.sub,
+                        hint=fault.hint)
         else:
             name = f.name if x.sub is None else f"{f.name}.{x.sub}"
             p = Problem(fault.code, f"{self.who}: {fault.message}", self.rec.at(where, x.item, x.sub), None, name,
@@ -106,12 +116,17 @@ class _FastLane:
         if table is None:
             datas = [r.data for r in raw.records]
             bad.update(k for k, d in enumerate(datas) if not d.keys() <= _SCHEME_KEYS)
+            for alias, name in ALIASES.items():  # written under another name: the checker reads it
+                bad.update(k for k, d in enumerate(datas) if alias in d)
         columns = []
         ids: list = []
         for f in FIELDS:
             if f.kind == "locations":
                 column = (self._csv_locations(table, n) if table is not None else
                           [self._locations(d.get("locations")) for d in datas])
+            elif f.kind == "mapping":
+                column = (self._csv_mapping(f, table, n) if table is not None else
+                          [self._mapping(d.get(f.name)) for d in datas])
             elif f.kind == "text":
                 cells = (table.column(f.csv) if table is not None else [d.get(f.name) for d in datas])
                 texts = self._texts(cells, n, table is not None)
@@ -191,6 +206,21 @@ class _FastLane:
                 continue
             append(_BAD if postcode is _BAD else (Location(name, address, postcode, lat, lon),))
         return out
+
+    def _csv_mapping(self, f: Field, table: CsvTable, n: int) -> list:
+        """A mapping field from its parts' columns, judged row by row where any is filled in."""
+        cells = [(p.name, self._texts(table.column(p.csv), n, True)) for p in f.parts]
+        out = []
+        for k in range(n):
+            item = {name: texts[k] for name, texts in cells if texts[k] is not None}
+            out.append(self._mapping(item) if item else None)
+        return out
+
+    def _mapping(self, raw: Any):
+        if raw is None:
+            return None
+        value, findings = evaluate_eligibility(raw, self.ctx)
+        return _BAD if findings else value
 
     def _locations(self, raw: Any):
         if raw is None:

@@ -156,7 +156,7 @@ def test_hostile_text_is_inert_in_browser(sprx, tmp_path, browse):
         page.evaluate("sprxMap.map.closePopup(); sprxMap.openScheme(0);")  # hostile-one: every new field
         page.wait_for_function("document.querySelector('.leaflet-popup-content dl') !== null")
         card = page.locator(".leaflet-popup-content").last.inner_text()
-        for shown in ("Welsh", "British Sign Language", "Step-free access", "In person; Online",
+        for shown in ("Ages 18–65: <i onclick=window.__pwned='eligibility'>adults</i>", "Welsh", "British Sign Language", "Step-free access", "In person; Online",
                       "<script>window.__pwned='hours'</script>term time", "Referral form", "refer@example.org",
                       "<a href=javascript:window.__pwned='refer'>click</a>"):
             assert shown in card, (shown, card)

@@ -83,7 +83,9 @@ def test_model_follows_the_field_table():
     assert Scheme._fields == fields.SCHEME_FIELDS
     assert Location._fields == fields.LOCATION_FIELDS
     assert fields.REQUIRED_FIELDS == ("id", "name", "boroughs")
-    assert set(fields.CSV_COLUMNS) == {f.csv for f in fields.FIELDS if f.csv} | set(fields.CSV_LOCATION_COLUMNS)
+    assert set(fields.CSV_COLUMNS) == ({f.csv for f in fields.FIELDS if f.csv} | set(fields.CSV_LOCATION_COLUMNS)
+                                       | set(fields.CSV_PART_COLUMNS))
+    assert len(fields.CSV_COLUMNS) == len(set(fields.CSV_COLUMNS))
     from sprx_cli.vocabulary import LISTS, OPTIONAL_LISTS
 
     assert all(f.vocabulary in LISTS + OPTIONAL_LISTS for f in fields.FIELDS if f.vocabulary)
@@ -180,7 +182,8 @@ def test_every_field_has_a_place_in_every_export(load):
     _, registry = load("counts")
     header = next(csv.reader(io.StringIO(export_schemes(registry, "csv").decode())))
     assert header == fields.flat_columns()
-    assert all(f.name in header for f in fields.FIELDS if f.kind != "locations")
+    assert all(f.name in header for f in fields.FIELDS if f.kind not in ("locations", "mapping"))
+    assert all(p.csv in header for f in fields.FIELDS for p in f.parts if f.kind == "mapping")
     nested = json.loads(export_schemes(registry, "json"))["schemes"][0]
     assert set(fields.SCHEME_FIELDS) <= set(nested)
     props = json.loads(export_schemes(registry, "geojson"))["features"][0]["properties"]

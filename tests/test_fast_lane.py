@@ -49,6 +49,8 @@ GOOD = {
     "phone": ["020 7946 0000", "=1+2"],
     "status": ["active", "Paused", " CLOSED ", ""],
     "last_verified": ["2025-01-31", "2026-06-01", "2024-02-29"],
+    "eligibility": [{"min_age": "18"}, {"min_age": "18", "max_age": "65", "description": "Adults"}, "Carers",
+                    {"max_age": "25"}, {"min_age": "0", "max_age": "0"}, {"description": " "}],
     "cost": ["free", " paid "],
     "cost_description": ["£3 a session"],
     "delivery": ["online", ["in-person", "phone"], ["phone", "phone"]],
@@ -78,6 +80,8 @@ ODD = {
     "status": ["open", "activ", ["active"]],
     "last_verified": ["2026-06-02", "2025-02-30", "2025-1-31", "31/01/2025", "20250131", "2025-01-31T00:00",
                       "+2025-01-31", "２０２５-01-31"],
+    "eligibility": [{"min_age": "70", "max_age": "18"}, {"min_age": "-1"}, {"min_age": "121"}, {"age": "5"},
+                    ["18"], {"min_age": ["1"]}, {"min_age": "1.5"}, {"min_age": "١٨"}],
     "cost": ["cheap", ["free"], "Free"],
     "delivery": ["video", {"a": "b"}],
     "languages": ["Welsh", "xx", "e", "engl", ["en", 1]],
@@ -109,7 +113,7 @@ def location(draw, fault: str | None):
 def record(draw):
     """A clean record, or one with a single fault: a bad value in one field (or a location
     field, or an unknown field). One fault at a time lets every edge case reach the lanes."""
-    fault = draw(st.sampled_from([None, *ODD, *(f"location.{f}" for f in LOCATION_ODD)]))
+    fault = draw(st.sampled_from([None, "alias", *ODD, *(f"location.{f}" for f in LOCATION_ODD)]))
     d = {}
     for f, good in GOOD.items():
         if f == fault:
@@ -124,6 +128,8 @@ def record(draw):
         d["locations"] = draw(st.lists(st.one_of(location(None), st.none()), max_size=2))
     if fault == "unknown":
         d[draw(st.sampled_from(ODD["unknown"]))] = "x"
+    if "boroughs" in d and draw(st.booleans()):  # 'areas' is another name for 'boroughs'; both is a fault
+        d["areas"] = d["boroughs"] if fault == "alias" else d.pop("boroughs")
     return d
 
 
@@ -173,6 +179,9 @@ def test_fast_lane_accepts_only_what_the_checker_accepts_csv(records, columns):
         first = loc[0] if isinstance(loc, list) and loc and isinstance(loc[0], dict) else {}
         cells = {**{k: _cell(v) for k, v in d.items()}, **{("location_name" if k == "name" else k): _cell(v)
                                                             for k, v in first.items()}}
+        eligibility = d.get("eligibility")
+        if isinstance(eligibility, dict):
+            cells.update({("eligibility" if k == "description" else k): _cell(v) for k, v in eligibility.items()})
         w.writerow([cells.get(c, "") for c in columns])
     raw, problems = _load_csv(out.getvalue(), "t.csv")
     if raw.table is not None:

@@ -150,3 +150,31 @@ def test_headline_groups_digits(load):
     counts = area_counts(registry)
     counts.schemes = counts.schemes * 100
     assert counts.headline() == f"{len(counts.schemes):,} schemes in 27 of 33 areas" == "5,500 schemes in 27 of 33 areas"
+
+
+def test_new_fields_through_every_export(load):
+    """cost, eligibility, delivery, languages, accessibility and the referral fields reach CSV, XLSX,
+    JSON and GeoJSON with their values."""
+    import openpyxl
+
+    from sprx_cli.exports import export_schemes
+
+    _, registry = load("hostile")
+    everything = Filters(statuses=("active", "paused", "closed"))
+    doc = json.loads(export_schemes(registry, "json", everything))
+    one = next(s for s in doc["schemes"] if s["id"] == "hostile-one")
+    assert one["eligibility"] == {"min_age": 18, "max_age": 65,
+                                  "description": "<i onclick=window.__pwned='eligibility'>adults</i>"}
+    assert (one["cost"], one["delivery"], one["languages"], one["accessibility"]) == (
+        "free", ["in-person", "online"], ["en", "cy", "bfi"], ["step-free"])
+    assert one["referral_email"] == "refer@example.org" and one["hours_note"].endswith("term time")
+    row = next(r for r in csv.DictReader(io.StringIO(export_schemes(registry, "csv", everything).decode()))
+               if r["id"] == "hostile-one")
+    assert (row["min_age"], row["max_age"], row["languages"], row["delivery"]) == ("18", "65", "en;cy;bfi",
+                                                                                   "in-person;online")
+    sheet = openpyxl.load_workbook(io.BytesIO(export_schemes(registry, "xlsx", everything))).active
+    header = [c.value for c in sheet[1]]
+    values = {header[i]: c.value for i, c in enumerate(sheet[2 if sheet.cell(2, 1).value == "hostile-one" else 3])}
+    assert values["cost"] == "free" and values["languages"] == "en;cy;bfi" and values["min_age"] == 18
+    feature = json.loads(export_schemes(registry, "geojson", everything))["features"][0]["properties"]
+    assert feature["cost"] == "free" and feature["min_age"] == 18

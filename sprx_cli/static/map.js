@@ -124,6 +124,10 @@
       row(dl, "Who can refer", SC.routes[si].map(function (r) { return D.routes[r]; }).join("; "));
       row(dl, "For", SC.groups[si].map(function (g) { return D.groups[g]; }).join("; "));
       row(dl, "Areas", SC.areas[si].map(function (a) { return A.name[a]; }).join("; "));
+      var lo = SC.min_age[si], hi = SC.max_age[si];
+      var ages = lo !== null && hi !== null ? (lo === hi ? "Age " + lo : "Ages " + lo + "–" + hi)
+        : lo !== null ? "Aged " + lo + " and over" : hi !== null ? "Aged up to " + hi : null;
+      row(dl, "Who can join", [ages, S(SC.eligibility[si])].filter(function (x) { return x; }).join(": "));
       var cost = SC.cost[si] >= 0 ? D.costs[SC.cost[si]] : null;
       var costText = [cost, S(SC.cost_description[si])].filter(function (x) { return x; }).join(": ");
       row(dl, "Cost", costText);
