@@ -11,7 +11,7 @@ from typing import Any
 from . import __version__
 from .aggregate import area_counts
 from .fields import CSV_LOCATION_COLUMNS, FIELDS, flat_columns
-from .model import Filters, Registry, Scheme, data_date
+from .model import Filters, Registry, Scheme, data_date, hours_text
 from .tables import build_table, to_delimited, to_xlsx
 
 
@@ -43,6 +43,8 @@ def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str
                 first = value[0] if value else None
                 out["location_count"] = len(value)
                 out.update({c: getattr(first, n) if first else None for c, n in CSV_LOCATION_COLUMNS.items()})
+        elif f.kind == "hours":
+            out[f.name] = [h._asdict() | {"days": list(h.days)} for h in value] if nested else hours_text(value)
         elif f.kind == "mapping":
             parts = {p.name: (getattr(value, p.name) if value else None) for p in f.parts}
             if nested:

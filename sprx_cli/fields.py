@@ -21,7 +21,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Literal, NamedTuple
 from urllib.parse import urlsplit
 
-from .model import DEFAULT_STATUS, STATUSES, Eligibility, Location
+from .model import DAYS, DEFAULT_STATUS, STATUSES, Eligibility, Hours, Location
 
 if TYPE_CHECKING:
     from .areas import Areas
@@ -261,7 +261,7 @@ def degrees(name: str, limit: int, hint: str) -> Rule:
 
 # --- the table ---------------------------------------------------------------------------------
 
-Kind = Literal["text", "list", "mapping", "locations"]
+Kind = Literal["text", "list", "mapping", "hours", "locations"]
 
 
 @dataclass(frozen=True)
@@ -336,6 +336,9 @@ FIELDS: tuple[Field, ...] = (
     Field("accessibility", "list", "access features: keys of `accessibility` (`step-free`, `accessible-toilet`, "
           "`hearing-loop`, `bsl`, `large-print`, `easy-read`, `quiet-space`)", term("accessibility"),
           vocabulary="accessibility", csv="accessibility", type="list", repeated=True),
+    Field("hours", "hours", "when it runs: a list of `{days: [mon, wed], opens: \"10:00\", closes: \"12:00\"}` "
+          "(24-hour times, opening before closing), or the same as text: `mon,wed 10:00-12:00; fri 14:00-16:00` "
+          "(the CSV form)", csv="hours", type="list", repeated=True),
     Field("hours_note", "text", "when it runs, in words (\"term time only\", \"first Tuesday of the month\")",
           csv="hours_note"),
     Field("how_to_refer", "text", "how to refer someone, in a sentence", csv="how_to_refer"),
@@ -431,7 +434,81 @@ def evaluate(field: Field, raw: Any, ctx: Context) -> tuple[Any, list[Finding]]:
         return _evaluate_list(field, raw, ctx)
     if field.kind == "mapping":
         return evaluate_eligibility(raw, ctx)
+    if field.kind == "hours":
+        return evaluate_hours(raw, ctx)
     return evaluate_locations(raw, ctx)
+
+
+TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+HOURS_TEXT = re.compile(r"^\s*(?P<days>[A-Za-z, ]+?)\s+(?P<opens>\S+)\s*-\s*(?P<closes>\S+)\s*$")
+
+
+def _time(text: str) -> str | None:
+    """'9:30' -> '09:30'; None when not a 24-hour time."""
+    m = TIME.match(text.strip())
+    return f"{int(m.group(1)):02d}:{m.group(2)}" if m else None
+
+
+def opening(days: Any, opens: Any, closes: Any) -> Hours | Fault:
+    """One opening: days of the week (mon..sun), and a 24-hour opening time before the closing time."""
+    if isinstance(days, str):
+        days = [d for d in re.split(r"[,\s]+", days) if d]
+    if not isinstance(days, list) or not days or not all(isinstance(d, str) for d in days):
+        return Fault("invalid-hours", "hours need days, e.g. days: [mon, wed]",
+                     "write the days as mon, tue, wed, thu, fri, sat, sun", days)
+    keys = [d.strip().lower()[:3] for d in days]
+    bad = [d for d, k in zip(days, keys) if k not in DAYS or d.strip().lower() not in (k, _DAY_NAMES[k])]
+    if bad:
+        return Fault("invalid-hours", f"{bad[0]!r} is not a day of the week",
+                     "write the days as mon, tue, wed, thu, fri, sat, sun", bad[0])
+    times = [_time(t) if isinstance(t, str) else None for t in (opens, closes)]
+    if None in times:
+        which, raw = ("opens", opens) if times[0] is None else ("closes", closes)
+        return Fault("invalid-hours", f"{which} {raw!r} is not a 24-hour time", "write times as HH:MM, e.g. 09:30", raw)
+    if times[0] >= times[1]:
+        return Fault("invalid-hours", f"opens at {times[0]} but closes at {times[1]}",
+                     "the opening time comes before the closing time (24-hour clock)", f"{times[0]}-{times[1]}")
+    return Hours(tuple(dict.fromkeys(keys)), times[0], times[1])
+
+
+_DAY_NAMES = {"mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
+              "sat": "saturday", "sun": "sunday"}
+
+
+def evaluate_hours(raw: Any, ctx: Context) -> tuple[tuple[Hours, ...], list[Finding]]:
+    """Openings from a list of {days, opens, closes}, or from text: 'mon,wed 10:00-12:00; fri 14:00-16:00'."""
+    if raw is None:
+        return (), []
+    if isinstance(raw, str):
+        items: list = []
+        for part in (p for p in raw.split(";") if p.strip()):
+            m = HOURS_TEXT.match(part)
+            items.append({"days": m.group("days"), "opens": m.group("opens"), "closes": m.group("closes")}
+                         if m else part.strip())
+    elif isinstance(raw, list):
+        items = raw
+    else:
+        return (), [Finding(Fault("wrong-type", "'hours' should be a list of {days, opens, closes}",
+                                  "write each opening as '- {days: [mon], opens: \"10:00\", closes: \"12:00\"}'",
+                                  raw))]
+    out, findings = [], []
+    for i, item in enumerate(items):
+        if item is None:
+            continue
+        if not isinstance(item, dict):
+            findings.append(Finding(Fault("invalid-hours", f"{item!r} is not days and times",
+                                          "write an opening as 'mon,wed 10:00-12:00'", item), i))
+            continue
+        unknown = [k for k in item if k not in ("days", "opens", "closes")]
+        if unknown:
+            findings.append(Finding(unknown_field(unknown[0], ("days", "opens", "closes")), i, unknown[0]))
+            continue
+        value = opening(item.get("days"), item.get("opens"), item.get("closes"))
+        if type(value) is Fault:
+            findings.append(Finding(value, i))
+        else:
+            out.append(value)
+    return tuple(out), findings
 
 
 def evaluate_eligibility(raw: Any, ctx: Context) -> tuple[Eligibility | None, list[Finding]]:
@@ -601,7 +678,7 @@ def flat_columns() -> list[str]:
             columns += ["location_count", *CSV_LOCATION_COLUMNS]
         elif f.kind == "mapping":
             columns += [p.csv for p in f.parts]
-        else:
+        else:  # text, list and hours: one column each
             columns += [f.name] + ([f.codes_column] if f.codes_column else [])
     return columns
 

@@ -17,8 +17,8 @@ from typing import Callable
 
 from .aggregate import AreaCounts, area_counts
 from .fields import language_name
-from .model import (DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Registry, no_cyclic_gc, people,
-                    plural)
+from .model import (DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Registry, hours_for_people,
+                    no_cyclic_gc, people, plural)
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
 
 
@@ -133,6 +133,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "delivery": [[delivery_pos[d] for d in s.delivery] for s in shown],
         "languages": [[language_pos[c] for c in s.languages] for s in shown],
         "accessibility": [[access_pos[a] for a in s.accessibility] for s in shown],
+        "hours": texts(hours_for_people(s.hours) for s in shown),
         "hours_note": texts(s.hours_note for s in shown),
         "how_to_refer": texts(s.how_to_refer for s in shown),
         "referral_url": texts(s.referral_url for s in shown),

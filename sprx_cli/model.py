@@ -78,6 +78,27 @@ class Location(NamedTuple):
         return self.lat is not None and self.lon is not None
 
 
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Hours(NamedTuple):
+    """When a scheme or place is open: days, and opening and closing times (HH:MM, 24-hour)."""
+
+    days: tuple[str, ...]
+    opens: str
+    closes: str
+
+
+def hours_text(hours: tuple[Hours, ...]) -> str | None:
+    """Hours as a registry's CSV writes them: 'mon,wed 10:00-12:00; fri 14:00-16:00'."""
+    return "; ".join(f"{','.join(h.days)} {h.opens}-{h.closes}" for h in hours) or None
+
+
+def hours_for_people(hours: tuple[Hours, ...]) -> str | None:
+    """Hours for a card: 'Mon, Wed 10:00–12:00; Fri 14:00–16:00'."""
+    return "; ".join(f"{', '.join(d.title() for d in h.days)} {h.opens}–{h.closes}" for h in hours) or None
+
+
 class Eligibility(NamedTuple):
     """Who a scheme is for by age (whole years, both ends included), and in words."""
 
@@ -106,6 +127,7 @@ class Scheme(NamedTuple):
     delivery: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()  # ISO 639 codes
     accessibility: tuple[str, ...] = ()
+    hours: tuple[Hours, ...] = ()
     hours_note: str | None = None
     how_to_refer: str | None = None
     referral_url: str | None = None

@@ -33,6 +33,7 @@ SCHEME_COLUMNS: dict[str, str] = {
     "delivery": "indices into D.delivery",
     "languages": "indices into D.languages",
     "accessibility": "indices into D.accessibility",
+    "hours": "index into D.strings (the openings, written for people), or -1",
     "hours_note": "index into D.strings, or -1",
     "how_to_refer": "index into D.strings, or -1",
     "referral_url": "index into D.strings, or -1",

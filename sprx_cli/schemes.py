@@ -22,7 +22,7 @@ _BAD = object()  # the column lane's verdict on a value it leaves to the per-rec
 
 
 def _memo_key(raw: Any):
-    """A hashable key for a raw value made only of text, else None (not remembered)."""
+    """A hashable key for a raw value made only of text, else _BAD (judged on its own)."""
     if raw is None or type(raw) is str:
         return raw
     if isinstance(raw, list) and all(type(v) is str for v in raw):
@@ -172,7 +172,8 @@ class _FastLane:
         return list(map(verdicts.__getitem__, texts))
 
     def _judge_raw(self, f: Field, cells, n: int, csv: bool) -> list:
-        """A list field: each distinct raw value (a CSV cell, or YAML text/list) judged once."""
+        """A list (or hours) field: each distinct raw value (a CSV cell, or YAML text or list of text)
+        judged once; other YAML values (lists of mappings) one by one."""
         ctx = self.ctx
         if cells is None:
             cells = ("",) * n if csv else [None] * n
@@ -180,12 +181,20 @@ class _FastLane:
         verdicts = {}
         for key in set(keys):
             if key is _BAD:
-                verdicts[key] = _BAD
                 continue
             raw = from_csv(f, key) if csv else (list(key) if type(key) is tuple else key)
             value, findings = evaluate(f, raw, ctx)
             verdicts[key] = _BAD if findings else value
-        return list(map(verdicts.__getitem__, keys))
+        if not any(key is _BAD for key in keys):
+            return list(map(verdicts.__getitem__, keys))
+        out = []
+        for key, raw in zip(keys, cells):
+            if key is _BAD:
+                value, findings = evaluate(f, raw, ctx)
+                out.append(_BAD if findings else value)
+            else:
+                out.append(verdicts[key])
+        return out
 
     def _csv_locations(self, table: CsvTable, n: int) -> list:
         """CSV locations column by column: each location field's rule once per distinct text, then

@@ -157,7 +157,7 @@ def test_hostile_text_is_inert_in_browser(sprx, tmp_path, browse):
         page.wait_for_function("document.querySelector('.leaflet-popup-content dl') !== null")
         card = page.locator(".leaflet-popup-content").last.inner_text()
         for shown in ("Ages 18–65: <i onclick=window.__pwned='eligibility'>adults</i>", "Welsh", "British Sign Language", "Step-free access", "In person; Online",
-                      "<script>window.__pwned='hours'</script>term time", "Referral form", "refer@example.org",
+                      "Mon, Wed 10:00–12:00; Fri 14:00–16:00 · <script>window.__pwned='hours'</script>term time", "Referral form", "refer@example.org",
                       "<a href=javascript:window.__pwned='refer'>click</a>"):
             assert shown in card, (shown, card)
         page.evaluate("sprxMap.openScheme(0); sprxMap.openScheme(1);")

@@ -168,10 +168,13 @@ def test_new_fields_through_every_export(load):
     assert (one["cost"], one["delivery"], one["languages"], one["accessibility"]) == (
         "free", ["in-person", "online"], ["en", "cy", "bfi"], ["step-free"])
     assert one["referral_email"] == "refer@example.org" and one["hours_note"].endswith("term time")
+    assert one["hours"] == [{"days": ["mon", "wed"], "opens": "10:00", "closes": "12:00"},
+                            {"days": ["fri"], "opens": "14:00", "closes": "16:00"}]
     row = next(r for r in csv.DictReader(io.StringIO(export_schemes(registry, "csv", everything).decode()))
                if r["id"] == "hostile-one")
     assert (row["min_age"], row["max_age"], row["languages"], row["delivery"]) == ("18", "65", "en;cy;bfi",
                                                                                    "in-person;online")
+    assert row["hours"] == "mon,wed 10:00-12:00; fri 14:00-16:00"  # the form the registry's CSV reads back
     sheet = openpyxl.load_workbook(io.BytesIO(export_schemes(registry, "xlsx", everything))).active
     header = [c.value for c in sheet[1]]
     values = {header[i]: c.value for i, c in enumerate(sheet[2 if sheet.cell(2, 1).value == "hostile-one" else 3])}

@@ -134,7 +134,7 @@
       row(dl, "How", SC.delivery[si].map(function (d) { return D.delivery[d]; }).join("; "));
       row(dl, "Languages", SC.languages[si].map(function (l) { return D.languages[l]; }).join("; "));
       row(dl, "Access", SC.accessibility[si].map(function (a) { return D.accessibility[a]; }).join("; "));
-      row(dl, "When", S(SC.hours_note[si]));
+      row(dl, "When", [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" · "));
       var refer = el("span", "sprx-refer");
       if (SC.how_to_refer[si] >= 0) refer.appendChild(document.createTextNode(S(SC.how_to_refer[si])));
       var form = SC.referral_url[si] >= 0 ? httpUrl(S(SC.referral_url[si])) : null;
