@@ -139,7 +139,10 @@ class _FastLane:
             if _BAD in column:
                 bad.update(k for k, v in enumerate(column) if v is _BAD)
             columns.append(column)
-        schemes = [None if k in bad else Scheme._make(values) for k, values in enumerate(zip(*columns))]
+        new = tuple.__new__  # what Scheme._make calls, without the Python-level call per record
+        rows = zip(*columns)
+        schemes = ([new(Scheme, values) for values in rows] if not bad else
+                   [None if k in bad else new(Scheme, values) for k, values in enumerate(rows)])
         return schemes, [v if type(v) is str else None for v in ids]
 
     @staticmethod
@@ -156,12 +159,14 @@ class _FastLane:
         ctx = self.ctx
         none_value, findings = finish(f, None, ctx)
         none_verdict = _BAD if findings else none_value
+        if texts.count(None) == len(texts):  # nobody wrote this field
+            return [none_verdict] * len(texts)
         if f.rule is None:  # finish() keeps any text as it is
             return texts if none_verdict is None else [none_verdict if t is None else t for t in texts]
         rule = f.rule
         if not f.repeated:  # mostly distinct values (ids, addresses): no point remembering verdicts
             values = [none_verdict if t is None else _BAD if t is _BAD else rule(t, ctx) for t in texts]
-            if any(type(v) is Fault for v in values):
+            if Fault in set(map(type, values)):
                 values = [_BAD if type(v) is Fault else v for v in values]
             return values
         verdicts = {None: none_verdict, _BAD: _BAD}
@@ -175,17 +180,19 @@ class _FastLane:
         """A list (or hours) field: each distinct raw value (a CSV cell, or YAML text or list of text)
         judged once; other YAML values (lists of mappings) one by one."""
         ctx = self.ctx
-        if cells is None:
-            cells = ("",) * n if csv else [None] * n
+        if cells is None or (not csv and cells.count(None) == n):  # nobody wrote this field
+            value, findings = evaluate(f, None, ctx)
+            return [_BAD if findings else value] * n
         keys = list(cells) if csv else [_memo_key(v) for v in cells]
         verdicts = {}
-        for key in set(keys):
+        distinct = set(keys)
+        for key in distinct:
             if key is _BAD:
                 continue
             raw = from_csv(f, key) if csv else (list(key) if type(key) is tuple else key)
             value, findings = evaluate(f, raw, ctx)
             verdicts[key] = _BAD if findings else value
-        if not any(key is _BAD for key in keys):
+        if _BAD not in distinct:
             return list(map(verdicts.__getitem__, keys))
         out = []
         for key, raw in zip(keys, cells):
@@ -218,6 +225,8 @@ class _FastLane:
 
     def _csv_mapping(self, f: Field, table: CsvTable, n: int) -> list:
         """A mapping field from its parts' columns, judged row by row where any is filled in."""
+        if all(table.column(p.csv) is None for p in f.parts):  # no column of it in this file
+            return [None] * n
         cells = [(p.name, self._texts(table.column(p.csv), n, True)) for p in f.parts]
         out = []
         for k in range(n):
