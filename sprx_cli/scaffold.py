@@ -48,7 +48,10 @@ def non_gss(pairs: list[tuple[str, str]]) -> list[str]:
     return [c for c, _ in pairs if not GSS_CODE.match(c)]
 
 
-SCHEMES_TEMPLATE = """\
+SCHEMA_NAME = "schemes.schema.json"  # beside schemes.yaml; editors read it through the first line
+
+SCHEMES_TEMPLATE = f"""\
+# yaml-language-server: $schema={SCHEMA_NAME}
 # Scheme registry. One entry per scheme under 'schemes:'; see the sprx README for every field.
 # Check it with: sprx validate      Build the map with: sprx map build
 schemes:
@@ -84,6 +87,8 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
     if not (folder / "schemes.yaml").exists():
         atomic_write_text(folder / "schemes.yaml", SCHEMES_TEMPLATE)
         written.append(folder / "schemes.yaml")
+    atomic_write_text(folder / SCHEMA_NAME, _schema_for(data))
+    written.append(folder / SCHEMA_NAME)
     toml_title = title.replace("\\", "\\\\").replace('"', '\\"')
     atomic_write_text(folder / "sprx.toml", (
         "# sprx settings for this registry; command-line options override them.\n"
@@ -102,3 +107,14 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
         'attribution = "Boundaries: source not stated yet"\n'))
     written.append(folder / "sprx.toml")
     return written
+
+
+def _schema_for(data: Path) -> str:
+    """The JSON Schema of the new registry, from its area registry (if made yet) and vocabulary."""
+    from .areas import Areas, load_areas
+    from .schema import registry_schema, write_schema
+    from .vocabulary import load_vocabulary
+
+    areas = load_areas(data / "areas.csv", "areas.csv")[0] if (data / "areas.csv").exists() else Areas()
+    vocab, _ = load_vocabulary(data / "vocabulary.yaml", "vocabulary.yaml")
+    return write_schema(registry_schema(areas, vocab))

@@ -188,3 +188,13 @@ def test_every_field_has_a_place_in_every_export(load):
     assert set(fields.SCHEME_FIELDS) <= set(nested)
     props = json.loads(export_schemes(registry, "geojson"))["features"][0]["properties"]
     assert set(fields.SCHEME_FIELDS) - {"locations"} <= set(props)
+
+
+def test_readme_example_registry_is_valid(sprx, tmp_path):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = readme.split("a list with one entry per scheme:\n\n```yaml\n")[1].split("```")[0]
+    (tmp_path / "example.yaml").write_text(example, encoding="utf-8")
+    result = sprx("validate", "--schemes", tmp_path / "example.yaml")
+    assert result.exit_code == 0 and result.stdout.endswith("(0 errors, 0 warnings)\n"), result.stdout
+    shown = set(re.findall(r"^ +(?:- )?(\w+):", example, re.M))
+    assert set(fields.SCHEME_FIELDS) - shown <= {"cost_description", "referral_url"}  # the example shows the rest
