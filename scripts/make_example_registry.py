@@ -74,6 +74,38 @@ MULTI = [  # schemes serving several boroughs
      ["Redbridge", "Waltham Forest", "Barking and Dagenham"], 3),
     ("South West London Walking Football", "Example Active Communities", ["Merton", "Wandsworth", "Richmond upon Thames"], 10),
 ]
+# What a referrer needs to know, per template (by index): eligibility, cost, cost description,
+# delivery, hours, how to refer. Ages are the kind real schemes state; everything is invented.
+REFERRER = {
+    0: ({"min_age": 18}, "free", None, ["in-person", "phone"], "mon,tue,wed,thu,fri 09:00-17:00",
+        "Ask your GP practice to refer you; the link worker will call within a week."),
+    1: ({"min_age": 18, "description": "Adults with low mood or anxiety"}, "free", None, ["in-person"],
+        "tue 13:30-15:30", "GPs and link workers refer; you may also refer yourself."),
+    2: ({"description": "All ages; under-16s with an adult"}, "free", None, ["in-person"], "wed 10:00-11:30",
+        "Just come along, or ask your GP or link worker."),
+    3: ({"min_age": 65}, "free", None, ["phone", "home-visit"], None,
+        "Phone us, or ask anyone who supports you to get in touch."),
+    4: ({"min_age": 18}, "free", None, ["in-person", "phone", "online"], "mon,wed,fri 10:00-16:00",
+        "Book by phone or online; referrals from any professional are welcome."),
+    5: ({"description": "Everyone welcome; children with an adult"}, "donation", "Pay what you can",
+        ["in-person"], "sat 10:00-13:00", "Drop in, or email us first if you would like someone to meet you."),
+    6: ({"min_age": 18}, "free", None, ["in-person", "online"], "thu 18:00-20:00",
+        "Refer yourself or ask your GP or link worker."),
+    7: ({"max_age": 5, "description": "Children under five with their parents or carers"}, "free", None,
+        ["in-person"], "mon,tue,wed,thu,fri 09:30-12:00", "Drop in during opening hours."),
+    8: ({"min_age": 16}, "free", None, ["in-person", "online"], None, "Fill in the form on our website."),
+    9: ({"description": "Unpaid carers of any age"}, "free", None, ["in-person", "phone"], "tue,thu 10:00-14:00",
+        "Carers may refer themselves; professionals may refer with the carer's agreement."),
+    10: ({"min_age": 16}, "low-cost", "£2 a session for the first twelve weeks", ["in-person"],
+         "mon,wed 14:00-15:00", "Your GP, practice nurse or hospital team refers you."),
+    11: ({"min_age": 50}, "donation", "Pay what you can; suggested £2", ["in-person"], "fri 11:00-12:30",
+         "Just come along."),
+    12: ({"description": "People new to the area, of any age"}, "free", None, ["in-person"], "tue 10:00-13:00",
+         "Drop in; interpreters can be booked in advance."),
+}
+COMMUNITY_LANGUAGES = ["bn", "ur", "so", "pl", "tr", "pa", "gu", "ar", "pt", "es", "ro", "ta"]
+ACCESS = [("step-free", 0.7), ("accessible-toilet", 0.5), ("hearing-loop", 0.3), ("large-print", 0.2),
+          ("bsl", 0.15), ("quiet-space", 0.15)]
 VENUES = ["Community Centre", "Library", "Health Centre", "Park Pavilion", "Church Hall", "Family Hub",
           "Neighbourhood Centre"]
 
@@ -98,6 +130,26 @@ def q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def referrer_lines(template: int, sid: str, rng: random.Random) -> list[str]:
+    """The fields a referrer asks about, for one scheme made from `template`."""
+    eligibility, cost, cost_text, delivery, hours, how = REFERRER[template]
+    languages = ["en"] + sorted(rng.sample(COMMUNITY_LANGUAGES, rng.choice([0, 0, 1, 1, 2])))
+    access = [key for key, share in ACCESS if rng.random() < share]
+    parts = ", ".join(f"{k}: {q(v) if isinstance(v, str) else v}" for k, v in eligibility.items())
+    lines = [f"    eligibility: {{{parts}}}", f"    cost: {cost}"]
+    if cost_text:
+        lines.append(f"    cost_description: {q(cost_text)}")
+    lines += [f"    delivery: [{', '.join(delivery)}]", f"    languages: [{', '.join(languages)}]"]
+    if access:
+        lines.append(f"    accessibility: [{', '.join(access)}]")
+    if hours:
+        lines.append(f"    hours: {q(hours)}")
+    lines.append(f"    how_to_refer: {q(how)}")
+    if template == 0:
+        lines.append(f"    referral_email: referrals-{sid}@example.org")
+    return lines
+
+
 def main() -> None:
     import geopandas as gpd
 
@@ -118,11 +170,11 @@ def main() -> None:
                 break
         used.add(name)
         schemes.append({"name": name, "provider": t[1], "boroughs": [borough], "categories": t[2],
-                        "routes": t[3], "groups": t[4], "description": t[5]})
+                        "routes": t[3], "groups": t[4], "description": t[5], "template": TEMPLATES.index(t)})
     for name, provider, boroughs, ti in MULTI:
         t = TEMPLATES[ti]
         schemes.append({"name": name, "provider": provider, "boroughs": boroughs, "categories": t[2],
-                        "routes": t[3], "groups": t[4], "description": t[5]})
+                        "routes": t[3], "groups": t[4], "description": t[5], "template": ti})
     schemes.sort(key=lambda s: slug(s["name"]))
     status = {i: "paused" for i in rng.sample(range(len(schemes)), 3)}
     for i in rng.sample([i for i in range(len(schemes)) if i not in status and len(schemes[i]["boroughs"]) == 1
@@ -139,6 +191,7 @@ def main() -> None:
         "schemes:",
     ]
     start = date(2025, 11, 1)
+    extra = random.Random(SEED + 1)  # the referrer fields draw from their own stream: the rest stays as it was
     for i, s in enumerate(schemes):
         sid = slug(s["name"])
         verified = start + timedelta(days=rng.randrange(0, 365))
@@ -148,6 +201,7 @@ def main() -> None:
                 f"    categories: [{', '.join(s['categories'])}]",
                 f"    referral_routes: [{', '.join(s['routes'])}]",
                 f"    target_groups: [{', '.join(s['groups'])}]"]
+        out += referrer_lines(s["template"], sid, extra)
         n_sites = 0 if rng.random() < 0.15 else (len(s["boroughs"]) if len(s["boroughs"]) > 1 else
                                                  rng.choice([1, 1, 1, 1, 2, 3]))
         if n_sites:

@@ -95,7 +95,10 @@ def test_offline_map_in_browser(london_map, browse):
         first = next(s for s in shown if s["name"] == camden[0])
         card = page.locator(".leaflet-popup-content").last.inner_text()
         assert first["provider"] in card and first["website"] in card and "Who can refer" in card
-        assert page.locator(".leaflet-popup-content a[href^='mailto:']").count() == 1
+        mailto = page.locator(".leaflet-popup-content a[href^='mailto:']")
+        assert mailto.count() == 1 + ("referral_email" in first)  # contact, and referrals when given
+        if first.get("languages"):
+            assert "English" in card and "How to refer" in card
 
         # the hover tooltip names the area and its count
         page.evaluate("sprxMap.areas.eachLayer(l => { if (l.feature.properties.a === 6) l.openTooltip(); })")
