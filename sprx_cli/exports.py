@@ -30,6 +30,10 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+def _hours(hours) -> list[dict]:
+    return [{"days": list(h.days), "opens": h.opens, "closes": h.closes} for h in hours]
+
+
 def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str, Any]:
     """One scheme, field by field from the field table: flat (lists joined with ';', the first
     location inline) or, with `nested`, with real lists and every location."""
@@ -38,13 +42,14 @@ def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str
         value = getattr(s, f.name)
         if f.kind == "locations":
             if nested:
-                out[f.name] = [{k: _plain(v) for k, v in loc._asdict().items()} for loc in value]
+                out[f.name] = [{**{k: _plain(v) for k, v in loc._asdict().items()},
+                                "accessibility": list(loc.accessibility), "hours": _hours(loc.hours)} for loc in value]
             else:
                 first = value[0] if value else None
                 out["location_count"] = len(value)
                 out.update({c: getattr(first, n) if first else None for c, n in CSV_LOCATION_COLUMNS.items()})
         elif f.kind == "hours":
-            out[f.name] = [h._asdict() | {"days": list(h.days)} for h in value] if nested else hours_text(value)
+            out[f.name] = _hours(value) if nested else hours_text(value)
         elif f.kind == "mapping":
             parts = {p.name: (getattr(value, p.name) if value else None) for p in f.parts}
             if nested:

@@ -294,6 +294,9 @@ LOCATION_FIELDS_TABLE: tuple[Field, ...] = (
           rule=degrees("lat", 90, "latitude and longitude look swapped, or this is not in degrees")),
     Field("lon", "text", "longitude, WGS84 decimal degrees", csv="lon", type="number",
           rule=degrees("lon", 180, "longitude is between -180 and 180 degrees")),
+    Field("accessibility", "list", "the place's access features (keys of `accessibility`)", term("accessibility"),
+          vocabulary="accessibility", type="list", repeated=True),  # YAML only: a CSV row's are the scheme's
+    Field("hours", "hours", "the place's opening hours", type="list"),
 )
 
 ELIGIBILITY_PARTS: tuple[Field, ...] = (
@@ -348,7 +351,8 @@ FIELDS: tuple[Field, ...] = (
           csv="referral_email"),
     Field("locations", "locations",
           "places where it runs, each with `name`, `address`, `postcode` (a UK postcode), `lat` and `lon` "
-          "(WGS84 decimal degrees, both or neither). A scheme may have none", type="list"),
+          "(WGS84 decimal degrees, both or neither), and (YAML only) the place's own `accessibility` and `hours`. "
+          "A scheme may have none", type="list"),
     Field("website", "text", "an `http://` or `https://` address", website, csv="website"),
     Field("email", "text", "one email address", email, csv="email"),
     Field("phone", "text", "as it should be dialled", csv="phone"),
@@ -369,7 +373,7 @@ LOCATION_FIELDS: tuple[str, ...] = tuple(f.name for f in LOCATION_FIELDS_TABLE)
 REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "list")
 # CSV: one row per scheme, at most one location, in the location columns
-CSV_LOCATION_COLUMNS: dict[str, str] = {f.csv: f.name for f in LOCATION_FIELDS_TABLE}
+CSV_LOCATION_COLUMNS: dict[str, str] = {f.csv: f.name for f in LOCATION_FIELDS_TABLE if f.csv}
 # the columns of a mapping field's parts: column -> (field, part)
 CSV_PART_COLUMNS: dict[str, tuple[str, str]] = {p.csv: (f.name, p.name) for f in FIELDS if f.kind == "mapping"
                                                 for p in f.parts}
@@ -582,7 +586,7 @@ def evaluate_location(item: dict, ctx: Context) -> tuple[Location, list[Finding]
     if not item.keys() <= _LOCATION_KEYS:
         findings += [Finding(unknown_field(key, LOCATION_FIELDS), sub=key) for key in item if key not in _LOCATION_KEYS]
     texts = []
-    for f in LOCATION_FIELDS_TABLE:
+    for f in LOCATION_FIELDS_TABLE[:5]:  # name, address, postcode, lat, lon: text
         text = as_text(item.get(f.name))
         if type(text) is Fault:
             findings.append(Finding(_wrong_type(text, f.name), sub=f.name))
@@ -592,7 +596,13 @@ def evaluate_location(item: dict, ctx: Context) -> tuple[Location, list[Finding]
     postcode_value, found = finish(POSTCODE_FIELD, postcode_text, ctx)
     findings += [x._replace(sub="postcode") for x in found]
     lat, lon, found = point(lat_text, lon_text, ctx)
-    return Location(name, address, postcode_value, lat, lon), findings + found
+    findings += found
+    extras = []
+    for f in LOCATION_FIELDS_TABLE[5:]:  # the place's own lists
+        value, found = evaluate(f, item.get(f.name), ctx)
+        findings += [x._replace(sub=f.name) for x in found]
+        extras.append(value)
+    return Location(name, address, postcode_value, lat, lon, *extras), findings
 
 
 def incomplete(lat_text: str | None, lon_text: str | None) -> Finding | None:

@@ -152,6 +152,8 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "name": texts(loc.name for _, loc in located),
         "address": texts(loc.address for _, loc in located),
         "postcode": texts(loc.postcode for _, loc in located),
+        "accessibility": [[access_pos[a] for a in loc.accessibility] for _, loc in located],
+        "hours": texts(hours_for_people(loc.hours) for _, loc in located),
     }
     strings = list(string_index)[1:]
 

@@ -71,6 +71,8 @@ class Location(NamedTuple):
     postcode: str | None = None
     lat: float | None = None
     lon: float | None = None
+    accessibility: tuple[str, ...] = ()  # the place's own access features
+    hours: tuple["Hours", ...] = ()  # the place's own opening hours
 
     @property
     def has_point(self) -> bool:

@@ -46,6 +46,8 @@ POINT_COLUMNS: dict[str, str] = {
     "lat": "latitude", "lon": "longitude", "scheme": "index into D.schemes",
     "name": "index into D.strings, or -1", "address": "index into D.strings, or -1",
     "postcode": "index into D.strings, or -1",
+    "accessibility": "indices into D.accessibility: the place's own access features",
+    "hours": "index into D.strings (the place's own opening hours, written for people), or -1",
 }
 
 # D.areas: one entry per area of the area registry, in its order

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from .areas import _PREFIXES, Areas, normalise_name
-from .fields import DAYS, ELIGIBILITY_PARTS, FIELDS, LOCATION_FIELDS, Field
+from .fields import DAYS, ELIGIBILITY_PARTS, FIELDS, LOCATION_FIELDS_TABLE, Field
 from .model import STATUSES
 from .vocabulary import Vocabulary
 
@@ -109,7 +109,7 @@ def _field(f: Field, areas: Areas, vocab: Vocabulary) -> dict[str, Any]:
                 "anyOf": [{"type": "array", "items": {"anyOf": [opening, {"type": "null"}]}},
                           {"type": ["string", "null"]}]}
     location = {"type": "object", "additionalProperties": False,
-                "properties": {name: {"type": SCALAR + ["null"]} for name in LOCATION_FIELDS}}
+                "properties": {p.name: _field(p, areas, vocab) for p in LOCATION_FIELDS_TABLE}}
     return {"description": f.description,
             "anyOf": [{"type": "array", "items": {"anyOf": [location, {"type": "null"}]}}, {"type": "null"}]}
 

@@ -207,7 +207,7 @@ class _FastLane:
         """CSV locations column by column: each location field's rule once per distinct text, then
         the coordinate pair rules per row."""
         texts = {name: self._texts(table.column(c), n, True) for c, name in CSV_LOCATION_COLUMNS.items()}
-        judged = {f.name: self._judge_texts(f, texts[f.name]) for f in LOCATION_FIELDS_TABLE}
+        judged = {f.name: self._judge_texts(f, texts[f.name]) for f in LOCATION_FIELDS_TABLE if f.csv}
         out: list = []
         append = out.append
         for name, address, postcode, lat_t, lon_t, lat, lon in zip(

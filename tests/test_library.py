@@ -168,6 +168,8 @@ def test_new_fields_through_every_export(load):
     assert (one["cost"], one["delivery"], one["languages"], one["accessibility"]) == (
         "free", ["in-person", "online"], ["en", "cy", "bfi"], ["step-free"])
     assert one["referral_email"] == "refer@example.org" and one["hours_note"].endswith("term time")
+    assert one["locations"][0]["accessibility"] == ["hearing-loop"]
+    assert one["locations"][0]["hours"] == [{"days": ["sat"], "opens": "10:00", "closes": "12:00"}]
     assert one["hours"] == [{"days": ["mon", "wed"], "opens": "10:00", "closes": "12:00"},
                             {"days": ["fri"], "opens": "14:00", "closes": "16:00"}]
     row = next(r for r in csv.DictReader(io.StringIO(export_schemes(registry, "csv", everything).decode()))

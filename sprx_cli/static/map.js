@@ -119,6 +119,8 @@
         var at = [S(P.name[point]), S(P.address[point]), S(P.postcode[point])]
           .filter(function (x) { return x; }).join(", ");
         row(dl, "Where", at);
+        row(dl, "Access here", P.accessibility[point].map(function (a) { return D.accessibility[a]; }).join("; "));
+        row(dl, "Open here", S(P.hours[point]));
       }
       row(dl, "Categories", SC.categories[si].map(function (c) { return D.categories[c].label; }).join("; "));
       row(dl, "Who can refer", SC.routes[si].map(function (r) { return D.routes[r]; }).join("; "));
