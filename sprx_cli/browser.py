@@ -42,8 +42,10 @@ class PageLog:
 
 
 @contextmanager
-def open_page(url: str, width: int = 1200, height: int = 900) -> Iterator[tuple[object, PageLog]]:
-    """Open `url` in headless Chromium with the network blocked; yield (page, log)."""
+def open_page(url: str, width: int = 1200, height: int = 900, map_page: bool = True
+              ) -> Iterator[tuple[object, PageLog]]:
+    """Open `url` in headless Chromium with the network blocked; yield (page, log) once the map's
+    script has started (`map_page`) or the page has loaded."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -79,7 +81,8 @@ def open_page(url: str, width: int = 1200, height: int = 900) -> Iterator[tuple[
 
                 page.on("dialog", dialog)
                 page.goto(url)
-                page.wait_for_function("window.sprxMap !== undefined", timeout=30_000)
+                if map_page:
+                    page.wait_for_function("window.sprxMap !== undefined", timeout=30_000)
                 yield page, log
             finally:
                 context.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable
@@ -362,7 +363,8 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
         '<pattern id="sprx-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '
         'patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/>'
-        f'<rect width="2.5" height="8" fill="{ZERO_HATCH}"/></pattern></defs></svg>'), name="sprx_header")
+        f'<rect width="2.5" height="8" fill="{ZERO_HATCH}"/></pattern></defs></svg>'
+        '<main id="sprx-main">'), name="sprx_header")  # the map and the table; closed before the footer
 
     bounds = registry.boundaries.total_bounds if registry.boundaries is not None else (-0.5, 51.3, 0.3, 51.7)
     m = _Map(location=[round((bounds[1] + bounds[3]) / 2, 5), round((bounds[0] + bounds[2]) / 2, 5)],
@@ -375,6 +377,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
 
     page = _PageTail(
         table_html(data, counts)
+        + "</main>"
         + f'<footer class="sprx-footer"><p>{e(opts.attribution.rstrip("."))}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
         + " Made with sprx.</p></footer>"
@@ -382,4 +385,15 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     m.add_child(page, name="sprx_page")
     _stable_ids(fig)
     step("writing")
-    return fig.render()
+    return _accessible(fig.render())
+
+
+# folium's page template has no language and stops people zooming the page (WCAG 1.4.4)
+_FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport" content="width=device-width,\s*initial-scale=1\.0, '
+                              r'maximum-scale=1\.0, user-scalable=no" />')
+
+
+def _accessible(page: str) -> str:
+    """The page with a language and a viewport that lets people zoom."""
+    page = page.replace("<html>", '<html lang="en">', 1)
+    return _FOLIUM_VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1">', page)

@@ -279,9 +279,9 @@ def _index_html(title: str, data: dict, counts, newest, changes: dict, attributi
         "td.sprx-num{text-align:right}tr.sprx-zero-row th,tr.sprx-zero-row td{background:#fce4ec}"
         ".sprx-gaps{color:#8e0f45}.sprx-headline{font-weight:bold}.sprx-skip{position:absolute;left:-9999px}</style></head><body>"
         f"<header>{page_header(title, counts, newest)}</header>"
-        f"<nav><h2>Downloads</h2><ul>{items}</ul></nav>"
+        f"<main><nav><h2>Downloads</h2><ul>{items}</ul></nav>"
         f'<section id="changes"><h2>Changes</h2>{_changes_html(changes)}</section>'
-        f"{table_html(data, counts)}"
+        f"{table_html(data, counts)}</main>"
         f"<footer><p>{e(attribution.rstrip('.'))}. Made with sprx {e(__version__)}.</p></footer></body></html>\n")
 
 

@@ -185,3 +185,30 @@ def test_hostile_text_is_inert_in_browser(sprx, tmp_path, browse):
         assert log.blocked == [] and log.requests == [out.resolve().as_uri()]
     finally:
         ctx.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("registry", ["london", "hostile"])
+def test_no_accessibility_violations(sprx, tmp_path, browse, registry):
+    """axe-core (from the axe-playwright-python package) finds nothing on the map with a card open,
+    nor on a published site's index page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from conftest import registry_args
+
+    out = tmp_path / "map.html"
+    assert sprx("map", "build", *registry_args(registry), "--offline", "--tiles", "none", "-o", out).exit_code == 0
+    site = tmp_path / "site"
+    assert sprx("publish", *registry_args(registry), "--site", site, "--quiet").exit_code == 0
+    for page_file, setup in ((out, "sprxMap.openScheme(0)"), (site / "index.html", None)):
+        ctx = open_page(page_file.resolve().as_uri(), map_page=setup is not None)
+        page, log = _entered(ctx)
+        try:
+            if setup:
+                page.wait_for_function("window.sprxTimings && window.sprxTimings.markersLoaded", timeout=30_000)
+                page.evaluate(setup)
+                page.wait_for_timeout(400)
+            result = Axe().run(page)
+            assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in
+                                                  result.response["violations"]]
+        finally:
+            ctx.__exit__(None, None, None)

@@ -107,7 +107,7 @@
 
     function schemeCard(si, point) {
       var card = el("div", "sprx-card");
-      var h = el("h3", null, S(SC.name[si]));
+      var h = el("h2", null, S(SC.name[si]));
       var status = SC.status[si];
       var badge = statusBadge(status);
       if (badge) { h.appendChild(document.createTextNode(" ")); h.appendChild(badge); }
@@ -197,7 +197,7 @@
 
     function areaPopup(a, popup) {
       var box = el("div", "sprx-card sprx-area-popup");
-      box.appendChild(el("h3", null, A.name[a]));
+      box.appendChild(el("h2", null, A.name[a]));
       box.appendChild(el("p", A.count[a] === 0 ? "sprx-none" : null, areaSummary(a)));
       var list = A.schemes[a];
       if (list.length) {
