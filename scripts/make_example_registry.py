@@ -182,11 +182,13 @@ def main() -> None:
         status[i] = "closed"
     out = [
         "# sprx example registry: EXAMPLE DATA, NOT REAL SCHEMES.",
+        "# yaml-language-server: $schema=schemes.schema.json",
         "# Every scheme, provider, address and contact detail here is invented to show the format;",
         "# websites and emails are on example.org and phone numbers are in Ofcom's drama range.",
         "# Borough boundaries are real (see data/README.md); six boroughs deliberately have no scheme.",
         "# Regenerate with: python scripts/make_example_registry.py",
-        "# Field reference: README.md, section 'The scheme registry'.",
+        "# Field reference: README.md, section 'The scheme registry'. The second line lets an editor with",
+        "# the YAML language server check this file as you type (schemes.schema.json: `sprx schema`).",
         "",
         "schemes:",
     ]

@@ -134,3 +134,13 @@ def test_init_writes_the_schema_and_points_the_registry_at_it(sprx, tmp_path):
     v = jsonschema.Draft202012Validator(schema)
     assert list(v.iter_errors({"schemes": [{"id": "a", "name": "b", "areas": ["Ashvale"]}]})) == []
     assert list(v.iter_errors({"schemes": [{"id": "a", "name": "b", "areas": ["Camden"]}]}))
+
+
+def test_bundled_schema_is_current(sprx):
+    """schemes.schema.json beside the example registry is what `sprx schema` makes now (run
+    `sprx schema -o schemes.schema.json` after changing the areas, the vocabulary or the fields)."""
+    result = sprx("schema")
+    assert result.exit_code == 0
+    assert (ROOT / "schemes.schema.json").read_text(encoding="utf-8") == result.stdout
+    head = (ROOT / "schemes.yaml").read_text(encoding="utf-8").splitlines()[:2]
+    assert head[1] == "# yaml-language-server: $schema=schemes.schema.json"  # any comment line works
