@@ -125,7 +125,3 @@ def export_areas(registry: Registry, fmt: str, filters: Filters = Filters()) -> 
             return path.read_bytes()
     raise ValueError(f"unknown format {fmt!r}")
 
-
-def is_binary(fmt: str) -> bool:
-    """Formats that cannot go to a terminal."""
-    return fmt in ("xlsx", "gpkg")

@@ -131,9 +131,9 @@ class RegistryArgs:
     stale_after: int = _option("--stale-after", default=STALE_MONTHS, show_default=True, min=1, metavar="MONTHS",
                                help="Entries last verified longer ago than this are stale (warned, flagged on the map).")
 
-    def sources(self):
+    def sources(self, folder_settings=None):
         """The files, from the options, the folder's settings and the defaults (usage error if missing)."""
-        return settings().sources(self.schemes, self.areas, self.boundaries, self.vocabulary, self.code_field,
+        return (folder_settings or settings()).sources(self.schemes, self.areas, self.boundaries, self.vocabulary, self.code_field,
                                   self.name_field, self.crs)
 
     def load(self, sources, *, strict: bool = False, quiet: bool = False):

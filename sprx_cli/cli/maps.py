@@ -10,11 +10,10 @@ from .common import (ClosedOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, Stric
                      check_tiles, fail, guard, progress, refuse_overwrite, registry_options, settings)
 
 
-def map_options(title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: Metric):
-    """The library's MapOptions from the command line and the folder's settings."""
+def map_options(s, title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: Metric):
+    """The library's MapOptions from the command line and the folder's settings `s`."""
     from ..mapping import MapOptions
 
-    s = settings()
     return MapOptions(title=s.get(title, "title"), offline=offline, tiles=tiles, include_closed=include_closed,
                       metric=metric.value, attribution=s.get(None, "attribution"),
                       short_attribution=s.get(None, "attribution_short"))
@@ -47,14 +46,15 @@ def map_build(
         from ..mapping import MapError, render_map
         from ..textio import atomic_write_text
 
-        sources = reg.sources()
-        tiles, output = settings().get(tiles, "tiles"), Path(settings().get(output, "output"))
+        s = settings()  # read once for the whole command
+        sources = reg.sources(s)
+        tiles, output = s.get(tiles, "tiles"), Path(s.get(output, "output"))
         refuse_overwrite(output, sources)
         check_tiles(tiles)
         with progress(quiet) as step:
             registry = reg.load(sources, strict=strict, quiet=quiet)
             try:
-                page = render_map(registry, map_options(title, offline, tiles, include_closed, metric), step)
+                page = render_map(registry, map_options(s, title, offline, tiles, include_closed, metric), step)
             except (MapError, AssetsMissing) as exc:
                 fail(f"Cannot build the map: {exc}")
             atomic_write_text(output, page)
@@ -82,14 +82,15 @@ def map_image(
         from ..mapping import MapError
         from ..textio import atomic_write_bytes
 
-        sources = reg.sources()
-        output = Path(settings().get(output, "image"))
+        s = settings()
+        sources = reg.sources(s)
+        output = Path(s.get(output, "image"))
         refuse_overwrite(output, sources)
         with progress(quiet) as step:
             registry = reg.load(sources, quiet=quiet)
             step("drawing")
             try:
-                png = render_png(registry, map_options(title, False, "none", False, metric), dpi=dpi)
+                png = render_png(registry, map_options(s, title, False, "none", False, metric), dpi=dpi)
             except MapError as exc:
                 fail(f"Cannot draw the map: {exc}")
             atomic_write_bytes(output, png)

@@ -82,7 +82,7 @@ def publish(
             s = settings()
             tiles = s.get(tiles, "tiles")
             check_tiles(tiles)
-            sources = reg.sources()
+            sources = reg.sources(s)
             opts = PublishOptions(title=s.get(title, "title"), tiles=tiles, keep=keep, if_changed=if_changed,
                                   strict=strict, attribution=s.get(None, "attribution"),
                                   attribution_short=s.get(None, "attribution_short"),
