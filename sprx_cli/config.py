@@ -77,7 +77,7 @@ class Settings:
 
     def sources(self, schemes: str | None = None, areas: str | None = None, boundaries: str | None = None,
                 vocabulary: str | None = None, code_field: str | None = None, name_field: str | None = None,
-                crs: str | None = None) -> Sources:
+                crs: str | None = None, postcodes: str | None = None) -> Sources:
         """The registry's files and boundary options; SourceMissing names the option of a file that
         does not exist or is a folder."""
         paths = {"--schemes": self.get(schemes, "schemes"), "--boroughs": self.get(areas, "areas"),
@@ -88,5 +88,9 @@ class Settings:
                                     f"or pass {option} PATH)")
             if Path(value).is_dir():
                 raise SourceMissing(f"{option}: '{value}' is a folder, not a file")
+        table = self.get(postcodes, "postcodes")
+        if table is not None and not Path(table).is_file():
+            raise SourceMissing(f"--postcodes: '{table}' is not a file (give an NSPL or ONSPD CSV, or "
+                                "postcode,lat,lon)")
         return Sources(*paths.values(), code_field=self.get(code_field, "code_field"),
-                       name_field=self.get(name_field, "name_field"), crs=self.get(crs, "crs"))
+                       name_field=self.get(name_field, "name_field"), crs=self.get(crs, "crs"), postcodes=table)

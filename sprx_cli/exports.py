@@ -43,11 +43,13 @@ def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str
         if f.kind == "locations":
             if nested:
                 out[f.name] = [{**{k: _plain(v) for k, v in loc._asdict().items()},
-                                "accessibility": list(loc.accessibility), "hours": _hours(loc.hours)} for loc in value]
+                                "accessibility": list(loc.accessibility), "hours": _hours(loc.hours),
+                                "coordinates_from": loc.point_source} for loc in value]
             else:
                 first = value[0] if value else None
                 out["location_count"] = len(value)
                 out.update({c: getattr(first, n) if first else None for c, n in CSV_LOCATION_COLUMNS.items()})
+                out["coordinates_from"] = first.point_source if first else None
         elif f.kind == "hours":
             out[f.name] = _hours(value) if nested else hours_text(value)
         elif f.kind == "mapping":
@@ -87,13 +89,15 @@ def export_schemes(registry: Registry, fmt: str, filters: Filters = Filters()) -
     if fmt == "geojson":
         features = []
         for r in records:
-            props = {k: v for k, v in r.items() if k not in LOCATION_COLUMNS and k != "location_count"}
+            props = {k: v for k, v in r.items() if k not in LOCATION_COLUMNS
+                     and k not in ("location_count", "coordinates_from")}
             for i, loc in enumerate(by_id[r["id"]].locations):
                 if not loc.has_point:
                     continue
                 features.append({"type": "Feature",
                                  "properties": {**props, "location_index": i + 1, "location_name": loc.name,
-                                                "address": loc.address, "postcode": loc.postcode},
+                                                "address": loc.address, "postcode": loc.postcode,
+                                                "coordinates_from": loc.point_source},
                                  "geometry": {"type": "Point", "coordinates": [loc.lon, loc.lat]}})
         doc = {"type": "FeatureCollection", "name": "schemes", **_meta(registry, filters), "features": features}
         return (json.dumps(doc, ensure_ascii=False) + "\n").encode()

@@ -681,11 +681,12 @@ def unknown_field(name: str, choices) -> Fault:
 
 def flat_columns() -> list[str]:
     """The columns of a flat export (CSV, XLSX), in field-table order: list fields joined by ';', an
-    area list also as codes, the locations as their count and the first one."""
+    area list also as codes, the locations as their count and the first one (with where its
+    coordinates came from: `registry` or `postcode`)."""
     columns: list[str] = []
     for f in FIELDS:
         if f.kind == "locations":
-            columns += ["location_count", *CSV_LOCATION_COLUMNS]
+            columns += ["location_count", *CSV_LOCATION_COLUMNS, "coordinates_from"]
         elif f.kind == "mapping":
             columns += [p.csv for p in f.parts]
         else:  # text, list and hours: one column each

@@ -153,6 +153,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "name": texts(loc.name for _, loc in located),
         "address": texts(loc.address for _, loc in located),
         "postcode": texts(loc.postcode for _, loc in located),
+        "approximate": [1 if loc.coordinates_from == "postcode" else 0 for _, loc in located],
         "accessibility": [[access_pos[a] for a in loc.accessibility] for _, loc in located],
         "hours": texts(hours_for_people(loc.hours) for _, loc in located),
     }
@@ -204,7 +205,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "points": points,
         "strings": strings,
         "boundaries": {"type": "FeatureCollection", "features": features},
-        "attribution": opts.short_attribution or opts.attribution,
+        "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True),
     }
     return data, counts
 
@@ -378,7 +379,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     page = _PageTail(
         table_html(data, counts)
         + "</main>"
-        + f'<footer class="sprx-footer"><p>{e(opts.attribution.rstrip("."))}.'
+        + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution))}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
         + " Made with sprx.</p></footer>"
         + _data_block(data))

@@ -38,6 +38,7 @@ SETTINGS: dict[str, object] = {
     "code_field": "code",
     "name_field": None,
     "crs": None,
+    "postcodes": None,
     "title": DEFAULT_TITLE,
     "output": "maps/map.html",
     "image": "maps/map.png",
@@ -45,7 +46,7 @@ SETTINGS: dict[str, object] = {
     "attribution": NO_ATTRIBUTION,
     "attribution_short": None,
 }
-PATH_SETTINGS = ("schemes", "areas", "boundaries", "vocabulary", "output", "image")
+PATH_SETTINGS = ("schemes", "areas", "boundaries", "vocabulary", "postcodes", "output", "image")
 
 
 def today() -> date:
@@ -73,11 +74,17 @@ class Location(NamedTuple):
     lon: float | None = None
     accessibility: tuple[str, ...] = ()  # the place's own access features
     hours: tuple["Hours", ...] = ()  # the place's own opening hours
+    coordinates_from: str | None = None  # "postcode": placed at its postcode's centre by sprx
 
     @property
     def has_point(self) -> bool:
         """Whether the place has coordinates."""
         return self.lat is not None and self.lon is not None
+
+    @property
+    def point_source(self) -> str | None:
+        """Where the coordinates came from: "registry" (typed), "postcode" (its centre), or None."""
+        return self.coordinates_from or ("registry" if self.has_point else None)
 
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -175,12 +182,14 @@ class Sources:
     code_field: str = "code"  # the boundaries' attribute holding the area code
     name_field: str | None = None  # the boundaries' attribute holding the area name (messages only)
     crs: str | None = None  # the boundaries' CRS when the file does not say (e.g. EPSG:27700)
+    postcodes: str | None = None  # postcode centres (NSPL/ONSPD CSV, or postcode,lat,lon), read when needed
 
     @property
     def files(self) -> dict[str, str]:
         """Each input file by its role."""
-        return {"schemes": self.schemes, "boroughs": self.boroughs, "boundaries": self.boundaries,
-                "vocabulary": self.vocabulary}
+        files = {"schemes": self.schemes, "boroughs": self.boroughs, "boundaries": self.boundaries,
+                 "vocabulary": self.vocabulary}
+        return files | ({"postcodes": self.postcodes} if self.postcodes else {})
 
 
 def _areas():
@@ -205,6 +214,11 @@ class Registry:
     vocabulary: "Vocabulary" = field(default_factory=_vocabulary)
     boundaries: "gpd.GeoDataFrame | None" = None
     stale_after_months: int = STALE_MONTHS
+    credits: list[tuple[str, str]] = field(default_factory=list)  # (full, short) credits of other sources used
+
+    def attribution(self, boundaries: str, short: bool = False) -> str:
+        """The boundaries' attribution followed by that of every other source the data used."""
+        return ". ".join([boundaries.rstrip(". ")] + [c[1] if short else c[0] for c in self.credits])
 
     @property
     def data_date(self) -> date | None:

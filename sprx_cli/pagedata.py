@@ -46,6 +46,7 @@ POINT_COLUMNS: dict[str, str] = {
     "lat": "latitude", "lon": "longitude", "scheme": "index into D.schemes",
     "name": "index into D.strings, or -1", "address": "index into D.strings, or -1",
     "postcode": "index into D.strings, or -1",
+    "approximate": "1 when placed at its postcode's centre (no coordinates in the registry), else 0",
     "accessibility": "indices into D.accessibility: the place's own access features",
     "hours": "index into D.strings (the place's own opening hours, written for people), or -1",
 }
@@ -75,5 +76,5 @@ TOP_LEVEL: dict[str, str] = {
     "zero": "{label, border, count}: areas with no scheme", "border": "area outline colour",
     "schemes": "SCHEME_COLUMNS", "points": "POINT_COLUMNS", "strings": "every registry text, once",
     "boundaries": "GeoJSON FeatureCollection; each feature's properties.a indexes D.areas",
-    "attribution": "boundary attribution for the map control",
+    "attribution": "attribution for the map control: boundaries, and postcode centres when used",
 }

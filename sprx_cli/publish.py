@@ -313,7 +313,7 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
     files["changes.json"] = (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     data, _ = map_data(registry, map_opts)
     files["index.html"] = _index_html(opts.title, data, counts, data_date(registry.schemes), changes,
-                                      opts.attribution).encode("utf-8")
+                                      registry.attribution(opts.attribution)).encode("utf-8")
     for i, name in enumerate(SITE_FILES):
         _write(out / name, files[name])
         if i == 2:

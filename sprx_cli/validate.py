@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .areas import Areas, load_areas, normalise_name
 from .model import STALE_MONTHS, Registry, Scheme, Sources, months_before, no_cyclic_gc, today
-from .problems import Problem, Report
+from .problems import Loc, Problem, Report
 from .registry import RawRecord, load_registry
 from .schemes import check_registry
 from .vocabulary import load_vocabulary
@@ -63,6 +63,7 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
     def by_id(sid: str) -> RawRecord:
         return raw.record(index[sid])
 
+    report.extend(place_by_postcode(reg, by_id))
     if reg.boundaries is not None:
         report.extend(check_locations(reg.schemes, reg.boundaries, reg.areas, by_id))
     report.extend(check_upkeep(reg.schemes, by_id, on, stale_after_months))
@@ -79,6 +80,88 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
         "data_date": reg.data_date.isoformat() if reg.data_date else None,
     }
     return report, reg
+
+
+def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
+    """Place each location that has a postcode and no coordinates at the postcode's centre, and
+    warn about postcodes the table lacks and typed coordinates far from their postcode.
+
+    The postcode table is read only when some location has a postcode."""
+    from .postcodes import ATTRIBUTION, FAR_METRES, SHORT_ATTRIBUTION, PostcodeTableError, distance_m, load_postcodes
+
+    where = [(si, li, loc) for si, s in enumerate(reg.schemes) for li, loc in enumerate(s.locations) if loc.postcode]
+    if not where:
+        return []
+    path = reg.sources.postcodes
+    if path is None:
+        return [Problem("postcode-unknown", f"scheme '{reg.schemes[si].id}': location {li + 1} has postcode "
+                        f"{loc.postcode} but no postcode table is set, so it cannot be placed",
+                        by_id(reg.schemes[si].id).at("locations", li, "postcode"), "warning", "locations.postcode",
+                        loc.postcode, "give lat and lon, or set 'postcodes' in sprx.toml (or --postcodes FILE) "
+                        "to an NSPL or ONSPD CSV")
+                for si, li, loc in where if not loc.has_point]
+    try:
+        table = load_postcodes(Path(path))
+    except PostcodeTableError as exc:
+        return [Problem("file-unreadable", str(exc), Loc(path), "error", None, None,
+                        "give an NSPL or ONSPD CSV (pcds, lat, long) or a CSV with postcode,lat,lon")]
+    centres = table.find([loc.postcode for _, _, loc in where])
+    problems: list[Problem] = []
+    far: list[tuple[int, int, "object", tuple[float, float], float]] = []
+    placed: dict[int, dict[int, object]] = {}
+    for (si, li, loc), centre in zip(where, centres):
+        scheme = reg.schemes[si]
+        if centre is None:
+            close = table.suggest(loc.postcode)
+            hint = (f"did you mean {' or '.join([', '.join(close[:-1]), close[-1]] if len(close) > 1 else close)}?"
+                    if close else
+                    "check the postcode on a letter or royalmail.com, or give lat and lon")
+            stays = "" if loc.has_point else "; the location is left off the map"
+            problems.append(Problem(
+                "postcode-unknown", f"scheme '{scheme.id}': location {li + 1} has postcode {loc.postcode}, which "
+                f"is not in the postcode table ({Path(path).name}){stays}",
+                by_id(scheme.id).at("locations", li, "postcode"), "warning", "locations.postcode", loc.postcode, hint))
+        elif not loc.has_point:
+            placed.setdefault(si, {})[li] = loc._replace(lat=centre[0], lon=centre[1], coordinates_from="postcode")
+        else:
+            metres = distance_m(loc.lat, loc.lon, *centre)
+            if metres > FAR_METRES:
+                far.append((si, li, loc, centre, metres))
+    for si, changed in placed.items():
+        s = reg.schemes[si]
+        reg.schemes[si] = s._replace(locations=tuple(changed.get(i, x) for i, x in enumerate(s.locations)))
+    if placed:
+        reg.credits.append((ATTRIBUTION, SHORT_ATTRIBUTION))
+    problems += [_far(reg, by_id, *item) for item in far]
+    return problems
+
+
+def _far(reg: Registry, by_id, si: int, li: int, loc, centre: tuple[float, float], metres: float) -> Problem:
+    """postcode-far, saying which of the two is likelier wrong."""
+    from .postcodes import FAR_METRES, distance_m
+
+    scheme = reg.schemes[si]
+    if distance_m(loc.lon, loc.lat, *centre) <= FAR_METRES:
+        hint = f"lat and lon look swapped: the postcode's centre is at {centre[0]}, {centre[1]}"
+    elif reg.boundaries is not None:
+        from .geography import areas_containing
+
+        typed_in, centre_in = (bool(set(found) & set(scheme.boroughs)) for found in
+                               areas_containing(reg.boundaries, [loc.lat, centre[0]], [loc.lon, centre[1]]))
+        if typed_in and not centre_in:
+            hint = "the postcode is likelier wrong: the coordinates are in the scheme's areas and its centre is not"
+        elif centre_in and not typed_in:
+            hint = ("the coordinates are likelier wrong: the postcode is in the scheme's areas and they are not; "
+                    "remove lat and lon to place it at the postcode")
+        else:
+            hint = "check both; remove lat and lon to place it at the postcode"
+    else:
+        hint = "check both; remove lat and lon to place it at the postcode"
+    distance = f"{metres / 1000:.1f} km"
+    return Problem("postcode-far", f"scheme '{scheme.id}': location {li + 1} ({loc.lat}, {loc.lon}) is {distance} "
+                   f"from the centre of its postcode {loc.postcode} ({centre[0]}, {centre[1]})",
+                   by_id(scheme.id).at("locations", li, "lat"), "warning", "locations.lat",
+                   f"{loc.lat}, {loc.lon}", hint)
 
 
 def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> list[Problem]:
@@ -111,6 +194,14 @@ def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> l
         else:
             hint = "it falls outside every area: check the coordinates (decimal degrees, lat then lon)"
         rec = by_id(scheme.id)
+        if loc.coordinates_from == "postcode":
+            problems.append(Problem(
+                "location-outside-boroughs", f"scheme '{scheme.id}': location {i + 1} (postcode {loc.postcode}, "
+                f"placed at {loc.lat}, {loc.lon}) is not in {listed}", rec.at("locations", i, "postcode"), "warning",
+                "locations.postcode", loc.postcode,
+                (f"its postcode is in {', '.join(names[c].name for c in sorted(inside[k]))}: add that area to the "
+                 "scheme, or check the postcode") if inside[k] else "the postcode is outside every area: check it"))
+            continue
         problems.append(Problem(
             "location-outside-boroughs",
             f"scheme '{scheme.id}': location {i + 1} ({loc.lat}, {loc.lon}) is not in {listed}",

@@ -61,7 +61,8 @@ def _produced_by_fixtures() -> set[str]:
         opts = dict(zip(args[::2], args[1::2]))
         return Sources(opts.get("--schemes", "schemes.yaml"), opts.get("--boroughs", "data/boroughs.csv"),
                        opts.get("--boundaries", "data/london-boroughs.geojson"),
-                       opts.get("--vocabulary", "data/vocabulary.yaml"))
+                       opts.get("--vocabulary", "data/vocabulary.yaml"),
+                       postcodes=opts.get("--postcodes", "data/london-postcodes.csv.gz"))
 
     codes = set()
     for args, *_ in CASES:
@@ -81,7 +82,8 @@ def test_every_declared_code_is_produced_by_a_fixture():
 
 def test_model_follows_the_field_table():
     assert Scheme._fields == fields.SCHEME_FIELDS
-    assert Location._fields == fields.LOCATION_FIELDS
+    # and what sprx adds: whether the point was placed at its postcode's centre
+    assert Location._fields == (*fields.LOCATION_FIELDS, "coordinates_from")
     assert fields.REQUIRED_FIELDS == ("id", "name", "boroughs")
     assert set(fields.CSV_COLUMNS) == ({f.csv for f in fields.FIELDS if f.csv} | set(fields.CSV_LOCATION_COLUMNS)
                                        | set(fields.CSV_PART_COLUMNS))

@@ -126,6 +126,9 @@ class RegistryArgs:
     code_field: Optional[str] = _same("code_field")
     name_field: Optional[str] = _same("name_field")
     crs: Optional[str] = _same("crs")
+    postcodes: Optional[str] = _option("--postcodes", metavar="PATH",
+                                       help="Postcode centres for locations given by postcode alone: an NSPL or "
+                                            "ONSPD CSV (pcds, lat, long; .gz allowed) or postcode,lat,lon.")
     encoding: Optional[str] = _option("--encoding", metavar="NAME",
                                       help="Read the scheme registry in this encoding (e.g. cp1252).")
     stale_after: int = _option("--stale-after", default=STALE_MONTHS, show_default=True, min=1, metavar="MONTHS",
@@ -134,7 +137,7 @@ class RegistryArgs:
     def sources(self, folder_settings=None):
         """The files, from the options, the folder's settings and the defaults (usage error if missing)."""
         return (folder_settings or settings()).sources(self.schemes, self.areas, self.boundaries, self.vocabulary, self.code_field,
-                                  self.name_field, self.crs)
+                                  self.name_field, self.crs, self.postcodes)
 
     def load(self, sources, *, strict: bool = False, quiet: bool = False):
         """Validate; on errors (or warnings with `strict`) print them located and exit 1."""

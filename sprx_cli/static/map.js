@@ -119,6 +119,7 @@
         var at = [S(P.name[point]), S(P.address[point]), S(P.postcode[point])]
           .filter(function (x) { return x; }).join(", ");
         row(dl, "Where", at);
+        if (P.approximate[point]) row(dl, "Map position", "approximate location (postcode centre)");
         row(dl, "Access here", P.accessibility[point].map(function (a) { return D.accessibility[a]; }).join("; "));
         row(dl, "Open here", S(P.hours[point]));
       }
