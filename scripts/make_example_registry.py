@@ -126,6 +126,28 @@ def point_in(geom, rng: random.Random) -> tuple[float, float]:
             return round(p.y, 5), round(p.x, 5)
 
 
+class PostcodeCentres:
+    """The bundled postcode table (data/london-postcodes.csv.gz) as arrays, to find a real postcode
+    whose centre is near a point."""
+
+    def __init__(self) -> None:
+        import gzip
+
+        import numpy as np
+
+        lines = gzip.decompress((ROOT / "data" / "london-postcodes.csv.gz").read_bytes()).decode().split("\n")[1:-1]
+        self.keys = [f"{x[:4].strip()} {x[4:7]}" for x in lines]
+        self.lat = np.array([float(x[8:16]) for x in lines])
+        self.lon = np.array([float(x[17:25]) for x in lines])
+
+    def nearest(self, lat: float, lon: float, area) -> str | None:
+        """The postcode whose centre is nearest the point, when that centre is inside the area."""
+        from shapely.geometry import Point
+
+        k = int(((self.lat - lat) ** 2 + ((self.lon - lon) * 0.62) ** 2).argmin())
+        return self.keys[k] if area.contains(Point(self.lon[k], self.lat[k])) else None
+
+
 def q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
@@ -194,6 +216,8 @@ def main() -> None:
     ]
     start = date(2025, 11, 1)
     extra = random.Random(SEED + 1)  # the referrer fields draw from their own stream: the rest stays as it was
+    postal = random.Random(SEED + 2)  # and so does the choice of places given by postcode alone
+    postcodes = PostcodeCentres()
     for i, s in enumerate(schemes):
         sid = slug(s["name"])
         verified = start + timedelta(days=rng.randrange(0, 365))
@@ -213,8 +237,10 @@ def main() -> None:
                 lat, lon = point_in(shape[borough], rng)
                 venue = f"{borough} {rng.choice(VENUES)} (example)"
                 out += [f"      - name: {q(venue)}",
-                        f"        address: {q(f'{rng.randint(1, 120)} Example Road, {borough}')}",
-                        f"        lat: {lat}", f"        lon: {lon}"]
+                        f"        address: {q(f'{rng.randint(1, 120)} Example Road, {borough}')}"]
+                # about one place in three is given as a keeper knows it: by postcode, no coordinates
+                near = postcodes.nearest(lat, lon, shape[borough]) if postal.random() < 0.35 else None
+                out += [f"        postcode: {near}"] if near else [f"        lat: {lat}", f"        lon: {lon}"]
         out.append(f"    website: https://example.org/schemes/{sid}")
         out.append(f"    email: {sid}@example.org")
         if rng.random() < 0.8:

@@ -100,6 +100,9 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
         + (f'name_field = "{name_field}"\n' if name_field != "name" else "")
         + (f'crs = "{crs}"\n' if crs else "") +
         'vocabulary = "data/vocabulary.yaml"\n'
+        '# To place locations given by postcode alone, download the ONS postcode lookup (NSPL or\n'
+        '# ONSPD, a CSV with pcds, lat and long columns; .gz is fine) and name it here:\n'
+        '# postcodes = "data/NSPL.csv.gz"\n'
         'output = "maps/map.html"\n'
         'image = "maps/map.png"\n'
         '# The source and licence of the boundaries, shown on every map (e.g. "Contains OS data © Crown\n'

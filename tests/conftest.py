@@ -21,7 +21,8 @@ def registry_files(name: str) -> dict[str, str]:
     the folder has its own. 'london' is the bundled registry."""
     if name == "london":
         return {"--schemes": "schemes.yaml", "--boroughs": "data/boroughs.csv",
-                "--boundaries": "data/london-boroughs.geojson", "--vocabulary": "data/vocabulary.yaml"}
+                "--boundaries": "data/london-boroughs.geojson", "--vocabulary": "data/vocabulary.yaml",
+                "--postcodes": "data/london-postcodes.csv.gz"}
     folder = FIXTURES / name
     vocabulary = folder / "vocabulary.yaml"
     return {"--schemes": str(folder / "schemes.yaml"), "--boroughs": str(folder / "boroughs.csv"),
@@ -44,7 +45,7 @@ def sources(name: str):
     from sprx_cli.model import Sources
 
     f = registry_files(name)
-    return Sources(f["--schemes"], f["--boroughs"], f["--boundaries"], f["--vocabulary"])
+    return Sources(f["--schemes"], f["--boroughs"], f["--boundaries"], f["--vocabulary"], postcodes=f.get("--postcodes"))
 
 
 @pytest.fixture(autouse=True)

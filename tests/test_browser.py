@@ -69,7 +69,8 @@ def test_offline_map_in_browser(london_map, browse):
     try:
         schemes = yaml.safe_load(open("schemes.yaml", encoding="utf-8"))["schemes"]
         shown = [s for s in schemes if s.get("status", "active") != "closed"]
-        n_points = sum(1 for s in shown for loc in s.get("locations") or [] if "lat" in loc)
+        # typed coordinates, or a postcode placed at its centre (every example postcode is in the table)
+        n_points = sum(1 for s in shown for loc in s.get("locations") or [] if "lat" in loc or "postcode" in loc)
 
         # 33 area shapes rendered, each with a real outline
         areas = page.eval_on_selector_all("path.sprx-area", "els => els.map(e => e.getAttribute('d').length)")
@@ -126,6 +127,15 @@ def test_offline_map_in_browser(london_map, browse):
         assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points - counts[key]
         label.locator("input").click()
         assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points
+
+        # a place given by postcode alone says its marker is at the postcode's centre
+        k = page.evaluate("sprxMap.markers.findIndex(m => sprxMap.data.points.approximate[m.sprxPoint] === 1)")
+        assert k >= 0
+        page.evaluate(f"sprxMap.map.setView(sprxMap.markers[{k}].getLatLng(), 18, {{animate: false}})")
+        page.wait_for_function(f"sprxMap.map.hasLayer(sprxMap.markers[{k}])")
+        page.evaluate(f"sprxMap.markers[{k}].openPopup()")
+        card = page.locator(".leaflet-popup-content").last.inner_text()
+        assert "Map position\napproximate location (postcode centre)" in card
 
         assert log.console_errors == []
         assert log.blocked == []
