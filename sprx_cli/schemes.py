@@ -131,8 +131,8 @@ class _FastLane:
                 cells = (table.column(f.csv) if table is not None else [d.get(f.name) for d in datas])
                 texts = self._texts(cells, n, table is not None)
                 if f.name == "id":
-                    ids = texts
-                column = self._judge_texts(f, texts)
+                    ids = texts if texts is not None else [None] * n
+                column = self._judge_texts(f, texts, n)
             else:
                 cells = table.column(f.csv) if table is not None else [d.get(f.name) for d in datas]
                 column = self._judge_raw(f, cells, n, table is not None)
@@ -146,21 +146,22 @@ class _FastLane:
         return schemes, [v if type(v) is str else None for v in ids]
 
     @staticmethod
-    def _texts(cells, n: int, csv: bool) -> list:
-        """Each value as `as_text` makes it, with _BAD for a value that is not text."""
+    def _texts(cells, n: int, csv: bool) -> list | None:
+        """Each value as `as_text` makes it, with _BAD for a value that is not text; None for a
+        CSV column the file does not have."""
         if cells is None:
-            return [None] * n
+            return None
         if csv:  # CSV cells are always text: as_text's first case, inline for speed
             return [v.strip() or None for v in cells]
         return [v.strip() or None if type(v) is str else (None if v is None else _text_or_bad(v)) for v in cells]
 
-    def _judge_texts(self, f: Field, texts: list) -> list:
+    def _judge_texts(self, f: Field, texts: list | None, n: int) -> list:
         """A text field: the rule once per distinct text; a missing value judged once by `finish`."""
         ctx = self.ctx
         none_value, findings = finish(f, None, ctx)
         none_verdict = _BAD if findings else none_value
-        if texts.count(None) == len(texts):  # nobody wrote this field
-            return [none_verdict] * len(texts)
+        if texts is None or texts.count(None) == n:  # nobody wrote this field
+            return [none_verdict] * n
         if f.rule is None:  # finish() keeps any text as it is
             return texts if none_verdict is None else [none_verdict if t is None else t for t in texts]
         rule = f.rule
@@ -207,7 +208,8 @@ class _FastLane:
         """CSV locations column by column: each location field's rule once per distinct text, then
         the coordinate pair rules per row."""
         texts = {name: self._texts(table.column(c), n, True) for c, name in CSV_LOCATION_COLUMNS.items()}
-        judged = {f.name: self._judge_texts(f, texts[f.name]) for f in LOCATION_FIELDS_TABLE if f.csv}
+        judged = {f.name: self._judge_texts(f, texts[f.name], n) for f in LOCATION_FIELDS_TABLE if f.csv}
+        texts = {name: [None] * n if t is None else t for name, t in texts.items()}
         out: list = []
         append = out.append
         for name, address, postcode, lat_t, lon_t, lat, lon in zip(
@@ -228,6 +230,7 @@ class _FastLane:
         if all(table.column(p.csv) is None for p in f.parts):  # no column of it in this file
             return [None] * n
         cells = [(p.name, self._texts(table.column(p.csv), n, True)) for p in f.parts]
+        cells = [(name, texts) for name, texts in cells if texts is not None]
         out = []
         for k in range(n):
             item = {name: texts[k] for name, texts in cells if texts[k] is not None}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from .areas import Areas, load_areas, normalise_name
@@ -89,9 +91,10 @@ def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
     The postcode table is read only when some location has a postcode."""
     from .postcodes import ATTRIBUTION, FAR_METRES, SHORT_ATTRIBUTION, PostcodeTableError, distance_m, load_postcodes
 
-    where = [(si, li, loc) for si, s in enumerate(reg.schemes) for li, loc in enumerate(s.locations) if loc.postcode]
-    if not where:
+    every = list(chain.from_iterable(map(attrgetter("locations"), reg.schemes)))
+    if list(map(attrgetter("postcode"), every)).count(None) == len(every):  # the usual case, at C speed
         return []
+    where = [(si, li, loc) for si, s in enumerate(reg.schemes) for li, loc in enumerate(s.locations) if loc.postcode]
     path = reg.sources.postcodes
     if path is None:
         return [Problem("postcode-unknown", f"scheme '{reg.schemes[si].id}': location {li + 1} has postcode "
