@@ -453,6 +453,13 @@ def _time(text: str) -> str | None:
     return f"{int(m.group(1)):02d}:{m.group(2)}" if m else None
 
 
+def _quoted(value: Any) -> str:
+    """A value in a message: repr for text, a brief form for anything else (never a deep repr)."""
+    from .problems import short
+
+    return repr(value) if isinstance(value, str) else short(value)
+
+
 def opening(days: Any, opens: Any, closes: Any) -> Hours | Fault:
     """One opening: days of the week (mon..sun), and a 24-hour opening time before the closing time."""
     if isinstance(days, str):
@@ -468,7 +475,7 @@ def opening(days: Any, opens: Any, closes: Any) -> Hours | Fault:
     times = [_time(t) if isinstance(t, str) else None for t in (opens, closes)]
     if None in times:
         which, raw = ("opens", opens) if times[0] is None else ("closes", closes)
-        return Fault("invalid-hours", f"{which} {raw!r} is not a 24-hour time", "write times as HH:MM, e.g. 09:30", raw)
+        return Fault("invalid-hours", f"{which} {_quoted(raw)} is not a 24-hour time", "write times as HH:MM, e.g. 09:30", raw)
     if times[0] >= times[1]:
         return Fault("invalid-hours", f"opens at {times[0]} but closes at {times[1]}",
                      "the opening time comes before the closing time (24-hour clock)", f"{times[0]}-{times[1]}")
@@ -500,7 +507,7 @@ def evaluate_hours(raw: Any, ctx: Context) -> tuple[tuple[Hours, ...], list[Find
         if item is None:
             continue
         if not isinstance(item, dict):
-            findings.append(Finding(Fault("invalid-hours", f"{item!r} is not days and times",
+            findings.append(Finding(Fault("invalid-hours", f"{_quoted(item)} is not days and times",
                                           "write an opening as 'mon,wed 10:00-12:00'", item), i))
             continue
         unknown = [k for k in item if k not in ("days", "opens", "closes")]

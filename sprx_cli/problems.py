@@ -213,6 +213,40 @@ CATALOGUE: tuple[Code, ...] = (
 CODES: dict[str, Code] = {c.code: c for c in CATALOGUE}
 
 
+def short(value: Any, limit: int = 60) -> str:
+    """A value as a problem shows it: text as it is, anything else as a brief repr; cut to `limit`."""
+    s = value if isinstance(value, str) else brief(value, limit)
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def brief(value: Any, limit: int, depth: int = 0) -> str:
+    """repr() of a value as the user wrote it, cut short: never deeper than a few levels (a
+    hostile file can nest lists thousands deep, and repr would exhaust Python's stack)."""
+    if isinstance(value, list):
+        if depth >= 4:
+            return "[…]"
+        items, size = [], 0
+        for v in value:
+            items.append(brief(v, limit, depth + 1))
+            size += len(items[-1]) + 2
+            if size > limit:
+                items.append("…")
+                break
+        return "[" + ", ".join(items) + "]"
+    if isinstance(value, dict):
+        if depth >= 4:
+            return "{…}"
+        items, size = [], 0
+        for k, v in value.items():
+            items.append(f"{k!r}: {brief(v, limit, depth + 1)}")
+            size += len(items[-1]) + 2
+            if size > limit:
+                items.append("…")
+                break
+        return "{" + ", ".join(items) + "}"
+    return repr(value)
+
+
 @dataclass(frozen=True)
 class Loc:
     """Where something is: a file and either a line (and column) or a spreadsheet row."""

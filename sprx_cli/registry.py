@@ -18,7 +18,7 @@ from .fields import (ALIASES, CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, CSV
 
 ALIASES_OF = {name: alias for alias, name in ALIASES.items()}
 from .model import STATUSES, Location, Scheme
-from .problems import Loc, Problem
+from .problems import Loc, Problem, short
 from .textio import SourceError, read_text
 from .yamlload import YList, YMap, load_yaml
 
@@ -174,43 +174,10 @@ def _load_yaml(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
         if not isinstance(item, YMap):
             problems.append(Problem(
                 "wrong-type", f"scheme {i + 1} is not a mapping of fields", loc,
-                value=_short(item), hint="each scheme is '- id: ...' followed by indented 'field: value' lines"))
+                value=short(item), hint="each scheme is '- id: ...' followed by indented 'field: value' lines"))
             continue
         reg._records.append(RawRecord(len(reg._records), item, loc))
     return reg, problems
-
-
-def _short(value: Any, limit: int = 60) -> str:
-    s = value if isinstance(value, str) else _brief(value, limit)
-    return s if len(s) <= limit else s[: limit - 1] + "…"
-
-
-def _brief(value: Any, limit: int, depth: int = 0) -> str:
-    """repr() of a value as the user wrote it, cut short: never deeper than a few levels (a
-    hostile file can nest lists thousands deep, and repr would exhaust Python's stack)."""
-    if isinstance(value, list):
-        if depth >= 4:
-            return "[…]"
-        items, size = [], 0
-        for v in value:
-            items.append(_brief(v, limit, depth + 1))
-            size += len(items[-1]) + 2
-            if size > limit:
-                items.append("…")
-                break
-        return "[" + ", ".join(items) + "]"
-    if isinstance(value, dict):
-        if depth >= 4:
-            return "{…}"
-        items, size = [], 0
-        for k, v in value.items():
-            items.append(f"{k!r}: {_brief(v, limit, depth + 1)}")
-            size += len(items[-1]) + 2
-            if size > limit:
-                items.append("…")
-                break
-        return "{" + ", ".join(items) + "}"
-    return repr(value)
 
 
 def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
@@ -264,7 +231,7 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
             if len(cells) > width and "".join(cells[width:]).strip():
                 problems.append(Problem(
                     "csv-extra-cells", f"row {n} has {len(cells)} cells but the header names {width} columns",
-                    Loc(display, row=n), value=_short(",".join(cells[width:])),
+                    Loc(display, row=n), value=short(",".join(cells[width:])),
                     hint="a value containing a comma must be in double quotes"))
             cells = cells[:width] + [""] * (width - len(cells))
         elif not any(cells) or not "".join(cells).strip():

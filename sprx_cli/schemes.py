@@ -11,8 +11,8 @@ from .fields import (ALIASES, FIELDS, LOCATION_FIELDS_TABLE, SCHEME_FIELDS, Cont
                      Finding, as_text, evaluate, evaluate_eligibility, evaluate_locations, finish, from_csv,
                      incomplete, placeholder, slugify)
 from .model import Location, Scheme
-from .problems import Problem
-from .registry import CSV_LOCATION_COLUMNS, CsvTable, RawRecord, RawRegistry, _short, _unknown_field
+from .problems import Problem, short
+from .registry import CSV_LOCATION_COLUMNS, CsvTable, RawRecord, RawRegistry, _unknown_field
 from .vocabulary import Vocabulary
 
 __all__ = ["check_registry", "slugify"]
@@ -89,7 +89,7 @@ class _Checker:
         else:
             name = f.name if x.sub is None else f"{f.name}.{x.sub}"
             p = Problem(fault.code, f"{self.who}: {fault.message}", self.rec.at(where, x.item, x.sub), None, name,
-                        _short(fault.value) if fault.value is not None else None, fault.hint)
+                        short(fault.value) if fault.value is not None else None, fault.hint)
         self.problems.append(p)
         return p.severity != "error"
 

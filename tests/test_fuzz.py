@@ -77,3 +77,17 @@ def test_loaders_never_raise(tmp_path_factory, sample):
     except UnicodeDecodeError:
         return
     load_yaml(text, "fuzz.yaml")
+
+
+def test_deeply_nested_hours_are_reported_not_raised(tmp_path):
+    """Found by this fuzz run: a deeply nested value under `hours` was repr()'d whole (RecursionError)."""
+    deep = "[" * 5000 + "]" * 5000
+    for value in (deep, f"[{{days: [mon], opens: {deep}, closes: '10:00'}}]",
+                  f"[{{name: x, hours: {deep}}}]"):
+        for field in ("hours", "locations"):
+            path = tmp_path / "deep.yaml"
+            path.write_text(f"schemes:\n  - id: a\n    name: A\n    boroughs: [Northtown]\n    {field}: {value}\n",
+                            encoding="utf-8")
+            raw, problems = load_registry(path, "deep.yaml")
+            _, more, _ = check_registry(raw, AREAS, VOCAB, date(2026, 11, 23))
+            assert problems + more and all(len(p.message) < 300 for p in problems + more)

@@ -1,0 +1,97 @@
+"""Writing a registry: schemes (or records as an importer made them) back to YAML or CSV text.
+
+Records are dicts keyed by the field table's names, holding what a keeper would write: text,
+lists of text, an eligibility mapping, hours as `{days, opens, closes}` and locations as mappings.
+Fields are written in the table's order and empty ones left out, so the file reads like a
+hand-written one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any, Iterable
+
+from .fields import CSV_COLUMNS, CSV_LOCATION_COLUMNS, FIELDS, LOCATION_FIELDS_TABLE
+from .model import Scheme, hours_text
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {} or value == ()
+
+
+def _hours(hours) -> list[dict]:
+    return [{"days": list(h.days), "opens": h.opens, "closes": h.closes} for h in hours]
+
+
+def scheme_record(s: Scheme, area_names: dict[str, str]) -> dict[str, Any]:
+    """A checked scheme as a keeper would write it (areas by name; a placed location keeps only its postcode)."""
+    out: dict[str, Any] = {}
+    for f in FIELDS:
+        value = getattr(s, f.name)
+        if f.kind == "locations":
+            places = []
+            for loc in value:
+                typed = loc.coordinates_from is None
+                place = {"name": loc.name, "address": loc.address, "postcode": loc.postcode,
+                         "lat": loc.lat if typed else None, "lon": loc.lon if typed else None,
+                         "accessibility": list(loc.accessibility), "hours": _hours(loc.hours)}
+                places.append({k: v for k, v in place.items() if not _empty(v)})
+            value = places
+        elif f.kind == "hours":
+            value = _hours(value)
+        elif f.kind == "mapping":
+            value = {k: v for k, v in value._asdict().items() if v is not None} if value else None
+        elif f.kind == "list":
+            value = [area_names.get(c, c) for c in value] if f.codes_column else list(value)
+        elif f.name == "status" and value == f.default:
+            value = None
+        elif f.name == "last_verified" and value is not None:
+            value = value.isoformat()
+        if not _empty(value):
+            out[f.name] = value
+    return out
+
+
+def registry_yaml(records: Iterable[dict[str, Any]], header: str = "") -> str:
+    """A YAML registry of these records (PyYAML's safe emitter: every value is quoted as it must be)."""
+    import yaml
+
+    ordered = []
+    for r in records:
+        item = {f.name: r[f.name] for f in FIELDS if not _empty(r.get(f.name))}
+        if "locations" in item:
+            item["locations"] = [{f.name: p[f.name] for f in LOCATION_FIELDS_TABLE if not _empty(p.get(f.name))}
+                                 for p in item["locations"]]
+        ordered.append(item)
+    body = yaml.safe_dump({"schemes": ordered}, sort_keys=False, allow_unicode=True, width=100,
+                          default_flow_style=None)
+    lead = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    return lead + body
+
+
+def registry_csv(records: Iterable[dict[str, Any]]) -> str:
+    """A CSV registry of these records: one row each, lists joined with ';', the first location only."""
+    from .model import Hours
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    parts = {p.csv: (f.name, p.name) for f in FIELDS if f.kind == "mapping" for p in f.parts}
+    for r in records:
+        first = (r.get("locations") or [{}])[0]
+        row = []
+        for c in CSV_COLUMNS:
+            if c in CSV_LOCATION_COLUMNS:
+                value = first.get(CSV_LOCATION_COLUMNS[c])
+            elif c in parts:
+                value = (r.get(parts[c][0]) or {}).get(parts[c][1])
+            else:
+                value = r.get(c)
+                if c == "hours" and value:
+                    value = hours_text(tuple(Hours(tuple(h["days"]), h["opens"], h["closes"]) for h in value))
+                elif isinstance(value, list):
+                    value = ";".join(value)
+            row.append("" if value is None else str(value))
+        w.writerow(row)
+    return buf.getvalue()
