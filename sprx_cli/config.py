@@ -77,12 +77,14 @@ class Settings:
 
     def sources(self, schemes: str | None = None, areas: str | None = None, boundaries: str | None = None,
                 vocabulary: str | None = None, code_field: str | None = None, name_field: str | None = None,
-                crs: str | None = None, postcodes: str | None = None) -> Sources:
+                crs: str | None = None, postcodes: str | None = None, *, need_schemes: bool = True) -> Sources:
         """The registry's files and boundary options; SourceMissing names the option of a file that
         does not exist or is a folder."""
         paths = {"--schemes": self.get(schemes, "schemes"), "--boroughs": self.get(areas, "areas"),
                  "--boundaries": self.get(boundaries, "boundaries"), "--vocabulary": self.get(vocabulary, "vocabulary")}
         for option, value in paths.items():
+            if option == "--schemes" and not need_schemes:
+                continue
             if not Path(value).exists():
                 raise SourceMissing(f"{option}: '{value}' does not exist (run sprx in the registry folder, "
                                     f"or pass {option} PATH)")

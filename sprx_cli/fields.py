@@ -364,6 +364,8 @@ FIELDS: tuple[Field, ...] = (
     Field("last_verified", "text",
           "`YYYY-MM-DD`, not in the future; older than 12 months (`--stale-after`) is flagged as stale",
           past_date("last_verified"), csv="last_verified", type="date", repeated=True),
+    Field("oruk_id", "text", "the service's `id` in the Open Referral UK feed it was imported from; `sprx export "
+          "oruk` keeps it as the service's id", csv="oruk_id"),
 )
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}

@@ -148,6 +148,7 @@ class Scheme(NamedTuple):
     charity_number: str | None = None
     status: str = DEFAULT_STATUS
     last_verified: date | None = None
+    oruk_id: str | None = None
 
 
 def data_date(schemes: list[Scheme]) -> date | None:

@@ -36,6 +36,7 @@ from .model import DEFAULT_TITLE, NO_ATTRIBUTION, STALE_MONTHS, STATUSES, Filter
 Log = Callable[..., None]  # log(event, level="info", **fields)
 
 EXIT_BUSY = 3
+FEED = "oruk"  # the Open Referral UK feed's folder in the site
 SITE_FILES = ("index.html", "map.html", "map.png", "counts.csv", "counts.json", "counts.xlsx",
               "schemes.csv", "schemes.geojson", "schemes.json", "areas.geojson", "changes.json")
 
@@ -162,7 +163,7 @@ def verify_site(site: Path) -> list[str]:
         return [f"{site}: manifest.json is missing or unreadable"]
     problems = []
     listed = {f["path"] for f in manifest["files"]}
-    present = {p.name for p in live.iterdir()} - {"manifest.json"}
+    present = {str(p.relative_to(live)) for p in live.rglob("*") if p.is_file()} - {"manifest.json"}
     for extra in sorted(present - listed):
         problems.append(f"{extra}: not in the manifest")
     for f in manifest["files"]:
@@ -265,8 +266,9 @@ def _index_html(title: str, data: dict, counts, newest, changes: dict, attributi
              ("counts.json", "Counts per area (JSON)"), ("schemes.csv", "Active schemes (CSV)"),
              ("schemes.geojson", "Active scheme locations (GeoJSON, for QGIS)"),
              ("schemes.json", "All schemes, every status (JSON)"),
-             ("areas.geojson", "Areas with counts (GeoJSON)"), ("changes.json", "Changes since the previous "
-                                                                               "publication (JSON)"),
+             ("areas.geojson", "Areas with counts (GeoJSON)"),
+             (f"{FEED}/services.json", "Open Referral UK feed (HSDS 3.0): services, for other directories"),
+             ("changes.json", "Changes since the previous publication (JSON)"),
              ("manifest.json", "Manifest: versions and checksums (JSON)")]
     items = "".join(f'<li><a href="{href}">{e(text)}</a></li>' for href, text in links)
     return (
@@ -291,6 +293,7 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
     from .exports import export_areas, export_schemes
     from .image import render_png
     from .mapping import render_map
+    from .oruk import export_feed
     from .tables import build_table, write_table
 
     map_opts = MapOptions(title=opts.title, offline=True, tiles=opts.tiles, attribution=opts.attribution,
@@ -314,10 +317,19 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
     data, _ = map_data(registry, map_opts)
     files["index.html"] = _index_html(opts.title, data, counts, data_date(registry.schemes), changes,
                                       registry.attribution(opts.attribution)).encode("utf-8")
+    feed = {f"{FEED}/{name}": data for name, data in export_feed(registry).items()}
     for i, name in enumerate(SITE_FILES):
         _write(out / name, files[name])
         if i == 2:
             _pause("writing-files")
+    folders = sorted({(out / name).parent for name in feed})
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+    for name, data in feed.items():
+        _write(out / name, data)
+    for folder in reversed(folders):
+        _fsync_dir(folder)
+    files.update(feed)
     manifest = {
         "sprx_version": __version__,
         "inputs": {role: {"path": getattr(sources, role), "sha256": digest} for role, digest in inputs.items()},
@@ -327,7 +339,7 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
                    "areas_with_schemes": counts.areas_with_schemes,
                    "areas_without_schemes": len(counts.codes) - counts.areas_with_schemes},
         "files": [{"path": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
-                  for name in SITE_FILES],
+                  for name in (*SITE_FILES, *feed)],
     }
     _write(out / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     _fsync_dir(out)

@@ -53,21 +53,24 @@ def scheme_record(s: Scheme, area_names: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def registry_yaml(records: Iterable[dict[str, Any]], header: str = "") -> str:
-    """A YAML registry of these records (PyYAML's safe emitter: every value is quoted as it must be)."""
+def registry_yaml(records: Iterable[dict[str, Any]], header: str = "") -> tuple[str, list[int]]:
+    """A YAML registry of these records (PyYAML's safe emitter quotes every value as it must be),
+    and the line each record starts on."""
     import yaml
 
-    ordered = []
+    lead = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + "schemes:\n"
+    parts, starts, line = [lead], [], lead.count("\n") + 1
     for r in records:
         item = {f.name: r[f.name] for f in FIELDS if not _empty(r.get(f.name))}
         if "locations" in item:
             item["locations"] = [{f.name: p[f.name] for f in LOCATION_FIELDS_TABLE if not _empty(p.get(f.name))}
                                  for p in item["locations"]]
-        ordered.append(item)
-    body = yaml.safe_dump({"schemes": ordered}, sort_keys=False, allow_unicode=True, width=100,
-                          default_flow_style=None)
-    lead = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
-    return lead + body
+        chunk = yaml.safe_dump([item], sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+        chunk = "".join("  " + x if x.strip() else x for x in chunk.splitlines(keepends=True))
+        starts.append(line)
+        line += chunk.count("\n")
+        parts.append(chunk)
+    return "".join(parts), starts
 
 
 def registry_csv(records: Iterable[dict[str, Any]]) -> str:
@@ -95,3 +98,40 @@ def registry_csv(records: Iterable[dict[str, Any]]) -> str:
             row.append("" if value is None else str(value))
         w.writerow(row)
     return buf.getvalue()
+
+
+def checked_registry(records: list[dict[str, Any]], sources, fmt: str, header: str = ""):
+    """The registry text of these records with every record that has an error left out, so what is
+    written validates against the registry's areas, vocabulary and boundaries.
+
+    Returns (text, the records kept, [(record, its errors)] left out, the final report)."""
+    import tempfile
+    from dataclasses import replace
+    from pathlib import Path
+
+    from .validate import validate
+
+    kept, dropped = list(records), []
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"imported.{fmt}"
+        while True:
+            if fmt == "yaml":
+                text, starts = registry_yaml(kept, header)
+            else:
+                text, starts = registry_csv(kept), [k + 2 for k in range(len(kept))]
+            path.write_text(text, encoding="utf-8")
+            report, _ = validate(replace(sources, schemes=str(path)))
+            bad: dict[int, list] = {}
+            for p in report.problems:
+                if p.severity != "error" or p.loc.file != str(path):
+                    continue
+                at = p.loc.row if fmt == "csv" else p.loc.line
+                if at is None:
+                    continue
+                k = max((i for i, s in enumerate(starts) if s <= at), default=None)
+                if k is not None:
+                    bad.setdefault(k, []).append(p)
+            if not bad or not kept:
+                return text, kept, dropped, report
+            dropped += [(kept[k], bad[k]) for k in sorted(bad)]
+            kept = [r for k, r in enumerate(kept) if k not in bad]

@@ -199,4 +199,5 @@ def test_readme_example_registry_is_valid(sprx, tmp_path):
     result = sprx("validate", "--schemes", tmp_path / "example.yaml")
     assert result.exit_code == 0 and result.stdout.endswith("(0 errors, 0 warnings)\n"), result.stdout
     shown = set(re.findall(r"^ +(?:- )?(\w+):", example, re.M))
-    assert set(fields.SCHEME_FIELDS) - shown <= {"cost_description", "referral_url"}  # the example shows the rest
+    # the example shows the rest (oruk_id is written by sprx import oruk, not by hand)
+    assert set(fields.SCHEME_FIELDS) - shown <= {"cost_description", "referral_url", "oruk_id"}

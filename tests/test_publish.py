@@ -59,7 +59,7 @@ def start_paused(site, stage, *args, registry=COUNTS, resume=None):
 
 def snapshot(site: Path) -> dict[str, bytes]:
     live = live_version(site)
-    return {p.name: p.read_bytes() for p in sorted(live.iterdir())}
+    return {str(p.relative_to(live)): p.read_bytes() for p in sorted(live.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture
@@ -80,7 +80,12 @@ def test_first_publish_builds_a_complete_site(published):
     names = sorted(p.name for p in site.iterdir())
     assert names == sorted(["index.html", "map.html", "map.png", "counts.csv", "counts.json", "counts.xlsx",
                             "schemes.csv", "schemes.geojson", "schemes.json", "areas.geojson", "changes.json",
-                            "manifest.json"])
+                            "manifest.json", "oruk"])
+    feed = sorted(str(p.relative_to(site / "oruk")) for p in (site / "oruk").rglob("*.json"))
+    assert [f for f in feed if "/" not in f] == ["index.json", "organizations.json", "services.json",
+                                                 "taxonomy_terms.json"]
+    assert len([f for f in feed if f.startswith("services/")]) == 5  # a file per scheme, any status
+    assert json.loads((site / "oruk/services.json").read_text())["total_items"] == 5
     manifest = json.loads((site / "manifest.json").read_text())
     assert manifest["counts"] == {"schemes": 3, "areas": 3, "areas_with_schemes": 2, "areas_without_schemes": 1}
     assert set(manifest["inputs"]) == {"schemes", "boroughs", "boundaries", "vocabulary"}
@@ -88,7 +93,7 @@ def test_first_publish_builds_a_complete_site(published):
     assert manifest["sprx_version"] and manifest["data_date"] == "2026-06-01"
     index = (site / "index.html").read_text()
     for link in ("map.html", "map.png", "counts.csv", "counts.xlsx", "schemes.geojson", "areas.geojson",
-                 "manifest.json", "changes.json"):
+                 "manifest.json", "changes.json", "oruk/services.json"):
         assert f'href="{link}"' in index
     assert "3 schemes in 2 of 3 areas" in index and "Data as of 1 June 2026" in index
     assert 'id="sprx-table"' in index and "first publication" in index

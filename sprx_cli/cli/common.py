@@ -134,10 +134,10 @@ class RegistryArgs:
     stale_after: int = _option("--stale-after", default=STALE_MONTHS, show_default=True, min=1, metavar="MONTHS",
                                help="Entries last verified longer ago than this are stale (warned, flagged on the map).")
 
-    def sources(self, folder_settings=None):
+    def sources(self, folder_settings=None, need_schemes: bool = True):
         """The files, from the options, the folder's settings and the defaults (usage error if missing)."""
         return (folder_settings or settings()).sources(self.schemes, self.areas, self.boundaries, self.vocabulary, self.code_field,
-                                  self.name_field, self.crs, self.postcodes)
+                                  self.name_field, self.crs, self.postcodes, need_schemes=need_schemes)
 
     def load(self, sources, *, strict: bool = False, quiet: bool = False):
         """Validate; on errors (or warnings with `strict`) print them located and exit 1."""

@@ -1,0 +1,110 @@
+"""`sprx export oruk` and `sprx import oruk`: Open Referral UK (HSDS 3.0) feeds out and in."""
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import app, export_app, group
+from .common import QuietOpt, RegistryArgs, fail, guard, registry_options, usage_error
+
+import_app = group("Make a registry from a directory kept elsewhere.\n\nExample: sprx import oruk services.json "
+                   "--output schemes.yaml")
+app.add_typer(import_app, name="import")
+
+
+@export_app.command("oruk")
+@registry_options
+def export_oruk(
+    reg: RegistryArgs,
+    output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="The feed's folder (made if missing)."),
+    page_size: int = typer.Option(100, "--page-size", min=1, help="Services per page of services.json."),
+    quiet: bool = QuietOpt,
+) -> None:
+    """Write the registry as a static Open Referral UK (HSDS 3.0) feed that other directories can read:
+    index.json, services.json (paged), services/{id}.json, organizations.json, taxonomy_terms.json.
+
+    Example: sprx export oruk --output site/oruk
+    """
+    with guard():
+        from ..oruk import export_feed
+        from ..textio import atomic_write_bytes
+
+        sources = reg.sources()
+        if output.exists() and not output.is_dir():
+            usage_error(f"--output: '{output}' is a file; give a folder")
+        registry = reg.load(sources, quiet=quiet)
+        files = export_feed(registry, page_size)
+        for name, data in files.items():
+            target = output / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(target, data)
+        if not quiet:
+            typer.echo(f"Wrote {output} ({len(registry.schemes):,} services, {len(files):,} files)", err=True)
+
+
+@import_app.command("oruk")
+@registry_options
+def import_oruk(
+    reg: RegistryArgs,
+    source: Path = typer.Argument(..., metavar="SOURCE", help="An HSDS 3.0 JSON file (a paged /services "
+                                  "response, a list of services, or one service), or a folder of them."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The registry to write: .yaml or .csv."),
+    taxonomy_map: Optional[Path] = typer.Option(None, "--taxonomy-map", metavar="FILE",
+                                                help="YAML mapping taxonomy term ids or names to category keys."),
+    quiet: bool = QuietOpt,
+) -> None:
+    """Make a registry from an Open Referral UK (HSDS 3.0) feed. Every value changed or left out is
+    reported with where it was (file and JSON pointer) and why; what is written validates.
+
+    Example: sprx import oruk services.json --output schemes.yaml
+    """
+    with guard():
+        from ..model import plural
+        from ..oruk import ImportError_, import_documents, read_documents, registry_tables
+        from ..textio import atomic_write_text
+        from ..writer import checked_registry
+
+        fmt = output.suffix.lower().lstrip(".")
+        if fmt not in ("yaml", "yml", "csv"):
+            usage_error(f"--output: '{output}' should end in .yaml or .csv")
+        if not source.exists():
+            usage_error(f"SOURCE: '{source}' does not exist")
+        sources = reg.sources(need_schemes=False)
+        if output.resolve() in {Path(p).resolve() for p in sources.files.values() if p} or (
+                source.is_file() and output.resolve() == source.resolve()):
+            usage_error(f"--output: '{output}' is a file sprx is reading; write to another file")
+        mapping = _taxonomy_map(taxonomy_map) if taxonomy_map else None
+        try:
+            imported = import_documents(read_documents(source), registry_tables(sources), mapping)
+        except ImportError_ as exc:
+            fail(f"sprx import oruk: {exc}. Nothing was written.")
+        header = (f"Imported by 'sprx import oruk' from {source}.\n"
+                  "Check it with 'sprx validate'; the import's notes were printed when it ran.")
+        text, kept, dropped, report = checked_registry(imported.records, sources, "csv" if fmt == "csv" else "yaml",
+                                                       "" if fmt == "csv" else header)
+        for note in imported.notes:
+            typer.echo(f"{note.where}: {note.what} ({note.why})", err=True)
+        for record, problems in dropped:
+            for p in problems:
+                typer.echo(f"service {record['name']!r} left out: [{p.code}] {p.message}", err=True)
+        if not kept:
+            fail("sprx import oruk: no service could be imported. Nothing was written.")
+        atomic_write_text(output, text)
+        if not quiet:
+            typer.echo(f"Wrote {output} ({plural(len(kept), 'scheme')}; "
+                       f"{plural(len(imported.notes) + len(dropped), 'note')}, {plural(len(report.warnings), 'warning')}: "
+                       f"run sprx validate --schemes {output})", err=True)
+
+
+def _taxonomy_map(path: Path) -> dict[str, str]:
+    """A --taxonomy-map file: term id or name -> category key."""
+    from ..yamlload import load_yaml
+
+    try:
+        doc, problems = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        usage_error(f"--taxonomy-map: cannot read '{path}': {exc}")
+    if problems or not isinstance(doc, dict) or not all(isinstance(v, str) for v in doc.values()):
+        usage_error(f"--taxonomy-map: '{path}' should be a YAML mapping of term id or name to a category key")
+    return {str(k): v for k, v in doc.items()}

@@ -1,0 +1,222 @@
+"""Open Referral UK (HSDS 3.0): the feed sprx writes, the feeds it reads, and the round trip.
+
+The fixtures in tests/fixtures/oruk/ and the schema below are written for sprx from the
+specification's field descriptions (docs.openreferral.org, HSDS 3.0): required fields, types and
+enumerations of the objects sprx writes.
+"""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import pytest
+
+from conftest import sources
+from sprx_cli.aggregate import area_counts
+from sprx_cli.oruk import export_feed, import_documents, read_documents, registry_tables
+from sprx_cli.validate import validate
+from sprx_cli.writer import checked_registry
+
+UUID = {"type": "string", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}
+TEXT = {"type": "string"}
+TIME = {"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+def _obj(required: list[str], props: dict) -> dict:
+    return {"type": "object", "required": required, "properties": props}
+
+
+TERM = _obj(["id", "name", "description"], {"id": UUID, "code": TEXT, "name": TEXT, "description": TEXT,
+                                            "taxonomy": TEXT, "taxonomy_id": UUID})
+SCHEDULE = _obj(["id"], {"id": UUID, "service_id": UUID, "location_id": UUID, "freq": {"enum": ["WEEKLY", "MONTHLY"]},
+                         "byday": {"type": "string", "pattern": "^(MO|TU|WE|TH|FR|SA|SU)(,(MO|TU|WE|TH|FR|SA|SU))*$"},
+                         "opens_at": TIME, "closes_at": TIME, "description": TEXT})
+ADDRESS = _obj(["id", "address_1", "city", "state_province", "postal_code", "country", "address_type"],
+               {"id": UUID, "location_id": UUID, "address_type": {"enum": ["physical", "postal", "virtual"]},
+                "country": {"type": "string", "pattern": "^[A-Z]{2}$"}})
+LOCATION = _obj(["id", "location_type"], {
+    "id": UUID, "location_type": {"enum": ["physical", "postal", "virtual"]}, "name": TEXT,
+    "latitude": {"type": "number", "minimum": -90, "maximum": 90},
+    "longitude": {"type": "number", "minimum": -180, "maximum": 180},
+    "addresses": {"type": "array", "items": ADDRESS}, "schedules": {"type": "array", "items": SCHEDULE},
+    "accessibility": {"type": "array", "items": _obj(["id"], {"id": UUID, "description": TEXT, "details": TEXT})}})
+ORGANIZATION = _obj(["id", "name", "description"], {
+    "id": UUID, "name": TEXT, "description": TEXT,
+    "organization_identifiers": {"type": "array", "items": _obj(["id", "identifier_type", "identifier"], {})}})
+SERVICE = _obj(["id", "name", "status"], {
+    "id": UUID, "organization_id": UUID, "name": TEXT, "description": TEXT,
+    "url": {"type": "string", "pattern": "^https?://"}, "email": {"type": "string", "pattern": "^[^@ ]+@[^@ ]+$"},
+    "status": {"enum": ["active", "inactive", "defunct", "temporarily closed"]},
+    "minimum_age": {"type": "number"}, "maximum_age": {"type": "number"}, "assured_date": DATE,
+    "phones": {"type": "array", "items": _obj(["id", "number"], {"id": UUID, "number": TEXT})},
+    "schedules": {"type": "array", "items": SCHEDULE},
+    "service_areas": {"type": "array", "items": _obj(["id"], {
+        "id": UUID, "uri": {"type": "string", "pattern": "^http://statistics.data.gov.uk/id/statistical-geography/"
+                                                        "[ENSW][0-9]{8}$"}})},
+    "service_at_locations": {"type": "array", "items": _obj(["id"], {"id": UUID, "service_id": UUID,
+                                                                      "location_id": UUID, "location": LOCATION})},
+    "languages": {"type": "array", "items": _obj(["id"], {"id": UUID, "code": TEXT, "name": TEXT})},
+    "organization": ORGANIZATION,
+    "cost_options": {"type": "array", "items": _obj(["id"], {"id": UUID, "amount": {"type": "number"},
+                                                              "currency": {"const": "GBP"}})},
+    "contacts": {"type": "array", "items": _obj(["id"], {"id": UUID})},
+    "attributes": {"type": "array", "items": _obj(["id"], {"id": UUID, "link_id": UUID, "taxonomy_term_id": UUID,
+                                                           "taxonomy_term": TERM})}})
+
+
+def paged(item: dict) -> dict:
+    return _obj(["total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"],
+                {"total_items": {"type": "integer"}, "total_pages": {"type": "integer", "minimum": 1},
+                 "page_number": {"type": "integer", "minimum": 1}, "size": {"type": "integer"},
+                 "first_page": {"type": "boolean"}, "last_page": {"type": "boolean"}, "empty": {"type": "boolean"},
+                 "contents": {"type": "array", "items": item}})
+
+
+ROOT_DOC = _obj(["version", "profile", "openapi_url"], {"version": {"const": "3.0"}, "profile": TEXT,
+                                                        "openapi_url": TEXT})
+
+
+def schema_for(path: str) -> dict:
+    if path == "index.json":
+        return ROOT_DOC
+    if path == "services.json" or path.startswith("services/page/"):
+        return paged(SERVICE)
+    if path == "organizations.json":
+        return paged(ORGANIZATION)
+    if path == "taxonomy_terms.json":
+        return paged(TERM)
+    assert path.startswith("services/") and path.endswith(".json"), path
+    return SERVICE
+
+
+@pytest.fixture(scope="module")
+def london():
+    report, reg = validate(sources("london"))
+    assert report.valid
+    return reg
+
+
+def test_every_exported_file_follows_the_specification(london):
+    files = export_feed(london, page_size=25)
+    assert {"index.json", "services.json", "services/page/2.json", "services/page/3.json", "organizations.json",
+            "taxonomy_terms.json"} <= set(files)
+    for path, data in files.items():
+        jsonschema.validate(json.loads(data), schema_for(path))
+    first = json.loads(files["services.json"])
+    assert (first["total_items"], first["total_pages"], first["size"], first["last_page"]) == (60, 3, 25, False)
+    assert len([p for p in files if p.startswith("services/") and "/page/" not in p]) == 60
+
+
+def test_the_feed_is_deterministic_and_keeps_its_ids(london):
+    assert export_feed(london) == export_feed(london)
+    one = json.loads(export_feed(london)["services.json"])["contents"][0]
+    assert one["id"] == "247974f6-acbc-58bd-a261-6c1fcedebc6a"  # derived from the scheme id, never random
+
+
+def _import(tmp_path, files: dict[str, bytes], registry):
+    for name, data in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(data)
+    return import_documents(read_documents(tmp_path / "services.json"), registry)
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "csv"])
+def test_the_bundled_registry_round_trips(london, tmp_path, fmt):
+    imported = _import(tmp_path, export_feed(london), london)
+    assert imported.notes == []
+    text, kept, dropped, report = checked_registry(imported.records, sources("london"), fmt)
+    assert dropped == [] and report.valid
+    path = tmp_path / f"back.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    report, back = validate(sources("london").__class__(**{**sources("london").__dict__, "schemes": str(path)}))
+    assert report.valid
+    before = {s.id: s for s in london.schemes}
+    after = {s.id: s for s in back.schemes}
+    assert set(before) == set(after)
+    for sid, s in before.items():
+        t = after[sid]
+        if fmt == "csv":  # a CSV row holds one location, and places' own hours and access are YAML only
+            s = s._replace(locations=tuple(loc._replace(accessibility=(), hours=()) for loc in s.locations[:1]))
+        assert t._replace(oruk_id=None) == s, sid
+    assert area_counts(back).counts == area_counts(london).counts
+    if fmt == "yaml":  # and the feed made again from what came back is the same, byte for byte
+        assert export_feed(back) == export_feed(london)
+
+
+def test_a_foreign_feed_imports_and_says_what_it_left_out(tmp_path):
+    reg = registry_tables(sources("london"))
+    mapping = {"tt-sheds": "peer-support", "Befriending": "befriending-self-help"}
+    imported = import_documents(read_documents("tests/fixtures/oruk/paged.json"), reg, mapping)
+    by_id = {r["id"]: r for r in imported.records}
+    assert list(by_id) == ["riverside-mens-shed-test", "hackney-befriending-test"]
+    shed = by_id["riverside-mens-shed-test"]
+    assert (shed["boroughs"], shed["categories"], shed["status"], shed["last_verified"]) == (
+        ["Lambeth"], ["peer-support"], "paused", "2026-05-01")
+    assert shed["hours"] == [{"days": ["wed", "fri"], "opens": "10:00", "closes": "12:00"}]
+    assert (shed["hours_note"], shed["languages"], shed["cost"], shed["phone"]) == (
+        "Closed in August", ["pl"], "free", "020 7946 0101")
+    assert shed["locations"] == [{"name": "The Shed", "address": "1 Example Lane, London", "postcode": "SE1 7PB",
+                                  "accessibility": ["step-free"]}]
+    assert shed["eligibility"] == {"min_age": "50", "description": "Men over 50"}
+    assert by_id["hackney-befriending-test"]["boroughs"] == ["Hackney"]  # from where its location is
+    notes = [(n.where.split("#")[1], n.what) for n in imported.notes]
+    assert notes == [
+        ("/contents/0/service_at_locations/0/location", "coordinates left out"),
+        ("/contents/0/attributes/1", "taxonomy term 'Social clubs' left out"),
+        ("/contents/0/languages/1", "language 'xx' left out"),
+        ("/contents/0/phones", "phones after the first left out"),
+        ("/contents/1", "service left out"),
+        ("/contents/2", "service \"Riverside Men's Shed copy (test)\" left out"),
+        ("/contents/3/service_areas/0", "service area 'Leeds' left out"),
+        ("/contents/3", "service 'Leeds Walking Group (test)' left out"),
+        ("/contents/4/service_areas", "areas taken from where its locations are"),
+    ]
+    why = {n.where.split("#")[1]: n.why for n in imported.notes}
+    assert why["/contents/1"] == "it has no name"
+    assert "is used by an earlier service" in why["/contents/2"]
+    assert why["/contents/3"] == "it serves none of this registry's areas"
+
+
+def test_import_oruk_cli(sprx, tmp_path):
+    out = tmp_path / "imported.yaml"
+    result = sprx("import", "oruk", "tests/fixtures/oruk/paged.json", "--output", out,
+                  "--taxonomy-map", "tests/fixtures/oruk/taxonomy-map.yaml")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (f"Wrote {out} (2 schemes; 9 notes, 0 warnings: "
+                                              f"run sprx validate --schemes {out})")
+    assert "paged.json#/contents/1: service left out (it has no name)" in result.stderr
+    assert sprx("validate", "--schemes", out).exit_code == 0
+    # a folder of single services and lists, to CSV
+    out = tmp_path / "imported.csv"
+    result = sprx("import", "oruk", "tests/fixtures/oruk/folder", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert "same name and address as" in result.stderr
+    assert sprx("validate", "--schemes", out).exit_code == 0
+
+
+@pytest.mark.parametrize("args,code,message", [
+    (["tests/fixtures/oruk/paged.json", "--output", "x.txt"], 2, "should end in .yaml or .csv"),
+    (["nowhere.json", "--output", "x.yaml"], 2, "SOURCE: 'nowhere.json' does not exist"),
+    (["tests/fixtures/oruk/taxonomy-map.yaml", "--output", "x.yaml"], 1, "not JSON"),
+    (["tests/fixtures/schemes/valid.csv", "--output", "schemes.yaml"], 2, "is a file sprx is reading"),
+])
+def test_import_oruk_refuses(sprx, args, code, message):
+    result = sprx("import", "oruk", *args)
+    assert result.exit_code == code
+    assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_nothing_usable_is_exit_1(sprx, tmp_path):
+    (tmp_path / "terms.json").write_text(json.dumps({"total_items": 0, "contents": []}), encoding="utf-8")
+    result = sprx("import", "oruk", tmp_path / "terms.json", "--output", tmp_path / "x.yaml")
+    assert result.exit_code == 1 and "no HSDS 3.0 service found. Nothing was written." in result.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_export_oruk_cli(sprx, tmp_path):
+    result = sprx("export", "oruk", "--output", tmp_path / "feed", "--page-size", "50")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == f"Wrote {tmp_path / 'feed'} (60 services, 65 files)"
+    assert json.loads((tmp_path / "feed/services/page/2.json").read_text())["page_number"] == 2
