@@ -273,9 +273,10 @@ class Importer:
         self.seen_oruk: dict[str, str] = {}
         self.seen_name: dict[tuple[str, str], str] = {}
         self.same: dict[str, dict] = {}
+        self.postcode_table = None
 
     def note(self, where: str, what: str, why: str) -> None:
-        self.out.notes.append(Note(where, what, why))
+        self.out.notes.append(Note(where.removesuffix("#"), what, why))
 
     def add(self, source: str, pointer: str, svc: dict) -> None:
         """One service: a record, or a note saying why it was left out."""
@@ -367,6 +368,9 @@ class Importer:
         if found or self.registry.boundaries is None:
             return [areas.by_code[c].name for c in found]
         points = [(p["lat"], p["lon"]) for p in locations if "lat" in p]
+        by_postcode = [p["postcode"] for p in locations if "lat" not in p and p.get("postcode")]
+        if by_postcode and self.registry.sources.postcodes:
+            points += [c for c in self._postcodes().find(by_postcode) if c is not None]
         if points:
             from .geography import areas_containing
 
@@ -374,9 +378,22 @@ class Importer:
                                       [float(b) for _, b in points])
             found = sorted({c for codes in inside for c in codes})
             if found:
-                self.note(f"{where}/service_areas", "areas taken from where its locations are",
+                self.note(f"{where}/service_areas", "areas taken from where its locations are (or their postcodes)",
                           "the service names no area of this registry")
         return [areas.by_code[c].name for c in found]
+
+    def _postcodes(self):
+        """The registry's postcode table, read once when first needed."""
+        if self.postcode_table is None:
+            from pathlib import Path
+
+            from .postcodes import PostcodeTableError, load_postcodes
+
+            try:
+                self.postcode_table = load_postcodes(Path(self.registry.sources.postcodes))
+            except PostcodeTableError as exc:
+                raise ImportError_(str(exc)) from None
+        return self.postcode_table
 
     def _attributes(self, where: str, svc: dict) -> dict[str, list[str]]:
         lists: dict[str, list[str]] = {name: [] for name in TAXONOMIES}
@@ -514,9 +531,8 @@ def read_documents(path) -> list[tuple[str, Any]]:
 
     path = Path(path)
     if path.is_dir():
-        if (path / "datapackage.json").is_file():
-            raise ImportError_(f"{path} is the tabular form (datapackage.json): not supported yet; "
-                               "give the JSON form (a paged /services response, a list of services, or one service)")
+        if (path / "datapackage.json").is_file() or (path / "services.csv").is_file():
+            return tabular_services(path)
         files = sorted(p for p in path.rglob("*.json") if p.is_file())
     else:
         files = [path]
@@ -548,3 +564,84 @@ def registry_tables(sources) -> Registry:
         reg.boundaries, _ = load_boundaries(Path(sources.boundaries), sources.boundaries, reg.areas,
                                             sources.code_field, sources.name_field, sources.crs)
     return reg
+
+
+# The tabular form: one CSV per table, rows linked by ids. Assembled into the JSON form's nesting.
+_NUMBERS = ("latitude", "longitude", "minimum_age", "maximum_age", "amount")
+
+
+def _read_table(folder, name: str) -> list[dict]:
+    import csv
+    from pathlib import Path
+
+    path = Path(folder) / f"{name}.csv"
+    if not path.is_file():
+        return []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportError_(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    rows = []
+    for row in csv.DictReader(text.splitlines(), strict=False):
+        clean = {}
+        for k, v in row.items():
+            if k is None or v is None or not str(v).strip():
+                continue
+            v = v.strip()
+            if k in _NUMBERS:
+                try:
+                    v = float(v)
+                except ValueError:
+                    pass
+            clean[k.strip()] = v
+        rows.append(clean)
+    return rows
+
+
+def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        if r.get(key):
+            out.setdefault(r[key], []).append(r)
+    return out
+
+
+def tabular_services(folder) -> list[tuple[str, Any]]:
+    """The services of HSDS's tabular form (services.csv with organizations.csv, locations.csv,
+    service_at_locations.csv, addresses.csv, schedules.csv, service_areas.csv, phones.csv, languages.csv,
+    cost_options.csv, contacts.csv, attributes.csv, taxonomy_terms.csv, accessibility.csv,
+    organization_identifiers.csv), each as one service document named by its row."""
+    services = _read_table(folder, "services")
+    if not services:
+        raise ImportError_(f"{folder}: the tabular form needs a services.csv with at least one row")
+    t = {name: _read_table(folder, name) for name in (
+        "organizations", "locations", "service_at_locations", "addresses", "schedules", "service_areas", "phones",
+        "languages", "cost_options", "contacts", "attributes", "taxonomy_terms", "accessibility",
+        "organization_identifiers")}
+    orgs = {o["id"]: o for o in t["organizations"] if o.get("id")}
+    identifiers = _by(t["organization_identifiers"], "organization_id")
+    terms = {x["id"]: x for x in t["taxonomy_terms"] if x.get("id")}
+    addresses, access = _by(t["addresses"], "location_id"), _by(t["accessibility"], "location_id")
+    loc_schedules = _by([r for r in t["schedules"] if not r.get("service_id")], "location_id")
+    locations = {}
+    for loc in t["locations"]:
+        if loc.get("id"):
+            locations[loc["id"]] = {**loc, "addresses": addresses.get(loc["id"], []),
+                                    "accessibility": access.get(loc["id"], []),
+                                    "schedules": loc_schedules.get(loc["id"], [])}
+    per_service = {name: _by(t[name], "service_id") for name in (
+        "service_at_locations", "schedules", "service_areas", "phones", "languages", "cost_options", "contacts")}
+    attributes = _by(t["attributes"], "link_id")
+    docs = []
+    for row, svc in enumerate(services, start=2):
+        sid = svc.get("id", "")
+        org = orgs.get(svc.get("organization_id", ""))
+        doc = {**svc, "status": svc.get("status", "active"),
+               "organization": ({**org, "organization_identifiers": identifiers.get(org["id"], [])} if org else None),
+               **{name: rows.get(sid, []) for name, rows in per_service.items() if name != "service_at_locations"},
+               "service_at_locations": [{**sal, "location": locations.get(sal.get("location_id", ""))}
+                                        for sal in per_service["service_at_locations"].get(sid, [])],
+               "attributes": [{**a, "taxonomy_term": terms.get(a.get("taxonomy_term_id", ""))}
+                              for a in attributes.get(sid, [])]}
+        docs.append((f"{folder}/services.csv row {row}", doc))
+    return docs

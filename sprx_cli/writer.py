@@ -100,18 +100,22 @@ def registry_csv(records: Iterable[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def checked_registry(records: list[dict[str, Any]], sources, fmt: str, header: str = ""):
-    """The registry text of these records with every record that has an error left out, so what is
-    written validates against the registry's areas, vocabulary and boundaries.
+REQUIRED = ("id", "name", "boroughs")
 
-    Returns (text, the records kept, [(record, its errors)] left out, the final report)."""
+
+def checked_registry(records: list[dict[str, Any]], sources, fmt: str, header: str = ""):
+    """The registry text of these records with every error taken out, so what is written validates
+    against the registry's areas, vocabulary and boundaries: a value with an error is left out of
+    its record, and a record whose id, name or areas have one is left out whole.
+
+    Returns (text, the records kept, [(record, problem, field left out or None for the record)], report)."""
     import tempfile
     from dataclasses import replace
     from pathlib import Path
 
     from .validate import validate
 
-    kept, dropped = list(records), []
+    kept, removed = [dict(r) for r in records], []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"imported.{fmt}"
         while True:
@@ -126,12 +130,21 @@ def checked_registry(records: list[dict[str, Any]], sources, fmt: str, header: s
                 if p.severity != "error" or p.loc.file != str(path):
                     continue
                 at = p.loc.row if fmt == "csv" else p.loc.line
-                if at is None:
-                    continue
-                k = max((i for i, s in enumerate(starts) if s <= at), default=None)
+                k = max((i for i, s in enumerate(starts) if at is not None and s <= at), default=None)
                 if k is not None:
                     bad.setdefault(k, []).append(p)
             if not bad or not kept:
-                return text, kept, dropped, report
-            dropped += [(kept[k], bad[k]) for k in sorted(bad)]
-            kept = [r for k, r in enumerate(kept) if k not in bad]
+                return text, kept, removed, report
+            drop = set()
+            for k, problems in sorted(bad.items()):
+                for p in problems:
+                    name = (p.field or "").split(".")[0] or None
+                    if name is None or name in REQUIRED or name not in kept[k]:
+                        removed.append((kept[k], p, None))
+                        drop.add(k)
+                        break
+                    removed.append((kept[k], p, name))
+                    del kept[k][name]
+            kept = [r for k, r in enumerate(kept) if k not in drop]
+
+

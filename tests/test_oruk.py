@@ -171,7 +171,7 @@ def test_a_foreign_feed_imports_and_says_what_it_left_out(tmp_path):
         ("/contents/2", "service \"Riverside Men's Shed copy (test)\" left out"),
         ("/contents/3/service_areas/0", "service area 'Leeds' left out"),
         ("/contents/3", "service 'Leeds Walking Group (test)' left out"),
-        ("/contents/4/service_areas", "areas taken from where its locations are"),
+        ("/contents/4/service_areas", "areas taken from where its locations are (or their postcodes)"),
     ]
     why = {n.where.split("#")[1]: n.why for n in imported.notes}
     assert why["/contents/1"] == "it has no name"
@@ -220,3 +220,24 @@ def test_export_oruk_cli(sprx, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-1] == f"Wrote {tmp_path / 'feed'} (60 services, 65 files)"
     assert json.loads((tmp_path / "feed/services/page/2.json").read_text())["page_number"] == 2
+
+
+def test_the_tabular_form_imports(sprx, tmp_path):
+    reg = registry_tables(sources("london"))
+    imported = import_documents(read_documents("tests/fixtures/oruk/tabular"), reg)
+    garden, walks = imported.records
+    assert (garden["id"], garden["boroughs"], garden["provider"], garden["categories"], garden["phone"]) == (
+        "southwark-gardening-club-test", ["Southwark"], "Example Green Trust (test)", ["green-nature"], "020 7946 0201")
+    assert garden["hours"] == [{"days": ["sat"], "opens": "10:00", "closes": "13:00"}]
+    assert garden["locations"] == [{"name": "Allotment", "address": "1 Example Road, London", "postcode": "SE5 0EZ",
+                                    "lat": 51.4835, "lon": -0.0801}]
+    assert (garden["languages"], garden["eligibility"]) == (["en", "yo"], {"min_age": "16",
+                                                                           "description": "Anyone over 16"})
+    # no service area: its location's postcode (SE1 7PB) is in Lambeth
+    assert (walks["boroughs"], walks["status"], walks["hours_note"]) == (["Lambeth"], "paused", "Every other Sunday")
+    assert [(n.where.split("/")[-1], n.what) for n in imported.notes][-1] == (
+        "services.csv row 4", "service left out")
+    out = tmp_path / "tabular.yaml"
+    result = sprx("import", "oruk", "tests/fixtures/oruk/tabular", "--output", out)
+    assert result.exit_code == 0, result.output
+    assert sprx("validate", "--schemes", out).exit_code == 0

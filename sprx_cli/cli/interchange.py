@@ -60,20 +60,13 @@ def import_oruk(
     Example: sprx import oruk services.json --output schemes.yaml
     """
     with guard():
-        from ..model import plural
         from ..oruk import ImportError_, import_documents, read_documents, registry_tables
-        from ..textio import atomic_write_text
-        from ..writer import checked_registry
 
-        fmt = output.suffix.lower().lstrip(".")
-        if fmt not in ("yaml", "yml", "csv"):
-            usage_error(f"--output: '{output}' should end in .yaml or .csv")
+        fmt = _output_format(output)
         if not source.exists():
             usage_error(f"SOURCE: '{source}' does not exist")
         sources = reg.sources(need_schemes=False)
-        if output.resolve() in {Path(p).resolve() for p in sources.files.values() if p} or (
-                source.is_file() and output.resolve() == source.resolve()):
-            usage_error(f"--output: '{output}' is a file sprx is reading; write to another file")
+        _refuse_inputs(output, source, sources)
         mapping = _taxonomy_map(taxonomy_map) if taxonomy_map else None
         try:
             imported = import_documents(read_documents(source), registry_tables(sources), mapping)
@@ -81,20 +74,93 @@ def import_oruk(
             fail(f"sprx import oruk: {exc}. Nothing was written.")
         header = (f"Imported by 'sprx import oruk' from {source}.\n"
                   "Check it with 'sprx validate'; the import's notes were printed when it ran.")
-        text, kept, dropped, report = checked_registry(imported.records, sources, "csv" if fmt == "csv" else "yaml",
-                                                       "" if fmt == "csv" else header)
-        for note in imported.notes:
-            typer.echo(f"{note.where}: {note.what} ({note.why})", err=True)
-        for record, problems in dropped:
-            for p in problems:
-                typer.echo(f"service {record['name']!r} left out: [{p.code}] {p.message}", err=True)
-        if not kept:
-            fail("sprx import oruk: no service could be imported. Nothing was written.")
-        atomic_write_text(output, text)
-        if not quiet:
-            typer.echo(f"Wrote {output} ({plural(len(kept), 'scheme')}; "
-                       f"{plural(len(imported.notes) + len(dropped), 'note')}, {plural(len(report.warnings), 'warning')}: "
-                       f"run sprx validate --schemes {output})", err=True)
+        _write_imported("oruk", imported, sources, output, fmt, header, quiet)
+
+
+@import_app.command("table")
+@registry_options
+def import_table(
+    reg: RegistryArgs,
+    source: Path = typer.Argument(..., metavar="FILE", help="A spreadsheet: CSV, or XLSX (its first sheet)."),
+    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The registry to write: .yaml or .csv."),
+    column: list[str] = typer.Option([], "--column", metavar="FIELD=HEADER",
+                                     help="Fill FIELD from the column HEADER (repeatable), for headers sprx does "
+                                          "not recognise."),
+    quiet: bool = QuietOpt,
+) -> None:
+    """Make a registry from a spreadsheet with its own column names. Clear headers (Name, Organisation,
+    Postcode, Website, Telephone, Borough, Opening times, ...) map by themselves; the mapping used, the
+    columns left out and every value cleaned or left out are printed.
+
+    Example: sprx import table schemes.xlsx --output schemes.yaml --column name="Project title"
+    """
+    with guard():
+        from ..oruk import ImportError_, registry_tables
+        from ..sheets import import_sheet
+
+        fmt = _output_format(output)
+        if not source.is_file():
+            usage_error(f"FILE: '{source}' is not a file")
+        given = {}
+        for item in column:
+            target, sep, header = item.partition("=")
+            if not sep or not target.strip() or not header.strip():
+                usage_error(f"--column: '{item}' should be FIELD=HEADER, e.g. --column name=\"Project title\"")
+            given[target.strip()] = header.strip()
+        sources = reg.sources(need_schemes=False)
+        _refuse_inputs(output, source, sources)
+        try:
+            imported, mapping = import_sheet(source, registry_tables(sources), given, reg.encoding)
+        except ImportError_ as exc:
+            message = str(exc)
+            if message.startswith("--"):
+                usage_error(message)
+            fail(f"sprx import table: {message}. Nothing was written.")
+        typer.echo("Columns used: " + ", ".join(f"{h!r} -> {t}" for t, h in mapping.used.items()), err=True)
+        if mapping.unused:
+            typer.echo("Columns left out: " + ", ".join(repr(h) for h in mapping.unused)
+                       + " (map one with --column FIELD=HEADER)", err=True)
+        header = (f"Imported by 'sprx import table' from {source}.\n"
+                  "Check it with 'sprx validate'; the import's notes were printed when it ran.")
+        _write_imported("table", imported, sources, output, fmt, header, quiet)
+
+
+def _output_format(output: Path) -> str:
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in ("yaml", "yml", "csv"):
+        usage_error(f"--output: '{output}' should end in .yaml or .csv")
+    return fmt
+
+
+def _refuse_inputs(output: Path, source: Path, sources) -> None:
+    """The output is never a file sprx reads (a usage error)."""
+    reading = {Path(p).resolve() for p in sources.files.values() if p}
+    if source.is_file():
+        reading.add(source.resolve())
+    if output.resolve() in reading:
+        usage_error(f"--output: '{output}' is a file sprx is reading; write to another file")
+
+
+def _write_imported(what: str, imported, sources, output: Path, fmt: str, header: str, quiet: bool) -> None:
+    """Check the imported records, say what was changed or left out, and write what validates."""
+    from ..model import plural
+    from ..textio import atomic_write_text
+    from ..writer import checked_registry
+
+    text, kept, removed, report = checked_registry(imported.records, sources, "csv" if fmt == "csv" else "yaml",
+                                                   "" if fmt == "csv" else header)
+    for note in imported.notes:
+        typer.echo(f"{note.where}: {note.what} ({note.why})", err=True)
+    for record, p, name in removed:
+        left = f"{name} left out" if name else "left out"
+        typer.echo(f"{record['id']}: {left}: [{p.code}] {p.message} ({p.hint})", err=True)
+    if not kept:
+        fail(f"sprx import {what}: nothing could be imported. Nothing was written.")
+    atomic_write_text(output, text)
+    if not quiet:
+        typer.echo(f"Wrote {output} ({plural(len(kept), 'scheme')}; "
+                   f"{plural(len(imported.notes) + len(removed), 'note')}, {plural(len(report.warnings), 'warning')}: "
+                   f"run sprx validate --schemes {output})", err=True)
 
 
 def _taxonomy_map(path: Path) -> dict[str, str]:
