@@ -117,3 +117,31 @@ def test_validate_and_table_to_stdout_write_nothing(sprx, registry):
         assert sprx(*args).exit_code == 0
     assert _state(registry) == before
     assert sorted(p.name for p in registry.iterdir()) == ["data", "schemes.yaml"]
+
+
+def importing_commands(folder: Path, out: Path) -> dict[str, list[str]]:
+    """The commands that make a registry from another directory (their output must be .yaml or .csv)."""
+    a = _args(folder)
+    return {"import oruk": ["import", "oruk", "tests/fixtures/oruk/paged.json", *a, "-o", str(out)],
+            "import table": ["import", "table", "tests/fixtures/sheets/messy.csv", *a, "-o", str(out)]}
+
+
+@pytest.mark.parametrize("command", list(importing_commands(Path("."), Path("x"))))
+def test_imports_never_touch_what_they_read_and_keep_the_old_output_on_failure(sprx, registry, command,
+                                                                               monkeypatch):
+    before = _state(registry)
+    out = registry / "out.yaml"
+    result = sprx(*importing_commands(registry, out)[command])
+    assert result.exit_code == 0, result.output
+    assert _state(registry) == before and out.stat().st_size > 0
+    # over an input: refused before anything is read
+    result = sprx(*importing_commands(registry, registry / "data/boroughs.csv")[command])
+    assert result.exit_code == 2 and "is a file sprx is reading" in result.output
+    assert _state(registry) == before
+    # the disk fills up while writing: yesterday's output stays whole
+    out.write_bytes(b"the good output from yesterday")
+    monkeypatch.setattr(textio.os, "fsync", lambda fd: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    result = sprx(*importing_commands(registry, out)[command])
+    assert result.exit_code == 1 and "No space left on device. Nothing was changed" in result.output
+    assert out.read_bytes() == b"the good output from yesterday"
+    assert sorted(p.name for p in registry.iterdir()) == ["data", "out.yaml", "schemes.yaml"]
