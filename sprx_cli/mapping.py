@@ -18,7 +18,7 @@ from typing import Callable
 
 from .aggregate import AreaCounts, area_counts
 from .fields import language_name
-from .model import (DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Registry, hours_for_people,
+from .model import (DAYS, DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Registry, hours_for_people,
                     no_cyclic_gc, people, plural)
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
 
@@ -140,6 +140,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "referral_url": texts(s.referral_url for s in shown),
         "referral_email": texts(s.referral_email for s in shown),
         "charity_number": texts(s.charity_number for s in shown),
+        "days": [_days(s) for s in shown],
     }
     area_schemes: list[list[int]] = [[] for _ in counts.codes]
     for si, s in enumerate(shown):
@@ -178,6 +179,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "band": [band_index(v, classes) for v in values],
         "byCategory": [[counts.by_category[k][i] for k in cat_keys] + extra for i in range(len(counts.codes))],
         "schemes": area_schemes,
+        "population": list(counts.population),
     }
     features = []
     gdf = registry.boundaries
@@ -198,7 +200,11 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "accessibility": [t.label for t in vocab.accessibility.values()],
         "languages": [language_name(c) for c in languages],
         "areas": areas,
-        "bands": [{"label": b.label, "colour": b.colour} for b in classes],
+        "bands": [{"label": b.label, "colour": b.colour, "low": b.low, "high": b.high} for b in classes],
+        "keys": {"routes": list(vocab.referral_routes), "groups": list(vocab.target_groups),
+                 "costs": list(vocab.costs), "delivery": list(vocab.delivery),
+                 "accessibility": list(vocab.accessibility), "languages": languages},
+        "postcodes": postcode_areas(registry, area_index),
         "zero": {"label": ZERO_LABEL, "border": ZERO_HATCH, "count": zero_count},
         "border": BORDER,
         "schemes": schemes,
@@ -208,6 +214,37 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True),
     }
     return data, counts
+
+
+def _days(s) -> int:
+    """The days a scheme is open as a bitmask (1 = Monday ... 64 = Sunday), from its and its places' hours."""
+    mask = 0
+    for h in (*s.hours, *(h for loc in s.locations for h in loc.hours)):
+        for d in h.days:
+            mask |= 1 << DAYS.index(d)
+    return mask
+
+
+def postcode_areas(registry: Registry, area_index: dict[str, int]) -> dict | None:
+    """The centre of each postcode district (SE1) and sector (SE1 7) in the registry's areas, with the
+    area it falls in, for the finder's postcode search; None without a postcode table."""
+    if not registry.sources.postcodes or registry.boundaries is None:
+        return None
+    from pathlib import Path
+
+    from .geography import areas_containing
+    from .postcodes import PostcodeTableError, load_postcodes, outward_centres
+
+    try:
+        table = load_postcodes(Path(registry.sources.postcodes))
+    except PostcodeTableError:
+        return None
+    out: dict[str, dict] = {}
+    for kind, centres in outward_centres(table).items():
+        names = list(centres)
+        inside = areas_containing(registry.boundaries, [centres[n][0] for n in names], [centres[n][1] for n in names])
+        out[kind] = {n: [*centres[n], area_index[codes[0]]] for n, codes in zip(names, inside) if codes}
+    return out
 
 
 def _stable_ids(root) -> None:
@@ -377,8 +414,11 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
                          name=tiles.name, max_zoom=tiles.get("max_zoom", 19), control=False).add_to(m)
 
     page = _PageTail(
-        table_html(data, counts)
+        '<section id="sprx-finder" class="sprx-finder"><h2>Find a scheme</h2>'
+        "<p>The finder needs JavaScript; the table below lists every area and its schemes.</p></section>"
+        + table_html(data, counts)
         + "</main>"
+        + '<div id="sprx-print" class="sprx-print-sheet"></div>'
         + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution))}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
         + " Made with sprx.</p></footer>"

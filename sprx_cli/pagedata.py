@@ -39,6 +39,7 @@ SCHEME_COLUMNS: dict[str, str] = {
     "referral_url": "index into D.strings, or -1",
     "referral_email": "index into D.strings, or -1",
     "charity_number": "index into D.strings, or -1",
+    "days": "the days it is open, from its and its places' hours: a bitmask, 1 = Monday ... 64 = Sunday (0: not said)",
 }
 
 # D.points: one entry per location with coordinates
@@ -58,13 +59,15 @@ AREA_COLUMNS: dict[str, str] = {
     "band": "index into D.bands, or -1 for none (hatched)",
     "byCategory": "active schemes per category, in D.categories order",
     "schemes": "indices into D.schemes of the schemes serving it",
+    "population": "residents, from the area registry (null when not given): per-100k shading of filtered counts",
 }
 
 # D.categories: a list of these objects (D.routes and D.groups are lists of labels)
 CATEGORY_KEYS: dict[str, str] = {"key": "vocabulary key ('' for uncategorised)", "label": "label", "colour": "#rrggbb"}
 
 # D.bands: a list of these objects
-BAND_KEYS: dict[str, str] = {"label": "e.g. '3–5'", "colour": "#rrggbb"}
+BAND_KEYS: dict[str, str] = {"label": "e.g. '3–5'", "colour": "#rrggbb", "low": "lowest value in it",
+                             "high": "highest value in it"}
 
 # D itself
 TOP_LEVEL: dict[str, str] = {
@@ -77,4 +80,8 @@ TOP_LEVEL: dict[str, str] = {
     "schemes": "SCHEME_COLUMNS", "points": "POINT_COLUMNS", "strings": "every registry text, once",
     "boundaries": "GeoJSON FeatureCollection; each feature's properties.a indexes D.areas",
     "attribution": "attribution for the map control: boundaries, and postcode centres when used",
+    "keys": "{routes, groups, costs, delivery, accessibility, languages}: the vocabulary keys (language codes) "
+            "in the order of the label lists, for filters in the page's address",
+    "postcodes": "{districts, sectors}: name -> [lat, lon, index into D.areas], for the postcode search; "
+                 "null without a postcode table",
 }

@@ -152,3 +152,22 @@ def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * 6371008.8 * math.asin(math.sqrt(a))
+
+
+def outward_centres(table: PostcodeTable) -> dict[str, dict[str, tuple[float, float]]]:
+    """The mean centre of the postcodes of each district ("SE1") and sector ("SE1 7"), rounded to
+    4 decimals (about 10 m): a table small enough to travel with a map page."""
+    import numpy as np
+
+    lats = table.lats.astype(float)
+    lons = table.lons.astype(float)
+    out = {}
+    for kind, width in (("districts", 4), ("sectors", 5)):
+        keys = table.keys.astype(f"S{width}")
+        names, inverse = np.unique(keys, return_inverse=True)
+        counts = np.bincount(inverse)
+        mean_lat = np.bincount(inverse, weights=lats) / counts
+        mean_lon = np.bincount(inverse, weights=lons) / counts
+        out[kind] = {(n.decode()[:4].strip() + (" " + n.decode()[4:] if width == 5 else "")): (
+            round(float(a), 4), round(float(b), 4)) for n, a, b in zip(names, mean_lat, mean_lon)}
+    return out

@@ -113,19 +113,18 @@ def test_offline_map_in_browser(london_map, browse):
 
         # search finds schemes and areas
         page.fill(".sprx-search input", "walk")
-        results = page.locator(".sprx-results li").all_inner_texts()
+        results = page.locator(".sprx-found li").all_inner_texts()
         assert results and all("walk" in r.lower() for r in results)
 
-        # category toggles remove and restore their markers
-        counts = Counter(page.evaluate(
-            "sprxMap.markers.map(m => sprxMap.data.categories[sprxMap.data.schemes.colour[m.sprxScheme]].key)"))
-        label = page.locator(".leaflet-control-layers-overlays label").nth(1)
-        page.locator(".leaflet-control-layers").hover()
+        # the finder's category filter removes and restores markers
         key = page.evaluate("sprxMap.data.categories.filter((c, i) => sprxMap.markers.some("
                             "m => sprxMap.data.schemes.colour[m.sprxScheme] === i))[0].key")
-        label.locator("input").click()
-        assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points - counts[key]
-        label.locator("input").click()
+        keep = sum(1 for s in shown if key in (s.get("categories") or [])
+                   for loc in s.get("locations") or [] if "lat" in loc or "postcode" in loc)
+        box = page.locator(f"#sprx-f-c-{page.evaluate(f'sprxMap.data.categories.findIndex(c => c.key === {key!r})')}")
+        box.check()
+        assert page.evaluate("sprxMap.cluster.getLayers().length") == keep < n_points
+        box.uncheck()
         assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points
 
         # a place given by postcode alone says its marker is at the postcode's centre

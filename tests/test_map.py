@@ -131,7 +131,8 @@ def test_accessible_table(build):
     _, out = build("--offline", "--tiles", "none")
     html = out.read_text(encoding="utf-8")
     assert 'href="#sprx-table"' in html and 'id="sprx-table"' in html
-    table = html[html.index('<section class="sprx-table"'):html.index("</section>")]
+    start = html.index('<section class="sprx-table"')
+    table = html[start:html.index("</section>", start)]
     assert table.count('<th scope="row">') == 33
     assert table.count('class="sprx-zero-row"') == 6
     assert "Barking and Dagenham Arts on Prescription" in table

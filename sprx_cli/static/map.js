@@ -177,12 +177,16 @@
         row(dl, "Last verified", el("span", "sprx-stale", "never"));
       }
       card.appendChild(dl);
+      if (api.shortlistButton) card.appendChild(api.shortlistButton(si));
       return card;
     }
 
+    // What each area shows: every active scheme, or (with the finder's filters) those that match.
+    var shown = {count: A.count.slice(), value: A.value.slice(), schemes: A.schemes};
+
     function areaSummary(a) {
-      return A.count[a] === 0 ? D.zero.label
-        : plural(A.count[a], "active scheme") + (D.metric === "per-100k" ? " (" + A.value[a] + " per 100,000)" : "");
+      return shown.count[a] === 0 ? D.zero.label
+        : plural(shown.count[a], "active scheme") + (D.metric === "per-100k" ? " (" + shown.value[a] + " per 100,000)" : "");
     }
 
     function areaTooltip(a) {
@@ -200,7 +204,7 @@
       var box = el("div", "sprx-card sprx-area-popup");
       box.appendChild(el("h2", null, A.name[a]));
       box.appendChild(el("p", A.count[a] === 0 ? "sprx-none" : null, areaSummary(a)));
-      var list = A.schemes[a];
+      var list = shown.schemes[a];
       if (list.length) {
         var ul = el("ul", "sprx-list");
         list.forEach(function (si) {
@@ -222,6 +226,21 @@
       return box;
     }
 
+    function bandOf(value) {
+      if (!value || value <= 0 || !D.bands.length) return -1;
+      for (var b = 0; b < D.bands.length; b++) if (value <= D.bands[b].high) return b;
+      return D.bands.length - 1;
+    }
+
+    function areaStyle(a, band) {
+      if (band < 0) {
+        return {fillColor: "url(#sprx-hatch)", fillOpacity: 1, color: D.zero.border, weight: 2, dashArray: "5 3"};
+      }
+      var colour = D.bands[band].colour;
+      return {fillColor: COLOUR.test(colour) ? colour : "#888888", fillOpacity: 0.7, color: D.border, weight: 1,
+              dashArray: null};
+    }
+
     // Choropleth: SVG, so that areas with no scheme can be hatched.
     var areaLayers = [];
     var areasLayer = L.geoJSON(D.boundaries, {
@@ -229,13 +248,9 @@
       style: function (f) {
         var a = f.properties.a;
         var cls = "sprx-area sprx-area-" + String(A.code[a]).replace(/[^A-Za-z0-9_-]/g, "");
-        if (A.band[a] < 0) {
-          return {className: cls + " sprx-zero", fillColor: "url(#sprx-hatch)", fillOpacity: 1,
-                  color: D.zero.border, weight: 2, dashArray: "5 3"};
-        }
-        var colour = D.bands[A.band[a]].colour;
-        return {className: cls, fillColor: COLOUR.test(colour) ? colour : "#888888", fillOpacity: 0.7,
-                color: D.border, weight: 1};
+        var style = areaStyle(a, A.band[a]);
+        style.className = cls + (A.band[a] < 0 ? " sprx-zero" : "");
+        return style;
       },
       onEachFeature: function (f, layer) {
         var a = f.properties.a;
@@ -255,7 +270,9 @@
       box.appendChild(el("strong", null, D.metricLabel));
       var zero = el("div", "sprx-legend-row");
       zero.appendChild(el("span", "sprx-legend-swatch sprx-legend-zero"));
-      zero.appendChild(document.createTextNode("0 — " + D.zero.label + " (" + people(D.zero.count) + ")"));
+      zero.appendChild(document.createTextNode("0 — " + D.zero.label + " ("));
+      zero.appendChild(el("span", "sprx-legend-zero-count", people(D.zero.count)));
+      zero.appendChild(document.createTextNode(")"));
       box.appendChild(zero);
       D.bands.forEach(function (b) {
         var r = el("div", "sprx-legend-row");
@@ -279,7 +296,7 @@
       input.type = "search";
       input.placeholder = "Search schemes and areas";
       input.setAttribute("aria-label", "Search schemes and areas");
-      var results = el("ul", "sprx-results");
+      var results = el("ul", "sprx-found");
       box.appendChild(input);
       box.appendChild(results);
       L.DomEvent.disableClickPropagation(box);
@@ -349,10 +366,10 @@
       var pointRenderer = L.svg({padding: 0.5, pane: "sprx-points"});
       cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
                                           maxClusterRadius: 45, spiderfyOnMaxZoom: true,
+                                          iconCreateFunction: clusterIcon,
                                           chunkProgress: function (done, total) {
                                             if (done === total && !timings.markersLoaded) timings.markersLoaded = performance.now();
                                           }});
-      var byCategory = D.categories.map(function () { return []; });
       for (var k = 0; k < P.lat.length; k++) {
         var si = P.scheme[k], markCat = SC.colour[si];
         var colour = D.categories[markCat].colour;
@@ -365,7 +382,6 @@
         m.sprxPoint = k;
         m.sprxScheme = si;
         m.bindPopup(function (layer) { return schemeCard(layer.sprxScheme, layer.sprxPoint); }, {maxWidth: 360});
-        byCategory[markCat].push(m);
         markers.push(m);
         if (!(si in firstMarker)) firstMarker[si] = m;
       }
@@ -373,28 +389,67 @@
       map.addLayer(cluster);
       if (!markers.length) timings.markersLoaded = performance.now();
 
-      // One toggle per category (the markers coloured by it), plus the choropleth.
+      // The choropleth can be switched off; the finder's filters choose the markers.
       var overlays = {};
       overlays[escapeHtml(D.metricLabel)] = areasLayer;
-      D.categories.forEach(function (cat, i) {
-        if (!byCategory[i].length) return;
-        var holder = L.layerGroup();
-        holder.sprxCategory = i;
-        map.addLayer(holder);
-        var swatch = COLOUR.test(cat.colour) ? cat.colour : "#555555";
-        overlays["<span class=\"sprx-swatch\" style=\"background:" + swatch + "\"></span>" +
-                 escapeHtml(cat.label) + " (" + people(byCategory[i].length) + ")"] = holder;
-      });
-      map.on("overlayadd", function (e) {
-        if (e.layer.sprxCategory !== undefined) cluster.addLayers(byCategory[e.layer.sprxCategory]);
-      });
-      map.on("overlayremove", function (e) {
-        if (e.layer.sprxCategory !== undefined) cluster.removeLayers(byCategory[e.layer.sprxCategory]);
-      });
       L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
-      window.sprxMap = {map: map, data: D, areas: areasLayer, cluster: cluster, markers: markers,
-                        openArea: openArea, openScheme: openScheme, openMarker: openMarker};
+      api.map = map;
+      api.areas = areasLayer;
+      api.cluster = cluster;
+      api.markers = markers;
+      window.sprxMap = api;
+      if (window.sprxFinder) window.sprxFinder(api);
     }
+
+    // A cluster says how many schemes it holds, to a screen reader too.
+    function clusterIcon(c) {
+      var count = c.getChildCount();
+      var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+      var icon = L.divIcon({html: "<div><span>" + people(count) + "</span></div>",
+                            className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40)});
+      var create = icon.createIcon;
+      icon.createIcon = function (old) {
+        var node = create.call(icon, old);
+        node.setAttribute("role", "img");
+        node.setAttribute("aria-label", plural(count, "scheme") + " here: zoom in to see them");
+        return node;
+      };
+      return icon;
+    }
+
+    // What the finder drives: which schemes' markers show, and how areas are shaded.
+    var api = {data: D, openArea: openArea, openScheme: openScheme, openMarker: openMarker,
+               showOnly: function (list) {
+                 var keep = new Uint8Array(SC.id.length);
+                 list.forEach(function (si) { keep[si] = 1; });
+                 var add = [], drop = [];
+                 markers.forEach(function (m) {
+                   var want = keep[m.sprxScheme] === 1, has = m.sprxShown !== false;
+                   if (want && !has) add.push(m);
+                   if (!want && has) drop.push(m);
+                   m.sprxShown = want;
+                 });
+                 if (drop.length) cluster.removeLayers(drop);
+                 if (add.length) cluster.addLayers(add);
+                 var lists = A.code.map(function () { return []; });
+                 list.forEach(function (si) { SC.areas[si].forEach(function (a) { lists[a].push(si); }); });
+                 shown.schemes = lists;
+               },
+               shadeAreas: function (counts) {
+                 var zeros = counts.filter(function (c) { return c === 0; }).length;
+                 document.querySelectorAll(".sprx-legend-zero-count").forEach(function (x) { x.textContent = people(zeros); });
+                 counts.forEach(function (c, a) {
+                   shown.count[a] = c;
+                   var pop = A.population[a];
+                   shown.value[a] = D.metric === "per-100k" ? (pop ? Math.round(c * 1e7 / pop) / 100 : null) : c;
+                   var band = bandOf(shown.value[a]);
+                   var layer = areaLayers[a];
+                   if (!layer) return;
+                   layer.setStyle(areaStyle(a, band));
+                   var path = layer.getElement && layer.getElement();
+                   if (path) path.classList.toggle("sprx-zero", band < 0);
+                 });
+               }};
 
     // Let the browser paint the areas and controls, then add the markers (a timer too, since a
     // hidden tab gets no animation frames).
