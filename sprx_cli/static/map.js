@@ -266,8 +266,12 @@
     // Legend.
     var legend = L.control({position: "bottomright"});
     legend.onAdd = function () {
-      var box = el("div", "sprx-legend leaflet-bar");
-      box.appendChild(el("strong", null, D.metricLabel));
+      // A disclosure, closed on a phone so the map stays visible; open on a wider screen.
+      var box = el("details", "sprx-legend leaflet-bar");
+      box.open = !(window.matchMedia && window.matchMedia("(max-width: 800px)").matches);
+      var title = el("summary");
+      title.appendChild(el("strong", null, D.metricLabel));
+      box.appendChild(title);
       var zero = el("div", "sprx-legend-row");
       zero.appendChild(el("span", "sprx-legend-swatch sprx-legend-zero"));
       zero.appendChild(document.createTextNode("0 — " + D.zero.label + " ("));
@@ -336,10 +340,14 @@
     }
 
     function openMarker(m) {
-      // zoomToShowLayer waits for a move that never comes when the marker is already drawn
-      // on its own (circle markers have no icon for it to check), so handle that case here.
-      if (map.hasLayer(m)) m.openPopup();
-      else cluster.zoomToShowLayer(m, function () { m.openPopup(); });
+      // Jump (no animation: a background tab never finishes one) to where the marker is drawn on
+      // its own; one that shares its spot with others gets its card at that spot.
+      if (map.hasLayer(m)) { m.openPopup(); return; }
+      map.setView(m.getLatLng(), Math.max(map.getZoom(), 17), {animate: false});
+      setTimeout(function () {
+        if (map.hasLayer(m)) m.openPopup();
+        else L.popup({maxWidth: 360}).setLatLng(m.getLatLng()).setContent(schemeCard(m.sprxScheme, m.sprxPoint)).openOn(map);
+      }, 0);
     }
 
     function openScheme(si) {
