@@ -96,12 +96,6 @@
       return (lo === null || state.age >= lo) && (hi === null || state.age <= hi);
     }
     function matchesDay(si) { return state.day === null || (SC.days[si] & (1 << state.day)) !== 0; }
-    function matchesAll(si, except) {
-      if (!matchesAge(si) || !matchesDay(si)) return false;
-      for (var i = 0; i < groups.length; i++) if (groups[i] !== except && !matchesGroup(si, groups[i])) return false;
-      return true;
-    }
-
     // --- the panel ---
     root.textContent = "";
     var h = el("h2", null, "Find a scheme");
@@ -273,25 +267,39 @@
     var matching = [];
     var areaCount = new Array(A.code.length);
 
+    // One pass: for each scheme, how many of the choices it fails and (when one) which. It matches
+    // when it fails none; an option of a group counts the schemes that fail nothing but that group.
+    var AGE = groups.length, DAY = groups.length + 1;
+    var fails = new Uint8Array(n), failed = new Int8Array(n);
+
     function update() {
       matching = [];
-      for (var si = 0; si < n; si++) if (matchesAll(si, null)) matching.push(si);
-      groups.forEach(function (g) {
+      for (var si = 0; si < n; si++) {
+        var count = 0, which = -1;
+        if (!matchesAge(si)) { count++; which = AGE; }
+        if (!matchesDay(si)) { count++; which = DAY; }
+        for (var g = 0; g < groups.length && count < 2; g++) {
+          if (!matchesGroup(si, groups[g])) { count++; which = g; }
+        }
+        fails[si] = count;
+        failed[si] = which;
+        if (count === 0) matching.push(si);
+      }
+      groups.forEach(function (g, gi) {
         var counts = g.options.map(function () { return 0; });
         for (var si = 0; si < n; si++) {
-          if (!matchesAll(si, g)) continue;
+          if (fails[si] > 1 || (fails[si] === 1 && failed[si] !== gi)) continue;
           for (var o = 0; o < g.options.length; o++) if (g.has(si, o)) counts[o]++;
         }
         counts.forEach(function (c, o) { countSpans[g.key][o].textContent = "(" + people(c) + ")"; });
       });
-      var saveDay = state.day;
-      for (var d = -1; d < 7; d++) {
-        state.day = d < 0 ? null : d;
-        var c = 0;
-        for (var si2 = 0; si2 < n; si2++) if (matchesAll(si2, null)) c++;
-        dayCounts[d + 1].textContent = "(" + people(c) + ")";
+      var days = [0, 0, 0, 0, 0, 0, 0, 0];
+      for (var sj = 0; sj < n; sj++) {
+        if (fails[sj] > 1 || (fails[sj] === 1 && failed[sj] !== DAY)) continue;
+        days[0]++;
+        for (var d = 0; d < 7; d++) if (SC.days[sj] & (1 << d)) days[d + 1]++;
       }
-      state.day = saveDay;
+      days.forEach(function (c, i) { dayCounts[i].textContent = "(" + people(c) + ")"; });
       shade();
       api.showOnly(matching);
       headline();

@@ -372,12 +372,7 @@
       // Data-driven circle markers in their own pane above the areas, clustered.
       map.createPane("sprx-points").style.zIndex = 450;
       var pointRenderer = L.svg({padding: 0.5, pane: "sprx-points"});
-      cluster = L.markerClusterGroup({chunkedLoading: true, showCoverageOnHover: false,
-                                          maxClusterRadius: 45, spiderfyOnMaxZoom: true,
-                                          iconCreateFunction: clusterIcon,
-                                          chunkProgress: function (done, total) {
-                                            if (done === total && !timings.markersLoaded) timings.markersLoaded = performance.now();
-                                          }});
+      cluster = newCluster();
       for (var k = 0; k < P.lat.length; k++) {
         var si = P.scheme[k], markCat = SC.colour[si];
         var colour = D.categories[markCat].colour;
@@ -395,7 +390,7 @@
       }
       cluster.addLayers(markers);
       map.addLayer(cluster);
-      if (!markers.length) timings.markersLoaded = performance.now();
+      if (!markers.length) { timings.markersLoaded = timings.markersShown = performance.now(); filling = false; }
 
       // The choropleth can be switched off; the finder's filters choose the markers.
       var overlays = {};
@@ -407,6 +402,25 @@
       api.markers = markers;
       window.sprxMap = api;
       if (window.sprxFinder) window.sprxFinder(api);
+    }
+
+    // The cluster group fills in chunks; a change of filters while it fills waits for it.
+    var filling = false, waiting = null;
+
+    function newCluster() {
+      filling = true;
+      timings.markersShown = null;
+      return L.markerClusterGroup({chunkedLoading: true, chunkInterval: 100, showCoverageOnHover: false,
+                                   maxClusterRadius: 45, spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
+                                   chunkProgress: function (done, total) {
+                                     // (adding a group to the map reports 0 of 0 before any marker is in it)
+                                     if (done !== total || total === 0) return;
+                                     if (!timings.markersLoaded) timings.markersLoaded = performance.now();
+                                     timings.markersShown = performance.now();
+                                     filling = false;
+                                     // after markercluster has finished this batch, not inside it
+                                     if (waiting) setTimeout(function () { var w = waiting; waiting = null; if (w) api.showOnly(w); }, 0);
+                                   }});
     }
 
     // A cluster says how many schemes it holds, to a screen reader too.
@@ -428,6 +442,7 @@
     // What the finder drives: which schemes' markers show, and how areas are shaded.
     var api = {data: D, openArea: openArea, openScheme: openScheme, openMarker: openMarker,
                showOnly: function (list) {
+                 if (filling) { waiting = list; return; }
                  var keep = new Uint8Array(SC.id.length);
                  list.forEach(function (si) { keep[si] = 1; });
                  var add = [], drop = [];
@@ -437,8 +452,20 @@
                    if (!want && has) drop.push(m);
                    m.sprxShown = want;
                  });
-                 if (drop.length) cluster.removeLayers(drop);
-                 if (add.length) cluster.addLayers(add);
+                 if (drop.length + add.length > 2000) {
+                   // a big change: a new cluster group is quicker than removing markers one by one
+                   // (taking the old one off the map touches only what is drawn), and chunked
+                   // loading keeps the page responsive while the new one fills
+                   var wanted = markers.filter(function (m) { return m.sprxShown; });
+                   map.removeLayer(cluster);
+                   cluster = api.cluster = newCluster();
+                   map.addLayer(cluster);  // on the map first: only then are the markers added in chunks
+                   if (wanted.length) cluster.addLayers(wanted);
+                   else { filling = false; timings.markersShown = performance.now(); }
+                 } else {
+                   if (drop.length) cluster.removeLayers(drop);
+                   if (add.length) { filling = true; timings.markersShown = null; cluster.addLayers(add); }
+                 }
                  var lists = A.code.map(function () { return []; });
                  list.forEach(function (si) { SC.areas[si].forEach(function (a) { lists[a].push(si); }); });
                  shown.schemes = lists;
