@@ -184,6 +184,9 @@ def test_keyboard_alone(finder):
     page.focus("#sprx-results li .sprx-shortlist-toggle")
     page.keyboard.press("Enter")
     assert page.locator("#sprx-shortlist li[data-scheme-id]").count() == 1
+    # clusters say what they hold
+    labels = page.eval_on_selector_all(".marker-cluster", "e => e.map(x => x.getAttribute('aria-label'))")
+    assert labels and all(label and label.endswith("schemes here: zoom in to see them") for label in labels)
     # focus is drawn
     page.focus("#sprx-f-free-0")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
@@ -208,8 +211,20 @@ def test_phone_screen(london_page):
             overlap = (min(attribution["x"] + attribution["width"], other["x"] + other["width"]) > max(attribution["x"], other["x"])
                        and min(attribution["y"] + attribution["height"], other["y"] + other["height"]) > max(attribution["y"], other["y"]))
             assert not overlap, sel
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing runs off the side
         page.locator("#sprx-postcode").scroll_into_view_if_needed()
         assert page.is_visible("#sprx-postcode") and page.is_visible("#sprx-results")
+        from axe_playwright_python.sync_playwright import Axe
+
+        result = Axe().run(page)  # and nothing for axe-core at this size either, with a filter and a postcode
+        assert not page.is_visible("#sprx-f-free-0")  # the filters are folded on a phone...
+        page.click(".sprx-filters summary")  # ...and open with one tap
+        page.check("#sprx-f-free-0")
+        page.fill("#sprx-postcode", "SE1")
+        page.keyboard.press("Enter")
+        result2 = Axe().run(page)
+        assert result.violations_count == result2.violations_count == 0, [
+            (v["id"], v["nodes"][0]["target"]) for v in result.response["violations"] + result2.response["violations"]]
         assert log.console_errors == []
     finally:
         ctx.__exit__(None, None, None)
