@@ -77,13 +77,14 @@ def test_offline_map_in_browser(london_map, browse):
         assert len(areas) == 33 and min(areas) > 20
         assert page.eval_on_selector_all("path.sprx-zero", "els => els.length") == 6
 
-        # every located scheme is a marker, and what the clusters show adds up to the registry
-        assert page.evaluate("sprxMap.markers.length") == n_points
-        assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points
+        # every located place is shown, and what the clusters and single places show adds up to the registry
+        assert page.evaluate("sprxMap.shownPoints()") == n_points
         in_clusters = page.eval_on_selector_all(
             ".marker-cluster span", "els => els.reduce((t, e) => t + parseInt(e.textContent, 10), 0)")
-        single = page.eval_on_selector_all(".leaflet-sprx-points-pane path", "els => els.length")
-        assert in_clusters + single == n_points and in_clusters > 0
+        single = page.eval_on_selector_all(".sprx-place", "els => els.length")
+        assert in_clusters + single == n_points and in_clusters > 0 and single > 0
+        assert page.evaluate("sprxMap.drawn()") == {"clusters": page.locator(".marker-cluster").count(),
+                                                    "singles": single, "inClusters": in_clusters}
 
         # an area popup lists the right schemes, and a scheme opens to its details
         camden = sorted(s["name"] for s in shown if "Camden" in s["boroughs"])
@@ -117,22 +118,20 @@ def test_offline_map_in_browser(london_map, browse):
         assert results and all("walk" in r.lower() for r in results)
 
         # the finder's category filter removes and restores markers
-        key = page.evaluate("sprxMap.data.categories.filter((c, i) => sprxMap.markers.some("
-                            "m => sprxMap.data.schemes.colour[m.sprxScheme] === i))[0].key")
+        key = page.evaluate("sprxMap.data.categories.filter((c, i) => sprxMap.data.points.scheme.some("
+                            "si => sprxMap.data.schemes.colour[si] === i))[0].key")
         keep = sum(1 for s in shown if key in (s.get("categories") or [])
                    for loc in s.get("locations") or [] if "lat" in loc or "postcode" in loc)
         box = page.locator(f"#sprx-f-c-{page.evaluate(f'sprxMap.data.categories.findIndex(c => c.key === {key!r})')}")
         box.check()
-        assert page.evaluate("sprxMap.cluster.getLayers().length") == keep < n_points
+        assert page.evaluate("sprxMap.shownPoints()") == keep < n_points
         box.uncheck()
-        assert page.evaluate("sprxMap.cluster.getLayers().length") == n_points
+        assert page.evaluate("sprxMap.shownPoints()") == n_points
 
         # a place given by postcode alone says its marker is at the postcode's centre
-        k = page.evaluate("sprxMap.markers.findIndex(m => sprxMap.data.points.approximate[m.sprxPoint] === 1)")
+        k = page.evaluate("sprxMap.data.points.approximate.indexOf(1)")
         assert k >= 0
-        page.evaluate(f"sprxMap.map.setView(sprxMap.markers[{k}].getLatLng(), 18, {{animate: false}})")
-        page.wait_for_function(f"sprxMap.map.hasLayer(sprxMap.markers[{k}])")
-        page.evaluate(f"sprxMap.markers[{k}].openPopup()")
+        page.evaluate(f"sprxMap.map.closePopup(); sprxMap.openPoint({k})")
         card = page.locator(".leaflet-popup-content").last.inner_text()
         assert "Map position\napproximate location (postcode centre)" in card
 
@@ -153,8 +152,8 @@ def test_hostile_text_is_inert_in_browser(sprx, tmp_path, browse):
     try:
         # open every tooltip and popup, every scheme card, and search: whatever can render text
         page.evaluate("sprxMap.areas.eachLayer(l => { l.openTooltip(); l.openPopup(); l.closePopup(); })")
-        for i in range(page.evaluate("sprxMap.markers.length")):
-            page.evaluate("i => { sprxMap.map.closePopup(); sprxMap.openMarker(sprxMap.markers[i]); }", i)
+        for i in range(page.evaluate("sprxMap.data.points.lat.length")):
+            page.evaluate("i => { sprxMap.map.closePopup(); sprxMap.openPoint(i); }", i)
             # a closed popup fades out for 200 ms before it leaves the page
             page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1"
                                    " && document.querySelector('.leaflet-popup-content dl') !== null")

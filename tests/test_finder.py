@@ -64,6 +64,13 @@ def test_filter_counts_match_the_registry(finder):
     page, _ = finder
     shown = shown_schemes()
     assert sorted(listed(page)) == sorted(s["id"] for s in shown)
+    # clusters say what they hold, and places what they are
+    labels = page.eval_on_selector_all(".marker-cluster", "e => e.map(x => x.getAttribute('aria-label'))")
+    assert labels and all(label and label.endswith("schemes here: zoom in to see them") for label in labels)
+    places = page.eval_on_selector_all(".sprx-place", "e => e.map(x => x.getAttribute('aria-label'))")
+    assert places and set(places) <= {s["name"] + ("" if s.get("status", "active") == "active" else " (paused)")
+                                      for s in shown}
+
     # each category option says how many schemes it would leave
     keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
     for i, key in enumerate(keys):
@@ -75,7 +82,7 @@ def test_filter_counts_match_the_registry(finder):
     free = [s for s in shown if s.get("cost") == "free"]
     assert sorted(listed(page)) == sorted(s["id"] for s in free)
     points = sum(1 for s in free for loc in s.get("locations") or [])
-    assert page.evaluate("sprxMap.cluster.getLayers().length") == points
+    assert page.evaluate("sprxMap.shownPoints()") == points
     active = [s for s in free if s.get("status", "active") == "active"]
     served = {b for s in active for b in s["boroughs"]}
     assert page.inner_text(".sprx-headline") == f"{len(active)} schemes in {len(served)} of 33 areas"
@@ -184,9 +191,6 @@ def test_keyboard_alone(finder):
     page.focus("#sprx-results li .sprx-shortlist-toggle")
     page.keyboard.press("Enter")
     assert page.locator("#sprx-shortlist li[data-scheme-id]").count() == 1
-    # clusters say what they hold
-    labels = page.eval_on_selector_all(".marker-cluster", "e => e.map(x => x.getAttribute('aria-label'))")
-    assert labels and all(label and label.endswith("schemes here: zoom in to see them") for label in labels)
     # focus is drawn
     page.focus("#sprx-f-free-0")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"

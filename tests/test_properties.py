@@ -186,7 +186,7 @@ def test_any_string_is_inert_in_the_browser(sprx, tmp_path_factory, names):
             pytest.fail(f"browser tests required but {exc}")
         pytest.skip(str(exc))
     try:
-        page.wait_for_function("window.sprxMap && sprxMap.markers.length === 8", timeout=10_000)
+        page.wait_for_function("window.sprxMap && sprxMap.shownPoints() === 8", timeout=10_000)
         shown: set[str] = set()
         for i in range(len(names)):  # every scheme's card, as a click on its marker opens it
             page.evaluate("i => { sprxMap.map.closePopup(); sprxMap.openScheme(i); }", i)

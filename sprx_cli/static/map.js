@@ -274,9 +274,10 @@
       box.appendChild(title);
       var zero = el("div", "sprx-legend-row");
       zero.appendChild(el("span", "sprx-legend-swatch sprx-legend-zero"));
-      zero.appendChild(document.createTextNode("0 — " + D.zero.label + " ("));
-      zero.appendChild(el("span", "sprx-legend-zero-count", people(D.zero.count)));
-      zero.appendChild(document.createTextNode(")"));
+      var zeroText = el("span", null, "0 — " + D.zero.label + " (");
+      zeroText.appendChild(el("span", "sprx-legend-zero-count", people(D.zero.count)));
+      zeroText.appendChild(document.createTextNode(")"));
+      zero.appendChild(zeroText);
       box.appendChild(zero);
       D.bands.forEach(function (b) {
         var r = el("div", "sprx-legend-row");
@@ -339,21 +340,20 @@
       layer.openPopup(layer.getBounds().getCenter());
     }
 
-    function openMarker(m) {
-      // Jump (no animation: a background tab never finishes one) to where the marker is drawn on
-      // its own; one that shares its spot with others gets its card at that spot.
-      if (map.hasLayer(m)) { m.openPopup(); return; }
-      map.setView(m.getLatLng(), Math.max(map.getZoom(), 17), {animate: false});
-      setTimeout(function () {
-        if (map.hasLayer(m)) m.openPopup();
-        else L.popup({maxWidth: 360}).setLatLng(m.getLatLng()).setContent(schemeCard(m.sprxScheme, m.sprxPoint)).openOn(map);
-      }, 0);
+    // Open the card of place k: jump (no animation: a background tab never finishes one) to where
+    // it is drawn on its own; a place that shares its spot with others gets its card at that spot.
+    function openPoint(k) {
+      var at = [P.lat[k], P.lon[k]];
+      if (!single[k]) map.setView(at, Math.max(map.getZoom(), MAX_ZOOM - 1), {animate: false});
+      var m = single[k];
+      if (m) m.openPopup();
+      else L.popup({maxWidth: 360}).setLatLng(at).setContent(schemeCard(P.scheme[k], k)).openOn(map);
     }
 
     function openScheme(si) {
-      var m = firstMarker[si];
-      if (m && cluster.hasLayer(m)) {
-        openMarker(m);
+      var k = firstPoint[si];
+      if (k !== undefined && show[k]) {
+        openPoint(k);
         return;
       }
       var a = SC.areas[si][0];
@@ -365,107 +365,127 @@
     map.attributionControl.addAttribution(escapeHtml(D.attribution));
     map.fitBounds(areasLayer.getBounds());
 
-    // Markers: built after the areas and controls are on screen, so a large registry shows its
-    // map at once and its markers a moment later.
-    var cluster = null, markers = [], firstMarker = {};
-    function addMarkers() {
-      // Data-driven circle markers in their own pane above the areas, clustered.
-      map.createPane("sprx-points").style.zIndex = 450;
-      var pointRenderer = L.svg({padding: 0.5, pane: "sprx-points"});
-      cluster = newCluster();
-      for (var k = 0; k < P.lat.length; k++) {
-        var si = P.scheme[k], markCat = SC.colour[si];
-        var colour = D.categories[markCat].colour;
-        var paused = SC.status[si] !== "active";
-        var m = L.circleMarker([P.lat[k], P.lon[k]], {
-          renderer: pointRenderer, pane: "sprx-points", radius: 7, weight: paused ? 2 : 1, color: paused ? "#222222" : "#ffffff",
-          dashArray: paused ? "2 2" : null, fillColor: COLOUR.test(colour) ? colour : "#555555",
-          fillOpacity: paused ? 0.4 : 0.9
-        });
-        m.sprxPoint = k;
-        m.sprxScheme = si;
-        m.bindPopup(function (layer) { return schemeCard(layer.sprxScheme, layer.sprxPoint); }, {maxWidth: 360});
-        markers.push(m);
-        if (!(si in firstMarker)) firstMarker[si] = m;
-      }
-      cluster.addLayers(markers);
-      map.addLayer(cluster);
-      if (!markers.length) { timings.markersLoaded = timings.markersShown = performance.now(); filling = false; }
+    // Places: clustered here from plain arrays, a grid of CELL-pixel squares over what is in view,
+    // drawn again after each move and each change of filters. Only what is on screen becomes a
+    // marker (a few hundred at most), so 100,000 places cost one pass over two arrays.
+    var CELL = 48, MAX_ZOOM = map.getMaxZoom() || 18, N = P.lat.length;
+    var mx = new Float64Array(N), my = new Float64Array(N), show = new Uint8Array(N).fill(1);
+    var firstPoint = {}, single = {}, drawn = {clusters: 0, singles: 0, inClusters: 0};
+    for (var k = 0; k < N; k++) {
+      mx[k] = (P.lon[k] + 180) / 360;  // Web Mercator, 0..1, as Leaflet projects at zoom 0 / 256
+      var sin = Math.sin(P.lat[k] * Math.PI / 180);
+      my[k] = 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
+      if (!(P.scheme[k] in firstPoint)) firstPoint[P.scheme[k]] = k;
+    }
+    map.createPane("sprx-points").style.zIndex = 450;
+    var pointsLayer = L.layerGroup().addTo(map);
 
-      // The choropleth can be switched off; the finder's filters choose the markers.
-      var overlays = {};
-      overlays[escapeHtml(D.metricLabel)] = areasLayer;
-      L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
-      api.map = map;
-      api.areas = areasLayer;
-      api.cluster = cluster;
-      api.markers = markers;
-      window.sprxMap = api;
-      if (window.sprxFinder) window.sprxFinder(api);
+    // A place: a round, focusable marker (24 px to touch) that says what it is.
+    function placeMarker(k) {
+      var si = P.scheme[k], colour = D.categories[SC.colour[si]].colour;
+      var paused = SC.status[si] !== "active";
+      var icon = L.divIcon({html: "", className: "sprx-place" + (paused ? " sprx-place-paused" : ""),
+                            iconSize: L.point(24, 24)});
+      var create = icon.createIcon;
+      icon.createIcon = function (old) {
+        var node = create.call(icon, old);
+        node.style.setProperty("--sprx-colour", COLOUR.test(colour) ? colour : "#555555");
+        node.setAttribute("role", "button");
+        node.setAttribute("aria-label", S(SC.name[si]) + (paused ? " (paused)" : ""));
+        return node;
+      };
+      var m = L.marker([P.lat[k], P.lon[k]], {icon: icon, pane: "sprx-points", keyboard: true, riseOnHover: true});
+      m.sprxPoint = k;
+      m.sprxScheme = si;
+      m.bindPopup(function () { return schemeCard(si, k); }, {maxWidth: 360});
+      return m;
     }
 
-    // The cluster group fills in chunks; a change of filters while it fills waits for it.
-    var filling = false, waiting = null;
-
-    function newCluster() {
-      filling = true;
-      timings.markersShown = null;
-      return L.markerClusterGroup({chunkedLoading: true, chunkInterval: 100, showCoverageOnHover: false,
-                                   maxClusterRadius: 45, spiderfyOnMaxZoom: true, iconCreateFunction: clusterIcon,
-                                   chunkProgress: function (done, total) {
-                                     // (adding a group to the map reports 0 of 0 before any marker is in it)
-                                     if (done !== total || total === 0) return;
-                                     if (!timings.markersLoaded) timings.markersLoaded = performance.now();
-                                     timings.markersShown = performance.now();
-                                     filling = false;
-                                     // after markercluster has finished this batch, not inside it
-                                     if (waiting) setTimeout(function () { var w = waiting; waiting = null; if (w) api.showOnly(w); }, 0);
-                                   }});
-    }
-
-    // A cluster says how many schemes it holds, to a screen reader too.
-    function clusterIcon(c) {
-      var count = c.getChildCount();
+    // A cluster says how many places it holds, to a screen reader too; a click or Enter zooms in
+    // (or, where they all share one spot, lists them).
+    function clusterMarker(cell, scale) {
+      var count = cell.points.length;
       var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
       var icon = L.divIcon({html: "<div><span>" + people(count) + "</span></div>",
                             className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40)});
       var create = icon.createIcon;
       icon.createIcon = function (old) {
         var node = create.call(icon, old);
-        node.setAttribute("role", "img");
+        node.setAttribute("role", "button");
         node.setAttribute("aria-label", plural(count, "scheme") + " here: zoom in to see them");
         return node;
       };
-      return icon;
+      var centre = map.unproject([cell.sx / count, cell.sy / count], map.getZoom());
+      var m = L.marker(centre, {icon: icon, pane: "sprx-points", keyboard: true});
+      m.sprxCount = count;
+      m.on("click", function () {
+        var lats = cell.points.map(function (p) { return P.lat[p]; }), lons = cell.points.map(function (p) { return P.lon[p]; });
+        var bounds = L.latLngBounds([Math.min.apply(null, lats), Math.min.apply(null, lons)],
+                                    [Math.max.apply(null, lats), Math.max.apply(null, lons)]);
+        if (map.getZoom() < MAX_ZOOM && bounds.getNorthEast().distanceTo(bounds.getSouthWest()) > 1) {
+          map.fitBounds(bounds.pad(0.1), {animate: false, maxZoom: MAX_ZOOM});
+          return;
+        }
+        var box = el("div", "sprx-card");
+        box.appendChild(el("h2", null, plural(count, "scheme") + " here"));
+        var ul = el("ul", "sprx-list");
+        cell.points.forEach(function (p) {
+          var li = el("li");
+          li.appendChild(button(S(SC.name[P.scheme[p]]), null, function () { popup.setContent(schemeCard(P.scheme[p], p)); }));
+          ul.appendChild(li);
+        });
+        box.appendChild(ul);
+        var popup = L.popup({maxWidth: 360, maxHeight: 400}).setLatLng(centre).setContent(box).openOn(map);
+      });
+      return m;
     }
 
-    // What the finder drives: which schemes' markers show, and how areas are shaded.
-    var api = {data: D, openArea: openArea, openScheme: openScheme, openMarker: openMarker,
+    function drawPoints() {
+      var z = map.getZoom(), scale = 256 * Math.pow(2, z), b = map.getPixelBounds();
+      var x0 = b.min.x - CELL, x1 = b.max.x + CELL, y0 = b.min.y - CELL, y1 = b.max.y + CELL;
+      var cells = new Map();
+      for (var k = 0; k < N; k++) {
+        if (!show[k]) continue;
+        var px = mx[k] * scale, py = my[k] * scale;
+        if (px < x0 || px > x1 || py < y0 || py > y1) continue;
+        var key = Math.floor(px / CELL) * 4194304 + Math.floor(py / CELL);
+        var cell = cells.get(key);
+        if (!cell) cells.set(key, cell = {sx: 0, sy: 0, points: []});
+        cell.sx += px;
+        cell.sy += py;
+        cell.points.push(k);
+      }
+      var open = map._popup && map._popup.isOpen && map._popup.isOpen() ? map._popup : null;
+      pointsLayer.clearLayers();
+      single = {};
+      drawn = {clusters: 0, singles: 0, inClusters: 0};
+      cells.forEach(function (cell) {
+        if (cell.points.length === 1) {
+          var m = placeMarker(cell.points[0]);
+          single[cell.points[0]] = m;
+          pointsLayer.addLayer(m);
+          drawn.singles++;
+        } else {
+          pointsLayer.addLayer(clusterMarker(cell, scale));
+          drawn.clusters++;
+          drawn.inClusters += cell.points.length;
+        }
+      });
+      if (open && !map.hasLayer(open)) open.openOn(map);  // a card stays open while the map moves
+      timings.markersShown = performance.now();
+    }
+    map.on("moveend", drawPoints);
+
+    // What the finder drives: which schemes' places show, and how areas are shaded.
+    var api = {data: D, openArea: openArea, openScheme: openScheme, openPoint: openPoint,
+               shownPoints: function () { var c = 0; for (var k = 0; k < N; k++) c += show[k]; return c; },
+               drawn: function () { return drawn; },
+               markerOf: function (k) { return single[k] || null; },
                showOnly: function (list) {
-                 if (filling) { waiting = list; return; }
                  var keep = new Uint8Array(SC.id.length);
                  list.forEach(function (si) { keep[si] = 1; });
-                 var add = [], drop = [];
-                 markers.forEach(function (m) {
-                   var want = keep[m.sprxScheme] === 1, has = m.sprxShown !== false;
-                   if (want && !has) add.push(m);
-                   if (!want && has) drop.push(m);
-                   m.sprxShown = want;
-                 });
-                 if (drop.length + add.length > 2000) {
-                   // a big change: a new cluster group is quicker than removing markers one by one
-                   // (taking the old one off the map touches only what is drawn), and chunked
-                   // loading keeps the page responsive while the new one fills
-                   var wanted = markers.filter(function (m) { return m.sprxShown; });
-                   map.removeLayer(cluster);
-                   cluster = api.cluster = newCluster();
-                   map.addLayer(cluster);  // on the map first: only then are the markers added in chunks
-                   if (wanted.length) cluster.addLayers(wanted);
-                   else { filling = false; timings.markersShown = performance.now(); }
-                 } else {
-                   if (drop.length) cluster.removeLayers(drop);
-                   if (add.length) { filling = true; timings.markersShown = null; cluster.addLayers(add); }
-                 }
+                 for (var k = 0; k < N; k++) show[k] = keep[P.scheme[k]];
+                 drawPoints();
                  var lists = A.code.map(function () { return []; });
                  list.forEach(function (si) { SC.areas[si].forEach(function (a) { lists[a].push(si); }); });
                  shown.schemes = lists;
@@ -485,6 +505,19 @@
                    if (path) path.classList.toggle("sprx-zero", band < 0);
                  });
                }};
+
+    function addMarkers() {
+      drawPoints();
+      timings.markersLoaded = performance.now();
+      // The choropleth can be switched off; the finder's filters choose the markers.
+      var overlays = {};
+      overlays[escapeHtml(D.metricLabel)] = areasLayer;
+      L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(map);
+      api.map = map;
+      api.areas = areasLayer;
+      window.sprxMap = api;
+      if (window.sprxFinder) window.sprxFinder(api);
+    }
 
     // Let the browser paint the areas and controls, then add the markers (a timer too, since a
     // hidden tab gets no animation frames).
