@@ -191,9 +191,29 @@ def test_keyboard_alone(finder):
     page.focus("#sprx-results li .sprx-shortlist-toggle")
     page.keyboard.press("Enter")
     assert page.locator("#sprx-shortlist li[data-scheme-id]").count() == 1
+    # a cluster opened from the keyboard zooms in, and the focus stays in the map
+    page.click(".sprx-clear")
+    page.evaluate("sprxMap.map.setView([51.51, -0.1], 10, {animate: false})")
+    page.focus(".marker-cluster")
+    zoom = page.evaluate("sprxMap.map.getZoom()")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"sprxMap.map.getZoom() > {zoom}")
+    assert page.evaluate("sprxMap.map.getContainer().contains(document.activeElement)")
     # focus is drawn
     page.focus("#sprx-f-free-0")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+def test_use_my_location(finder):
+    page, _ = finder
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 51.4613, "longitude": -0.1156})  # Brixton, in Lambeth
+    page.click("text=Use my location")
+    page.wait_for_function("document.querySelector('#sprx-where-status').textContent.startsWith('Sorted')")
+    assert page.inner_text("#sprx-where-status") == "Sorted by distance from your location (Lambeth)."
+    assert page.input_value("#sprx-sort") == "distance"
+    assert "km away" in page.locator("#sprx-results li").first.inner_text() or \
+        "Serves this area" in page.locator("#sprx-results li").first.inner_text()
 
 
 def test_phone_screen(london_page):

@@ -413,12 +413,18 @@
         var node = create.call(icon, old);
         node.setAttribute("role", "button");
         node.setAttribute("aria-label", plural(count, "scheme") + " here: zoom in to see them");
+        node.addEventListener("keydown", function (ev) {  // Leaflet's own Enter only opens popups
+          if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); activate(); }
+        });
         return node;
       };
       var centre = map.unproject([cell.sx / count, cell.sy / count], map.getZoom());
       var m = L.marker(centre, {icon: icon, pane: "sprx-points", keyboard: true});
       m.sprxCount = count;
-      m.on("click", function () {
+      m.on("click", activate);
+      return m;
+
+      function activate() {
         var lats = cell.points.map(function (p) { return P.lat[p]; }), lons = cell.points.map(function (p) { return P.lon[p]; });
         var bounds = L.latLngBounds([Math.min.apply(null, lats), Math.min.apply(null, lons)],
                                     [Math.max.apply(null, lats), Math.max.apply(null, lons)]);
@@ -436,8 +442,7 @@
         });
         box.appendChild(ul);
         var popup = L.popup({maxWidth: 360, maxHeight: 400}).setLatLng(centre).setContent(box).openOn(map);
-      });
-      return m;
+      }
     }
 
     function drawPoints() {
@@ -456,6 +461,8 @@
         cell.points.push(k);
       }
       var open = map._popup && map._popup.isOpen && map._popup.isOpen() ? map._popup : null;
+      var pane = map.getPane("sprx-points");
+      var hadFocus = document.activeElement && pane.contains(document.activeElement);
       pointsLayer.clearLayers();
       single = {};
       drawn = {clusters: 0, singles: 0, inClusters: 0};
@@ -471,7 +478,14 @@
           drawn.inClusters += cell.points.length;
         }
       });
-      if (open && !map.hasLayer(open)) open.openOn(map);  // a card stays open while the map moves
+      if (open && !map.hasLayer(open)) {  // a card stays open while the map moves (without moving it again)
+        open.options.autoPan = false;
+        open.openOn(map);
+      }
+      if (hadFocus) {  // the marker that had the keyboard's focus was redrawn: focus stays in the map
+        var first = pane.querySelector(".marker-cluster, .sprx-place");
+        (first || map.getContainer()).focus();
+      }
       timings.markersShown = performance.now();
     }
     map.on("moveend", drawPoints);
