@@ -18,6 +18,25 @@
     return e;
   }
 
+  // An element with an id (and attributes), added to `parent`.
+  function part(parent, tag, cls, id, attrs) {
+    var e = el(tag, cls);
+    e.id = id;
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    parent.appendChild(e);
+    return e;
+  }
+
+  // A text or number field and its visible label.
+  function field(labelText, id, type) {
+    var label = el("label", null, labelText);
+    label.setAttribute("for", id);
+    var input = el("input");
+    input.id = id;
+    input.type = type;
+    return [label, input];
+  }
+
   function people(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   function plural(n, word) { return people(n) + " " + word + (n === 1 ? "" : "s"); }
 
@@ -105,11 +124,7 @@
 
     var where = el("form", "sprx-where");
     where.setAttribute("role", "search");
-    var pcLabel = el("label", null, "Postcode");
-    pcLabel.setAttribute("for", "sprx-postcode");
-    var pc = el("input");
-    pc.id = "sprx-postcode";
-    pc.type = "text";
+    var pcField = field("Postcode", "sprx-postcode", "text"), pcLabel = pcField[0], pc = pcField[1];
     pc.autocomplete = "postal-code";
     pc.setAttribute("aria-describedby", "sprx-where-status");
     var find = el("button", null, "Find");
@@ -158,11 +173,7 @@
       });
       if (g.key === "g") {
         var ageRow = el("div", "sprx-option");
-        var ageLabel = el("label", null, "For a person aged ");
-        ageLabel.setAttribute("for", "sprx-age");
-        var age = el("input");
-        age.id = "sprx-age";
-        age.type = "number";
+        var ageField = field("For a person aged ", "sprx-age", "number"), ageLabel = ageField[0], age = ageField[1];
         age.min = "0";
         age.max = "120";
         age.inputMode = "numeric";
@@ -210,10 +221,7 @@
     filters.appendChild(clear);
     root.appendChild(filters);
 
-    var summary = el("p", "sprx-count");
-    summary.id = "sprx-count";
-    summary.setAttribute("aria-live", "polite");
-    root.appendChild(summary);
+    var summary = part(root, "p", "sprx-count", "sprx-count", {"aria-live": "polite"});
 
     var tools = el("div", "sprx-list-tools");
     var sortLabel = el("label", null, "Sort by ");
@@ -237,10 +245,7 @@
     tools.appendChild(inViewLabel);
     root.appendChild(tools);
 
-    var results = el("ol", "sprx-result-list");
-    results.id = "sprx-results";
-    results.setAttribute("aria-label", "Matching schemes");
-    root.appendChild(results);
+    var results = part(root, "ol", "sprx-result-list", "sprx-results", {"aria-label": "Matching schemes"});
     var more = el("button", "sprx-more", "Show more");
     more.type = "button";
     more.addEventListener("click", function () { state.shown += PAGE; renderList(); });
