@@ -45,6 +45,7 @@ SETTINGS: dict[str, object] = {
     "tiles": DEFAULT_TILES,
     "attribution": NO_ATTRIBUTION,
     "attribution_short": None,
+    "feedback_email": None,
 }
 PATH_SETTINGS = ("schemes", "areas", "boundaries", "vocabulary", "postcodes", "output", "image")
 

@@ -1,0 +1,71 @@
+"""`sprx review`: what to check with providers now, as text, CSV, JSON and draft emails."""
+
+from __future__ import annotations
+
+import csv
+import email
+import io
+import json
+from datetime import date
+from email.policy import default
+
+import yaml
+
+from conftest import MINI, TODAY, sources
+from sprx_cli.review import due_for_review, months_after
+from sprx_cli.validate import validate
+
+
+def expected_ids(within: int) -> list[str]:
+    """Computed here from the YAML: open schemes never verified, or due (12 months on) by today + within."""
+    today = date.fromisoformat(TODAY)
+    out = []
+    for s in yaml.safe_load(open("schemes.yaml", encoding="utf-8"))["schemes"]:
+        if s.get("status", "active") == "closed":
+            continue
+        lv = s.get("last_verified")
+        if lv is None or (months_after(date.fromisoformat(str(lv)), 12) - today).days <= within:
+            out.append(s["id"])
+    return sorted(out)
+
+
+def test_due_follows_the_registry():
+    _, reg = validate(sources("london"))
+    for within in (0, 30, 90):
+        assert sorted(d.scheme.id for d in due_for_review(reg, date.fromisoformat(TODAY), within)) == \
+            expected_ids(within)
+
+
+def test_review_text_csv_json(sprx):
+    result = sprx("review", "--due-within", "30")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{len(expected_ids(30))} schemes to check as of {TODAY}:"
+    assert ("  haringey-debt-and-benefits-advice: Haringey Debt and Benefits Advice (due 2026-11-11; last verified "
+            "more than 12 months ago)") in lines
+    rows = list(csv.DictReader(io.StringIO(sprx("review", "--format", "csv").stdout)))
+    assert list(rows[0]) == ["id", "name", "provider", "contact_email", "last_verified", "due", "reason"]
+    assert sorted(r["id"] for r in rows) == expected_ids(30)
+    doc = json.loads(sprx("review", "--format", "json", "--due-within", "0").stdout)
+    assert doc["on"] == TODAY and sorted(d["id"] for d in doc["due"]) == expected_ids(0)
+
+
+def test_nothing_due(sprx):
+    result = sprx("review", *MINI, "--due-within", "0", "--stale-after", "120")
+    assert result.exit_code == 0
+    assert result.stdout == f"Nothing to check as of {TODAY}.\n"
+
+
+def test_draft_emails(sprx, tmp_path):
+    result = sprx("review", "--emails", tmp_path / "mail", "--quiet")
+    assert result.exit_code == 0
+    files = sorted((tmp_path / "mail").iterdir())
+    assert len(files) == len(expected_ids(30))  # each of these schemes has its own contact address
+    msg = email.message_from_bytes(files[0].read_bytes(), policy=default)
+    assert msg["To"].endswith("@example.org") and msg["Subject"].startswith("Please check your entr")
+    assert msg.get_content_charset() == "utf-8" and msg["Date"] == "Mon, 23 Nov 2026 09:00:00 +0000"
+    body = msg.get_content()
+    assert "reply by 7 December 2026" in body and "Last verified:" in body
+    again = tmp_path / "again"
+    sprx("review", "--emails", again, "--quiet")
+    assert [f.read_bytes() for f in files] == [f.read_bytes() for f in sorted(again.iterdir())]  # deterministic
