@@ -40,6 +40,7 @@ class Due:
 
     @property
     def contact(self) -> str | None:
+        """The address reminders go to: the scheme's email, else its referral email."""
         return self.scheme.email or self.scheme.referral_email
 
 
@@ -69,6 +70,7 @@ def _row(d: Due) -> dict:
 
 
 def as_csv(dues: list[Due]) -> str:
+    """One row per scheme: id, name, provider, contact email, last verified, due date, reason."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
@@ -79,6 +81,7 @@ def as_csv(dues: list[Due]) -> str:
 
 
 def as_json(dues: list[Due], on: date) -> str:
+    """The same rows as JSON, with the day they were judged on."""
     return json.dumps({"on": on.isoformat(), "due": [_row(d) for d in dues]}, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -95,6 +98,7 @@ def groups(dues: list[Due]) -> list[tuple[str | None, str | None, list[Due]]]:
 
 
 def as_text(dues: list[Due], on: date) -> str:
+    """For people: by provider and contact, each scheme with its due date and reason."""
     if not dues:
         return f"Nothing to check as of {on.isoformat()}.\n"
     lines = [f"{len(dues)} scheme{'s' if len(dues) != 1 else ''} to check as of {on.isoformat()}:"]
