@@ -37,6 +37,7 @@ class MapOptions:
     metric: str = "count"  # or "per-100k"
     attribution: str = NO_ATTRIBUTION  # the boundaries' source and licence: page footer and PNG
     short_attribution: str | None = None  # in the map's attribution control (default: attribution)
+    feedback_email: str | None = None  # where people suggest changes: a link on every card
 
 
 GZIP_ABOVE = 4_000_000  # bytes of JSON; smaller data stays readable (and diffable) in the page
@@ -212,6 +213,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "strings": strings,
         "boundaries": {"type": "FeatureCollection", "features": features},
         "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True),
+        "feedback": opts.feedback_email,
     }
     return data, counts
 

@@ -80,6 +80,7 @@ TOP_LEVEL: dict[str, str] = {
     "schemes": "SCHEME_COLUMNS", "points": "POINT_COLUMNS", "strings": "every registry text, once",
     "boundaries": "GeoJSON FeatureCollection; each feature's properties.a indexes D.areas",
     "attribution": "attribution for the map control: boundaries, and postcode centres when used",
+    "feedback": "the email address for suggested changes (the feedback_email setting), or null",
     "keys": "{routes, groups, costs, delivery, accessibility, languages}: the vocabulary keys (language codes) "
             "in the order of the label lists, for filters in the page's address",
     "postcodes": "{districts, sectors}: name -> [lat, lon, index into D.areas], for the postcode search; "

@@ -56,6 +56,7 @@ class PublishOptions:
     tiles: str = "none"
     attribution: str = NO_ATTRIBUTION
     attribution_short: str | None = None
+    feedback_email: str | None = None
     keep: int = 3
     if_changed: bool = False
     strict: bool = False
@@ -297,7 +298,7 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
     from .tables import build_table, write_table
 
     map_opts = MapOptions(title=opts.title, offline=True, tiles=opts.tiles, attribution=opts.attribution,
-                          short_attribution=opts.attribution_short)
+                          short_attribution=opts.attribution_short, feedback_email=opts.feedback_email)
     counts = area_counts(registry)
     everything = Filters(statuses=STATUSES)
     files: dict[str, bytes] = {}

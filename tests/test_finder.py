@@ -275,3 +275,29 @@ def test_hostile_text_is_inert_in_the_finder(sprx, tmp_path):
         assert log.console_errors == []
     finally:
         ctx.__exit__(None, None, None)
+
+
+def test_suggest_a_change(tmp_path):
+    """With a feedback_email setting, every card has a 'Suggest a change' email naming the scheme."""
+    from conftest import sources
+    from sprx_cli.mapping import MapOptions, render_map
+    from sprx_cli.validate import validate
+
+    _, reg = validate(sources("london"))
+    page_file = tmp_path / "map.html"
+    page_file.write_text(render_map(reg, MapOptions(offline=True, tiles="none",
+                                                    feedback_email="changes@example.org")), encoding="utf-8")
+    ctx, page, log = _open(page_file)
+    try:
+        page.evaluate("sprxMap.openScheme(0)")
+        page.wait_for_function("document.querySelector('.sprx-suggest a')")
+        href = page.get_attribute(".sprx-suggest a", "href")
+        sid = page.evaluate("sprxMap.data.schemes.id[0]")
+        assert href.startswith("mailto:changes@example.org?subject=") and f"Suggested%20change%3A%20{sid}" in href
+        assert "Last%20verified" in href
+        page.click(f"#sprx-results li[data-scheme-id='{sid}'] .sprx-shortlist-toggle")
+        page.emulate_media(media="print")
+        assert f"changes@example.org (say it is about {sid})" in page.inner_text("#sprx-print")
+        assert log.console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)

@@ -16,7 +16,7 @@ def map_options(s, title: Optional[str], offline: bool, tiles: str, include_clos
 
     return MapOptions(title=s.get(title, "title"), offline=offline, tiles=tiles, include_closed=include_closed,
                       metric=metric.value, attribution=s.get(None, "attribution"),
-                      short_attribution=s.get(None, "attribution_short"))
+                      short_attribution=s.get(None, "attribution_short"), feedback_email=s.get(None, "feedback_email"))
 
 
 @map_app.command("build")

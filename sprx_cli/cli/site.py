@@ -86,6 +86,7 @@ def publish(
             opts = PublishOptions(title=s.get(title, "title"), tiles=tiles, keep=keep, if_changed=if_changed,
                                   strict=strict, attribution=s.get(None, "attribution"),
                                   attribution_short=s.get(None, "attribution_short"),
+                                  feedback_email=s.get(None, "feedback_email"),
                                   stale_after_months=reg.stale_after, encoding=reg.encoding)
             result = run_publish(sources, site, opts, log)
             summary = result.report.warnings_summary() if result.report is not None else None

@@ -489,7 +489,8 @@
          ["How to refer", S(SC.how_to_refer[si])], ["Phone", S(SC.phone[si])], ["Email", S(SC.email[si])],
          ["Website", S(SC.website[si])], ["Address", places.join("; ")],
          ["When", [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" · ")],
-         ["Last verified", SC.verified[si] || "never"]].forEach(function (pair) {
+         ["Last verified", SC.verified[si] || "never"],
+         ["Suggest a change", D.feedback ? D.feedback + " (say it is about " + SC.id[si] + ")" : null]].forEach(function (pair) {
           if (!pair[1]) return;
           dl.appendChild(el("dt", null, pair[0]));
           dl.appendChild(el("dd", null, pair[1]));

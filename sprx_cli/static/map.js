@@ -177,12 +177,26 @@
         row(dl, "Last verified", el("span", "sprx-stale", "never"));
       }
       card.appendChild(dl);
+      var suggest = suggestLink(si);
+      if (suggest) card.appendChild(el("p", "sprx-suggest")).appendChild(suggest);
       if (api.shortlistButton) card.appendChild(api.shortlistButton(si));
       return card;
     }
 
     // What each area shows: every active scheme, or (with the finder's filters) those that match.
     var shown = {count: A.count.slice(), value: A.value.slice(), schemes: A.schemes};
+
+    // "Suggest a change": an email to the keepers naming the scheme, with what the card shows.
+    function suggestLink(si) {
+      if (!D.feedback || !EMAIL.test(D.feedback)) return null;
+      var details = [["Name", S(SC.name[si])], ["Provider", S(SC.provider[si])], ["Website", S(SC.website[si])],
+                     ["Email", S(SC.email[si])], ["Phone", S(SC.phone[si])], ["How to refer", S(SC.how_to_refer[si])],
+                     ["When", S(SC.hours[si])], ["Last verified", SC.verified[si]]]
+        .filter(function (x) { return x[1]; }).map(function (x) { return x[0] + ": " + x[1]; }).join("\n");
+      return link("mailto:" + D.feedback + "?subject=" + encodeURIComponent("Suggested change: " + SC.id[si]) +
+                  "&body=" + encodeURIComponent("What should change?\n\n\nAs the map shows it now:\n" + details),
+                  "Suggest a change");
+    }
 
     function areaSummary(a) {
       return shown.count[a] === 0 ? D.zero.label
