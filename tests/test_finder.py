@@ -111,6 +111,19 @@ def test_filter_counts_match_the_registry(finder):
     assert len(listed(page)) == len(shown)
 
 
+def test_up_to_date_first(finder):
+    page, _ = finder
+    first = page.evaluate("sprxMap.data.schemes.id[0]")
+    page.evaluate("sprxMap.data.schemes.stale[0] = 1")  # the bundled data has none: make the first one stale
+    page.select_option("#sprx-sort", "relevance")
+    order = listed(page)
+    assert order[-1] == first
+    d = page.evaluate("sprxMap.data.schemes")
+    sunk = [int(bool(d["stale"][d["id"].index(i)] or not d["verified"][d["id"].index(i)])) for i in order]
+    assert sunk == sorted(sunk) and 1 in sunk  # stale or never verified entries come last
+    assert "sort=relevance" in page.evaluate("location.hash")
+
+
 def test_postcode_search_sorts_by_distance(finder):
     page, _ = finder
     page.fill("#sprx-postcode", "se1")

@@ -227,7 +227,7 @@
     var sortLabel = el("label", null, "Sort by ");
     var sort = el("select");
     sort.id = "sprx-sort";
-    [["name", "Name"], ["distance", "Distance"]].forEach(function (x) {
+    [["name", "Name"], ["relevance", "Up to date first"], ["distance", "Distance"]].forEach(function (x) {
       var opt = el("option", null, x[1]);
       opt.value = x[0];
       sort.appendChild(opt);
@@ -360,6 +360,9 @@
         });
       }
       var byName = function (x, y) { return S(SC.name[x]).localeCompare(S(SC.name[y])); };
+      // entries not checked for too long (or never) sink below current ones
+      var sunk = function (si) { return SC.stale[si] || !SC.verified[si] ? 1 : 0; };
+      if (state.sort === "relevance") return list.slice().sort(function (x, y) { return sunk(x) - sunk(y) || byName(x, y); });
       if (state.sort !== "distance" || !state.origin) return list.slice().sort(byName);
       var key = {};
       list.forEach(function (si) {
@@ -585,7 +588,7 @@
       var age = parseInt(params.age, 10);
       if (!isNaN(age)) state.age = age;
       if (params.day && DAY_KEYS.indexOf(params.day) >= 0) state.day = DAY_KEYS.indexOf(params.day);
-      if (params.sort === "distance") state.sort = "distance";
+      if (params.sort === "distance" || params.sort === "relevance") state.sort = params.sort;
       state.inView = params.inview === "1";
       if (params.sl) state.shortlist = params.sl.split(",").map(decodeURIComponent).filter(function (id) { return id in indexOfId; });
       if (params.view) {
