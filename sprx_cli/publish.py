@@ -38,7 +38,7 @@ Log = Callable[..., None]  # log(event, level="info", **fields)
 EXIT_BUSY = 3
 FEED = "oruk"  # the Open Referral UK feed's folder in the site
 SITE_FILES = ("index.html", "map.html", "map.png", "counts.csv", "counts.json", "counts.xlsx",
-              "schemes.csv", "schemes.geojson", "schemes.json", "areas.geojson", "changes.json")
+              "schemes.csv", "schemes.geojson", "schemes.json", "areas.geojson", "changes.json", "changes.atom")
 
 
 class PublishError(Exception):
@@ -239,6 +239,65 @@ def _changes(previous: Path | None, schemes_doc: dict, counts_doc: dict, inputs_
     }
 
 
+ATOM_ENTRIES = 100  # the feed keeps the newest entries, across publications
+
+
+def _atom_entries(ch: dict, data_date: str | None) -> list[dict]:
+    """This publication's feed entries: a scheme added, closed, removed or changed."""
+    day = data_date or "1970-01-01"
+    out = []
+    for s in ch.get("schemes_added", []):
+        out.append(("added", s["id"], f"Added: {s['name']}", f"{s['name']} ({s['id']}) is new in the directory."))
+    for s in ch.get("schemes_changed", []):
+        kind = "changed"
+        out.append((kind, s["id"], f"Changed: {s['name']}", f"{s['name']} ({s['id']}): {', '.join(s['fields'])} changed."))
+    for s in ch.get("schemes_removed", []):
+        out.append(("removed", s["id"], f"Removed: {s['name']}", f"{s['name']} ({s['id']}) is no longer listed."))
+    entries = []
+    for kind, sid, title, text in out:
+        digest = hashlib.sha256(f"{day}|{kind}|{sid}|{text}".encode()).hexdigest()[:12]
+        entries.append({"id": f"urn:sprx:change:{day}:{kind}:{sid}:{digest}", "title": title, "updated": f"{day}T00:00:00Z",
+                        "content": text})
+    return entries
+
+
+def _atom(title: str, ch: dict, data_date: str | None, previous: Path | None) -> bytes:
+    """changes.atom (RFC 4287): this publication's entries, then the earlier ones, newest first, at most
+    ATOM_ENTRIES. The same history gives the same bytes: every date is a data date, never the clock."""
+    import xml.etree.ElementTree as ET
+    from xml.sax.saxutils import escape
+
+    ns = "{http://www.w3.org/2005/Atom}"
+    entries = _atom_entries(ch, data_date)
+    seen = {e["id"] for e in entries}
+    if previous is not None and (previous / "changes.atom").is_file():
+        try:
+            root = ET.fromstring((previous / "changes.atom").read_bytes())
+        except ET.ParseError:
+            root = None
+        for node in (root.findall(f"{ns}entry") if root is not None else []):
+            item = {k: (node.findtext(f"{ns}{k}") or "") for k in ("id", "title", "updated", "content")}
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                entries.append(item)
+    entries = entries[:ATOM_ENTRIES]
+    updated = entries[0]["updated"] if entries else f"{data_date or '1970-01-01'}T00:00:00Z"
+    e = escape
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+             f"<id>urn:sprx:changes:{e(hashlib.sha256(title.encode()).hexdigest()[:16])}</id>",
+             f"<title>{e(title)}: changes</title>", f"<updated>{e(updated)}</updated>",
+             f"<author><name>{e(title)}</name></author>",
+             '<link rel="alternate" type="text/html" href="index.html"/>',
+             '<link rel="self" type="application/atom+xml" href="changes.atom"/>']
+    for item in entries:
+        parts.append(f"<entry><id>{e(item['id'])}</id><title>{e(item['title'])}</title>"
+                     f"<updated>{e(item['updated'])}</updated>"
+                     '<link rel="alternate" type="text/html" href="index.html"/>'
+                     f"<content type=\"text\">{e(item['content'])}</content></entry>")
+    parts.append("</feed>\n")
+    return "\n".join(parts).encode("utf-8")
+
+
 def _changes_html(ch: dict) -> str:
     e = html.escape
     if ch.get("first_publish"):
@@ -270,12 +329,15 @@ def _index_html(title: str, data: dict, counts, newest, changes: dict, attributi
              ("areas.geojson", "Areas with counts (GeoJSON)"),
              (f"{FEED}/services.json", "Open Referral UK feed (HSDS 3.0): services, for other directories"),
              ("changes.json", "Changes since the previous publication (JSON)"),
+             ("changes.atom", "Changes, as a feed to subscribe to (Atom)"),
              ("manifest.json", "Manifest: versions and checksums (JSON)")]
     items = "".join(f'<li><a href="{href}">{e(text)}</a></li>' for href, text in links)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(title)}</title><style>"
+        f"<title>{e(title)}</title>"
+        '<link rel="alternate" type="application/atom+xml" href="changes.atom" title="Changes">'
+        "<style>"
         "body{font:16px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:0 auto;"
         "max-width:1100px;padding:16px;color:#1a1a1a}table{border-collapse:collapse;width:100%}"
         "th,td{border:1px solid #ccc;padding:4px 6px;text-align:left;vertical-align:top}"
@@ -315,6 +377,8 @@ def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Pat
     files["areas.geojson"] = export_areas(registry, "geojson")
     changes = _changes(previous, json.loads(files["schemes.json"]), json.loads(files["counts.json"]), inputs_same)
     files["changes.json"] = (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    newest = data_date(registry.schemes)
+    files["changes.atom"] = _atom(opts.title, changes, newest.isoformat() if newest else None, previous)
     data, _ = map_data(registry, map_opts)
     files["index.html"] = _index_html(opts.title, data, counts, data_date(registry.schemes), changes,
                                       registry.attribution(opts.attribution)).encode("utf-8")

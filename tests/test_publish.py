@@ -80,7 +80,7 @@ def test_first_publish_builds_a_complete_site(published):
     names = sorted(p.name for p in site.iterdir())
     assert names == sorted(["index.html", "map.html", "map.png", "counts.csv", "counts.json", "counts.xlsx",
                             "schemes.csv", "schemes.geojson", "schemes.json", "areas.geojson", "changes.json",
-                            "manifest.json", "oruk"])
+                            "manifest.json", "oruk", "changes.atom"])
     feed = sorted(str(p.relative_to(site / "oruk")) for p in (site / "oruk").rglob("*.json"))
     assert [f for f in feed if "/" not in f] == ["index.json", "organizations.json", "services.json",
                                                  "taxonomy_terms.json"]
@@ -145,10 +145,30 @@ def test_changes_since_previous_publish(site, tmp_path):
     assert changes["areas_changed"] == [{"code": "E09000902", "name": "Southvale", "before": 2, "after": 1}]
     index = (site / "index.html").read_text()
     assert "Schemes added" in index and "South Plain Advice" in index and "Southvale: 2 → 1" in index
+    # the Atom feed (RFC 4287): the required elements, an entry per added, removed or changed scheme
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring((site / "changes.atom").read_bytes())
+    assert feed.tag == f"{atom}feed" and all(feed.findtext(f"{atom}{k}") for k in ("id", "title", "updated"))
+    assert feed.find(f"{atom}author/{atom}name") is not None
+    entries = feed.findall(f"{atom}entry")
+    assert sorted(e.findtext(f"{atom}title") for e in entries) == [
+        "Added: South Plain Advice", "Changed: Both Areas Walk", "Changed: North Peer Support Group",
+        "Removed: South Plain Advice"]
+    assert all(e.findtext(f"{atom}id").startswith("urn:sprx:change:") and e.findtext(f"{atom}updated")
+               for e in entries)
+    assert 'rel="alternate" type="application/atom+xml" href="changes.atom"' in index
     # publishing the same again keeps the record of the last change, so the files stay identical
     before = snapshot(site)
     assert run(site, registry=reg).returncode == 0
     assert snapshot(site) == before
+    # a later change adds its entries above the earlier ones, which the feed keeps
+    (d / "schemes.yaml").write_text(text.replace("name: North Peer Support Group", "name: North Peers"))
+    assert run(site, registry=reg).returncode == 0
+    titles = [e.findtext(f"{atom}title") for e in ET.fromstring((site / "changes.atom").read_bytes())
+              .findall(f"{atom}entry")]
+    assert titles[0] == "Changed: North Peers" and len(titles) == 5
 
 
 def test_broken_registry_leaves_site_untouched(published):
