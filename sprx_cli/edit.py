@@ -175,3 +175,73 @@ def _csv(text: str, registry, index, ids, value) -> tuple[str, list[str]]:
             bounds = [(a - shift, b - shift) if a >= last else (a, b) for a, b in bounds]
         changed.append(sid)
     return "".join(lines), changed
+
+
+def append_scheme(path: Path, record: dict, sources) -> str:
+    """Append one scheme (a record as a keeper writes it) to the registry; every byte already in the
+    file stays as it was (a missing final line end is added). The new entry follows the file's own
+    indentation and line ends; it is checked with the registry's rules first, and nothing is
+    written when it has an error. Returns the text appended."""
+    import tempfile
+    from dataclasses import replace
+
+    from .validate import validate
+    from .writer import registry_csv, registry_yaml
+
+    with locked(path):
+        raw = path.read_bytes()
+        bom, text, eol = _split(raw)
+        if path.suffix.lower() == ".csv":
+            chunk = _csv_row(text, registry_csv([record]))
+        else:
+            chunk = _yaml_entry(path, text, registry_yaml([record])[0])
+        chunk = chunk.replace("\n", eol)
+        lead = "" if not text or text.endswith(("\n", "\r")) else eol
+        new_text = text + lead + chunk
+        with tempfile.TemporaryDirectory() as tmp:
+            trial = Path(tmp) / path.name
+            trial.write_bytes(bom + new_text.encode("utf-8"))
+            report, _ = validate(replace(sources, schemes=str(trial)))
+        mine = [p for p in report.errors if p.loc.file == str(trial) and _in_tail(p, new_text, chunk)]
+        if mine:
+            raise EditError("; ".join(f"{p.message} ({p.hint})" for p in mine))
+        if path.read_bytes() != raw:
+            raise EditError(f"{path} changed while sprx was reading it; run the command again")
+        atomic_write_bytes(path, bom + new_text.encode("utf-8"))
+        return chunk
+
+
+def _in_tail(problem, text: str, chunk: str) -> bool:
+    """Whether a problem is located in the appended entry (its last lines, or its CSV row)."""
+    first = text.count("\n", 0, len(text) - len(chunk)) + 1
+    at = problem.loc.line if problem.loc.line is not None else problem.loc.row
+    return at is not None and at >= first
+
+
+def _yaml_entry(path: Path, text: str, written: str) -> str:
+    """The new entry (`registry_yaml`'s, under 'schemes:') re-indented as the file's entries are."""
+    registry, _ = load_registry(path, str(path))
+    column = registry.record(0).data.column if len(registry) and hasattr(registry.record(0).data, "column") else 5
+    entry = written.split("schemes:\n", 1)[1]  # "  - id: ...\n    name: ..."
+    shift = (column - 1) - 4  # registry_yaml puts keys at column 5
+    if shift == 0:
+        return entry
+    out = []
+    for line in entry.splitlines(keepends=True):
+        out.append(line[-shift:] if shift < 0 and line.startswith(" " * -shift) else " " * max(shift, 0) + line)
+    return "".join(out)
+
+
+def _csv_row(text: str, written: str) -> str:
+    """The new row in the order of the file's own header (columns it lacks cannot be filled)."""
+    import csv
+    import io
+
+    header = next(csv.reader(io.StringIO(text)))
+    fields = next(csv.DictReader(io.StringIO(written)))
+    missing = [k for k, v in fields.items() if v and k not in [h.strip() for h in header]]
+    if missing:
+        raise EditError(f"the CSV has no column for {', '.join(missing)}: add the column(s) and run again")
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([fields.get(h.strip(), "") for h in header])
+    return buf.getvalue()

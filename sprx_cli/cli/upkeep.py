@@ -98,3 +98,117 @@ def verify(
         if not quiet:
             typer.echo(f"{path}: last_verified {day.isoformat()} for {len(changed):,} of {len(set(ids)):,} schemes"
                        + ("" if len(changed) == len(set(ids)) else " (the others had it already)"), err=True)
+
+
+# What `sprx add` asks, in order: (field, option, question, list?)
+QUESTIONS = (
+    ("name", "--name", "Name of the scheme", False),
+    ("boroughs", "--area", "Areas it serves (names or codes, comma-separated)", True),
+    ("provider", "--provider", "Organisation that runs it", False),
+    ("description", "--description", "What it offers, in a sentence", False),
+    ("categories", "--category", "Categories (comma-separated keys)", True),
+    ("website", "--website", "Website (https://...)", False),
+    ("email", "--email", "Email", False),
+    ("phone", "--phone", "Phone", False),
+    ("how_to_refer", "--how-to-refer", "How to refer someone", False),
+    ("postcode", "--postcode", "Postcode of where it runs", False),
+)
+
+
+@app.command()
+@registry_options
+def add(
+    reg: RegistryArgs,
+    sid: Optional[str] = typer.Option(None, "--id", help="The new scheme's id.  [default: made from the name]"),
+    name: Optional[str] = typer.Option(None, "--name", help="Its name."),
+    area: list[str] = typer.Option([], "--area", metavar="AREA", help="An area it serves, by name or code "
+                                   "(repeatable). (--areas names the area registry file, as in every command.)"),
+    provider: Optional[str] = typer.Option(None, "--provider", help="The organisation that runs it."),
+    description: Optional[str] = typer.Option(None, "--description", help="What it offers."),
+    category: list[str] = typer.Option([], "--category", metavar="KEY", help="A category key (repeatable)."),
+    website: Optional[str] = typer.Option(None, "--website", help="Its web address."),
+    email: Optional[str] = typer.Option(None, "--email", help="Its email address."),
+    phone: Optional[str] = typer.Option(None, "--phone", help="Its phone number."),
+    how_to_refer: Optional[str] = typer.Option(None, "--how-to-refer", help="How to refer someone."),
+    postcode: Optional[str] = typer.Option(None, "--postcode", help="The postcode of where it runs."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never ask: take only the options (for scripts)."),
+    quiet: bool = QuietOpt,
+) -> None:
+    """Add a scheme to the registry, asking for each field in turn (each answer checked as it is
+    typed) or taking them all as options with --no-input. The entry is appended; every other byte of
+    the file stays as it was. last_verified is today.
+
+    Example: sprx add --name "Camden Chess Club" --area Camden --website https://example.org/chess --no-input
+    """
+    with guard():
+        from ..edit import EditError, append_scheme
+        from ..fields import BY_NAME, LOCATION_BY_NAME, Context, evaluate, slug
+        from ..model import today
+        from ..oruk import _slug, registry_tables
+        from ..registry import load_registry
+        from .common import fail, usage_error
+
+        s = settings()
+        sources = reg.sources(s)
+        tables = registry_tables(sources)
+        ctx = Context(tables.areas, tables.vocabulary, today())
+        given = {"name": name, "boroughs": ",".join(area) or None, "provider": provider, "description": description,
+                 "categories": ",".join(category) or None, "website": website, "email": email, "phone": phone,
+                 "how_to_refer": how_to_refer, "postcode": postcode}
+
+        def check(field: str, text: str | None, many: bool):
+            """(value to write, or None) and the first fault's message."""
+            if not text:
+                return None, None
+            spec = LOCATION_BY_NAME["postcode"] if field == "postcode" else BY_NAME[field]
+            raw = [p.strip() for p in text.split(",") if p.strip()] if many else text
+            value, findings = evaluate(spec, raw, ctx)
+            if findings:
+                fault = findings[0].fault
+                return None, f"{fault.message} ({fault.hint})"
+            if field == "boroughs":  # written by name, however they were typed
+                return [ctx.areas.by_code[code].name for code in value], None
+            return raw, None
+
+        record: dict = {}
+        for field, option, question, many in QUESTIONS:
+            text = given[field]
+            while True:
+                if text is None and not no_input:
+                    text = typer.prompt(question, default="", show_default=False).strip() or None
+                value, problem = check(field, text, many)
+                if problem is None and value is None and field in ("name", "boroughs") and not no_input:
+                    problem = "this one is needed"
+                if problem is None:
+                    break
+                if no_input:
+                    usage_error(f"{option}: {problem}")
+                typer.echo(f"  {problem}", err=True)
+                text = None
+            if value is not None:
+                record[field] = value
+        if "name" not in record or "boroughs" not in record:
+            usage_error("a scheme needs a name and at least one area (--name, --area)")
+        existing, _ = load_registry(Path(sources.schemes), sources.schemes)
+        taken = {str(existing.record(k).data.get("id")) for k in range(len(existing))}
+        new_id = sid or _slug(record["name"])
+        if sid is not None and slug(sid, ctx).__class__.__name__ == "Fault":
+            usage_error(f"--id: {sid!r} is not an id: lowercase letters, digits and single hyphens")
+        if new_id in taken:
+            if sid is not None:
+                usage_error(f"--id: {sid!r} is used already")
+            n = 2
+            while f"{new_id}-{n}" in taken:
+                n += 1
+            new_id = f"{new_id}-{n}"
+        record["id"] = new_id
+        if "postcode" in record:
+            record["locations"] = [{"postcode": record.pop("postcode")}]
+        record["last_verified"] = ctx.today.isoformat()
+        try:
+            append_scheme(Path(sources.schemes), record, sources)
+        except EditError as exc:
+            message = str(exc)
+            fail(f"sprx add: {message}{'' if message.endswith(('?', '.')) else '.'} Nothing was written.")
+        if not quiet:
+            typer.echo(f"Added {new_id} to {sources.schemes}", err=True)
