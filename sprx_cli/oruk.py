@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 from .model import Registry, Scheme
+from .writer import id_from_name
 
 HSDS_VERSION = "3.0"
 PROFILE = "https://github.com/OpenReferralUK/uk-profile"
@@ -241,13 +242,6 @@ def services_in(doc: Any) -> list[tuple[str, dict]]:
     return [("", doc)] if _is_service(doc) else []
 
 
-def _slug(text: str) -> str:
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace("'", "")
-    return "-".join("".join(c if c.isalnum() else " " for c in text).split())[:60].strip("-") or "service"
-
-
 def _text(v: Any) -> str | None:
     if v is None:
         return None
@@ -300,7 +294,7 @@ class Importer:
             return
         own = next((_text(a.get("value")) for a in svc.get("attributes") or []
                     if isinstance(a, dict) and a.get("link_type") == SPRX_ID), None)
-        sid = base = own if own and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", own) else _slug(name)
+        sid = base = own if own and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", own) else id_from_name(name)
         n = 2
         while sid in self.ids:
             sid, n = f"{base}-{n}", n + 1

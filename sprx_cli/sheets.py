@@ -15,7 +15,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .oruk import Imported, ImportError_, Note, _slug
+from .oruk import Imported, ImportError_, Note
+from .writer import id_from_name
 
 # Field (or a location's field, or "contact") -> the headers that mean it, normalised (see _norm).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -225,7 +226,7 @@ class Cleaner:
         return names
 
     def _id(self, given: str | None, name: str, row: int, column: str | None) -> str:
-        base = given if given and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", given) else _slug(name)
+        base = given if given and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", given) else id_from_name(name)
         if given and base != given:
             self.note(row, column, f"id {given!r} replaced by {base!r}", "an id is lowercase letters, digits and hyphens")
         sid, n = base, 2

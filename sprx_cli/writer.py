@@ -16,6 +16,14 @@ from .fields import CSV_COLUMNS, CSV_LOCATION_COLUMNS, FIELDS, LOCATION_FIELDS_T
 from .model import Scheme, hours_text
 
 
+def id_from_name(text: str) -> str:
+    """A registry id made from a scheme's name: lowercase ASCII words joined by hyphens."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace("'", "")
+    return "-".join("".join(c if c.isalnum() else " " for c in text).split())[:60].strip("-") or "scheme"
+
+
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {} or value == ()
 

@@ -144,7 +144,8 @@ def add(
         from ..edit import EditError, append_scheme
         from ..fields import BY_NAME, LOCATION_BY_NAME, Context, evaluate, slug
         from ..model import today
-        from ..oruk import _slug, registry_tables
+        from ..oruk import registry_tables
+        from ..writer import id_from_name
         from ..registry import load_registry
         from .common import fail, usage_error
 
@@ -191,7 +192,7 @@ def add(
             usage_error("a scheme needs a name and at least one area (--name, --area)")
         existing, _ = load_registry(Path(sources.schemes), sources.schemes)
         taken = {str(existing.record(k).data.get("id")) for k in range(len(existing))}
-        new_id = sid or _slug(record["name"])
+        new_id = sid or id_from_name(record["name"])
         if sid is not None and slug(sid, ctx).__class__.__name__ == "Fault":
             usage_error(f"--id: {sid!r} is not an id: lowercase letters, digits and single hyphens")
         if new_id in taken:
