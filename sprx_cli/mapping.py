@@ -277,6 +277,25 @@ def nice_date(d: date | None) -> str:
 TABLE_LIST_LIMIT = 5_000  # above this many schemes the table gives counts, not names
 
 
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _suggest(data: dict, si: int) -> str:
+    """' · Suggest a change': an email to the feedback address naming the scheme, with its details."""
+    to = data.get("feedback")
+    if not to or not _EMAIL.match(to):
+        return ""
+    from urllib.parse import quote
+
+    sc, strings = data["schemes"], data["strings"]
+    details = "\n".join(f"{label}: {strings[sc[key][si]]}" for label, key in (
+        ("Name", "name"), ("Provider", "provider"), ("Website", "website"), ("Email", "email"), ("Phone", "phone"))
+        if sc[key][si] >= 0)
+    href = (f"mailto:{to}?subject={quote('Suggested change: ' + sc['id'][si])}"
+            f"&body={quote('What should change?' + chr(10) * 3 + 'As listed now:' + chr(10) + details)}")
+    return f' · <a class="sprx-suggest-link" href="{html.escape(href)}">Suggest a change</a>'
+
+
 def table_html(data: dict, counts: AreaCounts) -> str:
     """The accessible table of areas, their counts and (up to TABLE_LIST_LIMIT) scheme names."""
     e = html.escape
@@ -291,7 +310,7 @@ def table_html(data: dict, counts: AreaCounts) -> str:
         for si in served if listing else ():
             status = schemes["status"][si]
             badge = "" if status == "active" else f" ({e(status)})"
-            items.append(f"<li>{e(strings[schemes['name'][si]])}{badge}</li>")
+            items.append(f"<li>{e(strings[schemes['name'][si]])}{badge}{_suggest(data, si)}</li>")
         n = len(served)
         listed = (f"<ul>{''.join(items)}</ul>" if items else
                   f"{plural(n, 'scheme')} (use the map's search to find one)" if n else f"<em>{e(ZERO_LABEL)}</em>")

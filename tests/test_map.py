@@ -229,3 +229,18 @@ def test_map_does_not_import_folium_for_help():
             "except SystemExit:\n    pass\nprint('folium' in sys.modules, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_suggest_a_change_in_the_table(load):
+    """With feedback_email, each scheme in the table (on the map page and the site index) has an
+    email link naming it; without, none."""
+    from sprx_cli.mapping import MapOptions, map_data, table_html
+
+    _, registry = load("london")
+    data, counts = map_data(registry, MapOptions(feedback_email="changes@example.org"))
+    table = table_html(data, counts)
+    assert table.count('class="sprx-suggest-link"') == sum(len(x) for x in data["areas"]["schemes"])
+    first = data["schemes"]["id"][0]
+    assert f'href="mailto:changes@example.org?subject=Suggested%20change%3A%20{first}&amp;body=' in table
+    data, counts = map_data(registry, MapOptions())
+    assert "sprx-suggest-link" not in table_html(data, counts)
