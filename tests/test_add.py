@@ -36,14 +36,16 @@ def test_questions_check_each_answer(sprx, tmp_path):
     # name; an unknown area, then a real one; provider; description; a wrong category, then none;
     # a website without https, then a good one; email; phone; how to refer; postcode
     answers = ["Islington Choir", "Islingtn", "Islington", "Example Music", "", "singing", "",
-               "www.example.org", "https://example.org/choir", "choir@example.org", "", "", ""]
+               "www.example.org", "https://example.org/choir", "choir@example.org", "", "", "N1 9ZZ", "N1 9GU"]
     result = sprx("add", "--schemes", path, input="\n".join(answers) + "\n")
     assert result.exit_code == 0, result.output
     assert "did you mean 'Islington'?" in result.stderr and "'singing' is not a key" in result.stderr
     assert "is not an http(s) address" in result.stderr
+    assert "postcode N1 9ZZ is not in the postcode table (did you mean" in result.stderr  # checked against NSPL
+    assert "Categories (comma-separated keys) [information-advice, arts-creativity" in result.stdout
     entry = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))["schemes"][1]
-    assert (entry["id"], entry["boroughs"], entry["website"], entry["email"]) == (
-        "islington-choir", ["Islington"], "https://example.org/choir", "choir@example.org")
+    assert (entry["id"], entry["boroughs"], entry["website"], entry["email"], entry["locations"]) == (
+        "islington-choir", ["Islington"], "https://example.org/choir", "choir@example.org", [{"postcode": "N1 9GU"}])
     assert path.read_bytes().startswith(ORIGINAL)
 
 

@@ -169,14 +169,38 @@ def add(
                 return None, f"{fault.message} ({fault.hint})"
             if field == "boroughs":  # written by name, however they were typed
                 return [ctx.areas.by_code[code].name for code in value], None
+            if field == "postcode" and sources.postcodes:  # a real postcode, from the postcode table
+                table = postcode_table()
+                if table.find([value])[0] is None:
+                    close = table.suggest(value)
+                    return None, (f"postcode {value} is not in the postcode table"
+                                  + (f" (did you mean {' or '.join(close)}?)" if close else ""))
             return raw, None
+
+        tables_cache: dict = {}
+
+        def postcode_table():
+            if "postcodes" not in tables_cache:
+                from ..postcodes import load_postcodes
+
+                tables_cache["postcodes"] = load_postcodes(Path(sources.postcodes))
+            return tables_cache["postcodes"]
+
+        def ask(field: str, question: str) -> str:
+            """The question, with the choices where there is a list to choose from."""
+            if field == "categories":
+                return f"{question} [{', '.join(tables.vocabulary.categories)}]"
+            if field == "boroughs":
+                names = [a.name for a in tables.areas.areas]
+                return f"{question} [{', '.join(names[:12])}{', ...' if len(names) > 12 else ''}]"
+            return question
 
         record: dict = {}
         for field, option, question, many in QUESTIONS:
             text = given[field]
             while True:
                 if text is None and not no_input:
-                    text = typer.prompt(question, default="", show_default=False).strip() or None
+                    text = typer.prompt(ask(field, question), default="", show_default=False).strip() or None
                 value, problem = check(field, text, many)
                 if problem is None and value is None and field in ("name", "boroughs") and not no_input:
                     problem = "this one is needed"
