@@ -13,7 +13,7 @@ import io
 from typing import Any, Iterable
 
 from .fields import CSV_COLUMNS, CSV_LOCATION_COLUMNS, FIELDS, LOCATION_FIELDS_TABLE
-from .model import Scheme, hours_text
+from .model import hours_text
 
 
 def id_from_name(text: str) -> str:
@@ -26,39 +26,6 @@ def id_from_name(text: str) -> str:
 
 def _empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {} or value == ()
-
-
-def _hours(hours) -> list[dict]:
-    return [{"days": list(h.days), "opens": h.opens, "closes": h.closes} for h in hours]
-
-
-def scheme_record(s: Scheme, area_names: dict[str, str]) -> dict[str, Any]:
-    """A checked scheme as a keeper would write it (areas by name; a placed location keeps only its postcode)."""
-    out: dict[str, Any] = {}
-    for f in FIELDS:
-        value = getattr(s, f.name)
-        if f.kind == "locations":
-            places = []
-            for loc in value:
-                typed = loc.coordinates_from is None
-                place = {"name": loc.name, "address": loc.address, "postcode": loc.postcode,
-                         "lat": loc.lat if typed else None, "lon": loc.lon if typed else None,
-                         "accessibility": list(loc.accessibility), "hours": _hours(loc.hours)}
-                places.append({k: v for k, v in place.items() if not _empty(v)})
-            value = places
-        elif f.kind == "hours":
-            value = _hours(value)
-        elif f.kind == "mapping":
-            value = {k: v for k, v in value._asdict().items() if v is not None} if value else None
-        elif f.kind == "list":
-            value = [area_names.get(c, c) for c in value] if f.codes_column else list(value)
-        elif f.name == "status" and value == f.default:
-            value = None
-        elif f.name == "last_verified" and value is not None:
-            value = value.isoformat()
-        if not _empty(value):
-            out[f.name] = value
-    return out
 
 
 def registry_yaml(records: Iterable[dict[str, Any]], header: str = "") -> tuple[str, list[int]]:

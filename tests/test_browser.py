@@ -7,7 +7,6 @@ in which case a missing browser fails the run.
 from __future__ import annotations
 
 import os
-from collections import Counter
 
 import pytest
 import yaml
