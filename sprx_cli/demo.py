@@ -18,8 +18,7 @@ from .fields import CSV_COLUMNS
 from .model import STATUSES
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-
+    from .geography import Boundaries
     from .vocabulary import Vocabulary
 
 KINDS = ["Walk and Talk", "Arts on Prescription", "Befriending Service", "Advice Clinic", "Community Garden",
@@ -50,12 +49,12 @@ def random_points(geom, k: int, rng: random.Random) -> list[tuple[float, float]]
     return out[:k]
 
 
-def generate(n: int, boundaries: "gpd.GeoDataFrame", names: dict[str, str], vocab: "Vocabulary",
+def generate(n: int, boundaries: "Boundaries", names: dict[str, str], vocab: "Vocabulary",
              seed: int = 1, data_day: date = date(2026, 10, 31)) -> list[dict]:
     """n scheme records (plain dicts in registry form), areas referred to by code."""
     rng = random.Random(seed)
-    codes = list(boundaries["code"])
-    geoms = dict(zip(boundaries["code"], boundaries.geometry))
+    codes = list(boundaries.codes)
+    geoms = dict(zip(boundaries.codes, boundaries.geometry))
     cats, routes, groups = list(vocab.categories), list(vocab.referral_routes), list(vocab.target_groups)
     plan = []
     need: dict[str, int] = {}
@@ -138,8 +137,8 @@ def demo_registry(n: int, boundaries: Path, vocab: "Vocabulary", code_field: str
     """A synthetic registry of n schemes inside the areas of a boundary file, as YAML or CSV text.
 
     Raises geography.BoundaryReadError when the file or its fields cannot be used."""
-    from .geography import read_area_boundaries
+    from .geography import Boundaries, read_area_boundaries
 
     gdf = read_area_boundaries(boundaries, code_field, name_field, crs)
-    records = generate(n, gdf, dict(zip(gdf["code"], gdf["name"])), vocab, seed)
+    records = generate(n, Boundaries.from_frame(gdf), dict(zip(gdf["code"], gdf["name"])), vocab, seed)
     return to_yaml(records) if fmt == "yaml" else to_csv(records)

@@ -111,7 +111,7 @@ def areas_frame(registry: Registry, filters: Filters = Filters()):
     table = build_table(registry, "area", filters)
     order = {a.code: i for i, a in enumerate(registry.areas.areas)}
     rows = sorted(table.records(), key=lambda r: order[r["code"]])
-    geometry = dict(zip(registry.boundaries["code"], registry.boundaries.geometry))
+    geometry = dict(zip(registry.boundaries.codes, registry.boundaries.geometry))
     return gpd.GeoDataFrame(rows, geometry=[geometry[r["code"]] for r in rows], crs="EPSG:4326")
 
 

@@ -36,8 +36,8 @@ def read_boundary_file(path: Path, **kwargs) -> "gpd.GeoDataFrame":
 DEGREE_FORMATS = (".geojson", ".json", ".topojson")
 
 
-def _in_degrees(gdf) -> bool:
-    minx, miny, maxx, maxy = gdf.total_bounds
+def _in_degrees(bounds) -> bool:
+    minx, miny, maxx, maxy = bounds
     return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
 
 
@@ -76,55 +76,175 @@ def assign_crs(gdf: "gpd.GeoDataFrame", path: Path, crs: str | None) -> "gpd.Geo
         except Exception as exc:  # pyproj's CRSError and friends
             raise BoundaryReadError(f"--crs {crs!r} is not a coordinate reference system pyproj knows "
                                     f"({str(exc).splitlines()[0]})") from None
-    if gdf.crs is None and path.suffix.lower() in DEGREE_FORMATS and len(gdf) and _in_degrees(gdf):
+    if gdf.crs is None and path.suffix.lower() in DEGREE_FORMATS and len(gdf) and _in_degrees(gdf.total_bounds):
         return gdf.set_crs(4326)
     return gdf
 
 
+class Boundaries:
+    """Area shapes in WGS84 keyed by area code, in the area registry's order.
+
+    Plain lists and shapely geometries: checking points against areas and drawing the map need no
+    GeoDataFrame, so geopandas is imported only by what does (`frame()`: the PNG, exports)."""
+
+    __slots__ = ("codes", "geometry", "_tree")
+
+    def __init__(self, codes: Sequence[str], geometry: Sequence) -> None:
+        import numpy as np
+
+        self.codes = list(codes)
+        self.geometry = np.empty(len(self.codes), dtype=object)
+        self.geometry[:] = list(geometry)
+        self._tree = None
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @classmethod
+    def from_frame(cls, gdf: "gpd.GeoDataFrame") -> "Boundaries":
+        """From a GeoDataFrame with `code` and WGS84 `geometry` columns."""
+        return cls([str(c) for c in gdf["code"]], list(gdf.geometry))
+
+    @property
+    def total_bounds(self) -> tuple[float, float, float, float]:
+        """(min lon, min lat, max lon, max lat) of every area."""
+        import shapely
+
+        return tuple(float(v) for v in shapely.total_bounds(self.geometry))
+
+    def tree(self):
+        """A spatial index over the areas (built once)."""
+        if self._tree is None:
+            import shapely
+
+            self._tree = shapely.STRtree(self.geometry)
+        return self._tree
+
+    def features(self) -> list[dict]:
+        """The areas as GeoJSON features with a `code` property."""
+        from shapely.geometry import mapping
+
+        return [{"type": "Feature", "properties": {"code": c}, "geometry": mapping(g)}
+                for c, g in zip(self.codes, self.geometry)]
+
+    def frame(self) -> "gpd.GeoDataFrame":
+        """The areas as a GeoDataFrame (`code`, `geometry`; EPSG:4326)."""
+        import geopandas as gpd
+
+        return gpd.GeoDataFrame({"code": self.codes}, geometry=list(self.geometry), crs="EPSG:4326")
+
+
+# A GeoJSON `crs` member that still means longitude/latitude on WGS84 (RFC 7946 drops the member).
+_WGS84 = {"urn:ogc:def:crs:OGC:1.3:CRS84", "urn:ogc:def:crs:OGC::CRS84", "urn:ogc:def:crs:EPSG::4326",
+          "EPSG:4326", "OGC:CRS84"}
+
+
+def _read_plain_geojson(path: Path, code_field: str, name_field: str | None):
+    """(codes, names, geometries) of a plain WGS84 GeoJSON FeatureCollection whose every feature has
+    text `code_field` (and `name_field`); None for anything else, which geopandas reads and words."""
+    import json
+
+    try:
+        doc = json.loads(path.read_bytes())
+    except (ValueError, OSError, RecursionError):
+        return None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
+        return None
+    crs = doc.get("crs")
+    if crs is not None and not (isinstance(crs, dict) and isinstance(crs.get("properties"), dict)
+                                and crs["properties"].get("name") in _WGS84):
+        return None
+    from shapely.geometry import shape
+
+    codes, names, geoms = [], {}, []
+    for feat in doc["features"]:
+        props = feat.get("properties") if isinstance(feat, dict) and feat.get("type") == "Feature" else None
+        if not isinstance(props, dict) or type(props.get(code_field)) is not str or \
+                (name_field is not None and type(props.get(name_field)) is not str):
+            return None
+        code = props[code_field].strip().upper()
+        codes.append(code)
+        if name_field is not None:
+            names[code] = props[name_field]
+        try:
+            geoms.append(None if feat.get("geometry") is None else shape(feat["geometry"]))
+        except Exception:  # shapely's many kinds for a malformed geometry: geopandas words it
+            return None
+    return codes, names, geoms
+
+
+def _read_any_boundaries(path: Path, display: str, code_field: str, name_field: str | None, crs: str | None):
+    """(codes, names, geometries in WGS84) of any file geopandas reads, or the problems that stop it."""
+    loc = Loc(display)
+    try:
+        gdf = assign_crs(read_boundary_file(path), path, crs)
+    except BoundaryReadError as exc:
+        return [Problem("boundaries-unreadable", f"cannot read boundaries from {display}: {exc}",
+                        loc, hint="give a GeoJSON, TopoJSON, GeoPackage or Shapefile of the areas")]
+    if gdf.crs is None:
+        return [Problem(
+            "boundaries-no-crs", f"{display} does not say which coordinate reference system it uses",
+            loc, hint="save it with a CRS, ship the .prj beside a Shapefile, or name it with --crs "
+                      "(e.g. --crs EPSG:27700)")]
+    if len(gdf) == 0:
+        return _no_features(display)
+    for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
+        if fld is not None and fld not in gdf.columns:
+            return _missing_field(display, option, fld, [c for c in gdf.columns if c != "geometry"])
+    if gdf.crs.is_geographic and not _in_degrees(gdf.total_bounds):
+        return _not_degrees(display)
+    if gdf.crs.to_epsg() != 4326:
+        gdf = gdf.to_crs(4326)
+    codes = list(gdf[code_field].astype(str).str.strip().str.upper())
+    names = {} if name_field is None else dict(zip(codes, gdf[name_field].astype(str)))
+    return codes, names, list(gdf.geometry)
+
+
+def _no_features(display: str) -> list[Problem]:
+    return [Problem("boundaries-empty", f"{display} holds no features (no area shapes)", Loc(display),
+                    hint="export the boundary file again with every area in it")]
+
+
+def _missing_field(display: str, option: str, fld: str, fields: list) -> list[Problem]:
+    return [Problem("boundaries-missing-field", f"{display} has no '{fld}' attribute ({option})", Loc(display),
+                    value=fld, hint=f"its attributes are: {', '.join(map(str, fields)) or 'none'}")]
+
+
+def _not_degrees(display: str) -> list[Problem]:
+    return [Problem("boundaries-no-crs", f"{display} claims longitude/latitude but its coordinates are not degrees",
+                    Loc(display), hint="the file is probably in British National Grid: name it with --crs EPSG:27700")]
+
+
 def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "code",
                     name_field: str | None = None, crs: str | None = None
-                    ) -> tuple["gpd.GeoDataFrame | None", list[Problem]]:
-    """Read boundaries as WGS84 polygons keyed by `code`, in the area registry's order."""
+                    ) -> tuple[Boundaries | None, list[Problem]]:
+    """Read boundaries as WGS84 polygons keyed by `code`, in the area registry's order.
+
+    A plain GeoJSON (the usual case) is read with json and shapely; anything else with geopandas."""
     problems: list[Problem] = []
     loc = Loc(display)
     if not path.exists():
         return None, [Problem("file-not-found", f"{display} does not exist", loc,
                               hint="check the path, or pass the boundary file with --boundaries")]
+    import numpy as np
     import shapely
 
-    try:
-        gdf = assign_crs(read_boundary_file(path), path, crs)
-    except BoundaryReadError as exc:
-        return None, [Problem("boundaries-unreadable", f"cannot read boundaries from {display}: {exc}",
-                              loc, hint="give a GeoJSON, TopoJSON, GeoPackage or Shapefile of the areas")]
-    if gdf.crs is None:
-        return None, [Problem(
-            "boundaries-no-crs", f"{display} does not say which coordinate reference system it uses",
-            loc, hint="save it with a CRS, ship the .prj beside a Shapefile, or name it with --crs "
-                      "(e.g. --crs EPSG:27700)")]
-    if len(gdf) == 0:
-        return None, [Problem("boundaries-empty", f"{display} holds no features (no area shapes)", loc,
-                              hint="export the boundary file again with every area in it")]
-    for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
-        if fld is not None and fld not in gdf.columns:
-            fields = [c for c in gdf.columns if c != "geometry"]
-            return None, [Problem(
-                "boundaries-missing-field", f"{display} has no '{fld}' attribute ({option})", loc, value=fld,
-                hint=f"its attributes are: {', '.join(map(str, fields)) or 'none'}")]
-    if gdf.crs.is_geographic and not _in_degrees(gdf):
-        return None, [Problem(
-            "boundaries-no-crs",
-            f"{display} claims longitude/latitude but its coordinates are not degrees",
-            loc, hint="the file is probably in British National Grid: name it with --crs EPSG:27700")]
-    if gdf.crs.to_epsg() != 4326:
-        gdf = gdf.to_crs(4326)
-    names = {} if name_field is None else dict(zip(gdf[code_field].astype(str).str.strip().str.upper(),
-                                                   gdf[name_field].astype(str)))
-    gdf = gdf.rename(columns={code_field: "code"})[["code", "geometry"]].copy()
-    gdf["code"] = gdf["code"].astype(str).str.strip().str.upper()
+    read = (_read_plain_geojson(path, code_field, name_field)
+            if crs is None and path.suffix.lower() in (".geojson", ".json") else None)
+    if read is not None:
+        codes, names, geoms = read
+        if not codes:
+            return None, _no_features(display)
+        if not _in_degrees(shapely.total_bounds(np.array(geoms, dtype=object))):
+            return None, _not_degrees(display)
+    else:
+        read = _read_any_boundaries(path, display, code_field, name_field, crs)
+        if isinstance(read, list):
+            return None, read
+        codes, names, geoms = read
     seen: set[str] = set()
     keep = []
-    for i, (code, geom) in enumerate(zip(gdf["code"], gdf.geometry)):
+    for i, (code, geom) in enumerate(zip(codes, geoms)):
         where = f"feature {i + 1} ({code})"
         if code in seen:
             problems.append(Problem("boundaries-duplicate-code", f"{where} repeats an area code",
@@ -141,13 +261,15 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
                                     value=code, hint="area boundaries must be polygons"))
             continue
         keep.append(i)
-    gdf = gdf.iloc[keep].copy()
-    invalid = ~gdf.geometry.is_valid
-    if invalid.any():
-        problems.append(_repaired(list(gdf.loc[invalid, "code"]), loc))
-        gdf.loc[invalid, "geometry"] = shapely.make_valid(gdf.loc[invalid, "geometry"].values)
+    codes = [codes[i] for i in keep]
+    geoms = [geoms[i] for i in keep]
+    invalid = [i for i, ok in enumerate(shapely.is_valid(np.array(geoms, dtype=object)).tolist()) if not ok]
+    if invalid:
+        problems.append(_repaired([codes[i] for i in invalid], loc))
+        for i, fixed in zip(invalid, shapely.make_valid(np.array([geoms[i] for i in invalid], dtype=object))):
+            geoms[i] = fixed
     known = set(areas.by_code)
-    in_file = set(gdf["code"])
+    in_file = set(codes)
     for code in sorted(in_file - known):
         named = f" ({names[code]})" if code in names else ""
         problems.append(Problem("boundaries-unknown-area",
@@ -158,9 +280,8 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
                                 f"no boundary for {code} ({areas.by_code[code].name})",
                                 loc, value=code, hint="the boundaries must cover every area in the registry"))
     order = {a.code: i for i, a in enumerate(areas.areas)}
-    gdf = gdf[gdf["code"].isin(order)]
-    gdf = gdf.iloc[sorted(range(len(gdf)), key=lambda i: order[gdf["code"].iloc[i]])].reset_index(drop=True)
-    return gdf, problems
+    ranked = sorted(((order[c], c, g) for c, g in zip(codes, geoms) if c in order), key=lambda t: t[0])
+    return Boundaries([c for _, c, _ in ranked], [g for _, _, g in ranked]), problems
 
 
 def _repaired(codes: list[str], loc: Loc) -> Problem:
@@ -173,7 +294,7 @@ def _repaired(codes: list[str], loc: Loc) -> Problem:
                    hint="repair the file (e.g. QGIS 'Fix geometries') so every tool reads it the same")
 
 
-def areas_containing(boundaries: "gpd.GeoDataFrame", lats: Sequence[float], lons: Sequence[float]
+def areas_containing(boundaries: Boundaries, lats: Sequence[float], lons: Sequence[float]
                      ) -> list[tuple[str, ...]]:
     """For each point, the codes of the areas that contain it (border points count for both)."""
     import numpy as np
@@ -182,9 +303,8 @@ def areas_containing(boundaries: "gpd.GeoDataFrame", lats: Sequence[float], lons
     if len(lats) == 0:
         return []
     points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
-    tree = shapely.STRtree(boundaries.geometry.values)
-    point_idx, area_idx = tree.query(points, predicate="intersects")
-    codes = boundaries["code"].to_numpy()
+    point_idx, area_idx = boundaries.tree().query(points, predicate="intersects")
+    codes = boundaries.codes
     out: list[tuple[str, ...]] = [()] * len(points)
     for p, a in zip(point_idx.tolist(), area_idx.tolist()):
         out[p] += (codes[a],)

@@ -28,7 +28,7 @@ def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 1
             "Active schemes per 100,000 residents"
     else:
         values, classes, label = counts.counts, bands(counts.counts), "Active schemes per area"
-    gdf = registry.boundaries.copy()
+    gdf = registry.boundaries.frame()
     value_of = dict(zip(counts.codes, values))
     gdf["band"] = [band_index(value_of[c], classes) for c in gdf["code"]]
     gdf = gdf.to_crs(3857)  # web mercator, as the HTML map

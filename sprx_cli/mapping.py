@@ -183,9 +183,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "population": list(counts.population),
     }
     features = []
-    gdf = registry.boundaries
-    geo = json.loads(gdf.to_json(drop_id=True)) if gdf is not None else {"features": []}
-    for feat in geo["features"]:
+    for feat in registry.boundaries.features() if registry.boundaries is not None else ():
         feat["properties"] = {"a": area_index[feat["properties"]["code"]]}
         features.append(feat)
     zero_count = sum(1 for c in counts.counts if c == 0)
