@@ -10,7 +10,6 @@ everything is sorted, so two builds of the same input are byte-identical.
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -18,8 +17,8 @@ from typing import Callable
 
 from .aggregate import AreaCounts, area_counts
 from .fields import language_name
-from .model import (DAYS, DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Registry, hours_for_people,
-                    no_cyclic_gc, people, plural)
+from .model import (DAYS, DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Location, Registry, Scheme,
+                    hours_for_people, no_cyclic_gc, people, plural)
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
 
 
@@ -45,19 +44,26 @@ GZIP_ABOVE = 4_000_000  # bytes of JSON; smaller data stays readable (and diffab
 
 def _data_block(value) -> str:
     """The data as a <script type="application/json"> block; gzip + base64 when it is large."""
-    text = _json_for_script(value)
-    if len(text) <= GZIP_ABOVE:
-        return f'<script type="application/json" id="sprx-data">{text}</script>'
+    raw = _json(value)
+    if len(raw) <= GZIP_ABOVE:
+        return f'<script type="application/json" id="sprx-data">{_script_safe(raw.decode("utf-8"))}</script>'
     import base64
     import gzip
 
-    packed = base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)).decode("ascii")
+    # base64 cannot close the block: the large path needs no escaping
+    packed = base64.b64encode(gzip.compress(raw, compresslevel=1, mtime=0)).decode("ascii")
     return f'<script type="application/json" id="sprx-data" data-encoding="gzip+base64">{packed}</script>'
 
 
-def _json_for_script(value) -> str:
-    """JSON that is safe inside <script>: no '<', '>', '&' or line separators left raw."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+def _json(value) -> bytes:
+    """Compact UTF-8 JSON (orjson: the page data of a national registry is tens of megabytes)."""
+    import orjson
+
+    return orjson.dumps(value)
+
+
+def _script_safe(text: str) -> str:
+    """JSON text that is safe inside <script>: no '<', '>', '&' or line separators left raw."""
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
@@ -84,7 +90,9 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     counts = area_counts(registry)  # the choropleth counts active schemes: the shared aggregation
     shown_status = STATUSES if opts.include_closed else tuple(s for s in STATUSES if s != "closed")
     shown = [s for s in registry.schemes if s.status in shown_status]
-    shown.sort(key=lambda s: (s.name.casefold(), s.id))
+    # by name, then id ("\0" sorts first and is in no name: a flat key sorts as the pair would)
+    keys = [f"{s.name.casefold()}\0{s.id}" for s in shown]
+    shown = [shown[k] for k in sorted(range(len(shown)), key=keys.__getitem__)]
     vocab = registry.vocabulary
     cat_keys = list(vocab.categories)
     categories = [{"key": k, "label": t.label, "colour": vocab.colour(k)} for k, t in vocab.categories.items()]
@@ -95,14 +103,6 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     route_pos = {k: i for i, k in enumerate(vocab.referral_routes)}
     group_pos = {k: i for i, k in enumerate(vocab.target_groups)}
 
-    # Every text is stored once in `strings` and referred to by its index (-1: none). A dict
-    # keeps insertion order, so the index table is the list.
-    string_index: dict[str | None, int] = {None: -1}
-
-    def texts(values) -> list[int]:
-        intern = string_index.setdefault
-        return [intern(v, len(string_index) - 1) for v in values]
-
     cost_pos = {k: i for i, k in enumerate(vocab.costs)}
     delivery_pos = {k: i for i, k in enumerate(vocab.delivery)}
     access_pos = {k: i for i, k in enumerate(vocab.accessibility)}
@@ -110,56 +110,61 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     language_pos = {c: i for i, c in enumerate(languages)}
     stale_before = registry.stale_before
     uncategorised = len(categories) - 1
-    cats = [[cat_pos[c] for c in s.categories] for s in shown]
+    field = _FieldColumns(shown, Scheme._fields)
+    cats = field.keys("categories", cat_pos)
+    eligibility = field.get("eligibility")
+    verified = field.get("last_verified")
     schemes = {
-        "id": [s.id for s in shown],
-        "name": texts(s.name for s in shown),
-        "provider": texts(s.provider for s in shown),
-        "description": texts(s.description for s in shown),
+        "id": field.get("id"),
+        "name": field.text("name"),
+        "provider": field.text("provider"),
+        "description": field.text("description"),
         "categories": cats,
-        "routes": [[route_pos[r] for r in s.referral_routes] for s in shown],
-        "groups": [[group_pos[g] for g in s.target_groups] for s in shown],
-        "website": texts(s.website for s in shown),
-        "email": texts(s.email for s in shown),
-        "phone": texts(s.phone for s in shown),
-        "status": [s.status for s in shown],
-        "verified": [s.last_verified.isoformat() if s.last_verified else None for s in shown],
-        "stale": [int(bool(stale_before and s.last_verified and s.last_verified < stale_before)) for s in shown],
-        "areas": [[area_index[c] for c in s.boroughs] for s in shown],
+        "routes": field.keys("referral_routes", route_pos),
+        "groups": field.keys("target_groups", group_pos),
+        "website": field.text("website"),
+        "email": field.text("email"),
+        "phone": field.text("phone"),
+        "status": field.get("status"),
+        "verified": [d.isoformat() if d else None for d in verified],
+        "stale": [int(bool(stale_before and d and d < stale_before)) for d in verified],
+        "areas": field.keys("boroughs", area_index),
         "colour": [c[0] if c else uncategorised for c in cats],
-        "min_age": [s.eligibility.min_age if s.eligibility else None for s in shown],
-        "max_age": [s.eligibility.max_age if s.eligibility else None for s in shown],
-        "eligibility": texts(s.eligibility.description if s.eligibility else None for s in shown),
-        "cost": [cost_pos[s.cost] if s.cost else -1 for s in shown],
-        "cost_description": texts(s.cost_description for s in shown),
-        "delivery": [[delivery_pos[d] for d in s.delivery] for s in shown],
-        "languages": [[language_pos[c] for c in s.languages] for s in shown],
-        "accessibility": [[access_pos[a] for a in s.accessibility] for s in shown],
-        "hours": texts(hours_for_people(s.hours) for s in shown),
-        "hours_note": texts(s.hours_note for s in shown),
-        "how_to_refer": texts(s.how_to_refer for s in shown),
-        "referral_url": texts(s.referral_url for s in shown),
-        "referral_email": texts(s.referral_email for s in shown),
-        "charity_number": texts(s.charity_number for s in shown),
-        "days": [_days(s) for s in shown],
+        "min_age": [e.min_age if e else None for e in eligibility],
+        "max_age": [e.max_age if e else None for e in eligibility],
+        "eligibility": field.texts([e.description if e else None for e in eligibility]),
+        "cost": [cost_pos[c] if c else -1 for c in field.get("cost")],
+        "cost_description": field.text("cost_description"),
+        "delivery": field.keys("delivery", delivery_pos),
+        "languages": field.keys("languages", language_pos),
+        "accessibility": field.keys("accessibility", access_pos),
+        "hours": field.texts(_each_once(hours_for_people, field.get("hours"))),
+        "hours_note": field.text("hours_note"),
+        "how_to_refer": field.text("how_to_refer"),
+        "referral_url": field.text("referral_url"),
+        "referral_email": field.text("referral_email"),
+        "charity_number": field.text("charity_number"),
+        "days": _each_once(_days, [(s.hours, *[loc.hours for loc in s.locations]) for s in shown]),
     }
     area_schemes: list[list[int]] = [[] for _ in counts.codes]
-    for si, s in enumerate(shown):
-        for code in s.boroughs:
+    for si, boroughs in enumerate(field.get("boroughs")):
+        for code in boroughs:
             area_schemes[area_index[code]].append(si)
-    located = [(si, loc) for si, s in enumerate(shown) for loc in s.locations if loc.has_point]
+    located = [(si, loc) for si, locs in enumerate(field.get("locations")) for loc in locs
+               if loc.lat is not None and loc.lon is not None]
+    place = _FieldColumns([loc for _, loc in located], Location._fields, field.strings)
     points = {
-        "lat": [loc.lat for _, loc in located],
-        "lon": [loc.lon for _, loc in located],
+        "lat": place.get("lat"),
+        "lon": place.get("lon"),
         "scheme": [si for si, _ in located],
-        "name": texts(loc.name for _, loc in located),
-        "address": texts(loc.address for _, loc in located),
-        "postcode": texts(loc.postcode for _, loc in located),
-        "approximate": [1 if loc.coordinates_from == "postcode" else 0 for _, loc in located],
-        "accessibility": [[access_pos[a] for a in loc.accessibility] for _, loc in located],
-        "hours": texts(hours_for_people(loc.hours) for _, loc in located),
+        "name": place.text("name"),
+        "address": place.text("address"),
+        "postcode": place.text("postcode"),
+        "approximate": [1 if c == "postcode" else 0 for c in place.get("coordinates_from")],
+        "accessibility": place.keys("accessibility", access_pos),
+        "hours": place.texts(_each_once(hours_for_people, place.get("hours"))),
     }
-    strings = list(string_index)[1:]
+    strings = field.strings.table()
 
     if opts.metric == "per-100k":
         if not registry.areas.has_population:
@@ -216,13 +221,67 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     return data, counts
 
 
-def _days(s) -> int:
-    """The days a scheme is open as a bitmask (1 = Monday ... 64 = Sunday), from its and its places' hours."""
+def _days(hours: tuple) -> int:
+    """The days a scheme is open as a bitmask (1 = Monday ... 64 = Sunday), from its hours and its
+    places' hours (a tuple of tuples of Hours)."""
     mask = 0
-    for h in (*s.hours, *(h for loc in s.locations for h in loc.hours)):
-        for d in h.days:
-            mask |= 1 << DAYS.index(d)
+    for group in hours:
+        for h in group:
+            for d in h.days:
+                mask |= 1 << DAYS.index(d)
     return mask
+
+
+def _each_once(func: Callable, values: list) -> list:
+    """func over values, called once per distinct value (registries repeat hours and the like)."""
+    done = {v: func(v) for v in set(values)}
+    return list(map(done.__getitem__, values))
+
+
+class _Strings:
+    """Every text of the page stored once, referred to by its index (-1: none), in the order first met.
+
+    `refs` hands out lists that `table` fills, so the index is built in one pass at C speed."""
+
+    def __init__(self) -> None:
+        self.columns: list[tuple[list, list]] = []
+
+    def refs(self, values: list) -> list[int]:
+        out: list[int] = []
+        self.columns.append((out, values))
+        return out
+
+    def table(self) -> list[str]:
+        from itertools import chain
+
+        order = dict.fromkeys(chain([None], *(values for _, values in self.columns)))
+        index = dict(zip(order, range(-1, len(order) - 1)))
+        for out, values in self.columns:
+            out[:] = map(index.__getitem__, values)
+        return list(order)[1:]
+
+
+class _FieldColumns:
+    """Columns of the page data from named tuples (schemes or places), transposed once."""
+
+    def __init__(self, records: list, fields: tuple[str, ...], strings: _Strings | None = None) -> None:
+        self.strings = strings or _Strings()
+        self.columns = dict(zip(fields, map(list, zip(*records)))) if records else {f: [] for f in fields}
+
+    def get(self, name: str) -> list:
+        """The field's values, as they are."""
+        return self.columns[name]
+
+    def text(self, name: str) -> list[int]:
+        """A text field as references into the strings table."""
+        return self.strings.refs(self.columns[name])
+
+    def texts(self, values: list) -> list[int]:
+        return self.strings.refs(values)
+
+    def keys(self, name: str, position: dict[str, int]) -> list[list[int]]:
+        """A tuple-of-keys field as lists of positions (one list per distinct tuple, shared)."""
+        return _each_once(lambda keys: [position[k] for k in keys], self.columns[name])
 
 
 def postcode_areas(registry: Registry, area_index: dict[str, int]) -> dict | None:
