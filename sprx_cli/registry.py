@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from .fields import (ALIASES, CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, LIST_FIELDS,
                      LOCATION_FIELDS, REQUIRED_FIELDS, SCHEME_FIELDS, did_you_mean, from_csv, unknown_field)
@@ -63,21 +64,21 @@ class CsvTable:
 
     display: str
     columns: list[str | None]  # the field each column holds (None: unknown or blank header)
-    rows: list[list[str]]  # the non-blank data rows, each at least as wide as the header
+    cells: list[Sequence[str]]  # each column's cells in the non-blank data rows
     row_numbers: list[int]  # each row's number as a spreadsheet counts it (header = 1)
-    _transposed: list[tuple[str, ...]] | None = field(default=None, repr=False)
 
-    def column(self, field: str) -> tuple[str, ...] | None:
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+    def column(self, field: str) -> Sequence[str] | None:
         """The raw cells of `field`'s column, or None when the file has no such column."""
         if field not in self.columns:
             return None
-        if self._transposed is None:
-            self._transposed = list(zip(*self.rows)) if self.rows else [()] * len(self.columns)
-        return self._transposed[self.columns.index(field)]
+        return self.cells[self.columns.index(field)]
 
     def record(self, k: int) -> RawRecord:
         """Row k as a RawRecord (lists split, the location gathered)."""
-        cells, columns = self.rows[k], self.columns
+        cells, columns = [c[k] for c in self.cells], self.columns
         data: dict[str, Any] = {}
         location: dict[str, str] = {}
         for c, cell in zip(columns, cells):
@@ -110,7 +111,7 @@ class RawRegistry:
     table: CsvTable | None = None
 
     def __len__(self) -> int:
-        return len(self.table.rows) if self.table is not None else len(self._records or ())
+        return len(self.table) if self.table is not None else len(self._records or ())
 
     def record(self, k: int) -> RawRecord:
         """Record k (built on demand for CSV)."""
@@ -186,13 +187,18 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
     if not text.strip():
         return reg, [Problem("registry-empty", f"{display} is empty", Loc(display, row=1),
                              hint=f"the first row names the columns: {','.join(CSV_COLUMNS)}")]
-    try:
-        # a cell may be long (a description pasted whole); the csv module's default cap is 128 KB
-        csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-    except csv.Error as exc:
-        return reg, [Problem("csv-syntax", f"CSV syntax error: {exc}", Loc(display, row=_csv_error_row(text)),
-                             hint="check the quotes on that row: a quote inside a value must be doubled (\"\")")]
+    first = _header(text)
+    fast = _compiled_read(text, first) if first is not None else None
+    if fast is not None:
+        rows = [first]
+    else:
+        try:
+            # a cell may be long (a description pasted whole); the csv module's default cap is 128 KB
+            csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+            rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        except csv.Error as exc:
+            return reg, [Problem("csv-syntax", f"CSV syntax error: {exc}", Loc(display, row=_csv_error_row(text)),
+                                 hint="check the quotes on that row: a quote inside a value must be doubled (\"\")")]
     header = [h.strip() for h in rows[0]]
     columns: list[str | None] = []
     for h in header:
@@ -222,8 +228,12 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
             hint=f"the first row must name the columns, at least {','.join(REQUIRED_FIELDS)}"))
         return reg, problems
     width = len(columns)
+    if fast is not None:
+        cells, numbers = fast
+        reg.table = CsvTable(display, columns, cells, numbers)
+        return reg, problems
     kept: list[list[str]] = []
-    numbers: list[int] = []
+    numbers = []
     for n, cells in enumerate(rows[1:], start=2):
         if len(cells) != width:
             if not "".join(cells).strip():
@@ -238,8 +248,87 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
             continue
         kept.append(cells)
         numbers.append(n)
-    reg.table = CsvTable(display, columns, kept, numbers)
+    columnwise = list(zip(*kept)) if kept else [()] * width
+    reg.table = CsvTable(display, columns, columnwise, numbers)
     return reg, problems
+
+
+def _header(text: str) -> list[str] | None:
+    """The first row, read with the csv module; None when it is not well formed."""
+    end = text.find("\n")
+    for part in ((text[:end + 1],) if end != -1 else ()) + (text,):  # the first line, unless a cell spans lines
+        try:
+            return next(csv.reader(io.StringIO(part, newline=""), strict=True))
+        except (csv.Error, StopIteration):
+            continue
+    return None
+
+
+_SEPARATORS = ",\r\n"
+_PRINTABLE_ASCII = re.compile(r"[!-~]")
+# An empty quoted cell (or one of escaped quotes only) with text straight after it: `""x`. Written
+# quotes first, then looking back, so that the search skips from quote to quote at C speed.
+_TEXT_AFTER_EMPTY = re.compile(r'""(?<=[,\r\n]"")(?:"")*(?=[^",\r\n])')
+
+
+def _plain_quotes(text: str, end: int) -> bool:
+    """Whether every quoted cell opens at a cell's start and closes at its end, with only doubled
+    quotes inside: then pyarrow and the csv module read the same cells (else the csv module words it)."""
+    if _TEXT_AFTER_EMPTY.search(text, 0, end):
+        return False
+    bare = text[:end].replace('""', "")  # escaped quotes, and empty quoted cells
+    at = [m.start() for m in re.finditer('"', bare)]
+    if len(at) % 2:
+        return False
+    last = len(bare) - 1
+    return (all(k == 0 or bare[k - 1] in _SEPARATORS for k in at[0::2])
+            and all(k == last or bare[k + 1] in _SEPARATORS for k in at[1::2]))
+
+
+def _compiled_read(text: str, header: list[str]) -> tuple[list[list[str]], list[int]] | None:
+    """The data rows' cells column by column, and each row's number, read by pyarrow's compiled CSV
+    reader; None when the file is anything but plain (a stray quote, a blank line, a ragged row, a NUL),
+    so that the csv module reads it and words what is wrong exactly as before."""
+    end = len(text)
+    while end and text[end - 1] in "\r\n":  # blank lines at the very end number no row
+        end -= 1
+    if (text.count('"') % 2 or "\n" in "".join(header) or "\r" in "".join(header) or "\x00" in text
+            or ('"' in text and not _plain_quotes(text, end)) or text.startswith(("\n", "\r"))
+            # two line ends in a row make a blank line, which the csv module counts as a row
+            or any(text.find(pair, 0, end) != -1 for pair in ("\n\n", "\r\r", "\n\r"))):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - a declared dependency; the csv module still works
+        return None
+    width = len(header)
+    names = [f"c{i}" for i in range(width)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    cells = [table.column(i).to_pylist() for i in range(width)]
+    numbers = list(range(2, table.num_rows + 2))
+    # rows with no printable ASCII character may be blank (spaces, commas only): the csv lane skips those
+    maybe_blank = range(table.num_rows)
+    for column in cells:
+        search = _PRINTABLE_ASCII.search
+        maybe_blank = [k for k in maybe_blank if not search(column[k])]
+        if not maybe_blank:
+            break
+    blank = sorted(k for k in maybe_blank if not "".join(column[k] for column in cells).strip())
+    if blank:
+        gone = set(blank)
+        keep = [k for k in range(table.num_rows) if k not in gone]
+        cells = [[column[k] for k in keep] for column in cells]
+        numbers = [numbers[k] for k in keep]
+    return cells, numbers
 
 
 def _csv_error_row(text: str) -> int:

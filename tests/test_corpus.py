@@ -165,6 +165,7 @@ def _texts_in(path: str) -> set[str]:
     """Every name and description as the registry file holds it (stripped, as sprx keeps them)."""
     raw = Path(path).read_text(encoding="utf-8-sig")
     if path.endswith(".csv"):
+        csv.field_size_limit(max(csv.field_size_limit(), len(raw)))  # long-cell.csv has a 300 KB cell
         rows = list(csv.DictReader(io.StringIO(raw, newline="")))
     else:
         rows = yaml.load(raw, Loader=yaml.BaseLoader)["schemes"]  # every scalar as text, tags ignored

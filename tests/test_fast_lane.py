@@ -198,10 +198,12 @@ def test_clean_registries_take_the_fast_lane():
     import geopandas as gpd
 
     from sprx_cli.demo import generate, to_csv, to_yaml
+    from sprx_cli.geography import Boundaries
     from sprx_cli.registry import _load_yaml
 
     gdf = gpd.read_file("data/london-boroughs.geojson")
-    records = generate(300, gdf, dict(zip(gdf["code"], gdf["name"])), VOCAB, seed=7, data_day=TODAY)
+    records = generate(300, Boundaries.from_frame(gdf), dict(zip(gdf["code"], gdf["name"])), VOCAB, seed=7,
+                       data_day=TODAY)
     for raw, problems in (_load_yaml(to_yaml(records), "g.yaml"), _load_csv(to_csv(records), "g.csv"),
                           load_registry(Path("tests/fixtures/schemes/valid.csv"), "valid.csv")):
         assert problems == []
