@@ -87,7 +87,7 @@ class Boundaries:
     Plain lists and shapely geometries: checking points against areas and drawing the map need no
     GeoDataFrame, so geopandas is imported only by what does (`frame()`: the PNG, exports)."""
 
-    __slots__ = ("codes", "geometry", "_tree")
+    __slots__ = ("codes", "geometry", "_bounds")
 
     def __init__(self, codes: Sequence[str], geometry: Sequence) -> None:
         import numpy as np
@@ -95,7 +95,7 @@ class Boundaries:
         self.codes = list(codes)
         self.geometry = np.empty(len(self.codes), dtype=object)
         self.geometry[:] = list(geometry)
-        self._tree = None
+        self._bounds = None
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -112,13 +112,14 @@ class Boundaries:
 
         return tuple(float(v) for v in shapely.total_bounds(self.geometry))
 
-    def tree(self):
-        """A spatial index over the areas (built once)."""
-        if self._tree is None:
+    def bounds(self):
+        """Each area's (min lon, min lat, max lon, max lat), its shape prepared for point tests (once)."""
+        if self._bounds is None:
             import shapely
 
-            self._tree = shapely.STRtree(self.geometry)
-        return self._tree
+            shapely.prepare(self.geometry)
+            self._bounds = shapely.bounds(self.geometry).tolist()
+        return self._bounds
 
     def features(self) -> list[dict]:
         """The areas as GeoJSON features with a `code` property."""
@@ -297,15 +298,27 @@ def _repaired(codes: list[str], loc: Loc) -> Problem:
 def areas_containing(boundaries: Boundaries, lats: Sequence[float], lons: Sequence[float]
                      ) -> list[tuple[str, ...]]:
     """For each point, the codes of the areas that contain it (border points count for both)."""
-    import numpy as np
-    import shapely
-
-    if len(lats) == 0:
-        return []
-    points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
-    point_idx, area_idx = boundaries.tree().query(points, predicate="intersects")
+    point_idx, area_idx = point_area_pairs(boundaries, lats, lons)
     codes = boundaries.codes
-    out: list[tuple[str, ...]] = [()] * len(points)
+    out: list[tuple[str, ...]] = [()] * len(lats)
     for p, a in zip(point_idx.tolist(), area_idx.tolist()):
         out[p] += (codes[a],)
     return out
+
+
+def point_area_pairs(boundaries: Boundaries, lats: Sequence[float], lons: Sequence[float]):
+    """Every (point, area) that touch, as two index arrays sorted by point then area (border points
+    count for both areas): for each area, the points in its bounding box, tested over arrays."""
+    import numpy as np
+    import shapely
+
+    x, y = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+    found_points, found_areas = [np.empty(0, dtype=np.intp)], [np.empty(0, dtype=np.intp)]
+    for a, (geom, (x0, y0, x1, y1)) in enumerate(zip(boundaries.geometry, boundaries.bounds())):
+        near = np.flatnonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))
+        hit = near[shapely.intersects_xy(geom, x[near], y[near])]
+        found_points.append(hit)
+        found_areas.append(np.full(len(hit), a, dtype=np.intp))
+    points, areas = np.concatenate(found_points), np.concatenate(found_areas)
+    order = np.lexsort((areas, points))
+    return points[order], areas[order]

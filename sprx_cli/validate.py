@@ -7,7 +7,7 @@ from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 
-from .areas import Areas, load_areas, normalise_name
+from .areas import Areas, load_areas, normalise_names
 from .model import STALE_MONTHS, Registry, Scheme, Sources, months_before, no_cyclic_gc, today
 from .problems import Loc, Problem, Report
 from .registry import RawRecord, load_registry
@@ -169,18 +169,29 @@ def _far(reg: Registry, by_id, si: int, li: int, loc, centre: tuple[float, float
 
 def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> list[Problem]:
     """Warn about places that fall outside every borough their scheme serves."""
-    from .geography import areas_containing
+    import numpy as np
 
-    where = [(s, i, loc) for s in schemes for i, loc in enumerate(s.locations) if loc.has_point]
+    from .geography import areas_containing, point_area_pairs
+
+    where = [(s, i, loc) for s in schemes for i, loc in enumerate(s.locations)
+             if loc.lat is not None and loc.lon is not None]
     if not where:
         return []
     lats = [loc.lat for _, _, loc in where]
     lons = [loc.lon for _, _, loc in where]
-    inside = areas_containing(boundaries, lats, lons)
-    problems = []
-    outside = [k for k, (s, _, _) in enumerate(where) if not any(c in s.boroughs for c in inside[k])]
+    # a point is fine when one of the areas it touches is one its scheme serves: (point, area)
+    # pairs as numbers, matched over whole arrays
+    point_idx, area_idx = point_area_pairs(boundaries, lats, lons)
+    position = {code: i for i, code in enumerate(boundaries.codes)}
+    width = len(position) + 1  # an area without a boundary matches nothing
+    served_pairs = np.fromiter((k * width + position.get(c, width - 1) for k, (s, _, _) in enumerate(where)
+                                for c in s.boroughs), dtype=np.int64)
+    fine = point_idx[np.isin(point_idx.astype(np.int64) * width + area_idx, served_pairs)]
+    outside = np.setdiff1d(np.arange(len(where)), fine).tolist()
     if not outside:
         return []
+    problems = []
+    inside = dict(zip(outside, areas_containing(boundaries, [lats[k] for k in outside], [lons[k] for k in outside])))
     swapped = areas_containing(boundaries, [lons[k] for k in outside], [lats[k] for k in outside])
     names = areas.by_code
     for k, swap in zip(outside, swapped):
@@ -221,10 +232,11 @@ def check_upkeep(schemes: list[Scheme], by_id, on: date, stale_after_months: int
     cutoff = months_before(on, stale_after_months)
     seen: dict[tuple[str, str], Scheme] = {}
     by_charity: dict[tuple[str, str], Scheme] = {}
-    providers: dict[str | None, str] = {}
-    for s in schemes:
-        if s.status == "closed":
-            continue
+    active = [s for s in schemes if s.status != "closed"]
+    names = normalise_names([s.name for s in active])
+    distinct = list({s.provider or "": None for s in active})
+    providers = dict(zip(distinct, normalise_names(distinct)))
+    for s, name in zip(active, names):
         if s.last_verified is None:
             problems.append(Problem(
                 "not-verified", f"scheme '{s.id}' has no last_verified date", by_id(s.id).at("id"), "warning",
@@ -238,10 +250,7 @@ def check_upkeep(schemes: list[Scheme], by_id, on: date, stale_after_months: int
             problems.append(Problem(
                 "no-contact", f"scheme '{s.id}' has no website, email or phone", by_id(s.id).at("id"), "warning",
                 None, None, "add at least one way for a referrer to get in touch"))
-        name = normalise_name(s.name)
-        provider = providers.get(s.provider)
-        if provider is None:
-            provider = providers[s.provider] = normalise_name(s.provider or "")
+        provider = providers[s.provider or ""]
         # the same name from the same provider, or from the same registered charity
         first, same = seen.get((name, provider)), "provider"
         if first is None and s.charity_number:
