@@ -52,7 +52,7 @@ def set_last_verified(path: Path, ids: list[str], day: date) -> list[str]:
     with locked(path):
         raw = path.read_bytes()
         bom, text, eol = _split(raw)
-        registry, problems = load_registry(path, str(path))
+        registry, problems = load_registry(path, str(path), exact=True)
         if len(registry) == 0:
             raise EditError(problems[0].message if problems else "the registry has no schemes")
         index = {}
@@ -220,7 +220,7 @@ def _in_tail(problem, text: str, chunk: str) -> bool:
 
 def _yaml_entry(path: Path, text: str, written: str) -> str:
     """The new entry (`registry_yaml`'s, under 'schemes:') re-indented as the file's entries are."""
-    registry, _ = load_registry(path, str(path))
+    registry, _ = load_registry(path, str(path), exact=True)
     column = registry.record(0).data.column if len(registry) and hasattr(registry.record(0).data, "column") else 5
     entry = written.split("schemes:\n", 1)[1]  # "  - id: ...\n    name: ..."
     shift = (column - 1) - 4  # registry_yaml puts keys at column 5

@@ -21,7 +21,7 @@ ALIASES_OF = {name: alias for alias, name in ALIASES.items()}
 from .model import STATUSES, Location, Scheme
 from .problems import Loc, Problem, short
 from .textio import SourceError, read_text
-from .yamlload import YList, YMap, load_yaml
+from .yamlload import YList, YMap, load_plain, load_yaml
 
 # The field table's names, re-exported for the loaders and older imports.
 __all__ = ["CSV_COLUMNS", "CSV_LOCATION_COLUMNS", "LIST_FIELDS", "LOCATION_FIELDS", "REQUIRED_FIELDS",
@@ -56,6 +56,96 @@ class RawRecord:
         if sub is not None and isinstance(value, YMap) and sub in value.pos:
             line, col = value.pos[sub]
         return Loc(self.loc.file, line, col)
+
+
+class LazyRecord(RawRecord):
+    """A scheme read by the compiled YAML lane: its values now, its positions when first asked."""
+
+    __slots__ = ("positions",)
+
+    def __init__(self, index: int, data: dict[str, Any], positions: "_YamlPositions"):
+        self.index, self.data, self.positions = index, data, positions
+
+    @property
+    def loc(self) -> Loc:  # type: ignore[override]
+        return self.positions.loc(self.index)
+
+    def at(self, field: str | None = None, item: int | None = None, sub: str | None = None) -> Loc:
+        return RawRecord(self.index, self.positions.record(self.index), self.loc).at(field, item, sub)
+
+
+class _YamlPositions:
+    """Where each scheme of a YAML registry is, found only for schemes that need a position.
+
+    Each scheme's lines (from its '- ' to the next one's) are read again with the exact loader and
+    its line numbers moved to where they are in the file. Should that not give the same values (an
+    unusual layout), the whole file is read with the exact loader once, and its positions used."""
+
+    def __init__(self, text: str, display: str, plain: list[dict]):
+        self.text, self.display, self.plain = text, display, plain
+        self._starts: list[tuple[int, int]] | None = None  # each scheme's (offset, line number)
+        self._maps: dict[int, YMap] = {}
+        self._whole: list | None = None
+
+    def loc(self, k: int) -> Loc:
+        m = self.record(k)
+        return Loc(self.display, m.line, m.column)
+
+    def record(self, k: int) -> YMap:
+        """Scheme k exactly as the exact loader reads it, positions included."""
+        if k not in self._maps:
+            self._maps[k] = self._alone(k) or self._from_whole(k)
+        return self._maps[k]
+
+    def _alone(self, k: int) -> YMap | None:
+        starts = self._scheme_starts()
+        if not starts:
+            return None
+        begin, line = starts[k]
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(self.text)
+        doc, problems = load_yaml(self.text[begin:end], self.display)
+        if problems or not isinstance(doc, YList) or len(doc) != 1 or not isinstance(doc[0], YMap):
+            return None
+        found = _shifted(doc[0], line - 1)
+        return found if found == self.plain[k] else None
+
+    def _from_whole(self, k: int) -> YMap:
+        if self._whole is None:
+            doc, _ = load_yaml(self.text, self.display)
+            self._whole = list(doc["schemes"])
+        return self._whole[k]
+
+    def _scheme_starts(self) -> list[tuple[int, int]]:
+        """Each scheme's '- ' line (offset and line number); empty when they cannot be told apart."""
+        if self._starts is None:
+            self._starts = []
+            text = self.text
+            head = re.search(r"^schemes:[ ]*(?:#.*)?\n(?:[ ]*(?:#.*)?\n)*( *)-[ \n]", text, re.M)
+            if head is not None:
+                mark = "\n" + head.group(1) + "-"
+                at, line = head.start(1), text.count("\n", 0, head.start(1)) + 1
+                starts = [(at, line)]
+                found = text.find(mark, at)
+                while found != -1:
+                    if text[found + len(mark):found + len(mark) + 1] in (" ", "\n", ""):
+                        line += text.count("\n", starts[-1][0], found + 1)
+                        starts.append((found + 1, line))
+                    found = text.find(mark, found + 1)
+                if len(starts) == len(self.plain):
+                    self._starts = starts
+        return self._starts
+
+
+def _shifted(value: Any, lines: int) -> Any:
+    """The value with every recorded line number moved down by `lines`."""
+    if isinstance(value, (YMap, YList)):
+        value.line += lines
+        items = value.pos.items() if isinstance(value, YMap) else enumerate(value.pos)
+        for key, (line, col) in list(items):
+            value.pos[key] = (line + lines, col)
+        for child in (value.values() if isinstance(value, YMap) else value):
+            _shifted(child, lines)
+    return value
 
 
 @dataclass
@@ -130,8 +220,11 @@ def _unknown_field(display_field: str, choices, loc: Loc) -> Problem:
     return Problem(fault.code, fault.message, loc, field=display_field, value=display_field, hint=fault.hint)
 
 
-def load_registry(path: Path, display: str, encoding: str | None = None) -> tuple[RawRegistry, list[Problem]]:
-    """Read a scheme registry; the file extension chooses YAML (.yaml/.yml) or CSV (.csv)."""
+def load_registry(path: Path, display: str, encoding: str | None = None,
+                  exact: bool = False) -> tuple[RawRegistry, list[Problem]]:
+    """Read a scheme registry; the file extension chooses YAML (.yaml/.yml) or CSV (.csv).
+
+    `exact`: read YAML with the position-keeping loader from the start (to edit the file in place)."""
     kind = "csv" if path.suffix.lower() in (".csv", ".txt", ".tsv") else "yaml"
     try:
         text = read_text(path, display, encoding)
@@ -139,10 +232,16 @@ def load_registry(path: Path, display: str, encoding: str | None = None) -> tupl
         return RawRegistry(kind, []), [exc.problem]
     if kind == "csv":
         return _load_csv(text, display)
-    return _load_yaml(text, display)
+    return _load_yaml(text, display, exact)
 
 
-def _load_yaml(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
+def _load_yaml(text: str, display: str, exact: bool = False) -> tuple[RawRegistry, list[Problem]]:
+    if not exact:
+        doc = load_plain(text)
+        if (type(doc) is dict and list(doc) == ["schemes"] and type(doc["schemes"]) is list
+                and all(type(item) is dict for item in doc["schemes"])):
+            positions = _YamlPositions(text, display, doc["schemes"])
+            return RawRegistry("yaml", [LazyRecord(i, item, positions) for i, item in enumerate(doc["schemes"])]), []
     doc, problems = load_yaml(text, display)
     reg = RawRegistry("yaml", [])
     if doc is None:

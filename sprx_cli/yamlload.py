@@ -10,6 +10,7 @@ straight from the parser's events (no node graph), which keeps big registries fa
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -214,3 +215,120 @@ def load_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
         return None, [Problem("yaml-syntax", f"YAML syntax error: {exc}", Loc(display),
                               hint="check the file's structure: indentation, quotes and colons")]
     return (None if aborted else value), problems
+
+
+# ---- the compiled lane: rapidyaml for plain registries ---------------------------------------
+#
+# Reading a 100,000-scheme registry event by event takes libyaml's Python bindings most of ten
+# seconds. rapidyaml parses it in C++ and writes JSON, which the json module reads back with every
+# number kept as the text written. It is taken only for documents made of plain mappings, lists
+# and scalars, where both readers give the same values: anything else (tags, anchors, aliases,
+# block scalars, directives, '~' or 'Null', booleans in lists, duplicate keys, tabs, backslashes,
+# control characters, a reserved '@' or '`' at the start of a value, a syntax error) goes to the
+# exact loader above, which words the problem. Positions are found later, only for records that
+# need one (tests/test_compiled_readers.py holds the two readers to the same values).
+
+_INDICATORS = "!&*|>%~?@`]},:"
+# numbers rapidyaml's JSON writes otherwise: '.5' and '-.5' (as 0.5), '5.' (as 5.0)
+_INDICATOR_BYTES = {c.encode() for c in _INDICATORS}
+# a flow list or mapping over several lines
+_FLOW_OVER_LINES = [re.compile(rb"\[[^\]\n]*\n"), re.compile(rb"\{[^}\n]*\n")]
+_DOT_NUMBER = [re.compile(rb"\.(?=[0-9])(?<=[ \[{,:]\.)"), re.compile(rb"\.(?=[0-9])(?<=[ \[{,:][-+]\.)"),
+               re.compile(rb"\.(?<=[0-9]\.)(?=[ ]*(?:[\n,\]}#]|$))")]
+_AFTER_SPACE = {c: re.compile(re.escape(c).encode() + rb"(?<=[ \[{,\n:?\-]" + re.escape(c).encode() + rb")")
+                for c in _INDICATORS}
+# values rapidyaml's JSON gives otherwise than the exact loader: '~' and 'Null' (None to the exact
+# loader), and what it writes for nan and inf (the exact loader keeps the text as written)
+_TEXT_NULLS = {"~", "Null", "NULL"}
+_SPECIAL_FLOATS = {".nan", ".inf", "-.inf", "+.inf"}
+
+
+def _odd_text(v: str) -> bool:
+    return v in _TEXT_NULLS or (v[:1] in ".-+" and v.lower() in _SPECIAL_FLOATS)
+
+
+class _Decline(Exception):
+    """The compiled lane leaves this document to the exact loader."""
+
+
+def _plain_only(raw: bytes) -> bool:
+    """Whether the text has none of the YAML syntax the compiled lane leaves to the exact loader."""
+    if (b"\t" in raw or b"\\" in raw or b"<<" in raw or b"\r" in raw or raw.startswith((b"%", b"---"))
+            or b"\n---" in raw or b"\n..." in raw or b"\xef\xbb\xbf" in raw or b"\xef\xbf\xbe" in raw
+            or b"\xef\xbf\xbf" in raw or re.search(rb"\xc2[\x80-\x9f]", raw)
+            or raw.translate(None, _PRINTABLE)  # (a control character, which YAML refuses)
+            or any(pattern.search(raw) for pattern in _DOT_NUMBER)
+            or any(pattern.search(raw) for pattern in _FLOW_OVER_LINES) or raw.lstrip(b" ")[:1] in _INDICATOR_BYTES):
+        return False
+    for c in _INDICATORS:
+        if c.encode() not in raw:
+            continue
+        for m in _AFTER_SPACE[c].finditer(raw):  # an indicator after a space or a flow sign
+            if raw[m.start() - 1:m.start() + 1] in (b"[]", b"{}"):  # an empty flow list or mapping
+                continue
+            j = m.start() - 1
+            while j >= 0 and raw[j] == 32:
+                j -= 1
+            if j < 0 or raw[j] in b"\n:[{,?-":  # at the start of a value: YAML syntax
+                line = raw[raw.rfind(b"\n", 0, m.start()) + 1:m.start()]
+                if not line.lstrip(b" ").startswith(b"#"):  # (a comment line may say anything)
+                    return False
+    return True
+
+
+_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n" + bytes(range(0x80, 0x100))
+
+
+def _plain_value(pairs: list) -> dict:
+    """A mapping from rapidyaml's JSON, as the exact loader makes it, or _Decline."""
+    d = dict(pairs)
+    if len(d) != len(pairs):  # a duplicate key: the exact loader words it
+        raise _Decline
+    for v in d.values():
+        if type(v) is str:
+            if _odd_text(v):
+                raise _Decline
+        elif type(v) is list:
+            for item in v:
+                if type(item) is bool or type(item) is list or (type(item) is str and _odd_text(item)):
+                    raise _Decline
+    for key, v in d.items():
+        if type(v) is bool:  # lower-case true or false, written plain: text to the exact loader too
+            d[key] = "true" if v else "false"
+    return d
+
+
+def load_plain(text: str) -> Any | None:
+    """The document as plain dicts, lists, text and None, read by rapidyaml; None when the exact
+    loader must read it (see above)."""
+    raw = text.encode("utf-8")
+    if not _plain_only(raw):
+        return None
+    try:
+        import ryml
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    import json
+    import os
+
+    # rapidyaml reports a parse error on standard error as well as raising it: keep the terminal clean
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+            try:
+                tree = ryml.parse_in_arena(raw)
+                out = ryml.emit_json_malloc(tree, tree.root_id())
+            except Exception:  # rapidyaml's parse errors: the exact loader words them
+                return None
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+    del tree
+    if not isinstance(out, str):  # an empty document
+        return None
+    try:
+        return json.loads(out, parse_float=str, parse_int=str, object_pairs_hook=_plain_value)
+    except (_Decline, ValueError, RecursionError):
+        return None

@@ -76,3 +76,77 @@ def test_csv_compiled_reader_answers_plain_files(monkeypatch):
     assert not answered and fast == exact
     assert fast[1] == [2, 4]  # row 3 (only spaces) is skipped and still counted
     assert fast[0][3] == ['said "hi", twice', "two\nlines"]
+
+
+# ---- YAML -------------------------------------------------------------------------------------
+
+WORDS = ["Camden", "a b", "true", "false", "null", "Null", "~", "", "nan", ".inf", "1e5", "012", "12.50", "-0.5",
+         "yes", "2026-01-05", "x: y", "a #b", "#c", "&a", "*a", "!x", "@x", "`x", "? x", "-x", "- x", "|", ">",
+         "é", "[x]", "{x}", "it's", 'say "hi"', "a,b", "%x", "<<", "x\\y"]
+SCALAR = st.tuples(st.sampled_from(WORDS), st.sampled_from(["plain", "single", "double"])).map(
+    lambda t: t[0] if t[1] == "plain" else ("'" + t[0].replace("'", "''") + "'" if t[1] == "single"
+                                          else '"' + t[0].replace("\\", "\\\\").replace('"', '\\"') + '"'))
+KEY = st.sampled_from(["id", "name", "boroughs", "description", "x", "name"])
+
+
+@st.composite
+def yaml_registry(draw) -> str:
+    lines = ["# a comment: `with` @signs", "schemes:"]
+    for _ in range(draw(st.integers(0, 4))):
+        keys = draw(st.lists(KEY, min_size=1, max_size=4))
+        for n, key in enumerate(keys):
+            lead = "  - " if n == 0 else "    "
+            kind = draw(st.sampled_from(["scalar", "flow", "block", "empty"]))
+            if kind == "scalar":
+                lines.append(f"{lead}{key}: {draw(SCALAR)}")
+            elif kind == "flow":
+                lines.append(f"{lead}{key}: [{', '.join(draw(st.lists(SCALAR, max_size=3)))}]")
+            elif kind == "block":
+                lines.append(f"{lead}{key}:")
+                lines += [f"      - {v}" for v in draw(st.lists(SCALAR, min_size=1, max_size=3))]
+            else:
+                lines.append(f"{lead}{key}:")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=yaml_registry())
+def test_yaml_compiled_reader_agrees(text):
+    from sprx_cli.yamlload import load_plain, load_yaml
+
+    plain = load_plain(text)
+    exact, problems = load_yaml(text, "r.yaml")
+    if plain is not None:
+        assert not problems and plain == exact
+
+
+def test_yaml_compiled_reader_answers_the_bundled_registry():
+    from sprx_cli.yamlload import load_plain, load_yaml
+
+    text = open("schemes.yaml", encoding="utf-8").read()
+    assert load_plain(text) == load_yaml(text, "schemes.yaml")[0]
+
+
+def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch):
+    """A registry read by the compiled lane cites the same lines and columns as the exact loader:
+    problems in schemes at the start, middle and end, flow and block lists, comments between."""
+    from sprx_cli import registry as reg_module
+    from sprx_cli.validate import Sources, validate
+
+    schemes = []
+    for i in range(40):
+        schemes.append(f"  - id: s-{i}\n    name: Scheme {i}\n    boroughs: [{'Camdn' if i % 13 == 0 else 'Camden'}]\n"
+                       f"    # a note\n    email: {'nope' if i % 7 == 0 else f's{i}@example.org'}\n"
+                       f"    locations:\n      - name: Hall\n        lat: {'95' if i % 11 == 0 else '51.54'}\n"
+                       f"        lon: -0.14\n    last_verified: 2020-01-0{1 + i % 9}\n")
+    path = tmp_path / "r.yaml"
+    path.write_text("# registry\nschemes:\n\n" + "".join(schemes), encoding="utf-8")
+    sources = Sources(schemes=str(path), boroughs="data/boroughs.csv", vocabulary="data/vocabulary.yaml",
+                      boundaries="data/london-boroughs.geojson")
+    fast, _ = validate(sources)
+    with monkeypatch.context() as m:
+        m.setattr(reg_module, "load_plain", lambda text: None)
+        exact, _ = validate(sources)
+    assert [p.to_dict() for p in fast.problems] == [p.to_dict() for p in exact.problems]
+    assert {p.code for p in fast.problems} >= {"unknown-borough", "invalid-email", "coordinate-out-of-range",
+                                                "stale-entry"}
