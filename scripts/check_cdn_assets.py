@@ -1,5 +1,5 @@
 """Check that the CDN links of an online map serve the files sprx hashes (run when upgrading
-XStatic-Leaflet or XStatic-Leaflet-MarkerCluster; needs npm and the npm registry).
+XStatic-Leaflet; needs npm and the npm registry).
 
 jsDelivr serves npm releases unchanged, so `npm pack` of the same release gives the bytes a
 browser will check against the page's integrity attribute.

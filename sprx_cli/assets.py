@@ -1,6 +1,6 @@
-"""Leaflet and Leaflet.markercluster for the map page, one version for both kinds of page.
+"""Leaflet for the map page, one version for both kinds of page (sprx clusters its markers itself).
 
-The files come from the installed PyPI packages XStatic-Leaflet and XStatic-Leaflet-MarkerCluster.
+The files come from the installed PyPI package XStatic-Leaflet.
 Offline, they are inlined (images as data: URIs), so the page requests nothing from anywhere.
 Online, the page links the same versions of the same files on jsDelivr, which serves the npm
 releases unchanged, each tag with Subresource Integrity computed from the installed file: a
@@ -42,17 +42,11 @@ class _File:
     crlf: bool = False  # the npm release has CRLF line ends where the PyPI package has LF
 
 
-# In page order: styles, then Leaflet before the plugin. The line ends were compared with the npm
-# releases (`npm pack leaflet@1.9.3 leaflet.markercluster@1.4.1`, scripts/check_cdn_assets.py).
+# In page order: the style sheet, then the script. The line ends were compared with the npm
+# release (`npm pack leaflet@1.9.3`, scripts/check_cdn_assets.py).
 FILES = (
     _File("xstatic.pkg.leaflet", "XStatic-Leaflet", "leaflet", "leaflet.css", "css"),
-    _File("xstatic.pkg.leaflet_markercluster", "XStatic-Leaflet-MarkerCluster", "leaflet.markercluster",
-          "MarkerCluster.css", "css", crlf=True),
-    _File("xstatic.pkg.leaflet_markercluster", "XStatic-Leaflet-MarkerCluster", "leaflet.markercluster",
-          "MarkerCluster.Default.css", "css", crlf=True),
     _File("xstatic.pkg.leaflet", "XStatic-Leaflet", "leaflet", "leaflet.js", "js"),
-    _File("xstatic.pkg.leaflet_markercluster", "XStatic-Leaflet-MarkerCluster", "leaflet.markercluster",
-          "leaflet.markercluster.js", "js"),
 )
 
 
@@ -109,7 +103,7 @@ def _offline(f: _File) -> Asset:
 
 
 def library_assets(offline: bool) -> list[Asset]:
-    """Leaflet and its clustering plugin: inlined, or as CDN links with integrity."""
+    """Leaflet: inlined, or as CDN links with integrity."""
     if offline:
         return [_offline(f) for f in FILES]
     return [Asset(f.kind, url=cdn_url(f), integrity=integrity(published_bytes(f))) for f in FILES]

@@ -93,12 +93,9 @@ def test_online_page_uses_cdn_and_tiles(build):
                       r'crossorigin="anonymous"', html)
     assert [url for url, _ in tags] == [  # the versions the offline page inlines, from the same packages
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
-        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.css",
-        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/MarkerCluster.Default.css",
-        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
-        "https://cdn.jsdelivr.net/npm/leaflet.markercluster@1.4.1/dist/leaflet.markercluster.js"]
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"]
     assert [sri for _, sri in tags] == [integrity(published_bytes(f)) for f in FILES]
-    assert len(re.findall(r"<script[^>]+src=|<link[^>]+href=", html)) == 5  # nothing else from a CDN
+    assert len(re.findall(r"<script[^>]+src=|<link[^>]+href=", html)) == 2  # nothing else from a CDN
     assert "cdnjs.cloudflare.com" not in html
     assert "tile.openstreetmap.org" in html
     assert "jquery" not in html.lower() and "bootstrap" not in html.lower()
