@@ -21,9 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-TARGETS = {"map_csv_100k_s": 5.0, "map_rss_mb": 1024, "html_mb": 15.0, "validate_100k_s": 3.0,
-           "yaml_100k_s": 15.0, "help_s": 0.3, "naive_ratio": 10.0, "postcodes_load_s": 0.2,
-           "filter_ms": 300}
+# Issue #16's targets (100,000 schemes, CSV registry, 2 cores) and the 1,000,000-scheme memory cap.
+TARGETS = {"naive_ratio": 25.0, "explore_ratio": 4.0, "map_rss_mb": 1024, "html_mb": 10.0, "validate_100k_s": 1.5,
+           "yaml_100k_s": 10.0, "help_s": 0.3, "postcodes_load_s": 0.2, "areas_ms": 1000, "markers_ms": 2500,
+           "filter_ms": 300, "million_rss_mb": 4096}
 
 POSTCODES = r'''
 import time
@@ -108,7 +109,18 @@ def first_render(page_path: Path) -> dict:
                 drawn = page.evaluate("window.sprxTimings.markersShown - window.__t")
                 changes.append((sync, max(sync, drawn)))
         changes.sort()
+        # panning and zooming: a move redraws the places on screen (median of four moves)
+        moves = []
+        for step in ("zoomIn", "panBy", "zoomOut", "panBy"):
+            page.evaluate("window.sprxTimings.markersShown = 0")
+            took = page.evaluate("(() => { const t = performance.now(); const m = sprxMap.map; "
+                                 f"if ('{step}' === 'panBy') m.panBy([200, 120], {{animate: false}}); "
+                                 f"else m.{step}(1, {{animate: false}}); return t; }})()")
+            page.wait_for_function("window.sprxTimings.markersShown > 0", timeout=300_000)
+            moves.append(page.evaluate("window.sprxTimings.markersShown") - took)
+        moves.sort()
         return {"areas_and_controls_ms": round(t.get("firstPaint", t["built"])),
+                "move_ms": round((moves[1] + moves[2]) / 2),
                 "all_markers_clustered_ms": round(t["markersLoaded"]),
                 "data_parsed_ms": round(t["dataParsed"]), "file_loaded_ms": nav,
                 "filter_change_ms": round(changes[len(changes) // 2][0]),
@@ -116,9 +128,24 @@ def first_render(page_path: Path) -> dict:
                 "console_errors": len(log.console_errors)}
 
 
+def million(sprx: list[str], tmp: Path, boundaries: Path) -> dict:
+    """1,000,000 schemes (CSV): validate and map build, their time and peak memory, and the page in Chromium."""
+    src, page = tmp / "1000000.csv", tmp / "csv_1000000.html"
+    run(sprx + ["demo", "generate", "--schemes", "1000000", "--areas", str(boundaries), "--format", "csv",
+                "--seed", "1", "-o", str(src)])
+    r = {"file_mb": round(os.path.getsize(src) / 2**20, 1), "validate": run(sprx + ["validate", "--schemes", str(src)]),
+         "map": run(sprx + ["map", "build", "--schemes", str(src), "--offline", "--tiles", "none", "--quiet",
+                            "--output", str(page)])}
+    r["html_mb"] = round(page.stat().st_size / 2**20, 2)
+    r["browser"] = first_render(page)
+    return r
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="1k and 10k only")
+    parser.add_argument("--million", action="store_true",
+                        help="also 1,000,000 schemes: validate, map build and the page in Chromium (about 15 minutes)")
     args = parser.parse_args()
     sizes = [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000]
     sprx = [sys.executable, "-m", "sprx_cli"]
@@ -163,6 +190,9 @@ def main() -> None:
                 page.unlink()
                 results["runs"][key] = r
                 print(key, json.dumps(r), flush=True)
+        if args.million:
+            results["million"] = million(sprx, tmp, boundaries)
+            print("million", json.dumps(results["million"]), flush=True)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (ROOT / "docs" / "benchmarks.md").write_text(report(results))
     print("wrote docs/benchmarks.md and bench/results.json")
@@ -223,48 +253,73 @@ def report(res: dict) -> str:
     ybig = runs.get("yaml_100000")
     if big:
         t = TARGETS
+        b = big.get("browser", {})
+
         def row(name, value, target, unit, ok):
             return f"| {name} | {value}{unit} | {target}{unit} | {'met' if ok else 'missed'} |"
-        ratio = big["naive"]["wall_s"] / big["map"]["wall_s"]
-        lines += ["", "## Targets (100,000 schemes, CSV, 2 cores)", "", "| what | measured | target | |",
-                  "| --- | ---: | ---: | --- |",
-                  row("`map build` wall", big["map"]["wall_s"], t["map_csv_100k_s"], " s",
-                      big["map"]["wall_s"] <= t["map_csv_100k_s"]),
+        naive = big["naive"]["wall_s"] / big["map"]["wall_s"]
+        explore = big["explore"]["wall_s"] / big["map"]["wall_s"]
+        lines += ["", "## Targets (issue #16: 100,000 schemes, CSV, 2 cores, side by side in one run)", "",
+                  "| what | measured | target | |", "| --- | ---: | ---: | --- |",
+                  row("`map build` faster than naive folium", f"{naive:.1f}", t["naive_ratio"], "×",
+                      naive >= t["naive_ratio"]),
+                  row("`map build` faster than `GeoDataFrame.explore()`", f"{explore:.1f}", t["explore_ratio"], "×",
+                      explore >= t["explore_ratio"]),
                   row("`map build` peak RSS", int(big["map"]["rss_mb"]), t["map_rss_mb"], " MB",
                       big["map"]["rss_mb"] <= t["map_rss_mb"]),
                   row("HTML size", big["html_mb"], t["html_mb"], " MB", big["html_mb"] <= t["html_mb"]),
-                  row("faster than naive folium", f"{ratio:.1f}", t["naive_ratio"], "×", ratio >= t["naive_ratio"]),
-                  row("faster than explore()", f"{big['explore']['wall_s'] / big['map']['wall_s']:.1f}", 1, "×",
-                      big["explore"]["wall_s"] > big["map"]["wall_s"]),
                   row("`validate` wall", big["validate"]["wall_s"], t["validate_100k_s"], " s",
                       big["validate"]["wall_s"] <= t["validate_100k_s"])]
         if ybig:
             lines.append(row("YAML registry, `map build` end to end", ybig["map"]["wall_s"], t["yaml_100k_s"], " s",
                              ybig["map"]["wall_s"] <= t["yaml_100k_s"]))
+        if b:
+            lines += [row("Chromium: areas and controls drawn", b["areas_and_controls_ms"], t["areas_ms"], " ms",
+                          b["areas_and_controls_ms"] <= t["areas_ms"]),
+                      row("Chromium: every marker or cluster ready", b["all_markers_clustered_ms"], t["markers_ms"],
+                          " ms", b["all_markers_clustered_ms"] <= t["markers_ms"]),
+                      row("finder: filter change, list, counts, shading and markers", b["filter_markers_ms"],
+                          t["filter_ms"], " ms", b["filter_markers_ms"] <= t["filter_ms"])]
+            if "move_ms" in b:
+                lines.append(f"| pan or zoom: places on screen redrawn | {b['move_ms']} ms | (smooth) | |")
         lines.append(row("`sprx --help`", res["help_s"], t["help_s"], " s", res["help_s"] <= t["help_s"]))
-        b = big.get("browser", {})
-        if "filter_change_ms" in b:
-            lines.append(row("finder: filter change (list, counts, shading)", b["filter_change_ms"], t["filter_ms"],
-                             " ms", b["filter_change_ms"] <= t["filter_ms"]))
-            lines.append(row("finder: filter change, markers redrawn", b["filter_markers_ms"], t["filter_ms"], " ms",
-                             b["filter_markers_ms"] <= t["filter_ms"]))
         if "postcodes_load_s" in res:
             lines.append(row("London postcode table read", res["postcodes_load_s"], t["postcodes_load_s"], " s",
                              res["postcodes_load_s"] <= t["postcodes_load_s"]))
-    lines += ["", "## Where the time goes", "",
-              "Validation runs column by column: a fast lane judges each column's values (repeated values such as",
-              "borough lists, categories and dates once per spelling) and only records with a doubt go to the",
-              "per-record checker that words the problems (tests/test_fast_lane.py holds the two to the same",
-              "verdicts). Profiled on this machine, a 100k CSV `validate` still spends about 0.7 s reading the CSV,",
-              "1.6 s in the fast lane (list comprehensions over 18 columns: Python's floor), 0.5 s on upkeep checks",
-              "(folding 100k names to find duplicates), 0.4 s on the point-in-area test, 0.6 s importing geopandas",
-              "and 0.3 s starting Python; `map build` adds about 1.4 s building the page's data, 1.2 s encoding",
-              "23 MB of JSON and 0.2 s compressing it (gzip level 1), plus importing folium. Reaching 5 s would",
-              "need the checks and the JSON in compiled code (e.g. pyarrow compute), not more Python tuning.",
-              "For YAML, merely iterating libyaml's parser events from Python takes about 10 s for the 5 million",
-              "events of a 100k registry (PyYAML creates two Mark objects per event); sprx's event-based loader is",
-              "already about twice as fast as `yaml.load(..., CSafeLoader)` on the same file."]
+    mil = res.get("million")
+    if mil:
+        mb = mil.get("browser", {})
+        lines += ["", "## 1,000,000 schemes", "",
+                  f"A {mil['file_mb']} MB CSV registry (`sprx demo generate --schemes 1000000`), on the same machine.", "",
+                  "| step | wall s | peak RSS MB | |", "| --- | ---: | ---: | --- |",
+                  f"| `validate` | {mil['validate']['wall_s']} | {mil['validate']['rss_mb']:.0f} | "
+                  f"{'within' if mil['validate']['rss_mb'] <= TARGETS['million_rss_mb'] else 'over'} 4 GB |",
+                  f"| `map build` ({mil['html_mb']} MB page) | {mil['map']['wall_s']} | {mil['map']['rss_mb']:.0f} | "
+                  f"{'within' if mil['map']['rss_mb'] <= TARGETS['million_rss_mb'] else 'over'} 4 GB |", ""]
+        if mb:
+            lines += ["In Chromium (milliseconds after navigation): "
+                      f"data parsed {mb['data_parsed_ms']}, areas drawn {mb['areas_and_controls_ms']}, every marker or "
+                      f"cluster ready {mb['all_markers_clustered_ms']}; a filter change {mb['filter_markers_ms']}; "
+                      f"a pan or zoom redraws the places on screen in {mb.get('move_ms', '?')}."]
+    lines += ["", "## Where the time goes", ""] + WHERE
     return "\n".join(lines) + "\n"
+
+
+# What the profiles say (docs/benchmarks.md): kept here so that a rerun keeps the explanation.
+WHERE = [
+    "A CSV registry is read by pyarrow's compiled reader (the csv module only for files it would word a",
+    "problem in), boundaries by json and shapely (geopandas only for other formats, the PNG and area",
+    "exports), and each rule runs once per distinct value of a column. Points are placed in areas",
+    "with each area's prepared shape over arrays. The page's data is built over whole columns and",
+    "encoded by orjson; the large page's data travels gzip+base64 (no escaping needed).",
+    "A plain YAML registry is read by rapidyaml (C++), positions found later for the schemes that need",
+    "one; other YAML (anchors, tags, block scalars, CRLF, ...) still goes through libyaml's events.",
+    "",
+    "The floor that remains is Python touching each record once or twice: building 100,000 `Scheme`",
+    "tuples and their locations, the per-value rules for mostly distinct columns (ids, web addresses,",
+    "emails, coordinates), the duplicate check over folded names, interning every text of the page, and",
+    "starting Python with typer and rich (about 0.3 s of every command).",
+]
 
 
 if __name__ == "__main__":
