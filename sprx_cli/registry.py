@@ -364,7 +364,6 @@ def _header(text: str) -> list[str] | None:
 
 
 _SEPARATORS = ",\r\n"
-_PRINTABLE_ASCII = re.compile(r"[!-~]")
 # An empty quoted cell (or one of escaped quotes only) with text straight after it: `""x`. Written
 # quotes first, then looking back, so that the search skips from quote to quote at C speed.
 _TEXT_AFTER_EMPTY = re.compile(r'""(?<=[,\r\n]"")(?:"")*(?=[^",\r\n])')
@@ -414,14 +413,12 @@ def _compiled_read(text: str, header: list[str]) -> tuple[list[list[str]], list[
         return None
     cells = [table.column(i).to_pylist() for i in range(width)]
     numbers = list(range(2, table.num_rows + 2))
-    # rows with no printable ASCII character may be blank (spaces, commas only): the csv lane skips those
-    maybe_blank = range(table.num_rows)
+    # rows of blank cells only (spaces, commas): the csv lane skips those
+    blank = range(table.num_rows)
     for column in cells:
-        search = _PRINTABLE_ASCII.search
-        maybe_blank = [k for k in maybe_blank if not search(column[k])]
-        if not maybe_blank:
+        blank = [k for k in blank if not column[k] or column[k].isspace()]
+        if not blank:
             break
-    blank = sorted(k for k in maybe_blank if not "".join(column[k] for column in cells).strip())
     if blank:
         gone = set(blank)
         keep = [k for k in range(table.num_rows) if k not in gone]

@@ -18,6 +18,7 @@ from .vocabulary import Vocabulary
 __all__ = ["check_registry", "slugify"]
 
 _SCHEME_KEYS = frozenset(SCHEME_FIELDS) | frozenset(ALIASES)
+_ALIAS_KEYS = frozenset(ALIASES)
 _BAD = object()  # the column lane's verdict on a value it leaves to the per-record checker
 
 
@@ -114,27 +115,27 @@ class _FastLane:
         bad: set[int] = set()
         table = raw.table
         if table is None:
-            datas = [r.data for r in raw.records]
-            bad.update(k for k, d in enumerate(datas) if not d.keys() <= _SCHEME_KEYS)
-            for alias, name in ALIASES.items():  # written under another name: the checker reads it
-                bad.update(k for k, d in enumerate(datas) if alias in d)
+            # an unknown field, or one written under another name: the checker words it
+            yaml_columns, bad_rows = _yaml_columns([r.data for r in raw.records],
+                                                   lambda keys: not set(keys) <= _SCHEME_KEYS or bool(set(keys) & _ALIAS_KEYS))
+            bad.update(bad_rows)
         columns = []
         ids: list = []
         for f in FIELDS:
             if f.kind == "locations":
                 column = (self._csv_locations(table, n) if table is not None else
-                          [self._locations(d.get("locations")) for d in datas])
+                          list(map(self._locations, yaml_columns.get("locations") or [None] * n)))
             elif f.kind == "mapping":
                 column = (self._csv_mapping(f, table, n) if table is not None else
-                          [self._mapping(d.get(f.name)) for d in datas])
+                          list(map(self._mapping, yaml_columns.get(f.name) or [None] * n)))
             elif f.kind == "text":
-                cells = (table.column(f.csv) if table is not None else [d.get(f.name) for d in datas])
+                cells = (table.column(f.csv) if table is not None else yaml_columns.get(f.name) or [None] * n)
                 texts = self._texts(cells, n, table is not None)
                 if f.name == "id":
                     ids = texts if texts is not None else [None] * n
                 column = self._judge_texts(f, texts, n)
             else:
-                cells = table.column(f.csv) if table is not None else [d.get(f.name) for d in datas]
+                cells = table.column(f.csv) if table is not None else yaml_columns.get(f.name) or [None] * n
                 column = self._judge_raw(f, cells, n, table is not None)
             if _BAD in column:
                 bad.update(k for k, v in enumerate(column) if v is _BAD)
@@ -152,7 +153,7 @@ class _FastLane:
         if cells is None:
             return None
         if csv:  # CSV cells are always text: as_text's first case, inline for speed
-            return [v.strip() or None for v in cells]
+            return [v or None for v in map(str.strip, cells)]
         return [v.strip() or None if type(v) is str else (None if v is None else _text_or_bad(v)) for v in cells]
 
     def _judge_texts(self, f: Field, texts: list | None, n: int) -> list:
@@ -248,6 +249,41 @@ class _FastLane:
             return ()
         value, findings = evaluate_locations(raw, self.ctx)
         return _BAD if findings else value
+
+
+def _yaml_columns(datas: list[dict], is_bad) -> tuple[dict[str, list], list[int]]:
+    """Each field's values across the records (None where a record lacks the field), and the
+    records whose keys `is_bad`. Records are grouped by their keys, so that each group's values
+    are gathered and transposed at C speed."""
+    from itertools import chain
+    from operator import itemgetter
+
+    n = len(datas)
+    keysets = list(map(tuple, datas))
+    groups: dict[tuple, list[int]] = {}
+    if len(set(keysets)) == 1:
+        groups[keysets[0]] = list(range(n))
+    else:
+        for k, keys in enumerate(keysets):
+            groups.setdefault(keys, []).append(k)
+    bad = sorted(chain.from_iterable(idx for keys, idx in groups.items() if is_bad(keys)))
+    names = list(dict.fromkeys(name for keys in groups for name in keys))
+    columns: dict[str, list] = {name: [] for name in names}
+    for keys, idx in groups.items():
+        group = datas if len(groups) == 1 else [datas[k] for k in idx]
+        if len(keys) == 1:
+            columns[keys[0]].extend(d[keys[0]] for d in group)
+        elif keys:
+            for name, values in zip(keys, zip(*map(itemgetter(*keys), group))):
+                columns[name].extend(values)
+        for name in names:
+            if name not in keys:
+                columns[name].extend([None] * len(idx))
+    if len(groups) > 1:
+        order = list(chain.from_iterable(groups.values()))
+        back = itemgetter(*sorted(range(n), key=order.__getitem__))
+        columns = {name: list(back(values)) for name, values in columns.items()}
+    return columns, bad
 
 
 def _text_or_bad(value: Any):
