@@ -120,14 +120,14 @@ class _YamlPositions:
         if self._starts is None:
             self._starts = []
             text = self.text
-            head = re.search(r"^schemes:[ ]*(?:#.*)?\n(?:[ ]*(?:#.*)?\n)*( *)-[ \n]", text, re.M)
+            head = re.search(r"^schemes:[ ]*(?:#.*)?\r?\n(?:[ ]*(?:#.*)?\r?\n)*( *)-[ \r\n]", text, re.M)
             if head is not None:
                 mark = "\n" + head.group(1) + "-"
                 at, line = head.start(1), text.count("\n", 0, head.start(1)) + 1
                 starts = [(at, line)]
                 found = text.find(mark, at)
                 while found != -1:
-                    if text[found + len(mark):found + len(mark) + 1] in (" ", "\n", ""):
+                    if text[found + len(mark):found + len(mark) + 1] in (" ", "\r", "\n", ""):
                         line += text.count("\n", starts[-1][0], found + 1)
                         starts.append((found + 1, line))
                     found = text.find(mark, found + 1)

@@ -223,7 +223,7 @@ def load_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
 # seconds. rapidyaml parses it in C++ and writes JSON, which the json module reads back with every
 # number kept as the text written. It is taken only for documents made of plain mappings, lists
 # and scalars, where both readers give the same values: anything else (tags, anchors, aliases,
-# block scalars, directives, '~' or 'Null', booleans in lists, duplicate keys, tabs, backslashes,
+# block scalars, directives, '~' or 'Null', booleans in lists, duplicate keys, tabs, lone CRs, backslashes,
 # control characters, a reserved '@' or '`' at the start of a value, a syntax error) goes to the
 # exact loader above, which words the problem. Positions are found later, only for records that
 # need one (tests/test_compiled_readers.py holds the two readers to the same values).
@@ -253,7 +253,8 @@ class _Decline(Exception):
 
 def _plain_only(raw: bytes) -> bool:
     """Whether the text has none of the YAML syntax the compiled lane leaves to the exact loader."""
-    if (b"\t" in raw or b"\\" in raw or b"<<" in raw or b"\r" in raw or raw.startswith((b"%", b"---"))
+    if (b"\t" in raw or b"\\" in raw or b"<<" in raw or raw.count(b"\r") != raw.count(b"\r\n")
+            or raw.startswith((b"%", b"---"))
             or b"\n---" in raw or b"\n..." in raw or b"\xef\xbb\xbf" in raw or b"\xef\xbf\xbe" in raw
             or b"\xef\xbf\xbf" in raw or re.search(rb"\xc2[\x80-\x9f]", raw)
             or raw.translate(None, _PRINTABLE)  # (a control character, which YAML refuses)
@@ -276,7 +277,7 @@ def _plain_only(raw: bytes) -> bool:
     return True
 
 
-_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\n" + bytes(range(0x80, 0x100))
+_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\r\n" + bytes(range(0x80, 0x100))
 
 
 def _plain_value(pairs: list) -> dict:

@@ -127,7 +127,8 @@ def test_yaml_compiled_reader_answers_the_bundled_registry():
     assert load_plain(text) == load_yaml(text, "schemes.yaml")[0]
 
 
-def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch):
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch, newline):
     """A registry read by the compiled lane cites the same lines and columns as the exact loader:
     problems in schemes at the start, middle and end, flow and block lists, comments between."""
     from sprx_cli import registry as reg_module
@@ -140,9 +141,12 @@ def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch):
                        f"    locations:\n      - name: Hall\n        lat: {'95' if i % 11 == 0 else '51.54'}\n"
                        f"        lon: -0.14\n    last_verified: 2020-01-0{1 + i % 9}\n")
     path = tmp_path / "r.yaml"
-    path.write_text("# registry\nschemes:\n\n" + "".join(schemes), encoding="utf-8")
+    path.write_bytes(("# registry\nschemes:\n\n" + "".join(schemes)).replace("\n", newline).encode())
     sources = Sources(schemes=str(path), boroughs="data/boroughs.csv", vocabulary="data/vocabulary.yaml",
                       boundaries="data/london-boroughs.geojson")
+    from sprx_cli.yamlload import load_plain
+
+    assert load_plain(path.read_bytes().decode()) is not None  # the compiled lane takes it
     fast, _ = validate(sources)
     with monkeypatch.context() as m:
         m.setattr(reg_module, "load_plain", lambda text: None)
@@ -150,3 +154,7 @@ def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch):
     assert [p.to_dict() for p in fast.problems] == [p.to_dict() for p in exact.problems]
     assert {p.code for p in fast.problems} >= {"unknown-borough", "invalid-email", "coordinate-out-of-range",
                                                 "stale-entry"}
+    # each scheme's lines were found and read alone: the whole file was not read a second time
+    raw, _ = reg_module.load_registry(path, "r.yaml")
+    assert [raw.record(k).at("email").line for k in (0, 20, 39)] == [8, 208, 398]
+    assert raw.records[0].positions._whole is None
