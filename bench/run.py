@@ -36,6 +36,53 @@ assert table.find(["NW1 4NX"]) == [(51.5295, -0.15291)]
 print(round(time.perf_counter() - t, 3))
 '''
 
+# Where a 100k CSV `map build` spends its time, stage by stage, in one process (argv: registry, boundaries)
+STAGES = r'''
+import json, sys, time
+start = time.perf_counter()
+import sprx_cli.geography as geography, sprx_cli.mapping as mapping, sprx_cli.validate as validate
+from sprx_cli.model import Sources
+spent = {"import sprx, numpy, shapely": time.perf_counter() - start}
+def timed(module, name, label):
+    real = getattr(module, name)
+    def run(*args, **kwargs):
+        t = time.perf_counter()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0) + time.perf_counter() - t
+    setattr(module, name, run)
+for module, name, label in [(geography, "load_boundaries", "read the boundaries (json, shapely)"),
+                            (validate, "load_registry", "read the registry (pyarrow, to Python text)"),
+                            (validate, "check_registry", "check every field, build the schemes"),
+                            (validate, "check_locations", "points in their areas"),
+                            (validate, "check_upkeep", "upkeep and duplicate checks"),
+                            (mapping, "postcode_areas", "postcode sectors for the finder"),
+                            (mapping, "map_data", "the page's data (columns, strings)"),
+                            (mapping, "_json", "encode it (orjson)"),
+                            (mapping, "_data_block", "compress it (gzip, base64)")]:
+    timed(module, name, label)
+t = time.perf_counter()
+import folium
+spent["import folium (and pandas, jinja2)"] = time.perf_counter() - t
+sources = Sources(schemes=sys.argv[1], boroughs="data/boroughs.csv", boundaries=sys.argv[2],
+                  vocabulary="data/vocabulary.yaml", postcodes="data/london-postcodes.csv.gz")
+t = time.perf_counter()
+_, registry = validate.validate(sources)
+t1 = time.perf_counter()
+mapping.render_map(registry, mapping.MapOptions(offline=True, tiles="none"))
+t2 = time.perf_counter()
+spent["map_data"] = spent["the page's data (columns, strings)"]
+spent["the page's data (columns, strings)"] -= spent["postcode sectors for the finder"]
+spent["compress it (gzip, base64)"] -= spent["encode it (orjson)"]
+checks = ["read the boundaries (json, shapely)", "read the registry (pyarrow, to Python text)",
+          "check every field, build the schemes", "points in their areas", "upkeep and duplicate checks"]
+spent["validate, the rest"] = (t1 - t) - sum(spent[k] for k in checks)
+spent["render, the rest (folium, the table of areas)"] = (t2 - t1) - spent.pop("map_data") - spent[
+    "compress it (gzip, base64)"] - spent["encode it (orjson)"]
+print(json.dumps({k: round(v, 3) for k, v in spent.items()}))
+'''
+
 NAIVE = r'''
 import sys, folium, pandas as pd, geopandas as gpd
 df = pd.read_csv(sys.argv[1])
@@ -181,6 +228,10 @@ def main() -> None:
                 r["html_mb"] = round(page.stat().st_size / 2**20, 2)
                 if fmt == "csv" and n >= 10_000:
                     r["browser"] = first_render(page)
+                if fmt == "csv" and n == 100_000:
+                    results["stages"] = json.loads(subprocess.run(
+                        [sys.executable, "-c", STAGES, src, str(boundaries)], cwd=ROOT, check=True,
+                        capture_output=True, text=True).stdout)
                 if fmt == "csv":
                     naive_out, explore_out = tmp / f"naive_{n}.html", tmp / f"explore_{n}.html"
                     for name, script, out in (("naive", NAIVE, naive_out), ("explore", EXPLORE, explore_out)):
@@ -301,6 +352,14 @@ def report(res: dict) -> str:
                       f"data parsed {mb['data_parsed_ms']}, areas drawn {mb['areas_and_controls_ms']}, every marker or "
                       f"cluster ready {mb['all_markers_clustered_ms']}; a filter change {mb['filter_markers_ms']}; "
                       f"a pan or zoom redraws the places on screen in {mb.get('move_ms', '?')}."]
+    if res.get("stages"):
+        st = res["stages"]
+        lines += ["", "## Where a 100,000-scheme CSV `map build` spends its time", "",
+                  "Stage by stage in one process (`STAGES` in bench/run.py), after Python itself has started "
+                  f"(`sprx --help`: {res['help_s']} s, typer and rich included):", "",
+                  "| stage | s |", "| --- | ---: |"]
+        lines += [f"| {k} | {v} |" for k, v in st.items()]
+        lines.append(f"| **total** | **{round(sum(st.values()), 2)}** |")
     lines += ["", "## Where the time goes", ""] + WHERE
     return "\n".join(lines) + "\n"
 

@@ -436,9 +436,29 @@ def render_map(registry: Registry, opts: MapOptions = MapOptions(),
         return _render_map(registry, opts, step)
 
 
+def _import_folium():
+    """folium, imported without pandas when pandas is not loaded yet.
+
+    folium takes pandas as optional (to accept DataFrames, which sprx never hands it), and importing
+    pandas is a third of a second of every map build. A None in sys.modules makes `import pandas`
+    fail inside folium's own try/except; pandas imports normally afterwards."""
+    import sys
+
+    if "folium" in sys.modules or "pandas" in sys.modules:
+        import folium
+
+        return folium
+    sys.modules["pandas"] = None  # type: ignore[assignment]
+    try:
+        import folium
+    finally:
+        del sys.modules["pandas"]
+    return folium
+
+
 def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None]) -> str:
+    folium = _import_folium()
     import branca.element as be
-    import folium
 
     from .assets import library_assets, own_assets
 

@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from conftest import HOSTILE, MINI
+from conftest import HOSTILE, MINI, ROOT
 
 
 def page_data(html: str) -> dict:
@@ -241,3 +241,19 @@ def test_suggest_a_change_in_the_table(load):
     assert f'href="mailto:changes@example.org?subject=Suggested%20change%3A%20{first}&amp;body=' in table
     data, counts = map_data(registry, MapOptions())
     assert "sprx-suggest-link" not in table_html(data, counts)
+
+
+def test_page_is_the_same_whether_folium_came_with_pandas_or_not(tmp_path):
+    """map build imports folium without pandas (mapping._import_folium); with pandas loaded first the
+    page must not change by a byte."""
+    import subprocess
+    import sys
+
+    pages = []
+    for first in ("", "import pandas; "):
+        out = tmp_path / f"page{len(pages)}.html"
+        code = (f"{first}import sys; from sprx_cli.cli import main; "
+                f"sys.argv = ['sprx', 'map', 'build', '--offline', '--tiles', 'none', '--quiet', '-o', {str(out)!r}]; main()")
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+        pages.append(out.read_bytes())
+    assert pages[0] == pages[1]
