@@ -401,9 +401,7 @@ def _compiled_read(text: str, header: list[str]) -> tuple[list[list[str]], list[
     while end and text[end - 1] in "\r\n":  # blank lines at the very end number no row
         end -= 1
     if (text.count('"') % 2 or "\n" in "".join(header) or "\r" in "".join(header) or "\x00" in text
-            or ('"' in text and not _plain_quotes(text, end)) or text.startswith(("\n", "\r"))
-            # two line ends in a row make a blank line, which the csv module counts as a row
-            or any(text.find(pair, 0, end) != -1 for pair in ("\n\n", "\r\r", "\n\r"))):
+            or ('"' in text and not _plain_quotes(text, end)) or text.startswith(("\n", "\r"))):
         return None
     try:
         import pyarrow as pa
@@ -414,9 +412,11 @@ def _compiled_read(text: str, header: list[str]) -> tuple[list[list[str]], list[
     names = [f"c{i}" for i in range(width)]
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(text.encode("utf-8")),
+            pa.py_buffer((text[:end] if end < len(text) else text).encode("utf-8")),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            # a blank line is a row to the csv module (it numbers rows): kept, it is a short row
+            # that pyarrow refuses, or in a one-column file an empty one, skipped below as blank
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
