@@ -7,6 +7,8 @@ import json
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import MINI, ROOT
 from conftest import SCHEMES as S
@@ -164,3 +166,34 @@ def test_the_mini_registry_is_unchanged_by_a_table():
     plain, _ = validate(Sources(*[MINI[i] for i in (1, 3, 5, 7)]))
     with_table, _ = validate(Sources(*[MINI[i] for i in (1, 3, 5, 7)], postcodes=str(TABLE)))
     assert plain.problems == with_table.problems
+
+
+@settings(max_examples=300, deadline=None)
+@given(whole=st.integers(1, 4), places=st.integers(0, 7), signed=st.booleans(),
+       numbers=st.lists(st.tuples(st.sampled_from("+-"), st.integers(0, 10**11)), min_size=1, max_size=20))
+def test_decimals_equal_numpys_own_reading(whole, places, signed, numbers):
+    """The array reading of fixed-width decimals gives float() of each, to the bit (-0.0 included)."""
+    import numpy as np
+
+    from sprx_cli.postcodes import decimals
+
+    texts = []
+    for sign, n in numbers:
+        digits = str(n % 10 ** (whole + places)).zfill(whole + places)
+        texts.append(((sign if signed else "") + digits[:whole] + "." + digits[whole:]).encode())
+    column = np.array(texts)
+    got, want = decimals(column), column.astype(float)
+    assert got.tobytes() == want.tobytes()
+
+
+def test_decimals_of_the_bundled_table_and_other_layouts():
+    import numpy as np
+
+    from sprx_cli.postcodes import decimals
+
+    table = load_postcodes(TABLE)
+    for column in (table.lats, table.lons):
+        assert decimals(column).tobytes() == column.astype(float).tobytes()
+    for texts in ([b"1.5", b"22."], [b"1e5", b"2.0"], [b"-1.25", b"+10.5"], [b"12345678"], [b" 1.5", b"+1.5"]):
+        column = np.array(texts)
+        assert decimals(column).tobytes() == column.astype(float).tobytes()
