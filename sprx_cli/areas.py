@@ -30,18 +30,20 @@ def normalise_name(text: str) -> str:
 
 def normalise_names(texts: list[str]) -> list[str]:
     """normalise_name of each text, folding the whole list at once (a registry's 100,000 names)."""
+    if not texts:
+        return []
     # NUL joins them: no registry text holds one (YAML refuses it; CSV goes to the csv module, which does)
     joined = "\0".join(texts).casefold().replace("&", " and ")
-    if "\0" in "".join(texts):  # pragma: no cover - one by one
+    if joined.count("\0") != len(texts) - 1:  # pragma: no cover - one by one
         return [_normalise_one(t.casefold().replace("&", " and ")) for t in texts]
-    ascii_folded = joined.encode().translate(_ASCII_PUNCT).decode().split("\0")
-    out = []
-    for folded, raw in zip(ascii_folded, joined.split("\0") if not joined.isascii() else ascii_folded):
-        s = " ".join(folded.split()) if raw is folded or raw.isascii() else " ".join(re.sub(r"[\W_]+", " ", raw).split())
-        if s.startswith(_PREFIXES):
-            s = _without_prefix(s)
-        out.append(s)
-    return out
+    # " ".join(t.split()) of each ASCII text, done to all at once (NUL is not whitespace: it stays)
+    folded = " ".join(joined.encode().translate(_ASCII_PUNCT).decode().split())
+    out = [s.strip(" ") for s in folded.split("\0")]
+    if not joined.isascii():  # the others fold by Unicode's idea of a word character
+        raw = joined.split("\0")
+        for k in [k for k, t in enumerate(raw) if not t.isascii()]:
+            out[k] = " ".join(re.sub(r"[\W_]+", " ", raw[k]).split())
+    return [_without_prefix(s) if s.startswith(_PREFIXES) else s for s in out]
 
 
 def _normalise_one(s: str) -> str:

@@ -199,3 +199,18 @@ def test_any_string_is_inert_in_the_browser(sprx, tmp_path_factory, names):
         assert len(table) == len(names)  # one list item per scheme: no markup of theirs split or added one
     finally:
         ctx.__exit__(None, None, None)
+
+
+NAME_TEXT = st.builds(
+    "".join, st.lists(st.one_of(st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1f\x85\xa0&_-.'()ÉéßİΣ")),
+                                st.sampled_from(["the ", "london borough of ", "lb ", "royal borough of "]),
+                                st.characters(codec="utf-8", exclude_characters="\0")), max_size=12))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(NAME_TEXT, max_size=12))
+def test_names_folded_together_as_one_by_one(names):
+    """The whole-list folding of names (the duplicate check's 100,000 at once) equals folding each alone."""
+    from sprx_cli.areas import _normalise_one, normalise_names
+
+    assert normalise_names(names) == [_normalise_one(t.casefold().replace("&", " and ")) for t in names]
