@@ -172,7 +172,8 @@ def first_render(page_path: Path) -> dict:
             page.wait_for_function("window.sprxTimings.markersShown > 0", timeout=300_000)
             moves.append(page.evaluate("window.sprxTimings.markersShown") - took)
         moves.sort()
-        return {"areas_and_controls_ms": round(t.get("firstPaint", t["built"])),
+        return {"areas_drawn_ms": round(t["areasPainted"]),  # painted, from the page's first block
+                "controls_ms": round(t.get("firstPaint", t["built"])),  # search and finder, after the data
                 "move_ms": round((moves[1] + moves[2]) / 2),
                 "all_markers_clustered_ms": round(t["markersLoaded"]),
                 "data_parsed_ms": round(t["dataParsed"]), "file_loaded_ms": nav,
@@ -299,13 +300,13 @@ def report(res: dict) -> str:
     lines += ["", "## In the browser", "",
               "Headless Chromium (Debian's package), the offline map from the CSV registry opened from disk, "
               "milliseconds after navigation start.", "",
-              "| schemes | file loaded | data parsed | areas and controls drawn | all markers clustered | filter change: list, counts, shading | filter change: markers redrawn |",
-              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "| schemes | file loaded | areas drawn | data parsed | search and finder ready | all markers clustered | filter change: list, counts, shading | filter change: markers redrawn |",
+              "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for key, r in runs.items():
         if "browser" in r:
             b = r["browser"]
-            lines.append(f"| {int(key.split('_')[1]):,} | {b['file_loaded_ms']} | {b['data_parsed_ms']} | "
-                         f"{b['areas_and_controls_ms']} | {b['all_markers_clustered_ms']} | "
+            lines.append(f"| {int(key.split('_')[1]):,} | {b['file_loaded_ms']} | {b['areas_drawn_ms']} | "
+                         f"{b['data_parsed_ms']} | {b['controls_ms']} | {b['all_markers_clustered_ms']} | "
                          f"{b.get('filter_change_ms', '')} | {b.get('filter_markers_ms', '')} |")
     big = runs.get("csv_100000")
     ybig = runs.get("yaml_100000")
@@ -332,8 +333,8 @@ def report(res: dict) -> str:
             lines.append(row("YAML registry, `map build` end to end", ybig["map"]["wall_s"], t["yaml_100k_s"], " s",
                              ybig["map"]["wall_s"] <= t["yaml_100k_s"]))
         if b:
-            lines += [row("Chromium: areas and controls drawn", b["areas_and_controls_ms"], t["areas_ms"], " ms",
-                          b["areas_and_controls_ms"] <= t["areas_ms"]),
+            lines += [row("Chromium: areas drawn", b["areas_drawn_ms"], t["areas_ms"], " ms",
+                          b["areas_drawn_ms"] <= t["areas_ms"]),
                       row("Chromium: every marker or cluster ready", b["all_markers_clustered_ms"], t["markers_ms"],
                           " ms", b["all_markers_clustered_ms"] <= t["markers_ms"]),
                       row("finder: filter change, list, counts, shading and markers", b["filter_markers_ms"],
@@ -356,7 +357,8 @@ def report(res: dict) -> str:
                   f"{'within' if mil['map']['rss_mb'] <= TARGETS['million_rss_mb'] else 'over'} 4 GB |", ""]
         if mb:
             lines += ["In Chromium (milliseconds after navigation): "
-                      f"data parsed {mb['data_parsed_ms']}, areas drawn {mb['areas_and_controls_ms']}, every marker or "
+                      f"areas drawn {mb['areas_drawn_ms']}, data parsed {mb['data_parsed_ms']}, search and finder "
+                      f"ready {mb['controls_ms']}, every marker or "
                       f"cluster ready {mb['all_markers_clustered_ms']}; a filter change {mb['filter_markers_ms']}; "
                       f"a pan or zoom redraws the places on screen in {mb.get('move_ms', '?')}."]
     if res.get("stages"):

@@ -42,6 +42,15 @@ class MapOptions:
 GZIP_ABOVE = 4_000_000  # bytes of JSON; smaller data stays readable (and diffable) in the page
 
 
+def _data_blocks(data: dict) -> str:
+    """The page's data as two blocks: pagedata.FIRST (small, drawn at once), then the rest."""
+    from .pagedata import FIRST
+
+    first = _script_safe(_json({k: data[k] for k in FIRST}).decode("utf-8"))
+    return (f'<script type="application/json" id="sprx-areas">{first}</script>'
+            + _data_block({k: v for k, v in data.items() if k not in FIRST}))
+
+
 def _data_block(value) -> str:
     """The data as a <script type="application/json"> block; gzip + base64 when it is large."""
     raw = _json(value)
@@ -146,10 +155,6 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "charity_number": field.text("charity_number"),
         "days": _each_once(_days, [(s.hours, *[loc.hours for loc in s.locations]) for s in shown]),
     }
-    area_schemes: list[list[int]] = [[] for _ in counts.codes]
-    for si, boroughs in enumerate(field.get("boroughs")):
-        for code in boroughs:
-            area_schemes[area_index[code]].append(si)
     located = [(si, loc) for si, locs in enumerate(field.get("locations")) for loc in locs
                if loc.lat is not None and loc.lon is not None]
     place = _FieldColumns([loc for _, loc in located], Location._fields, field.strings)
@@ -184,7 +189,6 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "value": list(values),
         "band": [band_index(v, classes) for v in values],
         "byCategory": [[counts.by_category[k][i] for k in cat_keys] + extra for i in range(len(counts.codes))],
-        "schemes": area_schemes,
         "population": list(counts.population),
     }
     features = []
@@ -361,8 +365,12 @@ def table_html(data: dict, counts: AreaCounts) -> str:
     listing = len(schemes["id"]) <= TABLE_LIST_LIMIT
     rows = []
     order = sorted(range(len(counts.codes)), key=lambda i: counts.names[i].casefold())
+    serving: list[list[int]] = [[] for _ in counts.codes]
+    for si, where in enumerate(schemes["areas"]):
+        for a in where:
+            serving[a].append(si)
     for i in order:
-        served = areas["schemes"][i]
+        served = serving[i]
         items = []
         for si in served if listing else ():
             status = schemes["status"][si]
@@ -520,7 +528,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution))}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
         + " Made with sprx.</p></footer>"
-        + _data_block(data))
+        + _data_blocks(data))
     m.add_child(page, name="sprx_page")
     _stable_ids(fig)
     step("writing")

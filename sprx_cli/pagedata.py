@@ -3,7 +3,8 @@
 The page carries one JSON object, `D`. Tables of many rows are stored as columns (one list per
 field, the same length), which is smaller and faster to encode than a list of rows and lets both
 sides say `D.schemes.name[i]` instead of a position. Text is stored once in `D.strings` and
-referred to by index (-1: none). tests/test_pagedata.py holds mapping.py and map.js to this.
+referred to by index (-1: none). The page carries `D` in two blocks: FIRST (the areas and their
+legend, drawn at once) and the rest (read after, in a national registry the bulk). tests/test_pagedata.py holds mapping.py and map.js to this.
 """
 
 from __future__ import annotations
@@ -58,7 +59,6 @@ AREA_COLUMNS: dict[str, str] = {
     "value": "what the shading shows (count, or per 100,000 residents)",
     "band": "index into D.bands, or -1 for none (hatched)",
     "byCategory": "active schemes per category, in D.categories order",
-    "schemes": "indices into D.schemes of the schemes serving it",
     "population": "residents, from the area registry (null when not given): per-100k shading of filtered counts",
 }
 
@@ -86,3 +86,8 @@ TOP_LEVEL: dict[str, str] = {
     "postcodes": "{districts, sectors}: name -> [lat, lon, index into D.areas], for the postcode search; "
                  "null without a postcode table",
 }
+
+# The keys of D in the page's first block (id="sprx-areas"): everything the areas and their legend
+# need, so that they are drawn before the schemes are read (id="sprx-data": every other key).
+FIRST: tuple[str, ...] = ("title", "metric", "metricLabel", "categories", "areas", "bands", "zero", "border",
+                          "boundaries", "attribution")

@@ -79,3 +79,19 @@ def load(monkeypatch):
         return validate(sources(name), **kwargs)
 
     return run
+
+
+def page_data(html: str) -> dict:
+    """The map page's data `D`: its first block (the areas) and the rest, gzip+base64 or plain."""
+    import base64
+    import gzip
+    import json
+    import re
+
+    first = re.search(r'<script type="application/json" id="sprx-areas">(.*?)</script>', html, re.S)
+    m = re.search(r'<script type="application/json" id="sprx-data"( data-encoding="gzip\+base64")?>(.*?)</script>',
+                  html, re.S)
+    text = m.group(2)
+    if m.group(1):
+        text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
+    return {**json.loads(first.group(1)), **json.loads(text)}

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ENGLAND, ROOT, TODAY
+from conftest import ENGLAND, ROOT, TODAY, page_data
 
 
 def sprx_in(folder, *args, check=True):
@@ -63,7 +63,7 @@ def test_england_style_registry_builds_map_and_table(england):
     r = sprx_in(england, "map", "build", "--tiles", "none")
     page = (england / "maps" / "map.html").read_text()
     assert "<title>Social prescribing in the Midlands (test)</title>" in page
-    data = json.loads(re.search(r'id="sprx-data">(.*?)</script>', page, re.S).group(1))
+    data = page_data(page)
     assert len(data["areas"]["code"]) == 6 and len(data["boundaries"]["features"]) == 6
     lon, lat = data["boundaries"]["features"][0]["geometry"]["coordinates"][0][0]
     assert -2.1 < lon < -1.0 and 52.5 < lat < 53.0  # reprojected from the National Grid

@@ -4,14 +4,13 @@ a CRS named on the command line, and many repaired shapes reported in one line."
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import ENGLAND, MINI, ROOT, TODAY
+from conftest import ENGLAND, MINI, ROOT, TODAY, page_data
 
 
 def _districts_wgs84():
@@ -73,7 +72,7 @@ def test_crs_less_districts_build_with_code_and_name_fields(tmp_path, kind):
     r = sprx_in(tmp_path, "map", "build", *reg, "--tiles", "none", "-o", "map.html")
     assert r.returncode == 0, r.stderr
     page = (tmp_path / "map.html").read_text(encoding="utf-8")
-    data = json.loads(re.search(r'id="sprx-data">(.*?)</script>', page, re.S).group(1))
+    data = page_data(page)
     assert data["areas"]["name"] == ["Ashvale", "Brookmere", "Cinderford Vale", "Dunholm", "Eastwick Downs", "Fernley"]
     assert len(data["boundaries"]["features"]) == 6
     r = sprx_in(tmp_path, "table", *reg, "--format", "json")

@@ -194,6 +194,22 @@ def test_hostile_text_is_inert_in_browser(sprx, tmp_path, browse):
         ctx.__exit__(None, None, None)
 
 
+def test_areas_are_drawn_before_the_schemes_are_read(london_map, browse):
+    """The areas and the legend come from the page's first block and are painted before the rest of
+    the data is read (a national registry's takes seconds); then everything else arrives."""
+    ctx = browse(london_map)
+    page, log = _entered(ctx)
+    try:
+        page.wait_for_function("window.sprxTimings && window.sprxTimings.markersLoaded", timeout=30_000)
+        t = page.evaluate("window.sprxTimings")
+        assert t["init"] <= t["areasDrawn"] <= t["areasPainted"] <= t["dataParsed"] <= t["built"] <= t["markersLoaded"]
+        assert page.evaluate("sprxMap.data.schemes.id.length") > 0
+        assert page.evaluate("document.querySelectorAll('path.sprx-area').length") == 33
+        assert not log.console_errors
+    finally:
+        ctx.__exit__(None, None, None)
+
+
 @pytest.mark.parametrize("registry", ["london", "hostile"])
 def test_no_accessibility_violations(sprx, tmp_path, browse, registry):
     """axe-core (from the axe-playwright-python package) finds nothing on the map with a card open,

@@ -8,12 +8,9 @@ made at test time."""
 
 from __future__ import annotations
 
-import base64
 import csv
-import gzip
 import io
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +18,7 @@ import pytest
 import yaml
 
 from conftest import CORPUS as C
-from conftest import registry_files
+from conftest import page_data, registry_files
 
 F = "tests/fixtures/"
 MINI = registry_files("mini")
@@ -152,15 +149,6 @@ def test_corpus_case(sprx, case):
     _check(sprx, case)
 
 
-def _page_data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="sprx-data"( data-encoding="gzip\+base64")?>(.*?)</script>',
-                  html, re.S)
-    text = m.group(2)
-    if m.group(1):
-        text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
-    return json.loads(text)
-
-
 def _texts_in(path: str) -> set[str]:
     """Every name and description as the registry file holds it (stripped, as sprx keeps them)."""
     raw = Path(path).read_text(encoding="utf-8-sig")
@@ -180,7 +168,7 @@ def test_accepted_text_reaches_map_table_and_export_unchanged(sprx, tmp_path, ca
     page = tmp_path / "map.html"
     result = sprx("map", "build", *_args(case), "--offline", "--tiles", "none", "-o", page)
     assert result.exit_code == 0, result.output
-    data = _page_data(page.read_text(encoding="utf-8"))
+    data = page_data(page.read_text(encoding="utf-8"))
     expected = _texts_in(case.path)
     assert expected <= set(data["strings"])
     export = sprx("export", "schemes", *_args(case), "--format", "json")

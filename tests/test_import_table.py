@@ -59,7 +59,7 @@ def test_import_table_then_map_build(sprx, tmp_path):
     page = tmp_path / "map.html"
     result = sprx("map", "build", "--schemes", out, "--output", page, "--offline", "--tiles", "none", "--quiet")
     assert result.exit_code == 0, result.output
-    from test_map import page_data
+    from conftest import page_data
 
     data = page_data(page.read_text(encoding="utf-8"))
     assert data["points"]["approximate"] == [1, 1, 1]  # placed by their postcodes

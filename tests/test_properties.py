@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_corpus import _page_data
+from conftest import page_data
 
 MINI = ["--boroughs", "tests/fixtures/mini/boroughs.csv", "--boundaries", "tests/fixtures/mini/boundaries.geojson"]
 AREAS = {"E09000901": ["Northtown", "north town", "E09000901", "Nortown Borough"],
@@ -144,14 +144,15 @@ def test_any_string_survives_map_table_and_export(sprx, tmp_path_factory, name, 
     result = sprx("map", "build", *args, "--offline", "--tiles", "none", "-o", page, "--title", name)
     assert result.exit_code == 0, result.output
     html = page.read_text(encoding="utf-8")
-    data = _page_data(html)
+    data = page_data(html)
     want = [name.strip(), description.strip() or None]
     assert data["strings"][data["schemes"]["name"][0]] == want[0]
     if want[1]:
         assert data["strings"][data["schemes"]["description"][0]] == want[1]
     # nothing the registry wrote can open or close an element or a script in the page's source
-    body = html.split('id="sprx-data"', 1)[1]
-    assert "</script" not in body.split("</script>", 1)[0]
+    for block in ('id="sprx-areas"', 'id="sprx-data"'):
+        body = html.split(block, 1)[1]
+        assert "</script" not in body.split("</script>", 1)[0]
     # exports: JSON exactly; CSV exactly, but for the apostrophe that disarms a formula
     exported = json.loads(sprx("export", "schemes", *args, "--format", "json").stdout)["schemes"][0]
     assert exported["name"] == want[0] and exported.get("description") == want[1]

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from conftest import COUNTS
+from conftest import COUNTS, page_data
 
 
 def areas(path):
@@ -127,8 +127,7 @@ def test_table_matches_the_map(sprx, tmp_path):
     """One registry, the map and the table: the same numbers."""
     page = tmp_path / "map.html"
     assert sprx("map", "build", "--tiles", "none", "--output", page).exit_code == 0
-    m = re.search(r'<script type="application/json" id="sprx-data">(.*?)</script>', page.read_text("utf-8"), re.S)
-    data = json.loads(m.group(1))
+    data = page_data(page.read_text("utf-8"))
     map_counts = dict(zip(data["areas"]["code"], data["areas"]["count"]))
     table = json.loads(sprx("table", "--format", "json").stdout)
     assert {r["code"]: r["schemes"] for r in table["rows"]} == map_counts

@@ -62,7 +62,13 @@
     return people(n) + " " + word + (n === 1 ? "" : "s");
   }
 
-  // Large registries ship their data gzip-compressed (base64); the browser inflates it.
+  // The areas and their legend come first, in a small block of their own: a national registry's
+  // schemes take seconds to inflate and parse, and the map need not be blank meanwhile.
+  function loadAreas() {
+    return JSON.parse(document.getElementById("sprx-areas").textContent);
+  }
+
+  // The rest. Large registries ship it gzip-compressed (base64); the browser inflates it.
   function loadData() {
     var node = document.getElementById("sprx-data");
     if (node.getAttribute("data-encoding") !== "gzip+base64") {
@@ -78,19 +84,24 @@
   // Timings for the benchmark (performance.now() milliseconds since navigation started).
   var timings = window.sprxTimings = {};
 
+  // Once the browser has painted what is on the page (a timer too: a hidden tab gets no frames).
+  function afterPaint(then) {
+    var done = false;
+    function once() { if (!done) { done = true; then(); } }
+    requestAnimationFrame(function () { setTimeout(once, 0); });
+    setTimeout(once, 100);
+  }
+
   window.sprxInit = function (map) {
     timings.init = performance.now();
-    loadData().then(function (D) {
-      timings.dataParsed = performance.now();
-      build(map, D);
-      timings.built = performance.now();  // areas and controls; markers follow (timings.markersLoaded)
-    });
+    build(map, loadAreas());
   };
 
   function build(map, D) {
-    // D is described field by field in sprx_cli/pagedata.py: tables are columns keyed by name.
+    // D is described field by field in sprx_cli/pagedata.py: tables are columns keyed by name. It
+    // holds pagedata.FIRST until the rest is read (then D.schemes, D.points, D.strings, ...).
     var S = function (i) { return i >= 0 ? D.strings[i] : null; };
-    var SC = D.schemes, P = D.points, A = D.areas;
+    var SC, P, A = D.areas;
 
     function statusBadge(status) {
       if (status === "active") return null;
@@ -179,12 +190,19 @@
       card.appendChild(dl);
       var suggest = suggestLink(si);
       if (suggest) card.appendChild(el("p", "sprx-suggest")).appendChild(suggest);
-      if (api.shortlistButton) card.appendChild(api.shortlistButton(si));
+      if (api && api.shortlistButton) card.appendChild(api.shortlistButton(si));
       return card;
     }
 
-    // What each area shows: every active scheme, or (with the finder's filters) those that match.
-    var shown = {count: A.count.slice(), value: A.value.slice(), schemes: A.schemes};
+    // What each area shows: every scheme on the map, or (with the finder's filters) those that
+    // match; its schemes once they are read.
+    var shown = {count: A.count.slice(), value: A.value.slice(), schemes: null};
+
+    function areaSchemes(list) {
+      var lists = A.code.map(function () { return []; });
+      list.forEach(function (si) { SC.areas[si].forEach(function (a) { lists[a].push(si); }); });
+      return lists;
+    }
 
     // "Suggest a change": an email to the keepers naming the scheme, with what the card shows.
     function suggestLink(si) {
@@ -218,7 +236,7 @@
       var box = el("div", "sprx-card sprx-area-popup");
       box.appendChild(el("h2", null, A.name[a]));
       box.appendChild(el("p", A.count[a] === 0 ? "sprx-none" : null, areaSummary(a)));
-      var list = shown.schemes[a];
+      var list = shown.schemes ? shown.schemes[a] : [];
       if (list.length) {
         var ul = el("ul", "sprx-list");
         list.forEach(function (si) {
@@ -305,48 +323,120 @@
       return box;
     };
     legend.addTo(map);
+    map.attributionControl.addAttribution(escapeHtml(D.attribution));
+    map.fitBounds(areasLayer.getBounds());
+    timings.areasDrawn = performance.now();
 
-    // Search over scheme and area names.
-    var names = SC.name.map(function (n) { return S(n).toLowerCase(); });
-    var search = L.control({position: "topleft"});
-    search.onAdd = function () {
-      var box = el("div", "sprx-search leaflet-bar");
-      var input = el("input");
-      input.type = "search";
-      input.placeholder = "Search schemes and areas";
-      input.setAttribute("aria-label", "Search schemes and areas");
-      var results = el("ul", "sprx-found");
-      box.appendChild(input);
-      box.appendChild(results);
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      input.addEventListener("input", function () {
-        results.textContent = "";
-        var q = input.value.trim().toLowerCase();
-        if (q.length < 2) return;
-        var found = 0;
-        A.name.forEach(function (name, a) {
-          if (found < 5 && String(name).toLowerCase().indexOf(q) >= 0) {
-            found++;
-            results.appendChild(result(name + " (area)", function () { openArea(a); }));
-          }
-        });
-        for (var i = 0, n = 0; i < names.length && n < 10; i++) {
-          if (names[i].indexOf(q) >= 0) {
-            n++;
-            results.appendChild(result(S(SC.name[i]), openScheme.bind(null, i)));
-          }
-        }
-        if (!results.childNodes.length) results.appendChild(el("li", "sprx-noresult", "Nothing found"));
+    // Then the rest: the schemes, their places, search and the finder.
+    var names, CELL = 48, MAX_ZOOM = map.getMaxZoom() || 18, N, mx, my, show, firstPoint, single, drawn,
+        pointsLayer, api;
+    afterPaint(function () {
+      timings.areasPainted = performance.now();
+      loadData().then(function (rest) {
+        timings.dataParsed = performance.now();
+        for (var key in rest) D[key] = rest[key];
+        SC = D.schemes;
+        P = D.points;
+        shown.schemes = areaSchemes(SC.id.map(function (_, si) { return si; }));
+        withSchemes();
+        timings.built = performance.now();  // areas and controls; markers follow (timings.markersLoaded)
       });
-      function result(text, action) {
-        var li = el("li");
-        li.appendChild(button(text, null, action));
-        return li;
+    });
+
+    function withSchemes() {
+      // Search over scheme and area names.
+      names = SC.name.map(function (n) { return S(n).toLowerCase(); });
+      var search = L.control({position: "topleft"});
+      search.onAdd = function () {
+        var box = el("div", "sprx-search leaflet-bar");
+        var input = el("input");
+        input.type = "search";
+        input.placeholder = "Search schemes and areas";
+        input.setAttribute("aria-label", "Search schemes and areas");
+        var results = el("ul", "sprx-found");
+        box.appendChild(input);
+        box.appendChild(results);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        input.addEventListener("input", function () {
+          results.textContent = "";
+          var q = input.value.trim().toLowerCase();
+          if (q.length < 2) return;
+          var found = 0;
+          A.name.forEach(function (name, a) {
+            if (found < 5 && String(name).toLowerCase().indexOf(q) >= 0) {
+              found++;
+              results.appendChild(result(name + " (area)", function () { openArea(a); }));
+            }
+          });
+          for (var i = 0, n = 0; i < names.length && n < 10; i++) {
+            if (names[i].indexOf(q) >= 0) {
+              n++;
+              results.appendChild(result(S(SC.name[i]), openScheme.bind(null, i)));
+            }
+          }
+          if (!results.childNodes.length) results.appendChild(el("li", "sprx-noresult", "Nothing found"));
+        });
+        function result(text, action) {
+          var li = el("li");
+          li.appendChild(button(text, null, action));
+          return li;
+        }
+        return box;
+      };
+      search.addTo(map);
+
+      // Places: clustered here from plain arrays, a grid of CELL-pixel squares over what is in view,
+      // drawn again after each move and each change of filters. Only what is on screen becomes a
+      // marker (a few hundred at most), so 100,000 places cost one pass over two arrays.
+      N = P.lat.length;
+      mx = new Float64Array(N);
+      my = new Float64Array(N);
+      show = new Uint8Array(N).fill(1);
+      firstPoint = {};
+      single = {};
+      drawn = {clusters: 0, singles: 0, inClusters: 0};
+      for (var k = 0; k < N; k++) {
+        mx[k] = (P.lon[k] + 180) / 360;  // Web Mercator, 0..1, as Leaflet projects at zoom 0 / 256
+        var sin = Math.sin(P.lat[k] * Math.PI / 180);
+        my[k] = 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
+        if (!(P.scheme[k] in firstPoint)) firstPoint[P.scheme[k]] = k;
       }
-      return box;
-    };
-    search.addTo(map);
+      map.createPane("sprx-points").style.zIndex = 450;
+      pointsLayer = L.layerGroup().addTo(map);
+      map.on("moveend", drawPoints);
+
+      // What the finder drives: which schemes' places show, and how areas are shaded.
+      api = {data: D, openArea: openArea, openScheme: openScheme, openPoint: openPoint,
+             shownPoints: function () { var c = 0; for (var k = 0; k < N; k++) c += show[k]; return c; },
+             drawn: function () { return drawn; },
+             markerOf: function (k) { return single[k] || null; },
+             showOnly: function (list) {
+               var keep = new Uint8Array(SC.id.length);
+               list.forEach(function (si) { keep[si] = 1; });
+               for (var k = 0; k < N; k++) show[k] = keep[P.scheme[k]];
+               drawPoints();
+               shown.schemes = areaSchemes(list);
+             },
+             shadeAreas: function (counts) {
+               var zeros = counts.filter(function (c) { return c === 0; }).length;
+               document.querySelectorAll(".sprx-legend-zero-count").forEach(function (x) { x.textContent = people(zeros); });
+               counts.forEach(function (c, a) {
+                 shown.count[a] = c;
+                 var pop = A.population[a];
+                 shown.value[a] = D.metric === "per-100k" ? (pop ? Math.round(c * 1e7 / pop) / 100 : null) : c;
+                 var band = bandOf(shown.value[a]);
+                 var layer = areaLayers[a];
+                 if (!layer) return;
+                 layer.setStyle(areaStyle(a, band));
+                 var path = layer.getElement && layer.getElement();
+                 if (path) path.classList.toggle("sprx-zero", band < 0);
+               });
+             }};
+
+      // Let the browser paint the controls, then add the markers.
+      afterPaint(addMarkers);
+    }
 
     function openArea(a) {
       var layer = areaLayers[a];
@@ -376,23 +466,6 @@
       L.popup({maxWidth: 360}).setLatLng(layer.getBounds().getCenter()).setContent(schemeCard(si)).openOn(map);
     }
 
-    map.attributionControl.addAttribution(escapeHtml(D.attribution));
-    map.fitBounds(areasLayer.getBounds());
-
-    // Places: clustered here from plain arrays, a grid of CELL-pixel squares over what is in view,
-    // drawn again after each move and each change of filters. Only what is on screen becomes a
-    // marker (a few hundred at most), so 100,000 places cost one pass over two arrays.
-    var CELL = 48, MAX_ZOOM = map.getMaxZoom() || 18, N = P.lat.length;
-    var mx = new Float64Array(N), my = new Float64Array(N), show = new Uint8Array(N).fill(1);
-    var firstPoint = {}, single = {}, drawn = {clusters: 0, singles: 0, inClusters: 0};
-    for (var k = 0; k < N; k++) {
-      mx[k] = (P.lon[k] + 180) / 360;  // Web Mercator, 0..1, as Leaflet projects at zoom 0 / 256
-      var sin = Math.sin(P.lat[k] * Math.PI / 180);
-      my[k] = 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
-      if (!(P.scheme[k] in firstPoint)) firstPoint[P.scheme[k]] = k;
-    }
-    map.createPane("sprx-points").style.zIndex = 450;
-    var pointsLayer = L.layerGroup().addTo(map);
 
     // A place: a round, focusable marker (24 px to touch) that says what it is.
     function placeMarker(k) {
@@ -502,39 +575,9 @@
       }
       timings.markersShown = performance.now();
     }
-    map.on("moveend", drawPoints);
-
-    // What the finder drives: which schemes' places show, and how areas are shaded.
-    var api = {data: D, openArea: openArea, openScheme: openScheme, openPoint: openPoint,
-               shownPoints: function () { var c = 0; for (var k = 0; k < N; k++) c += show[k]; return c; },
-               drawn: function () { return drawn; },
-               markerOf: function (k) { return single[k] || null; },
-               showOnly: function (list) {
-                 var keep = new Uint8Array(SC.id.length);
-                 list.forEach(function (si) { keep[si] = 1; });
-                 for (var k = 0; k < N; k++) show[k] = keep[P.scheme[k]];
-                 drawPoints();
-                 var lists = A.code.map(function () { return []; });
-                 list.forEach(function (si) { SC.areas[si].forEach(function (a) { lists[a].push(si); }); });
-                 shown.schemes = lists;
-               },
-               shadeAreas: function (counts) {
-                 var zeros = counts.filter(function (c) { return c === 0; }).length;
-                 document.querySelectorAll(".sprx-legend-zero-count").forEach(function (x) { x.textContent = people(zeros); });
-                 counts.forEach(function (c, a) {
-                   shown.count[a] = c;
-                   var pop = A.population[a];
-                   shown.value[a] = D.metric === "per-100k" ? (pop ? Math.round(c * 1e7 / pop) / 100 : null) : c;
-                   var band = bandOf(shown.value[a]);
-                   var layer = areaLayers[a];
-                   if (!layer) return;
-                   layer.setStyle(areaStyle(a, band));
-                   var path = layer.getElement && layer.getElement();
-                   if (path) path.classList.toggle("sprx-zero", band < 0);
-                 });
-               }};
 
     function addMarkers() {
+      timings.firstPaint = performance.now();
       drawPoints();
       timings.markersLoaded = performance.now();
       // The choropleth can be switched off; the finder's filters choose the markers.
@@ -547,16 +590,5 @@
       if (window.sprxFinder) window.sprxFinder(api);
     }
 
-    // Let the browser paint the areas and controls, then add the markers (a timer too, since a
-    // hidden tab gets no animation frames).
-    var started = false;
-    function start() {
-      if (started) return;
-      started = true;
-      timings.firstPaint = performance.now();
-      setTimeout(addMarkers, 0);
-    }
-    requestAnimationFrame(start);
-    setTimeout(start, 100);
   }
 })();
