@@ -398,7 +398,7 @@ WHERE = [
     "  Reaching 1.5 s would mean keeping the columns in Arrow and the rules as Arrow expressions, i.e. a",
     "  second copy of every rule beside the field table, which this project keeps in one place.",
     "- `map build` against naive folium (25× asked): naive folium takes 65 to 80 s on this machine, so 25×",
-    "  is 2.6 to 3.2 s for validate and page together. The page adds about 0.9 s of its own: transposing",
+    "  is 2.6 to 3.2 s for validate and page together. The page adds about 1 s of its own: transposing",
     "  100,000 schemes and places into the page's columns, and storing 1.7 million text references once",
     "  each (0.4 s, 290,000 of them distinct; storing unique fields such as names and web addresses in",
     "  place would save about 0.2 s, measured, at the cost of a second way for the page to read text).",
