@@ -1,10 +1,11 @@
 """The map page's data: the named fields `mapping.map_data` writes and `static/map.js` reads.
 
-The page carries one JSON object, `D`. Tables of many rows are stored as columns (one list per
-field, the same length), which is smaller and faster to encode than a list of rows and lets both
-sides say `D.schemes.name[i]` instead of a position. Text is stored once in `D.strings` and
-referred to by index (-1: none). The page carries `D` in two blocks: FIRST (the areas and their
-legend, drawn at once) and the rest (read after, in a national registry the bulk). tests/test_pagedata.py holds mapping.py and map.js to this.
+The page's data is one JSON object, `D`, carried in two blocks: FIRST (the areas and their legend,
+drawn at once) and the rest (read after; in a national registry the bulk). Tables of many rows are
+stored as columns (one list per field, the same length), which is smaller and faster to encode than
+a list of rows and lets both sides say `D.schemes.name[i]` instead of a position. Text is stored
+once in `D.strings` and referred to by index (-1: none). tests/test_catalogue.py holds mapping.py
+and map.js to this.
 """
 
 from __future__ import annotations

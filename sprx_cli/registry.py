@@ -414,8 +414,8 @@ def _compiled_read(text: str, header: list[str]) -> tuple[list[list[str]], list[
         table = pacsv.read_csv(
             pa.py_buffer((text[:end] if end < len(text) else text).encode("utf-8")),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
-            # a blank line is a row to the csv module (it numbers rows): kept, it is a short row
-            # that pyarrow refuses, or in a one-column file an empty one, skipped below as blank
+            # a blank line is a row to the csv module (it numbers rows): pyarrow keeps it too, as a
+            # row of nulls, skipped below as blank
             parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))

@@ -154,7 +154,7 @@ def test_page_data_follows_the_contract(load):
 
     _, registry = load("counts")
     data, _ = map_data(registry, MapOptions())
-    assert set(data) == set(pagedata.TOP_LEVEL)
+    assert set(data) == set(pagedata.TOP_LEVEL) and set(pagedata.FIRST) < set(pagedata.TOP_LEVEL)
     for name, columns in (("schemes", pagedata.SCHEME_COLUMNS), ("points", pagedata.POINT_COLUMNS),
                           ("areas", pagedata.AREA_COLUMNS)):
         assert list(data[name]) == list(columns)

@@ -339,7 +339,7 @@
         P = D.points;
         shown.schemes = areaSchemes(SC.id.map(function (_, si) { return si; }));
         withSchemes();
-        timings.built = performance.now();  // areas and controls; markers follow (timings.markersLoaded)
+        timings.built = performance.now();  // search and the finder's hooks; markers follow (markersLoaded)
       });
     });
 
