@@ -19,6 +19,7 @@ from .aggregate import AreaCounts, area_counts
 from .fields import language_name
 from .model import (DAYS, DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Location, Registry, Scheme,
                     hours_for_people, no_cyclic_gc, people, plural)
+from .pagedata import FIRST
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
 
 
@@ -44,8 +45,6 @@ GZIP_ABOVE = 4_000_000  # bytes of JSON; smaller data stays readable (and diffab
 
 def _data_blocks(data: dict) -> str:
     """The page's data as two blocks: pagedata.FIRST (small, drawn at once), then the rest."""
-    from .pagedata import FIRST
-
     first = _script_safe(_json({k: data[k] for k in FIRST}).decode("utf-8"))
     return (f'<script type="application/json" id="sprx-areas">{first}</script>'
             + _data_block({k: v for k, v in data.items() if k not in FIRST}))
@@ -155,8 +154,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "charity_number": field.text("charity_number"),
         "days": _each_once(_days, [(s.hours, *[loc.hours for loc in s.locations]) for s in shown]),
     }
-    located = [(si, loc) for si, locs in enumerate(field.get("locations")) for loc in locs
-               if loc.lat is not None and loc.lon is not None]
+    located = [(si, loc) for si, locs in enumerate(field.get("locations")) for loc in locs if loc.has_point]
     place = _FieldColumns([loc for _, loc in located], Location._fields, field.strings)
     points = {
         "lat": place.get("lat"),

@@ -116,8 +116,9 @@ class _FastLane:
         table = raw.table
         if table is None:
             # an unknown field, or one written under another name: the checker words it
-            yaml_columns, bad_rows = _yaml_columns([r.data for r in raw.records],
-                                                   lambda keys: not set(keys) <= _SCHEME_KEYS or bool(set(keys) & _ALIAS_KEYS))
+            yaml_columns, bad_rows = _yaml_columns(
+                [r.data for r in raw.records],
+                lambda keys: not _SCHEME_KEYS.issuperset(keys) or not _ALIAS_KEYS.isdisjoint(keys))
             bad.update(bad_rows)
         columns = []
         ids: list = []

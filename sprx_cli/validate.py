@@ -173,8 +173,7 @@ def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> l
 
     from .geography import areas_containing, point_area_pairs
 
-    where = [(s, i, loc) for s in schemes for i, loc in enumerate(s.locations)
-             if loc.lat is not None and loc.lon is not None]
+    where = [(s, i, loc) for s in schemes for i, loc in enumerate(s.locations) if loc.has_point]
     if not where:
         return []
     lats = [loc.lat for _, _, loc in where]
@@ -230,7 +229,6 @@ def check_upkeep(schemes: list[Scheme], by_id, on: date, stale_after_months: int
     (a CSV registry builds records on demand). Each check runs over whole columns; the problems
     come out scheme by scheme, in the order the checks are listed."""
     from collections import Counter
-    from operator import attrgetter
 
     cutoff = months_before(on, stale_after_months)
     active = [s for s in schemes if s.status != "closed"]

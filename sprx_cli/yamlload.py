@@ -229,10 +229,11 @@ def load_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
 # need one (tests/test_compiled_readers.py holds the two readers to the same values).
 
 _INDICATORS = "!&*|>%~?@`]},:"
-# numbers rapidyaml's JSON writes otherwise: '.5' and '-.5' (as 0.5), '5.' (as 5.0)
 _INDICATOR_BYTES = {c.encode() for c in _INDICATORS}
+_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\r\n" + bytes(range(0x80, 0x100))
 # a flow list or mapping over several lines
 _FLOW_OVER_LINES = [re.compile(rb"\[[^\]\n]*\n"), re.compile(rb"\{[^}\n]*\n")]
+# numbers rapidyaml's JSON writes otherwise: '.5' and '-.5' (as 0.5), '5.' (as 5.0)
 _DOT_NUMBER = [re.compile(rb"\.(?=[0-9])(?<=[ \[{,:]\.)"), re.compile(rb"\.(?=[0-9])(?<=[ \[{,:][-+]\.)"),
                re.compile(rb"\.(?<=[0-9]\.)(?=[ ]*(?:[\n,\]}#]|$))")]
 _AFTER_SPACE = {c: re.compile(re.escape(c).encode() + rb"(?<=[ \[{,\n:?\-]" + re.escape(c).encode() + rb")")
@@ -275,9 +276,6 @@ def _plain_only(raw: bytes) -> bool:
                 if not line.lstrip(b" ").startswith(b"#"):  # (a comment line may say anything)
                     return False
     return True
-
-
-_PRINTABLE = bytes(range(0x20, 0x7F)) + b"\r\n" + bytes(range(0x80, 0x100))
 
 
 def _plain_value(pairs: list) -> dict:
