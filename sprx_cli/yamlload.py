@@ -26,6 +26,10 @@ _STD = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "timestamp", "binary")}
 _NULL = _STD + "null"
 MAX_ALIAS_EXPANSION = 100_000  # extra nodes that aliases may add beyond the document itself
+# Lists and mappings inside each other: a registry needs eight levels (the document, `schemes`, a
+# scheme, its `locations`, a place, its `hours`, an opening, its `days`). Deeper is refused here,
+# while the events stream in, so that the outcome is sprx's whatever the parser's own limit is.
+MAX_DEPTH = 50
 
 
 class YMap(dict):
@@ -151,6 +155,9 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
             line, column = mark.line + 1, mark.column + 1
             if ev.tag is not None and ev.tag not in _OK_TAGS and ev.tag != "!":
                 bad_tag(ev.tag, line, column)
+            if len(stack) >= MAX_DEPTH:
+                problems.append(_too_deep_problem(display, line, column))
+                return None, True
             container = YMap() if kind is yaml.MappingStartEvent else YList()
             container.line, container.column = line, column
             container.pos = {} if kind is yaml.MappingStartEvent else []
@@ -183,6 +190,45 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
     return root, False
 
 
+def _too_deep_problem(display: str, line: int, column: int) -> Problem:
+    return Problem("yaml-too-deep", f"lists or mappings are nested more than {MAX_DEPTH} levels deep",
+                   Loc(display, line, column))
+
+
+def _too_deep(text: str) -> tuple[int, int] | None:
+    """Where flow brackets ('[', '{') first open more than MAX_DEPTH deep, outside quoted text and
+    comments (line and column), or None. Asked only of a file the parser refused."""
+    depth, line, start, quote, prev = 0, 1, 0, None, ""  # prev: the line's last sign outside quotes
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line, start, prev = line + 1, i + 1, ""
+        elif quote is not None:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote and quote == "'" and text[i + 1:i + 2] == "'":
+                i += 1
+            elif c == quote:
+                quote, prev = None, c
+        elif c == "#" and (i == start or text[i - 1] in " \t"):
+            end = text.find("\n", i)
+            i = n if end == -1 else end
+            continue
+        elif c not in " \t\r":
+            if c in "[{" and (depth or prev in ("", ":", "-", "?")):  # in flow, or where a value starts
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return line, i - start + 1
+            elif c in "]}" and depth:
+                depth -= 1
+            elif c in "\"'" and prev in ("", ":", "-", "?", "[", "{", ","):
+                quote = c
+            prev = c
+        i += 1
+    return None
+
+
 def load_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document from `text`. Returns (value, problems); value is None on failure."""
     problems: list[Problem] = []
@@ -190,6 +236,9 @@ def load_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
         value, aborted = _build(yaml.parse(text, Loader=_Loader), display, problems)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        deep = _too_deep(text)
+        if deep is not None:  # a parser may refuse deep nesting itself before sprx sees it (libyaml 0.2.6)
+            return None, [_too_deep_problem(display, *deep)]
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{problem} ({exc.context}"

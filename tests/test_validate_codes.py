@@ -32,6 +32,8 @@ CASES = [
     (["--schemes", S + "python-tag.yaml"], "yaml-tag", "error", S + "python-tag.yaml:3:11",
      "!!python/object/apply:os.system is not allowed"),
     (["--schemes", S + "alias-bomb.yaml"], "yaml-alias-bomb", "error", S + "alias-bomb.yaml:6:8", "too much data"),
+    (["--schemes", S + "too-deep.yaml"], "yaml-too-deep", "error", S + "too-deep.yaml:7:101",
+     "nested more than 50 levels deep"),
     (["--schemes", S + "empty.yaml"], "registry-empty", "error", S + "empty.yaml:1:1", "is empty"),
     (["--schemes", S + "no-schemes-key.yaml"], "registry-shape", "error", S + "no-schemes-key.yaml:1:1",
      "top-level 'schemes:' list"),

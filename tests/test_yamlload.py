@@ -72,3 +72,24 @@ def test_two_documents_are_a_syntax_error():
 def test_empty_document():
     assert load_yaml("", "f.yaml") == (None, [])
     assert load_yaml("# only a comment\n", "f.yaml") == (None, [])
+
+
+def test_deep_nesting_is_refused_the_same_way_whatever_the_parser_allows():
+    """sprx's promise, not libyaml's: nesting beyond MAX_DEPTH is `yaml-too-deep` on its line, whether
+    the parser reads it (old libyaml, nesting within any limit) or refuses it itself (libyaml 0.2.6
+    stops at 1,000 levels with a scanner error of its own)."""
+    from sprx_cli.yamlload import MAX_DEPTH
+
+    cases = {
+        "flow, within every parser's limit": "a: " + "[" * 60 + "]" * 60 + "\n",
+        "flow, beyond libyaml 0.2.6's limit": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+        "block": "a:\n" + "".join(" " * (2 * i + 2) + "-\n" for i in range(60)) + " " * 124 + "x\n",
+    }
+    for name, text in cases.items():
+        doc, problems = load_yaml("schemes:\n  - id: x\n    " + text.replace("\n", "\n    ").rstrip() + "\n", "f.yaml")
+        assert doc is None and [p.code for p in problems] == ["yaml-too-deep"], name
+        assert problems[0].loc.line >= 3 and problems[0].loc.column is not None, name
+        assert f"more than {MAX_DEPTH} levels" in problems[0].message
+    quoted = 'schemes:\n  - id: x\n    name: "' + "[" * 5000 + '"\n    # ' + "{" * 5000 + "\n"
+    doc, problems = load_yaml(quoted, "f.yaml")
+    assert problems == [] and doc["schemes"][0]["name"] == "[" * 5000
