@@ -31,7 +31,7 @@ POSTCODES = r'''
 import time
 t = time.perf_counter()
 from pathlib import Path
-from sprx_cli.postcodes import load_postcodes
+from sprx_cli.geo.postcodes import load_postcodes
 table = load_postcodes(Path("data/london-postcodes.csv.gz"))
 assert table.find(["NW1 4NX"]) == [(51.5295, -0.15291)]
 print(round(time.perf_counter() - t, 3))
@@ -41,8 +41,8 @@ print(round(time.perf_counter() - t, 3))
 STAGES = r'''
 import json, sys, time
 start = time.perf_counter()
-import sprx_cli.geography as geography, sprx_cli.mapping as mapping, sprx_cli.validate as validate
-from sprx_cli.model import Sources
+import sprx_cli.geo.boundaries as geography, sprx_cli.render.mappage as mapping, sprx_cli.registry.validate as validate
+from sprx_cli.core.model import Sources
 spent = {"import sprx, numpy, shapely": time.perf_counter() - start}
 def timed(module, name, label):
     real = getattr(module, name)
@@ -144,7 +144,7 @@ def run(cmd: list[str], cwd: Path = ROOT, repeat: int = 1) -> dict:
 
 
 def first_render(page_path: Path) -> dict:
-    from sprx_cli.browser import open_page
+    from sprx_cli.dev.browser import open_page
 
     with open_page(page_path.resolve().as_uri()) as (page, log):
         page.wait_for_function("window.sprxTimings && window.sprxTimings.markersLoaded", timeout=300_000)
@@ -213,8 +213,8 @@ def main() -> None:
     results["postcodes_load_s"] = loads[2]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        from sprx_cli.demo import generate, to_csv, to_yaml
-        from sprx_cli.validate import Sources, validate
+        from sprx_cli.upkeep.demo import generate, to_csv, to_yaml
+        from sprx_cli.registry.validate import Sources, validate
 
         _, reg = validate(Sources(boroughs="data/boroughs.csv", boundaries=str(boundaries)))
         names = {a.code: a.name for a in reg.areas.areas}

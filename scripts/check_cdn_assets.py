@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sprx_cli.assets import FILES, cdn_url, integrity, published_bytes  # noqa: E402
+from sprx_cli.render.assets import FILES, cdn_url, integrity, published_bytes  # noqa: E402
 
 
 def main() -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sprx_cli.browser import open_page  # noqa: E402
+from sprx_cli.dev.browser import open_page  # noqa: E402
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sprx_cli import fields, problems  # noqa: E402
+from sprx_cli.core import problems  # noqa: E402
+from sprx_cli.registry import fields  # noqa: E402
 
 TABLES = {"fields": fields.readme_table, "problem-codes": problems.readme_table,
           "csv-columns": lambda: "```\n" + ",".join(fields.CSV_COLUMNS) + "\n```\n"}

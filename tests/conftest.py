@@ -42,7 +42,7 @@ HOSTILE = registry_args("hostile")  # HTML, script and template text in every fi
 
 def sources(name: str):
     """The library's Sources for a fixture registry."""
-    from sprx_cli.model import Sources
+    from sprx_cli.core.model import Sources
 
     f = registry_files(name)
     return Sources(f["--schemes"], f["--boroughs"], f["--boundaries"], f["--vocabulary"], postcodes=f.get("--postcodes"))
@@ -71,7 +71,7 @@ def sprx():
 @pytest.fixture
 def load(monkeypatch):
     """load(name) -> (report, registry) of a fixture registry, validated as on TODAY."""
-    from sprx_cli.validate import validate
+    from sprx_cli.registry.validate import validate
 
     monkeypatch.chdir(ROOT)
 

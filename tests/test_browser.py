@@ -11,7 +11,7 @@ import os
 import pytest
 import yaml
 
-from sprx_cli.browser import BrowserUnavailable, open_page
+from sprx_cli.dev.browser import BrowserUnavailable, open_page
 
 from conftest import HOSTILE
 

@@ -11,8 +11,10 @@ from datetime import date
 import pytest
 
 from conftest import ROOT
-from sprx_cli import fields, pagedata, problems
-from sprx_cli.model import Location, Scheme
+from sprx_cli.core import problems
+from sprx_cli.registry import fields
+from sprx_cli.render import pagedata
+from sprx_cli.core.model import Location, Scheme
 
 PACKAGE = ROOT / "sprx_cli"
 
@@ -39,7 +41,7 @@ def test_every_code_used_is_declared():
 
 
 def test_an_undeclared_code_cannot_be_made():
-    from sprx_cli.problems import Loc, Problem
+    from sprx_cli.core.problems import Loc, Problem
 
     with pytest.raises(ValueError, match="not in the catalogue"):
         Problem("no-such-code", "x", Loc("f"))
@@ -54,8 +56,8 @@ def _produced_by_fixtures() -> set[str]:
     a missing and an unreadable file."""
     from test_validate_codes import CASES
 
-    from sprx_cli.model import Sources
-    from sprx_cli.validate import validate
+    from sprx_cli.core.model import Sources
+    from sprx_cli.registry.validate import validate
 
     def sources(args: list[str]) -> Sources:
         opts = dict(zip(args[::2], args[1::2]))
@@ -88,7 +90,7 @@ def test_model_follows_the_field_table():
     assert set(fields.CSV_COLUMNS) == ({f.csv for f in fields.FIELDS if f.csv} | set(fields.CSV_LOCATION_COLUMNS)
                                        | set(fields.CSV_PART_COLUMNS))
     assert len(fields.CSV_COLUMNS) == len(set(fields.CSV_COLUMNS))
-    from sprx_cli.vocabulary import LISTS, OPTIONAL_LISTS
+    from sprx_cli.core.vocabulary import LISTS, OPTIONAL_LISTS
 
     assert all(f.vocabulary in LISTS + OPTIONAL_LISTS for f in fields.FIELDS if f.vocabulary)
 
@@ -132,7 +134,7 @@ def test_each_rule_is_a_function_of_one_value(rule, good, normal, bad, code):
 
 
 def test_evaluate_words_faults_with_where_they_are():
-    from sprx_cli.vocabulary import load_vocabulary
+    from sprx_cli.core.vocabulary import load_vocabulary
 
     vocab, _ = load_vocabulary(ROOT / "data/vocabulary.yaml", "v")
     ctx = CTX._replace(vocabulary=vocab)
@@ -150,7 +152,7 @@ def test_evaluate_words_faults_with_where_they_are():
 # --- the page's data ------------------------------------------------------------------------------
 
 def test_page_data_follows_the_contract(load):
-    from sprx_cli.mapping import MapOptions, map_data
+    from sprx_cli.render.mappage import MapOptions, map_data
 
     _, registry = load("counts")
     data, _ = map_data(registry, MapOptions())
@@ -166,7 +168,7 @@ def test_page_data_follows_the_contract(load):
 
 @pytest.mark.parametrize("script", ["map.js", "finder.js"])
 def test_map_script_reads_only_named_fields(script):
-    js = (PACKAGE / "static" / script).read_text(encoding="utf-8")
+    js = (PACKAGE / "render" / "static" / script).read_text(encoding="utf-8")
     for alias, columns in (("SC", pagedata.SCHEME_COLUMNS), ("P", pagedata.POINT_COLUMNS), ("A", pagedata.AREA_COLUMNS)):
         read = set(re.findall(rf"\b{alias}\.(\w+)", js)) - {"length"}
         assert read and read <= set(columns), (alias, read - set(columns))
@@ -180,7 +182,7 @@ def test_every_field_has_a_place_in_every_export(load):
     import csv
     import io
 
-    from sprx_cli.exports import export_schemes
+    from sprx_cli.render.exports import export_schemes
 
     _, registry = load("counts")
     header = next(csv.reader(io.StringIO(export_schemes(registry, "csv").decode())))

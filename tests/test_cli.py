@@ -115,7 +115,7 @@ def test_folder_is_a_usage_error(sprx):
 
 
 def test_internal_error_is_one_line(sprx, monkeypatch):
-    import sprx_cli.validate as v
+    import sprx_cli.registry.validate as v
 
     def boom(*a, **k):
         raise RuntimeError("something broke")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sprx_cli import registry
+from sprx_cli.registry import read as registry
 
 CSV_PIECES = ["a", "b", "é", " ", ",", '"', '""', "\n", "\r\n", "\r", "\t", "\u00a0", "\x1c", "x,y"]
 
@@ -116,7 +116,7 @@ def yaml_registry(draw) -> str:
 @settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 @given(text=yaml_registry())
 def test_yaml_compiled_reader_agrees(text):
-    from sprx_cli.yamlload import load_plain, load_yaml
+    from sprx_cli.core.yamlload import load_plain, load_yaml
 
     plain = load_plain(text)
     exact, problems = load_yaml(text, "r.yaml")
@@ -125,7 +125,7 @@ def test_yaml_compiled_reader_agrees(text):
 
 
 def test_yaml_compiled_reader_answers_the_bundled_registry():
-    from sprx_cli.yamlload import load_plain, load_yaml
+    from sprx_cli.core.yamlload import load_plain, load_yaml
 
     text = open("schemes.yaml", encoding="utf-8").read()
     assert load_plain(text) == load_yaml(text, "schemes.yaml")[0]
@@ -135,8 +135,8 @@ def test_yaml_compiled_reader_answers_the_bundled_registry():
 def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch, newline):
     """A registry read by the compiled lane cites the same lines and columns as the exact loader:
     problems in schemes at the start, middle and end, flow and block lists, comments between."""
-    from sprx_cli import registry as reg_module
-    from sprx_cli.validate import Sources, validate
+    from sprx_cli.registry import read as reg_module
+    from sprx_cli.registry.validate import Sources, validate
 
     schemes = []
     for i in range(40):
@@ -148,7 +148,7 @@ def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch, ne
     path.write_bytes(("# registry\nschemes:\n\n" + "".join(schemes)).replace("\n", newline).encode())
     sources = Sources(schemes=str(path), boroughs="data/boroughs.csv", vocabulary="data/vocabulary.yaml",
                       boundaries="data/london-boroughs.geojson")
-    from sprx_cli.yamlload import load_plain
+    from sprx_cli.core.yamlload import load_plain
 
     assert load_plain(path.read_bytes().decode()) is not None  # the compiled lane takes it
     fast, _ = validate(sources)

@@ -29,7 +29,7 @@ def test_area_registry():
 
 
 def test_aliases_resolve():
-    from sprx_cli.areas import load_areas
+    from sprx_cli.core.areas import load_areas
 
     areas, problems = load_areas(Path("data/boroughs.csv"), "data/boroughs.csv")
     assert problems == []

@@ -12,11 +12,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sprx_cli.areas import load_areas
-from sprx_cli.registry import CSV_COLUMNS, RawRecord, RawRegistry, _load_csv, load_registry
-from sprx_cli.problems import Loc
-from sprx_cli.schemes import _Checker, _FastLane, check_registry
-from sprx_cli.vocabulary import load_vocabulary
+from sprx_cli.core.areas import load_areas
+from sprx_cli.registry.read import CSV_COLUMNS, RawRecord, RawRegistry, _load_csv, load_registry
+from sprx_cli.core.problems import Loc
+from sprx_cli.registry.check import _Checker, _FastLane, check_registry
+from sprx_cli.core.vocabulary import load_vocabulary
 
 AREAS, _ = load_areas(Path("data/boroughs.csv"), "data/boroughs.csv")
 VOCAB, _ = load_vocabulary(Path("data/vocabulary.yaml"), "data/vocabulary.yaml")
@@ -197,9 +197,9 @@ def test_clean_registries_take_the_fast_lane():
     of the clean CSV fixture, with the same schemes and no problems."""
     import geopandas as gpd
 
-    from sprx_cli.demo import generate, to_csv, to_yaml
-    from sprx_cli.geography import Boundaries
-    from sprx_cli.registry import _load_yaml
+    from sprx_cli.upkeep.demo import generate, to_csv, to_yaml
+    from sprx_cli.geo.boundaries import Boundaries
+    from sprx_cli.registry.read import _load_yaml
 
     gdf = gpd.read_file("data/london-boroughs.geojson")
     records = generate(300, Boundaries.from_frame(gdf), dict(zip(gdf["code"], gdf["name"])), VOCAB, seed=7,

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from conftest import HOSTILE
-from sprx_cli.browser import BrowserUnavailable, open_page
+from sprx_cli.dev.browser import BrowserUnavailable, open_page
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -293,8 +293,8 @@ def test_hostile_text_is_inert_in_the_finder(sprx, tmp_path):
 def test_suggest_a_change(tmp_path):
     """With a feedback_email setting, every card has a 'Suggest a change' email naming the scheme."""
     from conftest import sources
-    from sprx_cli.mapping import MapOptions, render_map
-    from sprx_cli.validate import validate
+    from sprx_cli.render.mappage import MapOptions, render_map
+    from sprx_cli.registry.validate import validate
 
     _, reg = validate(sources("london"))
     page_file = tmp_path / "map.html"

@@ -16,11 +16,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sprx_cli.areas import load_areas
-from sprx_cli.registry import load_registry
-from sprx_cli.schemes import check_registry
-from sprx_cli.vocabulary import load_vocabulary
-from sprx_cli.yamlload import load_yaml
+from sprx_cli.core.areas import load_areas
+from sprx_cli.registry.read import load_registry
+from sprx_cli.registry.check import check_registry
+from sprx_cli.core.vocabulary import load_vocabulary
+from sprx_cli.core.yamlload import load_yaml
 
 SECONDS = float(os.environ.get("SPRX_FUZZ_SECONDS", "20"))
 SEEDS = sorted(p for folder in ("tests/corpus", "tests/fixtures/schemes", "tests/fixtures/areas",

@@ -10,8 +10,8 @@ import json
 import pytest
 
 from conftest import COUNTS, registry_args, sources
-from sprx_cli.aggregate import area_counts
-from sprx_cli.model import FilterError, Filters, people, plural
+from sprx_cli.aggregate.counts import area_counts
+from sprx_cli.core.model import FilterError, Filters, people, plural
 
 
 def _counts_yaml():
@@ -43,7 +43,7 @@ def test_filters_from_names(load):
 
 
 def test_table_rows_and_totals(load):
-    from sprx_cli.tables import build_table, write_table
+    from sprx_cli.render.tables import build_table, write_table
 
     _, registry = load("counts")
     t = build_table(registry, "area")
@@ -55,7 +55,7 @@ def test_table_rows_and_totals(load):
 
 
 def test_exports_agree_with_the_aggregation(load):
-    from sprx_cli.exports import export_schemes, scheme_records
+    from sprx_cli.render.exports import export_schemes, scheme_records
 
     _, registry = load("counts")
     records = scheme_records(registry)
@@ -67,7 +67,7 @@ def test_exports_agree_with_the_aggregation(load):
 
 
 def test_map_data_agrees_with_the_aggregation(load):
-    from sprx_cli.mapping import MapOptions, map_data
+    from sprx_cli.render.mappage import MapOptions, map_data
 
     _, registry = load("counts")
     data, counts = map_data(registry, MapOptions())
@@ -80,7 +80,7 @@ def test_map_data_agrees_with_the_aggregation(load):
 
 
 def test_stale_flag_follows_stale_after(load):
-    from sprx_cli.mapping import MapOptions, map_data
+    from sprx_cli.render.mappage import MapOptions, map_data
 
     _, registry = load("london")
     newest = registry.data_date
@@ -88,7 +88,7 @@ def test_stale_flag_follows_stale_after(load):
         _, registry = load("london", stale_after_months=months)
         data, _ = map_data(registry, MapOptions())
         by_id = {s.id: s for s in registry.schemes}
-        from sprx_cli.model import months_before
+        from sprx_cli.core.model import months_before
 
         cutoff = months_before(newest, months)
         expected = [int(by_id[i].last_verified is not None and by_id[i].last_verified < cutoff)
@@ -99,7 +99,7 @@ def test_stale_flag_follows_stale_after(load):
 
 
 def test_settings_resolve_command_line_then_file_then_defaults(tmp_path):
-    from sprx_cli.config import Settings, SourceMissing
+    from sprx_cli.core.settings import Settings, SourceMissing
 
     (tmp_path / "data").mkdir()
     for name in ("schemes.yaml", "data/a.csv", "data/b.geojson", "data/v.yaml"):
@@ -128,7 +128,7 @@ def test_validate_json_equals_the_library(sprx, load):
 
 
 def test_table_json_equals_the_library(sprx, load):
-    from sprx_cli.tables import build_table, write_table
+    from sprx_cli.render.tables import build_table, write_table
 
     _, registry = load("counts")
     for by in ("area", "category", "area-category"):
@@ -137,7 +137,7 @@ def test_table_json_equals_the_library(sprx, load):
 
 
 def test_text_tables_group_digits():
-    from sprx_cli.tables import Table, to_markdown, to_text, write_table
+    from sprx_cli.render.tables import Table, to_markdown, to_text, write_table
 
     t = Table("area", ["code", "schemes"], [["E09000001", 12345]], ["All areas", 12345], {})
     assert "12,345" in to_text(t) and "12,345" in to_markdown(t)
@@ -157,7 +157,7 @@ def test_new_fields_through_every_export(load):
     JSON and GeoJSON with their values."""
     import openpyxl
 
-    from sprx_cli.exports import export_schemes
+    from sprx_cli.render.exports import export_schemes
 
     _, registry = load("hostile")
     everything = Filters(statuses=("active", "paused", "closed"))

@@ -81,7 +81,7 @@ def test_offline_page_requests_nothing(build):
 def test_online_page_uses_cdn_and_tiles(build):
     _, out = build()
     html = out.read_text(encoding="utf-8")
-    from sprx_cli.assets import FILES, integrity, published_bytes
+    from sprx_cli.render.assets import FILES, integrity, published_bytes
 
     tags = re.findall(r'<(?:script src|link rel="stylesheet" href)="(https://[^"]+)" integrity="([^"]+)" '
                       r'crossorigin="anonymous"', html)
@@ -226,7 +226,7 @@ def test_map_does_not_import_folium_for_help():
 def test_suggest_a_change_in_the_table(load):
     """With feedback_email, each scheme in the table (on the map page and the site index) has an
     email link naming it; without, none."""
-    from sprx_cli.mapping import MapOptions, map_data, table_html
+    from sprx_cli.render.mappage import MapOptions, map_data, table_html
 
     _, registry = load("london")
     data, counts = map_data(registry, MapOptions(feedback_email="changes@example.org"))

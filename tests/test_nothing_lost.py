@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from sprx_cli import textio
+from sprx_cli.core import textio
 
 REGISTRY_FILES = ("schemes.yaml", "data/boroughs.csv", "data/london-boroughs.geojson", "data/vocabulary.yaml")
 

@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 
 from conftest import sources
-from sprx_cli.aggregate import area_counts
-from sprx_cli.oruk import export_feed, import_documents, read_documents, registry_tables
-from sprx_cli.validate import validate
-from sprx_cli.writer import checked_registry
+from sprx_cli.aggregate.counts import area_counts
+from sprx_cli.interchange.oruk import export_feed, import_documents, read_documents, registry_tables
+from sprx_cli.registry.validate import validate
+from sprx_cli.interchange.writer import checked_registry
 
 UUID = {"type": "string", "pattern": "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}
 TEXT = {"type": "string"}

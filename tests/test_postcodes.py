@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from conftest import MINI, ROOT
 from conftest import SCHEMES as S
-from sprx_cli.model import Sources
-from sprx_cli.postcodes import ATTRIBUTION, PostcodeTableError, distance_m, load_postcodes, pcd
-from sprx_cli.validate import validate
+from sprx_cli.core.model import Sources
+from sprx_cli.geo.postcodes import ATTRIBUTION, PostcodeTableError, distance_m, load_postcodes, pcd
+from sprx_cli.registry.validate import validate
 
 TABLE = ROOT / "data/london-postcodes.csv.gz"
 # NSPL 2021 Census (May 2025) centres, as published (via odileeds/Postcodes2LatLon, OGL v3)
@@ -73,7 +73,7 @@ def test_a_location_with_only_a_postcode_is_placed_within_150_m_of_the_nspl_poin
     assert loc.coordinates_from == "postcode" and loc.point_source == "postcode"
     assert reg.attribution("Boundaries: X.") == f"Boundaries: X. {ATTRIBUTION}"
 
-    from sprx_cli.mapping import MapOptions, map_data, render_map
+    from sprx_cli.render.mappage import MapOptions, map_data, render_map
 
     data, _ = map_data(reg, MapOptions())
     assert (data["points"]["lat"], data["points"]["approximate"]) == ([loc.lat], [1])
@@ -82,7 +82,7 @@ def test_a_location_with_only_a_postcode_is_placed_within_150_m_of_the_nspl_poin
 
 
 def test_no_postcode_no_table_read_and_no_credit(monkeypatch):
-    import sprx_cli.postcodes as pc
+    import sprx_cli.geo.postcodes as pc
 
     monkeypatch.setattr(pc, "load_postcodes", lambda path: pytest.fail("the table was read"))
     report, reg = validate(london("tests/fixtures/mini/schemes.yaml", postcodes="nowhere.csv"))
@@ -139,7 +139,7 @@ def test_postcodes_option_and_setting(sprx, tmp_path):
 
 
 def test_exports_say_where_coordinates_came_from(sprx):
-    from sprx_cli.exports import export_schemes
+    from sprx_cli.render.exports import export_schemes
 
     _, reg = validate(london(S + "postcodes.csv"))
     rows = export_schemes(reg, "csv").decode().splitlines()
@@ -175,7 +175,7 @@ def test_decimals_equal_numpys_own_reading(whole, places, signed, numbers):
     """The array reading of fixed-width decimals gives float() of each, to the bit (-0.0 included)."""
     import numpy as np
 
-    from sprx_cli.postcodes import decimals
+    from sprx_cli.geo.postcodes import decimals
 
     texts = []
     for sign, n in numbers:
@@ -189,7 +189,7 @@ def test_decimals_equal_numpys_own_reading(whole, places, signed, numbers):
 def test_decimals_of_the_bundled_table_and_other_layouts():
     import numpy as np
 
-    from sprx_cli.postcodes import decimals
+    from sprx_cli.geo.postcodes import decimals
 
     table = load_postcodes(TABLE)
     for column in (table.lats, table.lons):

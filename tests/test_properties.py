@@ -168,7 +168,7 @@ def test_any_string_survives_map_table_and_export(sprx, tmp_path_factory, name, 
 def test_any_string_is_inert_in_the_browser(sprx, tmp_path_factory, names):
     import os
 
-    from sprx_cli.browser import BrowserUnavailable, open_page
+    from sprx_cli.dev.browser import BrowserUnavailable, open_page
 
     tmp = tmp_path_factory.mktemp("w")
     names = [n + " <img src=x onerror=window.__pwned=1>" for n in names]
@@ -212,6 +212,6 @@ NAME_TEXT = st.builds(
 @given(st.lists(NAME_TEXT, max_size=12))
 def test_names_folded_together_as_one_by_one(names):
     """The whole-list folding of names (the duplicate check's 100,000 at once) equals folding each alone."""
-    from sprx_cli.areas import _normalise_one, normalise_names
+    from sprx_cli.core.areas import _normalise_one, normalise_names
 
     assert normalise_names(names) == [_normalise_one(t.casefold().replace("&", " and ")) for t in names]

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from sprx_cli.publish import EXIT_BUSY, live_version, verify_site
+from sprx_cli.site.publish import EXIT_BUSY, live_version, verify_site
 
 from conftest import COUNTS, ROOT, TODAY
 

@@ -12,8 +12,8 @@ from email.policy import default
 import yaml
 
 from conftest import MINI, TODAY, sources
-from sprx_cli.review import due_for_review, months_after
-from sprx_cli.validate import validate
+from sprx_cli.upkeep.review import due_for_review, months_after
+from sprx_cli.registry.validate import validate
 
 
 def expected_ids(within: int) -> list[str]:

@@ -12,10 +12,10 @@ import pytest
 import yaml
 
 from conftest import ROOT, SCHEMES, registry_args, sources
-from sprx_cli.areas import load_areas
-from sprx_cli.schema import registry_schema, write_schema
-from sprx_cli.validate import validate
-from sprx_cli.vocabulary import load_vocabulary
+from sprx_cli.core.areas import load_areas
+from sprx_cli.interchange.schema import registry_schema, write_schema
+from sprx_cli.registry.validate import validate
+from sprx_cli.core.vocabulary import load_vocabulary
 
 
 def _schema(name: str = "london") -> dict:
@@ -39,7 +39,7 @@ def _as_editors_read(path: Path):
 
 def _accepted_yaml() -> list[Path]:
     """Every YAML registry in the repository that the checker accepts against the London files."""
-    from sprx_cli.model import Sources
+    from sprx_cli.core.model import Sources
 
     out = []
     for path in sorted([ROOT / "schemes.yaml", *(ROOT / SCHEMES).glob("*.yaml"), *(ROOT / "tests/corpus").glob("*.yaml")]):

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from sprx_cli.textio import SourceError, atomic_write_text, read_text
+from sprx_cli.core.textio import SourceError, atomic_write_text, read_text
 
 
 def test_bom_is_stripped(tmp_path):

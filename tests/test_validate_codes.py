@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from sprx_cli.problems import Loc
+from sprx_cli.core.problems import Loc
 
 from conftest import MINI
 from conftest import SCHEMES as S

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from sprx_cli.yamlload import YList, YMap, load_yaml
+from sprx_cli.core.yamlload import YList, YMap, load_yaml
 
 
 def test_positions_are_one_based():
@@ -78,7 +78,7 @@ def test_deep_nesting_is_refused_the_same_way_whatever_the_parser_allows():
     """sprx's promise, not libyaml's: nesting beyond MAX_DEPTH is `yaml-too-deep` on its line, whether
     the parser reads it (old libyaml, nesting within any limit) or refuses it itself (libyaml 0.2.6
     stops at 1,000 levels with a scanner error of its own)."""
-    from sprx_cli.yamlload import MAX_DEPTH
+    from sprx_cli.core.yamlload import MAX_DEPTH
 
     cases = {
         "flow, within every parser's limit": "a: " + "[" * 60 + "]" * 60 + "\n",

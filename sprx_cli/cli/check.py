@@ -25,8 +25,8 @@ def validate(
     Example: sprx validate --schemes schemes.yaml --format json
     """
     with guard():
-        from .. import validate as library
-        from ..model import plural
+        from ..registry import validate as library
+        from ..core.model import plural
 
         sources = reg.sources()
         report, _ = library.validate(sources, stale_after_months=reg.stale_after, encoding=reg.encoding)
@@ -53,10 +53,10 @@ def schema(reg: RegistryArgs, output: Optional[Path] = OutputOpt) -> None:
     with guard():
         from pathlib import Path as _Path
 
-        from ..areas import load_areas
-        from ..problems import Report
-        from ..schema import registry_schema, write_schema
-        from ..vocabulary import load_vocabulary
+        from ..core.areas import load_areas
+        from ..core.problems import Report
+        from ..interchange.schema import registry_schema, write_schema
+        from ..core.vocabulary import load_vocabulary
 
         sources = reg.sources()
         refuse_overwrite(output, sources)

@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 
 import typer
 
-from ..model import DEFAULT_TILES, STALE_MONTHS
+from ..core.model import DEFAULT_TILES, STALE_MONTHS
 
 _state = {"debug": False}
 
@@ -55,7 +55,7 @@ def fail(message: str) -> None:
 @contextmanager
 def guard() -> Iterator[None]:
     """Turn an unexpected exception into one line (or a traceback with --debug) and exit 1."""
-    from ..config import ConfigError, SourceMissing
+    from ..core.settings import ConfigError, SourceMissing
 
     try:
         yield
@@ -80,7 +80,7 @@ def guard() -> Iterator[None]:
 
 def settings():
     """The settings of the registry in the working folder (a usage error if unreadable)."""
-    from ..config import Settings
+    from ..core.settings import Settings
 
     return Settings(Path("."))
 
@@ -141,7 +141,7 @@ class RegistryArgs:
 
     def load(self, sources, *, strict: bool = False, quiet: bool = False):
         """Validate; on errors (or warnings with `strict`) print them located and exit 1."""
-        from ..validate import InvalidRegistry, load_valid
+        from ..registry.validate import InvalidRegistry, load_valid
 
         try:
             report, registry = load_valid(sources, strict=strict, stale_after_months=self.stale_after,
@@ -203,7 +203,7 @@ RouteOpt = typer.Option([], "--referral-route", metavar="KEY",
 
 def check_tiles(name: str) -> None:
     """A usage error for a tile provider xyzservices does not know."""
-    from ..mapping import MapError, resolve_tiles
+    from ..render.mappage import MapError, resolve_tiles
 
     try:
         resolve_tiles(name)
@@ -214,7 +214,7 @@ def check_tiles(name: str) -> None:
 def filters(registry, status: list, category: list[str], borough: list[str], route: list[str],
             include_closed: bool):
     """The library's Filters from the command line (usage error, with a did-you-mean, if unknown)."""
-    from ..model import FilterError, Filters
+    from ..core.model import FilterError, Filters
 
     try:
         return Filters.from_names(registry, [s.value for s in status], category, borough, route, include_closed)
@@ -226,7 +226,7 @@ def filters(registry, status: list, category: list[str], borough: list[str], rou
 
 def print_report(report, fmt: TextOrJson, files: dict, summary_ok: str, err: bool = False) -> None:
     """A validation report: JSON, a rich table on a terminal, or one line per problem."""
-    from ..model import plural
+    from ..core.model import plural
 
     if fmt is TextOrJson.json:
         typer.echo(json.dumps({**report.to_dict(), "files": files}, ensure_ascii=False, indent=2), err=err)
@@ -294,7 +294,7 @@ def refuse_overwrite(output: Optional[Path], inputs) -> None:
 
 def emit(data: bytes, output: Optional[Path], what: str, quiet: bool = False) -> None:
     """Write `data` to standard output, or atomically to `output` and say so."""
-    from ..textio import atomic_write_bytes
+    from ..core.textio import atomic_write_bytes
 
     if output is None:
         sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else typer.echo(data.decode(), nl=False)

@@ -27,8 +27,8 @@ def export_oruk(
     Example: sprx export oruk --output site/oruk
     """
     with guard():
-        from ..oruk import export_feed
-        from ..textio import atomic_write_bytes
+        from ..interchange.oruk import export_feed
+        from ..core.textio import atomic_write_bytes
 
         sources = reg.sources()
         if output.exists() and not output.is_dir():
@@ -60,7 +60,7 @@ def import_oruk(
     Example: sprx import oruk services.json --output schemes.yaml
     """
     with guard():
-        from ..oruk import ImportError_, import_documents, read_documents, registry_tables
+        from ..interchange.oruk import ImportError_, import_documents, read_documents, registry_tables
 
         fmt = _output_format(output)
         if not source.exists():
@@ -95,8 +95,8 @@ def import_table(
     Example: sprx import table schemes.xlsx --output schemes.yaml --column name="Project title"
     """
     with guard():
-        from ..oruk import ImportError_, registry_tables
-        from ..sheets import import_sheet
+        from ..interchange.oruk import ImportError_, registry_tables
+        from ..interchange.sheets import import_sheet
 
         fmt = _output_format(output)
         if not source.is_file():
@@ -143,9 +143,9 @@ def _refuse_inputs(output: Path, source: Path, sources) -> None:
 
 def _write_imported(what: str, imported, sources, output: Path, fmt: str, header: str, quiet: bool) -> None:
     """Check the imported records, say what was changed or left out, and write what validates."""
-    from ..model import plural
-    from ..textio import atomic_write_text
-    from ..writer import checked_registry
+    from ..core.model import plural
+    from ..core.textio import atomic_write_text
+    from ..interchange.writer import checked_registry
 
     text, kept, removed, report = checked_registry(imported.records, sources, "csv" if fmt == "csv" else "yaml",
                                                    "" if fmt == "csv" else header)
@@ -165,7 +165,7 @@ def _write_imported(what: str, imported, sources, output: Path, fmt: str, header
 
 def _taxonomy_map(path: Path) -> dict[str, str]:
     """A --taxonomy-map file: term id or name -> category key."""
-    from ..yamlload import load_yaml
+    from ..core.yamlload import load_yaml
 
     try:
         doc, problems = load_yaml(path.read_text(encoding="utf-8"), str(path))

@@ -12,7 +12,7 @@ from .common import (ClosedOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, Stric
 
 def map_options(s, title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: Metric):
     """The library's MapOptions from the command line and the folder's settings `s`."""
-    from ..mapping import MapOptions
+    from ..render.mappage import MapOptions
 
     return MapOptions(title=s.get(title, "title"), offline=offline, tiles=tiles, include_closed=include_closed,
                       metric=metric.value, attribution=s.get(None, "attribution"),
@@ -41,10 +41,10 @@ def map_build(
     Example: sprx map build --offline --tiles none --output maps/london.html
     """
     with guard():
-        from ..aggregate import area_counts
-        from ..assets import AssetsMissing
-        from ..mapping import MapError, render_map
-        from ..textio import atomic_write_text
+        from ..aggregate.counts import area_counts
+        from ..render.assets import AssetsMissing
+        from ..render.mappage import MapError, render_map
+        from ..core.textio import atomic_write_text
 
         s = settings()  # read once for the whole command
         sources = reg.sources(s)
@@ -78,9 +78,9 @@ def map_image(
     Example: sprx map image --output maps/london.png
     """
     with guard():
-        from ..image import render_png
-        from ..mapping import MapError
-        from ..textio import atomic_write_bytes
+        from ..render.image import render_png
+        from ..render.mappage import MapError
+        from ..core.textio import atomic_write_bytes
 
         s = settings()
         sources = reg.sources(s)

@@ -68,10 +68,10 @@ def publish(
 
     Example: sprx publish --site public --if-changed --log-format json
     """
-    from ..publish import EXIT_BUSY, PublishBusy, PublishError, PublishOptions
-    from ..publish import publish as run_publish
-    from ..publish import rollback as run_rollback
-    from ..validate import InvalidRegistry
+    from ..site.publish import EXIT_BUSY, PublishBusy, PublishError, PublishOptions
+    from ..site.publish import publish as run_publish
+    from ..site.publish import rollback as run_rollback
+    from ..registry.validate import InvalidRegistry
 
     log = _logger(log_format, quiet)
     with guard():

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ..model import DEFAULT_TITLE
+from ..core.model import DEFAULT_TITLE
 from .app import app, areas_app, demo_app
 from .common import (BoundaryArgs, OutputOpt, TextOrJson, boundary_options, emit, fail, guard, print_report,
                      refuse_overwrite, settings, usage_error)
@@ -25,7 +25,7 @@ def areas_init(
     Example: sprx areas init lad-2024.gpkg --code-field LAD24CD --name-field LAD24NM -o data/areas.csv
     """
     with guard():
-        from ..scaffold import ScaffoldError, areas_csv, non_gss, read_areas_from_boundaries
+        from ..upkeep.scaffold import ScaffoldError, areas_csv, non_gss, read_areas_from_boundaries
 
         if not boundaries.is_file():
             usage_error(f"BOUNDARIES: '{boundaries}' does not exist")
@@ -55,7 +55,7 @@ def init(
     Example: sprx init kent --boundaries kent-districts.gpkg --code-field LAD24CD --name-field LAD24NM
     """
     with guard():
-        from ..scaffold import ScaffoldError, init_registry
+        from ..upkeep.scaffold import ScaffoldError, init_registry
 
         if boundaries is not None and not boundaries.is_file():
             usage_error(f"--boundaries: '{boundaries}' does not exist")
@@ -97,10 +97,10 @@ def demo_generate(
     Example: sprx demo generate --schemes 10000 --areas data/london-boroughs.geojson --format csv -o demo.csv
     """
     with guard():
-        from ..demo import demo_registry
-        from ..geography import BoundaryReadError
-        from ..problems import Report
-        from ..vocabulary import load_vocabulary
+        from ..upkeep.demo import demo_registry
+        from ..geo.boundaries import BoundaryReadError
+        from ..core.problems import Report
+        from ..core.vocabulary import load_vocabulary
 
         if not areas.is_file():
             usage_error(f"--areas: '{areas}' does not exist")

@@ -55,7 +55,7 @@ def _rich_table(t) -> None:
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    from ..tables import cell_text, numeric_columns
+    from ..render.tables import cell_text, numeric_columns
 
     numeric = numeric_columns(t)
     rt = RichTable(show_footer=bool(t.totals), header_style="bold", footer_style="bold")
@@ -93,7 +93,7 @@ def table(
     with guard():
         from rich.console import Console
 
-        from ..tables import build_table, write_table
+        from ..render.tables import build_table, write_table
 
         needs_output(fmt.value, output)
         sources = reg.sources()
@@ -110,7 +110,7 @@ def table(
 def _export(function: str, reg: RegistryArgs, fmt: str, output: Optional[Path], quiet: bool, *selection) -> None:
     """Validate, select, and write one of the library's exports."""
     with guard():
-        from .. import exports
+        from ..render import exports
 
         needs_output(fmt, output)
         sources = reg.sources()

@@ -35,9 +35,9 @@ def review(
     Example: sprx review --due-within 30 --emails reminders/
     """
     with guard():
-        from ..model import today
-        from ..review import as_csv, as_json, as_text, draft_emails, due_for_review
-        from ..textio import atomic_write_bytes
+        from ..core.model import today
+        from ..upkeep.review import as_csv, as_json, as_text, draft_emails, due_for_review
+        from ..core.textio import atomic_write_bytes
 
         s = settings()
         sources = reg.sources(s)
@@ -75,8 +75,8 @@ def verify(
     with guard():
         from datetime import date
 
-        from ..edit import EditError, set_last_verified
-        from ..model import today
+        from ..interchange.edit import EditError, set_last_verified
+        from ..core.model import today
         from .common import fail, usage_error
 
         day = today()
@@ -141,12 +141,12 @@ def add(
     Example: sprx add --name "Camden Chess Club" --area Camden --website https://example.org/chess --no-input
     """
     with guard():
-        from ..edit import EditError, append_scheme
-        from ..fields import BY_NAME, LOCATION_BY_NAME, Context, evaluate, slug
-        from ..model import today
-        from ..oruk import registry_tables
-        from ..writer import id_from_name
-        from ..registry import load_registry
+        from ..interchange.edit import EditError, append_scheme
+        from ..registry.fields import BY_NAME, LOCATION_BY_NAME, Context, evaluate, slug
+        from ..core.model import today
+        from ..interchange.oruk import registry_tables
+        from ..interchange.writer import id_from_name
+        from ..registry.read import load_registry
         from .common import fail, usage_error
 
         s = settings()
@@ -181,7 +181,7 @@ def add(
 
         def postcode_table():
             if "postcodes" not in tables_cache:
-                from ..postcodes import load_postcodes
+                from ..geo.postcodes import load_postcodes
 
                 tables_cache["postcodes"] = load_postcodes(Path(sources.postcodes))
             return tables_cache["postcodes"]

@@ -7,8 +7,8 @@ import io
 from importlib import resources
 from pathlib import Path
 
-from .areas import GSS_CODE
-from .textio import atomic_write_bytes, atomic_write_text
+from ..core.areas import GSS_CODE
+from ..core.textio import atomic_write_bytes, atomic_write_text
 
 
 class ScaffoldError(Exception):
@@ -17,7 +17,7 @@ class ScaffoldError(Exception):
 
 def read_areas_from_boundaries(path: Path, code_field: str, name_field: str):
     """(code, name) pairs from a boundary file, sorted by code; ScaffoldError when unusable."""
-    from .geography import BoundaryReadError, read_area_boundaries
+    from ..geo.boundaries import BoundaryReadError, read_area_boundaries
 
     try:
         gdf = read_area_boundaries(path, code_field, name_field, geometry=False)
@@ -114,9 +114,9 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
 
 def _schema_for(data: Path) -> str:
     """The JSON Schema of the new registry, from its area registry (if made yet) and vocabulary."""
-    from .areas import Areas, load_areas
-    from .schema import registry_schema, write_schema
-    from .vocabulary import load_vocabulary
+    from ..core.areas import Areas, load_areas
+    from ..interchange.schema import registry_schema, write_schema
+    from ..core.vocabulary import load_vocabulary
 
     areas = load_areas(data / "areas.csv", "areas.csv")[0] if (data / "areas.csv").exists() else Areas()
     vocab, _ = load_vocabulary(data / "vocabulary.yaml", "vocabulary.yaml")

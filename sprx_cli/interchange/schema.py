@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .areas import _PREFIXES, Areas, normalise_name
-from .fields import DAYS, ELIGIBILITY_PARTS, FIELDS, LOCATION_FIELDS_TABLE, Field
-from .model import STATUSES
-from .vocabulary import Vocabulary
+from ..core.areas import _PREFIXES, Areas, normalise_name
+from ..registry.fields import DAYS, ELIGIBILITY_PARTS, FIELDS, LOCATION_FIELDS_TABLE, Field
+from ..core.model import STATUSES
+from ..core.vocabulary import Vocabulary
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # YAML reads `name: 2024` or `phone: 02079460001` as numbers and `name: yes` as a boolean; sprx

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .model import Filters, Registry, Scheme, data_date, plural
+from ..core.model import Filters, Registry, Scheme, data_date, plural
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
-from .model import Registry, Scheme, hours_text
+from ..core.model import Registry, Scheme, hours_text
 
 COLUMNS = ("id", "name", "provider", "contact_email", "last_verified", "due", "reason")
 

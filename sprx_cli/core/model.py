@@ -267,7 +267,7 @@ class Filters:
         """Filters from what a person typed: vocabulary keys and area names, aliases or codes.
 
         Raises FilterError (naming the option, with a did-you-mean) for anything unknown."""
-        from .registry import did_you_mean
+        from ..registry.read import did_you_mean
 
         chosen = list(statuses) or ["active"]
         for s in chosen:

@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .aggregate import area_counts
-from .fields import CSV_LOCATION_COLUMNS, FIELDS, flat_columns
-from .model import Filters, Registry, Scheme, data_date, hours_text
+from .. import __version__
+from ..aggregate.counts import area_counts
+from ..registry.fields import CSV_LOCATION_COLUMNS, FIELDS, flat_columns
+from ..core.model import Filters, Registry, Scheme, data_date, hours_text
 from .tables import build_table, to_delimited, to_xlsx
 
 

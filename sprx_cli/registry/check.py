@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from .areas import Areas
+from ..core.areas import Areas
 from .fields import (ALIASES, FIELDS, LOCATION_FIELDS_TABLE, SCHEME_FIELDS, Context, Fault, Field,
                      Finding, as_text, evaluate, evaluate_eligibility, evaluate_locations, finish, from_csv,
                      incomplete, placeholder, slugify)
-from .model import Location, Scheme
-from .problems import Problem, short
-from .registry import CSV_LOCATION_COLUMNS, CsvTable, RawRecord, RawRegistry, _unknown_field
-from .vocabulary import Vocabulary
+from ..core.model import Location, Scheme
+from ..core.problems import Problem, short
+from .read import CSV_LOCATION_COLUMNS, CsvTable, RawRecord, RawRegistry, _unknown_field
+from ..core.vocabulary import Vocabulary
 
 __all__ = ["check_registry", "slugify"]
 

@@ -21,11 +21,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Callable, Literal, NamedTuple
 from urllib.parse import urlsplit
 
-from .model import DAYS, DEFAULT_STATUS, STATUSES, Eligibility, Hours, Location
+from ..core.model import DAYS, DEFAULT_STATUS, STATUSES, Eligibility, Hours, Location
 
 if TYPE_CHECKING:
-    from .areas import Areas
-    from .vocabulary import Vocabulary
+    from ..core.areas import Areas
+    from ..core.vocabulary import Vocabulary
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 POSTCODE = re.compile(
@@ -457,7 +457,7 @@ def _time(text: str) -> str | None:
 
 def _quoted(value: Any) -> str:
     """A value in a message: repr for text, a brief form for anything else (never a deep repr)."""
-    from .problems import short
+    from ..core.problems import short
 
     return repr(value) if isinstance(value, str) else short(value)
 

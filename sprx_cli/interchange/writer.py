@@ -12,8 +12,8 @@ import csv
 import io
 from typing import Any, Iterable
 
-from .fields import CSV_COLUMNS, CSV_LOCATION_COLUMNS, FIELDS, LOCATION_FIELDS_TABLE
-from .model import hours_text
+from ..registry.fields import CSV_COLUMNS, CSV_LOCATION_COLUMNS, FIELDS, LOCATION_FIELDS_TABLE
+from ..core.model import hours_text
 
 
 def id_from_name(text: str) -> str:
@@ -50,7 +50,7 @@ def registry_yaml(records: Iterable[dict[str, Any]], header: str = "") -> tuple[
 
 def registry_csv(records: Iterable[dict[str, Any]]) -> str:
     """A CSV registry of these records: one row each, lists joined with ';', the first location only."""
-    from .model import Hours
+    from ..core.model import Hours
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -88,7 +88,7 @@ def checked_registry(records: list[dict[str, Any]], sources, fmt: str, header: s
     from dataclasses import replace
     from pathlib import Path
 
-    from .validate import validate
+    from ..registry.validate import validate
 
     kept, removed = [dict(r) for r in records], []
     with tempfile.TemporaryDirectory() as tmp:

@@ -111,6 +111,6 @@ def library_assets(offline: bool) -> list[Asset]:
 
 def own_assets() -> tuple[str, str]:
     """sprx's own map script and style sheet (part of this package)."""
-    static = resources.files("sprx_cli") / "static"
+    static = resources.files("sprx_cli.render") / "static"
     scripts = "\n".join((static / name).read_text(encoding="utf-8") for name in ("map.js", "finder.js"))
     return _script_safe(scripts), (static / "map.css").read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .model import Registry, Scheme
+from ..core.model import Registry, Scheme
 from .writer import id_from_name
 
 HSDS_VERSION = "3.0"
@@ -165,7 +165,7 @@ def service(s: Scheme, registry: Registry) -> dict:
 
 
 def _language_name(code: str) -> str:
-    from .fields import language_name
+    from ..registry.fields import language_name
 
     return language_name(code)
 
@@ -366,7 +366,7 @@ class Importer:
         if by_postcode and self.registry.sources.postcodes:
             points += [c for c in self._postcodes().find(by_postcode) if c is not None]
         if points:
-            from .geography import areas_containing
+            from ..geo.boundaries import areas_containing
 
             inside = areas_containing(self.registry.boundaries, [float(a) for a, _ in points],
                                       [float(b) for _, b in points])
@@ -381,7 +381,7 @@ class Importer:
         if self.postcode_table is None:
             from pathlib import Path
 
-            from .postcodes import PostcodeTableError, load_postcodes
+            from ..geo.postcodes import PostcodeTableError, load_postcodes
 
             try:
                 self.postcode_table = load_postcodes(Path(self.registry.sources.postcodes))
@@ -547,9 +547,9 @@ def registry_tables(sources) -> Registry:
     """The registry's areas, vocabulary and boundaries (what an import maps onto), without schemes."""
     from pathlib import Path
 
-    from .areas import load_areas
-    from .geography import load_boundaries
-    from .vocabulary import load_vocabulary
+    from ..core.areas import load_areas
+    from ..geo.boundaries import load_boundaries
+    from ..core.vocabulary import load_vocabulary
 
     reg = Registry(sources)
     reg.areas, _ = load_areas(Path(sources.boroughs), sources.boroughs)

@@ -211,13 +211,13 @@ class Cleaner:
             point = None
         if point is None and place.get("postcode") and reg.sources.postcodes:
             if self.postcodes is None:
-                from .postcodes import load_postcodes
+                from ..geo.postcodes import load_postcodes
 
                 self.postcodes = load_postcodes(Path(reg.sources.postcodes))
             point = self.postcodes.find([place["postcode"]])[0]
         if point is None or reg.boundaries is None:
             return []
-        from .geography import areas_containing
+        from ..geo.boundaries import areas_containing
 
         codes = areas_containing(reg.boundaries, [point[0]], [point[1]])[0]
         names = [reg.areas.by_code[c].name for c in sorted(codes)]
@@ -297,7 +297,7 @@ class Cleaner:
     def _hours(self, text: str | None, row: int, column: str | None) -> tuple[list[dict], str | None]:
         if not text:
             return [], None
-        from .fields import HOURS_TEXT, Fault, opening
+        from ..registry.fields import HOURS_TEXT, Fault, opening
 
         parts = [p.strip() for p in text.split(";") if p.strip()]
         matched = [HOURS_TEXT.match(p) for p in parts]

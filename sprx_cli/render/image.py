@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from .model import Registry, data_date
-from .mapping import MapError, MapOptions, nice_date
+from ..core.model import Registry, data_date
+from .mappage import MapError, MapOptions, nice_date
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
 
 
@@ -18,7 +18,7 @@ def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 1
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    from .aggregate import area_counts
+    from ..aggregate.counts import area_counts
 
     counts = area_counts(registry)
     if opts.metric == "per-100k":

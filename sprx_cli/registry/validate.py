@@ -7,12 +7,12 @@ from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 
-from .areas import Areas, load_areas, normalise_names
-from .model import STALE_MONTHS, Registry, Scheme, Sources, months_before, no_cyclic_gc, today
-from .problems import Loc, Problem, Report
-from .registry import RawRecord, load_registry
-from .schemes import check_registry
-from .vocabulary import load_vocabulary
+from ..core.areas import Areas, load_areas, normalise_names
+from ..core.model import STALE_MONTHS, Registry, Scheme, Sources, months_before, no_cyclic_gc, today
+from ..core.problems import Loc, Problem, Report
+from .read import RawRecord, load_registry
+from .check import check_registry
+from ..core.vocabulary import load_vocabulary
 
 __all__ = ["validate", "Sources", "Registry", "today", "months_before", "no_cyclic_gc"]
 
@@ -53,7 +53,7 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
     reg.vocabulary, problems = load_vocabulary(Path(sources.vocabulary), sources.vocabulary)
     report.extend(problems)
     if check_boundaries and reg.areas.areas:
-        from .geography import load_boundaries
+        from ..geo.boundaries import load_boundaries
         reg.boundaries, problems = load_boundaries(Path(sources.boundaries), sources.boundaries, reg.areas,
                                                    sources.code_field, sources.name_field, sources.crs)
         report.extend(problems)
@@ -89,7 +89,7 @@ def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
     warn about postcodes the table lacks and typed coordinates far from their postcode.
 
     The postcode table is read only when some location has a postcode."""
-    from .postcodes import ATTRIBUTION, FAR_METRES, SHORT_ATTRIBUTION, PostcodeTableError, distance_m, load_postcodes
+    from ..geo.postcodes import ATTRIBUTION, FAR_METRES, SHORT_ATTRIBUTION, PostcodeTableError, distance_m, load_postcodes
 
     every = list(chain.from_iterable(map(attrgetter("locations"), reg.schemes)))
     if list(map(attrgetter("postcode"), every)).count(None) == len(every):  # the usual case, at C speed
@@ -141,13 +141,13 @@ def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
 
 def _far(reg: Registry, by_id, si: int, li: int, loc, centre: tuple[float, float], metres: float) -> Problem:
     """postcode-far, saying which of the two is likelier wrong."""
-    from .postcodes import FAR_METRES, distance_m
+    from ..geo.postcodes import FAR_METRES, distance_m
 
     scheme = reg.schemes[si]
     if distance_m(loc.lon, loc.lat, *centre) <= FAR_METRES:
         hint = f"lat and lon look swapped: the postcode's centre is at {centre[0]}, {centre[1]}"
     elif reg.boundaries is not None:
-        from .geography import areas_containing
+        from ..geo.boundaries import areas_containing
 
         typed_in, centre_in = (bool(set(found) & set(scheme.boroughs)) for found in
                                areas_containing(reg.boundaries, [loc.lat, centre[0]], [loc.lon, centre[1]]))
@@ -171,7 +171,7 @@ def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> l
     """Warn about places that fall outside every borough their scheme serves."""
     import numpy as np
 
-    from .geography import areas_containing, point_area_pairs
+    from ..geo.boundaries import areas_containing, point_area_pairs
 
     where = [(s, i, loc) for s in schemes for i, loc in enumerate(s.locations) if loc.has_point]
     if not where:

@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import __version__
-from .aggregate import area_counts
-from .model import Filters, Registry, data_date
+from .. import __version__
+from ..aggregate.counts import area_counts
+from ..core.model import Filters, Registry, data_date
 
 
 BY = ("area", "category", "area-category")

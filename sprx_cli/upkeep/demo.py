@@ -14,12 +14,12 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fields import CSV_COLUMNS
-from .model import STATUSES
+from ..registry.fields import CSV_COLUMNS
+from ..core.model import STATUSES
 
 if TYPE_CHECKING:
-    from .geography import Boundaries
-    from .vocabulary import Vocabulary
+    from ..geo.boundaries import Boundaries
+    from ..core.vocabulary import Vocabulary
 
 KINDS = ["Walk and Talk", "Arts on Prescription", "Befriending Service", "Advice Clinic", "Community Garden",
          "Peer Support Circle", "Family Hub", "Volunteering Pathways", "Carers Café", "Get Active",
@@ -137,7 +137,7 @@ def demo_registry(n: int, boundaries: Path, vocab: "Vocabulary", code_field: str
     """A synthetic registry of n schemes inside the areas of a boundary file, as YAML or CSV text.
 
     Raises geography.BoundaryReadError when the file or its fields cannot be used."""
-    from .geography import Boundaries, read_area_boundaries
+    from ..geo.boundaries import Boundaries, read_area_boundaries
 
     gdf = read_area_boundaries(boundaries, code_field, name_field, crs)
     records = generate(n, Boundaries.from_frame(gdf), dict(zip(gdf["code"], gdf["name"])), vocab, seed)

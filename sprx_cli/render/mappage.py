@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from .aggregate import AreaCounts, area_counts
-from .fields import language_name
-from .model import (DAYS, DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Location, Registry, Scheme,
+from ..aggregate.counts import AreaCounts, area_counts
+from ..registry.fields import language_name
+from ..core.model import (DAYS, DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION, STATUSES, Location, Registry, Scheme,
                     hours_for_people, no_cyclic_gc, people, plural)
 from .pagedata import FIRST
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
@@ -293,8 +293,8 @@ def postcode_areas(registry: Registry, area_index: dict[str, int]) -> dict | Non
         return None
     from pathlib import Path
 
-    from .geography import areas_containing
-    from .postcodes import PostcodeTableError, load_postcodes, outward_centres
+    from ..geo.boundaries import areas_containing
+    from ..geo.postcodes import PostcodeTableError, load_postcodes, outward_centres
 
     try:
         table = load_postcodes(Path(registry.sources.postcodes))

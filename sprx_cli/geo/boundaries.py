@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from .areas import Areas
-from .problems import Loc, Problem
+from ..core.areas import Areas
+from ..core.problems import Loc, Problem
 
 if TYPE_CHECKING:
     import geopandas as gpd

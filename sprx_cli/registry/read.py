@@ -18,10 +18,10 @@ from .fields import (ALIASES, CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, CSV
                      LOCATION_FIELDS, REQUIRED_FIELDS, SCHEME_FIELDS, did_you_mean, from_csv, unknown_field)
 
 ALIASES_OF = {name: alias for alias, name in ALIASES.items()}
-from .model import STATUSES, Location, Scheme
-from .problems import Loc, Problem, short
-from .textio import SourceError, read_text
-from .yamlload import YList, YMap, load_plain, load_yaml
+from ..core.model import STATUSES, Location, Scheme
+from ..core.problems import Loc, Problem, short
+from ..core.textio import SourceError, read_text
+from ..core.yamlload import YList, YMap, load_plain, load_yaml
 
 # The field table's names, re-exported for the loaders and older imports.
 __all__ = ["CSV_COLUMNS", "CSV_LOCATION_COLUMNS", "LIST_FIELDS", "LOCATION_FIELDS", "REQUIRED_FIELDS",

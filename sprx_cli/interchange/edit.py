@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
-from .registry import load_registry
-from .textio import atomic_write_bytes
+from ..registry.read import load_registry
+from ..core.textio import atomic_write_bytes
 
 DATE_TOKEN = re.compile(r"""(?P<q>['"]?)(?P<text>[^'"#\s,}\]]*)(?P=q)""")
 
@@ -185,7 +185,7 @@ def append_scheme(path: Path, record: dict, sources) -> str:
     import tempfile
     from dataclasses import replace
 
-    from .validate import validate
+    from ..registry.validate import validate
     from .writer import registry_csv, registry_yaml
 
     with locked(path):

@@ -28,10 +28,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from . import __version__
-from .aggregate import area_counts
-from .mapping import MapOptions, map_data, page_header, table_html
-from .model import DEFAULT_TITLE, NO_ATTRIBUTION, STALE_MONTHS, STATUSES, Filters, data_date
+from .. import __version__
+from ..aggregate.counts import area_counts
+from ..render.mappage import MapOptions, map_data, page_header, table_html
+from ..core.model import DEFAULT_TITLE, NO_ATTRIBUTION, STALE_MONTHS, STATUSES, Filters, data_date
 
 Log = Callable[..., None]  # log(event, level="info", **fields)
 
@@ -353,11 +353,11 @@ def _index_html(title: str, data: dict, counts, newest, changes: dict, attributi
 def build_site(registry, sources, opts: PublishOptions, out: Path, previous: Path | None,
                inputs: dict[str, str], inputs_same: bool, log: Log) -> dict:
     """Write every site file into `out` (an empty folder); return the manifest."""
-    from .exports import export_areas, export_schemes
-    from .image import render_png
-    from .mapping import render_map
-    from .oruk import export_feed
-    from .tables import build_table, write_table
+    from ..render.exports import export_areas, export_schemes
+    from ..render.image import render_png
+    from ..render.mappage import render_map
+    from ..interchange.oruk import export_feed
+    from ..render.tables import build_table, write_table
 
     map_opts = MapOptions(title=opts.title, offline=True, tiles=opts.tiles, attribution=opts.attribution,
                           short_attribution=opts.attribution_short, feedback_email=opts.feedback_email)
@@ -441,7 +441,7 @@ def _prune(state: Path, live: Path, keep: int, log: Log) -> None:
 def publish(sources, site: Path, opts: PublishOptions = PublishOptions(), log: Log = lambda *a, **k: None
             ) -> PublishResult:
     """Validate, build and switch in a new site version. Raises PublishError (site untouched)."""
-    from .validate import InvalidRegistry, validate
+    from ..registry.validate import InvalidRegistry, validate
 
     site = Path(site)
     started = time.monotonic()

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .fields import SLUG  # vocabulary keys are slugs, like scheme ids
+from ..registry.fields import SLUG  # vocabulary keys are slugs, like scheme ids
 from .problems import Loc, Problem
 from .textio import SourceError, read_text
 from .yamlload import YList, YMap, load_yaml
