@@ -41,7 +41,8 @@ print(round(time.perf_counter() - t, 3))
 STAGES = r'''
 import json, sys, time
 start = time.perf_counter()
-import sprx_cli.geo.boundaries as geography, sprx_cli.render.mappage as mapping, sprx_cli.registry.validate as validate
+import sprx_cli.geo.boundaries as geography, sprx_cli.render.mapdata as mapdata, sprx_cli.render.mappage as mapping
+import sprx_cli.registry.validate as validate
 from sprx_cli.core.model import Sources
 spent = {"import sprx, numpy, shapely": time.perf_counter() - start}
 def timed(module, name, label):
@@ -58,7 +59,7 @@ for module, name, label in [(geography, "load_boundaries", "read the boundaries 
                             (validate, "check_registry", "check every field, build the schemes"),
                             (validate, "check_locations", "points in their areas"),
                             (validate, "check_upkeep", "upkeep and duplicate checks"),
-                            (mapping, "postcode_areas", "postcode sectors for the finder"),
+                            (mapdata, "postcode_areas", "postcode sectors for the finder"),
                             (mapping, "map_data", "the page's data (columns, strings)"),
                             (mapping, "_json", "encode it (orjson)"),
                             (mapping, "_data_block", "compress it (gzip, base64)")]:
@@ -66,7 +67,7 @@ for module, name, label in [(geography, "load_boundaries", "read the boundaries 
 t = time.perf_counter()
 mapping._import_folium()
 spent["import folium (without pandas), branca, jinja2"] = time.perf_counter() - t
-sources = Sources(schemes=sys.argv[1], boroughs="data/boroughs.csv", boundaries=sys.argv[2],
+sources = Sources(schemes=sys.argv[1], areas="data/areas.csv", boundaries=sys.argv[2],
                   vocabulary="data/vocabulary.yaml", postcodes="data/london-postcodes.csv.gz")
 t = time.perf_counter()
 _, registry = validate.validate(sources)
@@ -185,7 +186,7 @@ def first_render(page_path: Path) -> dict:
 def million(sprx: list[str], tmp: Path, boundaries: Path) -> dict:
     """1,000,000 schemes (CSV): validate and map build, their time and peak memory, and the page in Chromium."""
     src, page = tmp / "1000000.csv", tmp / "csv_1000000.html"
-    run(sprx + ["demo", "generate", "--schemes", "1000000", "--areas", str(boundaries), "--format", "csv",
+    run(sprx + ["demo", "generate", "--schemes", "1000000", "--boundaries", str(boundaries), "--format", "csv",
                 "--seed", "1", "-o", str(src)])
     r = {"file_mb": round(os.path.getsize(src) / 2**20, 1), "validate": run(sprx + ["validate", "--schemes", str(src)]),
          "map": run(sprx + ["map", "build", "--schemes", str(src), "--offline", "--tiles", "none", "--quiet",
@@ -214,9 +215,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         from sprx_cli.upkeep.demo import generate, to_csv, to_yaml
-        from sprx_cli.registry.validate import Sources, validate
+        from sprx_cli.core.model import Sources
+        from sprx_cli.registry.validate import validate
 
-        _, reg = validate(Sources(boroughs="data/boroughs.csv", boundaries=str(boundaries)))
+        _, reg = validate(Sources(areas="data/areas.csv", boundaries=str(boundaries)))
         names = {a.code: a.name for a in reg.areas.areas}
         for n in sizes:
             records = generate(n, reg.boundaries, names, reg.vocabulary, seed=n)

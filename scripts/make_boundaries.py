@@ -2,7 +2,7 @@
 
 The package ships data/londonBoroughs.json, a TopoJSON of the 33 London areas simplified from
 the London Datastore "Statistical GIS Boundary Files" (Open Government Licence v3). Its features
-carry only a name; this script keys them by the GSS code in data/boroughs.csv, repairs invalid
+carry only a name; this script keys them by the GSS code in data/areas.csv, repairs invalid
 geometry (Richmond upon Thames self-intersects) and writes sorted, rounded, WGS84 GeoJSON.
 
 Usage: python scripts/make_boundaries.py [--topojson PATH]
@@ -45,13 +45,13 @@ def build(topojson: Path) -> dict:
     from shapely import make_valid
     from shapely.geometry import mapping
 
-    with open(ROOT / "data" / "boroughs.csv", encoding="utf-8") as f:
+    with open(ROOT / "data" / "areas.csv", encoding="utf-8") as f:
         code_by_name = {row["name"]: row["code"] for row in csv.DictReader(f)}
     gdf = gpd.read_file(topojson).set_crs("EPSG:4326")
     unknown = set(gdf["id"]) - set(code_by_name)
     missing = set(code_by_name) - set(gdf["id"])
     if unknown or missing:
-        raise SystemExit(f"names do not match boroughs.csv: unknown={unknown} missing={missing}")
+        raise SystemExit(f"names do not match areas.csv: unknown={unknown} missing={missing}")
     features = []
     for name, geom in sorted(zip(gdf["id"], gdf.geometry), key=lambda p: code_by_name[p[0]]):
         if not geom.is_valid:

@@ -176,7 +176,7 @@ def main() -> None:
     import geopandas as gpd
 
     rng = random.Random(SEED)
-    with open(ROOT / "data" / "boroughs.csv", encoding="utf-8") as f:
+    with open(ROOT / "data" / "areas.csv", encoding="utf-8") as f:
         names = [r["name"] for r in csv.DictReader(f)]
     gdf = gpd.read_file(ROOT / "data" / "london-boroughs.geojson")
     shape = dict(zip(gdf["name"], gdf.geometry))

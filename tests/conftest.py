@@ -20,12 +20,12 @@ def registry_files(name: str) -> dict[str, str]:
     """A fixture registry's files by option: tests/fixtures/NAME/, with the bundled vocabulary unless
     the folder has its own. 'london' is the bundled registry."""
     if name == "london":
-        return {"--schemes": "schemes.yaml", "--boroughs": "data/boroughs.csv",
+        return {"--schemes": "schemes.yaml", "--areas": "data/areas.csv",
                 "--boundaries": "data/london-boroughs.geojson", "--vocabulary": "data/vocabulary.yaml",
                 "--postcodes": "data/london-postcodes.csv.gz"}
     folder = FIXTURES / name
     vocabulary = folder / "vocabulary.yaml"
-    return {"--schemes": str(folder / "schemes.yaml"), "--boroughs": str(folder / "boroughs.csv"),
+    return {"--schemes": str(folder / "schemes.yaml"), "--areas": str(folder / "boroughs.csv"),
             "--boundaries": str(folder / "boundaries.geojson"),
             "--vocabulary": str(vocabulary if vocabulary.exists() else "data/vocabulary.yaml")}
 
@@ -45,7 +45,7 @@ def sources(name: str):
     from sprx_cli.core.model import Sources
 
     f = registry_files(name)
-    return Sources(f["--schemes"], f["--boroughs"], f["--boundaries"], f["--vocabulary"], postcodes=f.get("--postcodes"))
+    return Sources(f["--schemes"], f["--areas"], f["--boundaries"], f["--vocabulary"], postcodes=f.get("--postcodes"))
 
 
 @pytest.fixture(autouse=True)

@@ -42,7 +42,7 @@ def england(tmp_path):
     folder = tmp_path / "england"
     sprx_in(ROOT, "init", folder, "--boundaries", ENGLAND, "--code-field", "LAD24CD", "--name-field", "LAD24NM",
             "--title", "Social prescribing in the Midlands (test)")
-    sprx_in(folder, "demo", "generate", "--schemes", 300, "--areas", "data/boundaries.geojson",
+    sprx_in(folder, "demo", "generate", "--schemes", 300, "--boundaries", "data/boundaries.geojson",
             "--code-field", "LAD24CD", "--name-field", "LAD24NM", "--output", "schemes.yaml")
     return folder
 
@@ -87,7 +87,7 @@ def test_bad_settings_are_a_usage_error(tmp_path):
 @pytest.mark.parametrize("fmt", ["yaml", "csv"])
 def test_generated_registries_validate_cleanly(sprx, tmp_path, fmt):
     out = tmp_path / f"demo.{fmt}"
-    result = sprx("demo", "generate", "--schemes", "500", "--areas", "data/london-boroughs.geojson",
+    result = sprx("demo", "generate", "--schemes", "500", "--boundaries", "data/london-boroughs.geojson",
                   "--format", fmt, "--seed", "7", "--output", out)
     assert result.exit_code == 0, result.output
     result = sprx("validate", "--schemes", out, "--format", "json")
@@ -96,13 +96,13 @@ def test_generated_registries_validate_cleanly(sprx, tmp_path, fmt):
     assert report["stats"]["schemes"] == 500
     assert not [p for p in report["problems"] if p["code"] not in ("stale-entry",)]
     again = tmp_path / f"again.{fmt}"
-    sprx("demo", "generate", "--schemes", "500", "--areas", "data/london-boroughs.geojson",
+    sprx("demo", "generate", "--schemes", "500", "--boundaries", "data/london-boroughs.geojson",
          "--format", fmt, "--seed", "7", "--output", again)
     assert again.read_bytes() == out.read_bytes()
 
 
 def test_demo_data_says_it_is_synthetic(sprx):
-    result = sprx("demo", "generate", "--schemes", "3", "--areas", "data/london-boroughs.geojson")
+    result = sprx("demo", "generate", "--schemes", "3", "--boundaries", "data/london-boroughs.geojson")
     assert result.stdout.startswith("# sprx demo registry: SYNTHETIC DATA")
     assert all(w.startswith("https://example.org/") for w in re.findall(r"website: (\S+)", result.stdout))
 

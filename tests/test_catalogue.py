@@ -61,7 +61,7 @@ def _produced_by_fixtures() -> set[str]:
 
     def sources(args: list[str]) -> Sources:
         opts = dict(zip(args[::2], args[1::2]))
-        return Sources(opts.get("--schemes", "schemes.yaml"), opts.get("--boroughs", "data/boroughs.csv"),
+        return Sources(opts.get("--schemes", "schemes.yaml"), opts.get("--areas", "data/areas.csv"),
                        opts.get("--boundaries", "data/london-boroughs.geojson"),
                        opts.get("--vocabulary", "data/vocabulary.yaml"),
                        postcodes=opts.get("--postcodes", "data/london-postcodes.csv.gz"))
@@ -152,7 +152,7 @@ def test_evaluate_words_faults_with_where_they_are():
 # --- the page's data ------------------------------------------------------------------------------
 
 def test_page_data_follows_the_contract(load):
-    from sprx_cli.render.mappage import MapOptions, map_data
+    from sprx_cli.render.mapdata import MapOptions, map_data
 
     _, registry = load("counts")
     data, _ = map_data(registry, MapOptions())

@@ -109,7 +109,7 @@ def test_missing_file_is_a_usage_error(sprx):
 
 
 def test_folder_is_a_usage_error(sprx):
-    result = sprx("validate", "--boroughs", "data")
+    result = sprx("validate", "--areas", "data")
     assert result.exit_code == 2
     assert "is a folder" in result.stderr
 

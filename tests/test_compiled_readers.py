@@ -23,12 +23,9 @@ def _csv_both(text: str, monkeypatch) -> tuple:
         cells = None if table is None else [list(c) for c in table.cells]
         return cells, None if table is None else table.row_numbers, [p.to_dict() for p in problems]
 
-    header = registry._header(text)
-    answered = header is not None and registry._compiled_read(text, header) is not None
-    fast = result(*registry._load_csv(text, "f.csv"))
-    with monkeypatch.context() as m:
-        m.setattr(registry, "_compiled_read", lambda text, header: None)
-        exact = result(*registry._load_csv(text, "f.csv"))
+    answered = registry.compiled_cells(text) is not None
+    fast = result(*registry.read_csv(text, "f.csv"))
+    exact = result(*registry.read_csv(text, "f.csv", compiled=False))
     return fast, exact, answered
 
 
@@ -136,7 +133,8 @@ def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch, ne
     """A registry read by the compiled lane cites the same lines and columns as the exact loader:
     problems in schemes at the start, middle and end, flow and block lists, comments between."""
     from sprx_cli.registry import read as reg_module
-    from sprx_cli.registry.validate import Sources, validate
+    from sprx_cli.core.model import Sources
+    from sprx_cli.registry.validate import validate
 
     schemes = []
     for i in range(40):
@@ -146,7 +144,7 @@ def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch, ne
                        f"        lon: -0.14\n    last_verified: 2020-01-0{1 + i % 9}\n")
     path = tmp_path / "r.yaml"
     path.write_bytes(("# registry\nschemes:\n\n" + "".join(schemes)).replace("\n", newline).encode())
-    sources = Sources(schemes=str(path), boroughs="data/boroughs.csv", vocabulary="data/vocabulary.yaml",
+    sources = Sources(schemes=str(path), areas="data/areas.csv", vocabulary="data/vocabulary.yaml",
                       boundaries="data/london-boroughs.geojson")
     from sprx_cli.core.yamlload import load_plain
 
@@ -161,7 +159,7 @@ def test_yaml_positions_found_later_are_the_exact_ones(tmp_path, monkeypatch, ne
     # each scheme's lines were found and read alone: the whole file was not read a second time
     raw, _ = reg_module.load_registry(path, "r.yaml")
     assert [raw.record(k).at("email").line for k in (0, 20, 39)] == [8, 208, 398]
-    assert raw.records[0].positions._whole is None
+    assert not raw.records[0].positions.whole_read
 
 
 @pytest.mark.parametrize("text", ["id\na\n\nb\n", "id\r\na\r\n\r\n \r\nb", "id\n\n\na\n\n"])

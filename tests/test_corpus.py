@@ -67,7 +67,7 @@ CASES = [
     Case(C + "nul-byte.csv", codes=("encoding-error",)),
     Case(C + "utf16.yaml", codes=("encoding-error",)),
     Case(F + "schemes/cp1252.csv", codes=("encoding-error",), base="london"),
-    Case(C + "cp1252-areas.csv", option="--boroughs", codes=("encoding-error",)),
+    Case(C + "cp1252-areas.csv", option="--areas", codes=("encoding-error",)),
     Case(F + "schemes/bom-crlf.yaml", exit=0, base="london"),
     Case(C + "bom-crlf.csv", exit=0, schemes=1),
     Case(C + "empty.csv", codes=("registry-empty",)),
@@ -107,8 +107,8 @@ CASES = [
     Case(C + "empty-collection.geojson", option="--boundaries", codes=("boundaries-empty",)),
     Case(C + "garbage-boundaries.geojson", option="--boundaries", codes=("boundaries-unreadable",)),
     Case(F + "boundaries/duplicate-code.geojson", option="--boundaries", codes=("boundaries-duplicate-code",)),
-    Case(F + "areas/duplicate-code.csv", option="--boroughs", codes=("areas-duplicate-code",)),
-    Case(F + "areas/missing-column.csv", option="--boroughs", codes=("areas-missing-column",)),
+    Case(F + "areas/duplicate-code.csv", option="--areas", codes=("areas-duplicate-code",)),
+    Case(F + "areas/missing-column.csv", option="--areas", codes=("areas-missing-column",)),
 ]
 
 HOSTILE = registry_files("hostile")

@@ -14,7 +14,7 @@ ICBS = {"North Central London", "North East London", "North West London", "South
 
 
 def _areas():
-    with open("data/boroughs.csv", encoding="utf-8") as f:
+    with open("data/areas.csv", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
@@ -31,7 +31,7 @@ def test_area_registry():
 def test_aliases_resolve():
     from sprx_cli.core.areas import load_areas
 
-    areas, problems = load_areas(Path("data/boroughs.csv"), "data/boroughs.csv")
+    areas, problems = load_areas(Path("data/areas.csv"), "data/areas.csv")
     assert problems == []
     for text, name in [("Royal Borough of Greenwich", "Greenwich"), ("Hammersmith & Fulham", "Hammersmith and Fulham"),
                        ("City of Westminster", "Westminster"), ("Kingston", "Kingston upon Thames"),

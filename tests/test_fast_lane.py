@@ -13,12 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sprx_cli.core.areas import load_areas
-from sprx_cli.registry.read import CSV_COLUMNS, RawRecord, RawRegistry, _load_csv, load_registry
+from sprx_cli.registry.fields import CSV_COLUMNS
+from sprx_cli.registry.read import RawRecord, RawRegistry, load_registry, read_csv
 from sprx_cli.core.problems import Loc
-from sprx_cli.registry.check import _Checker, _FastLane, check_registry
+from sprx_cli.registry.check import ColumnLane, RecordChecker, check_registry
 from sprx_cli.core.vocabulary import load_vocabulary
 
-AREAS, _ = load_areas(Path("data/boroughs.csv"), "data/boroughs.csv")
+AREAS, _ = load_areas(Path("data/areas.csv"), "data/areas.csv")
 VOCAB, _ = load_vocabulary(Path("data/vocabulary.yaml"), "data/vocabulary.yaml")
 TODAY = date(2026, 6, 1)
 
@@ -139,13 +140,13 @@ def record(draw):
 
 def full_check(rec: RawRecord):
     problems: list = []
-    scheme = _Checker(rec, AREAS, VOCAB, TODAY, problems, {}).run()
+    scheme = RecordChecker(rec, AREAS, VOCAB, TODAY, problems, {}).run()
     return scheme, problems
 
 
 def assert_lane_agrees(raw: RawRegistry) -> int:
     """Every record the fast lane accepts is one the full checker accepts silently, identically."""
-    fast, _ = _FastLane(AREAS, VOCAB, TODAY).run(raw)
+    fast, _ = ColumnLane(AREAS, VOCAB, TODAY).run(raw)
     accepted = 0
     for k, scheme in enumerate(fast):
         if scheme is None:
@@ -187,7 +188,7 @@ def test_fast_lane_accepts_only_what_the_checker_accepts_csv(records, columns):
         if isinstance(eligibility, dict):
             cells.update({("eligibility" if k == "description" else k): _cell(v) for k, v in eligibility.items()})
         w.writerow([cells.get(c, "") for c in columns])
-    raw, problems = _load_csv(out.getvalue(), "t.csv")
+    raw, problems = read_csv(out.getvalue(), "t.csv")
     if raw.table is not None:
         assert_lane_agrees(raw)
 
@@ -199,12 +200,12 @@ def test_clean_registries_take_the_fast_lane():
 
     from sprx_cli.upkeep.demo import generate, to_csv, to_yaml
     from sprx_cli.geo.boundaries import Boundaries
-    from sprx_cli.registry.read import _load_yaml
+    from sprx_cli.registry.read import read_yaml
 
     gdf = gpd.read_file("data/london-boroughs.geojson")
     records = generate(300, Boundaries.from_frame(gdf), dict(zip(gdf["code"], gdf["name"])), VOCAB, seed=7,
                        data_day=TODAY)
-    for raw, problems in (_load_yaml(to_yaml(records), "g.yaml"), _load_csv(to_csv(records), "g.csv"),
+    for raw, problems in (read_yaml(to_yaml(records), "g.yaml"), read_csv(to_csv(records), "g.csv"),
                           load_registry(Path("tests/fixtures/schemes/valid.csv"), "valid.csv")):
         assert problems == []
         assert assert_lane_agrees(raw) == len(raw)

@@ -293,7 +293,8 @@ def test_hostile_text_is_inert_in_the_finder(sprx, tmp_path):
 def test_suggest_a_change(tmp_path):
     """With a feedback_email setting, every card has a 'Suggest a change' email naming the scheme."""
     from conftest import sources
-    from sprx_cli.render.mappage import MapOptions, render_map
+    from sprx_cli.render.mapdata import MapOptions
+    from sprx_cli.render.mappage import render_map
     from sprx_cli.registry.validate import validate
 
     _, reg = validate(sources("london"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from conftest import sources
-from sprx_cli.interchange.oruk import registry_tables
+from sprx_cli.registry.validate import registry_tables
 from sprx_cli.interchange.sheets import choose_columns, import_sheet
 
 MESSY = "tests/fixtures/sheets/messy.csv"

@@ -11,7 +11,8 @@ import pytest
 
 from conftest import COUNTS, registry_args, sources
 from sprx_cli.aggregate.counts import area_counts
-from sprx_cli.core.model import FilterError, Filters, people, plural
+from sprx_cli.aggregate.filters import FilterError, Filters
+from sprx_cli.core.words import people, plural
 
 
 def _counts_yaml():
@@ -38,8 +39,9 @@ def test_filters_from_names(load):
     assert f == Filters(("paused", "closed"), ("arts-creativity",), (registry.areas.areas[0].code,), ("gp",))
     with pytest.raises(FilterError, match="did you mean 'arts-creativity'"):
         Filters.from_names(registry, categories=["arts-creativty"])
-    with pytest.raises(FilterError, match="--borough: unknown area"):
+    with pytest.raises(FilterError, match="^unknown area 'Atlantis'") as raised:  # in the library's words
         Filters.from_names(registry, areas=["Atlantis"])
+    assert raised.value.subject == "area"  # the command line names its option (--borough)
 
 
 def test_table_rows_and_totals(load):
@@ -67,7 +69,7 @@ def test_exports_agree_with_the_aggregation(load):
 
 
 def test_map_data_agrees_with_the_aggregation(load):
-    from sprx_cli.render.mappage import MapOptions, map_data
+    from sprx_cli.render.mapdata import MapOptions, map_data
 
     _, registry = load("counts")
     data, counts = map_data(registry, MapOptions())
@@ -80,7 +82,7 @@ def test_map_data_agrees_with_the_aggregation(load):
 
 
 def test_stale_flag_follows_stale_after(load):
-    from sprx_cli.render.mappage import MapOptions, map_data
+    from sprx_cli.render.mapdata import MapOptions, map_data
 
     _, registry = load("london")
     newest = registry.data_date
@@ -88,7 +90,7 @@ def test_stale_flag_follows_stale_after(load):
         _, registry = load("london", stale_after_months=months)
         data, _ = map_data(registry, MapOptions())
         by_id = {s.id: s for s in registry.schemes}
-        from sprx_cli.core.model import months_before
+        from sprx_cli.core.dates import months_before
 
         cutoff = months_before(newest, months)
         expected = [int(by_id[i].last_verified is not None and by_id[i].last_verified < cutoff)
@@ -109,9 +111,10 @@ def test_settings_resolve_command_line_then_file_then_defaults(tmp_path):
     s = Settings(tmp_path)
     assert s.get(None, "title") == "T" and s.get("CLI", "title") == "CLI" and s.get(None, "tiles") == "OpenStreetMap.Mapnik"
     src = s.sources(schemes=str(tmp_path / "schemes.yaml"))
-    assert src.boroughs == str(tmp_path / "data/a.csv") and src.crs == "EPSG:27700" and src.code_field == "code"
-    with pytest.raises(SourceMissing, match="--schemes: .* does not exist"):
+    assert src.areas == str(tmp_path / "data/a.csv") and src.crs == "EPSG:27700" and src.code_field == "code"
+    with pytest.raises(SourceMissing, match="nowhere.yaml' does not exist$") as raised:
         s.sources(schemes=str(tmp_path / "nowhere.yaml"))
+    assert raised.value.subject == "schemes" and raised.value.missing
 
 
 def test_counts_for_people():

@@ -11,7 +11,7 @@ import yaml
 from conftest import HOSTILE, MINI, ROOT, page_data
 
 
-def expected_from_yaml(path="schemes.yaml", boroughs="data/boroughs.csv"):
+def expected_from_yaml(path="schemes.yaml", boroughs="data/areas.csv"):
     """Counts computed here, independently of sprx: active schemes per borough name."""
     import csv
 
@@ -226,7 +226,8 @@ def test_map_does_not_import_folium_for_help():
 def test_suggest_a_change_in_the_table(load):
     """With feedback_email, each scheme in the table (on the map page and the site index) has an
     email link naming it; without, none."""
-    from sprx_cli.render.mappage import MapOptions, map_data, table_html
+    from sprx_cli.render.html import table_html
+    from sprx_cli.render.mapdata import MapOptions, map_data
 
     _, registry = load("london")
     data, counts = map_data(registry, MapOptions(feedback_email="changes@example.org"))

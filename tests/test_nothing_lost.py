@@ -12,7 +12,7 @@ import pytest
 
 from sprx_cli.core import textio
 
-REGISTRY_FILES = ("schemes.yaml", "data/boroughs.csv", "data/london-boroughs.geojson", "data/vocabulary.yaml")
+REGISTRY_FILES = ("schemes.yaml", "data/areas.csv", "data/london-boroughs.geojson", "data/vocabulary.yaml")
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def _state(folder: Path) -> dict:
 
 
 def _args(folder: Path) -> list[str]:
-    return ["--schemes", str(folder / "schemes.yaml"), "--boroughs", str(folder / "data/boroughs.csv"),
+    return ["--schemes", str(folder / "schemes.yaml"), "--areas", str(folder / "data/areas.csv"),
             "--boundaries", str(folder / "data/london-boroughs.geojson"),
             "--vocabulary", str(folder / "data/vocabulary.yaml")]
 
@@ -45,7 +45,7 @@ def writing_commands(folder: Path, out: Path) -> dict[str, list[str]]:
         "export schemes": ["export", "schemes", *a, "--format", "xlsx", "-o", str(out)],
         "export areas": ["export", "areas", *a, "--format", "geojson", "-o", str(out)],
         "areas init": ["areas", "init", str(folder / "data/london-boroughs.geojson"), "-o", str(out)],
-        "demo generate": ["demo", "generate", "--schemes", "5", "--areas", str(folder / "data/london-boroughs.geojson"),
+        "demo generate": ["demo", "generate", "--schemes", "5", "--boundaries", str(folder / "data/london-boroughs.geojson"),
                           "--vocabulary", str(folder / "data/vocabulary.yaml"), "-o", str(out)],
     }
 
@@ -135,7 +135,7 @@ def test_imports_never_touch_what_they_read_and_keep_the_old_output_on_failure(s
     assert result.exit_code == 0, result.output
     assert _state(registry) == before and out.stat().st_size > 0
     # over an input: refused before anything is read
-    result = sprx(*importing_commands(registry, registry / "data/boroughs.csv")[command])
+    result = sprx(*importing_commands(registry, registry / "data/areas.csv")[command])
     assert result.exit_code == 2 and "is a file sprx is reading" in result.output
     assert _state(registry) == before
     # the disk fills up while writing: yesterday's output stays whole

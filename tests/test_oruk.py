@@ -14,7 +14,9 @@ import pytest
 
 from conftest import sources
 from sprx_cli.aggregate.counts import area_counts
-from sprx_cli.interchange.oruk import export_feed, import_documents, read_documents, registry_tables
+from sprx_cli.interchange.oruk_export import export_feed
+from sprx_cli.interchange.oruk_import import import_documents, read_documents
+from sprx_cli.registry.validate import registry_tables
 from sprx_cli.registry.validate import validate
 from sprx_cli.interchange.writer import checked_registry
 

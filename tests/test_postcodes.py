@@ -23,7 +23,7 @@ KNOWN = {"NW1 4NX": (51.52950, -0.15291), "SW1A 1AA": (51.50101, -0.14156), "E1 
 
 
 def london(schemes: str, postcodes: str | None = str(TABLE)) -> Sources:
-    return Sources(schemes, "data/boroughs.csv", "data/london-boroughs.geojson", "data/vocabulary.yaml",
+    return Sources(schemes, "data/areas.csv", "data/london-boroughs.geojson", "data/vocabulary.yaml",
                    postcodes=postcodes)
 
 
@@ -73,7 +73,8 @@ def test_a_location_with_only_a_postcode_is_placed_within_150_m_of_the_nspl_poin
     assert loc.coordinates_from == "postcode" and loc.point_source == "postcode"
     assert reg.attribution("Boundaries: X.") == f"Boundaries: X. {ATTRIBUTION}"
 
-    from sprx_cli.render.mappage import MapOptions, map_data, render_map
+    from sprx_cli.render.mapdata import MapOptions, map_data
+    from sprx_cli.render.mappage import render_map
 
     data, _ = map_data(reg, MapOptions())
     assert (data["points"]["lat"], data["points"]["approximate"]) == ([loc.lat], [1])

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from conftest import page_data
 
-MINI = ["--boroughs", "tests/fixtures/mini/boroughs.csv", "--boundaries", "tests/fixtures/mini/boundaries.geojson"]
+MINI = ["--areas", "tests/fixtures/mini/boroughs.csv", "--boundaries", "tests/fixtures/mini/boundaries.geojson"]
 AREAS = {"E09000901": ["Northtown", "north town", "E09000901", "Nortown Borough"],
          "E09000902": ["Southvale", "South Vale", "e09000902"],
          "E09000903": ["Eastmoor", "EASTMOOR"]}
@@ -212,6 +212,6 @@ NAME_TEXT = st.builds(
 @given(st.lists(NAME_TEXT, max_size=12))
 def test_names_folded_together_as_one_by_one(names):
     """The whole-list folding of names (the duplicate check's 100,000 at once) equals folding each alone."""
-    from sprx_cli.core.areas import _normalise_one, normalise_names
+    from sprx_cli.core.words import normalise_name, normalise_names
 
-    assert normalise_names(names) == [_normalise_one(t.casefold().replace("&", " and ")) for t in names]
+    assert normalise_names(names) == [normalise_name(t) for t in names]

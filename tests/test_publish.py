@@ -88,7 +88,7 @@ def test_first_publish_builds_a_complete_site(published):
     assert json.loads((site / "oruk/services.json").read_text())["total_items"] == 5
     manifest = json.loads((site / "manifest.json").read_text())
     assert manifest["counts"] == {"schemes": 3, "areas": 3, "areas_with_schemes": 2, "areas_without_schemes": 1}
-    assert set(manifest["inputs"]) == {"schemes", "boroughs", "boundaries", "vocabulary"}
+    assert set(manifest["inputs"]) == {"schemes", "areas", "boundaries", "vocabulary", "postcodes"}  # every input
     assert all(len(v["sha256"]) == 64 for v in manifest["inputs"].values())
     assert manifest["sprx_version"] and manifest["data_date"] == "2026-06-01"
     index = (site / "index.html").read_text()
@@ -122,7 +122,7 @@ def test_if_changed_does_nothing_when_inputs_match(published, tmp_path):
 def copy_registry(tmp_path):
     d = tmp_path / "reg"
     shutil.copytree(ROOT / "tests/fixtures/counts", d)
-    return d, ["--schemes", str(d / "schemes.yaml"), "--boroughs", str(d / "boroughs.csv"),
+    return d, ["--schemes", str(d / "schemes.yaml"), "--areas", str(d / "boroughs.csv"),
                "--boundaries", str(d / "boundaries.geojson")]
 
 

@@ -20,7 +20,7 @@ from sprx_cli.core.vocabulary import load_vocabulary
 
 def _schema(name: str = "london") -> dict:
     src = sources(name)
-    areas, _ = load_areas(Path(src.boroughs), src.boroughs)
+    areas, _ = load_areas(Path(src.areas), src.areas)
     vocab, _ = load_vocabulary(Path(src.vocabulary), src.vocabulary)
     return registry_schema(areas, vocab)
 
@@ -43,7 +43,7 @@ def _accepted_yaml() -> list[Path]:
 
     out = []
     for path in sorted([ROOT / "schemes.yaml", *(ROOT / SCHEMES).glob("*.yaml"), *(ROOT / "tests/corpus").glob("*.yaml")]):
-        report, _ = validate(Sources(str(path), "data/boroughs.csv", "data/london-boroughs.geojson",
+        report, _ = validate(Sources(str(path), "data/areas.csv", "data/london-boroughs.geojson",
                                      "data/vocabulary.yaml"), check_boundaries=False)
         if report.valid:
             out.append(path)
@@ -66,7 +66,7 @@ def test_every_registry_the_checker_accepts_passes(london):
 
 def test_generated_registry_passes(sprx, tmp_path, london):
     out = tmp_path / "demo.yaml"
-    assert sprx("demo", "generate", "--schemes", 200, "--areas", "data/london-boroughs.geojson", "-o", out).exit_code == 0
+    assert sprx("demo", "generate", "--schemes", 200, "--boundaries", "data/london-boroughs.geojson", "-o", out).exit_code == 0
     assert list(london.iter_errors(_as_editors_read(out))) == []
 
 
@@ -118,7 +118,7 @@ def test_cli_writes_the_library_schema(sprx, tmp_path):
 
 
 def test_cli_refuses_a_broken_area_registry(sprx):
-    result = sprx("schema", "--boroughs", "tests/fixtures/areas/invalid-code.csv")
+    result = sprx("schema", "--areas", "tests/fixtures/areas/invalid-code.csv")
     assert result.exit_code == 1 and "[areas-invalid-code]" in result.stderr
 
 

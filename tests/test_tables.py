@@ -37,7 +37,7 @@ def independent(schemes_path, boroughs_path, statuses=("active",)):
 @pytest.fixture(params=["bundled", "counts"])
 def case(request):
     if request.param == "bundled":
-        return [], "schemes.yaml", "data/boroughs.csv"
+        return [], "schemes.yaml", "data/areas.csv"
     return COUNTS, "tests/fixtures/counts/schemes.yaml", "tests/fixtures/counts/boroughs.csv"
 
 
@@ -280,7 +280,7 @@ def test_export_schemes_formats(sprx, tmp_path):
 def test_export_areas(sprx, tmp_path):
     import geopandas as gpd
 
-    per_area, _, _ = independent("schemes.yaml", "data/boroughs.csv")
+    per_area, _, _ = independent("schemes.yaml", "data/areas.csv")
     for fmt in ("geojson", "gpkg"):
         out = tmp_path / f"areas.{fmt}"
         r = sprx("export", "areas", "--format", fmt, "--output", out)

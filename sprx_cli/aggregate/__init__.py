@@ -1,0 +1,1 @@
+"""Aggregation: which schemes count, and the one count per area behind the map, tables and exports."""

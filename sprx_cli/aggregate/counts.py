@@ -6,12 +6,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..core.model import Filters, Registry, Scheme, data_date, plural
+from ..core.errors import SprxError
+from ..core.model import Registry, Scheme
+from ..core.words import plural
+from .filters import Filters
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Filters", "AreaCounts", "area_counts", "select", "data_date"]
+# What an area's shading shows, and its legend title: the count, or the count per 100,000 residents.
+METRICS: dict[str, str] = {"count": "Active schemes per area",
+                           "per-100k": "Active schemes per 100,000 residents"}
+
+
+class MetricUnavailable(SprxError):
+    """The registry lacks what a metric needs (a population for every area)."""
 
 
 def select(schemes: list[Scheme], filters: Filters = Filters()) -> list[Scheme]:
@@ -49,6 +58,16 @@ class AreaCounts:
     def per_100k(self) -> list[float | None]:
         """Counts per 100,000 residents (None where the population is unknown)."""
         return [round(c * 100_000 / p, 2) if p else None for c, p in zip(self.counts, self.population)]
+
+    def values(self, metric: str) -> list:
+        """What the shading of each area shows under `metric` (a key of METRICS)."""
+        if metric == "per-100k":
+            if not (self.population and all(self.population)):
+                raise MetricUnavailable("shading per 100,000 residents needs a population for every area in the "
+                                        "area registry", "add a population column to the area registry, with "
+                                        "its source")
+            return self.per_100k
+        return self.counts
 
     def headline(self) -> str:
         """'5,000 schemes in 27 of 33 areas'."""

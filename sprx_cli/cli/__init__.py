@@ -4,7 +4,8 @@ One module per command group; `common` holds what they share. Only this package 
 exits. Heavy libraries are imported inside commands so that `sprx --help` stays instant.
 """
 
-from . import check, interchange, maps, site, start, tabular, upkeep  # noqa: F401  (each registers its commands)
+# each module registers its commands
+from . import add, areas, demo, export, import_, init, map, publish, review, schema, table, validate, verify  # noqa: F401
 from .app import app, main
 
 __all__ = ["app", "main"]

@@ -23,8 +23,11 @@ export_app = group("Export schemes or areas with their counts, for QGIS, spreads
 areas_app = group("Area registries.\n\nExample: sprx areas init boundaries.gpkg --code-field LAD24CD "
                   "--name-field LAD24NM")
 demo_app = group("Synthetic registries for tests and benchmarks.\n\nExample: sprx demo generate "
-                 "--schemes 1000 --areas data/london-boroughs.geojson")
-for name, sub in (("map", map_app), ("export", export_app), ("areas", areas_app), ("demo", demo_app)):
+                 "--schemes 1000 --boundaries data/london-boroughs.geojson")
+import_app = group("Make a registry from a directory kept elsewhere.\n\nExample: sprx import oruk services.json "
+                   "--output schemes.yaml")
+for name, sub in (("map", map_app), ("export", export_app), ("areas", areas_app), ("demo", demo_app),
+                  ("import", import_app)):
     app.add_typer(sub, name=name)
 
 

@@ -16,9 +16,18 @@ from typing import Iterator, Optional
 
 import typer
 
-from ..core.model import DEFAULT_TILES, STALE_MONTHS
+from ..aggregate.counts import METRICS
+from ..core.model import STALE_MONTHS, STATUSES
+from ..core.settings import DEFAULT_TILES
 
 _state = {"debug": False}
+
+# The option that sets what a library error's `subject` names (a setting, a filter, an import's
+# column): the library speaks of settings and filters, the command line of options.
+OPTIONS = {"schemes": "--schemes", "areas": "--areas", "boundaries": "--boundaries", "vocabulary": "--vocabulary",
+           "postcodes": "--postcodes", "code_field": "--code-field", "name_field": "--name-field", "crs": "--crs",
+           "tiles": "--tiles", "metric": "--metric", "status": "--status", "category": "--category",
+           "referral_route": "--referral-route", "area": "--borough", "column": "--column", "encoding": "--encoding"}
 
 
 class TextOrJson(str, Enum):
@@ -27,17 +36,15 @@ class TextOrJson(str, Enum):
     json = "json"
 
 
-class Status(str, Enum):
-    """A scheme status, as a filter."""
-    active = "active"
-    paused = "paused"
-    closed = "closed"
+def choices(name: str, values) -> type[Enum]:
+    """An option's choices, made from the library's own list of them (each declared once there)."""
+    return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)
 
 
-class Metric(str, Enum):
-    """What the shading shows."""
-    count = "count"
-    per_100k = "per-100k"
+Status = choices("Status", STATUSES)  # a scheme status, as a filter
+
+
+Metric = choices("Metric", METRICS)  # what the shading shows
 
 
 def usage_error(message: str) -> None:
@@ -52,17 +59,42 @@ def fail(message: str) -> None:
     raise typer.Exit(1)
 
 
+def option_of(subject: str | None, options: dict[str, str] | None = None) -> str | None:
+    """The command line's option for a library subject (a setting or filter), if it has one."""
+    return (options or {}).get(subject) or OPTIONS.get(subject) if subject else None
+
+
+def said(exc) -> str:
+    """A library error as one line: what is wrong, then what would help."""
+    return exc.message + (f"; {exc.hint}" if exc.hint else "")
+
+
+def usage_text(exc, options: dict[str, str] | None = None) -> str:
+    """A UsageError as the command line says it: the option at fault first."""
+    from ..core.settings import SourceMissing
+
+    option = option_of(exc.subject, options)
+    hint = exc.hint
+    if hint is None and isinstance(exc, SourceMissing) and exc.missing and option:
+        hint = f"run sprx in the registry folder, or pass {option} PATH"
+    return (f"{option}: " if option else "") + exc.message + (f" ({hint})" if hint else "")
+
+
 @contextmanager
-def guard() -> Iterator[None]:
-    """Turn an unexpected exception into one line (or a traceback with --debug) and exit 1."""
-    from ..core.settings import ConfigError, SourceMissing
+def guard(options: dict[str, str] | None = None) -> Iterator[None]:
+    """Turn the library's errors into a line and an exit status (2 for a usage error, else 1), and
+    an unexpected exception into one line (or a traceback with --debug) and exit 1. `options` names
+    a command's own option for a subject where it is not the usual one."""
+    from ..core.errors import SprxError, UsageError
 
     try:
         yield
     except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
         raise
-    except (ConfigError, SourceMissing) as exc:
-        usage_error(str(exc))
+    except UsageError as exc:
+        usage_error(usage_text(exc, options))
+    except SprxError as exc:
+        fail(f"sprx: {said(exc)}")
     except OSError as exc:  # the disk, not sprx: full, read-only, no permission...
         if _state["debug"]:
             raise
@@ -116,7 +148,7 @@ class RegistryArgs:
 
     schemes: Optional[str] = _option("--schemes", metavar="PATH",
                                      help="Scheme registry (.yaml or .csv).  [default: schemes.yaml]")
-    areas: Optional[str] = _option("--boroughs", "--areas", metavar="PATH",
+    areas: Optional[str] = _option("--areas", "--boroughs", metavar="PATH",
                                    help="Area registry (CSV).  [default: data/areas.csv]")
     boundaries: Optional[str] = _option("--boundaries", metavar="PATH",
                                         help="Area boundaries: any file geopandas reads, any CRS.  "
@@ -147,13 +179,29 @@ class RegistryArgs:
             report, registry = load_valid(sources, strict=strict, stale_after_months=self.stale_after,
                                           encoding=self.encoding)
         except InvalidRegistry as exc:
-            print_report(exc.report, TextOrJson.text, {}, "", err=True)
-            if exc.report.valid:
-                typer.echo("--strict: warnings count as failures.", err=True)
-            fail("Nothing was written.")
+            refuse(exc)
         if not quiet and (summary := report.warnings_summary()):
             typer.echo(summary, err=True)
         return registry
+
+
+def refuse(exc) -> None:
+    """An InvalidRegistry: its problems, located, and exit 1 (nothing was written)."""
+    print_report(exc.report, TextOrJson.text, {}, "", err=True)
+    if exc.report.valid:
+        typer.echo("--strict: warnings count as failures.", err=True)
+    fail("Nothing was written.")
+
+
+def tables(sources):
+    """The registry's areas, vocabulary and boundaries (for an import or a new scheme); their errors
+    printed and exit 1."""
+    from ..registry.validate import InvalidRegistry, registry_tables
+
+    try:
+        return registry_tables(sources)
+    except InvalidRegistry as exc:
+        refuse(exc)
 
 
 def options(bundle: type, name: str):
@@ -188,7 +236,7 @@ TitleOpt = typer.Option(None, "--title", show_default=False,
                         help="Title shown on the map.  [default: from sprx.toml, else 'Social prescribing schemes']")
 TilesOpt = typer.Option(None, "--tiles", metavar="PROVIDER", show_default=False,
                         help=f"Background tiles: an xyzservices provider name, or 'none'.  [default: {DEFAULT_TILES}]")
-MetricOpt = typer.Option(Metric.count, "--metric", help="Shade areas by count, or per 100,000 residents "
+MetricOpt = typer.Option(Metric("count"), "--metric", help="Shade areas by count, or per 100,000 residents "
                          "(needs a population column in the area registry).")
 ClosedOpt = typer.Option(False, "--include-closed", help="Show closed schemes too (they are never counted).")
 OutputOpt = typer.Option(None, "--output", "-o", metavar="FILE",
@@ -203,30 +251,24 @@ RouteOpt = typer.Option([], "--referral-route", metavar="KEY",
 
 def check_tiles(name: str) -> None:
     """A usage error for a tile provider xyzservices does not know."""
-    from ..render.mappage import MapError, resolve_tiles
+    from ..render.mappage import resolve_tiles
 
-    try:
-        resolve_tiles(name)
-    except MapError as exc:
-        usage_error(f"--tiles: {exc}")
+    resolve_tiles(name)  # TilesUnknown is a UsageError: guard() says it
 
 
 def filters(registry, status: list, category: list[str], borough: list[str], route: list[str],
             include_closed: bool):
-    """The library's Filters from the command line (usage error, with a did-you-mean, if unknown)."""
-    from ..core.model import FilterError, Filters
+    """The library's Filters from the command line (FilterError is a usage error, said by guard())."""
+    from ..aggregate.filters import Filters
 
-    try:
-        return Filters.from_names(registry, [s.value for s in status], category, borough, route, include_closed)
-    except FilterError as exc:
-        usage_error(str(exc))
+    return Filters.from_names(registry, [s.value for s in status], category, borough, route, include_closed)
 
 
 # --- output ------------------------------------------------------------------------------------
 
 def print_report(report, fmt: TextOrJson, files: dict, summary_ok: str, err: bool = False) -> None:
     """A validation report: JSON, a rich table on a terminal, or one line per problem."""
-    from ..core.model import plural
+    from ..core.words import plural
 
     if fmt is TextOrJson.json:
         typer.echo(json.dumps({**report.to_dict(), "files": files}, ensure_ascii=False, indent=2), err=err)

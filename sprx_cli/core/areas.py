@@ -1,4 +1,4 @@
-"""The area registry (data/boroughs.csv): codes, names, the aliases people type, populations."""
+"""The area registry (data/areas.csv): codes, names, the aliases people type, populations."""
 
 from __future__ import annotations
 
@@ -6,56 +6,26 @@ import csv
 import difflib
 import io
 import re
-import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import Area
 from .problems import Loc, Problem
 from .textio import SourceError, read_text
+from .words import normalise_name
 
 GSS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
 REQUIRED_COLUMNS = ("code", "name")
-_PREFIXES = ("london borough of ", "royal borough of ", "borough of ", "lb ", "the ")
 
 
-# bytes.translate is several times faster than str.translate with a mapping
-_ASCII_PUNCT = bytes.maketrans(string.punctuation.encode(), b" " * len(string.punctuation))
+@dataclass(frozen=True)
+class Area:
+    """One area of the area registry (a borough, district or any area with a GSS code)."""
 
-
-def normalise_name(text: str) -> str:
-    """Fold the ways people write a name: case, '&' for 'and', punctuation, prefixes."""
-    return normalise_names([text])[0]
-
-
-def normalise_names(texts: list[str]) -> list[str]:
-    """normalise_name of each text, folding the whole list at once (a registry's 100,000 names)."""
-    if not texts:
-        return []
-    # NUL joins them: no registry text holds one (YAML refuses it; CSV goes to the csv module, which does)
-    joined = "\0".join(texts).casefold().replace("&", " and ")
-    if joined.count("\0") != len(texts) - 1:  # pragma: no cover - one by one
-        return [_normalise_one(t.casefold().replace("&", " and ")) for t in texts]
-    # " ".join(t.split()) of each ASCII text, done to all at once (NUL is not whitespace: it stays)
-    folded = " ".join(joined.encode().translate(_ASCII_PUNCT).decode().split())
-    out = [s.strip(" ") for s in folded.split("\0")]
-    if not joined.isascii():  # the others fold by Unicode's idea of a word character
-        raw = joined.split("\0")
-        for k in [k for k, t in enumerate(raw) if not t.isascii()]:
-            out[k] = " ".join(re.sub(r"[\W_]+", " ", raw[k]).split())
-    return [_without_prefix(s) if s.startswith(_PREFIXES) else s for s in out]
-
-
-def _normalise_one(s: str) -> str:
-    s = " ".join((s.encode().translate(_ASCII_PUNCT).decode() if s.isascii() else re.sub(r"[\W_]+", " ", s)).split())
-    return _without_prefix(s)
-
-
-def _without_prefix(s: str) -> str:
-    for prefix in _PREFIXES:
-        if s.startswith(prefix) and len(s) > len(prefix):
-            s = s[len(prefix):]
-    return s
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    sub_region: str | None = None
+    population: int | None = None
 
 
 @dataclass
@@ -112,8 +82,7 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
     if missing:
         problems.append(Problem(
             "areas-missing-column", f"{display} has no column {', '.join(repr(m) for m in missing)}",
-            Loc(display, row=1), value=",".join(header),
-            hint="the first row must name the columns: code,name,aliases,sub_region"))
+            Loc(display, row=1), value=",".join(header)))
         return Areas(), problems
     reader.fieldnames = header
     areas = Areas(source=display)
@@ -128,17 +97,17 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
         if not GSS_CODE.match(code):
             problems.append(Problem(
                 "areas-invalid-code", f"area code {code!r} is not a GSS code", loc, field="code",
-                value=code, hint="GSS codes are a capital letter and 8 digits, e.g. E09000007"))
+                value=code))
             continue
         if code in first_row:
             problems.append(Problem(
                 "areas-duplicate-code", f"area code {code} appears twice (first in row {first_row[code]})",
-                loc, field="code", value=code, hint="each area must appear once: remove one row"))
+                loc, field="code", value=code))
             continue
         first_row[code] = i
         if not name:
             problems.append(Problem("areas-missing-name", f"area {code} has no name", loc,
-                                    field="name", hint="give the area's official name"))
+                                    field="name"))
             continue
         population = None
         pop_text = (row.get("population") or "").strip().replace(",", "")
@@ -148,8 +117,7 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
             else:
                 problems.append(Problem(
                     "areas-invalid-population", f"population {pop_text!r} of {name} is not a whole number",
-                    loc, field="population", value=pop_text,
-                    hint="write the population as digits, or leave it empty"))
+                    loc, field="population", value=pop_text))
         aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
         area = Area(code, name, aliases, (row.get("sub_region") or "").strip() or None, population)
         areas.add(area)
@@ -159,13 +127,11 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
                 problems.append(Problem(
                     "areas-ambiguous-name",
                     f"{spelling!r} names both {owner[key][0]} (row {owner[key][1]}) and {code}",
-                    loc, field="aliases", value=spelling,
-                    hint="a name or alias may belong to one area only: remove it from one row"))
+                    loc, field="aliases", value=spelling))
                 continue
             owner[key] = (code, i)
             areas.lookup[key] = code
             areas._resolved.clear()
     if not areas.areas and not problems:
-        problems.append(Problem("areas-empty", f"{display} lists no areas", Loc(display),
-                                hint="add one row per area: code,name,aliases,sub_region"))
+        problems.append(Problem("areas-empty", f"{display} lists no areas", Loc(display)))
     return areas, problems

@@ -1,4 +1,4 @@
-"""The model every stage shares: what a registry is made of, what a scheme is, and sprx's defaults.
+"""The model every stage shares: what a scheme is, and what a registry is made of.
 
 Loading and checking produce these objects; aggregation, rendering and exports only read them.
 Nothing here imports a heavy library.
@@ -6,90 +6,23 @@ Nothing here imports a heavy library.
 
 from __future__ import annotations
 
-import calendar
-import gc
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from .areas import Areas
+from .dates import months_before
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-
-    from .areas import Areas
     from .vocabulary import Vocabulary
-
-# --- defaults ------------------------------------------------------------------------------------
 
 STATUSES = ("active", "paused", "closed")
 DEFAULT_STATUS = "active"
-DEFAULT_TITLE = "Social prescribing schemes"
-DEFAULT_TILES = "OpenStreetMap.Mapnik"
-NO_ATTRIBUTION = "Boundaries: source not stated (set 'attribution' in sprx.toml)"
-STALE_MONTHS = 12  # an entry not verified for this long is stale (--stale-after overrides it)
-
-# Project settings (sprx.toml / [tool.sprx]) and their defaults; paths are relative to the folder.
-SETTINGS: dict[str, object] = {
-    "schemes": "schemes.yaml",
-    "areas": "data/areas.csv",
-    "boundaries": "data/boundaries.geojson",
-    "vocabulary": "data/vocabulary.yaml",
-    "code_field": "code",
-    "name_field": None,
-    "crs": None,
-    "postcodes": None,
-    "title": DEFAULT_TITLE,
-    "output": "maps/map.html",
-    "image": "maps/map.png",
-    "tiles": DEFAULT_TILES,
-    "attribution": NO_ATTRIBUTION,
-    "attribution_short": None,
-    "feedback_email": None,
-}
-PATH_SETTINGS = ("schemes", "areas", "boundaries", "vocabulary", "postcodes", "output", "image")
-
-
-def today() -> date:
-    """Today, or SPRX_TODAY (YYYY-MM-DD) for reproducible runs and tests."""
-    forced = os.environ.get("SPRX_TODAY")
-    return date.fromisoformat(forced) if forced else date.today()
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier (the last day of a shorter month)."""
-    y, m = divmod(day.year * 12 + day.month - 1 - months, 12)
-    m += 1
-    return date(y, m, min(day.day, calendar.monthrange(y, m)[1]))
+STALE_MONTHS = 12  # an entry not verified for this long is stale (the stale-after setting of a run overrides it)
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 # --- schemes ------------------------------------------------------------------------------------
-
-class Location(NamedTuple):
-    """A place where a scheme runs; coordinates are WGS84 degrees, both or neither."""
-
-    name: str | None = None
-    address: str | None = None
-    postcode: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    accessibility: tuple[str, ...] = ()  # the place's own access features
-    hours: tuple["Hours", ...] = ()  # the place's own opening hours
-    coordinates_from: str | None = None  # "postcode": placed at its postcode's centre by sprx
-
-    @property
-    def has_point(self) -> bool:
-        """Whether the place has coordinates."""
-        return self.lat is not None and self.lon is not None
-
-    @property
-    def point_source(self) -> str | None:
-        """Where the coordinates came from: "registry" (typed), "postcode" (its centre), or None."""
-        return self.coordinates_from or ("registry" if self.has_point else None)
-
-
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
 
 class Hours(NamedTuple):
     """When a scheme or place is open: days, and opening and closing times (HH:MM, 24-hour)."""
@@ -109,6 +42,29 @@ def hours_for_people(hours: tuple[Hours, ...]) -> str | None:
     return "; ".join(f"{', '.join(d.title() for d in h.days)} {h.opens}–{h.closes}" for h in hours) or None
 
 
+class Location(NamedTuple):
+    """A place where a scheme runs; coordinates are WGS84 degrees, both or neither."""
+
+    name: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    accessibility: tuple[str, ...] = ()  # the place's own access features
+    hours: tuple[Hours, ...] = ()  # the place's own opening hours
+    coordinates_from: str | None = None  # "postcode": placed at its postcode's centre by sprx
+
+    @property
+    def has_point(self) -> bool:
+        """Whether the place has coordinates."""
+        return self.lat is not None and self.lon is not None
+
+    @property
+    def point_source(self) -> str | None:
+        """Where the coordinates came from: "registry" (typed), "postcode" (its centre), or None."""
+        return self.coordinates_from or ("registry" if self.has_point else None)
+
+
 class Eligibility(NamedTuple):
     """Who a scheme is for by age (whole years, both ends included), and in words."""
 
@@ -119,7 +75,7 @@ class Eligibility(NamedTuple):
 
 # Named tuples rather than frozen dataclasses: a national registry makes 100,000 of each, and a
 # frozen dataclass takes about ten times as long to build (it sets each field through a call).
-# The field order is the field table's (fields.SCHEME_FIELDS; a test holds the two equal).
+# The field order is the field table's (registry/fields.py; a test holds the two equal).
 class Scheme(NamedTuple):
     """One checked scheme: every value normalised, areas as codes."""
 
@@ -158,27 +114,14 @@ def data_date(schemes: list[Scheme]) -> date | None:
     return max(dates) if dates else None
 
 
-# --- areas --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Area:
-    """One area of the area registry (a borough, district or any area with a GSS code)."""
-
-    code: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    sub_region: str | None = None
-    population: int | None = None
-
-
 # --- a registry ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Sources:
-    """The four files a registry is made of, as the user named them, and how to read the boundaries."""
+    """The files a registry is made of, as the user named them, and how to read the boundaries."""
 
     schemes: str = "schemes.yaml"
-    boroughs: str = "data/areas.csv"
+    areas: str = "data/areas.csv"
     boundaries: str = "data/boundaries.geojson"
     vocabulary: str = "data/vocabulary.yaml"
     code_field: str = "code"  # the boundaries' attribute holding the area code
@@ -188,20 +131,14 @@ class Sources:
 
     @property
     def files(self) -> dict[str, str]:
-        """Each input file by its role."""
-        files = {"schemes": self.schemes, "boroughs": self.boroughs, "boundaries": self.boundaries,
+        """Each input file by its role: everything a registry's outputs depend on."""
+        files = {"schemes": self.schemes, "areas": self.areas, "boundaries": self.boundaries,
                  "vocabulary": self.vocabulary}
         return files | ({"postcodes": self.postcodes} if self.postcodes else {})
 
 
-def _areas():
-    from .areas import Areas
-
-    return Areas()
-
-
-def _vocabulary():
-    from .vocabulary import Vocabulary
+def _vocabulary() -> "Vocabulary":
+    from .vocabulary import Vocabulary  # (its module reads YAML: not needed to build a Registry)
 
     return Vocabulary()
 
@@ -212,9 +149,9 @@ class Registry:
 
     sources: Sources
     schemes: list[Scheme] = field(default_factory=list)
-    areas: "Areas" = field(default_factory=_areas)
+    areas: Areas = field(default_factory=Areas)
     vocabulary: "Vocabulary" = field(default_factory=_vocabulary)
-    boundaries: "gpd.GeoDataFrame | None" = None
+    boundaries: Any = None  # the areas' shapes (geo.boundaries.Boundaries) once read
     stale_after_months: int = STALE_MONTHS
     credits: list[tuple[str, str]] = field(default_factory=list)  # (full, short) credits of other sources used
 
@@ -232,84 +169,3 @@ class Registry:
         """Entries last verified before this day are stale (judged from the data date)."""
         newest = self.data_date
         return months_before(newest, self.stale_after_months) if newest else None
-
-
-# --- which schemes count ------------------------------------------------------------------------
-
-class FilterError(ValueError):
-    """A filter names a status, term or area the registry does not have."""
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which schemes count. By default: active schemes of any category, route and area."""
-
-    statuses: tuple[str, ...] = ("active",)
-    categories: tuple[str, ...] = ()
-    boroughs: tuple[str, ...] = ()  # area codes
-    referral_routes: tuple[str, ...] = ()
-
-    def keep(self, s: Scheme) -> bool:
-        """Whether the scheme counts under these filters."""
-        return (s.status in self.statuses
-                and (not self.categories or any(c in self.categories for c in s.categories))
-                and (not self.boroughs or any(b in self.boroughs for b in s.boroughs))
-                and (not self.referral_routes or any(r in self.referral_routes for r in s.referral_routes)))
-
-    def to_dict(self) -> dict:
-        """The filters as exports record them."""
-        return {"status": list(self.statuses), "category": list(self.categories),
-                "borough": list(self.boroughs), "referral_route": list(self.referral_routes)}
-
-    @classmethod
-    def from_names(cls, registry: Registry, statuses=(), categories=(), areas=(), referral_routes=(),
-                   include_closed: bool = False) -> "Filters":
-        """Filters from what a person typed: vocabulary keys and area names, aliases or codes.
-
-        Raises FilterError (naming the option, with a did-you-mean) for anything unknown."""
-        from ..registry.read import did_you_mean
-
-        chosen = list(statuses) or ["active"]
-        for s in chosen:
-            if s not in STATUSES:
-                raise FilterError(f"--status: unknown status {s!r}; the statuses are {', '.join(STATUSES)}")
-        if include_closed and "closed" not in chosen:
-            chosen.append("closed")
-        for option, keys, terms in (("--category", categories, registry.vocabulary.categories),
-                                    ("--referral-route", referral_routes, registry.vocabulary.referral_routes)):
-            for key in keys:
-                if key not in terms:
-                    guess = did_you_mean(key, list(terms))
-                    raise FilterError(f"{option}: unknown key {key!r}" + (f"; did you mean {guess!r}?" if guess else
-                                      f"; the keys are {', '.join(terms)}"))
-        codes = []
-        for name in areas:
-            code = registry.areas.resolve(name)
-            if code is None:
-                guess = registry.areas.suggest(name)
-                raise FilterError(f"--borough: unknown area {name!r}" + (f"; did you mean {guess!r}?" if guess else ""))
-            codes.append(code)
-        return cls(tuple(chosen), tuple(categories), tuple(codes), tuple(referral_routes))
-
-
-def people(n: int) -> str:
-    """A count for people to read: 5,000 rather than 5000."""
-    return f"{n:,}"
-
-
-def plural(n: int, word: str, words: str | None = None) -> str:
-    """'1 scheme', '5,000 schemes'."""
-    return f"{people(n)} {word if n == 1 else (words or word + 's')}"
-
-
-@contextmanager
-def no_cyclic_gc():
-    """Pause the cyclic garbage collector. Loading or rendering a registry makes millions of small
-    acyclic objects, and the collector's repeated passes over them cost a third of the time."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()

@@ -1,38 +1,92 @@
 """Project settings: `sprx.toml`, or `[tool.sprx]` in `pyproject.toml`, in the registry folder.
 
-So that `sprx map build` in a registry folder just works. Command-line options override the
-settings, which override sprx's defaults (model.SETTINGS). Paths in a settings file are relative
-to the folder it is in.
+So that `sprx map build` in a registry folder just works. Each setting is declared once here with
+its default and its help (the README's table of settings is made from them); the command line
+overrides the settings file, which overrides the defaults. Paths in a settings file are relative to
+the folder it is in.
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from .model import PATH_SETTINGS, SETTINGS, Sources
+from .errors import UsageError
+from .model import Sources
+
+DEFAULT_TITLE = "Social prescribing schemes"
+DEFAULT_TILES = "OpenStreetMap.Mapnik"
+NO_ATTRIBUTION = "Boundaries: source not stated (set 'attribution' in sprx.toml)"
+SETTINGS_FILES = ("sprx.toml", "pyproject.toml")
+
+
+class Setting(NamedTuple):
+    """One project setting: its name, default, whether it is a path, and what it means."""
+
+    name: str
+    default: Any
+    help: str
+    path: bool = False
+    default_text: str | None = None  # the README's "default", where the value alone would not say it
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("schemes", "schemes.yaml", "the scheme registry (.yaml or .csv)", path=True),
+    Setting("areas", "data/areas.csv", "the area registry (CSV); `boroughs` is another name for it", path=True),
+    Setting("boundaries", "data/boundaries.geojson", "the areas' boundaries: any file geopandas reads, any CRS",
+            path=True),
+    Setting("vocabulary", "data/vocabulary.yaml", "the controlled vocabulary (YAML)", path=True),
+    Setting("code_field", "code", "the boundaries' attribute holding the area code"),
+    Setting("name_field", None, "the boundaries' attribute holding the area name", default_text="`name`"),
+    Setting("crs", None, "the boundaries' coordinate reference system when the file does not say (e.g. "
+            "`EPSG:27700`)", default_text="what the file says (WGS84 for GeoJSON/TopoJSON in degrees)"),
+    Setting("postcodes", None, "postcode centres for locations given by postcode alone: an NSPL or ONSPD CSV "
+            "(`pcds`, `lat`, `long`; `.gz` allowed) or `postcode,lat,lon`", path=True, default_text="none"),
+    Setting("title", DEFAULT_TITLE, "the title of the map, the PNG and the site"),
+    Setting("output", "maps/map.html", "where `map build` writes the page", path=True),
+    Setting("image", "maps/map.png", "where `map image` writes the PNG", path=True),
+    Setting("tiles", DEFAULT_TILES, "background tiles: an xyzservices provider name, or `none`"),
+    Setting("attribution", NO_ATTRIBUTION, "the boundaries' source and licence, in the page footer, the PNG "
+            "and the site index", default_text="a reminder to set it"),
+    Setting("attribution_short", None, "the same, shorter, for the map's attribution control",
+            default_text="`attribution`"),
+    Setting("feedback_email", None, "where people send suggested changes: a \"Suggest a change\" email link on "
+            "every map card and beside every scheme in the table of areas (map page and site index), subject "
+            "naming the scheme id, body with its current details; also on the print sheet and in `sprx review`'s "
+            "draft emails", default_text="none"),
+)
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+ALIASES = {"boroughs": "areas"}  # the London name for areas
+SOURCE_FILES = ("schemes", "areas", "boundaries", "vocabulary")  # a registry's files, which must exist
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-DEFAULTS = SETTINGS  # the settings and their defaults, declared in the model
-PATH_KEYS = PATH_SETTINGS
 
-
-class ConfigError(Exception):
+class ConfigError(UsageError):
     """The settings file cannot be read or has unknown settings."""
 
+    def __init__(self, message: str):
+        super().__init__(None, message)
 
-class SourceMissing(ConfigError):
-    """A registry file named by an option or a setting does not exist (a usage error)."""
+
+class SourceMissing(UsageError):
+    """A registry file named by a setting (or the option that overrides it) is not there; `subject`
+    is the setting."""
+
+    def __init__(self, setting: str, path: str, problem: str, hint: str | None = None):
+        super().__init__(setting, f"'{path}' {problem}", hint)
+        self.path = path
+        self.missing = problem == "does not exist"
 
 
 def find_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
     """The settings in `folder` (sprx.toml first, then pyproject.toml's [tool.sprx]), or {}."""
-    for name in ("sprx.toml", "pyproject.toml"):
+    for name in SETTINGS_FILES:
         path = folder / name
         if not path.is_file():
             continue
@@ -43,14 +97,15 @@ def find_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
         table = doc if name == "sprx.toml" else doc.get("tool", {}).get("sprx")
         if table is None:
             continue
-        unknown = sorted(set(table) - set(DEFAULTS) - {"boroughs"})
+        unknown = sorted(set(table) - set(DEFAULTS) - set(ALIASES))
         if unknown:
             raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; the settings are "
                               f"{', '.join(DEFAULTS)}")
         settings = dict(table)
-        if "boroughs" in settings:  # the London name for areas
-            settings.setdefault("areas", settings.pop("boroughs"))
-        for key in PATH_KEYS:
+        for alias, key in ALIASES.items():
+            if alias in settings:
+                settings.setdefault(key, settings.pop(alias))
+        for key in (s.name for s in SETTINGS if s.path):
             if key in settings:
                 p = Path(str(settings[key]))
                 settings[key] = str(p if p.is_absolute() or folder == Path(".") else folder / p)
@@ -58,41 +113,47 @@ def find_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
     return {}, None
 
 
-def setting(cli_value: Any, key: str, config: dict[str, Any]) -> Any:
-    """The command line wins, then the settings file, then sprx's default."""
-    if cli_value is not None:
-        return cli_value
-    return config.get(key, DEFAULTS[key])
-
-
 class Settings:
-    """The settings in force in a folder: `get(cli_value, key)` resolves one."""
+    """The settings in force in a folder: `get(given, key)` resolves one."""
 
     def __init__(self, folder: Path = Path(".")):
         self.values, self.path = find_config(folder)
 
-    def get(self, cli_value: Any, key: str) -> Any:
-        """The command line's value, else the settings file's, else the default."""
-        return setting(cli_value, key, self.values)
+    def get(self, given: Any, key: str) -> Any:
+        """What the command line gave (when not None), else the settings file's value, else the default."""
+        if given is not None:
+            return given
+        return self.values.get(key, DEFAULTS[key])
 
     def sources(self, schemes: str | None = None, areas: str | None = None, boundaries: str | None = None,
                 vocabulary: str | None = None, code_field: str | None = None, name_field: str | None = None,
                 crs: str | None = None, postcodes: str | None = None, *, need_schemes: bool = True) -> Sources:
-        """The registry's files and boundary options; SourceMissing names the option of a file that
+        """The registry's files and boundary options; SourceMissing names the setting of a file that
         does not exist or is a folder."""
-        paths = {"--schemes": self.get(schemes, "schemes"), "--boroughs": self.get(areas, "areas"),
-                 "--boundaries": self.get(boundaries, "boundaries"), "--vocabulary": self.get(vocabulary, "vocabulary")}
-        for option, value in paths.items():
-            if option == "--schemes" and not need_schemes:
+        given = {"schemes": schemes, "areas": areas, "boundaries": boundaries, "vocabulary": vocabulary}
+        paths = {key: self.get(given[key], key) for key in SOURCE_FILES}
+        for key, value in paths.items():
+            if key == "schemes" and not need_schemes:
                 continue
             if not Path(value).exists():
-                raise SourceMissing(f"{option}: '{value}' does not exist (run sprx in the registry folder, "
-                                    f"or pass {option} PATH)")
+                raise SourceMissing(key, value, "does not exist")
             if Path(value).is_dir():
-                raise SourceMissing(f"{option}: '{value}' is a folder, not a file")
+                raise SourceMissing(key, value, "is a folder, not a file")
         table = self.get(postcodes, "postcodes")
         if table is not None and not Path(table).is_file():
-            raise SourceMissing(f"--postcodes: '{table}' is not a file (give an NSPL or ONSPD CSV, or "
-                                "postcode,lat,lon)")
-        return Sources(*paths.values(), code_field=self.get(code_field, "code_field"),
+            raise SourceMissing("postcodes", table, "is not a file",
+                                "give an NSPL or ONSPD CSV, or postcode,lat,lon")
+        return Sources(**paths, code_field=self.get(code_field, "code_field"),
                        name_field=self.get(name_field, "name_field"), crs=self.get(crs, "crs"), postcodes=table)
+
+
+def readme_table(options: dict[str, str]) -> str:
+    """The README's table of settings, from the declarations and the command line's option for each."""
+    lines = ["| setting | default | meaning | option |", "| --- | --- | --- | --- |"]
+    for s in SETTINGS:
+        names = " (or ".join(f"`{n}`" for n in (s.name, *[a for a, k in ALIASES.items() if k == s.name]))
+        names += ")" if "(or" in names else ""
+        default = s.default_text or f"`{s.default}`"
+        option = f"`{options[s.name]}`" if s.name in options else ""
+        lines.append(f"| {names} | {default} | {s.help} | {option} |")
+    return "\n".join(lines) + "\n"

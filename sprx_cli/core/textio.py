@@ -29,11 +29,10 @@ def read_text(path: Path, display: str, encoding: str | None = None) -> str:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SourceError(Problem("file-not-found", f"{display} does not exist", Loc(display),
-                                  hint="check the path, or pass the right file with the option")) from None
+        raise SourceError(Problem("file-not-found", f"{display} does not exist", Loc(display))) from None
     except OSError as exc:
         raise SourceError(Problem("file-unreadable", f"cannot read {display}: {exc.strerror}",
-                                  Loc(display), hint="check the file's permissions")) from None
+                                  Loc(display))) from None
     if encoding:
         try:
             return data.decode(encoding).removeprefix("\ufeff")

@@ -1,4 +1,4 @@
-"""Controlled lists (data/vocabulary.yaml): categories, referral routes, target groups."""
+"""Controlled lists (data/vocabulary.yaml): categories, referral routes, target groups, costs, delivery, access."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..registry.fields import SLUG  # vocabulary keys are slugs, like scheme ids
+from .words import is_slug  # vocabulary keys are slugs, like scheme ids
 from .problems import Loc, Problem
 from .textio import SourceError, read_text
 from .yamlload import YList, YMap, load_yaml
@@ -89,7 +89,7 @@ def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tu
                     "write entries as {key: some-key, label: \"Some label\"}")
                 continue
             key = item["key"]
-            if not SLUG.match(key):
+            if not is_slug(key):
                 bad(f"vocabulary key {key!r} is not a lowercase slug", line, col,
                     "use lowercase letters, digits and single hyphens, e.g. peer-support", key)
                 continue

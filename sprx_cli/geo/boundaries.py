@@ -7,14 +7,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from ..core.areas import Areas
+from ..core.errors import SprxError, UsageError
 from ..core.problems import Loc, Problem
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
 
-class BoundaryReadError(Exception):
-    """A boundary file geopandas cannot read; the message is one line for people."""
+class BoundaryReadError(SprxError):
+    """A boundary file cannot be read or used as asked; the message is one line for people."""
+
+
+class BoundarySettingError(BoundaryReadError, UsageError):
+    """The boundaries lack what a setting names: an attribute (`code_field`, `name_field`) or a CRS
+    pyproj knows (`crs`); `subject` is the setting."""
+
+    def __init__(self, subject: str, message: str, hint: str | None = None):
+        UsageError.__init__(self, subject, message, hint)
+
+
+# what each attribute setting names, and the option that sets it (for hints)
+_WHAT = {"code_field": ("area codes", "--code-field"), "name_field": ("area names", "--name-field")}
 
 
 def read_boundary_file(path: Path, **kwargs) -> "gpd.GeoDataFrame":
@@ -44,12 +57,12 @@ def _in_degrees(bounds) -> bool:
 def read_area_boundaries(path: Path, code_field: str = "code", name_field: str = "name", crs: str | None = None,
                          geometry: bool = True) -> "gpd.GeoDataFrame":
     """A boundary file as `code`, `name` (and WGS84 `geometry`) columns, for making an area registry
-    or demo data. BoundaryReadError says what is wrong, naming the option at fault."""
+    or demo data. BoundaryReadError says what is wrong (BoundarySettingError: which setting is at fault)."""
     gdf = read_boundary_file(path) if geometry else read_boundary_file(path, ignore_geometry=True)
-    for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
+    for setting, fld in (("code_field", code_field), ("name_field", name_field)):
         if fld not in gdf.columns:
-            raise BoundaryReadError(f"{option}: {path} has no attribute {fld!r}; its attributes are "
-                                    f"{', '.join(str(c) for c in gdf.columns if c != 'geometry') or 'none'}")
+            raise BoundarySettingError(setting, f"{path} has no attribute {fld!r}; its attributes are "
+                                       f"{', '.join(str(c) for c in gdf.columns if c != 'geometry') or 'none'}")
     out = gdf[[code_field, name_field] + (["geometry"] if geometry else [])].copy()
     out.columns = ["code", "name"] + (["geometry"] if geometry else [])
     out["code"] = out["code"].astype(str).str.strip().str.upper()
@@ -60,7 +73,7 @@ def read_area_boundaries(path: Path, code_field: str = "code", name_field: str =
         out = gpd.GeoDataFrame(out, geometry="geometry", crs=gdf.crs)
         out = assign_crs(out, path, crs)
         if out.crs is None:
-            raise BoundaryReadError(f"{path} does not say which coordinate reference system it uses; "
+            raise BoundaryReadError(f"{path} does not say which coordinate reference system it uses",
                                     "name it with --crs (e.g. --crs EPSG:27700)")
         if out.crs.to_epsg() != 4326:
             out = out.to_crs(4326)
@@ -74,8 +87,8 @@ def assign_crs(gdf: "gpd.GeoDataFrame", path: Path, crs: str | None) -> "gpd.Geo
         try:
             return gdf.set_crs(crs, allow_override=True)
         except Exception as exc:  # pyproj's CRSError and friends
-            raise BoundaryReadError(f"--crs {crs!r} is not a coordinate reference system pyproj knows "
-                                    f"({str(exc).splitlines()[0]})") from None
+            raise BoundarySettingError("crs", f"{crs!r} is not a coordinate reference system pyproj knows "
+                                       f"({str(exc).splitlines()[0]})", "name one with --crs, e.g. EPSG:27700") from None
     if gdf.crs is None and path.suffix.lower() in DEGREE_FORMATS and len(gdf) and _in_degrees(gdf.total_bounds):
         return gdf.set_crs(4326)
     return gdf
@@ -180,8 +193,7 @@ def _read_any_boundaries(path: Path, display: str, code_field: str, name_field: 
     try:
         gdf = assign_crs(read_boundary_file(path), path, crs)
     except BoundaryReadError as exc:
-        return [Problem("boundaries-unreadable", f"cannot read boundaries from {display}: {exc}",
-                        loc, hint="give a GeoJSON, TopoJSON, GeoPackage or Shapefile of the areas")]
+        return [Problem("boundaries-unreadable", f"cannot read boundaries from {display}: {exc}", loc, hint=exc.hint)]
     if gdf.crs is None:
         return [Problem(
             "boundaries-no-crs", f"{display} does not say which coordinate reference system it uses",
@@ -189,9 +201,9 @@ def _read_any_boundaries(path: Path, display: str, code_field: str, name_field: 
                       "(e.g. --crs EPSG:27700)")]
     if len(gdf) == 0:
         return _no_features(display)
-    for option, fld in (("--code-field", code_field), ("--name-field", name_field)):
+    for setting, fld in (("code_field", code_field), ("name_field", name_field)):
         if fld is not None and fld not in gdf.columns:
-            return _missing_field(display, option, fld, [c for c in gdf.columns if c != "geometry"])
+            return _missing_field(display, setting, fld, [c for c in gdf.columns if c != "geometry"])
     if gdf.crs.is_geographic and not _in_degrees(gdf.total_bounds):
         return _not_degrees(display)
     if gdf.crs.to_epsg() != 4326:
@@ -202,13 +214,14 @@ def _read_any_boundaries(path: Path, display: str, code_field: str, name_field: 
 
 
 def _no_features(display: str) -> list[Problem]:
-    return [Problem("boundaries-empty", f"{display} holds no features (no area shapes)", Loc(display),
-                    hint="export the boundary file again with every area in it")]
+    return [Problem("boundaries-empty", f"{display} holds no features (no area shapes)", Loc(display))]
 
 
-def _missing_field(display: str, option: str, fld: str, fields: list) -> list[Problem]:
-    return [Problem("boundaries-missing-field", f"{display} has no '{fld}' attribute ({option})", Loc(display),
-                    value=fld, hint=f"its attributes are: {', '.join(map(str, fields)) or 'none'}")]
+def _missing_field(display: str, setting: str, fld: str, fields: list) -> list[Problem]:
+    what, option = _WHAT[setting]
+    return [Problem("boundaries-missing-field", f"{display} has no '{fld}' attribute for the {what}", Loc(display),
+                    value=fld, hint=f"its attributes are: {', '.join(map(str, fields)) or 'none'}; name the one "
+                    f"with the {what} with {option}")]
 
 
 def _not_degrees(display: str) -> list[Problem]:
@@ -249,7 +262,7 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
         where = f"feature {i + 1} ({code})"
         if code in seen:
             problems.append(Problem("boundaries-duplicate-code", f"{where} repeats an area code",
-                                    loc, value=code, hint="each area must have one feature"))
+                                    loc, value=code))
             continue
         seen.add(code)
         if geom is None or geom.is_empty:
@@ -259,7 +272,7 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
         if geom.geom_type not in ("Polygon", "MultiPolygon"):
             problems.append(Problem("boundaries-empty-geometry",
                                     f"{where} is a {geom.geom_type}, not an area", loc,
-                                    value=code, hint="area boundaries must be polygons"))
+                                    value=code))
             continue
         keep.append(i)
     codes = [codes[i] for i in keep]
@@ -275,11 +288,11 @@ def load_boundaries(path: Path, display: str, areas: Areas, code_field: str = "c
         named = f" ({names[code]})" if code in names else ""
         problems.append(Problem("boundaries-unknown-area",
                                 f"the boundaries have an area {code}{named} that the area registry does not list",
-                                loc, value=code, hint="add the area to the area registry, or remove it from the boundaries"))
+                                loc, value=code))
     for code in [a.code for a in areas.areas if a.code not in in_file]:
         problems.append(Problem("boundaries-missing-area",
                                 f"no boundary for {code} ({areas.by_code[code].name})",
-                                loc, value=code, hint="the boundaries must cover every area in the registry"))
+                                loc, value=code))
     order = {a.code: i for i, a in enumerate(areas.areas)}
     ranked = sorted(((order[c], c, g) for c, g in zip(codes, geoms) if c in order), key=lambda t: t[0])
     return Boundaries([c for _, c, _ in ranked], [g for _, _, g in ranked]), problems
@@ -291,8 +304,7 @@ def _repaired(codes: list[str], loc: Loc) -> Problem:
     shown = ", ".join(codes[:3]) + (f" and {len(codes) - 3:,} more" if len(codes) > 3 else "")
     what = f"the boundary of {codes[0]} is" if len(codes) == 1 else f"{len(codes):,} boundaries ({shown}) are"
     return Problem("boundaries-invalid-geometry", f"{what} not valid geometry (crossing itself); repaired in memory",
-                   loc, value=", ".join(codes),
-                   hint="repair the file (e.g. QGIS 'Fix geometries') so every tool reads it the same")
+                   loc, value=", ".join(codes))
 
 
 def areas_containing(boundaries: Boundaries, lats: Sequence[float], lons: Sequence[float]

@@ -15,6 +15,8 @@ from pathlib import Path
 from string import ascii_uppercase, digits
 from typing import TYPE_CHECKING, Sequence
 
+from ..core.errors import SprxError
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -34,7 +36,7 @@ _LON_COLUMNS = ("long", "lon", "lng", "longitude")
 _LOOKALIKE = {a: b for x, y in ("O0", "I1", "S5", "B8", "Z2") for a, b in ((x, y), (y, x))}
 
 
-class PostcodeTableError(Exception):
+class PostcodeTableError(SprxError):
     """The postcode table cannot be read."""
 
 

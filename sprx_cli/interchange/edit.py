@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Iterator
 
 from ..registry.read import load_registry
+from ..core.errors import SprxError
 from ..core.textio import atomic_write_bytes
 
 DATE_TOKEN = re.compile(r"""(?P<q>['"]?)(?P<text>[^'"#\s,}\]]*)(?P=q)""")
 
 
-class EditError(Exception):
+class EditError(SprxError):
     """The registry cannot be changed as asked (nothing was written)."""
 
 

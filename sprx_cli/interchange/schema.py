@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..core.areas import _PREFIXES, Areas, normalise_name
-from ..registry.fields import DAYS, ELIGIBILITY_PARTS, FIELDS, LOCATION_FIELDS_TABLE, Field
-from ..core.model import STATUSES
+from ..core.areas import Areas
+from ..core.model import DAYS, STATUSES
 from ..core.vocabulary import Vocabulary
+from ..core.words import EMAIL, PREFIXES, SLUG, normalise_name
+from ..registry.fields import ELIGIBILITY_PARTS, FIELDS, LOCATION_FIELDS_TABLE, Field
+from ..registry.rules import ISO_DATE, TIME
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 # YAML reads `name: 2024` or `phone: 02079460001` as numbers and `name: yes` as a boolean; sprx
@@ -34,7 +36,7 @@ def _spelling(key: str) -> str:
     """A pattern for every way of writing a name that normalises to `key` (areas.normalise_name):
     any case, any punctuation or spacing between words, '&' for 'and', an optional prefix."""
     words = [(_letters(w) if w != "and" else f"(?:{_letters(w)}|&)") for w in key.split()]
-    prefixes = "|".join(r"[\W_]*".join(_letters(w) for w in p.split()) for p in _PREFIXES)
+    prefixes = "|".join(r"[\W_]*".join(_letters(w) for w in p.split()) for p in PREFIXES)
     return rf"(?:(?:{prefixes})[\W_]+)?" + r"[\W_]*".join(words)
 
 
@@ -61,13 +63,19 @@ def _one_or_many(item: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [item, {"type": "array", "items": {"anyOf": [item, {"type": "null"}]}}, {"type": "null"}]}
 
 
+def _padded(pattern: re.Pattern, before: str = "") -> str:
+    """A rule's whole-value pattern (^...$) with the spaces a YAML value may have around it."""
+    return rf"^\s*{before}(?:{pattern.pattern[1:-1]})\s*$"
+
+
+_WEB = r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+"  # the address's start only: the rule itself is urlsplit's
 PATTERNS = {
-    "last_verified": r"^\s*\d{4}-\d{2}-\d{2}\s*$",
-    "website": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+",
-    "referral_url": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#]+",
-    "email": r"^\s*(mailto:)?[^@\s]+@[^@\s]+\.[^@\s]+\s*$",
-    "referral_email": r"^\s*(mailto:)?[^@\s]+@[^@\s]+\.[^@\s]+\s*$",
-    "id": r"^\s*[a-z0-9]+(?:-[a-z0-9]+)*\s*$",
+    "last_verified": _padded(ISO_DATE),
+    "website": _WEB,
+    "referral_url": _WEB,
+    "email": _padded(EMAIL, "(?:mailto:)?"),
+    "referral_email": _padded(EMAIL, "(?:mailto:)?"),
+    "id": _padded(SLUG),
 }
 
 
@@ -100,7 +108,7 @@ def _field(f: Field, areas: Areas, vocab: Vocabulary) -> dict[str, Any]:
         return {"description": f.description, "anyOf": [
             {"type": "object", "properties": parts, "additionalProperties": False}, {"type": ["string", "null"]}]}
     if f.kind == "hours":
-        time = {"type": "string", "pattern": r"^\s*([01]?\d|2[0-3]):[0-5]\d\s*$"}
+        time = {"type": "string", "pattern": _padded(TIME)}
         day = {"type": "string", "pattern": "^\\s*(?:" + "|".join(_letters(d) for d in DAYS) + ")"}
         opening = {"type": "object", "properties": {"days": {"anyOf": [{"type": "array", "items": day}, day]},
                                                       "opens": time, "closes": time},

@@ -15,8 +15,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .oruk import Imported, ImportError_, Note
-from .writer import id_from_name
+from ..core.errors import UsageError
+from ..core.languages import language_named
+from ..core.words import id_from_name, is_slug, unique_id
+from .imported import Imported, ImportFailed, Note
 
 # Field (or a location's field, or "contact") -> the headers that mean it, normalised (see _norm).
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -79,7 +81,7 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[str], list[
         try:
             sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
         except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ImportError_(f"{path}: not an Excel workbook ({type(exc).__name__})") from None
+            raise ImportFailed(f"{path}: not an Excel workbook ({type(exc).__name__})") from None
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     else:
         import csv
@@ -87,14 +89,14 @@ def read_rows(path: Path, encoding: str | None = None) -> tuple[list[str], list[
         try:
             text = path.read_text(encoding=encoding or "utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise ImportError_(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); if it was saved "
-                               "from Excel as plain CSV, give --encoding cp1252") from None
+            raise ImportFailed(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
+                               "if it was saved from Excel as plain CSV, give --encoding cp1252") from None
         except LookupError:
-            raise ImportError_(f"--encoding: unknown encoding {encoding!r}") from None
+            raise UsageError("encoding", f"unknown encoding {encoding!r}") from None
         rows = list(csv.reader(text.splitlines()))
     rows = [r for r in rows if any(c not in (None, "") for c in r)]
     if not rows:
-        raise ImportError_(f"{path}: no rows")
+        raise ImportFailed(f"{path}: no rows")
     return ["" if h is None else str(h) for h in rows[0]], rows[1:]
 
 
@@ -106,10 +108,10 @@ def choose_columns(header: list[str], given: dict[str, str]) -> Mapping:
         by_norm.setdefault(_norm(h), h)
     for target, h in given.items():
         if target not in TARGETS:
-            raise ImportError_(f"--column: unknown field {target!r}; the fields are {', '.join(TARGETS)}")
+            raise UsageError("column", f"unknown field {target!r}; the fields are {', '.join(TARGETS)}")
         found = h if h in header else by_norm.get(_norm(h))
         if found is None:
-            raise ImportError_(f"--column {target}={h}: the file has no column {h!r}; its columns are "
+            raise UsageError("column", f"{target}={h}: the file has no column {h!r}; its columns are "
                                f"{', '.join(header)}")
         mapping.used[target] = found
     taken = set(mapping.used.values())
@@ -226,12 +228,10 @@ class Cleaner:
         return names
 
     def _id(self, given: str | None, name: str, row: int, column: str | None) -> str:
-        base = given if given and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", given) else id_from_name(name)
+        base = given if given and is_slug(given) else id_from_name(name)
         if given and base != given:
             self.note(row, column, f"id {given!r} replaced by {base!r}", "an id is lowercase letters, digits and hyphens")
-        sid, n = base, 2
-        while sid in self.ids:
-            sid, n = f"{base}-{n}", n + 1
+        sid = unique_id(base, self.ids)
         self.ids.add(sid)
         return sid
 
@@ -278,18 +278,12 @@ class Cleaner:
     def _languages(self, text: str | None, row: int, column: str | None) -> list[str]:
         if not text:
             return []
-        import pycountry
-
         out = []
         for part in (p.strip() for p in re.split(r"[;,/\n]| and ", text) if p.strip()):
-            try:
-                found = pycountry.languages.lookup(part)
-            except LookupError:
-                found = None
-            if found is None:
+            code = language_named(part)
+            if code is None:
                 self.note(row, column, f"language {part!r} left out", "not a language name or ISO 639 code")
                 continue
-            code = getattr(found, "alpha_2", None) or found.alpha_3
             if code not in out:
                 out.append(code)
         return out
@@ -297,7 +291,7 @@ class Cleaner:
     def _hours(self, text: str | None, row: int, column: str | None) -> tuple[list[dict], str | None]:
         if not text:
             return [], None
-        from ..registry.fields import HOURS_TEXT, Fault, opening
+        from ..registry.rules import HOURS_TEXT, Fault, opening
 
         parts = [p.strip() for p in text.split(";") if p.strip()]
         matched = [HOURS_TEXT.match(p) for p in parts]
@@ -359,8 +353,8 @@ def import_sheet(path: Path, registry, given: dict[str, str], encoding: str | No
     header, rows = read_rows(path, encoding)
     mapping = choose_columns(header, given)
     if "name" not in mapping.used:
-        raise ImportError_(f"{path}: no column is the scheme's name; name it with --column name=HEADER "
-                           f"(the columns are {', '.join(header)})")
+        raise ImportFailed(f"{path}: no column is the scheme's name (the columns are {', '.join(header)})",
+                           "name it with --column name=HEADER")
     index = {h: i for i, h in enumerate(header)}
     cleaner = Cleaner(registry, str(path), header)
     for n, cells in enumerate(rows, start=2):
@@ -370,5 +364,5 @@ def import_sheet(path: Path, registry, given: dict[str, str], encoding: str | No
             values[target] = (h, cleaner.cell(cells[i] if i < len(cells) else None, n, h))
         cleaner.add(n, values)
     if not cleaner.out.records:
-        raise ImportError_(f"{path}: no row has a name")
+        raise ImportFailed(f"{path}: no row has a name")
     return cleaner.out, mapping

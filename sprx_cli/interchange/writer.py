@@ -12,16 +12,9 @@ import csv
 import io
 from typing import Any, Iterable
 
-from ..registry.fields import CSV_COLUMNS, CSV_LOCATION_COLUMNS, FIELDS, LOCATION_FIELDS_TABLE
-from ..core.model import hours_text
-
-
-def id_from_name(text: str) -> str:
-    """A registry id made from a scheme's name: lowercase ASCII words joined by hyphens."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace("'", "")
-    return "-".join("".join(c if c.isalnum() else " " for c in text).split())[:60].strip("-") or "scheme"
+from ..core.model import Hours, hours_text
+from ..registry.fields import (CSV_COLUMNS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, FIELDS, LIST_SEPARATOR,
+                               LOCATION_FIELDS_TABLE, REQUIRED_FIELDS)
 
 
 def _empty(value: Any) -> bool:
@@ -50,32 +43,27 @@ def registry_yaml(records: Iterable[dict[str, Any]], header: str = "") -> tuple[
 
 def registry_csv(records: Iterable[dict[str, Any]]) -> str:
     """A CSV registry of these records: one row each, lists joined with ';', the first location only."""
-    from ..core.model import Hours
-
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    parts = {p.csv: (f.name, p.name) for f in FIELDS if f.kind == "mapping" for p in f.parts}
     for r in records:
         first = (r.get("locations") or [{}])[0]
         row = []
         for c in CSV_COLUMNS:
             if c in CSV_LOCATION_COLUMNS:
                 value = first.get(CSV_LOCATION_COLUMNS[c])
-            elif c in parts:
-                value = (r.get(parts[c][0]) or {}).get(parts[c][1])
+            elif c in CSV_PART_COLUMNS:
+                name, part = CSV_PART_COLUMNS[c]
+                value = (r.get(name) or {}).get(part)
             else:
                 value = r.get(c)
                 if c == "hours" and value:
                     value = hours_text(tuple(Hours(tuple(h["days"]), h["opens"], h["closes"]) for h in value))
                 elif isinstance(value, list):
-                    value = ";".join(value)
+                    value = LIST_SEPARATOR.join(value)
             row.append("" if value is None else str(value))
         w.writerow(row)
     return buf.getvalue()
-
-
-REQUIRED = ("id", "name", "boroughs")
 
 
 def checked_registry(records: list[dict[str, Any]], sources, fmt: str, header: str = ""):
@@ -114,7 +102,7 @@ def checked_registry(records: list[dict[str, Any]], sources, fmt: str, header: s
             for k, problems in sorted(bad.items()):
                 for p in problems:
                     name = (p.field or "").split(".")[0] or None
-                    if name is None or name in REQUIRED or name not in kept[k]:
+                    if name is None or name in REQUIRED_FIELDS or name not in kept[k]:
                         removed.append((kept[k], p, None))
                         drop.add(k)
                         break

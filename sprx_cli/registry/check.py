@@ -7,15 +7,13 @@ from datetime import date
 from typing import Any
 
 from ..core.areas import Areas
-from .fields import (ALIASES, FIELDS, LOCATION_FIELDS_TABLE, SCHEME_FIELDS, Context, Fault, Field,
-                     Finding, as_text, evaluate, evaluate_eligibility, evaluate_locations, finish, from_csv,
-                     incomplete, placeholder, slugify)
 from ..core.model import Location, Scheme
 from ..core.problems import Problem, short
-from .read import CSV_LOCATION_COLUMNS, CsvTable, RawRecord, RawRegistry, _unknown_field
 from ..core.vocabulary import Vocabulary
-
-__all__ = ["check_registry", "slugify"]
+from .fields import (ALIASES, CSV_LOCATION_COLUMNS, FIELDS, LOCATION_FIELDS_TABLE, SCHEME_FIELDS, Context, Fault,
+                     Field, Finding, as_text, evaluate, evaluate_eligibility, evaluate_locations, finish, from_csv,
+                     incomplete, placeholder)
+from .read import CsvTable, RawRecord, RawRegistry, unknown_field_problem
 
 _SCHEME_KEYS = frozenset(SCHEME_FIELDS) | frozenset(ALIASES)
 _ALIAS_KEYS = frozenset(ALIASES)
@@ -31,7 +29,7 @@ def _memo_key(raw: Any):
     return _BAD
 
 
-class _Checker:
+class RecordChecker:
     """Checks one record field by field and words each problem at its line (YAML) or row (CSV)."""
 
     def __init__(self, rec: RawRecord, areas: Areas, vocab: Vocabulary, today: date,
@@ -51,7 +49,7 @@ class _Checker:
         for key in d:
             if key not in _SCHEME_KEYS:
                 ok = False
-                self.problems.append(_unknown_field(key, SCHEME_FIELDS, self.rec.at(key)))
+                self.problems.append(unknown_field_problem(key, SCHEME_FIELDS, self.rec.at(key)))
         for alias, name in ALIASES.items():
             if alias in d and name in d:
                 ok = False
@@ -95,13 +93,13 @@ class _Checker:
         return p.severity != "error"
 
 
-class _FastLane:
+class ColumnLane:
     """Builds the `Scheme`s of the records the per-record checker would accept without a word.
 
     A large registry is mostly clean, and a clean record needs no positions, hints or
     suggestions, so this lane works column by column and judges each distinct value of a column
     once, with the field table's own `evaluate`/`finish`. At the first finding in a value its
-    record is marked, and `_Checker` finds and words every problem in it. The lane may therefore
+    record is marked, and `RecordChecker` finds and words every problem in it. The lane may therefore
     only ever accept less than the checker, and builds the identical `Scheme`
     (tests/test_fast_lane.py).
     """
@@ -300,10 +298,10 @@ def check_registry(raw: RawRegistry, areas: Areas, vocab: Vocabulary,
     schemes: list[Scheme] = []
     first_seen: dict[str, int] = {}
     memo: dict = {}
-    fast, ids = _FastLane(areas, vocab, today).run(raw)
+    fast, ids = ColumnLane(areas, vocab, today).run(raw)
     for k, scheme in enumerate(fast):
         if scheme is None:
-            scheme = _Checker(raw.record(k), areas, vocab, today, problems, memo).run()
+            scheme = RecordChecker(raw.record(k), areas, vocab, today, problems, memo).run()
         sid = ids[k]
         if sid is not None:
             if sid in first_seen:
@@ -311,7 +309,7 @@ def check_registry(raw: RawRegistry, areas: Areas, vocab: Vocabulary,
                 where_text = f"row {where.row}" if where.row is not None else f"line {where.line}"
                 problems.append(Problem(
                     "duplicate-id", f"id '{sid}' is used twice (first at {where_text})", raw.record(k).at("id"),
-                    field="id", value=sid, hint="every scheme needs its own id: change one of them"))
+                    field="id", value=sid))
                 continue
             first_seen[sid] = k
         if scheme is not None:

@@ -1,262 +1,25 @@
 """The field table: every scheme and location field declared once, with its rule.
 
-A rule is a function of one value (text already stripped) and the registry's context (areas,
-vocabulary, today): it returns the normalised value, None for "nothing to keep", or a `Fault`
-(problem code, message, fix). `evaluate` applies a field's type, requirement and rule to a raw
+Each field names its rule (registry/rules.py: one value in, the normalised value or a `Fault`
+out). `evaluate` applies a field's type, requirement and rule to a raw
 value as written and returns the value and every fault found, with where in the value it is.
 
-Both lanes of `schemes.check_registry` call these: the column lane (each distinct value once,
+Both lanes of `check.check_registry` call these: the column lane (each distinct value once,
 for speed) and the per-record checker (which words every problem at its line or row). The CSV
 columns, the README's field table and the exports follow the same declarations.
 """
 
 from __future__ import annotations
 
-import difflib
-import math
-import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any, Callable, Literal, NamedTuple
-from urllib.parse import urlsplit
+from typing import Any, Literal
 
-from ..core.model import DAYS, DEFAULT_STATUS, STATUSES, Eligibility, Hours, Location
+from ..core.model import DEFAULT_STATUS, Eligibility, Hours, Location
+from .rules import (HOURS_TEXT, Context, Fault, Finding, Rule, age, age_order, area, charity_number, degrees, email,
+                    email_address, language, opening, past_date, postcode, quoted, slug, status, term, unknown_field,
+                    web_address, website)
 
-if TYPE_CHECKING:
-    from ..core.areas import Areas
-    from ..core.vocabulary import Vocabulary
-
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-POSTCODE = re.compile(
-    r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNP-Z]? ?[0-9][ABD-HJLNP-UW-Z]{2})$", re.I)
-EMAIL = re.compile(r"^[^@\s<>\"'(),;:]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-WEBSITE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s]*)?$", re.I)  # fast path; urlsplit decides the rest
-CHARITY = re.compile(r"^(?:\d{6,7}(?:-\d{1,2})?|SC\d{6}|NIC\d{6})$")
 LIST_SEPARATOR = ";"  # between the items of a list field in a CSV cell
-
-
-class Context(NamedTuple):
-    """What rules check values against."""
-
-    areas: "Areas"
-    vocabulary: "Vocabulary"
-    today: date
-
-
-class Fault(NamedTuple):
-    """What is wrong with one value: a catalogued problem code, a message and a fix."""
-
-    code: str
-    message: str
-    hint: str | None = None
-    value: Any = None  # the value to report, when not the one judged
-
-
-class Finding(NamedTuple):
-    """A fault at a place in a field's value: list item `item`, location field `sub`."""
-
-    fault: Fault
-    item: int | None = None
-    sub: str | None = None
-
-
-Rule = Callable[[str, Context], Any]
-
-
-def did_you_mean(word: str, choices, cutoff: float = 0.6) -> str | None:
-    """The closest of `choices` to `word`, if any is close."""
-    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
-    return match[0] if match else None
-
-
-def slugify(text: str) -> str:
-    """A slug suggested from any text: 'Camden Walks!' -> 'camden-walks'."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
-
-
-# --- rules: one value in, the normalised value (or a Fault) out ------------------------------------
-
-def slug(text: str, ctx: Context):
-    """An id: lowercase letters, digits and single hyphens."""
-    if SLUG.match(text):
-        return text
-    suggestion = slugify(text)
-    return Fault("invalid-id", f"id {text!r} is not a slug",
-                 "use lowercase letters, digits and single hyphens" + (f", e.g. '{suggestion}'" if suggestion else ""))
-
-
-def web_address(name: str) -> Rule:
-    """An http(s) address with a host."""
-    def rule(text: str, ctx: Context):
-        if WEBSITE.match(text):
-            return text
-        try:
-            parts = urlsplit(text)
-        except ValueError:  # e.g. an unclosed '[' of an IPv6 address
-            parts = urlsplit("")
-        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or " " in text:
-            return Fault("invalid-website", f"{name} {text!r} is not an http(s) address",
-                         "write the full address, e.g. https://example.org/")
-        return text
-    return rule
-
-
-def email_address(name: str) -> Rule:
-    """One email address; a 'mailto:' prefix is dropped."""
-    def rule(text: str, ctx: Context):
-        address = text.removeprefix("mailto:")
-        if EMAIL.match(address):
-            return address
-        return Fault("invalid-email", f"{name} {text!r} is not an email address",
-                     "write one address like name@example.org")
-    return rule
-
-
-website = web_address("website")
-email = email_address("email")
-
-
-def language(text: str, ctx: Context):
-    """An ISO 639 language code (two letters where ISO 639-1 has one, else three: 'bfi' is British
-    Sign Language), checked against pycountry's ISO 639-3 table; a name gets its code suggested."""
-    import pycountry
-
-    languages = pycountry.languages
-    code = text.lower()
-    found = (languages.get(alpha_2=code) if len(code) == 2 else
-             languages.get(alpha_3=code) if len(code) == 3 else None)
-    if found is not None:
-        return getattr(found, "alpha_2", None) or found.alpha_3
-    try:
-        named = languages.lookup(text)
-    except LookupError:
-        named = None
-    if named is not None:
-        hint = f"did you mean '{getattr(named, 'alpha_2', None) or named.alpha_3}' ({named.name})?"
-    else:
-        hint = "use ISO 639 codes: en, cy, bn, so, ur, pl, bfi (British Sign Language), ..."
-    return Fault("unknown-language", f"{text!r} is not an ISO 639 language code", hint)
-
-
-def language_name(code: str) -> str:
-    """The English name of an ISO 639 code ('bfi' -> 'British Sign Language')."""
-    import pycountry
-
-    found = pycountry.languages.get(**{"alpha_2" if len(code) == 2 else "alpha_3": code})
-    return found.name if found is not None else code
-
-
-def charity_number(text: str, ctx: Context):
-    """A charity register number: England and Wales (6 or 7 digits, '-N' for a linked charity),
-    Scotland (SC and 6 digits) or Northern Ireland (NIC and 6 digits)."""
-    compact = "".join(text.split()).upper()
-    if CHARITY.match(compact):
-        return compact
-    return Fault("invalid-charity-number", f"charity number {text!r} is not a register number",
-                 "write the number as the register shows it: 1234567 (England and Wales), SC012345 (Scotland) "
-                 "or NIC100001 (Northern Ireland)")
-
-
-def status(text: str, ctx: Context):
-    """One of the statuses, in any case."""
-    value = text.lower()
-    if value in STATUSES:
-        return value
-    guess = did_you_mean(value, STATUSES)
-    return Fault("invalid-status", f"status {text!r} is not one of {', '.join(STATUSES)}",
-                 f"did you mean '{guess}'?" if guess else f"use one of {', '.join(STATUSES)}")
-
-
-def past_date(name: str) -> Rule:
-    """A YYYY-MM-DD date not after today."""
-    def rule(text: str, ctx: Context):
-        try:
-            if not ISO_DATE.match(text):
-                raise ValueError
-            value = date.fromisoformat(text)
-        except ValueError:
-            return Fault("invalid-date", f"{name} {text!r} is not a date in YYYY-MM-DD form",
-                         "write dates as year-month-day, e.g. 2025-03-31")
-        if value > ctx.today:
-            return Fault("future-date", f"{name} {text} is in the future",
-                         "write the date the entry was last checked (today or earlier)")
-        return value
-    return rule
-
-
-def area(text: str, ctx: Context):
-    """An area by name, alias or GSS code, as its code."""
-    code = ctx.areas.resolve(text)
-    if code is not None:
-        return code
-    if not ctx.areas.areas:
-        return None  # the area registry itself is broken; reported there
-    guess = ctx.areas.suggest(text)
-    return Fault("unknown-borough", f"unknown borough {text!r}",
-                 f"did you mean '{guess}'?" if guess else f"use a name, alias or GSS code from {ctx.areas.source}")
-
-
-def term(list_name: str) -> Rule:
-    """A key of one of the vocabulary's lists."""
-    def rule(text: str, ctx: Context):
-        terms = ctx.vocabulary.terms(list_name)
-        if text in terms:
-            return text
-        if not terms:
-            return None  # the vocabulary itself is broken; reported there
-        by_label = {t.label.casefold(): t.key for t in terms.values()}
-        guess = by_label.get(text.casefold()) or did_you_mean(text.lower().replace(" ", "-"), list(terms))
-        return Fault("unknown-term", f"{text!r} is not a key in the {list_name.replace('_', ' ')} list",
-                     f"did you mean '{guess}'?" if guess else
-                     f"use one of: {', '.join(terms)} (see {ctx.vocabulary.source})")
-    return rule
-
-
-def age(name: str) -> Rule:
-    """A whole number of years from 0 to 120."""
-    def rule(text: str, ctx: Context):
-        if text.isascii() and text.isdigit() and int(text) <= 120:
-            return int(text)
-        return Fault("invalid-age", f"{name} {text!r} is not a whole number of years from 0 to 120",
-                     "write the age in whole years, e.g. 18, or leave it out")
-    return rule
-
-
-def age_order(min_age: int | None, max_age: int | None) -> Fault | None:
-    """The youngest age is not above the oldest."""
-    if min_age is not None and max_age is not None and min_age > max_age:
-        return Fault("age-range", f"min_age {min_age} is above max_age {max_age}",
-                     "swap them: min_age is the youngest age the scheme takes", f"{min_age} > {max_age}")
-    return None
-
-
-def postcode(text: str, ctx: Context):
-    """A UK postcode, written the standard way (SW1A 1AA)."""
-    if not POSTCODE.match(text):
-        return Fault("invalid-postcode", f"postcode {text!r} is not a UK postcode", "write a full postcode such as SW1A 1AA")
-    compact = text.replace(" ", "").upper()
-    return f"{compact[:-3]} {compact[-3:]}"
-
-
-def degrees(name: str, limit: int, hint: str) -> Rule:
-    """A coordinate in decimal degrees within ±limit (a typographic minus is read as '-')."""
-    def rule(text: str, ctx: Context):
-        try:
-            v = float(text.replace("\u2212", "-"))
-        except ValueError:
-            return Fault("coordinate-invalid", f"{name} {text!r} is not a number",
-                         "write decimal degrees, e.g. lat: 51.5074, lon: -0.1278")
-        if not math.isfinite(v):
-            return Fault("coordinate-invalid", f"{name} {text!r} is not a finite number",
-                         "write decimal degrees, e.g. lat: 51.5074, lon: -0.1278")
-        if abs(v) > limit:
-            return Fault("coordinate-out-of-range", f"{name} {v:g} is outside -{limit}..{limit}", hint)
-        return v
-    return rule
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -445,49 +208,6 @@ def evaluate(field: Field, raw: Any, ctx: Context) -> tuple[Any, list[Finding]]:
     return evaluate_locations(raw, ctx)
 
 
-TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-HOURS_TEXT = re.compile(r"^\s*(?P<days>[A-Za-z, ]+?)\s+(?P<opens>\S+)\s*-\s*(?P<closes>\S+)\s*$")
-
-
-def _time(text: str) -> str | None:
-    """'9:30' -> '09:30'; None when not a 24-hour time."""
-    m = TIME.match(text.strip())
-    return f"{int(m.group(1)):02d}:{m.group(2)}" if m else None
-
-
-def _quoted(value: Any) -> str:
-    """A value in a message: repr for text, a brief form for anything else (never a deep repr)."""
-    from ..core.problems import short
-
-    return repr(value) if isinstance(value, str) else short(value)
-
-
-def opening(days: Any, opens: Any, closes: Any) -> Hours | Fault:
-    """One opening: days of the week (mon..sun), and a 24-hour opening time before the closing time."""
-    if isinstance(days, str):
-        days = [d for d in re.split(r"[,\s]+", days) if d]
-    if not isinstance(days, list) or not days or not all(isinstance(d, str) for d in days):
-        return Fault("invalid-hours", "hours need days, e.g. days: [mon, wed]",
-                     "write the days as mon, tue, wed, thu, fri, sat, sun", days)
-    keys = [d.strip().lower()[:3] for d in days]
-    bad = [d for d, k in zip(days, keys) if k not in DAYS or d.strip().lower() not in (k, _DAY_NAMES[k])]
-    if bad:
-        return Fault("invalid-hours", f"{bad[0]!r} is not a day of the week",
-                     "write the days as mon, tue, wed, thu, fri, sat, sun", bad[0])
-    times = [_time(t) if isinstance(t, str) else None for t in (opens, closes)]
-    if None in times:
-        which, raw = ("opens", opens) if times[0] is None else ("closes", closes)
-        return Fault("invalid-hours", f"{which} {_quoted(raw)} is not a 24-hour time", "write times as HH:MM, e.g. 09:30", raw)
-    if times[0] >= times[1]:
-        return Fault("invalid-hours", f"opens at {times[0]} but closes at {times[1]}",
-                     "the opening time comes before the closing time (24-hour clock)", f"{times[0]}-{times[1]}")
-    return Hours(tuple(dict.fromkeys(keys)), times[0], times[1])
-
-
-_DAY_NAMES = {"mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",
-              "sat": "saturday", "sun": "sunday"}
-
-
 def evaluate_hours(raw: Any, ctx: Context) -> tuple[tuple[Hours, ...], list[Finding]]:
     """Openings from a list of {days, opens, closes}, or from text: 'mon,wed 10:00-12:00; fri 14:00-16:00'."""
     if raw is None:
@@ -509,7 +229,7 @@ def evaluate_hours(raw: Any, ctx: Context) -> tuple[tuple[Hours, ...], list[Find
         if item is None:
             continue
         if not isinstance(item, dict):
-            findings.append(Finding(Fault("invalid-hours", f"{_quoted(item)} is not days and times",
+            findings.append(Finding(Fault("invalid-hours", f"{quoted(item)} is not days and times",
                                           "write an opening as 'mon,wed 10:00-12:00'", item), i))
             continue
         unknown = [k for k in item if k not in ("days", "opens", "closes")]
@@ -679,13 +399,6 @@ def evaluate_locations(raw: Any, ctx: Context) -> tuple[tuple[Location, ...], li
             findings.append(x._replace(fault=fault, item=i))
         out.append(place)
     return tuple(out), findings
-
-
-def unknown_field(name: str, choices) -> Fault:
-    """A field sprx does not know, with a did-you-mean."""
-    guess = did_you_mean(name, choices)
-    return Fault("unknown-field", f"unknown field '{name}'",
-                 f"did you mean '{guess}'?" if guess else f"the fields are: {', '.join(choices)}", name)
 
 
 def flat_columns() -> list[str]:

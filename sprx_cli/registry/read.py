@@ -1,4 +1,4 @@
-"""Scheme registries on disk (YAML or CSV) and the scheme model they describe.
+"""Reading scheme registries from disk (YAML or CSV) into raw records, exactly as written.
 
 Loading turns a file into `RawRecord`s: the fields exactly as written, plus where each one is,
 so that `validate` can check them and cite a line or row. The YAML and CSV forms hold the same
@@ -14,19 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from .fields import (ALIASES, CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, LIST_FIELDS,
-                     LOCATION_FIELDS, REQUIRED_FIELDS, SCHEME_FIELDS, did_you_mean, from_csv, unknown_field)
-
-ALIASES_OF = {name: alias for alias, name in ALIASES.items()}
-from ..core.model import STATUSES, Location, Scheme
 from ..core.problems import Loc, Problem, short
 from ..core.textio import SourceError, read_text
 from ..core.yamlload import YList, YMap, load_plain, load_yaml
+from .fields import (ALIASES, CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, REQUIRED_FIELDS,
+                     from_csv, unknown_field)
 
-# The field table's names, re-exported for the loaders and older imports.
-__all__ = ["CSV_COLUMNS", "CSV_LOCATION_COLUMNS", "LIST_FIELDS", "LOCATION_FIELDS", "REQUIRED_FIELDS",
-           "SCHEME_FIELDS", "STATUSES", "Location", "Scheme", "RawRecord", "CsvTable", "RawRegistry",
-           "load_registry", "did_you_mean"]
+ALIASES_OF = {name: alias for alias, name in ALIASES.items()}
 
 
 class RawRecord:
@@ -86,6 +80,11 @@ class _YamlPositions:
         self._starts: list[tuple[int, int]] | None = None  # each scheme's (offset, line number)
         self._maps: dict[int, YMap] = {}
         self._whole: list | None = None
+
+    @property
+    def whole_read(self) -> bool:
+        """Whether the whole file was read again by the exact loader (rather than each scheme's lines)."""
+        return self._whole is not None
 
     def loc(self, k: int) -> Loc:
         m = self.record(k)
@@ -225,7 +224,8 @@ class RawRegistry:
         return self._records
 
 
-def _unknown_field(display_field: str, choices, loc: Loc) -> Problem:
+def unknown_field_problem(display_field: str, choices, loc: Loc) -> Problem:
+    """unknown-field at `loc`, with a did-you-mean."""
     fault = unknown_field(display_field, choices)
     return Problem(fault.code, fault.message, loc, field=display_field, value=display_field, hint=fault.hint)
 
@@ -241,11 +241,12 @@ def load_registry(path: Path, display: str, encoding: str | None = None,
     except SourceError as exc:
         return RawRegistry(kind, []), [exc.problem]
     if kind == "csv":
-        return _load_csv(text, display)
-    return _load_yaml(text, display, exact)
+        return read_csv(text, display)
+    return read_yaml(text, display, exact)
 
 
-def _load_yaml(text: str, display: str, exact: bool = False) -> tuple[RawRegistry, list[Problem]]:
+def read_yaml(text: str, display: str, exact: bool = False) -> tuple[RawRegistry, list[Problem]]:
+    """A YAML registry's records from its text (the compiled lane first unless `exact`), and its problems."""
     if not exact:
         doc = load_plain(text)
         if (type(doc) is dict and list(doc) == ["schemes"] and type(doc["schemes"]) is list
@@ -257,19 +258,17 @@ def _load_yaml(text: str, display: str, exact: bool = False) -> tuple[RawRegistr
     if doc is None:
         if not problems:
             problems.append(Problem(
-                "registry-empty", f"{display} is empty", Loc(display, 1, 1),
-                hint="a registry starts with 'schemes:' followed by one '- id: ...' entry per scheme"))
+                "registry-empty", f"{display} is empty", Loc(display, 1, 1)))
         return reg, problems
     if not isinstance(doc, YMap) or "schemes" not in doc:
         line, col = (doc.line, doc.column) if isinstance(doc, (YMap, YList)) else (1, 1)
         problems.append(Problem(
-            "registry-shape", f"{display} must have a top-level 'schemes:' list", Loc(display, line, col),
-            hint="start the file with 'schemes:' and list each scheme under it as '- id: ...'"))
+            "registry-shape", f"{display} must have a top-level 'schemes:' list", Loc(display, line, col)))
         return reg, problems
     for key in doc:
         if key != "schemes":
             line, col = doc.pos[key]
-            problems.append(_unknown_field(key, ["schemes"], Loc(display, line, col)))
+            problems.append(unknown_field_problem(key, ["schemes"], Loc(display, line, col)))
     schemes = doc["schemes"]
     if schemes is None:
         return reg, problems
@@ -290,14 +289,23 @@ def _load_yaml(text: str, display: str, exact: bool = False) -> tuple[RawRegistr
     return reg, problems
 
 
-def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
+def compiled_cells(text: str) -> tuple[list[list[str]], list[int]] | None:
+    """A CSV registry's data cells (column by column) and row numbers as pyarrow's compiled reader gives
+    them, or None when the file is anything but plain (then the csv module reads it and words it)."""
+    first = _header(text)
+    return _compiled_read(text, first) if first is not None else None
+
+
+def read_csv(text: str, display: str, compiled: bool = True) -> tuple[RawRegistry, list[Problem]]:
+    """A CSV registry's table from its text (pyarrow's reader where the file is plain, unless not
+    `compiled`), and its problems."""
     reg = RawRegistry("csv")
     problems: list[Problem] = []
     if not text.strip():
         return reg, [Problem("registry-empty", f"{display} is empty", Loc(display, row=1),
                              hint=f"the first row names the columns: {','.join(CSV_COLUMNS)}")]
     first = _header(text)
-    fast = _compiled_read(text, first) if first is not None else None
+    fast = _compiled_read(text, first) if first is not None and compiled else None
     if fast is not None:
         rows = [first]
     else:
@@ -306,8 +314,7 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
             csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
             rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
         except csv.Error as exc:
-            return reg, [Problem("csv-syntax", f"CSV syntax error: {exc}", Loc(display, row=_csv_error_row(text)),
-                                 hint="check the quotes on that row: a quote inside a value must be doubled (\"\")")]
+            return reg, [Problem("csv-syntax", f"CSV syntax error: {exc}", Loc(display, row=_csv_error_row(text)))]
     header = [h.strip() for h in rows[0]]
     columns: list[str | None] = []
     for h in header:
@@ -322,10 +329,10 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
         elif h in CSV_COLUMNS:
             problems.append(Problem(
                 "csv-duplicate-column", f"column '{h}' appears twice in the header", Loc(display, row=1),
-                field=h, value=h, hint="remove or rename the second column of that name"))
+                field=h, value=h))
             columns.append(None)
         elif h:
-            problems.append(_unknown_field(h, CSV_COLUMNS, Loc(display, row=1)))
+            problems.append(unknown_field_problem(h, CSV_COLUMNS, Loc(display, row=1)))
             columns.append(None)
         else:
             columns.append(None)
@@ -350,8 +357,7 @@ def _load_csv(text: str, display: str) -> tuple[RawRegistry, list[Problem]]:
             if len(cells) > width and "".join(cells[width:]).strip():
                 problems.append(Problem(
                     "csv-extra-cells", f"row {n} has {len(cells)} cells but the header names {width} columns",
-                    Loc(display, row=n), value=short(",".join(cells[width:])),
-                    hint="a value containing a comma must be in double quotes"))
+                    Loc(display, row=n), value=short(",".join(cells[width:]))))
             cells = cells[:width] + [""] * (width - len(cells))
         elif not any(cells) or not "".join(cells).strip():
             continue

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from ..core.errors import SprxError
+
 CDN = "https://cdn.jsdelivr.net/npm"
 
 
-class AssetsMissing(Exception):
+class AssetsMissing(SprxError):
     """A map needs a package that is not installed."""
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 from .. import __version__
 from ..aggregate.counts import area_counts
+from ..aggregate.filters import Filters
+from ..core.model import Registry, Scheme, data_date, hours_text
 from ..registry.fields import CSV_LOCATION_COLUMNS, FIELDS, flat_columns
-from ..core.model import Filters, Registry, Scheme, data_date, hours_text
 from .tables import build_table, to_delimited, to_xlsx
 
 

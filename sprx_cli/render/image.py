@@ -4,30 +4,24 @@ from __future__ import annotations
 
 import io
 
+from ..aggregate.counts import area_counts
 from ..core.model import Registry, data_date
-from .mappage import MapError, MapOptions, nice_date
-from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, bands
-
+from ..core.words import nice_date
+from .mapdata import MapOptions
+from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
 
 def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 150) -> bytes:
     """Render the choropleth as PNG bytes (deterministic: no timestamps in the file)."""
+    counts = area_counts(registry)
+    shade = shading(counts, opts.metric)  # MetricUnavailable before matplotlib is imported
+    values, classes, label = shade.values, shade.bands, shade.label
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    from ..aggregate.counts import area_counts
-
-    counts = area_counts(registry)
-    if opts.metric == "per-100k":
-        if not registry.areas.has_population:
-            raise MapError("--metric per-100k needs a population for every area in the area registry")
-        values, classes, label = counts.per_100k, bands(counts.per_100k, integer=False), \
-            "Active schemes per 100,000 residents"
-    else:
-        values, classes, label = counts.counts, bands(counts.counts), "Active schemes per area"
     gdf = registry.boundaries.frame()
     value_of = dict(zip(counts.codes, values))
     gdf["band"] = [band_index(value_of[c], classes) for c in gdf["code"]]

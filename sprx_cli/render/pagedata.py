@@ -82,10 +82,12 @@ TOP_LEVEL: dict[str, str] = {
     "boundaries": "GeoJSON FeatureCollection; each feature's properties.a indexes D.areas",
     "attribution": "attribution for the map control: boundaries, and postcode centres when used",
     "feedback": "the email address for suggested changes (the feedback_email setting), or null",
-    "keys": "{routes, groups, costs, delivery, accessibility, languages}: the vocabulary keys (language codes) "
-            "in the order of the label lists, for filters in the page's address",
+    "keys": "{routes, groups, costs, delivery, accessibility, languages, days}: the vocabulary keys (language "
+            "codes, day keys mon..sun) in the order of the label lists, for filters in the page's address",
     "postcodes": "{districts, sectors}: name -> [lat, lon, index into D.areas], for the postcode search; "
                  "null without a postcode table",
+    "rules": "{email}: the patterns of sprx's own rules the page applies too (an email address before it "
+             "becomes a mailto: link), as Python declares them (core/words.py)",
 }
 
 # The keys of D in the page's first block (id="sprx-areas"): everything the areas and their legend

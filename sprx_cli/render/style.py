@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..aggregate.counts import METRICS
+
+if TYPE_CHECKING:
+    from ..aggregate.counts import AreaCounts
 
 # Sequential purples for counts (ColorBrewer-style ramp, light to dark); zero is not on it.
 RAMP = ["#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"]
@@ -60,3 +66,19 @@ def band_index(value: float | None, classes: list[Band]) -> int:
         if value <= b.high:
             return i
     return len(classes) - 1
+
+
+class Shading(NamedTuple):
+    """What the areas are shaded by: each area's value, the classes, and the legend's title."""
+
+    metric: str
+    values: list
+    bands: list[Band]
+    label: str
+
+
+def shading(counts: "AreaCounts", metric: str = "count") -> Shading:
+    """The shading of the areas under `metric` (aggregate.counts.METRICS), the same for the page and the PNG.
+    Raises MetricUnavailable when the registry lacks what the metric needs."""
+    values = counts.values(metric)
+    return Shading(metric, values, bands(values, integer=metric == "count"), METRICS[metric])

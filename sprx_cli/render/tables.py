@@ -15,11 +15,13 @@ from typing import Any
 
 from .. import __version__
 from ..aggregate.counts import area_counts
-from ..core.model import Filters, Registry, data_date
+from ..aggregate.filters import Filters
+from ..core.model import Registry, data_date
 
 
 BY = ("area", "category", "area-category")
 FORMATS = ("text", "csv", "tsv", "json", "markdown", "xlsx")
+SORTS = ("name", "count")  # by name, or largest count first
 COUNTING = ("Active schemes by default (see filters). A scheme that serves several areas counts "
             "once in each area; totals count each scheme once.")
 
@@ -49,12 +51,12 @@ def build_table(registry: Registry, by: str = "area", filters: Filters = Filters
     counts = area_counts(registry, filters)
     vocab = registry.vocabulary
     cats = list(filters.categories) if filters.categories else list(vocab.categories)
-    keep_area = (lambda code: code in filters.boroughs) if filters.boroughs else (lambda code: True)
+    keep_area = (lambda code: code in filters.areas) if filters.areas else (lambda code: True)
     chosen = counts.schemes
     meta = {"sprx_version": __version__, "by": by, "sort": sort,
             "data_date": (d.isoformat() if (d := data_date(registry.schemes)) else None),
             "filters": filters.to_dict(), "counting": COUNTING,
-            "sources": {"schemes": registry.sources.schemes, "boroughs": registry.sources.boroughs,
+            "sources": {"schemes": registry.sources.schemes, "boroughs": registry.sources.areas,
                         "vocabulary": registry.sources.vocabulary}}
     if by == "area":
         with_pop = registry.areas.has_population

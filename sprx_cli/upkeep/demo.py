@@ -6,16 +6,14 @@ and phone numbers are in Ofcom's drama range (020 7946 0000 to 0999). Determinis
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import random
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..registry.fields import CSV_COLUMNS
 from ..core.model import STATUSES
+from ..interchange.writer import registry_csv
 
 if TYPE_CHECKING:
     from ..geo.boundaries import Boundaries
@@ -120,23 +118,14 @@ def to_yaml(records: list[dict]) -> str:
 
 def to_csv(records: list[dict]) -> str:
     """Registry CSV: one row per scheme, so at most one location each (the first)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for r in records:
-        loc = r["locations"][0] if r["locations"] else {}
-        row = {**r, **{f: ";".join(r[f]) for f in ("boroughs", "categories", "referral_routes", "target_groups")},
-               "location_name": loc.get("name"), "address": loc.get("address"), "postcode": None,
-               "lat": loc.get("lat"), "lon": loc.get("lon")}
-        w.writerow(["" if row.get(c) is None else row[c] for c in CSV_COLUMNS])
-    return buf.getvalue()
+    return registry_csv(records)
 
 
 def demo_registry(n: int, boundaries: Path, vocab: "Vocabulary", code_field: str = "code",
                   name_field: str = "name", crs: str | None = None, seed: int = 1, fmt: str = "yaml") -> str:
     """A synthetic registry of n schemes inside the areas of a boundary file, as YAML or CSV text.
 
-    Raises geography.BoundaryReadError when the file or its fields cannot be used."""
+    Raises geo.boundaries.BoundaryReadError when the file or its fields cannot be used."""
     from ..geo.boundaries import Boundaries, read_area_boundaries
 
     gdf = read_area_boundaries(boundaries, code_field, name_field, crs)

@@ -8,7 +8,6 @@ deterministic.
 
 from __future__ import annotations
 
-import calendar
 import csv
 import io
 import json
@@ -18,16 +17,11 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
 
+from ..core.dates import months_after
 from ..core.model import Registry, Scheme, hours_text
 
 COLUMNS = ("id", "name", "provider", "contact_email", "last_verified", "due", "reason")
-
-
-def months_after(day: date, months: int) -> date:
-    """The same day `months` calendar months later (the last day of a shorter month)."""
-    y, m = divmod(day.year * 12 + day.month - 1 + months, 12)
-    m += 1
-    return date(y, m, min(day.day, calendar.monthrange(y, m)[1]))
+FORMATS = ("text", "csv", "json")  # how a review is written
 
 
 @dataclass(frozen=True)

@@ -7,23 +7,28 @@ import io
 from importlib import resources
 from pathlib import Path
 
-from ..core.areas import GSS_CODE
+from ..core.areas import GSS_CODE, REQUIRED_COLUMNS
+from ..core.errors import SprxError
 from ..core.textio import atomic_write_bytes, atomic_write_text
 
+AREA_COLUMNS = (*REQUIRED_COLUMNS, "aliases", "sub_region")  # an area registry's columns, as sprx writes them
 
-class ScaffoldError(Exception):
+
+class ScaffoldError(SprxError):
     """The boundaries or the folder cannot be used as asked."""
 
 
 def read_areas_from_boundaries(path: Path, code_field: str, name_field: str):
-    """(code, name) pairs from a boundary file, sorted by code; ScaffoldError when unusable."""
-    from ..geo.boundaries import BoundaryReadError, read_area_boundaries
+    """(code, name) pairs from a boundary file, sorted by code; ScaffoldError when unusable
+    (BoundarySettingError when an attribute it names is not there)."""
+    from ..geo.boundaries import BoundaryReadError, BoundarySettingError, read_area_boundaries
 
     try:
         gdf = read_area_boundaries(path, code_field, name_field, geometry=False)
+    except BoundarySettingError:
+        raise
     except BoundaryReadError as exc:
-        message = str(exc)
-        raise ScaffoldError(message if message.startswith("--") else f"cannot read {path}: {message}") from None
+        raise ScaffoldError(f"cannot read {path}: {exc}", exc.hint) from None
     pairs = sorted(zip(gdf["code"], gdf["name"]))
     seen = set()
     for code, _ in pairs:
@@ -37,7 +42,7 @@ def areas_csv(pairs: list[tuple[str, str]]) -> str:
     """An area registry (code,name,aliases,sub_region) with one row per pair."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["code", "name", "aliases", "sub_region"])
+    w.writerow(AREA_COLUMNS)
     for code, name in pairs:
         w.writerow([code, name, "", ""])
     return buf.getvalue()

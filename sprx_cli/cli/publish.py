@@ -9,7 +9,7 @@ import typer
 
 from .app import app
 from .common import (QuietOpt, RegistryArgs, StrictOpt, TextOrJson, TilesOpt, TitleOpt, check_tiles, guard,
-                     print_report, registry_options, settings)
+                     print_report, registry_options, said, settings)
 
 
 class LogFormat(str, Enum):
@@ -68,10 +68,10 @@ def publish(
 
     Example: sprx publish --site public --if-changed --log-format json
     """
+    from ..registry.validate import InvalidRegistry
     from ..site.publish import EXIT_BUSY, PublishBusy, PublishError, PublishOptions
     from ..site.publish import publish as run_publish
     from ..site.publish import rollback as run_rollback
-    from ..registry.validate import InvalidRegistry
 
     log = _logger(log_format, quiet)
     with guard():
@@ -106,7 +106,7 @@ def publish(
                 typer.echo(f"Not published: {exc}. The site {site} was not touched.", err=True)
             raise typer.Exit(1)
         except PublishError as exc:
-            log("failed", level="error", site=str(site), message=str(exc))
+            log("failed", level="error", site=str(site), message=said(exc))
             if log_format is LogFormat.text:
-                typer.echo(f"Not published: {exc}", err=True)
+                typer.echo(f"Not published: {said(exc)}", err=True)
             raise typer.Exit(1)

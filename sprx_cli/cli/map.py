@@ -7,12 +7,12 @@ import typer
 
 from .app import map_app
 from .common import (ClosedOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt, TitleOpt,
-                     check_tiles, fail, guard, progress, refuse_overwrite, registry_options, settings)
+                     check_tiles, fail, guard, progress, refuse_overwrite, registry_options, said, settings)
 
 
 def map_options(s, title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: Metric):
     """The library's MapOptions from the command line and the folder's settings `s`."""
-    from ..render.mappage import MapOptions
+    from ..render.mapdata import MapOptions
 
     return MapOptions(title=s.get(title, "title"), offline=offline, tiles=tiles, include_closed=include_closed,
                       metric=metric.value, attribution=s.get(None, "attribution"),
@@ -41,10 +41,10 @@ def map_build(
     Example: sprx map build --offline --tiles none --output maps/london.html
     """
     with guard():
-        from ..aggregate.counts import area_counts
-        from ..render.assets import AssetsMissing
-        from ..render.mappage import MapError, render_map
+        from ..aggregate.counts import MetricUnavailable, area_counts
         from ..core.textio import atomic_write_text
+        from ..render.assets import AssetsMissing
+        from ..render.mappage import render_map
 
         s = settings()  # read once for the whole command
         sources = reg.sources(s)
@@ -55,8 +55,8 @@ def map_build(
             registry = reg.load(sources, strict=strict, quiet=quiet)
             try:
                 page = render_map(registry, map_options(s, title, offline, tiles, include_closed, metric), step)
-            except (MapError, AssetsMissing) as exc:
-                fail(f"Cannot build the map: {exc}")
+            except (MetricUnavailable, AssetsMissing) as exc:
+                fail(f"Cannot build the map: {said(exc)}")
             atomic_write_text(output, page)
         if not quiet:
             typer.echo(f"Wrote {output} ({len(page.encode()) // 1024:,} KB): {area_counts(registry).headline()}")
@@ -78,9 +78,9 @@ def map_image(
     Example: sprx map image --output maps/london.png
     """
     with guard():
-        from ..render.image import render_png
-        from ..render.mappage import MapError
+        from ..aggregate.counts import MetricUnavailable
         from ..core.textio import atomic_write_bytes
+        from ..render.image import render_png
 
         s = settings()
         sources = reg.sources(s)
@@ -91,8 +91,8 @@ def map_image(
             step("drawing")
             try:
                 png = render_png(registry, map_options(s, title, False, "none", False, metric), dpi=dpi)
-            except MapError as exc:
-                fail(f"Cannot draw the map: {exc}")
+            except MetricUnavailable as exc:
+                fail(f"Cannot draw the map: {said(exc)}")
             atomic_write_bytes(output, png)
         if not quiet:
             typer.echo(f"Wrote {output} ({len(png) // 1024:,} KB)")

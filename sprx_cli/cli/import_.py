@@ -1,46 +1,12 @@
-"""`sprx export oruk` and `sprx import oruk`: Open Referral UK (HSDS 3.0) feeds out and in."""
+"""`sprx import oruk` and `sprx import table`: a registry from an Open Referral UK feed or from a spreadsheet."""
 
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from .app import app, export_app, group
-from .common import QuietOpt, RegistryArgs, fail, guard, registry_options, usage_error
-
-import_app = group("Make a registry from a directory kept elsewhere.\n\nExample: sprx import oruk services.json "
-                   "--output schemes.yaml")
-app.add_typer(import_app, name="import")
-
-
-@export_app.command("oruk")
-@registry_options
-def export_oruk(
-    reg: RegistryArgs,
-    output: Path = typer.Option(..., "--output", "-o", metavar="DIR", help="The feed's folder (made if missing)."),
-    page_size: int = typer.Option(100, "--page-size", min=1, help="Services per page of services.json."),
-    quiet: bool = QuietOpt,
-) -> None:
-    """Write the registry as a static Open Referral UK (HSDS 3.0) feed that other directories can read:
-    index.json, services.json (paged), services/{id}.json, organizations.json, taxonomy_terms.json.
-
-    Example: sprx export oruk --output site/oruk
-    """
-    with guard():
-        from ..interchange.oruk import export_feed
-        from ..core.textio import atomic_write_bytes
-
-        sources = reg.sources()
-        if output.exists() and not output.is_dir():
-            usage_error(f"--output: '{output}' is a file; give a folder")
-        registry = reg.load(sources, quiet=quiet)
-        files = export_feed(registry, page_size)
-        for name, data in files.items():
-            target = output / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(target, data)
-        if not quiet:
-            typer.echo(f"Wrote {output} ({len(registry.schemes):,} services, {len(files):,} files)", err=True)
+from .app import import_app
+from .common import QuietOpt, RegistryArgs, fail, guard, registry_options, said, tables, usage_error
 
 
 @import_app.command("oruk")
@@ -60,7 +26,8 @@ def import_oruk(
     Example: sprx import oruk services.json --output schemes.yaml
     """
     with guard():
-        from ..interchange.oruk import ImportError_, import_documents, read_documents, registry_tables
+        from ..interchange.imported import ImportFailed
+        from ..interchange.oruk_import import import_documents, read_documents
 
         fmt = _output_format(output)
         if not source.exists():
@@ -69,9 +36,9 @@ def import_oruk(
         _refuse_inputs(output, source, sources)
         mapping = _taxonomy_map(taxonomy_map) if taxonomy_map else None
         try:
-            imported = import_documents(read_documents(source), registry_tables(sources), mapping)
-        except ImportError_ as exc:
-            fail(f"sprx import oruk: {exc}. Nothing was written.")
+            imported = import_documents(read_documents(source), tables(sources), mapping)
+        except ImportFailed as exc:
+            fail(f"sprx import oruk: {said(exc)}. Nothing was written.")
         header = (f"Imported by 'sprx import oruk' from {source}.\n"
                   "Check it with 'sprx validate'; the import's notes were printed when it ran.")
         _write_imported("oruk", imported, sources, output, fmt, header, quiet)
@@ -95,7 +62,7 @@ def import_table(
     Example: sprx import table schemes.xlsx --output schemes.yaml --column name="Project title"
     """
     with guard():
-        from ..interchange.oruk import ImportError_, registry_tables
+        from ..interchange.imported import ImportFailed
         from ..interchange.sheets import import_sheet
 
         fmt = _output_format(output)
@@ -110,12 +77,9 @@ def import_table(
         sources = reg.sources(need_schemes=False)
         _refuse_inputs(output, source, sources)
         try:
-            imported, mapping = import_sheet(source, registry_tables(sources), given, reg.encoding)
-        except ImportError_ as exc:
-            message = str(exc)
-            if message.startswith("--"):
-                usage_error(message)
-            fail(f"sprx import table: {message}. Nothing was written.")
+            imported, mapping = import_sheet(source, tables(sources), given, reg.encoding)
+        except ImportFailed as exc:
+            fail(f"sprx import table: {said(exc)}. Nothing was written.")
         typer.echo("Columns used: " + ", ".join(f"{h!r} -> {t}" for t, h in mapping.used.items()), err=True)
         if mapping.unused:
             typer.echo("Columns left out: " + ", ".join(repr(h) for h in mapping.unused)
@@ -143,8 +107,8 @@ def _refuse_inputs(output: Path, source: Path, sources) -> None:
 
 def _write_imported(what: str, imported, sources, output: Path, fmt: str, header: str, quiet: bool) -> None:
     """Check the imported records, say what was changed or left out, and write what validates."""
-    from ..core.model import plural
     from ..core.textio import atomic_write_text
+    from ..core.words import plural
     from ..interchange.writer import checked_registry
 
     text, kept, removed, report = checked_registry(imported.records, sources, "csv" if fmt == "csv" else "yaml",

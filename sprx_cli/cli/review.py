@@ -1,0 +1,54 @@
+"""`sprx review`: what the registry's keepers should check with providers now."""
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..upkeep.review import FORMATS
+from .app import app
+from .common import (OutputOpt, QuietOpt, RegistryArgs, choices, emit, guard, refuse_overwrite, registry_options,
+                     settings)
+
+ReviewFormat = choices("ReviewFormat", FORMATS)
+
+
+@app.command()
+@registry_options
+def review(
+    reg: RegistryArgs,
+    due_within: int = typer.Option(30, "--due-within", min=0, metavar="DAYS",
+                                   help="Also list entries that fall due within this many days."),
+    fmt: ReviewFormat = typer.Option(ReviewFormat("text"), "--format", help="text, csv or json."),
+    emails: Optional[Path] = typer.Option(None, "--emails", metavar="DIR",
+                                          help="Write a draft email (.eml) per contact into DIR."),
+    output: Optional[Path] = OutputOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """List the schemes to check with their providers now: never verified, older than --stale-after
+    months, or due within --due-within days; grouped by provider and contact. Closed schemes are left out.
+
+    Example: sprx review --due-within 30 --emails reminders/
+    """
+    with guard():
+        from ..core.dates import today
+        from ..core.textio import atomic_write_bytes
+        from ..upkeep.review import as_csv, as_json, as_text, draft_emails, due_for_review
+
+        s = settings()
+        sources = reg.sources(s)
+        refuse_overwrite(output, sources)
+        registry = reg.load(sources, quiet=quiet)
+        on = today()
+        dues = due_for_review(registry, on, due_within)
+        text = {"text": lambda: as_text(dues, on), "csv": lambda: as_csv(dues),
+                "json": lambda: as_json(dues, on)}[fmt.value]()  # (one per FORMATS)
+        emit(text.encode("utf-8"), output, f"{len(dues):,} schemes", quiet)
+        if emails is not None:
+            drafts = draft_emails(registry, dues, on, title=s.get(None, "title"),
+                                  feedback_email=s.get(None, "feedback_email"))
+            emails.mkdir(parents=True, exist_ok=True)
+            for name, data in drafts.items():
+                atomic_write_bytes(emails / name, data)
+            if not quiet:
+                typer.echo(f"Wrote {len(drafts):,} draft emails to {emails}", err=True)

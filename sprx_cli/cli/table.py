@@ -1,0 +1,73 @@
+"""`sprx table`: the counts behind the map, per area, per category or both, for spreadsheets and reports."""
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from ..render.tables import BY, FORMATS, SORTS
+from .app import app
+from .common import (BoroughFilterOpt, CategoryOpt, ClosedOpt, OutputOpt, QuietOpt, RegistryArgs, RouteOpt, Status,
+                     StatusOpt, choices, emit, filters, guard, needs_output, refuse_overwrite, registry_options)
+
+By = choices("By", BY)  # what one row is
+Sort = choices("Sort", SORTS)
+TableFormat = choices("TableFormat", FORMATS)
+
+
+def _rich_table(t) -> None:
+    """The table drawn for a person at a terminal (numbers grouped: 5,000)."""
+    from rich.console import Console
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    from ..render.tables import cell_text, numeric_columns
+
+    numeric = numeric_columns(t)
+    rt = RichTable(show_footer=bool(t.totals), header_style="bold", footer_style="bold")
+    for i, c in enumerate(t.columns):
+        footer = Text("" if not t.totals else cell_text(t.totals[i]))
+        rt.add_column(Text(c), footer=footer, justify="right" if numeric[i] else "left")
+    for r in t.rows:
+        rt.add_row(*[Text(cell_text(v)) for v in r])  # Text: registry text is not markup
+    Console().print(rt)
+
+
+@app.command()
+@registry_options
+def table(
+    reg: RegistryArgs,
+    by: By = typer.Option(By("area"), "--by", help="One row per area, per category, or per area and category."),
+    sort: Sort = typer.Option(Sort("name"), "--sort", help="Sort rows by name, or by count (largest first)."),
+    status: list[Status] = StatusOpt,
+    category: list[str] = CategoryOpt,
+    borough: list[str] = BoroughFilterOpt,
+    referral_route: list[str] = RouteOpt,
+    include_closed: bool = ClosedOpt,
+    fmt: TableFormat = typer.Option(TableFormat("text"), "--format", help="text (a table on a terminal, plain "
+                                    "columns when piped), csv, tsv, json, markdown or xlsx."),
+    output: Optional[Path] = OutputOpt,
+    quiet: bool = QuietOpt,
+) -> None:
+    """Count active schemes per area (every area, zeros included), per category, or both.
+
+    The counts are the map's: one aggregation feeds both. A scheme serving several areas counts
+    once in each area; totals count each scheme once.
+
+    Example: sprx table --format csv --output counts.csv
+    """
+    with guard():
+        from rich.console import Console
+
+        from ..render.tables import build_table, write_table
+
+        needs_output(fmt.value, output)
+        sources = reg.sources()
+        refuse_overwrite(output, sources)
+        registry = reg.load(sources, quiet=quiet)
+        chosen = filters(registry, status, category, borough, referral_route, include_closed)
+        t = build_table(registry, by.value, chosen, sort.value)
+        if fmt.value == "text" and output is None and Console().is_terminal:
+            _rich_table(t)
+            return
+        emit(write_table(t, fmt.value), output, f"{len(t.rows):,} rows", quiet)

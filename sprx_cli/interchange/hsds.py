@@ -1,0 +1,44 @@
+"""Open Referral UK (HSDS 3.0): what sprx's export and import share, from the Human Services Data
+Specification 3.0 and its UK profile (docs.openreferral.org): versions, status and day words,
+the taxonomies sprx's vocabulary lists become, and ids derived from sprx's own namespace."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from typing import Any
+
+HSDS_VERSION = "3.0"
+PROFILE = "https://github.com/OpenReferralUK/uk-profile"
+NAMESPACE = uuid.UUID("3d6f3b0e-5a52-5c36-9a0e-7370727873a1")  # sprx's own: ids derived from it are stable
+GSS_URI = "http://statistics.data.gov.uk/id/statistical-geography/"
+STATUS_OUT = {"active": "active", "paused": "temporarily closed", "closed": "defunct"}
+STATUS_IN = {"active": "active", "inactive": "paused", "temporarily closed": "paused", "defunct": "closed"}
+TAXONOMIES = ("categories", "target_groups", "referral_routes", "delivery", "accessibility")
+BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
+DAY_OF = {v: k for k, v in BYDAY.items()}
+GSS = re.compile(r"\b([ENSW]\d{8})\b")
+SPRX_ID, REFERRAL_URL = "sprx:id", "sprx:referral_url"  # attributes with a value and no taxonomy term
+
+
+def uid(kind: str, key: str) -> str:
+    """A UUID for this kind of thing and key: the same every time (re-exports keep their ids)."""
+    return str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+
+
+def clean(d: dict) -> dict:
+    """Leave out what is not known (None, empty lists): HSDS fields are optional unless required."""
+    return {k: v for k, v in d.items() if v is not None and v != []}
+
+
+def page(items: list, number: int, size: int, total: int) -> dict:
+    """One page of a paged response, with the page fields HSDS 3.0 names."""
+    pages = max(1, -(-total // size))
+    return {"total_items": total, "total_pages": pages, "page_number": number, "size": len(items),
+            "first_page": number == 1, "last_page": number == pages, "empty": not items, "contents": items}
+
+
+def dump(doc: Any) -> bytes:
+    """A feed document as the static feed writes it (UTF-8 JSON, one-space indent)."""
+    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")

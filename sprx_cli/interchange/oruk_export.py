@@ -1,0 +1,157 @@
+"""Open Referral UK (HSDS 3.0) out: a registry as a static feed of services.
+
+Written from the field descriptions of the Human Services Data Specification 3.0 and its UK
+profile (docs.openreferral.org). How sprx's fields map:
+
+| sprx | HSDS 3.0 service |
+| --- | --- |
+| `id` (and `oruk_id`) | `id`: `oruk_id` when the scheme came from a feed, else a UUID derived from the id |
+| `name`, `description` | `name`, `description` |
+| `provider`, `charity_number` | `organization.name`, `organization.organization_identifiers` |
+| `website`, `email`, `phone` | `url`, `email`, `phones[0].number` |
+| `status` | `status`: active; paused = `temporarily closed` (`inactive` reads as paused); closed = `defunct` |
+| `last_verified` | `assured_date` |
+| `eligibility` | `minimum_age`, `maximum_age`, `eligibility_description` |
+| `cost`, `cost_description` | `cost_options[0].option` (a `costs` key; amount 0 when free), `fees_description` |
+| `how_to_refer` | `application_process` |
+| `referral_email` | a contact named "Referrals" |
+| `id` | also an attribute with `link_type` "sprx:id", so a feed sprx wrote imports with the same ids |
+| `referral_url` | an attribute with `link_type` "sprx:referral_url" |
+| `languages` | `languages[].code` |
+| `hours`, `hours_note` | weekly `schedules` (`byday`, `opens_at`, `closes_at`); a schedule with only a `description` |
+| `boroughs` | `service_areas[].uri`: the area's statistics.data.gov.uk URI (its GSS code) |
+| `locations` | `service_at_locations[].location`: name, `addresses[0]` (address, `postal_code`), coordinates, `accessibility`, `schedules` |
+| `categories`, `target_groups`, `referral_routes`, `delivery`, `accessibility` | `attributes` linking `taxonomy_terms` of the taxonomies `sprx:categories`, ... |
+"""
+
+from __future__ import annotations
+
+from ..core.languages import language_name
+from ..core.model import Registry, Scheme
+from .hsds import (BYDAY, GSS_URI, HSDS_VERSION, PROFILE, REFERRAL_URL, SPRX_ID, STATUS_OUT, TAXONOMIES, clean, dump,
+                   page, uid)
+
+
+def _term(vocab, list_name: str, key: str) -> dict:
+    term = getattr(vocab, list_name)[key]
+    return {"id": uid("term", f"{list_name}:{key}"), "code": key, "name": term.label, "description": term.label,
+            "taxonomy": f"sprx:{list_name}", "taxonomy_id": uid("taxonomy", list_name)}
+
+
+def taxonomy_terms(registry: Registry) -> list[dict]:
+    """Every vocabulary entry as a taxonomy term, list by list."""
+    vocab = registry.vocabulary
+    return [_term(vocab, name, key) for name in TAXONOMIES for key in getattr(vocab, name)]
+
+
+def _organization(s: Scheme) -> dict | None:
+    if not s.provider:
+        return None
+    oid = uid("organization", s.provider)
+    identifiers = []
+    if s.charity_number:
+        scheme = "GB-SC" if s.charity_number.startswith("SC") else "GB-NIC" if s.charity_number.startswith("NI") \
+            else "GB-CHC"
+        identifiers.append({"id": uid("organization_identifier", f"{s.provider}:{s.charity_number}"),
+                            "organization_id": oid, "identifier_scheme": scheme,
+                            "identifier_type": "Charity number", "identifier": s.charity_number})
+    return clean({"id": oid, "name": s.provider, "description": s.provider,
+                   "organization_identifiers": identifiers})
+
+
+def _schedules(owner: str, hours, note: str | None = None, **link) -> list[dict]:
+    out = [clean({"id": uid("schedule", f"{owner}:{i}"), **link, "freq": "WEEKLY",
+                   "byday": ",".join(BYDAY[d] for d in h.days), "opens_at": h.opens, "closes_at": h.closes})
+           for i, h in enumerate(hours)]
+    if note:
+        out.append({"id": uid("schedule", f"{owner}:note"), **link, "description": note})
+    return out
+
+
+def service_id(s: Scheme) -> str:
+    """The service's id: the one it was imported with, else derived from the scheme id."""
+    return s.oruk_id or uid("service", s.id)
+
+
+def service(s: Scheme, registry: Registry) -> dict:
+    """One scheme as a full HSDS 3.0 service."""
+    sid = service_id(s)
+    vocab = registry.vocabulary
+    names = registry.areas.by_code
+    org = _organization(s)
+    locations = []
+    for i, loc in enumerate(s.locations):
+        lid = uid("location", f"{s.id}:{i}")
+        typed = loc.coordinates_from is None
+        address = ([{"id": uid("address", f"{s.id}:{i}"), "location_id": lid, "address_1": loc.address or "",
+                     "city": "", "state_province": "", "postal_code": loc.postcode or "", "country": "GB",
+                     "address_type": "physical"}] if loc.address or loc.postcode else [])
+        location = clean({
+            "id": lid, "location_type": "physical", "name": loc.name,
+            "latitude": loc.lat if typed else None, "longitude": loc.lon if typed else None,
+            "addresses": address,
+            "accessibility": [{"id": uid("accessibility", f"{s.id}:{i}:{a}"), "location_id": lid,
+                               "description": vocab.accessibility[a].label, "details": a} for a in loc.accessibility],
+            "schedules": _schedules(lid, loc.hours, location_id=lid)})
+        locations.append({"id": uid("service_at_location", f"{s.id}:{i}"), "service_id": sid, "location_id": lid,
+                          "location": location})
+    attributes = [{"id": uid("attribute", f"{s.id}:{name}:{key}"), "link_id": sid, "link_type": name,
+                   "link_entity": "service", "taxonomy_term_id": uid("term", f"{name}:{key}"),
+                   "taxonomy_term": _term(vocab, name, key)}
+                  for name in TAXONOMIES for key in getattr(s, name)]
+    attributes.append({"id": uid("attribute", f"{s.id}:id"), "link_id": sid, "link_type": SPRX_ID,
+                       "link_entity": "service", "value": s.id})
+    if s.referral_url:
+        attributes.append({"id": uid("attribute", f"{s.id}:referral_url"), "link_id": sid,
+                           "link_type": REFERRAL_URL, "link_entity": "service", "value": s.referral_url})
+    elig = s.eligibility
+    return clean({
+        "id": sid,
+        "organization_id": org["id"] if org else None,
+        "name": s.name,
+        "description": s.description,
+        "url": s.website,
+        "email": s.email,
+        "status": STATUS_OUT[s.status],
+        "application_process": s.how_to_refer,
+        "fees_description": s.cost_description,
+        "eligibility_description": elig.description if elig else None,
+        "minimum_age": elig.min_age if elig else None,
+        "maximum_age": elig.max_age if elig else None,
+        "assured_date": s.last_verified.isoformat() if s.last_verified else None,
+        "phones": [{"id": uid("phone", s.id), "service_id": sid, "number": s.phone}] if s.phone else [],
+        "schedules": _schedules(sid, s.hours, s.hours_note, service_id=sid),
+        "service_areas": [{"id": uid("service_area", f"{s.id}:{c}"), "service_id": sid, "name": names[c].name,
+                           "uri": GSS_URI + c} for c in s.boroughs],
+        "service_at_locations": locations,
+        "languages": [{"id": uid("language", f"{s.id}:{c}"), "service_id": sid, "name": language_name(c), "code": c}
+                      for c in s.languages],
+        "organization": org,
+        "cost_options": ([clean({"id": uid("cost_option", s.id), "service_id": sid, "option": s.cost,
+                                  "amount": 0 if s.cost == "free" else None, "currency": "GBP",
+                                  "amount_description": vocab.costs[s.cost].label})] if s.cost else []),
+        "contacts": ([{"id": uid("contact", f"{s.id}:referrals"), "service_id": sid, "name": "Referrals",
+                       "email": s.referral_email}] if s.referral_email else []),
+        "attributes": attributes,
+    })
+
+
+def export_feed(registry: Registry, page_size: int = 100) -> dict[str, bytes]:
+    """The static feed: file path (relative to the feed's folder) -> bytes. Deterministic."""
+    schemes = sorted(registry.schemes, key=lambda s: s.id)
+    services = [service(s, registry) for s in schemes]
+    files: dict[str, bytes] = {"index.json": dump({"version": HSDS_VERSION, "profile": PROFILE,
+                                                    "openapi_url": "https://raw.githubusercontent.com/openreferral/"
+                                                                   "specification/3.0/schema/openapi.json"})}
+    total = len(services)
+    for n in range(max(1, -(-total // page_size))):
+        one = page(services[n * page_size:(n + 1) * page_size], n + 1, page_size, total)
+        files["services.json" if n == 0 else f"services/page/{n + 1}.json"] = dump(one)
+    for doc in services:
+        files[f"services/{doc['id']}.json"] = dump(doc)
+    orgs = {o["id"]: o for o in (doc.get("organization") for doc in services) if o}
+    files["organizations.json"] = dump(page(sorted(orgs.values(), key=lambda o: o["name"]), 1, max(1, len(orgs)),
+                                              len(orgs)))
+    terms = taxonomy_terms(registry)
+    files["taxonomy_terms.json"] = dump(page(terms, 1, max(1, len(terms)), len(terms)))
+    return dict(sorted(files.items()))

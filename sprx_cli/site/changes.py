@@ -1,0 +1,119 @@
+"""What changed since the previous publication: changes.json, the Atom feed, and the index's list."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+from pathlib import Path
+
+def changes_since(previous: Path | None, schemes_doc: dict, counts_doc: dict, inputs_same: bool) -> dict:
+    """What changed since the previous publish. When the inputs are the same as the live site's,
+    the live changes.json stands (nothing new happened), so unchanged input gives identical files."""
+    if previous is not None and inputs_same and (previous / "changes.json").is_file():
+        return json.loads((previous / "changes.json").read_text(encoding="utf-8"))
+    if previous is None or not (previous / "schemes.json").is_file():
+        return {"first_publish": True, "previous_data_date": None, "schemes_added": [], "schemes_removed": [],
+                "schemes_changed": [], "areas_changed": []}
+    before = {s["id"]: s for s in json.loads((previous / "schemes.json").read_text(encoding="utf-8"))["schemes"]}
+    after = {s["id"]: s for s in schemes_doc["schemes"]}
+    old_counts_doc = json.loads((previous / "counts.json").read_text(encoding="utf-8"))
+    old_counts = {r["code"]: r for r in old_counts_doc["rows"]}
+    changed = []
+    for sid in sorted(set(before) & set(after)):
+        fields = sorted(k for k in set(before[sid]) | set(after[sid]) if before[sid].get(k) != after[sid].get(k))
+        if fields:
+            changed.append({"id": sid, "name": after[sid]["name"], "fields": fields})
+    areas = []
+    for r in counts_doc["rows"]:
+        was = old_counts.get(r["code"], {}).get("schemes", 0)
+        if was != r["schemes"]:
+            areas.append({"code": r["code"], "name": r["name"], "before": was, "after": r["schemes"]})
+    return {
+        "first_publish": False,
+        "previous_data_date": old_counts_doc.get("data_date"),
+        "schemes_added": [{"id": i, "name": after[i]["name"]} for i in sorted(set(after) - set(before))],
+        "schemes_removed": [{"id": i, "name": before[i]["name"]} for i in sorted(set(before) - set(after))],
+        "schemes_changed": changed,
+        "areas_changed": areas,
+    }
+
+
+ATOM_ENTRIES = 100  # the feed keeps the newest entries, across publications
+
+
+def _atom_entries(ch: dict, data_date: str | None) -> list[dict]:
+    """This publication's feed entries: a scheme added, closed, removed or changed."""
+    day = data_date or "1970-01-01"
+    out = []
+    for s in ch.get("schemes_added", []):
+        out.append(("added", s["id"], f"Added: {s['name']}", f"{s['name']} ({s['id']}) is new in the directory."))
+    for s in ch.get("schemes_changed", []):
+        kind = "changed"
+        out.append((kind, s["id"], f"Changed: {s['name']}", f"{s['name']} ({s['id']}): {', '.join(s['fields'])} changed."))
+    for s in ch.get("schemes_removed", []):
+        out.append(("removed", s["id"], f"Removed: {s['name']}", f"{s['name']} ({s['id']}) is no longer listed."))
+    entries = []
+    for kind, sid, title, text in out:
+        digest = hashlib.sha256(f"{day}|{kind}|{sid}|{text}".encode()).hexdigest()[:12]
+        entries.append({"id": f"urn:sprx:change:{day}:{kind}:{sid}:{digest}", "title": title, "updated": f"{day}T00:00:00Z",
+                        "content": text})
+    return entries
+
+
+def atom_feed(title: str, ch: dict, data_date: str | None, previous: Path | None) -> bytes:
+    """changes.atom (RFC 4287): this publication's entries, then the earlier ones, newest first, at most
+    ATOM_ENTRIES. The same history gives the same bytes: every date is a data date, never the clock."""
+    import xml.etree.ElementTree as ET
+    from xml.sax.saxutils import escape
+
+    ns = "{http://www.w3.org/2005/Atom}"
+    entries = _atom_entries(ch, data_date)
+    seen = {e["id"] for e in entries}
+    if previous is not None and (previous / "changes.atom").is_file():
+        try:
+            root = ET.fromstring((previous / "changes.atom").read_bytes())
+        except ET.ParseError:
+            root = None
+        for node in (root.findall(f"{ns}entry") if root is not None else []):
+            item = {k: (node.findtext(f"{ns}{k}") or "") for k in ("id", "title", "updated", "content")}
+            if item["id"] not in seen:
+                seen.add(item["id"])
+                entries.append(item)
+    entries = entries[:ATOM_ENTRIES]
+    updated = entries[0]["updated"] if entries else f"{data_date or '1970-01-01'}T00:00:00Z"
+    e = escape
+    parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
+             f"<id>urn:sprx:changes:{e(hashlib.sha256(title.encode()).hexdigest()[:16])}</id>",
+             f"<title>{e(title)}: changes</title>", f"<updated>{e(updated)}</updated>",
+             f"<author><name>{e(title)}</name></author>",
+             '<link rel="alternate" type="text/html" href="index.html"/>',
+             '<link rel="self" type="application/atom+xml" href="changes.atom"/>']
+    for item in entries:
+        parts.append(f"<entry><id>{e(item['id'])}</id><title>{e(item['title'])}</title>"
+                     f"<updated>{e(item['updated'])}</updated>"
+                     '<link rel="alternate" type="text/html" href="index.html"/>'
+                     f"<content type=\"text\">{e(item['content'])}</content></entry>")
+    parts.append("</feed>\n")
+    return "\n".join(parts).encode("utf-8")
+
+
+def changes_html(ch: dict) -> str:
+    """The changes as the index page lists them."""
+    e = html.escape
+    if ch.get("first_publish"):
+        return "<p>This is the first publication of this site.</p>"
+    parts = []
+    for key, title in (("schemes_added", "Schemes added"), ("schemes_removed", "Schemes removed")):
+        if ch[key]:
+            items = "".join(f"<li>{e(s['name'])} <code>{e(s['id'])}</code></li>" for s in ch[key])
+            parts.append(f"<h3>{title}</h3><ul>{items}</ul>")
+    if ch["schemes_changed"]:
+        items = "".join(f"<li>{e(s['name'])}: {e(', '.join(s['fields']))}</li>" for s in ch["schemes_changed"])
+        parts.append(f"<h3>Schemes changed</h3><ul>{items}</ul>")
+    if ch["areas_changed"]:
+        items = "".join(f"<li>{e(a['name'])}: {a['before']} → {a['after']}</li>" for a in ch["areas_changed"])
+        parts.append(f"<h3>Areas whose count changed</h3><ul>{items}</ul>")
+    since = ch.get("previous_data_date")
+    lead = f"<p>Since the previous publication (data as of {e(since)}):</p>" if since else ""
+    return lead + ("".join(parts) or "<p>No changes.</p>")

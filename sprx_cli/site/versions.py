@@ -1,0 +1,182 @@
+"""A published site's versions: the lock, the link that is flipped, pruning, and checking the live one.
+
+Layout. `--site public` makes `public` a symbolic link to one complete version:
+
+    public -> public.sprx/versions/20261123T020000123456Z-3f2a9c1b
+    public.sprx/lock                  held (flock) while a publish or rollback runs
+    public.sprx/versions/<version>/   complete sites, newest last; --keep N previous are kept
+
+A publish validates, builds a new version in `versions/.tmp-<version>` beside the others, fsyncs
+it, renames it into place, then swaps the link with one rename. A failure or a kill at any moment
+leaves the link pointing at the previous complete version; leftovers are removed by the next
+run. The lock is an flock on an open file, so the kernel drops it when a run dies: a killed run
+never blocks the next one.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable
+
+from ..core.errors import SprxError
+
+Log = Callable[..., None]  # log(event, level="info", **fields)
+
+
+class PublishError(SprxError):
+    """Publishing failed; the live site was not touched."""
+
+
+class PublishBusy(PublishError):
+    """Another publish or rollback holds the lock."""
+
+
+def state_dir(site: Path) -> Path:
+    """Where a site's versions and lock live: DIR.sprx beside DIR."""
+    return site.with_name(site.name + ".sprx")
+
+
+class SiteLock:
+    """An exclusive flock on the site's lock file, held while a publish or rollback runs."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.fd: int | None = None
+
+    def __enter__(self) -> "SiteLock":
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(self.fd, 200, 0).decode("utf-8", "replace").strip()
+            os.close(self.fd)
+            self.fd = None
+            raise PublishBusy(f"another sprx publish is running on this site ({holder or 'pid unknown'}); "
+                              "it was left to finish") from None
+        os.ftruncate(self.fd, 0)
+        os.pwrite(self.fd, f"pid {os.getpid()}\n".encode(), 0)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            os.close(self.fd)  # closing drops the flock
+
+
+def sha256_file(path: Path) -> str:
+    """A file's SHA-256, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def live_version(site: Path) -> Path | None:
+    """The version directory the site link points at, if the site exists."""
+    if site.is_symlink():
+        target = (site.parent / os.readlink(site)).resolve()
+        return target if target.is_dir() else None
+    return None
+
+
+def read_manifest(site: Path) -> dict | None:
+    """The live site's manifest.json, or None."""
+    live = live_version(site)
+    if live is None or not (live / "manifest.json").is_file():
+        return None
+    try:
+        return json.loads((live / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def verify_site(site: Path) -> list[str]:
+    """Problems with the live site: missing link, manifest, files, or checksums that differ."""
+    live = live_version(site)
+    if live is None:
+        return [f"{site} is not a published site"]
+    manifest = read_manifest(site)
+    if manifest is None:
+        return [f"{site}: manifest.json is missing or unreadable"]
+    problems = []
+    listed = {f["path"] for f in manifest["files"]}
+    present = {str(p.relative_to(live)) for p in live.rglob("*") if p.is_file()} - {"manifest.json"}
+    for extra in sorted(present - listed):
+        problems.append(f"{extra}: not in the manifest")
+    for f in manifest["files"]:
+        path = live / f["path"]
+        if not path.is_file():
+            problems.append(f"{f['path']}: missing")
+        elif path.stat().st_size != f["size"] or sha256_file(path) != f["sha256"]:
+            problems.append(f"{f['path']}: does not match the manifest")
+    return problems
+
+
+def version_name(digest: str) -> str:
+    """A new version's folder name: the time now (UTC, to the microsecond) and the inputs' digest."""
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ") + "-" + digest[:8]
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a folder's entries (new names, renames) durable."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_synced(path: Path, data: bytes) -> None:
+    """Write a file of a version being built, and sync it to disk."""
+    with open(path, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def check_site_path(site: Path) -> None:
+    """A site is a link sprx made, or a path free to become one (an empty folder is taken over)."""
+    if site.is_symlink():
+        return
+    if site.exists():
+        if site.is_dir() and not any(site.iterdir()):
+            site.rmdir()  # an empty folder made by hand: take its place
+            return
+        raise PublishError(f"{site} exists and is not a site published by sprx; sprx publishes {site} as a "
+                           f"link to complete versions kept in {state_dir(site)}",
+                           "move it away, or publish to another folder (--site)")
+
+
+def versions(state: Path) -> list[Path]:
+    """The site's complete versions, oldest first."""
+    root = state / "versions"
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) if root.is_dir() else []
+
+
+def flip(site: Path, target: Path) -> None:
+    """Point the site link at `target` with one atomic rename."""
+    tmp = site.with_name(f".{site.name}.link-{os.getpid()}")
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(target, site.parent), tmp)
+    os.replace(tmp, site)
+    fsync_dir(site.parent)
+
+
+def prune(state: Path, live: Path, keep: int, log: Log) -> None:
+    """Remove leftovers of killed runs, and all but `keep` versions older than the live one."""
+    root = state / "versions"
+    for leftover in sorted(root.glob(".tmp-*")):
+        shutil.rmtree(leftover, ignore_errors=True)
+        log("removed-leftover", path=str(leftover))
+    older = [v for v in versions(state) if v.name < live.name]
+    for old in older[: max(0, len(older) - keep)]:
+        shutil.rmtree(old, ignore_errors=True)
+        log("pruned", path=str(old))
