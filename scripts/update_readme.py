@@ -1,6 +1,8 @@
-"""Write the README's generated tables from their one source: the field table (sprx_cli/fields.py)
-and the problem-code catalogue (sprx_cli/problems.py). tests/test_catalogue.py fails when the
-README and the declarations differ; run this after changing either.
+"""Write the README's generated tables from their one source: the field table
+(sprx_cli/registry/fields.py), the problem-code catalogue (sprx_cli/core/problems.py) and the
+settings (sprx_cli/core/settings.py, with each one's option from sprx_cli/cli/common.py).
+tests/test_catalogue.py fails when the README and the declarations differ; run this after
+changing any of them.
 
     python scripts/update_readme.py
 """
@@ -14,11 +16,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sprx_cli.core import problems  # noqa: E402
+from sprx_cli.cli.common import SETTING_OPTIONS  # noqa: E402
+from sprx_cli.core import problems, settings  # noqa: E402
 from sprx_cli.registry import fields  # noqa: E402
 
 TABLES = {"fields": fields.readme_table, "problem-codes": problems.readme_table,
-          "csv-columns": lambda: "```\n" + ",".join(fields.CSV_COLUMNS) + "\n```\n"}
+          "csv-columns": lambda: "```\n" + ",".join(fields.CSV_COLUMNS) + "\n```\n",
+          "settings": lambda: settings.readme_table(SETTING_OPTIONS)}
 
 
 def generated(name: str) -> str:

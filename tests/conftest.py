@@ -1,51 +1,12 @@
-"""Shared test helpers: the fixture registries once, the CLI run in-process from the repository root,
-and loaded registries for library-level tests."""
+"""The fixtures: every test runs at the repository root as on TODAY; `sprx` runs the command line in
+process; `load` validates a fixture registry. Shared names and helpers are in helpers.py."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path("tests/fixtures")
-SCHEMES = "tests/fixtures/schemes/"  # one broken file per problem
-CORPUS = "tests/corpus/"  # hostile and broken inputs
-TODAY = "2026-11-23"  # the bundled data and fixtures are judged as on this day
-ENGLAND = ROOT / "tests/fixtures/england/districts.geojson"  # six districts, EPSG:27700, LAD24CD/LAD24NM
-
-
-def registry_files(name: str) -> dict[str, str]:
-    """A fixture registry's files by option: tests/fixtures/NAME/, with the bundled vocabulary unless
-    the folder has its own. 'london' is the bundled registry."""
-    if name == "london":
-        return {"--schemes": "schemes.yaml", "--areas": "data/areas.csv",
-                "--boundaries": "data/london-boroughs.geojson", "--vocabulary": "data/vocabulary.yaml",
-                "--postcodes": "data/london-postcodes.csv.gz"}
-    folder = FIXTURES / name
-    vocabulary = folder / "vocabulary.yaml"
-    return {"--schemes": str(folder / "schemes.yaml"), "--areas": str(folder / "boroughs.csv"),
-            "--boundaries": str(folder / "boundaries.geojson"),
-            "--vocabulary": str(vocabulary if vocabulary.exists() else "data/vocabulary.yaml")}
-
-
-def registry_args(name: str) -> list[str]:
-    """The same as command-line arguments."""
-    return [x for pair in registry_files(name).items() for x in pair]
-
-
-MINI = registry_args("mini")  # three areas, a few schemes, populations
-COUNTS = registry_args("counts")  # multi-area, paused and closed schemes, a zero area
-HOSTILE = registry_args("hostile")  # HTML, script and template text in every field
-
-
-def sources(name: str):
-    """The library's Sources for a fixture registry."""
-    from sprx_cli.core.model import Sources
-
-    f = registry_files(name)
-    return Sources(f["--schemes"], f["--areas"], f["--boundaries"], f["--vocabulary"], postcodes=f.get("--postcodes"))
+from helpers import ROOT, TODAY, sources
 
 
 @pytest.fixture(autouse=True)
@@ -79,19 +40,3 @@ def load(monkeypatch):
         return validate(sources(name), **kwargs)
 
     return run
-
-
-def page_data(html: str) -> dict:
-    """The map page's data `D`: its first block (the areas) and the rest, gzip+base64 or plain."""
-    import base64
-    import gzip
-    import json
-    import re
-
-    first = re.search(r'<script type="application/json" id="sprx-areas">(.*?)</script>', html, re.S)
-    m = re.search(r'<script type="application/json" id="sprx-data"( data-encoding="gzip\+base64")?>(.*?)</script>',
-                  html, re.S)
-    text = m.group(2)
-    if m.group(1):
-        text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
-    return {**json.loads(first.group(1)), **json.loads(text)}

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import ENGLAND, ROOT, TODAY, page_data
+from helpers import ENGLAND, ROOT, TODAY, page_data
 
 
 def sprx_in(folder, *args, check=True):

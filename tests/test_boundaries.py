@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ENGLAND, MINI, ROOT, TODAY, page_data
+from helpers import ENGLAND, MINI, ROOT, TODAY, page_data
 
 
 def _districts_wgs84():

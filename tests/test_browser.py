@@ -13,7 +13,7 @@ import yaml
 
 from sprx_cli.dev.browser import BrowserUnavailable, open_page
 
-from conftest import HOSTILE
+from helpers import HOSTILE
 
 
 @pytest.fixture
@@ -216,7 +216,7 @@ def test_no_accessibility_violations(sprx, tmp_path, browse, registry):
     nor on a published site's index page."""
     from axe_playwright_python.sync_playwright import Axe
 
-    from conftest import registry_args
+    from helpers import registry_args
 
     out = tmp_path / "map.html"
     assert sprx("map", "build", *registry_args(registry), "--offline", "--tiles", "none", "-o", out).exit_code == 0

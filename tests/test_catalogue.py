@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from conftest import ROOT
+from helpers import ROOT
 from sprx_cli.core import problems
 from sprx_cli.registry import fields
 from sprx_cli.render import pagedata
@@ -166,16 +166,48 @@ def test_page_data_follows_the_contract(load):
     json.dumps(data, allow_nan=False)
 
 
-@pytest.mark.parametrize("script", ["map.js", "finder.js"])
-def test_map_script_reads_only_named_fields(script):
-    js = (PACKAGE / "render" / "static" / script).read_text(encoding="utf-8")
+def _script() -> str:
+    from sprx_cli.render.assets import own_script
+
+    return own_script()
+
+
+def test_map_script_reads_only_named_fields():
+    js = _script()
     for alias, columns in (("SC", pagedata.SCHEME_COLUMNS), ("P", pagedata.POINT_COLUMNS), ("A", pagedata.AREA_COLUMNS)):
         read = set(re.findall(rf"\b{alias}\.(\w+)", js)) - {"length"}
         assert read and read <= set(columns), (alias, read - set(columns))
     top = set(re.findall(r"\bD\.(\w+)", js))
     assert top <= set(pagedata.TOP_LEVEL), top - set(pagedata.TOP_LEVEL)
     assert not re.search(r"\b(?:s|area|cat|b)\[\d+\]", js), "read by position"
-    assert script != "map.js" or "window.sprxTimings" in js  # the benchmark reads it
+    assert "window.sprxTimings" in js  # the benchmark reads it
+
+
+def test_script_modules_are_joined_in_one_function():
+    """Every module in render/static is in SCRIPTS (the fixed order), once; no two declare the same
+    top-level name (they share one scope); the page's script is them, inside one function."""
+    from sprx_cli.render.assets import SCRIPTS
+
+    static = PACKAGE / "render" / "static"
+    assert sorted(SCRIPTS) == sorted(p.name for p in static.glob("*.js"))
+    names = [n for name in SCRIPTS for n in re.findall(r"^(?:function|var) (\w+)", (static / name).read_text(), re.M)]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+    js = _script()
+    assert js.startswith("(function () {") and js.rstrip().endswith("})();") and js.count('"use strict"') == 1
+    assert set(re.findall(r"\bwindow\.(\w+) =", js)) == {"sprxTimings", "sprxInit", "sprxFinder", "sprxMap"}
+
+
+def test_the_browser_takes_rules_from_python():
+    """The page's script writes no email pattern or list of days of its own: they come in the page's data."""
+    from sprx_cli.core.model import DAYS
+    from sprx_cli.core.words import EMAIL
+
+    js = _script()
+    assert "@" not in "".join(re.findall(r"/\^[^/\n]*\$/", js)), "a pattern of addresses in the script"
+    assert '"mon"' not in js and "'mon'" not in js
+    assert "D.rules.email" in js and "D.keys.days" in js
+    # and what Python sends is what Python checks with, usable as a JavaScript pattern
+    assert "\\" + '"' not in EMAIL.pattern and list(DAYS) == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def test_every_field_has_a_place_in_every_export(load):

@@ -10,7 +10,7 @@ import pytest
 
 from sprx_cli import cli
 
-from conftest import SCHEMES as S
+from helpers import SCHEMES as S
 
 
 def _commands():

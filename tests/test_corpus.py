@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import CORPUS as C
-from conftest import page_data, registry_files
+from helpers import CORPUS as C
+from helpers import page_data, registry_files
 
 F = "tests/fixtures/"
 MINI = registry_files("mini")

@@ -10,7 +10,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from conftest import HOSTILE
+from helpers import HOSTILE
 from sprx_cli.dev.browser import BrowserUnavailable, open_page
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -292,7 +292,7 @@ def test_hostile_text_is_inert_in_the_finder(sprx, tmp_path):
 
 def test_suggest_a_change(tmp_path):
     """With a feedback_email setting, every card has a 'Suggest a change' email naming the scheme."""
-    from conftest import sources
+    from helpers import sources
     from sprx_cli.render.mapdata import MapOptions
     from sprx_cli.render.mappage import render_map
     from sprx_cli.registry.validate import validate

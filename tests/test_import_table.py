@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from conftest import sources
+from helpers import sources
 from sprx_cli.registry.validate import registry_tables
 from sprx_cli.interchange.sheets import choose_columns, import_sheet
 
@@ -59,7 +59,7 @@ def test_import_table_then_map_build(sprx, tmp_path):
     page = tmp_path / "map.html"
     result = sprx("map", "build", "--schemes", out, "--output", page, "--offline", "--tiles", "none", "--quiet")
     assert result.exit_code == 0, result.output
-    from conftest import page_data
+    from helpers import page_data
 
     data = page_data(page.read_text(encoding="utf-8"))
     assert data["points"]["approximate"] == [1, 1, 1]  # placed by their postcodes

@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from conftest import COUNTS, registry_args, sources
+from helpers import COUNTS, registry_args, sources
 from sprx_cli.aggregate.counts import area_counts
 from sprx_cli.aggregate.filters import FilterError, Filters
 from sprx_cli.core.words import people, plural

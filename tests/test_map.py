@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from conftest import HOSTILE, MINI, ROOT, page_data
+from helpers import HOSTILE, MINI, ROOT, page_data
 
 
 def expected_from_yaml(path="schemes.yaml", boroughs="data/areas.csv"):

@@ -12,7 +12,7 @@ import json
 import jsonschema
 import pytest
 
-from conftest import sources
+from helpers import sources
 from sprx_cli.aggregate.counts import area_counts
 from sprx_cli.interchange.oruk_export import export_feed
 from sprx_cli.interchange.oruk_import import import_documents, read_documents

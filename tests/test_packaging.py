@@ -6,7 +6,7 @@ import ast
 import re
 import sys
 
-from conftest import ROOT
+from helpers import ROOT
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import MINI, ROOT
-from conftest import SCHEMES as S
+from helpers import MINI, ROOT
+from helpers import SCHEMES as S
 from sprx_cli.core.model import Sources
 from sprx_cli.geo.postcodes import ATTRIBUTION, PostcodeTableError, distance_m, load_postcodes, pcd
 from sprx_cli.registry.validate import validate

@@ -19,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import page_data
+from helpers import page_data
 
 MINI = ["--areas", "tests/fixtures/mini/boroughs.csv", "--boundaries", "tests/fixtures/mini/boundaries.geojson"]
 AREAS = {"E09000901": ["Northtown", "north town", "E09000901", "Nortown Borough"],

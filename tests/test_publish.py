@@ -20,7 +20,7 @@ import pytest
 
 from sprx_cli.site.publish import EXIT_BUSY, live_version, verify_site
 
-from conftest import COUNTS, ROOT, TODAY
+from helpers import COUNTS, ROOT, TODAY
 
 
 def env(**extra):
@@ -117,6 +117,23 @@ def test_if_changed_does_nothing_when_inputs_match(published, tmp_path):
     assert r.returncode == 0 and r.stdout.startswith("Unchanged:")
     assert live_version(published) == first
     assert len(list((tmp_path / "public.sprx" / "versions").iterdir())) == 1
+
+
+def test_if_changed_sees_the_postcode_table(site, tmp_path):
+    """Every input a site is built from counts, the postcode table too: a new table, a new site."""
+    table = tmp_path / "postcodes.csv"
+    table.write_text("postcode,lat,lon\nNW1 4NX,51.5295,-0.15291\n")
+    registry = [*COUNTS, "--postcodes", str(table)]
+    assert run(site, registry=registry).returncode == 0
+    first = live_version(site)
+    r = run(site, "--if-changed", registry=registry)
+    assert r.returncode == 0 and r.stdout.startswith("Unchanged:") and live_version(site) == first
+    table.write_text("postcode,lat,lon\nNW1 4NX,51.5296,-0.15291\n")  # one centre moved
+    r = run(site, "--if-changed", registry=registry)
+    assert r.returncode == 0 and r.stdout.startswith("Published"), r.stdout + r.stderr
+    assert live_version(site) != first
+    manifest = json.loads((site / "manifest.json").read_text())
+    assert manifest["inputs"]["postcodes"]["path"] == str(table)
 
 
 def copy_registry(tmp_path):

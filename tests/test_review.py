@@ -11,7 +11,7 @@ from email.policy import default
 
 import yaml
 
-from conftest import MINI, TODAY, sources
+from helpers import MINI, TODAY, sources
 from sprx_cli.core.dates import months_after
 from sprx_cli.upkeep.review import due_for_review
 from sprx_cli.registry.validate import validate

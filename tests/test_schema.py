@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import ROOT, SCHEMES, registry_args, sources
+from helpers import ROOT, SCHEMES, registry_args, sources
 from sprx_cli.core.areas import load_areas
 from sprx_cli.interchange.schema import registry_schema, write_schema
 from sprx_cli.registry.validate import validate
@@ -123,7 +123,7 @@ def test_cli_refuses_a_broken_area_registry(sprx):
 
 
 def test_init_writes_the_schema_and_points_the_registry_at_it(sprx, tmp_path):
-    from conftest import ENGLAND
+    from helpers import ENGLAND
 
     folder = tmp_path / "reg"
     result = sprx("init", folder, "--boundaries", ENGLAND, "--code-field", "LAD24CD", "--name-field", "LAD24NM")

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from conftest import COUNTS, page_data
+from helpers import COUNTS, page_data
 
 
 def areas(path):

@@ -12,8 +12,8 @@ import pytest
 
 from sprx_cli.core.problems import Loc
 
-from conftest import MINI
-from conftest import SCHEMES as S
+from helpers import MINI
+from helpers import SCHEMES as S
 
 
 def with_option(option: str, path: str) -> list[str]:

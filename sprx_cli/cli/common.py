@@ -28,6 +28,11 @@ OPTIONS = {"schemes": "--schemes", "areas": "--areas", "boundaries": "--boundari
            "postcodes": "--postcodes", "code_field": "--code-field", "name_field": "--name-field", "crs": "--crs",
            "tiles": "--tiles", "metric": "--metric", "status": "--status", "category": "--category",
            "referral_route": "--referral-route", "area": "--borough", "column": "--column", "encoding": "--encoding"}
+# The option that overrides each setting (the README's table of settings is made from this and the settings).
+SETTING_OPTIONS = {**{k: v for k, v in OPTIONS.items() if k in ("schemes", "areas", "boundaries", "vocabulary",
+                                                                "postcodes", "code_field", "name_field", "crs",
+                                                                "tiles")},
+                   "title": "--title", "output": "--output` of `map build", "image": "--output` of `map image"}
 
 
 class TextOrJson(str, Enum):
@@ -349,5 +354,7 @@ def emit(data: bytes, output: Optional[Path], what: str, quiet: bool = False) ->
 
 def needs_output(fmt: str, output: Optional[Path]) -> None:
     """Binary formats need a file: a usage error otherwise."""
-    if fmt in ("xlsx", "gpkg") and output is None:
+    from ..render.formats import BINARY
+
+    if fmt in BINARY and output is None:
         usage_error(f"--format {fmt} writes a binary file: give --output FILE")

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ..render.exports import AREA_FORMATS, SCHEME_FORMATS
+from ..render.formats import AREA_FORMATS, SCHEME_FORMATS
 from .app import export_app
 from .common import (BoroughFilterOpt, CategoryOpt, ClosedOpt, OutputOpt, QuietOpt, RegistryArgs, RouteOpt, Status,
                      StatusOpt, choices, emit, filters, guard, needs_output, refuse_overwrite, registry_options,

@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from ..render.tables import BY, FORMATS, SORTS
+from ..render.formats import BY, FORMATS, SORTS
 from .app import app
 from .common import (BoroughFilterOpt, CategoryOpt, ClosedOpt, OutputOpt, QuietOpt, RegistryArgs, RouteOpt, Status,
                      StatusOpt, choices, emit, filters, guard, needs_output, refuse_overwrite, registry_options)

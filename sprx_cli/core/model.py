@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .areas import Areas
 from .dates import months_before
 
 if TYPE_CHECKING:
+    from .areas import Areas
     from .vocabulary import Vocabulary
 
 STATUSES = ("active", "paused", "closed")
@@ -137,8 +137,15 @@ class Sources:
         return files | ({"postcodes": self.postcodes} if self.postcodes else {})
 
 
+# (imported when a Registry is made: `sprx --help` needs neither the area registry's nor the YAML reader)
+def _areas() -> "Areas":
+    from .areas import Areas
+
+    return Areas()
+
+
 def _vocabulary() -> "Vocabulary":
-    from .vocabulary import Vocabulary  # (its module reads YAML: not needed to build a Registry)
+    from .vocabulary import Vocabulary
 
     return Vocabulary()
 
@@ -149,7 +156,7 @@ class Registry:
 
     sources: Sources
     schemes: list[Scheme] = field(default_factory=list)
-    areas: Areas = field(default_factory=Areas)
+    areas: "Areas" = field(default_factory=_areas)
     vocabulary: "Vocabulary" = field(default_factory=_vocabulary)
     boundaries: Any = None  # the areas' shapes (geo.boundaries.Boundaries) once read
     stale_after_months: int = STALE_MONTHS

@@ -33,7 +33,7 @@ class Setting(NamedTuple):
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("schemes", "schemes.yaml", "the scheme registry (.yaml or .csv)", path=True),
-    Setting("areas", "data/areas.csv", "the area registry (CSV); `boroughs` is another name for it", path=True),
+    Setting("areas", "data/areas.csv", "the area registry (CSV)", path=True),
     Setting("boundaries", "data/boundaries.geojson", "the areas' boundaries: any file geopandas reads, any CRS",
             path=True),
     Setting("vocabulary", "data/vocabulary.yaml", "the controlled vocabulary (YAML)", path=True),

@@ -6,7 +6,6 @@ made from names, suggestions for a near miss, and numbers written for people.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 import unicodedata
@@ -34,6 +33,8 @@ def is_email(text: str) -> bool:
 
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The closest of `choices` to `word`, if any is close."""
+    import difflib
+
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return match[0] if match else None
 

@@ -1,0 +1,1 @@
+"""Tools for tests, benchmarks and scripts, used by no command."""

@@ -1,0 +1,1 @@
+"""Geography: boundaries (read, checked, points in areas) and postcode centres."""

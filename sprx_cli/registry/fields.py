@@ -339,15 +339,15 @@ def incomplete(lat_text: str | None, lon_text: str | None) -> Finding | None:
     if (lat_text is None) == (lon_text is None):
         return None
     have, missing = ("lat", "lon") if lon_text is None else ("lon", "lat")
-    return Finding(Fault("coordinate-incomplete", f"has {have} but no {missing}", "give both lat and lon, or neither",
-                         lat_text if lon_text is None else lon_text), sub=have)
+    return Finding(Fault("coordinate-incomplete", f"has {have} but no {missing}",
+                         value=lat_text if lon_text is None else lon_text), sub=have)
 
 
 def placeholder(lat: float, lon: float) -> Finding | None:
     """(0, 0) is where unset coordinates land, not a place anyone runs a scheme."""
     if lat == 0 and lon == 0:
-        return Finding(Fault("coordinate-placeholder", "lat 0, lon 0 is a placeholder, not a place",
-                             "give the real coordinates, or remove lat and lon", "0, 0"), sub="lat")
+        return Finding(Fault("coordinate-placeholder", "lat 0, lon 0 is a placeholder, not a place", value="0, 0"),
+                       sub="lat")
     return None
 
 

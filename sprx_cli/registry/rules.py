@@ -76,7 +76,7 @@ def slug(text: str, ctx: Context):
         return text
     suggestion = slugify(text)
     return Fault("invalid-id", f"id {text!r} is not a slug",
-                 "use lowercase letters, digits and single hyphens" + (f", e.g. '{suggestion}'" if suggestion else ""))
+                 CODES["invalid-id"].fix + (f", e.g. '{suggestion}'" if suggestion else ""))
 
 
 def web_address(name: str) -> Rule:
@@ -199,8 +199,7 @@ def age(name: str) -> Rule:
 def age_order(min_age: int | None, max_age: int | None) -> Fault | None:
     """The youngest age is not above the oldest."""
     if min_age is not None and max_age is not None and min_age > max_age:
-        return Fault("age-range", f"min_age {min_age} is above max_age {max_age}",
-                     "swap them: min_age is the youngest age the scheme takes", f"{min_age} > {max_age}")
+        return Fault("age-range", f"min_age {min_age} is above max_age {max_age}", value=f"{min_age} > {max_age}")
     return None
 
 

@@ -111,8 +111,20 @@ def library_assets(offline: bool) -> list[Asset]:
     return [Asset(f.kind, url=cdn_url(f), integrity=integrity(published_bytes(f))) for f in FILES]
 
 
+# sprx's own script, in modules joined in this order into one function (no bundler: the page is one
+# file that works offline). Each module's top-level names are shared with the modules after it.
+SCRIPTS = ("util.js", "cards.js", "areas.js", "points.js", "search.js", "map.js",
+           "finder-filters.js", "finder-list.js", "finder-where.js", "finder.js")
+
+
+def own_script() -> str:
+    """sprx's own script for the page: its modules joined in SCRIPTS' order inside one function."""
+    static = resources.files("sprx_cli.render") / "static"
+    modules = [(static / name).read_text(encoding="utf-8") for name in SCRIPTS]
+    return "(function () {\n\"use strict\";\n\n" + "\n".join(modules) + "})();\n"
+
+
 def own_assets() -> tuple[str, str]:
     """sprx's own map script and style sheet (part of this package)."""
     static = resources.files("sprx_cli.render") / "static"
-    scripts = "\n".join((static / name).read_text(encoding="utf-8") for name in ("map.js", "finder.js"))
-    return _script_safe(scripts), (static / "map.css").read_text(encoding="utf-8")
+    return _script_safe(own_script()), (static / "map.css").read_text(encoding="utf-8")

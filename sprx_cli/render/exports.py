@@ -16,8 +16,6 @@ from ..registry.fields import CSV_LOCATION_COLUMNS, FIELDS, flat_columns
 from .tables import build_table, to_delimited, to_xlsx
 
 
-SCHEME_FORMATS = ("csv", "json", "geojson", "xlsx")
-AREA_FORMATS = ("geojson", "gpkg")
 SCHEME_COLUMNS = flat_columns()  # from the field table
 LOCATION_COLUMNS = tuple(CSV_LOCATION_COLUMNS)
 

@@ -133,10 +133,10 @@ def _page_tail_class():
 
 
 def render_map(registry: Registry, opts: MapOptions = MapOptions(),
-               step: Callable[[str], None] = lambda name: None) -> str:
-    """Build the map page and return its HTML."""
+               step: Callable[[str], None] = lambda name: None, data: tuple | None = None) -> str:
+    """Build the map page and return its HTML; `data` is map_data's answer when the caller has it."""
     with no_cyclic_gc():
-        return _render_map(registry, opts, step)
+        return _render_map(registry, opts, step, data)
 
 
 def _import_folium():
@@ -159,7 +159,7 @@ def _import_folium():
     return folium
 
 
-def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None]) -> str:
+def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None], made: tuple | None) -> str:
     folium = _import_folium()
     import branca.element as be
 
@@ -168,7 +168,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     step("aggregating")
     tiles = resolve_tiles(opts.tiles)
     assets = library_assets(opts.offline)
-    data, counts = map_data(registry, opts)
+    data, counts = made or map_data(registry, opts)
     step("rendering")
     _PageTail = _page_tail_class()
 

@@ -1,4 +1,4 @@
-"""The map page's data: the named fields `mapping.map_data` writes and `static/map.js` reads.
+"""The map page's data: the named fields `mapdata.map_data` writes and the page's script (static/*.js) reads.
 
 The page's data is one JSON object, `D`, carried in two blocks: FIRST (the areas and their legend,
 drawn at once) and the rest (read after; in a national registry the bulk). Tables of many rows are

@@ -19,9 +19,6 @@ from ..aggregate.filters import Filters
 from ..core.model import Registry, data_date
 
 
-BY = ("area", "category", "area-category")
-FORMATS = ("text", "csv", "tsv", "json", "markdown", "xlsx")
-SORTS = ("name", "count")  # by name, or largest count first
 COUNTING = ("Active schemes by default (see filters). A scheme that serves several areas counts "
             "once in each area; totals count each scheme once.")
 

@@ -1,16 +1,9 @@
-"""`publish`: build the whole static site and switch it in atomically.
-
-Layout. `--site public` makes `public` a symbolic link to one complete version:
-
-    public -> public.sprx/versions/20261123T020000123456Z-3f2a9c1b
-    public.sprx/lock                  held (flock) while a publish or rollback runs
-    public.sprx/versions/<version>/   complete sites, newest last; --keep N previous are kept
+"""`publish`: build the whole static site and switch it in atomically (the layout: versions.py).
 
 A publish validates, builds a new version in `versions/.tmp-<version>` beside the others, fsyncs
-it, renames it into place, then swaps the link with one rename. A failure or a kill at any moment
-leaves the link pointing at the previous complete version; leftovers are removed by the next
-run. The lock is an flock on an open file, so the kernel drops it when a run dies: a killed run
-never blocks the next one.
+it, renames it into place, then swaps the site's link with one rename. A failure or a kill at any
+moment leaves the link pointing at the previous complete version; leftovers are removed by the
+next run.
 """
 
 from __future__ import annotations
@@ -91,7 +84,8 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     counts = area_counts(registry)
     everything = Filters(statuses=STATUSES)
     files: dict[str, bytes] = {}
-    files["map.html"] = render_map(registry, map_opts).encode("utf-8")
+    page_data = map_data(registry, map_opts)  # (the map page's and the index's)
+    files["map.html"] = render_map(registry, map_opts, data=page_data).encode("utf-8")
     pause("built-map")
     files["map.png"] = render_png(registry, map_opts)
     t = build_table(registry, "area")
@@ -106,7 +100,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     files["changes.json"] = (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     newest = data_date(registry.schemes)
     files["changes.atom"] = atom_feed(opts.title, changes, newest.isoformat() if newest else None, previous)
-    data, _ = map_data(registry, map_opts)
+    data, _ = page_data
     files["index.html"] = index_html(opts.title, data, counts, data_date(registry.schemes), changes,
                                       registry.attribution(opts.attribution)).encode("utf-8")
     feed = {f"{FEED}/{name}": data for name, data in export_feed(registry).items()}

@@ -1,16 +1,13 @@
 """A published site's versions: the lock, the link that is flipped, pruning, and checking the live one.
 
-Layout. `--site public` makes `public` a symbolic link to one complete version:
+A site `public` is a symbolic link to one complete version:
 
     public -> public.sprx/versions/20261123T020000123456Z-3f2a9c1b
     public.sprx/lock                  held (flock) while a publish or rollback runs
-    public.sprx/versions/<version>/   complete sites, newest last; --keep N previous are kept
+    public.sprx/versions/<version>/   complete sites, newest last; the `keep` newest earlier ones stay
 
-A publish validates, builds a new version in `versions/.tmp-<version>` beside the others, fsyncs
-it, renames it into place, then swaps the link with one rename. A failure or a kill at any moment
-leaves the link pointing at the previous complete version; leftovers are removed by the next
-run. The lock is an flock on an open file, so the kernel drops it when a run dies: a killed run
-never blocks the next one.
+The lock is an flock on an open file, so the kernel drops it when a run dies: a killed run never
+blocks the next one.
 """
 
 from __future__ import annotations

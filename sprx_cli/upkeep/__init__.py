@@ -1,0 +1,1 @@
+"""Upkeep: review cycles, adding a scheme, starting a registry, synthetic registries."""

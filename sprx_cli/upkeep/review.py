@@ -13,9 +13,6 @@ import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from email.message import EmailMessage
-from email.policy import SMTP
-from email.utils import format_datetime
 
 from ..core.dates import months_after
 from ..core.model import Registry, Scheme, hours_text
@@ -117,6 +114,10 @@ def _details(s: Scheme, area_names: dict) -> list[str]:
 def draft_emails(registry: Registry, dues: list[Due], on: date, reply_days: int = 14,
                  title: str = "our directory", feedback_email: str | None = None) -> dict[str, bytes]:
     """One draft email (.eml bytes) per contact that has an email address, by file name."""
+    from email.message import EmailMessage
+    from email.policy import SMTP
+    from email.utils import format_datetime
+
     reply_by = on + timedelta(days=reply_days)
     names = registry.areas.by_code
     out: dict[str, bytes] = {}

@@ -1,0 +1,133 @@
+/* sprx page: a scheme's card, with what a referrer needs and the links to act on it.
+ *
+ * `view` is the map's state (map.js): the page's data `D`, `S` (text by index), `isEmail`, and
+ * the api the finder adds its shortlist button to.
+ */
+
+function statusBadge(status) {
+  if (status === "active") return null;
+  return el("span", "sprx-badge sprx-" + status, status === "paused" ? "Paused" : "Closed");
+}
+
+function row(dl, term, value) {
+  if (value === null || value === "" || (Array.isArray(value) && !value.length)) return;
+  dl.appendChild(el("dt", null, term));
+  var dd = el("dd");
+  if (value instanceof Node) dd.appendChild(value); else dd.textContent = value;
+  dl.appendChild(dd);
+}
+
+// Text of a list of indices into one of the page's label lists, "; " between.
+function labels(indices, list) {
+  return indices.map(function (i) { return list[i]; }).join("; ");
+}
+
+// Ages for people: "Ages 18–65", "Aged 50 and over", "Aged up to 25", or null.
+function ages(lo, hi) {
+  return lo !== null && hi !== null ? (lo === hi ? "Age " + lo : "Ages " + lo + "–" + hi)
+    : lo !== null ? "Aged " + lo + " and over" : hi !== null ? "Aged up to " + hi : null;
+}
+
+// The card of scheme `si`, at its place `point` when one is given.
+function schemeCard(view, si, point) {
+  var D = view.D, SC = D.schemes, P = D.points, A = D.areas, S = view.S;
+  var card = el("div", "sprx-card");
+  var h = el("h2", null, S(SC.name[si]));
+  var status = SC.status[si];
+  var badge = statusBadge(status);
+  if (badge) { h.appendChild(document.createTextNode(" ")); h.appendChild(badge); }
+  card.appendChild(h);
+  if (SC.provider[si] >= 0) card.appendChild(el("p", "sprx-provider", "Run by " + S(SC.provider[si])));
+  if (SC.description[si] >= 0) card.appendChild(el("p", "sprx-desc", S(SC.description[si])));
+  var dl = el("dl");
+  if (point !== undefined) {
+    var at = [S(P.name[point]), S(P.address[point]), S(P.postcode[point])]
+      .filter(function (x) { return x; }).join(", ");
+    row(dl, "Where", at);
+    if (P.approximate[point]) row(dl, "Map position", "approximate location (postcode centre)");
+    row(dl, "Access here", labels(P.accessibility[point], D.accessibility));
+    row(dl, "Open here", S(P.hours[point]));
+  }
+  row(dl, "Categories", SC.categories[si].map(function (c) { return D.categories[c].label; }).join("; "));
+  row(dl, "Who can refer", labels(SC.routes[si], D.routes));
+  row(dl, "For", labels(SC.groups[si], D.groups));
+  row(dl, "Areas", labels(SC.areas[si], A.name));
+  row(dl, "Who can join", [ages(SC.min_age[si], SC.max_age[si]), S(SC.eligibility[si])]
+    .filter(function (x) { return x; }).join(": "));
+  var cost = SC.cost[si] >= 0 ? D.costs[SC.cost[si]] : null;
+  row(dl, "Cost", [cost, S(SC.cost_description[si])].filter(function (x) { return x; }).join(": "));
+  row(dl, "How", labels(SC.delivery[si], D.delivery));
+  row(dl, "Languages", labels(SC.languages[si], D.languages));
+  row(dl, "Access", labels(SC.accessibility[si], D.accessibility));
+  row(dl, "When", [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" · "));
+  var refer = referral(view, si);
+  if (refer.childNodes.length) row(dl, "How to refer", refer);
+  var contact = contacts(view, si);
+  if (contact.childNodes.length) row(dl, "Contact", contact);
+  row(dl, "Charity number", S(SC.charity_number[si]));
+  row(dl, "Status", status === "active" ? "Active" : (status === "paused" ? "Paused" : "Closed"));
+  if (SC.verified[si]) {
+    var v = el("span", SC.stale[si] ? "sprx-stale" : null, SC.verified[si]);
+    if (SC.stale[si]) v.appendChild(document.createTextNode(" (may be out of date)"));
+    row(dl, "Last verified", v);
+  } else {
+    row(dl, "Last verified", el("span", "sprx-stale", "never"));
+  }
+  card.appendChild(dl);
+  var suggest = suggestLink(view, si);
+  if (suggest) card.appendChild(el("p", "sprx-suggest")).appendChild(suggest);
+  if (view.api && view.api.shortlistButton) card.appendChild(view.api.shortlistButton(si));
+  return card;
+}
+
+// How to refer: the words, the referral form and the referral email.
+function referral(view, si) {
+  var SC = view.D.schemes, S = view.S;
+  var refer = el("span", "sprx-refer");
+  if (SC.how_to_refer[si] >= 0) refer.appendChild(document.createTextNode(S(SC.how_to_refer[si])));
+  var form = SC.referral_url[si] >= 0 ? httpUrl(S(SC.referral_url[si])) : null;
+  if (form) {
+    if (refer.childNodes.length) refer.appendChild(document.createTextNode(" "));
+    refer.appendChild(link(form, "Referral form"));
+  }
+  var referEmail = SC.referral_email[si] >= 0 ? S(SC.referral_email[si]) : null;
+  if (view.isEmail(referEmail)) {
+    if (refer.childNodes.length) refer.appendChild(document.createTextNode(" · "));
+    refer.appendChild(link("mailto:" + referEmail, referEmail));
+  }
+  return refer;
+}
+
+// The website, email and phone, each a link.
+function contacts(view, si) {
+  var SC = view.D.schemes, S = view.S;
+  var contact = el("span", "sprx-contact");
+  var web = SC.website[si] >= 0 ? httpUrl(S(SC.website[si])) : null;
+  if (web) contact.appendChild(link(web, S(SC.website[si])));
+  var email = SC.email[si] >= 0 ? S(SC.email[si]) : null;
+  if (view.isEmail(email)) {
+    if (contact.childNodes.length) contact.appendChild(document.createTextNode(" · "));
+    contact.appendChild(link("mailto:" + email, email));
+  }
+  var phone = SC.phone[si] >= 0 ? S(SC.phone[si]) : null;
+  if (phone) {
+    if (contact.childNodes.length) contact.appendChild(document.createTextNode(" · "));
+    var digits = phone.replace(/[^0-9+]/g, "");
+    if (digits.length >= 3) contact.appendChild(link("tel:" + digits, phone));
+    else contact.appendChild(document.createTextNode(phone));
+  }
+  return contact;
+}
+
+// "Suggest a change": an email to the keepers naming the scheme, with what the card shows.
+function suggestLink(view, si) {
+  var D = view.D, SC = D.schemes, S = view.S;
+  if (!view.isEmail(D.feedback)) return null;
+  var details = [["Name", S(SC.name[si])], ["Provider", S(SC.provider[si])], ["Website", S(SC.website[si])],
+                 ["Email", S(SC.email[si])], ["Phone", S(SC.phone[si])], ["How to refer", S(SC.how_to_refer[si])],
+                 ["When", S(SC.hours[si])], ["Last verified", SC.verified[si]]]
+    .filter(function (x) { return x[1]; }).map(function (x) { return x[0] + ": " + x[1]; }).join("\n");
+  return link("mailto:" + D.feedback + "?subject=" + encodeURIComponent("Suggested change: " + SC.id[si]) +
+              "&body=" + encodeURIComponent("What should change?\n\n\nAs the map shows it now:\n" + details),
+              "Suggest a change");
+}

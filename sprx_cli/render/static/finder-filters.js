@@ -1,0 +1,191 @@
+/* sprx finder: the filters. Groups of options (a scheme matches a group when it has any option
+ * chosen in it; it matches the filters when it matches every group), an age and a day, each option
+ * showing how many schemes it would leave.
+ *
+ * `f` is the finder's state (finder.js): the page's data, the person's choices and the panel.
+ */
+
+var DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+// The filter groups this page's data has options for.
+function filterGroups(f) {
+  var D = f.D, SC = D.schemes, P = D.points, freeIndex = f.freeIndex;
+  return [
+    {key: "c", legend: "Category", options: D.categories.map(function (c) { return c.label; }),
+     keys: D.categories.map(function (c) { return c.key || "none"; }),
+     has: function (si, o) { return SC.categories[si].indexOf(o) >= 0 || (o === D.categories.length - 1 && !SC.categories[si].length && !D.categories[o].key); }},
+    {key: "g", legend: "Who it is for", options: D.groups, keys: D.keys.groups,
+     has: function (si, o) { return SC.groups[si].indexOf(o) >= 0; }},
+    {key: "r", legend: "Who can refer", options: D.routes, keys: D.keys.routes,
+     has: function (si, o) { return SC.routes[si].indexOf(o) >= 0; }},
+    {key: "free", legend: "Cost", options: freeIndex >= 0 ? [D.costs[freeIndex]] : [], keys: ["1"],
+     has: function (si) { return SC.cost[si] === freeIndex; }},
+    {key: "d", legend: "How people take part", options: D.delivery, keys: D.keys.delivery,
+     has: function (si, o) { return SC.delivery[si].indexOf(o) >= 0; }},
+    {key: "l", legend: "Language", options: D.languages, keys: D.keys.languages,
+     has: function (si, o) { return SC.languages[si].indexOf(o) >= 0; }},
+    {key: "a", legend: "Access", options: D.accessibility, keys: D.keys.accessibility,
+     has: function (si, o) {
+       if (SC.accessibility[si].indexOf(o) >= 0) return true;
+       return f.placesOf[si].some(function (p) { return P.accessibility[p].indexOf(o) >= 0; });
+     }}
+  ].filter(function (g) { return g.options.length; });
+}
+
+function matchesGroup(f, si, g) {
+  var chosen = f.state.chosen[g.key];
+  if (!chosen.length) return true;
+  for (var i = 0; i < chosen.length; i++) if (g.has(si, chosen[i])) return true;
+  return false;
+}
+
+function matchesAge(f, si) {
+  var SC = f.D.schemes, age = f.state.age;
+  if (age === null) return true;
+  var lo = SC.min_age[si], hi = SC.max_age[si];
+  return (lo === null || age >= lo) && (hi === null || age <= hi);
+}
+
+function matchesDay(f, si) {
+  var SC = f.D.schemes;
+  return f.state.day === null || (SC.days[si] & (1 << f.state.day)) !== 0;
+}
+
+// The filters' controls, in a disclosure (closed on a phone); `f.ui` keeps their count labels.
+function buildFilters(f, root) {
+  var state = f.state;
+  var filters = el("details", "sprx-filters");
+  filters.open = window.matchMedia ? !window.matchMedia("(max-width: 800px)").matches : true;
+  filters.appendChild(el("summary", null, "Filters"));
+  f.ui.countSpans = {};
+  f.groups.forEach(function (g) {
+    var fs = el("fieldset");
+    fs.appendChild(el("legend", null, g.legend));
+    f.ui.countSpans[g.key] = [];
+    g.options.forEach(function (label, o) {
+      var id = "sprx-f-" + g.key + "-" + o;
+      var row = el("div", "sprx-option");
+      var box = el("input");
+      box.type = "checkbox";
+      box.id = id;
+      box.value = String(o);
+      box.addEventListener("change", function () {
+        var list = state.chosen[g.key], at = list.indexOf(o);
+        if (box.checked && at < 0) list.push(o);
+        if (!box.checked && at >= 0) list.splice(at, 1);
+        f.update();
+      });
+      var lab = el("label", null, label + " ");
+      lab.setAttribute("for", id);
+      var count = el("span", "sprx-option-count");
+      lab.appendChild(count);
+      f.ui.countSpans[g.key].push(count);
+      row.appendChild(box);
+      row.appendChild(lab);
+      fs.appendChild(row);
+    });
+    if (g.key === "g") fs.appendChild(ageControl(f));
+    filters.appendChild(fs);
+  });
+  filters.appendChild(dayControl(f));
+  var clear = el("button", "sprx-clear", "Clear all");
+  clear.type = "button";
+  clear.addEventListener("click", function () {
+    f.groups.forEach(function (g) { state.chosen[g.key] = []; });
+    state.age = null;
+    state.day = null;
+    syncControls(f);
+    f.update();
+  });
+  filters.appendChild(clear);
+  root.appendChild(filters);
+}
+
+function ageControl(f) {
+  var ageRow = el("div", "sprx-option");
+  var ageField = field("For a person aged ", "sprx-age", "number"), age = ageField[1];
+  age.min = "0";
+  age.max = "120";
+  age.inputMode = "numeric";
+  age.addEventListener("input", function () {
+    var v = parseInt(age.value, 10);
+    f.state.age = isNaN(v) ? null : v;
+    f.update();
+  });
+  ageRow.appendChild(ageField[0]);
+  ageRow.appendChild(age);
+  return ageRow;
+}
+
+function dayControl(f) {
+  var dayFs = el("fieldset");
+  dayFs.appendChild(el("legend", null, "Open on"));
+  f.ui.dayCounts = [];
+  ["Any day"].concat(DAY_NAMES).forEach(function (label, i) {
+    var row = el("div", "sprx-option");
+    var radio = el("input");
+    radio.type = "radio";
+    radio.name = "sprx-day";
+    radio.id = "sprx-day-" + i;
+    radio.checked = i === 0;
+    radio.addEventListener("change", function () { f.state.day = i === 0 ? null : i - 1; f.update(); });
+    var lab = el("label", null, label + " ");
+    lab.setAttribute("for", radio.id);
+    var count = el("span", "sprx-option-count");
+    lab.appendChild(count);
+    f.ui.dayCounts.push(count);
+    row.appendChild(radio);
+    row.appendChild(lab);
+    dayFs.appendChild(row);
+  });
+  return dayFs;
+}
+
+// The controls as the state says (after "Clear all", or a link that restores a search).
+function syncControls(f) {
+  var state = f.state;
+  f.groups.forEach(function (g) {
+    g.options.forEach(function (_, o) {
+      document.getElementById("sprx-f-" + g.key + "-" + o).checked = state.chosen[g.key].indexOf(o) >= 0;
+    });
+  });
+  document.getElementById("sprx-age").value = state.age === null ? "" : String(state.age);
+  document.getElementById("sprx-day-" + (state.day === null ? 0 : state.day + 1)).checked = true;
+  f.ui.sort.value = state.sort;
+  f.ui.inView.checked = state.inView;
+}
+
+// The schemes the filters leave, and each option's count. One pass: for each scheme, how many of the
+// choices it fails and (when one) which. It matches when it fails none; an option of a group counts
+// the schemes that fail nothing but that group.
+function applyFilters(f) {
+  var SC = f.D.schemes, n = f.n, groups = f.groups, AGE = groups.length, DAY = groups.length + 1;
+  var fails = f.fails, failed = f.failed, matching = [];
+  for (var si = 0; si < n; si++) {
+    var count = 0, which = -1;
+    if (!matchesAge(f, si)) { count++; which = AGE; }
+    if (!matchesDay(f, si)) { count++; which = DAY; }
+    for (var g = 0; g < groups.length && count < 2; g++) {
+      if (!matchesGroup(f, si, groups[g])) { count++; which = g; }
+    }
+    fails[si] = count;
+    failed[si] = which;
+    if (count === 0) matching.push(si);
+  }
+  groups.forEach(function (g, gi) {
+    var counts = g.options.map(function () { return 0; });
+    for (var si = 0; si < n; si++) {
+      if (fails[si] > 1 || (fails[si] === 1 && failed[si] !== gi)) continue;
+      for (var o = 0; o < g.options.length; o++) if (g.has(si, o)) counts[o]++;
+    }
+    counts.forEach(function (c, o) { f.ui.countSpans[g.key][o].textContent = "(" + people(c) + ")"; });
+  });
+  var days = [0, 0, 0, 0, 0, 0, 0, 0];
+  for (var sj = 0; sj < n; sj++) {
+    if (fails[sj] > 1 || (fails[sj] === 1 && failed[sj] !== DAY)) continue;
+    days[0]++;
+    for (var d = 0; d < 7; d++) if (SC.days[sj] & (1 << d)) days[d + 1]++;
+  }
+  days.forEach(function (c, i) { f.ui.dayCounts[i].textContent = "(" + people(c) + ")"; });
+  return matching;
+}

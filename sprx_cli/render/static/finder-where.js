@@ -1,0 +1,139 @@
+/* sprx finder: where the person is (a postcode, or their location), and the page's address, which
+ * keeps everything chosen (filters, postcode, sort, view, shortlist), so that a copied link restores it.
+ *
+ * `f` is the finder's state (finder.js).
+ */
+
+// The area (index into D.areas) a point falls in, or -1.
+function areaAt(f, lat, lon) {
+  var feats = f.D.boundaries.features;
+  for (var i = 0; i < feats.length; i++) if (inGeometry(lon, lat, feats[i].geometry)) return feats[i].properties.a;
+  return -1;
+}
+
+// A full postcode (its sector's centre) or a district, from the page's postcode table; null when unknown.
+function lookup(f, text) {
+  var D = f.D, t = text.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  if (!t || !D.postcodes) return null;
+  var m = /^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9])([A-Z]{2})?$/.exec(t);
+  if (m && m[3] && D.postcodes.sectors[m[1] + " " + m[2]]) {
+    return {hit: D.postcodes.sectors[m[1] + " " + m[2]], label: m[1] + " " + m[2] + m[3], zoom: 15};
+  }
+  var district = m ? m[1] : t;
+  if (D.postcodes.districts[district]) return {hit: D.postcodes.districts[district], label: district, zoom: 14};
+  return null;
+}
+
+function setOrigin(f, lat, lon, area, label, zoom) {
+  var state = f.state;
+  state.origin = [lat, lon];
+  state.originArea = area;
+  state.originLabel = label;
+  state.sort = "distance";
+  f.ui.sort.value = "distance";
+  f.map.setView([lat, lon], zoom);
+  f.ui.whereStatus.textContent = "Sorted by distance from " + label +
+    (area >= 0 ? " (" + f.D.areas.name[area] + ")" : "") + ".";
+  f.update();
+}
+
+// The postcode field, its Find button and "Use my location".
+function buildWhere(f, root) {
+  var ui = f.ui;
+  var where = el("form", "sprx-where");
+  where.setAttribute("role", "search");
+  var pcField = field("Postcode", "sprx-postcode", "text"), pc = ui.postcode = pcField[1];
+  pc.autocomplete = "postal-code";
+  pc.setAttribute("aria-describedby", "sprx-where-status");
+  var find = el("button", null, "Find");
+  find.type = "submit";
+  var locate = el("button", null, "Use my location");
+  locate.type = "button";
+  var status = ui.whereStatus = el("p", "sprx-where-status");
+  status.id = "sprx-where-status";
+  status.setAttribute("aria-live", "polite");
+  [pcField[0], pc, find, locate, status].forEach(function (x) { where.appendChild(x); });
+  if (!f.D.postcodes) {
+    pc.disabled = find.disabled = true;
+    status.textContent = "Postcode search needs a postcode table (the 'postcodes' setting).";
+  }
+  root.appendChild(where);
+  where.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var found = lookup(f, pc.value);
+    if (!found) {
+      status.textContent = pc.value.trim() ? "Postcode " + pc.value.trim() + " is not in this map's areas."
+                                           : "Type a postcode, e.g. SE1 7PB, or a district, e.g. SE1.";
+      return;
+    }
+    f.state.postcode = pc.value.trim().toUpperCase();
+    setOrigin(f, found.hit[0], found.hit[1], found.hit[2], found.label, found.zoom);
+  });
+  locate.addEventListener("click", function () {
+    if (!navigator.geolocation) { status.textContent = "This browser cannot share its location."; return; }
+    status.textContent = "Finding your location…";
+    navigator.geolocation.getCurrentPosition(function (pos) {
+      var lat = pos.coords.latitude, lon = pos.coords.longitude;
+      f.state.postcode = null;
+      setOrigin(f, lat, lon, areaAt(f, lat, lon), "your location", 14);
+    }, function () { status.textContent = "Your location is not available."; });
+  });
+}
+
+// --- the address keeps it all ---
+
+function saveState(f) {
+  var state = f.state, days = f.D.keys.days, map = f.map, parts = [];
+  f.groups.forEach(function (g) {
+    if (state.chosen[g.key].length) {
+      parts.push(g.key + "=" + state.chosen[g.key].map(function (o) { return encodeURIComponent(g.keys[o]); }).join(","));
+    }
+  });
+  if (state.age !== null) parts.push("age=" + state.age);
+  if (state.day !== null) parts.push("day=" + days[state.day]);
+  if (state.postcode) parts.push("pc=" + encodeURIComponent(state.postcode));
+  if (state.sort !== "name") parts.push("sort=" + state.sort);
+  if (state.inView) parts.push("inview=1");
+  if (state.shortlist.length) parts.push("sl=" + state.shortlist.map(encodeURIComponent).join(","));
+  var c = map.getCenter();
+  parts.push("view=" + c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom());
+  var hash = "#" + parts.join("&");
+  if (location.hash !== hash) history.replaceState(null, "", hash);
+}
+
+function loadState(f) {
+  var state = f.state, days = f.D.keys.days, params = {};
+  location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+    var at = kv.indexOf("=");
+    if (at > 0) params[kv.slice(0, at)] = kv.slice(at + 1);
+  });
+  f.groups.forEach(function (g) {
+    if (!params[g.key]) return;
+    params[g.key].split(",").forEach(function (k) {
+      var o = g.keys.indexOf(decodeURIComponent(k));
+      if (o >= 0 && state.chosen[g.key].indexOf(o) < 0) state.chosen[g.key].push(o);
+    });
+  });
+  var age = parseInt(params.age, 10);
+  if (!isNaN(age)) state.age = age;
+  if (params.day && days.indexOf(params.day) >= 0) state.day = days.indexOf(params.day);
+  if (params.sort === "distance" || params.sort === "relevance") state.sort = params.sort;
+  state.inView = params.inview === "1";
+  if (params.sl) {
+    state.shortlist = params.sl.split(",").map(decodeURIComponent).filter(function (id) { return id in f.indexOfId; });
+  }
+  if (params.view) {
+    var v = params.view.split(",").map(Number);
+    if (v.length === 3 && v.every(isFinite)) f.map.setView([v[0], v[1]], v[2]);
+  }
+  if (params.pc) {
+    var found = lookup(f, decodeURIComponent(params.pc));
+    if (found) {
+      state.postcode = decodeURIComponent(params.pc);
+      f.ui.postcode.value = state.postcode;
+      state.origin = [found.hit[0], found.hit[1]];
+      state.originArea = found.hit[2];
+      state.originLabel = found.label;
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/* sprx page: the map's search box, over the names of the areas and the schemes. */
+
+function addSearch(view, places, areas) {
+  var D = view.D, SC = D.schemes, A = D.areas, S = view.S;
+  var names = SC.name.map(function (n) { return S(n).toLowerCase(); });
+  var search = L.control({position: "topleft"});
+  search.onAdd = function () {
+    var box = el("div", "sprx-search leaflet-bar");
+    var input = el("input");
+    input.type = "search";
+    input.placeholder = "Search schemes and areas";
+    input.setAttribute("aria-label", "Search schemes and areas");
+    var results = el("ul", "sprx-found");
+    box.appendChild(input);
+    box.appendChild(results);
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    input.addEventListener("input", function () {
+      results.textContent = "";
+      var q = input.value.trim().toLowerCase();
+      if (q.length < 2) return;
+      var found = 0;
+      A.name.forEach(function (name, a) {
+        if (found < 5 && String(name).toLowerCase().indexOf(q) >= 0) {
+          found++;
+          results.appendChild(result(name + " (area)", function () { areas.open(a); }));
+        }
+      });
+      for (var i = 0, n = 0; i < names.length && n < 10; i++) {
+        if (names[i].indexOf(q) >= 0) {
+          n++;
+          results.appendChild(result(S(SC.name[i]), places.openScheme.bind(null, i)));
+        }
+      }
+      if (!results.childNodes.length) results.appendChild(el("li", "sprx-noresult", "Nothing found"));
+    });
+    function result(text, action) {
+      var li = el("li");
+      li.appendChild(button(text, null, action));
+      return li;
+    }
+    return box;
+  };
+  search.addTo(view.map);
+}
