@@ -6,22 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..core.errors import SprxError
 from ..core.model import Registry, Scheme
 from ..core.words import plural
 from .filters import Filters
+from .metrics import MetricUnavailable
 
 if TYPE_CHECKING:
     import pandas as pd
-
-# What an area's shading shows, and its legend title: the count, or the count per 100,000 residents.
-METRICS: dict[str, str] = {"count": "Active schemes per area",
-                           "per-100k": "Active schemes per 100,000 residents"}
-
-
-class MetricUnavailable(SprxError):
-    """The registry lacks what a metric needs (a population for every area)."""
-
 
 def select(schemes: list[Scheme], filters: Filters = Filters()) -> list[Scheme]:
     """The schemes the filters keep, in registry order."""
@@ -60,7 +51,7 @@ class AreaCounts:
         return [round(c * 100_000 / p, 2) if p else None for c, p in zip(self.counts, self.population)]
 
     def values(self, metric: str) -> list:
-        """What the shading of each area shows under `metric` (a key of METRICS)."""
+        """What the shading of each area shows under `metric` (a key of metrics.METRICS)."""
         if metric == "per-100k":
             if not (self.population and all(self.population)):
                 raise MetricUnavailable("shading per 100,000 residents needs a population for every area in the "

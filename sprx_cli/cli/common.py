@@ -16,7 +16,7 @@ from typing import Iterator, Optional
 
 import typer
 
-from ..aggregate.counts import METRICS
+from ..aggregate.metrics import METRICS
 from ..core.model import STALE_MONTHS, STATUSES
 from ..core.settings import DEFAULT_TILES
 

@@ -41,7 +41,8 @@ def map_build(
     Example: sprx map build --offline --tiles none --output maps/london.html
     """
     with guard():
-        from ..aggregate.counts import MetricUnavailable, area_counts
+        from ..aggregate.counts import area_counts
+        from ..aggregate.metrics import MetricUnavailable
         from ..core.textio import atomic_write_text
         from ..render.assets import AssetsMissing
         from ..render.mappage import render_map
@@ -78,7 +79,7 @@ def map_image(
     Example: sprx map image --output maps/london.png
     """
     with guard():
-        from ..aggregate.counts import MetricUnavailable
+        from ..aggregate.metrics import MetricUnavailable
         from ..core.textio import atomic_write_bytes
         from ..render.image import render_png
 

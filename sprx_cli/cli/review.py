@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from ..upkeep.review import FORMATS
+from ..render.formats import REVIEW_FORMATS as FORMATS
 from .app import app
 from .common import (OutputOpt, QuietOpt, RegistryArgs, choices, emit, guard, refuse_overwrite, registry_options,
                      settings)

@@ -61,12 +61,6 @@ DEFAULTS: dict[str, Any] = {s.name: s.default for s in SETTINGS}
 ALIASES = {"boroughs": "areas"}  # the London name for areas
 SOURCE_FILES = ("schemes", "areas", "boundaries", "vocabulary")  # a registry's files, which must exist
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
-
 class ConfigError(UsageError):
     """The settings file cannot be read or has unknown settings."""
 
@@ -86,6 +80,11 @@ class SourceMissing(UsageError):
 
 def find_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
     """The settings in `folder` (sprx.toml first, then pyproject.toml's [tool.sprx]), or {}."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+
     for name in SETTINGS_FILES:
         path = folder / name
         if not path.is_file():

@@ -7,3 +7,4 @@ FORMATS = ("text", "csv", "tsv", "json", "markdown", "xlsx")  # a table's
 SCHEME_FORMATS = ("csv", "json", "geojson", "xlsx")  # an export of schemes
 AREA_FORMATS = ("geojson", "gpkg")  # an export of areas with their counts
 BINARY = ("xlsx", "gpkg")  # written only to a file
+REVIEW_FORMATS = ("text", "csv", "json")  # what is due for review

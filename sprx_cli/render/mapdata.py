@@ -25,7 +25,7 @@ class MapOptions:
     offline: bool = False
     tiles: str = DEFAULT_TILES  # an xyzservices provider name, or "none"
     include_closed: bool = False
-    metric: str = "count"  # a key of aggregate.counts.METRICS
+    metric: str = "count"  # a key of aggregate.metrics.METRICS
     attribution: str = NO_ATTRIBUTION  # the boundaries' source and licence: page footer and PNG
     short_attribution: str | None = None  # in the map's attribution control (default: attribution)
     feedback_email: str | None = None  # where people suggest changes: a link on every card

@@ -4,8 +4,8 @@ The page's data is one JSON object, `D`, carried in two blocks: FIRST (the areas
 drawn at once) and the rest (read after; in a national registry the bulk). Tables of many rows are
 stored as columns (one list per field, the same length), which is smaller and faster to encode than
 a list of rows and lets both sides say `D.schemes.name[i]` instead of a position. Text is stored
-once in `D.strings` and referred to by index (-1: none). tests/test_catalogue.py holds mapping.py
-and map.js to this.
+once in `D.strings` and referred to by index (-1: none). tests/test_catalogue.py holds mapdata.py
+and the script (static/*.js) to this.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..aggregate.counts import METRICS
+from ..aggregate.metrics import METRICS
 
 if TYPE_CHECKING:
     from ..aggregate.counts import AreaCounts
@@ -78,7 +78,7 @@ class Shading(NamedTuple):
 
 
 def shading(counts: "AreaCounts", metric: str = "count") -> Shading:
-    """The shading of the areas under `metric` (aggregate.counts.METRICS), the same for the page and the PNG.
+    """The shading of the areas under `metric` (aggregate.metrics.METRICS), the same for the page and the PNG.
     Raises MetricUnavailable when the registry lacks what the metric needs."""
     values = counts.values(metric)
     return Shading(metric, values, bands(values, integer=metric == "count"), METRICS[metric])

@@ -18,7 +18,6 @@ from ..core.dates import months_after
 from ..core.model import Registry, Scheme, hours_text
 
 COLUMNS = ("id", "name", "provider", "contact_email", "last_verified", "due", "reason")
-FORMATS = ("text", "csv", "json")  # how a review is written
 
 
 @dataclass(frozen=True)
