@@ -147,12 +147,15 @@ def _same(name: str):
     return next(field(default=f.default, metadata=f.metadata) for f in fields(BoundaryArgs) if f.name == name)
 
 
+_SCHEMES = {"metavar": "PATH", "help": "Scheme registry (.yaml or .csv).  [default: schemes.yaml]"}
+SchemesOpt = typer.Option(None, "--schemes", show_default=False, **_SCHEMES)  # alone: for `verify`
+
+
 @dataclass
 class RegistryArgs:
     """The registry's files and how to read them: shared by every command that reads a registry."""
 
-    schemes: Optional[str] = _option("--schemes", metavar="PATH",
-                                     help="Scheme registry (.yaml or .csv).  [default: schemes.yaml]")
+    schemes: Optional[str] = _option("--schemes", **_SCHEMES)
     areas: Optional[str] = _option("--areas", "--boroughs", metavar="PATH",
                                    help="Area registry (CSV).  [default: data/areas.csv]")
     boundaries: Optional[str] = _option("--boundaries", metavar="PATH",

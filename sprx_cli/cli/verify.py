@@ -6,7 +6,7 @@ from typing import Optional
 import typer
 
 from .app import app
-from .common import QuietOpt, fail, guard, settings, usage_error
+from .common import QuietOpt, SchemesOpt, fail, guard, settings, usage_error
 
 
 @app.command()
@@ -14,8 +14,7 @@ def verify(
     ids: list[str] = typer.Argument(..., metavar="ID...", help="The ids of the schemes checked with their providers."),
     on: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="The day they were checked. "
                                      "[default: today]"),
-    schemes: Optional[str] = typer.Option(None, "--schemes", metavar="PATH",
-                                          help="Scheme registry (.yaml or .csv).  [default: schemes.yaml]"),
+    schemes: Optional[str] = SchemesOpt,
     quiet: bool = QuietOpt,
 ) -> None:
     """Record that schemes were checked: set their last_verified in the registry file in place. Only
