@@ -144,4 +144,6 @@ def test_imports_never_touch_what_they_read_and_keep_the_old_output_on_failure(s
     result = sprx(*importing_commands(registry, out)[command])
     assert result.exit_code == 1 and "No space left on device. Nothing was changed" in result.output
     assert out.read_bytes() == b"the good output from yesterday"
-    assert sorted(p.name for p in registry.iterdir()) == ["data", "out.yaml", "schemes.yaml"]
+    # what was held back is beside the output, as the input's own rows (import table holds one back)
+    held = ["messy.held-back.csv"] if command == "import table" else []
+    assert sorted(p.name for p in registry.iterdir()) == sorted(["data", "out.yaml", "schemes.yaml", *held])

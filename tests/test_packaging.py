@@ -14,7 +14,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 # import name -> distribution name, where they differ
-DISTRIBUTION = {"yaml": "pyyaml", "ryml": "rapidyaml"}
+DISTRIBUTION = {"yaml": "pyyaml", "ryml": "rapidyaml", "python_calamine": "python-calamine"}
 # imported by sprx_cli/browser.py, which only tests, benchmarks and scripts use (the test extra)
 TEST_ONLY = {"playwright"}
 

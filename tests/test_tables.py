@@ -273,7 +273,7 @@ def test_export_schemes_formats(sprx, tmp_path):
     gdf = gpd.read_file(paths["geojson"])
     assert len(gdf) == n_points and set(gdf["id"]) == {"both-areas"}
     assert sorted(zip(gdf.geometry.y.round(2), gdf["location_name"])) == [(51.45, "South hall"), (51.55, "North hall")]
-    x = pd.read_excel(paths["xlsx"], sheet_name="schemes", dtype=str)
+    x = pd.read_excel(paths["xlsx"], sheet_name="schemes", dtype=str, engine="calamine")
     assert sorted(x["id"]) == sorted(df["id"])
 
 

@@ -33,7 +33,7 @@ def import_oruk(
         if not source.exists():
             usage_error(f"SOURCE: '{source}' does not exist")
         sources = reg.sources(need_schemes=False)
-        _refuse_inputs(output, source, sources)
+        _refuse_inputs(output, source, sources, merging=False)
         mapping = _taxonomy_map(taxonomy_map) if taxonomy_map else None
         try:
             imported = import_documents(read_documents(source), tables(sources), mapping)
@@ -48,26 +48,39 @@ def import_oruk(
 @registry_options
 def import_table(
     reg: RegistryArgs,
-    source: Path = typer.Argument(..., metavar="FILE", help="A spreadsheet: CSV, or XLSX (its first sheet)."),
-    output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The registry to write: .yaml or .csv."),
+    source: Path = typer.Argument(..., metavar="FILE", help="A spreadsheet: CSV, XLSX, ODS or XLS (its first sheet "
+                                  "with data), known by its contents whatever its name."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                          help="Write a new registry here (.yaml or .csv) instead of merging into "
+                                               "the registry (the schemes setting)."),
     column: list[str] = typer.Option([], "--column", metavar="FIELD=HEADER",
                                      help="Fill FIELD from the column HEADER (repeatable), for headers sprx does "
                                           "not recognise."),
+    held_back: Optional[Path] = typer.Option(None, "--held-back", metavar="FILE",
+                                             help="Where the rows held back go.  [default: FILE.held-back.csv "
+                                                  "beside the registry]"),
+    update: bool = typer.Option(False, "--update", help="Where the registry and the spreadsheet both changed a "
+                                "value, take the spreadsheet's (by default the registry's is kept)."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1, changing nothing, when any row is held back."),
     quiet: bool = QuietOpt,
 ) -> None:
-    """Make a registry from a spreadsheet with its own column names. Clear headers (Name, Organisation,
-    Postcode, Website, Telephone, Borough, Opening times, ...) map by themselves; the mapping used, the
-    columns left out and every value cleaned or left out are printed.
+    """Import a spreadsheet with its keepers' own column names into the registry. Headers are read by
+    meaning (Name, Organisation, Area name, Post code, Tel, Web, Opening times, ...); values are
+    cleaned where their meaning is clear ("Wednesday 10am - 4pm" becomes hours). Rows that are
+    schemes already are updated (only their changed values), new ones appended, every other line of
+    the registry kept; a row that cannot be a scheme is held back, with its reason, in a file beside
+    the registry. Re-importing the same file changes nothing.
 
-    Example: sprx import table schemes.xlsx --output schemes.yaml --column name="Project title"
+    Example: sprx import table foodbanks.xlsx --column name="Project title"
     """
     with guard():
         from ..interchange.imported import ImportFailed
-        from ..interchange.sheets import import_sheet
+        from ..interchange.intake import import_table as run
 
-        fmt = _output_format(output)
         if not source.is_file():
             usage_error(f"FILE: '{source}' is not a file")
+        if output is not None:
+            _output_format(output)
         given = {}
         for item in column:
             target, sep, header = item.partition("=")
@@ -77,16 +90,63 @@ def import_table(
         sources = reg.sources(need_schemes=False)
         _refuse_inputs(output, source, sources)
         try:
-            imported, mapping = import_sheet(source, tables(sources), given, reg.encoding)
+            outcome = run(source, sources, tables(sources), given, encoding=reg.encoding, output=output,
+                          held_back=held_back, update=update, strict=strict)
         except ImportFailed as exc:
             fail(f"sprx import table: {said(exc)}. Nothing was written.")
-        typer.echo("Columns used: " + ", ".join(f"{h!r} -> {t}" for t, h in mapping.used.items()), err=True)
-        if mapping.unused:
-            typer.echo("Columns left out: " + ", ".join(repr(h) for h in mapping.unused)
-                       + " (map one with --column FIELD=HEADER)", err=True)
-        header = (f"Imported by 'sprx import table' from {source}.\n"
-                  "Check it with 'sprx validate'; the import's notes were printed when it ran.")
-        _write_imported("table", imported, sources, output, fmt, header, quiet)
+        _say_mapping(outcome.mapping)
+        _say_notes(outcome.notes, quiet)
+        _say_outcome(outcome, strict, quiet)
+
+
+def _say_mapping(mapping) -> None:
+    typer.echo("Columns used: " + ", ".join(f"{h!r} -> {t}" for t, h in mapping.used.items()), err=True)
+    if mapping.unused:
+        near = "".join(f"; {h!r} looks like {phrase!r} ({t}): map it with --column {t}={h!r}"
+                       for h, (phrase, t) in mapping.near.items())
+        typer.echo("Columns left out: " + ", ".join(repr(h) for h in mapping.unused)
+                   + " (map one with --column FIELD=HEADER)" + near, err=True)
+
+
+def _say_notes(notes, quiet: bool, shown: int = 5) -> None:
+    """The notes by kind: what needs a decision first, each with its first rows."""
+    from ..interchange.imported import grouped, rows_text
+
+    for group in grouped(notes):
+        if group.kind == "held-back":
+            continue  # said in full below
+        if quiet and not group.decide:
+            continue
+        typer.echo(f"{group.title}: {rows_text(group.rows)}".rstrip(": "), err=True)
+        if group.decide:
+            for n in group.notes[:shown]:
+                typer.echo(f"  {n.where}: {n.what} ({n.why})", err=True)
+            if len(group.notes) > shown:
+                typer.echo(f"  ... and {len(group.notes) - shown:,} more", err=True)
+
+
+def _say_outcome(outcome, strict: bool, quiet: bool) -> None:
+    """The rows held back (each with its reason), then one line of counts."""
+    from ..core.words import plural
+
+    held = sorted(outcome.held_rows, key=lambda h: h.row)
+    for h in held:
+        typer.echo(f"Held back: row {h.row}: {h.reason}", err=True)
+    parts = [f"{len(outcome.added):,} added"]
+    if outcome.merged:
+        parts += [f"{len(outcome.updated):,} updated", f"{len(outcome.unchanged):,} unchanged"]
+    parts.append(f"{len(held):,} held back" + (f" (in {outcome.held_back_file})" if outcome.held_back_file else ""))
+    left = outcome.left_out
+    tail = f"; {plural(len(left), 'row')} added without some values (in the same file)" if left else ""
+    into = "into" if outcome.merged else "as"
+    summary = f"{plural(outcome.rows, 'row')} in {outcome.source} {into} {outcome.target}: {', '.join(parts)}{tail}"
+    if strict and held:
+        typer.echo(summary, err=True)
+        fail("--strict: rows were held back, so nothing was imported.")
+    if not quiet:
+        typer.echo(summary, err=True)
+    if not outcome.written and not outcome.unchanged and not outcome.updated:
+        fail("sprx import table: nothing could be imported. Nothing was written.")
 
 
 def _output_format(output: Path) -> str:
@@ -96,9 +156,12 @@ def _output_format(output: Path) -> str:
     return fmt
 
 
-def _refuse_inputs(output: Path, source: Path, sources) -> None:
-    """The output is never a file sprx reads (a usage error)."""
-    reading = {Path(p).resolve() for p in sources.files.values() if p}
+def _refuse_inputs(output: Path | None, source: Path, sources, merging: bool = True) -> None:
+    """The output is never a file sprx reads (a usage error), but the registry itself, where an import
+    merges."""
+    if output is None:
+        return
+    reading = {Path(p).resolve() for role, p in sources.files.items() if p and not (merging and role == "schemes")}
     if source.is_file():
         reading.add(source.resolve())
     if output.resolve() in reading:
@@ -106,25 +169,20 @@ def _refuse_inputs(output: Path, source: Path, sources) -> None:
 
 
 def _write_imported(what: str, imported, sources, output: Path, fmt: str, header: str, quiet: bool) -> None:
-    """Check the imported records, say what was changed or left out, and write what validates."""
+    """Check the imported records, say what was changed or left out (by kind), and write what validates."""
     from ..core.textio import atomic_write_text
     from ..core.words import plural
-    from ..interchange.writer import checked_registry
+    from ..interchange.intake import check
 
-    text, kept, removed, report = checked_registry(imported.records, sources, "csv" if fmt == "csv" else "yaml",
-                                                   "" if fmt == "csv" else header)
-    for note in imported.notes:
-        typer.echo(f"{note.where}: {note.what} ({note.why})", err=True)
-    for record, p, name in removed:
-        left = f"{name} left out" if name else "left out"
-        typer.echo(f"{record['id']}: {left}: [{p.code}] {p.message} ({p.hint})", err=True)
-    if not kept:
+    text = check(imported, sources, "csv" if fmt == "csv" else "yaml", "" if fmt == "csv" else header, str(output))
+    _say_notes(imported.notes, quiet)
+    if not imported.records:
         fail(f"sprx import {what}: nothing could be imported. Nothing was written.")
     atomic_write_text(output, text)
     if not quiet:
-        typer.echo(f"Wrote {output} ({plural(len(kept), 'scheme')}; "
-                   f"{plural(len(imported.notes) + len(removed), 'note')}, {plural(len(report.warnings), 'warning')}: "
-                   f"run sprx validate --schemes {output})", err=True)
+        left = sum(1 for n in imported.notes if n.kind in ("service-left-out", "held-back"))
+        typer.echo(f"{plural(imported.rows, 'service')} in the feed: {len(imported.records):,} written to {output}, "
+                   f"{left:,} left out (run sprx validate --schemes {output})", err=True)
 
 
 def _taxonomy_map(path: Path) -> dict[str, str]:

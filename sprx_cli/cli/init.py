@@ -18,6 +18,9 @@ def init(
     boundaries: Optional[Path] = typer.Option(None, "--boundaries", metavar="FILE",
                                               help="Boundaries of the areas; copied in, and the area registry made from them."),
     title: str = typer.Option(DEFAULT_TITLE, "--title", help="Title of the map."),
+    postcodes: Optional[Path] = typer.Option(None, "--postcodes", metavar="FILE",
+                                             help="A postcode table (NSPL or ONSPD CSV, .gz allowed) for the "
+                                                  "postcodes setting: places given by postcode alone are placed."),
 ) -> None:
     """Start a new registry: sprx.toml, an empty schemes.yaml, the vocabulary, and the areas.
 
@@ -29,9 +32,11 @@ def init(
 
         if boundaries is not None and not boundaries.is_file():
             usage_error(f"--boundaries: '{boundaries}' does not exist")
+        if postcodes is not None and not postcodes.is_file():
+            usage_error(f"--postcodes: '{postcodes}' is not a file")
         try:
             written = init_registry(folder, title, boundaries, geo.code_field or "code", geo.name_field or "name",
-                                    geo.crs)
+                                    geo.crs, postcodes)
         except BoundarySettingError as exc:
             fail(f"sprx init: {usage_text(exc)}")
         except ScaffoldError as exc:

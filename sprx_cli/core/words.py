@@ -110,6 +110,11 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{people(n)} {word if n == 1 else (words or word + 's')}"
 
 
+def either(items: list[str]) -> str:
+    """'a', 'a or b', 'a, b or c'."""
+    return " or ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
+
+
 def nice_date(d: date | None) -> str:
     """'23 November 2026', or a note that there is no date."""
     return f"{d.day} {d:%B %Y}" if d else "no verification dates recorded"

@@ -33,9 +33,10 @@ MAX_DEPTH = 50
 
 
 class YMap(dict):
-    """A mapping with the position of each key's value: `pos[key] = (line, column)`."""
+    """A mapping with the position of each key's value: `pos[key] = (line, column)`, and where each value is
+    in the text, `spans[key] = (start, end)` (character offsets, the value's own characters only)."""
 
-    __slots__ = ("line", "column", "pos")
+    __slots__ = ("line", "column", "pos", "spans")
 
 
 class YList(list):
@@ -70,11 +71,12 @@ _NOKEY = object()
 
 
 class _Frame:
-    __slots__ = ("value", "line", "column", "size", "key", "key_loc", "first", "skip", "anchor")
+    __slots__ = ("value", "line", "column", "size", "key", "key_loc", "first", "skip", "anchor", "start", "last", "flow")
 
-    def __init__(self, value, line, column, anchor):
+    def __init__(self, value, line, column, anchor, start, flow):
         self.value, self.line, self.column, self.anchor = value, line, column, anchor
         self.size, self.key, self.key_loc, self.first, self.skip = 1, _NOKEY, None, {}, False
+        self.start, self.last, self.flow = start, start, flow
 
 
 def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
@@ -94,12 +96,13 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
         problems.append(Problem("yaml-tag", f"YAML tag {tag} is not allowed in registries", Loc(display, line, column),
                                 value=tag, hint="remove the tag: registries hold plain text, lists and mappings only"))
 
-    def add(value: Any, line: int, column: int, size: int) -> None:
+    def add(value: Any, line: int, column: int, size: int, start: int, end: int) -> None:
         nonlocal root
         if not stack:
             root = value
             return
         top = stack[-1]
+        top.last = max(top.last, end)
         if isinstance(top.value, YList):
             top.value.append(value)
             top.value.pos.append((line, column))
@@ -126,6 +129,7 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
         top.first[key] = kline
         top.value[key] = value
         top.value.pos[key] = (line, column)
+        top.value.spans[key] = (start, end)
         top.size += size
 
     for ev in events:
@@ -149,7 +153,7 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
                 stack[-1].skip = True
             if ev.anchor:
                 anchors[ev.anchor] = (value, 1)
-            add(value, line, column, 1)
+            add(value, line, column, 1, mark.index, ev.end_mark.index)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             mark = ev.start_mark
             line, column = mark.line + 1, mark.column + 1
@@ -160,13 +164,19 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
                 return None, True
             container = YMap() if kind is yaml.MappingStartEvent else YList()
             container.line, container.column = line, column
-            container.pos = {} if kind is yaml.MappingStartEvent else []
-            stack.append(_Frame(container, line, column, ev.anchor))
+            if kind is yaml.MappingStartEvent:
+                container.pos, container.spans = {}, {}
+            else:
+                container.pos = []
+            stack.append(_Frame(container, line, column, ev.anchor, mark.index, bool(ev.flow_style)))
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = stack.pop()
             if frame.anchor:
                 anchors[frame.anchor] = (frame.value, frame.size)
-            add(frame.value, frame.line, frame.column, frame.size)
+            # a flow collection ends at its bracket; a block one with its last value (its end event is
+            # already at the next line's first token)
+            end = ev.end_mark.index if frame.flow else frame.last
+            add(frame.value, frame.line, frame.column, frame.size, frame.start, end)
         elif kind is yaml.AliasEvent:
             mark = ev.start_mark
             value, size = anchors.get(ev.anchor, (None, 1))
@@ -177,7 +187,7 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
                     Loc(display, mark.line + 1, mark.column + 1),
                     hint="registries need no anchors or aliases: write the values out"))
                 return None, True
-            add(value, mark.line + 1, mark.column + 1, size)
+            add(value, mark.line + 1, mark.column + 1, size, mark.index, ev.end_mark.index)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
             if documents > 1:

@@ -14,7 +14,7 @@ import re
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, NamedTuple
 
 from ..registry.read import load_registry
 from ..core.errors import SprxError
@@ -183,33 +183,239 @@ def append_scheme(path: Path, record: dict, sources) -> str:
     file stays as it was (a missing final line end is added). The new entry follows the file's own
     indentation and line ends; it is checked with the registry's rules first, and nothing is
     written when it has an error. Returns the text appended."""
-    import tempfile
-    from dataclasses import replace
+    return update_schemes(path, sources, {}, [record]).appended_text
 
-    from ..registry.validate import validate
+
+class Edited(NamedTuple):
+    """What update_schemes wrote: the values set per scheme id, the text appended, and the values it
+    could not set in place (scheme id, field, why)."""
+
+    updated: dict[str, list[str]]
+    appended_text: str
+    cannot: list[tuple[str, str, str]]
+
+
+def update_schemes(path: Path, sources, changes: dict[str, dict[str, Any]], appended: list[dict]) -> Edited:
+    """Set these fields of existing schemes (scheme id -> field -> value as a keeper writes it) and append
+    these schemes, in one locked, atomic write that keeps every other byte: comments, order, quoting,
+    line ends. A value written over several lines with a comment among them is not rewritten (it is
+    in `cannot`, to change by hand). Nothing is written when the result has an error the file did not
+    have."""
     from .writer import registry_csv, registry_yaml
 
     with locked(path):
         raw = path.read_bytes()
         bom, text, eol = _split(raw)
-        if path.suffix.lower() == ".csv":
-            chunk = _csv_row(text, registry_csv([record]))
-        else:
-            chunk = _yaml_entry(path, text, registry_yaml([record])[0])
-        chunk = chunk.replace("\n", eol)
-        lead = "" if not text or text.endswith(("\n", "\r")) else eol
-        new_text = text + lead + chunk
-        with tempfile.TemporaryDirectory() as tmp:
-            trial = Path(tmp) / path.name
-            trial.write_bytes(bom + new_text.encode("utf-8"))
-            report, _ = validate(replace(sources, schemes=str(trial)))
-        mine = [p for p in report.errors if p.loc.file == str(trial) and _in_tail(p, new_text, chunk)]
-        if mine:
-            raise EditError("; ".join(f"{p.message} ({p.hint})" for p in mine))
-        if path.read_bytes() != raw:
-            raise EditError(f"{path} changed while sprx was reading it; run the command again")
-        atomic_write_bytes(path, bom + new_text.encode("utf-8"))
-        return chunk
+        csv_file = path.suffix.lower() == ".csv"
+        registry, problems = load_registry(path, str(path), exact=True)
+        if problems and any(p.severity == "error" for p in problems):
+            raise EditError(problems[0].message)
+        index = _ids(registry)
+        updated: dict[str, list[str]] = {}
+        cannot: list[tuple[str, str, str]] = []
+        if changes:
+            unknown = [sid for sid in changes if sid not in index]
+            if unknown:
+                raise EditError(f"no scheme has the id {unknown[0]!r}")
+            if csv_file:
+                text = _csv_values(text, registry, index, changes, updated, cannot)
+            else:
+                text = _yaml_values(text, registry, index, changes, eol, updated, cannot)
+        chunk = ""
+        if appended:
+            chunk = (_csv_rows(text, registry_csv(appended)) if csv_file
+                     else _yaml_entry(path, text, registry_yaml(appended)[0]))
+            chunk = chunk.replace("\n", eol)
+            lead = "" if not text or text.endswith(("\n", "\r")) else eol
+            text = text + lead + chunk
+        _commit(path, raw, bom, text, sources, chunk)
+        return Edited(updated, chunk, cannot)
+
+
+def _ids(registry) -> dict[str, int]:
+    index = {}
+    for k in range(len(registry)):
+        sid = registry.record(k).data.get("id")
+        if isinstance(sid, str):
+            index.setdefault(sid.strip(), k)
+    return index
+
+
+def _commit(path: Path, raw: bytes, bom: bytes, text: str, sources, chunk: str) -> None:
+    """Write `text` in place of the file, checked first: refused when it has an error the file had not
+    (for an appended `chunk`, an error in it), or when the file changed meanwhile."""
+    import tempfile
+    from dataclasses import replace
+
+    from ..registry.validate import validate
+
+    before = _error_count(path, sources) if not chunk else None
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / path.name
+        trial.write_bytes(bom + text.encode("utf-8"))
+        report, _ = validate(replace(sources, schemes=str(trial)))
+    mine = [p for p in report.errors if p.loc.file == str(trial)]
+    if chunk:
+        mine = [p for p in mine if _in_tail(p, text, chunk)]
+    elif len(mine) <= before:
+        mine = []
+    if mine:
+        raise EditError("; ".join(f"{p.message} ({p.hint})" for p in mine))
+    if path.read_bytes() != raw:
+        raise EditError(f"{path} changed while sprx was reading it; run the command again")
+    atomic_write_bytes(path, bom + text.encode("utf-8"))
+
+
+def _error_count(path: Path, sources) -> int:
+    from dataclasses import replace
+
+    from ..registry.validate import validate
+
+    report, _ = validate(replace(sources, schemes=str(path)))
+    return sum(1 for p in report.errors if p.loc.file == str(path))
+
+
+def _flow(value: Any) -> str:
+    """A value as YAML on one line: a scalar quoted as it must be, a list or mapping in flow style."""
+    import yaml
+
+    dumped = yaml.safe_dump({"k": value}, default_flow_style=True, allow_unicode=True, width=10**9, sort_keys=False)
+    return dumped.strip()[len("{k: "):-1]
+
+
+def _block(value: Any, indent: int, eol: str) -> str:
+    """A list or mapping as YAML block lines, the first without its indentation (it replaces a value
+    that starts at column indent + 1), the others indented by `indent`."""
+    import yaml
+
+    dumped = yaml.safe_dump({"k": value}, default_flow_style=None, allow_unicode=True, width=100, sort_keys=False)
+    lines = dumped.splitlines()[1:]  # after "k:"
+    strip = len(lines[0]) - len(lines[0].lstrip(" "))
+    lines = [line[strip:] for line in lines]
+    return (eol + " " * indent).join(lines)
+
+
+def _has_comment(text: str) -> bool:
+    """Whether YAML text holds a comment (a '#' after a space or at a line's start, outside quotes)."""
+    quote = None
+    for i, c in enumerate(text):
+        if quote:
+            quote = None if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and (i == 0 or text[i - 1] in " \t\n"):
+            return True
+    return False
+
+
+def _yaml_values(text: str, registry, index, changes, eol, updated, cannot) -> str:
+    from ..registry.fields import ALIASES
+
+    spans: list[tuple[int, int, str]] = []  # (start, end, new text)
+    inserts: list[tuple[int, str]] = []
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    starts = sorted(registry.record(k).data.line for k in range(len(registry)))
+    for sid, fields in changes.items():
+        data = registry.record(index[sid]).data
+        for name, value in fields.items():
+            key = name if name in data.spans else next((a for a, n in ALIASES.items() if n == name and a in data.spans),
+                                                       None)
+            if key is None:  # a new field: a line at the end of the scheme
+                if text[offsets[data.line - 1] + data.column - 1:][:1] == "{":
+                    cannot.append((sid, name, "the scheme is written on one line ({...})"))
+                    continue
+                following = [s for s in starts if s > data.line]
+                end = (following[0] - 1) if following else len(lines)
+                while end > data.line and (not lines[end - 1].strip() or lines[end - 1].lstrip().startswith("#")):
+                    end -= 1
+                inserts.append((end, " " * (data.column - 1) + f"{name}: {_flow(value)}" + eol))
+                updated.setdefault(sid, []).append(name)
+                continue
+            a, b = data.spans[key]
+            old = text[a:b]
+            block = isinstance(data[key], (dict, list)) and not old.startswith(("[", "{"))
+            if block and _has_comment(old):
+                cannot.append((sid, name, "written over several lines with a comment among them"))
+                continue
+            column = a - text.rfind("\n", 0, a) - 1
+            new = _block(value, column, eol) if block and isinstance(value, (dict, list)) and value else _flow(value)
+            spans.append((a, b, new))
+            updated.setdefault(sid, []).append(name)
+    for a, b, new in sorted(spans, reverse=True):
+        text = text[:a] + new + text[b:]
+    if inserts:
+        lines = text.splitlines(keepends=True)
+        for at, line in sorted(inserts, reverse=True):
+            if at and not lines[at - 1].endswith(("\n", "\r")):
+                lines[at - 1] += eol
+            lines.insert(at, line)
+        text = "".join(lines)
+    return text
+
+
+def _csv_values(text: str, registry, index, changes, updated, cannot) -> str:
+    import csv
+    import io
+
+    from .writer import registry_csv
+
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text)))]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    bounds, previous = [], 0
+    for _ in reader:
+        bounds.append((previous, reader.line_num))
+        previous = reader.line_num
+    lines = text.splitlines(keepends=True)
+    for sid, fields in changes.items():
+        written = next(csv.DictReader(io.StringIO(registry_csv([{"id": sid, **fields}]))))
+        row = registry.record(index[sid]).loc.row
+        first, last = bounds[row - 1]
+        record = "".join(lines[first:last])
+        body = record.rstrip("\r\n")
+        tail = record[len(body):]
+        cells = next(csv.reader(io.StringIO(body)))
+        for name in fields:
+            done = False
+            for c in sorted(_columns_of(name)):
+                column = c if c in header else next((a for a in _aliases(name) if a in header), None)
+                if column is None:
+                    if written.get(c):
+                        cannot.append((sid, name, f"the CSV has no {c!r} column"))
+                    continue
+                at = header.index(column)
+                cells += [""] * (at + 1 - len(cells))
+                cells[at] = written.get(c, "")
+                done = True
+            if done:
+                updated.setdefault(sid, []).append(name)
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow(cells)
+        lines[first:last] = [buf.getvalue() + tail]
+        shift = (last - first) - 1
+        if shift:
+            bounds = [(a - shift, b - shift) if a >= last else (a, b) for a, b in bounds]
+    return "".join(lines)
+
+
+def _aliases(name: str) -> tuple[str, ...]:
+    from ..registry.fields import BY_NAME
+
+    return BY_NAME[name].aliases
+
+
+def _columns_of(name: str) -> set[str]:
+    """The CSV columns a field is written in."""
+    from ..registry.fields import BY_NAME, CSV_LOCATION_COLUMNS
+
+    f = BY_NAME[name]
+    if f.kind == "mapping":
+        return {p.csv for p in f.parts}
+    if f.kind == "locations":
+        return set(CSV_LOCATION_COLUMNS)
+    return {f.csv} if f.csv else set()
 
 
 def _in_tail(problem, text: str, chunk: str) -> bool:
@@ -233,16 +439,17 @@ def _yaml_entry(path: Path, text: str, written: str) -> str:
     return "".join(out)
 
 
-def _csv_row(text: str, written: str) -> str:
-    """The new row in the order of the file's own header (columns it lacks cannot be filled)."""
+def _csv_rows(text: str, written: str) -> str:
+    """The new rows in the order of the file's own header (columns it lacks cannot be filled)."""
     import csv
     import io
 
-    header = next(csv.reader(io.StringIO(text)))
-    fields = next(csv.DictReader(io.StringIO(written)))
-    missing = [k for k, v in fields.items() if v and k not in [h.strip() for h in header]]
-    if missing:
-        raise EditError(f"the CSV has no column for {', '.join(missing)}: add the column(s) and run again")
+    header = [h.strip() for h in next(csv.reader(io.StringIO(text)))]
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow([fields.get(h.strip(), "") for h in header])
+    out = csv.writer(buf, lineterminator="\n")
+    for fields in csv.DictReader(io.StringIO(written)):
+        missing = [k for k, v in fields.items() if v and k not in header]
+        if missing:
+            raise EditError(f"the CSV has no column for {', '.join(missing)}: add the column(s) and run again")
+        out.writerow([fields.get(h, "") for h in header])
     return buf.getvalue()

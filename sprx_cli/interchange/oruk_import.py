@@ -57,36 +57,42 @@ class Importer:
         self.seen_name: dict[tuple[str, str], str] = {}
         self.same: dict[str, dict] = {}
         self.postcode_table = None
+        self.number = 0  # the service being read, counted from 1 across the feed
+        self.shared: dict[str, int] = {}  # an id -> how many services of the feed have it
 
-    def note(self, where: str, what: str, why: str) -> None:
-        self.out.notes.append(Note(where.removesuffix("#"), what, why))
+    def note(self, where: str, what: str, why: str, kind: str = "left-out") -> None:
+        self.out.notes.append(Note(where.removesuffix("#"), what, why, kind, self.number))
 
     def add(self, source: str, pointer: str, svc: dict) -> None:
         """One service: a record, or a note saying why it was left out."""
         where = f"{source}#{pointer}"
+        self.number += 1
+        self.out.rows += 1
         name = _text(svc.get("name"))
         if not name:
-            self.note(where, "service left out", "it has no name")
+            self.note(where, "service left out", "it has no name", "service-left-out")
             return
         oruk_id = _text(svc.get("id"))
         if oruk_id and self.same.get(oruk_id) == svc:  # the same service again (a feed's list and its own file)
             return
         if oruk_id and oruk_id in self.seen_oruk:
             self.note(where, f"service {name!r} left out", f"its id {oruk_id} is used by an earlier service "
-                      f"({self.seen_oruk[oruk_id]})")
+                      f"({self.seen_oruk[oruk_id]})", "service-left-out")
             return
         locations = self._locations(where, svc)
         first_address = next((p.get("address") or p.get("postcode") for p in locations), "") or ""
         key = (name.lower(), first_address.lower())
         if key in self.seen_name:
-            self.note(where, f"service {name!r} left out", f"same name and address as {self.seen_name[key]}")
+            self.note(where, f"service {name!r} left out", f"same name and address as {self.seen_name[key]}",
+                      "service-left-out")
             return
         own = next((_text(a.get("value")) for a in svc.get("attributes") or []
                     if isinstance(a, dict) and a.get("link_type") == SPRX_ID), None)
         sid = unique_id(own if own and is_slug(own) else id_from_name(name), self.ids)
         areas = self._areas(where, svc, locations)
         if not areas:
-            self.note(where, f"service {name!r} left out", "it serves none of this registry's areas")
+            self.note(where, f"service {name!r} left out", "it serves none of this registry's areas",
+                      "service-left-out")
             return
         self.ids.add(sid)
         if oruk_id:
@@ -123,12 +129,14 @@ class Importer:
         status = (_text(svc.get("status")) or "active").lower()
         record["status"] = STATUS_IN.get(status)
         if record["status"] is None:
-            self.note(f"{where}/status", f"status {status!r} read as active", "not an HSDS 3.0 status")
+            self.note(f"{where}/status", f"status {status!r} read as active", "not an HSDS 3.0 status", "other")
             record["status"] = "active"
         assured = _text(svc.get("assured_date"))
         record["last_verified"] = assured[:10] if assured else None
         record["oruk_id"] = oruk_id
+        record["_row"] = self.number
         self.out.records.append(record)
+        self.out.origins.append(self.number)
 
     def _areas(self, where: str, svc: dict, locations: list[dict]) -> list[str]:
         areas = self.registry.areas
@@ -159,7 +167,7 @@ class Importer:
             found = sorted({c for codes in inside for c in codes})
             if found:
                 self.note(f"{where}/service_areas", "areas taken from where its locations are (or their postcodes)",
-                          "the service names no area of this registry")
+                          "the service names no area of this registry", "area-from-place")
         return [areas.by_code[c].name for c in found]
 
     def _postcodes(self):
@@ -283,11 +291,25 @@ def import_documents(docs: Iterable[tuple[str, Any]], registry: Registry,
     """Records from HSDS documents, each given as (source name, parsed JSON)."""
     importer = Importer(registry, taxonomy_map)
     found = False
-    for source, doc in docs:
-        services = services_in(doc)
+    read = [(source, services_in(doc)) for source, doc in docs]
+    # ids the whole feed shares among services that differ, said once each, before any is left out
+    ids: dict[str, list[dict]] = {}
+    for _, services in read:
+        for _, svc in services:
+            if _text(svc.get("id")):
+                kept = ids.setdefault(_text(svc["id"]), [])
+                if svc not in kept:
+                    kept.append(svc)
+    for oruk_id, services in ids.items():
+        if len(services) > 1:
+            importer.out.notes.append(Note(
+                "the feed", f"id {oruk_id} is used by {len(services):,} different services",
+                "each service needs its own id: only the first is imported; ask the feed's keepers to fix it",
+                "duplicate-id"))
+    for source, services in read:
         if not services:
             importer.note(source, "file left out", "no HSDS 3.0 service in it (organizations, taxonomy terms and "
-                          "the API root are not needed)")
+                          "the API root are not needed)", "file")
         for pointer, svc in services:
             found = True
             importer.add(source, pointer, svc)

@@ -1,278 +1,319 @@
-"""Spreadsheets as people keep them: a CSV or XLSX with its own column names, made into registry records.
+"""Spreadsheets as people keep them: each row made into a registry record, or held back with its reason.
 
-Headers whose meaning is clear map by themselves (HEADERS); `--column FIELD=HEADER` maps the rest.
-Each cell is cleaned only where it has one obvious meaning ("NA" is empty, `www.example.org` is a
-web address, a date written 01/06/2026 is 2026-06-01), and every change or omission is a note with
-its row and column. What is still wrong is left to `sprx validate`'s checks, which drop the record
-(writer.checked_registry).
+Headers are matched by meaning (headers.py) and cells cleaned only where they have one obvious
+meaning: "NA" is empty, `www.example.org` is a web address, 01/06/2026 is 2026-06-01, a "Contact"
+cell gives its email, phone and website, "Wednesday 10am - 4pm" is weekly hours (hours.py), a
+misspelt area is the one area it is close to, an area the row does not name is the one its
+postcode is in. A row that cannot become a scheme (no name, no area) is held back whole; a value
+that cannot be kept (a second phone number, a category the vocabulary lacks) is left out of the
+row and kept beside it in the held-back file. Every change is a note, of a kind (imported.py).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import UsageError
 from ..core.languages import language_named
-from ..core.words import id_from_name, is_slug, unique_id
-from .imported import Imported, ImportFailed, Note
+from ..core.words import either, id_from_name, is_slug, normalise_name, slugify, unique_id
+from .headers import Mapping, choose_columns, fold
+from .imported import Held, Imported, ImportFailed, Note
+from .tabular import Sheet, cell_text, read_sheet
 
-# Field (or a location's field, or "contact") -> the headers that mean it, normalised (see _norm).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "id": ("id", "ref", "reference", "scheme id", "service id"),
-    "name": ("name", "scheme", "scheme name", "service", "service name", "project", "project name", "activity",
-             "title"),
-    "boroughs": ("borough", "boroughs", "area", "areas", "area code", "area codes", "local authority",
-                 "local authorities", "la", "district", "council", "gss code"),
-    "provider": ("organisation", "organization", "organisation name", "organization name", "provider", "run by",
-                 "org"),
-    "description": ("description", "details", "about", "summary", "what it offers"),
-    "categories": ("category", "categories", "service type", "type of support"),
-    "target_groups": ("target group", "target groups", "who it is for", "client group"),
-    "eligibility": ("eligibility", "who can use it", "who can join"),
-    "min_age": ("min age", "minimum age", "age from"),
-    "max_age": ("max age", "maximum age", "age to"),
-    "cost": ("cost", "costs", "price", "fee", "fees", "charge"),
-    "languages": ("language", "languages", "languages spoken"),
-    "hours": ("opening times", "opening hours", "hours", "times", "when", "sessions"),
-    "how_to_refer": ("referral method", "referral process", "how to refer", "referrals", "how to access"),
-    "referral_url": ("referral form", "referral link"),
-    "website": ("website", "url", "web", "web address", "web site", "link"),
-    "email": ("email", "e mail", "email address", "contact email"),
-    "phone": ("telephone", "phone", "tel", "phone number", "telephone number", "contact number"),
-    "contact": ("contact", "contact details", "contact info"),
-    "charity_number": ("charity number", "charity no", "registered charity number", "charity reg no"),
-    "status": ("status",),
-    "last_verified": ("last verified", "last checked", "date checked", "verified", "checked on", "reviewed"),
-    "location_name": ("venue", "venue name", "location", "location name", "site"),
-    "address": ("address", "venue address", "street address", "address 1", "address line 1"),
-    "postcode": ("postcode", "post code", "postal code", "venue postcode"),
-    "lat": ("lat", "latitude"),
-    "lon": ("lon", "lng", "long", "longitude"),
-}
-TARGETS = tuple(HEADERS)
 EMPTY = {"na", "n a", "n/a", "not known", "unknown", "none", "-", "--", "tbc", "tba", "not applicable", "nil", "?"}
-EMAIL = re.compile(r"[^@\s;,/]+@[^@\s;,/]+\.[^@\s;,/]+")
-PHONE = re.compile(r"(?:\+44\s?|0)(?:\d[\s-]?){9,10}")
-URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
+EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+PHONE = re.compile(r"(?<![\d])(?:\+44\s?\(?0?\)?\s?|\(?0)\d[\d\s()-]{7,13}\d(?![\d])")
+URL = re.compile(r"(?:https?://|www\.)[^\s,;<>\"']+", re.I)
 UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-
-
-def _norm(header: str) -> str:
-    return " ".join(re.sub(r"[^a-z0-9/]+", " ", header.replace("\u00a0", " ").lower()).split())
-
-
-@dataclass
-class Mapping:
-    """Which column fills which field, and the columns left out."""
-
-    used: dict[str, str] = field(default_factory=dict)  # field -> header
-    unused: list[str] = field(default_factory=list)
-
-
-def read_rows(path: Path, encoding: str | None = None) -> tuple[list[str], list[list[Any]]]:
-    """The header and rows of a CSV or XLSX file (the first sheet)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ImportFailed(f"{path}: not an Excel workbook ({type(exc).__name__})") from None
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    else:
-        import csv
-
-        try:
-            text = path.read_text(encoding=encoding or "utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})",
-                               "if it was saved from Excel as plain CSV, give --encoding cp1252") from None
-        except LookupError:
-            raise UsageError("encoding", f"unknown encoding {encoding!r}") from None
-        rows = list(csv.reader(text.splitlines()))
-    rows = [r for r in rows if any(c not in (None, "") for c in r)]
-    if not rows:
-        raise ImportFailed(f"{path}: no rows")
-    return ["" if h is None else str(h) for h in rows[0]], rows[1:]
-
-
-def choose_columns(header: list[str], given: dict[str, str]) -> Mapping:
-    """Map headers to fields: those given with --column first, then headers whose meaning is clear."""
-    mapping = Mapping()
-    by_norm: dict[str, str] = {}
-    for h in header:
-        by_norm.setdefault(_norm(h), h)
-    for target, h in given.items():
-        if target not in TARGETS:
-            raise UsageError("column", f"unknown field {target!r}; the fields are {', '.join(TARGETS)}")
-        found = h if h in header else by_norm.get(_norm(h))
-        if found is None:
-            raise UsageError("column", f"{target}={h}: the file has no column {h!r}; its columns are "
-                               f"{', '.join(header)}")
-        mapping.used[target] = found
-    taken = set(mapping.used.values())
-    for target, names in HEADERS.items():
-        if target in mapping.used:
-            continue
-        found = next((by_norm[n] for n in names if n in by_norm and by_norm[n] not in taken), None)
-        if found is not None:
-            mapping.used[target] = found
-            taken.add(found)
-    mapping.unused = [h for h in header if h not in taken]
-    return mapping
+# Ages in words: "18+", "over 50s", "under 25", "aged 16 to 25", "11-18 year olds" (a bare "7-11" is not
+# taken: it may be school years)
+AGES = [(re.compile(r"\b(\d{1,3})\s*(?:\+|plus\b|and over\b|or over\b|and older\b|years and over\b)"), "min"),
+        (re.compile(r"\bover(?: the age of)?\s*(\d{1,3})s?\b"), "min"),
+        (re.compile(r"\bunder\s*(\d{1,3})s?\b"), "under"),
+        (re.compile(r"\bage[sd]?\s*(\d{1,3})\s*(?:-|to|\u2013)\s*(\d{1,3})\b"), "range"),
+        (re.compile(r"\b(\d{1,3})\s*(?:-|to|\u2013)\s*(\d{1,3})\s*(?:years?|yrs?|year olds?)\b"), "range")]
+TEXT_FIELDS = ("provider", "description", "how_to_refer", "charity_number", "status")
 
 
 class Cleaner:
-    """Turns one spreadsheet's cells into registry records, noting each change."""
+    """Turns one spreadsheet's rows into registry records, holding back what cannot be one."""
 
-    def __init__(self, registry, source: str, header: list[str]):
-        self.registry = registry
-        self.vocab = registry.vocabulary
+    def __init__(self, tables, source: str, sheet: Sheet, mapping: Mapping, taken: set[str] = frozenset(),
+                 names: Counter | None = None):
+        self.tables = tables
+        self.vocab = tables.vocabulary
         self.source = source
-        self.header = header
-        self.out = Imported()
-        self.ids: set[str] = set()
-        self.seen: dict[tuple[str, str], str] = {}
-        self.postcodes = None
+        self.sheet = sheet
+        self.mapping = mapping
+        self.out = Imported(rows=len(sheet.rows), columns=[h for h in sheet.header if h])
+        self.ids: set[str] = set(taken)  # the registry's ids and those given so far
+        self.names = names or Counter()  # folded names: those that occur twice get their place in their id
+        self.seen: dict[tuple[str, str], int] = {}
+        self._postcodes = None
+        self.left: list[str] = []  # values left out of the row being read
+        self.bad_postcode: str | None = None  # why the row's postcode could not be kept
 
-    def note(self, row: int, column: str | None, what: str, why: str) -> None:
+    # --- notes ---------------------------------------------------------------------------------
+
+    def note(self, row: int, column: str | None, what: str, why: str, kind: str = "other") -> None:
         where = f"{self.source} row {row}" + (f", column {column!r}" if column else "")
-        self.out.notes.append(Note(where, what, why))
+        self.out.notes.append(Note(where, what, why, kind, row))
+
+    def leave_out(self, row: int, column: str | None, value: str, why: str) -> None:
+        """A value that cannot be kept in the registry: noted, and kept beside the row in the held-back file."""
+        self.left.append(f"{column or 'value'} {value!r} ({why})")
+        self.note(row, column, f"{value!r} left out", why, "left-out")
+
+    def hold(self, row: int, cells: dict, reason: str) -> None:
+        """Hold the row back whole: what was noted of its values is moot (the reason says what matters)."""
+        self.out.notes = [n for n in self.out.notes if not (n.row == row and n.kind == "left-out")]
+        self.out.held.append(Held(row, cells, reason))
+        self.note(row, None, "row held back", reason, "held-back")
+
+    # --- cells ---------------------------------------------------------------------------------
 
     def cell(self, value: Any, row: int, column: str) -> str | None:
         """A cell as text, with 'NA', 'not known' and the like read as empty."""
-        if value is None:
+        text = cell_text(value)
+        if text is None:
             return None
-        if isinstance(value, datetime):
-            return value.date().isoformat()
-        if isinstance(value, date):
-            return value.isoformat()
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = " ".join(str(value).replace("\u00a0", " ").split())
-        if not text:
-            return None
-        if _norm(text) in EMPTY or text.lower() in EMPTY:
-            self.note(row, column, f"{text!r} read as empty", "it says the value is not known")
+        if fold(text) in EMPTY or text.lower() in EMPTY:
+            self.note(row, column, f"{text!r} read as empty", "it says the value is not known", "empty")
             return None
         return text
 
-    def add(self, row: int, values: dict[str, tuple[str, str | None]]) -> None:
-        """One row: `values` maps a target to (its header, the cleaned cell)."""
+    def run(self) -> Imported:
+        """Every row: a record (with where it came from) or a row held back."""
+        index = {h: i for i, h in enumerate(self.sheet.header)}
+        used = self.mapping.used
+        rows = []
+        for n, cells in self.sheet.rows:
+            own = self.out.cells[n] = {h: cells[i] if isinstance(cells[i], str) else cell_text(cells[i])
+                                       for h, i in index.items() if h}  # (as written: for the held-back file)
+            values = {t: (h, self.cell(cells[index[h]], n, h)) for t, h in used.items()}
+            rows.append((n, own, values))
+            name = values.get("name", (None, None))[1]
+            if name:
+                self.names[normalise_name(name)] += 1
+        for n, own, values in rows:
+            self.left, self.bad_postcode = [], None
+            record = self.row(n, own, values)
+            if record is None:
+                continue
+            if self.left:
+                self.out.held.append(Held(n, own, "added without " + "; ".join(self.left), added=True))
+            self.out.records.append(record)
+            self.out.origins.append(n)
+        return self.out
+
+    # --- a row ---------------------------------------------------------------------------------
+
+    def row(self, row: int, own: dict, values: dict[str, tuple[str, str | None]]) -> dict | None:
+        """One row's record, or None after holding the row back."""
         get = {t: v for t, (_, v) in values.items()}
         col = {t: h for t, (h, _) in values.items()}
         name = get.get("name")
         if not name:
-            self.note(row, None, "row left out", "it has no name")
-            return
-        rec: dict[str, Any] = {"name": name}
-        rec["id"] = self._id(get.get("id"), name, row, col.get("id"))
-        key = (name.lower(), (get.get("address") or get.get("postcode") or "").lower())
+            self.hold(row, own, "it has no name" + (f" (the {col['name']!r} column is empty)" if "name" in col
+                                                   else ""))
+            return None
+        place = self._place(get, col, row)
+        key = (normalise_name(name), (place.get("postcode") or place.get("address") or "").lower())
         if key in self.seen:
-            self.note(row, None, f"row {name!r} left out", f"same name and address as {self.seen[key]}")
-            return
-        self.seen[key] = f"row {row}"
-        rec["boroughs"] = self._areas(get.get("boroughs"), row, col.get("boroughs"))
-        for text_field in ("provider", "description", "how_to_refer", "charity_number", "status"):
+            self.hold(row, own, f"the same name and {'postcode' if place.get('postcode') else 'address'} as row "
+                      f"{self.seen[key]}: the same scheme twice")
+            return None
+        areas, why = self._areas(get.get("boroughs"), place, row, col.get("boroughs"))
+        if not areas:
+            self.hold(row, own, f"no area: {why}")
+            return None
+        self.seen[key] = row
+        rec: dict[str, Any] = {"name": name, "boroughs": areas, "_row": row}
+        rec["id"] = self._id(get.get("id"), name, areas, place, row, col.get("id"))
+        if get.get("id") and is_slug(get["id"]):
+            rec["_id_given"] = get["id"]  # (a merge matches it to the scheme of that id)
+        for text_field in TEXT_FIELDS:
             rec[text_field] = get.get(text_field)
         for list_field in ("categories", "target_groups"):
             rec[list_field] = self._terms(list_field, get.get(list_field), row, col.get(list_field))
-        elig = {"min_age": get.get("min_age"), "max_age": get.get("max_age"), "description": get.get("eligibility")}
-        rec["eligibility"] = {k: v for k, v in elig.items() if v is not None}
+        rec["eligibility"] = self._eligibility(get, row)
         rec.update(self._cost(get.get("cost"), row, col.get("cost")))
         rec["languages"] = self._languages(get.get("languages"), row, col.get("languages"))
         rec["hours"], rec["hours_note"] = self._hours(get.get("hours"), row, col.get("hours"))
-        contact = get.get("contact")
         rec["website"] = self._web(get.get("website"), row, col.get("website"))
         rec["referral_url"] = self._web(get.get("referral_url"), row, col.get("referral_url"))
-        rec["email"] = self._one(EMAIL, get.get("email"), row, col.get("email"), "email address")
-        rec["phone"] = self._one(PHONE, get.get("phone"), row, col.get("phone"), "phone number")
-        if contact:
-            self._contact(rec, contact, row, col["contact"])
+        rec["email"] = self._first(EMAIL, get.get("email"), row, col.get("email"), "email address")
+        rec["referral_email"] = self._first(EMAIL, get.get("referral_email"), row, col.get("referral_email"),
+                                            "referral email address")
+        rec["phone"] = self._first(PHONE, get.get("phone"), row, col.get("phone"), "phone number")
+        if get.get("contact"):
+            self._contact(rec, get["contact"], row, col["contact"])
         rec["last_verified"] = self._date(get.get("last_verified"), row, col.get("last_verified"))
-        place = {"name": get.get("location_name"), "address": get.get("address"), "postcode": get.get("postcode"),
-                 "lat": get.get("lat"), "lon": get.get("lon")}
-        place = {k: v for k, v in place.items() if v is not None}
         rec["locations"] = [place] if place else []
-        if not rec["boroughs"] and place:
-            rec["boroughs"] = self._area_of(place, row)
-        self.out.records.append(rec)
+        return {k: v for k, v in rec.items() if v not in (None, [], {}, "")}
 
-    def _area_of(self, place: dict, row: int) -> list[str]:
-        """The area a row's place is in, from its coordinates or its postcode's centre (no area column)."""
-        reg = self.registry
-        point = None
-        try:
-            if "lat" in place and "lon" in place:
-                point = (float(place["lat"]), float(place["lon"]))
-        except ValueError:
-            point = None
-        if point is None and place.get("postcode") and reg.sources.postcodes:
-            if self.postcodes is None:
-                from ..geo.postcodes import load_postcodes
-
-                self.postcodes = load_postcodes(Path(reg.sources.postcodes))
-            point = self.postcodes.find([place["postcode"]])[0]
-        if point is None or reg.boundaries is None:
-            return []
-        from ..geo.boundaries import areas_containing
-
-        codes = areas_containing(reg.boundaries, [point[0]], [point[1]])[0]
-        names = [reg.areas.by_code[c].name for c in sorted(codes)]
-        if names:
-            self.note(row, None, f"area {', '.join(names)} taken from the location", "the row names no area")
-        return names
-
-    def _id(self, given: str | None, name: str, row: int, column: str | None) -> str:
-        base = given if given and is_slug(given) else id_from_name(name)
-        if given and base != given:
-            self.note(row, column, f"id {given!r} replaced by {base!r}", "an id is lowercase letters, digits and hyphens")
+    def _id(self, given: str | None, name: str, areas: list[str], place: dict, row: int, column: str | None) -> str:
+        """The row's id: the one it gives, else one made from its name, with its place where the name
+        is not the only one of its kind (trussell-trust-bolton-bl3), never a bare counter where a place
+        tells them apart."""
+        if given and is_slug(given):
+            base = given
+        else:
+            base = id_from_name(name)
+            if self.names[normalise_name(name)] > 1:
+                outward = (place.get("postcode") or "").split(" ")[0].lower()
+                base = "-".join(p for p in (base, slugify(areas[0]), outward) if p)
+            if given:
+                self.note(row, column, f"id {given!r} replaced by {base!r}",
+                          "an id is lowercase letters, digits and hyphens", "id")
         sid = unique_id(base, self.ids)
         self.ids.add(sid)
         return sid
 
-    def _areas(self, text: str | None, row: int, column: str | None) -> list[str]:
+    def _place(self, get: dict, col: dict, row: int) -> dict:
+        place = {"name": get.get("location_name"), "address": get.get("address"),
+                 "postcode": self._postcode(get.get("postcode"), row, col.get("postcode")),
+                 "lat": get.get("lat"), "lon": get.get("lon")}
+        return {k: v for k, v in place.items() if v is not None}
+
+    def postcodes(self):
+        """The registry's postcode table (read when first needed), or None without one."""
+        if self._postcodes is None and self.tables.sources.postcodes:
+            from ..geo.postcodes import load_postcodes
+
+            self._postcodes = load_postcodes(Path(self.tables.sources.postcodes))
+        return self._postcodes
+
+    def _postcode(self, text: str | None, row: int, column: str | None) -> str | None:
+        """A postcode made standard ('m15 4ps', 'M154PS' -> 'M15 4PS'); one that is not a UK postcode is
+        left out, with the postcodes one character away."""
         if not text:
-            return []
-        out = []
-        for part in (p.strip() for p in re.split(r"[;,/|\n]", text) if p.strip()):
-            code = self.registry.areas.resolve(part)
+            return None
+        from ..registry.rules import POSTCODE
+
+        compact = re.sub(r"[\s.]+", "", text).upper()
+        standard = f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else text
+        table = self.postcodes()
+        if POSTCODE.match(standard) and (table is None or table.find([standard])[0] is not None):
+            if standard != text:
+                self.note(row, column, f"{text!r} read as {standard!r}", "a postcode written the standard way",
+                          "postcode")
+            return standard
+        close = table.suggest(standard) if table is not None and len(compact) in (5, 6, 7) else []
+        why = ("not a UK postcode" if not POSTCODE.match(standard) else "not in the postcode table")
+        why += f"; did you mean {either(close)}?" if close else ""
+        self.bad_postcode = f"the postcode {text!r} is {why}"
+        self.leave_out(row, column, text, why)
+        return None
+
+    def _areas(self, text: str | None, place: dict, row: int, column: str | None) -> tuple[list[str], str]:
+        """The areas a row names (a misspelt one read as the one it is close to), else the area its place
+        is in; or none, and why."""
+        areas = self.tables.areas
+        out, unknown = [], []
+        for part in (p.strip() for p in re.split(r"[;,/|\n]|\band\b", text or "") if p.strip()):
+            code = areas.resolve(part)
             if code is None:
-                out.append(part)  # validate names it, with a did-you-mean, and the row is left out
-            elif self.registry.areas.by_code[code].name not in out:
-                out.append(self.registry.areas.by_code[code].name)
-        return out
+                guess = areas.suggest(part)
+                if guess is not None:
+                    self.note(row, column, f"{part!r} read as {guess!r}", "the one area it is close to",
+                              "area-spelling")
+                    code = areas.resolve(guess)
+                else:
+                    unknown.append(part)
+                    continue
+            if areas.by_code[code].name not in out:
+                out.append(areas.by_code[code].name)
+        if out:
+            for part in unknown:
+                self.leave_out(row, column, part, "not an area of this registry")
+            return out, ""
+        found, why = self._area_of(place)
+        if found:
+            said = f"'{', '.join(unknown)}' is not an area of this registry; " if unknown else ""
+            self.note(row, column, f"area {', '.join(found)} taken from the place", said + why, "area-from-place")
+            return found, ""
+        named = (f"{', '.join(repr(u) for u in unknown)} {'is' if len(unknown) == 1 else 'are'} not an area of "
+                 "this registry (nor close to one)") if unknown else (
+            f"the {column!r} column is empty" if column else "the spreadsheet has no area column")
+        return [], f"{named}, and {why}"
+
+    def _area_of(self, place: dict) -> tuple[list[str], str]:
+        """The areas a place is in, from its coordinates or its postcode's centre, and how it was found
+        (or why not)."""
+        reg = self.tables
+        point, how = None, ""
+        try:
+            if "lat" in place and "lon" in place:
+                point, how = (float(place["lat"]), float(place["lon"])), "from its coordinates"
+        except ValueError:
+            point = None
+        if point is None and place.get("postcode"):
+            table = self.postcodes()
+            found = table.find([place["postcode"]])[0] if table is not None else None
+            if found is None:
+                return [], (f"its postcode {place['postcode']} cannot be placed: no postcode table is set (the "
+                            "postcodes setting, or --postcodes)" if table is None else
+                            f"its postcode {place['postcode']} is not in the postcode table")
+            point, how = found, f"from its postcode {place['postcode']}"
+        if point is None:
+            return [], self.bad_postcode or "it has no postcode or coordinates to place it by"
+        if reg.boundaries is None:
+            return [], "the registry has no boundaries to place it in"
+        from ..geo.boundaries import areas_containing
+
+        codes = areas_containing(reg.boundaries, [point[0]], [point[1]])[0]
+        if not codes:
+            return [], f"its place ({how.removeprefix('from ')}) is outside every area of this registry"
+        return [reg.areas.by_code[c].name for c in sorted(codes)], how
 
     def _terms(self, list_name: str, text: str | None, row: int, column: str | None) -> list[str]:
         if not text:
             return []
         terms = self.vocab.terms(list_name)
-        by_label = {_norm(t.label): k for k, t in terms.items()} | {_norm(k): k for k in terms}
+        by_label = {fold(t.label): k for k, t in terms.items()} | {fold(k): k for k in terms}
         out = []
         for part in (p.strip() for p in re.split(r"[;,\n]", text) if p.strip()):
-            key = by_label.get(_norm(part))
+            key = by_label.get(fold(part))
             if key is None:
-                self.note(row, column, f"{part!r} left out", f"not a key or label of {list_name} in the vocabulary")
+                self.leave_out(row, column, part, f"not a key or label of {list_name} in the vocabulary")
             elif key not in out:
                 if key != part:
-                    self.note(row, column, f"{part!r} read as {key!r}", f"its key in {list_name}")
+                    self.note(row, column, f"{part!r} read as {key!r}", f"its key in {list_name}", "term")
                 out.append(key)
         return out
+
+    def _eligibility(self, get: dict, row: int) -> dict:
+        elig = {"min_age": get.get("min_age"), "max_age": get.get("max_age"), "description": get.get("eligibility")}
+        text = (elig["description"] or "").lower().strip()
+        if text and elig["min_age"] is None and elig["max_age"] is None:
+            for pattern, kind in AGES:
+                m = pattern.search(text)
+                if m is None:
+                    continue
+                a = int(m.group(1))
+                low, high = (a, int(m.group(2))) if kind == "range" else (None, a - 1) if kind == "under" else (a, None)
+                if all(v is None or 0 <= v <= 120 for v in (low, high)) and (low is None or high is None or low <= high):
+                    elig["min_age"] = None if low is None else str(low)
+                    elig["max_age"] = None if high is None else str(high)
+                break
+        return {k: v for k, v in elig.items() if v is not None}
 
     def _cost(self, text: str | None, row: int, column: str | None) -> dict[str, str | None]:
         if not text:
             return {"cost": None, "cost_description": None}
         costs = self.vocab.costs
-        key = {_norm(t.label): k for k, t in costs.items()}.get(_norm(text)) or (
-            _norm(text) if _norm(text) in costs else None)
-        if key is None and re.fullmatch(r"(?:£\s?)?0(?:\.00)?", text.strip()) and "free" in costs:
+        key = {fold(t.label): k for k, t in costs.items()}.get(fold(text)) or (fold(text) if fold(text) in costs
+                                                                              else None)
+        if key is None and re.fullmatch(r"(?:£\s?)?0(?:\.00)?|no charge|free of charge", text.strip().lower()) \
+                and "free" in costs:
             key = "free"
         if key:
             return {"cost": key, "cost_description": None}
+        self.note(row, column, f"{text!r} kept in words", "not one of the vocabulary's costs", "cost")
         return {"cost": None, "cost_description": text}
 
     def _languages(self, text: str | None, row: int, column: str | None) -> list[str]:
@@ -282,25 +323,28 @@ class Cleaner:
         for part in (p.strip() for p in re.split(r"[;,/\n]| and ", text) if p.strip()):
             code = language_named(part)
             if code is None:
-                self.note(row, column, f"language {part!r} left out", "not a language name or ISO 639 code")
-                continue
-            if code not in out:
+                self.leave_out(row, column, part, "not a language name or ISO 639 code")
+            elif code not in out:
                 out.append(code)
         return out
 
     def _hours(self, text: str | None, row: int, column: str | None) -> tuple[list[dict], str | None]:
         if not text:
             return [], None
-        from ..registry.rules import HOURS_TEXT, Fault, opening
+        from ..registry.rules import Fault, opening
+        from .hours import read
 
-        parts = [p.strip() for p in text.split(";") if p.strip()]
-        matched = [HOURS_TEXT.match(p) for p in parts]
-        if parts and all(matched):
-            hours = [{"days": [d for d in re.split(r"[,\s]+", m.group("days")) if d], "opens": m.group("opens"),
-                      "closes": m.group("closes")} for m in matched]
-            if not any(type(opening(h["days"], h["opens"], h["closes"])) is Fault for h in hours):
-                return hours, None
-        self.note(row, column, f"{text!r} kept as the hours note", "not days and times such as 'mon,wed 10:00-12:00'")
+        reading = read(text.replace("\n", "; "))
+        hours = [{"days": list(o.days), "opens": o.opens, "closes": o.closes} for o in reading.openings]
+        if any(type(opening(h["days"], h["opens"], h["closes"])) is Fault for h in hours):
+            hours = []
+        if hours and reading.complete:
+            return hours, None
+        if hours:
+            self.note(row, column, f"{text!r} read as hours, and kept as the hours note",
+                      "it says more than days and times", "hours-partly")
+            return hours, text
+        self.note(row, column, f"{text!r} kept as the hours note", "not weekly days and times", "hours-text")
         return [], text
 
     def _web(self, text: str | None, row: int, column: str | None) -> str | None:
@@ -308,30 +352,40 @@ class Cleaner:
             return None
         if re.match(r"^www\.", text, re.I) or re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", text, re.I):
             fixed = "https://" + text
-            self.note(row, column, f"{text!r} read as {fixed!r}", "a web address needs https://")
+            self.note(row, column, f"{text!r} read as {fixed!r}", "a web address needs https://", "web")
             return fixed
         return text
 
-    def _one(self, pattern: re.Pattern, text: str | None, row: int, column: str | None, what: str) -> str | None:
+    def _first(self, pattern: re.Pattern, text: str | None, row: int, column: str | None, what: str) -> str | None:
+        """The first of what a cell holds (the others left out); the text as it is when it holds none."""
         if not text:
             return None
-        found = [m.group(0).strip() for m in pattern.finditer(text)]
-        if len(found) > 1:
-            self.note(row, column, f"{', '.join(found[1:])} left out", f"the cell holds {len(found)}; a scheme has one "
-                      f"{what}")
-            return found[0]
-        return text
+        found = [m.group(0).strip() for line in text.split("\n") for m in pattern.finditer(line)]
+        for extra in found[1:]:
+            self.leave_out(row, column, extra, f"a scheme has one {what}")
+        return found[0] if found else text.replace("\n", " ")
 
     def _contact(self, rec: dict, text: str, row: int, column: str) -> None:
-        """A 'Contact' cell: an email, a phone number or a web address, whichever it holds."""
-        for pattern, target in ((EMAIL, "email"), (PHONE, "phone"), (URL, "website")):
-            m = pattern.search(text)
-            if m and not rec.get(target):
-                value = m.group(0).strip()
-                rec[target] = self._web(value, row, column) if target == "website" else value
-                self.note(row, column, f"{value!r} read as the {target}", "the contact column holds one of each kind")
-                return
-        self.note(row, column, f"{text!r} left out", "not an email address, phone number or web address")
+        """A 'Contact' cell: every email, phone number and web address in it, line by line (never glued
+        across a line break); the first of each kind where the row has none yet."""
+        rest, read = text, []
+        for target, pattern in (("email", EMAIL), ("website", URL), ("phone", PHONE)):
+            for line in rest.split("\n"):
+                for m in pattern.finditer(line):
+                    value = m.group(0).strip().rstrip(".")
+                    if target == "email":
+                        value = _unglued(value)
+                    if rec.get(target) is None:
+                        rec[target] = self._web(value, row, column) if target == "website" else value
+                        read.append(f"{target} {value!r}")
+                    elif rec[target] != value:
+                        self.leave_out(row, column, value, f"a scheme has one {target}")
+            rest = "\n".join(pattern.sub(" ", line) for line in rest.split("\n"))
+        if read:
+            self.note(row, column, "read as " + ", ".join(read), "the contact cell holds them", "contact")
+        left = " ".join(rest.split()).strip(" ,;/-")
+        if left:
+            self.leave_out(row, column, left, "not an email address, phone number or web address")
 
     def _date(self, text: str | None, row: int, column: str | None) -> str | None:
         if not text:
@@ -343,26 +397,42 @@ class Cleaner:
                 fixed = date(year, month, day).isoformat()
             except ValueError:
                 return text
-            self.note(row, column, f"{text!r} read as {fixed}", "a date written day/month/year, as in the UK")
+            self.note(row, column, f"{text!r} read as {fixed}", "a date written day/month/year, as in the UK", "date")
             return fixed
         return text[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", text) else text
 
 
-def import_sheet(path: Path, registry, given: dict[str, str], encoding: str | None = None) -> tuple[Imported, Mapping]:
-    """Records from a spreadsheet, the notes about them, and the column mapping used."""
-    header, rows = read_rows(path, encoding)
-    mapping = choose_columns(header, given)
+def _unglued(address: str) -> str:
+    """An email address without a phone number glued to its front ('07516161655reach@...' -> 'reach@...')."""
+    m = re.match(r"^(?:\+44|0)\d{9,10}(?=[A-Za-z])", address)
+    return address[m.end():] if m else address
+
+
+def import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None = None,
+                 taken: set[str] = frozenset(), names: Counter | None = None) -> tuple[Imported, Mapping, Sheet]:
+    """Records from a spreadsheet, what was held back, the notes, the column mapping used and the sheet.
+    `taken`: ids the registry has already; `names`: its folded names (a name it has already counts)."""
+    sheet = read_sheet(path, encoding)
+    mapping = choose_columns(sheet.header, given)
+    named_by = None
+    if "name" not in mapping.used and "provider" in mapping.used:  # a list of organisations: each is the scheme
+        named_by = mapping.used.pop("provider")
+        mapping.used = {"name": named_by, **mapping.used}
     if "name" not in mapping.used:
-        raise ImportFailed(f"{path}: no column is the scheme's name (the columns are {', '.join(header)})",
-                           "name it with --column name=HEADER")
-    index = {h: i for i, h in enumerate(header)}
-    cleaner = Cleaner(registry, str(path), header)
-    for n, cells in enumerate(rows, start=2):
-        values = {}
-        for target, h in mapping.used.items():
-            i = index[h]
-            values[target] = (h, cleaner.cell(cells[i] if i < len(cells) else None, n, h))
-        cleaner.add(n, values)
-    if not cleaner.out.records:
-        raise ImportFailed(f"{path}: no row has a name")
-    return cleaner.out, mapping
+        raise ImportFailed(f"{path}: no column is the scheme's name (the columns are "
+                           f"{', '.join(h for h in sheet.header if h)})", "name it with --column name=HEADER")
+    cleaner = Cleaner(tables, str(path), sheet, mapping, taken, Counter(names or {}))
+    if named_by is not None:
+        cleaner.note(sheet.header_row, named_by, f"{named_by!r} read as the schemes' names",
+                     "no column names the schemes, and this one names who runs each", "file")
+    if sheet.title_rows:
+        cleaner.note(sheet.title_rows[0], None, f"row{'s' if len(sheet.title_rows) > 1 else ''} "
+                     f"{', '.join(map(str, sheet.title_rows))} above the header left out",
+                     f"the header is row {sheet.header_row}", "file")
+    if sheet.encoding:
+        r, c, char = sheet.first_odd_character
+        heading = sheet.header[c - 1] if 0 < c <= len(sheet.header) else f"column {c}"
+        cleaner.note(r, heading, f"read as {'Windows-1252' if sheet.encoding == 'cp1252' else 'Latin-1'}",
+                     f"the file is not UTF-8 (its first such character is {char!r}, row {r}, column {heading!r});"
+                     " save it as CSV UTF-8, or name its encoding with --encoding", "file")
+    return cleaner.run(), mapping, sheet

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..core.areas import Areas
 from ..core.model import Registry, Scheme
 from ..core.problems import Loc, Problem
+from ..core.words import either
 
 
 def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
@@ -44,7 +45,7 @@ def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
         scheme = reg.schemes[si]
         if centre is None:
             close = table.suggest(loc.postcode)
-            hint = (f"did you mean {' or '.join([', '.join(close[:-1]), close[-1]] if len(close) > 1 else close)}?"
+            hint = (f"did you mean {either(close)}?"
                     if close else
                     "check the postcode on a letter or royalmail.com, or give lat and lon")
             stays = "" if loc.has_point else "; the location is left off the map"

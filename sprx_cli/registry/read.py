@@ -141,7 +141,7 @@ class _YamlPositions:
 
 def _unplaced() -> YMap:
     m = YMap()
-    m.line, m.column, m.pos = None, None, {}
+    m.line, m.column, m.pos, m.spans = None, None, {}, {}
     return m
 
 

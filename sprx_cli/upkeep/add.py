@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from ..core.dates import today
 from ..core.errors import UsageError
 from ..core.model import Registry, Sources
-from ..core.words import id_from_name, is_slug, unique_id
+from ..core.words import either, id_from_name, is_slug, unique_id
 from ..registry.fields import BY_NAME, LOCATION_BY_NAME, REQUIRED_FIELDS, evaluate
 from ..registry.read import load_registry
 from ..registry.rules import Context
@@ -76,7 +76,7 @@ class NewScheme:
             if table.find([value])[0] is None:
                 close = table.suggest(value)
                 return None, (f"postcode {value} is not in the postcode table"
-                              + (f" (did you mean {' or '.join(close)}?)" if close else ""))
+                              + (f" (did you mean {either(close)}?)" if close else ""))
         return raw, None
 
     def postcode_table(self):

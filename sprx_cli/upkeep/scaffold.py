@@ -70,8 +70,9 @@ schemes:
 
 
 def init_registry(folder: Path, title: str, boundaries: Path | None, code_field: str, name_field: str,
-                  crs: str | None = None) -> list[Path]:
-    """Create a new registry folder; returns the files written."""
+                  crs: str | None = None, postcodes: Path | None = None) -> list[Path]:
+    """Create a new registry folder; returns the files written. `postcodes`: a postcode table the
+    settings name (not copied: an NSPL file is a gigabyte), by a path relative to the folder."""
     if (folder / "sprx.toml").exists():
         raise ScaffoldError(f"{folder} already has a sprx.toml: it is a registry already")
     written = []
@@ -94,7 +95,11 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
         written.append(folder / "schemes.yaml")
     atomic_write_text(folder / SCHEMA_NAME, _schema_for(data))
     written.append(folder / SCHEMA_NAME)
-    toml_title = title.replace("\\", "\\\\").replace('"', '\\"')
+    toml_title = _toml(title)
+    table = None
+    if postcodes is not None:  # relative where it is inside the folder, else where it is
+        where, home = Path(postcodes).resolve(), folder.resolve()
+        table = _toml(str(where.relative_to(home) if where.is_relative_to(home) else where))
     atomic_write_text(folder / "sprx.toml", (
         "# sprx settings for this registry; command-line options override them.\n"
         f'title = "{toml_title}"\n'
@@ -105,9 +110,10 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
         + (f'name_field = "{name_field}"\n' if name_field != "name" else "")
         + (f'crs = "{crs}"\n' if crs else "") +
         'vocabulary = "data/vocabulary.yaml"\n'
-        '# To place locations given by postcode alone, download the ONS postcode lookup (NSPL or\n'
-        '# ONSPD, a CSV with pcds, lat and long columns; .gz is fine) and name it here:\n'
-        '# postcodes = "data/NSPL.csv.gz"\n'
+        + (f'# Postcode centres, to place locations given by postcode alone:\npostcodes = "{table}"\n' if table else
+           '# To place locations given by postcode alone, download the ONS postcode lookup (NSPL or\n'
+           '# ONSPD, a CSV with pcds, lat and long columns; .gz is fine) and name it here:\n'
+           '# postcodes = "data/NSPL.csv.gz"\n') +
         'output = "maps/map.html"\n'
         'image = "maps/map.png"\n'
         '# The source and licence of the boundaries, shown on every map (e.g. "Contains OS data © Crown\n'
@@ -115,6 +121,11 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
         'attribution = "Boundaries: source not stated yet"\n'))
     written.append(folder / "sprx.toml")
     return written
+
+
+def _toml(text: str) -> str:
+    """Text for inside a TOML basic string."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def _schema_for(data: Path) -> str:

@@ -1,0 +1,172 @@
+"""Importing a spreadsheet into a registry, with nothing lost: every row ends up in the registry or in
+the held-back file (its own cells, its row number and the reason), with the numbers to say so.
+
+By default the rows merge into the registry itself (merge.py: matched schemes updated value by
+value, new ones appended, every other byte of the file kept); given an output file, they are
+written there as a new registry instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.textio import atomic_write_text
+from ..core.words import normalise_name
+from .imported import Held, Imported, Note
+
+
+@dataclass
+class Outcome:
+    """What an import did, for the summary: rows in, added, updated, unchanged, held back."""
+
+    source: Path
+    target: Path
+    rows: int
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    held_back_file: Path | None = None
+    written: bool = False  # whether the registry (or the output) was written
+    merged: bool = False  # into the registry, rather than a new file
+    mapping: object = None
+    sheet: object = None
+
+    @property
+    def held_rows(self) -> list[Held]:
+        """The rows held back whole (not in the registry)."""
+        return [h for h in self.held if not h.added]
+
+    @property
+    def left_out(self) -> list[Held]:
+        """The rows added without some of their values."""
+        return [h for h in self.held if h.added]
+
+
+def held_back_path(source: Path, target: Path) -> Path:
+    """Where the rows held back go by default: `<input>.held-back.csv` beside the registry."""
+    return target.parent / f"{source.stem}.held-back.csv"
+
+
+def write_held_back(path: Path, columns: list[str], held: list[Held]) -> None:
+    """The held-back file: `row` and `reason`, then the input's own columns, a line per row."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["row", "reason", *columns])
+    for h in sorted(held, key=lambda h: h.row):
+        w.writerow([h.row, h.reason, *["" if h.cells.get(c) is None else h.cells[c] for c in columns]])
+    atomic_write_text(path, buf.getvalue())
+
+
+def check(imported: Imported, sources, fmt: str, header: str = "", source: str = "") -> str:
+    """Hold the records back (or their values) that sprx validate would refuse, against the registry's
+    areas, vocabulary and boundaries; returns the text of a registry of what is left."""
+    from .writer import checked_registry
+
+    text, kept, removed, _ = checked_registry(imported.records, sources, fmt, header)
+    cells = {h.row: h.cells for h in imported.held}
+    whole, parts = {}, {}
+    for record, problem, name in removed:
+        row = record.get("_row")
+        message = problem.message.split(": ", 1)[1] if problem.message.startswith("scheme ") else problem.message
+        if name is None:
+            whole[row] = f"{message} ({problem.hint})"
+        else:
+            parts.setdefault(row, []).append((name, f"{message}; {problem.hint}"))
+    where = f"{source} " if source else ""
+    for row, reason in whole.items():
+        imported.held.append(Held(row, imported.cells.get(row, cells.get(row, {})), reason))
+        imported.notes.append(Note(f"{where}row {row}", "row held back", reason, "held-back", row))
+    for row, what in parts.items():
+        if row in whole:
+            continue
+        said = "; ".join(f"{name} ({why})" for name, why in what)
+        previous = next((h for h in imported.held if h.row == row and h.added), None)
+        if previous is not None:
+            previous.reason += "; " + said
+        else:
+            imported.held.append(Held(row, imported.cells.get(row, {}), "added without " + said, added=True))
+        for name, why in what:
+            imported.notes.append(Note(f"{where}row {row}", f"{name} left out", why, "left-out", row))
+    kept_rows = {r.get("_row") for r in kept}
+    imported.records = [r for r in imported.records if r.get("_row") in kept_rows]
+    by_row = {r["_row"]: r for r in kept}
+    imported.records = [by_row[r["_row"]] for r in imported.records]
+    return text
+
+
+def import_table(source: Path, sources, tables, given: dict[str, str], *, encoding: str | None = None,
+                 output: Path | None = None, held_back: Path | None = None, update: bool = False,
+                 strict: bool = False) -> Outcome:
+    """Import a spreadsheet into the registry (or, with `output`, into a new registry file there)."""
+    from ..registry.read import load_registry
+    from .edit import update_schemes
+    from .merge import plan, read_state, remembered, write_state
+    from .sheets import import_sheet
+
+    target = Path(output) if output is not None else Path(sources.schemes)
+    merging = output is None or (Path(sources.schemes).exists() and target.resolve() == Path(sources.schemes).resolve())
+    existing = None
+    if merging and target.exists():
+        existing, _ = load_registry(target, str(target), exact=True)
+    datas = [existing.record(k).data for k in range(len(existing))] if existing is not None else []
+    taken = {d.get("id") for d in datas if isinstance(d.get("id"), str)}
+    names = Counter(normalise_name(d["name"]) for d in datas if isinstance(d.get("name"), str))
+    imported, mapping, sheet = import_sheet(source, tables, given, encoding, taken, names)
+    fmt = "csv" if target.suffix.lower() == ".csv" else "yaml"
+    header = (f"Imported by 'sprx import table' from {source}.\n"
+              "Check it with 'sprx validate'; the import's notes were printed when it ran.")
+    text = check(imported, sources, fmt, "" if fmt == "csv" else header, str(source))
+    out = Outcome(source, target, imported.rows, notes=imported.notes, held=imported.held, merged=merging,
+                  mapping=mapping, sheet=sheet)
+    if held_back is not None or imported.held:
+        out.held_back_file = held_back or held_back_path(source, target)
+    if strict and out.held_rows:
+        if out.held_back_file is not None:
+            write_held_back(out.held_back_file, imported.columns, imported.held)
+        return out
+    if not merging or existing is None:
+        if imported.records:
+            atomic_write_text(target, text)
+            out.written = True
+        out.added = [r["id"] for r in imported.records]
+        if merging and imported.records:
+            write_state(target, remembered({}, plan_all_added(imported.records), str(source),
+                                           {r["id"]: r["_row"] for r in imported.records}))
+    else:
+        state = read_state(target)
+        merge = plan(existing, imported.records, tables, state, overwrite=update)
+        for sid, name, ours, theirs, row in merge.conflicts:
+            out.notes.append(Note(f"row {row}", f"{name} of {sid} kept as the registry has it",
+                                  f"the registry has {ours!r}, the spreadsheet {theirs!r}", "conflict", row))
+        edited = update_schemes(target, sources, merge.updates, [_clean(r) for r in merge.added])
+        for sid, name, why in edited.cannot:
+            row = next((r for r, s in merge.matched.items() if s == sid), None)
+            out.notes.append(Note(f"row {row}", f"{name} of {sid} not changed", why, "cannot-edit", row))
+        out.written = bool(merge.updates or merge.added)
+        out.added = [r["id"] for r in merge.added]
+        out.updated = list(merge.updates)
+        out.unchanged = merge.unchanged
+        rows = {**{sid: row for row, sid in merge.matched.items()}, **{r["id"]: r["_row"] for r in merge.added}}
+        write_state(target, remembered(state, merge, str(source), rows))
+    if out.held_back_file is not None:
+        write_held_back(out.held_back_file, imported.columns, imported.held)
+    return out
+
+
+def _clean(record: dict) -> dict:
+    return {k: v for k, v in record.items() if not k.startswith("_")}
+
+
+def plan_all_added(records: list[dict]):
+    """A merge plan where every record is new (a registry written afresh)."""
+    from .merge import Plan, _offered
+
+    p = Plan(added=list(records))
+    p.offered = {r["id"]: _offered(r) for r in records}
+    return p
