@@ -125,7 +125,7 @@ def test_import_into_the_registry_then_map_build(folder, sprx, monkeypatch):
                       "'Opening times' -> hours, 'Cost' -> cost, 'Languages spoken' -> languages, "
                       "'Category' -> categories, 'Last checked' -> last_verified")
     assert err[1] == "Columns left out: 'Notes' (map one with --column FIELD=HEADER)"
-    assert "Held back: row 5: it has no name (the 'Project' column is empty)" in err
+    assert err[2] == "Held back: row 5: it has no name (the 'Project' column is empty)"  # before any note
     assert err[-1] == (f"5 rows in {ROOT / MESSY} into schemes.yaml: 4 added, 0 updated, 0 unchanged, 1 held back "
                        "(in messy.held-back.csv); 2 rows added without some values (in the same file)")
     assert [s["id"] for s in schemes(folder / "schemes.yaml")] == [
@@ -374,3 +374,50 @@ def test_import_table_usage_errors(sprx, tmp_path):
     result = sprx("import", "table", bad, "--output", tmp_path / "x.yaml")
     assert result.exit_code == 1 and "no column is the scheme's name" in result.stderr
     assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_postcode_one_character_wrong_gets_did_you_mean(tmp_path, sprx, monkeypatch):
+    """The inward part too: 'M33 7XV' cannot be a postcode (no inward code ends in V)."""
+    table = tmp_path / "postcodes.csv"
+    table.write_text("pcd,lat,lon\nM33 7XW,53.42,-2.32\nM33 7XU,53.42,-2.32\nWA15 8XX,53.38,-2.35\n"
+                     "NW1 2DB,51.53,-0.13\n", encoding="utf-8")
+    reg = tmp_path / "reg"
+    assert sprx("init", reg, "--boundaries", ROOT / "data/london-boroughs.geojson", "--postcodes", table).exit_code == 0
+    sheet = write_csv(reg / "list.csv", [["Name", "Area", "Postcode"], ["Sale Walkers (test)", "Camden", "M33 7XV"],
+                                         ["Altrincham Art (test)", "Camden", "wa15 4xx"],
+                                         ["Euston Choir (test)", "", "nw12db"]])
+    result = run_in(reg, sprx, monkeypatch, sheet)
+    assert result.exit_code == 0, result.output
+    sale, altrincham, euston = schemes(reg / "schemes.yaml")
+    assert "locations" not in sale and "locations" not in altrincham  # kept out of the registry, said, and held
+    assert euston["boroughs"] == ["Camden"] and euston["locations"] == [{"postcode": "NW1 2DB"}]
+    held = {h["row"]: h["reason"] for h in held_back(reg / "list.held-back.csv")}
+    assert held["2"] == "added without Postcode 'M33 7XV' (not a UK postcode; did you mean M33 7XU or M33 7XW?)"
+    assert held["3"] == "added without Postcode 'wa15 4xx' (not in the postcode table; did you mean WA15 8XX?)"
+
+
+def test_rows_are_matched_by_id_else_name_and_address(folder, sprx, monkeypatch):
+    """Two branches of one name with no postcode are told apart by their address; an id column wins."""
+    sheet = write_csv(folder / "clubs.csv", [
+        ["Name", "Borough", "Address", "Tel"],
+        ["Lunch Club (test)", "Camden", "1 High Street", "020 7946 0601"],
+        ["Lunch Club (test)", "Camden", "2 Low Road", "020 7946 0602"]])
+    assert run_in(folder, sprx, monkeypatch, sheet).exit_code == 0
+    path = folder / "schemes.yaml"
+    first, second = schemes(path)
+    # the keeper renames both ids by hand: the next import still finds them, by name and address
+    text = path.read_text().replace(f"id: {first['id']}\n", "id: lunch-high-street\n")
+    path.write_text(text.replace(f"id: {second['id']}\n", "id: lunch-low-road\n"))
+    rows = list(csv.reader(io.StringIO(sheet.read_text())))
+    rows[2][3] = "020 7946 0612"
+    write_csv(sheet, rows)
+    result = run_in(folder, sprx, monkeypatch, sheet)
+    assert result.stderr.splitlines()[-1].endswith("0 added, 1 updated, 1 unchanged, 0 held back"), result.output
+    assert [(s["id"], s["phone"]) for s in schemes(path)] == [("lunch-high-street", "020 7946 0601"),
+                                                             ("lunch-low-road", "020 7946 0612")]
+    # a spreadsheet with an id column is matched by id, whatever its names
+    byid = write_csv(folder / "byid.csv", [["ID", "Name", "Borough"], ["lunch-low-road", "Low Road Lunches (test)",
+                                                                       "Camden"]])
+    result = run_in(folder, sprx, monkeypatch, byid)
+    assert result.stderr.splitlines()[-1].endswith("0 added, 1 updated, 0 unchanged, 0 held back"), result.output
+    assert [s["name"] for s in schemes(path)] == ["Lunch Club (test)", "Low Road Lunches (test)"]

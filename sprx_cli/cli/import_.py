@@ -95,6 +95,7 @@ def import_table(
         except ImportFailed as exc:
             fail(f"sprx import table: {said(exc)}. Nothing was written.")
         _say_mapping(outcome.mapping)
+        _say_held(outcome)
         _say_notes(outcome.notes, quiet)
         _say_outcome(outcome, strict, quiet)
 
@@ -125,13 +126,20 @@ def _say_notes(notes, quiet: bool, shown: int = 5) -> None:
                 typer.echo(f"  ... and {len(group.notes) - shown:,} more", err=True)
 
 
+def _say_held(outcome, shown: int = 20) -> None:
+    """The rows held back, first, each with its reason."""
+    held = sorted(outcome.held_rows, key=lambda h: h.row)
+    for h in held[:shown]:
+        typer.echo(f"Held back: row {h.row}: {h.reason}", err=True)
+    if len(held) > shown:
+        typer.echo(f"  ... and {len(held) - shown:,} more rows held back (each in {outcome.held_back_file})", err=True)
+
+
 def _say_outcome(outcome, strict: bool, quiet: bool) -> None:
-    """The rows held back (each with its reason), then one line of counts."""
+    """One line of counts (and exit 1 where nothing could be imported, or --strict and rows held back)."""
     from ..core.words import plural
 
-    held = sorted(outcome.held_rows, key=lambda h: h.row)
-    for h in held:
-        typer.echo(f"Held back: row {h.row}: {h.reason}", err=True)
+    held = outcome.held_rows
     parts = [f"{len(outcome.added):,} added"]
     if outcome.merged:
         parts += [f"{len(outcome.updated):,} updated", f"{len(outcome.unchanged):,} unchanged"]

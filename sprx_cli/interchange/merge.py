@@ -61,6 +61,7 @@ class Plan:
     conflicts: list[tuple[str, str, Any, Any, int]] = field(default_factory=list)  # id, field, registry, sheet, row
     matched: dict[int, str] = field(default_factory=dict)  # row -> the scheme id it is
     offered: dict[str, dict[str, Any]] = field(default_factory=dict)  # scheme id -> what the import offers
+    renamed: dict[str, str] = field(default_factory=dict)  # an id remembered -> the id the keeper gave it since
 
 
 def plain(value: Any) -> Any:
@@ -107,6 +108,11 @@ def plan(existing, records: list[dict], tables, state: dict, overwrite: bool = F
         for key in keys_of(d):
             index.setdefault(key, []).append(d)
     names_in_sheet = Counter(normalise_name(r["name"]) for r in records)
+    gone: dict[tuple, list[str]] = {}  # what the last import wrote under an id the registry no longer has
+    for sid, entry in state.items():
+        if sid not in by_id:
+            for key in keys_of(entry.get("values", {})):
+                gone.setdefault(key, []).append(sid)
     out = Plan()
     claimed: set[str] = set()
     for rec in records:
@@ -131,7 +137,12 @@ def plan(existing, records: list[dict], tables, state: dict, overwrite: bool = F
         out.matched[rec["_row"]] = sid
         out.offered[sid] = _offered(rec)
         changes = {}
-        last = state.get(sid, {}).get("values", {})
+        last = state.get(sid, {}).get("values")
+        if last is None:  # the keeper may have renamed the id since: its memory is found as the scheme was
+            old = next((ids[0] for key in keys_of(rec) if len(ids := gone.get(key, [])) == 1), None)
+            if old is not None:
+                out.renamed[old] = sid
+            last = state.get(old, {}).get("values", {})
         for name, value in rec.items():
             if name in SKIP or name.startswith("_"):
                 continue
@@ -171,7 +182,7 @@ def _canon(name: str, value: Any, ctx: Context) -> Any:
 
 def remembered(state: dict, merge: Plan, source: str, rows: dict[str, int]) -> dict:
     """The import memory after a merge: for each scheme the import touched, what it offered and from where."""
-    new = dict(state)
+    new = {sid: entry for sid, entry in state.items() if sid not in merge.renamed}
     for sid, values in merge.offered.items():
         new[sid] = {"source": source, "row": rows.get(sid), "values": values}
     return new
