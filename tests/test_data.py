@@ -71,6 +71,18 @@ def test_vocabulary():
             "children-young-people"} <= {g["key"] for g in vocab["target_groups"]}
 
 
+def test_the_template_vocabulary_has_what_directories_commonly_need():
+    """What a food-bank list or a wellbeing directory files its services under, each labelled and coloured,
+    the colours all different (a map marker each)."""
+    vocab = yaml.safe_load(open("sprx_cli/templates/vocabulary.yaml", encoding="utf-8"))
+    cats = {c["key"]: c for c in vocab["categories"]}
+    assert {"food-essentials", "digital-inclusion", "homelessness", "addiction-recovery", "domestic-abuse",
+            "faith-culture", "health-conditions", "carers-support", "welfare-legal", "mental-wellbeing"} <= set(cats)
+    assert cats["food-essentials"]["label"] == "Food & essentials"
+    assert all(c["label"].strip() for c in cats.values())
+    assert len({c["colour"] for c in cats.values()}) == len(cats)
+
+
 def test_example_registry_shape():
     text = Path("schemes.yaml").read_text(encoding="utf-8")
     assert "EXAMPLE DATA" in text.splitlines()[0]

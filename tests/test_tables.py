@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from helpers import COUNTS, page_data
+from helpers import COUNTS, ROOT, page_data
 
 
 def areas(path):
@@ -149,7 +149,8 @@ def test_by_category_and_area_category(sprx):
     assert rows[""]["label"] == "Uncategorised" and rows[""]["schemes"] == 1
     assert rows["physical-activity"]["areas"] == 2 and doc["totals"]["schemes"] == n
     long = json.loads(sprx("table", *COUNTS, "--by", "area-category", "--format", "json").stdout)
-    assert len(long["rows"]) == 3 * 10
+    vocab = yaml.safe_load((ROOT / "data/vocabulary.yaml").read_text(encoding="utf-8"))
+    assert len(long["rows"]) == 3 * len(vocab["categories"])  # every area with every category, 0s included
     cell = {(r["code"], r["category"]): r["schemes"] for r in long["rows"]}
     assert cell[("E09000901", "arts-creativity")] == 1 and cell[("E09000903", "peer-support")] == 0
 
@@ -202,6 +203,10 @@ def test_terminal_text_is_a_rich_table(sprx, monkeypatch):
     result = sprx("table", *COUNTS)
     assert "┃" in result.stdout or "│" in result.stdout
     assert "All areas" in result.stdout
+    lines = result.stdout.splitlines()
+    assert "food-essentials" not in "".join(lines[:3]) and "arts-creativity" in "".join(lines[:3])  # no scheme has it: said below
+    assert "food-essentials" in result.stdout.partition("Not shown:")[2]
+    assert "food-essentials" in sprx("table", *COUNTS, "--format", "csv").stdout.splitlines()[0]
 
 
 def test_invalid_registry_leaves_output_alone(sprx, tmp_path):

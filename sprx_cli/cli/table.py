@@ -24,12 +24,21 @@ def _rich_table(t) -> None:
     from ..render.tables import cell_text, numeric_columns
 
     numeric = numeric_columns(t)
-    rt = RichTable(show_footer=bool(t.totals), header_style="bold", footer_style="bold")
-    for i, c in enumerate(t.columns):
+    shown = list(range(len(t.columns)))
+    empty: list[str] = []
+    if t.by == "area" and t.totals:  # a category no scheme has is a column of zeros: said below it instead
+        cats = [i for i, c in enumerate(t.columns) if i > 2 and c != "per_100k"]
+        empty = [t.columns[i] for i in cats if t.totals[i] == 0]
+        shown = [i for i in shown if t.columns[i] not in empty]
+    caption = (f"Not shown: {len(empty)} categories no scheme has ({', '.join(empty)}); every column is in "
+               "--format csv." if empty else None)
+    rt = RichTable(show_footer=bool(t.totals), header_style="bold", footer_style="bold", caption=caption)
+    for i in shown:
         footer = Text("" if not t.totals else cell_text(t.totals[i]))
-        rt.add_column(Text(c), footer=footer, justify="right" if numeric[i] else "left")
+        rt.add_column(Text(t.columns[i]), footer=footer, justify="right" if numeric[i] else "left",
+                      no_wrap=t.columns[i] == "name")
     for r in t.rows:
-        rt.add_row(*[Text(cell_text(v)) for v in r])  # Text: registry text is not markup
+        rt.add_row(*[Text(cell_text(r[i])) for i in shown])  # Text: registry text is not markup
     Console().print(rt)
 
 
