@@ -421,3 +421,17 @@ def test_rows_are_matched_by_id_else_name_and_address(folder, sprx, monkeypatch)
     result = run_in(folder, sprx, monkeypatch, byid)
     assert result.stderr.splitlines()[-1].endswith("0 added, 1 updated, 0 unchanged, 0 held back"), result.output
     assert [s["name"] for s in schemes(path)] == ["Lunch Club (test)", "Low Road Lunches (test)"]
+
+
+def test_an_area_named_with_and_is_one_area(tmp_path):
+    """'Barking and Dagenham' is one area, not two; 'Kensington and Chelsae' one area misspelt; 'Camden and
+    Islington' two."""
+    sheet = write_csv(tmp_path / "areas.csv", [["Name", "Borough"], ["One (test)", "Barking and Dagenham"],
+                                               ["Two (test)", "Kensington and Chelsae"],
+                                               ["Three (test)", "Camden and Islington"],
+                                               ["Four (test)", "Hammersmith & Fulham; Brent"]])
+    imported, _, _ = import_sheet(sheet, registry_tables(sources("london")), {})
+    assert [r["boroughs"] for r in imported.records] == [
+        ["Barking and Dagenham"], ["Kensington and Chelsea"], ["Camden", "Islington"], ["Hammersmith and Fulham",
+                                                                                        "Brent"]]
+    assert not imported.held

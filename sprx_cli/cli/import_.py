@@ -181,8 +181,11 @@ def _write_imported(what: str, imported, sources, output: Path, fmt: str, header
     from ..core.textio import atomic_write_text
     from ..core.words import plural
     from ..interchange.intake import check
+    from ..interchange.writer import registry_text
 
-    text = check(imported, sources, "csv" if fmt == "csv" else "yaml", "" if fmt == "csv" else header, str(output))
+    fmt = "csv" if fmt == "csv" else "yaml"
+    check(imported, tables(sources), fmt, str(output))
+    text = registry_text(imported.records, fmt, "" if fmt == "csv" else header)
     _say_notes(imported.notes, quiet)
     if not imported.records:
         fail(f"sprx import {what}: nothing could be imported. Nothing was written.")

@@ -37,6 +37,7 @@ class Areas:
     by_code: dict[str, Area] = field(default_factory=dict)
     source: str = "the area registry"
     _resolved: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
+    _suggested: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def add(self, area: Area) -> None:
         """Add an area; its code resolves to itself."""
@@ -44,6 +45,7 @@ class Areas:
         self.by_code[area.code] = area
         self.lookup[normalise_name(area.code)] = area.code
         self._resolved.clear()
+        self._suggested.clear()
 
     @property
     def has_population(self) -> bool:
@@ -65,8 +67,12 @@ class Areas:
 
     def suggest(self, text: str) -> str | None:
         """The canonical name of the area `text` most likely meant, if any is close."""
-        match = difflib.get_close_matches(normalise_name(text), [k for k in self.lookup if k not in self.by_code_lower], n=1, cutoff=0.7)
-        return self.by_code[self.lookup[match[0]]].name if match else None
+        key = normalise_name(text)
+        if key not in self._suggested:
+            codes = self.by_code_lower
+            match = difflib.get_close_matches(key, [k for k in self.lookup if k not in codes], n=1, cutoff=0.7)
+            self._suggested[key] = self.by_code[self.lookup[match[0]]].name if match else None
+        return self._suggested[key]
 
 
 def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[Areas, list[Problem]]:
@@ -132,6 +138,7 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
             owner[key] = (code, i)
             areas.lookup[key] = code
             areas._resolved.clear()
+            areas._suggested.clear()
     if not areas.areas and not problems:
         problems.append(Problem("areas-empty", f"{display} lists no areas", Loc(display)))
     return areas, problems

@@ -10,6 +10,7 @@ import re
 import string
 import unicodedata
 from datetime import date
+from functools import lru_cache
 from typing import Iterable
 
 # An id or a vocabulary key: lowercase letters, digits and single hyphens.
@@ -66,6 +67,7 @@ PREFIXES = ("london borough of ", "royal borough of ", "borough of ", "lb ", "th
 _ASCII_PUNCT = bytes.maketrans(string.punctuation.encode(), b" " * len(string.punctuation))
 
 
+@lru_cache(maxsize=1 << 16)  # an import folds each row's name several times
 def normalise_name(text: str) -> str:
     """Fold the ways people write a name: case, '&' for 'and', punctuation, prefixes."""
     s = text.casefold().replace("&", " and ")

@@ -195,12 +195,15 @@ class Edited(NamedTuple):
     cannot: list[tuple[str, str, str]]
 
 
-def update_schemes(path: Path, sources, changes: dict[str, dict[str, Any]], appended: list[dict]) -> Edited:
+def update_schemes(path: Path, sources, changes: dict[str, dict[str, Any]], appended: list[dict],
+                   checked: bool = False) -> Edited:
     """Set these fields of existing schemes (scheme id -> field -> value as a keeper writes it) and append
     these schemes, in one locked, atomic write that keeps every other byte: comments, order, quoting,
     line ends. A value written over several lines with a comment among them is not rewritten (it is
     in `cannot`, to change by hand). Nothing is written when the result has an error the file did not
-    have."""
+    have. `checked`: the appended schemes passed validate's checks already (writer.checked_records) and
+    their ids are new to the file, so the file is not validated again after a mere append (the YAML
+    writer writes what reads back as the schemes: tests/test_yamltext.py)."""
     from .writer import registry_csv, registry_yaml
 
     with locked(path):
@@ -223,12 +226,12 @@ def update_schemes(path: Path, sources, changes: dict[str, dict[str, Any]], appe
                 text = _yaml_values(text, registry, index, changes, eol, updated, cannot)
         chunk = ""
         if appended:
-            chunk = (_csv_rows(text, registry_csv(appended)) if csv_file
-                     else _yaml_entry(path, text, registry_yaml(appended)[0]))
+            entries = registry_csv(appended) if csv_file else registry_yaml(appended)
+            chunk = _csv_rows(text, entries) if csv_file else _yaml_entry(path, text, entries)
             chunk = chunk.replace("\n", eol)
             lead = "" if not text or text.endswith(("\n", "\r")) else eol
             text = text + lead + chunk
-        _commit(path, raw, bom, text, sources, chunk)
+        _commit(path, raw, bom, text, sources, chunk, validated=checked and not changes)
         return Edited(updated, chunk, cannot)
 
 
@@ -241,14 +244,19 @@ def _ids(registry) -> dict[str, int]:
     return index
 
 
-def _commit(path: Path, raw: bytes, bom: bytes, text: str, sources, chunk: str) -> None:
-    """Write `text` in place of the file, checked first: refused when it has an error the file had not
-    (for an appended `chunk`, an error in it), or when the file changed meanwhile."""
+def _commit(path: Path, raw: bytes, bom: bytes, text: str, sources, chunk: str, validated: bool = False) -> None:
+    """Write `text` in place of the file, checked first (unless `validated`): refused when it has an error
+    the file had not (for an appended `chunk`, an error in it), or when the file changed meanwhile."""
     import tempfile
     from dataclasses import replace
 
     from ..registry.validate import validate
 
+    if validated:
+        if path.read_bytes() != raw:
+            raise EditError(f"{path} changed while sprx was reading it; run the command again")
+        atomic_write_bytes(path, bom + text.encode("utf-8"))
+        return
     before = _error_count(path, sources) if not chunk else None
     with tempfile.TemporaryDirectory() as tmp:
         trial = Path(tmp) / path.name

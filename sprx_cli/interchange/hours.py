@@ -12,6 +12,7 @@ is read only when every day and time in it is understood.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 DAY_NAMES = {
@@ -123,6 +124,7 @@ def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+@lru_cache(maxsize=4096)  # a list repeats the same few ways of writing its times
 def read(text: str | None) -> Reading:
     """The weekly openings a cell of opening times says (see the module's docstring)."""
     if not text or not text.strip():

@@ -63,12 +63,12 @@ def write_held_back(path: Path, columns: list[str], held: list[Held]) -> None:
     atomic_write_text(path, buf.getvalue())
 
 
-def check(imported: Imported, sources, fmt: str, header: str = "", source: str = "") -> str:
+def check(imported: Imported, tables, fmt: str, source: str = "") -> None:
     """Hold the records back (or their values) that sprx validate would refuse, against the registry's
-    areas, vocabulary and boundaries; returns the text of a registry of what is left."""
-    from .writer import checked_registry
+    areas and vocabulary, so that what is left validates."""
+    from .writer import checked_records
 
-    text, kept, removed, _ = checked_registry(imported.records, sources, fmt, header)
+    kept, removed = checked_records(imported.records, tables, fmt)
     cells = {h.row: h.cells for h in imported.held}
     whole, parts = {}, {}
     for record, problem, name in removed:
@@ -97,17 +97,25 @@ def check(imported: Imported, sources, fmt: str, header: str = "", source: str =
     imported.records = [r for r in imported.records if r.get("_row") in kept_rows]
     by_row = {r["_row"]: r for r in kept}
     imported.records = [by_row[r["_row"]] for r in imported.records]
-    return text
 
 
 def import_table(source: Path, sources, tables, given: dict[str, str], *, encoding: str | None = None,
                  output: Path | None = None, held_back: Path | None = None, update: bool = False,
                  strict: bool = False) -> Outcome:
     """Import a spreadsheet into the registry (or, with `output`, into a new registry file there)."""
+    from ..core.speed import no_cyclic_gc
+
+    with no_cyclic_gc():
+        return _import_table(source, sources, tables, given, encoding, output, held_back, update, strict)
+
+
+def _import_table(source: Path, sources, tables, given: dict[str, str], encoding: str | None, output: Path | None,
+                  held_back: Path | None, update: bool, strict: bool) -> Outcome:
     from ..registry.read import load_registry
     from .edit import update_schemes
     from .merge import plan, read_state, remembered, write_state
     from .sheets import import_sheet
+    from .writer import registry_text
 
     target = Path(output) if output is not None else Path(sources.schemes)
     merging = output is None or (Path(sources.schemes).exists() and target.resolve() == Path(sources.schemes).resolve())
@@ -121,7 +129,7 @@ def import_table(source: Path, sources, tables, given: dict[str, str], *, encodi
     fmt = "csv" if target.suffix.lower() == ".csv" else "yaml"
     header = (f"Imported by 'sprx import table' from {source}.\n"
               "Check it with 'sprx validate'; the import's notes were printed when it ran.")
-    text = check(imported, sources, fmt, "" if fmt == "csv" else header, str(source))
+    check(imported, tables, fmt, str(source))
     out = Outcome(source, target, imported.rows, notes=imported.notes, held=imported.held, merged=merging,
                   mapping=mapping, sheet=sheet)
     if held_back is not None or imported.held:
@@ -132,7 +140,7 @@ def import_table(source: Path, sources, tables, given: dict[str, str], *, encodi
         return out
     if not merging or existing is None:
         if imported.records:
-            atomic_write_text(target, text)
+            atomic_write_text(target, registry_text(imported.records, fmt, header))
             out.written = True
         out.added = [r["id"] for r in imported.records]
         if merging and imported.records:
@@ -144,7 +152,7 @@ def import_table(source: Path, sources, tables, given: dict[str, str], *, encodi
         for sid, name, ours, theirs, row in merge.conflicts:
             out.notes.append(Note(f"row {row}", f"{name} of {sid} kept as the registry has it",
                                   f"the registry has {ours!r}, the spreadsheet {theirs!r}", "conflict", row))
-        edited = update_schemes(target, sources, merge.updates, [_clean(r) for r in merge.added])
+        edited = update_schemes(target, sources, merge.updates, [_clean(r) for r in merge.added], checked=True)
         for sid, name, why in edited.cannot:
             row = next((r for r, s in merge.matched.items() if s == sid), None)
             out.notes.append(Note(f"row {row}", f"{name} of {sid} not changed", why, "cannot-edit", row))

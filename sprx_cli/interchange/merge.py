@@ -45,10 +45,15 @@ def read_state(registry: Path) -> dict:
 
 def write_state(registry: Path, state: dict) -> None:
     """Keep what the imports wrote, atomically."""
-    doc = {"version": STATE_VERSION, "note": "What sprx import last wrote into this registry, per scheme, so that "
-           "the next import can tell a keeper's edits from a spreadsheet's changes. Safe to delete (the next "
-           "import then keeps every value that differs, as a conflict).", "schemes": dict(sorted(state.items()))}
-    atomic_write_text(state_path(registry), json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+    note = ("What sprx import last wrote into this registry, per scheme, so that the next import can tell a "
+            "keeper's edits from a spreadsheet's changes. Safe to delete (the next import then keeps every value "
+            "that differs, as a conflict).")
+    # one scheme a line: json's compiled encoder (indent= would use its slow one), and short diffs
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # (json.dumps makes an encoder each call)
+    lines = [f" {encode(sid)}: {encode(entry)}" for sid, entry in sorted(state.items())]
+    text = (f'{{"version": {STATE_VERSION}, "note": {json.dumps(note)}, "schemes": {{\n' + ",\n".join(lines)
+            + "\n}}\n")
+    atomic_write_text(state_path(registry), text)
 
 
 @dataclass

@@ -18,12 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from ..core.languages import language_named
-from ..core.words import either, id_from_name, is_slug, normalise_name, slugify, unique_id
+from ..core.speed import no_cyclic_gc
+from ..core.words import id_from_name, is_slug, normalise_name, slugify, unique_id
 from .headers import Mapping, choose_columns, fold
 from .imported import Held, Imported, ImportFailed, Note
+from .sheet_places import Placer
 from .tabular import Sheet, cell_text, read_sheet
 
 EMPTY = {"na", "n a", "n/a", "not known", "unknown", "none", "-", "--", "tbc", "tba", "not applicable", "nil", "?"}
+_EMPTY_LONGEST = max(map(len, EMPTY)) + 2
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 PHONE = re.compile(r"(?<![\d])(?:\+44\s?\(?0?\)?\s?|\(?0)\d[\d\s()-]{7,13}\d(?![\d])")
 URL = re.compile(r"(?:https?://|www\.)[^\s,;<>\"']+", re.I)
@@ -38,7 +41,7 @@ AGES = [(re.compile(r"\b(\d{1,3})\s*(?:\+|plus\b|and over\b|or over\b|and older\
 TEXT_FIELDS = ("provider", "description", "how_to_refer", "charity_number", "status")
 
 
-class Cleaner:
+class Cleaner(Placer):
     """Turns one spreadsheet's rows into registry records, holding back what cannot be one."""
 
     def __init__(self, tables, source: str, sheet: Sheet, mapping: Mapping, taken: set[str] = frozenset(),
@@ -53,6 +56,11 @@ class Cleaner:
         self.names = names or Counter()  # folded names: those that occur twice get their place in their id
         self.seen: dict[tuple[str, str], int] = {}
         self._postcodes = None
+        self._seen_values: dict[tuple, tuple] = {}  # see _same
+        self._slugs: dict[str, str] = {}  # an area's name -> its slug
+        self.col: dict[str, str] = {}  # field -> its column's heading
+        self._centres: dict[str, tuple[float, float] | None] = {}  # postcode (standard form) -> its centre
+        self._areas_at: dict[tuple[float, float], tuple[str, ...]] = {}  # a point -> the areas containing it
         self.left: list[str] = []  # values left out of the row being read
         self.bad_postcode: str | None = None  # why the row's postcode could not be kept
 
@@ -67,10 +75,13 @@ class Cleaner:
         self.left.append(f"{column or 'value'} {value!r} ({why})")
         self.note(row, column, f"{value!r} left out", why, "left-out")
 
-    def hold(self, row: int, cells: dict, reason: str) -> None:
+    def hold(self, row: int, reason: str) -> None:
         """Hold the row back whole: what was noted of its values is moot (the reason says what matters)."""
-        self.out.notes = [n for n in self.out.notes if not (n.row == row and n.kind == "left-out")]
-        self.out.held.append(Held(row, cells, reason))
+        notes, k = self.out.notes, len(self.out.notes)
+        while k and notes[k - 1].row == row:  # the row's notes are the latest ones
+            k -= 1
+        notes[k:] = [n for n in notes[k:] if n.kind != "left-out"]
+        self.out.held.append(Held(row, self.out.cells[row], reason))
         self.note(row, None, "row held back", reason, "held-back")
 
     # --- cells ---------------------------------------------------------------------------------
@@ -80,7 +91,7 @@ class Cleaner:
         text = cell_text(value)
         if text is None:
             return None
-        if fold(text) in EMPTY or text.lower() in EMPTY:
+        if len(text) <= _EMPTY_LONGEST and (text.lower() in EMPTY or fold(text) in EMPTY):
             self.note(row, column, f"{text!r} read as empty", "it says the value is not known", "empty")
             return None
         return text
@@ -88,47 +99,59 @@ class Cleaner:
     def run(self) -> Imported:
         """Every row: a record (with where it came from) or a row held back."""
         index = {h: i for i, h in enumerate(self.sheet.header)}
-        used = self.mapping.used
+        self.out.cells = OwnCells(self.sheet, index)
+        columns = [(t, h, index[h]) for t, h in self.mapping.used.items()]
+        known: dict[tuple[str, Any], str | None] = {}  # (column, cell) -> its text: a list repeats its values
+        self.col = dict(self.mapping.used)  # field -> its column's heading
         rows = []
         for n, cells in self.sheet.rows:
-            own = self.out.cells[n] = {h: cells[i] if isinstance(cells[i], str) else cell_text(cells[i])
-                                       for h, i in index.items() if h}  # (as written: for the held-back file)
-            values = {t: (h, self.cell(cells[index[h]], n, h)) for t, h in used.items()}
-            rows.append((n, own, values))
-            name = values.get("name", (None, None))[1]
+            values: dict[str, str | None] = {}
+            for target, header, i in columns:
+                raw = cells[i]
+                try:
+                    text = known[header, raw]
+                except KeyError:
+                    text = self.cell(raw, n, header)
+                    if text is not None or raw is None or raw == "":
+                        known[header, raw] = text  # (a cell read as empty is noted each time: not kept)
+                except TypeError:  # a cell that cannot be a key
+                    text = self.cell(raw, n, header)
+                values[target] = text
+            rows.append((n, values))
+            name = values.get("name")
             if name:
                 self.names[normalise_name(name)] += 1
-        for n, own, values in rows:
+        self._find_places(values for _, values in rows)
+        for n, values in rows:
             self.left, self.bad_postcode = [], None
-            record = self.row(n, own, values)
+            record = self.row(n, values)
             if record is None:
                 continue
             if self.left:
-                self.out.held.append(Held(n, own, "added without " + "; ".join(self.left), added=True))
+                self.out.held.append(Held(n, self.out.cells[n], "added without " + "; ".join(self.left), added=True))
             self.out.records.append(record)
             self.out.origins.append(n)
         return self.out
 
     # --- a row ---------------------------------------------------------------------------------
 
-    def row(self, row: int, own: dict, values: dict[str, tuple[str, str | None]]) -> dict | None:
-        """One row's record, or None after holding the row back."""
-        get = {t: v for t, (_, v) in values.items()}
-        col = {t: h for t, (h, _) in values.items()}
+    def row(self, row: int, get: dict[str, str | None]) -> dict | None:
+        """One row's record (from its text by field), or None after holding the row back."""
+        col = self.col
         name = get.get("name")
         if not name:
-            self.hold(row, own, "it has no name" + (f" (the {col['name']!r} column is empty)" if "name" in col
+            self.hold(row, "it has no name" + (f" (the {col['name']!r} column is empty)" if "name" in col
                                                    else ""))
             return None
         place = self._place(get, col, row)
         key = (normalise_name(name), (place.get("postcode") or place.get("address") or "").lower())
         if key in self.seen:
-            self.hold(row, own, f"the same name and {'postcode' if place.get('postcode') else 'address'} as row "
+            self.hold(row, f"the same name and {'postcode' if place.get('postcode') else 'address'} as row "
                       f"{self.seen[key]}: the same scheme twice")
             return None
         areas, why = self._areas(get.get("boroughs"), place, row, col.get("boroughs"))
         if not areas:
-            self.hold(row, own, f"no area: {why}")
+            self.hold(row, f"no area: {why}")
             return None
         self.seen[key] = row
         rec: dict[str, Any] = {"name": name, "boroughs": areas, "_row": row}
@@ -138,11 +161,11 @@ class Cleaner:
         for text_field in TEXT_FIELDS:
             rec[text_field] = get.get(text_field)
         for list_field in ("categories", "target_groups"):
-            rec[list_field] = self._terms(list_field, get.get(list_field), row, col.get(list_field))
+            rec[list_field] = self._same(self._terms, get.get(list_field), row, col.get(list_field), list_field)
         rec["eligibility"] = self._eligibility(get, row)
-        rec.update(self._cost(get.get("cost"), row, col.get("cost")))
-        rec["languages"] = self._languages(get.get("languages"), row, col.get("languages"))
-        rec["hours"], rec["hours_note"] = self._hours(get.get("hours"), row, col.get("hours"))
+        rec.update(self._same(self._cost, get.get("cost"), row, col.get("cost")))
+        rec["languages"] = self._same(self._languages, get.get("languages"), row, col.get("languages"))
+        rec["hours"], rec["hours_note"] = self._same(self._hours, get.get("hours"), row, col.get("hours"))
         rec["website"] = self._web(get.get("website"), row, col.get("website"))
         rec["referral_url"] = self._web(get.get("referral_url"), row, col.get("referral_url"))
         rec["email"] = self._first(EMAIL, get.get("email"), row, col.get("email"), "email address")
@@ -151,9 +174,9 @@ class Cleaner:
         rec["phone"] = self._first(PHONE, get.get("phone"), row, col.get("phone"), "phone number")
         if get.get("contact"):
             self._contact(rec, get["contact"], row, col["contact"])
-        rec["last_verified"] = self._date(get.get("last_verified"), row, col.get("last_verified"))
+        rec["last_verified"] = self._same(self._date, get.get("last_verified"), row, col.get("last_verified"))
         rec["locations"] = [place] if place else []
-        return {k: v for k, v in rec.items() if v not in (None, [], {}, "")}
+        return {k: v for k, v in rec.items() if v}  # (every value is text, a list or a mapping)
 
     def _id(self, given: str | None, name: str, areas: list[str], place: dict, row: int, column: str | None) -> str:
         """The row's id: the one it gives, else one made from its name, with its place where the name
@@ -165,7 +188,8 @@ class Cleaner:
             base = id_from_name(name)
             if self.names[normalise_name(name)] > 1:
                 outward = (place.get("postcode") or "").split(" ")[0].lower()
-                base = "-".join(p for p in (base, slugify(areas[0]), outward) if p)
+                area = self._slugs.get(areas[0]) or self._slugs.setdefault(areas[0], slugify(areas[0]))
+                base = "-".join(p for p in (base, area, outward) if p)
             if given:
                 self.note(row, column, f"id {given!r} replaced by {base!r}",
                           "an id is lowercase letters, digits and hyphens", "id")
@@ -173,102 +197,26 @@ class Cleaner:
         self.ids.add(sid)
         return sid
 
-    def _place(self, get: dict, col: dict, row: int) -> dict:
-        place = {"name": get.get("location_name"), "address": get.get("address"),
-                 "postcode": self._postcode(get.get("postcode"), row, col.get("postcode")),
-                 "lat": get.get("lat"), "lon": get.get("lon")}
-        return {k: v for k, v in place.items() if v is not None}
-
-    def postcodes(self):
-        """The registry's postcode table (read when first needed), or None without one."""
-        if self._postcodes is None and self.tables.sources.postcodes:
-            from ..geo.postcodes import load_postcodes
-
-            self._postcodes = load_postcodes(Path(self.tables.sources.postcodes))
-        return self._postcodes
-
-    def _postcode(self, text: str | None, row: int, column: str | None) -> str | None:
-        """A postcode made standard ('m15 4ps', 'M154PS' -> 'M15 4PS'); one that is not a UK postcode is
-        left out, with the postcodes one character away."""
+    def _same(self, read, text: str | None, row: int, column: str | None, *more):
+        """`read(*more, text, row, column)` for a value that depends on its text alone: read once per text
+        (a list repeats its costs, times and categories), its notes said again for each row that has it.
+        Rows with the same text share the value's lists (nothing changes them; the YAML writer writes no
+        aliases)."""
         if not text:
-            return None
-        from ..registry.rules import POSTCODE
-
-        compact = re.sub(r"[\s.]+", "", text).upper()
-        standard = f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else text
-        table = self.postcodes()
-        if POSTCODE.match(standard) and (table is None or table.find([standard])[0] is not None):
-            if standard != text:
-                self.note(row, column, f"{text!r} read as {standard!r}", "a postcode written the standard way",
-                          "postcode")
-            return standard
-        close = table.suggest(standard) if table is not None and len(compact) in (5, 6, 7) else []
-        why = ("not a UK postcode" if not POSTCODE.match(standard) else "not in the postcode table")
-        why += f"; did you mean {either(close)}?" if close else ""
-        self.bad_postcode = f"the postcode {text!r} is {why}"
-        self.leave_out(row, column, text, why)
-        return None
-
-    def _areas(self, text: str | None, place: dict, row: int, column: str | None) -> tuple[list[str], str]:
-        """The areas a row names (a misspelt one read as the one it is close to), else the area its place
-        is in; or none, and why."""
-        areas = self.tables.areas
-        out, unknown = [], []
-        for part in (p.strip() for p in re.split(r"[;,/|\n]|\band\b", text or "") if p.strip()):
-            code = areas.resolve(part)
-            if code is None:
-                guess = areas.suggest(part)
-                if guess is not None:
-                    self.note(row, column, f"{part!r} read as {guess!r}", "the one area it is close to",
-                              "area-spelling")
-                    code = areas.resolve(guess)
-                else:
-                    unknown.append(part)
-                    continue
-            if areas.by_code[code].name not in out:
-                out.append(areas.by_code[code].name)
-        if out:
-            for part in unknown:
-                self.leave_out(row, column, part, "not an area of this registry")
-            return out, ""
-        found, why = self._area_of(place)
-        if found:
-            said = f"'{', '.join(unknown)}' is not an area of this registry; " if unknown else ""
-            self.note(row, column, f"area {', '.join(found)} taken from the place", said + why, "area-from-place")
-            return found, ""
-        named = (f"{', '.join(repr(u) for u in unknown)} {'is' if len(unknown) == 1 else 'are'} not an area of "
-                 "this registry (nor close to one)") if unknown else (
-            f"the {column!r} column is empty" if column else "the spreadsheet has no area column")
-        return [], f"{named}, and {why}"
-
-    def _area_of(self, place: dict) -> tuple[list[str], str]:
-        """The areas a place is in, from its coordinates or its postcode's centre, and how it was found
-        (or why not)."""
-        reg = self.tables
-        point, how = None, ""
-        try:
-            if "lat" in place and "lon" in place:
-                point, how = (float(place["lat"]), float(place["lon"])), "from its coordinates"
-        except ValueError:
-            point = None
-        if point is None and place.get("postcode"):
-            table = self.postcodes()
-            found = table.find([place["postcode"]])[0] if table is not None else None
-            if found is None:
-                return [], (f"its postcode {place['postcode']} cannot be placed: no postcode table is set (the "
-                            "postcodes setting, or --postcodes)" if table is None else
-                            f"its postcode {place['postcode']} is not in the postcode table")
-            point, how = found, f"from its postcode {place['postcode']}"
-        if point is None:
-            return [], self.bad_postcode or "it has no postcode or coordinates to place it by"
-        if reg.boundaries is None:
-            return [], "the registry has no boundaries to place it in"
-        from ..geo.boundaries import areas_containing
-
-        codes = areas_containing(reg.boundaries, [point[0]], [point[1]])[0]
-        if not codes:
-            return [], f"its place ({how.removeprefix('from ')}) is outside every area of this registry"
-        return [reg.areas.by_code[c].name for c in sorted(codes)], how
+            return read(*more, text, row, column)
+        key = (read.__name__, more, column, text)
+        hit = self._seen_values.get(key)
+        if hit is None:
+            notes, left = len(self.out.notes), len(self.left)
+            value = read(*more, text, row, column)
+            said = [(n.what, n.why, n.kind) for n in self.out.notes[notes:]]
+            self._seen_values[key] = (value, said, self.left[left:])
+            return value
+        value, said, left = hit
+        for what, why, kind in said:
+            self.note(row, column, what, why, kind)
+        self.left.extend(left)
+        return value
 
     def _terms(self, list_name: str, text: str | None, row: int, column: str | None) -> list[str]:
         if not text:
@@ -370,7 +318,10 @@ class Cleaner:
         across a line break); the first of each kind where the row has none yet."""
         rest, read = text, []
         for target, pattern in (("email", EMAIL), ("website", URL), ("phone", PHONE)):
-            for line in rest.split("\n"):
+            if target == "email" and "@" not in rest or target == "website" and "." not in rest:
+                continue
+            lines = rest.split("\n")
+            for line in lines:
                 for m in pattern.finditer(line):
                     value = m.group(0).strip().rstrip(".")
                     if target == "email":
@@ -380,7 +331,7 @@ class Cleaner:
                         read.append(f"{target} {value!r}")
                     elif rec[target] != value:
                         self.leave_out(row, column, value, f"a scheme has one {target}")
-            rest = "\n".join(pattern.sub(" ", line) for line in rest.split("\n"))
+            rest = "\n".join(pattern.sub(" ", line) for line in lines)
         if read:
             self.note(row, column, "read as " + ", ".join(read), "the contact cell holds them", "contact")
         left = " ".join(rest.split()).strip(" ,;/-")
@@ -412,6 +363,12 @@ def import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None
                  taken: set[str] = frozenset(), names: Counter | None = None) -> tuple[Imported, Mapping, Sheet]:
     """Records from a spreadsheet, what was held back, the notes, the column mapping used and the sheet.
     `taken`: ids the registry has already; `names`: its folded names (a name it has already counts)."""
+    with no_cyclic_gc():
+        return _import_sheet(path, tables, given, encoding, taken, names)
+
+
+def _import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None, taken: set[str],
+                  names: Counter | None) -> tuple[Imported, Mapping, Sheet]:
     sheet = read_sheet(path, encoding)
     mapping = choose_columns(sheet.header, given)
     named_by = None
@@ -436,3 +393,21 @@ def import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None
                      f"the file is not UTF-8 (its first such character is {char!r}, row {r}, column {heading!r});"
                      " save it as CSV UTF-8, or name its encoding with --encoding", "file")
     return cleaner.run(), mapping, sheet
+
+
+
+
+
+class OwnCells:
+    """Each row's own cells by heading, as the input has them (for the held-back file), made when asked."""
+
+    def __init__(self, sheet: Sheet, index: dict[str, int]):
+        self.index = [(h, i) for h, i in index.items() if h]
+        self.rows = dict(sheet.rows)
+
+    def __getitem__(self, row: int) -> dict[str, Any]:
+        cells = self.rows[row]
+        return {h: cells[i] if isinstance(cells[i], str) else cell_text(cells[i]) for h, i in self.index}
+
+    def get(self, row: int, default: Any = None) -> Any:
+        return self[row] if row in self.rows else default

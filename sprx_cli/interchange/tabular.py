@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -201,11 +202,16 @@ def _csv_rows(text: str) -> list[list[Any]]:
                            "check the quotes: a quote inside a value must be doubled (\"\")") from None
 
 
+_ODD_SPACE = re.compile("[\r\n\u2028\u2029\x0b\u00a0]|_x000D_")
+
+
 def cell_text(value: Any) -> str | None:
     """A cell as text: line breaks kept (they separate things), other runs of space made one; None when
     empty. Dates as YYYY-MM-DD; whole numbers without '.0'."""
     if value is None:
         return None
+    if isinstance(value, str) and not _ODD_SPACE.search(value):  # the usual cell: one line, plain spaces
+        return " ".join(value.split()) or None
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
     if isinstance(value, date):

@@ -18,27 +18,38 @@ from ..registry.fields import (CSV_COLUMNS, CSV_LOCATION_COLUMNS, CSV_PART_COLUM
 
 
 def _empty(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == {} or value == ()
+    return value is None or (not value and isinstance(value, (str, list, dict, tuple)))
 
 
-def registry_yaml(records: Iterable[dict[str, Any]], header: str = "") -> tuple[str, list[int]]:
-    """A YAML registry of these records (PyYAML's safe emitter quotes every value as it must be),
-    and the line each record starts on."""
-    import yaml
+_ORDER = {f.name: k for k, f in enumerate(FIELDS)}
+_PLACE_ORDER = {f.name: k for k, f in enumerate(LOCATION_FIELDS_TABLE)}
 
-    lead = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + "schemes:\n"
-    parts, starts, line = [lead], [], lead.count("\n") + 1
-    for r in records:
-        item = {f.name: r[f.name] for f in FIELDS if not _empty(r.get(f.name))}
-        if "locations" in item:
-            item["locations"] = [{f.name: p[f.name] for f in LOCATION_FIELDS_TABLE if not _empty(p.get(f.name))}
-                                 for p in item["locations"]]
-        chunk = yaml.safe_dump([item], sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
-        chunk = "".join("  " + x if x.strip() else x for x in chunk.splitlines(keepends=True))
-        starts.append(line)
-        line += chunk.count("\n")
-        parts.append(chunk)
-    return "".join(parts), starts
+
+def as_written(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as a registry holds it: the field table's fields in its order, empty ones left out."""
+    item = {k: record[k] for k in sorted((k for k in record if k in _ORDER and not _empty(record[k])),
+                                         key=_ORDER.__getitem__)}
+    if "locations" in item:
+        item["locations"] = [{k: p[k] for k in sorted((k for k in p if k in _PLACE_ORDER and not _empty(p[k])),
+                                                      key=_PLACE_ORDER.__getitem__)}
+                             for p in item["locations"]]
+    return item
+
+
+def registry_yaml(records: Iterable[dict[str, Any]], header: str = "") -> str:
+    """A YAML registry of these records (each value quoted as it must be: see yamltext)."""
+    from .yamltext import record_yaml
+
+    parts = ["".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + "schemes:\n"]
+    for item in map(as_written, records):
+        try:
+            parts.append(record_yaml(item))
+        except TypeError:  # a shape no registry has: PyYAML's emitter writes it
+            import yaml
+
+            chunk = yaml.safe_dump([item], sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+            parts.append("".join("  " + x if x.strip() else x for x in chunk.splitlines(keepends=True)))
+    return "".join(parts)
 
 
 def registry_csv(records: Iterable[dict[str, Any]]) -> str:
@@ -66,48 +77,49 @@ def registry_csv(records: Iterable[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def checked_registry(records: list[dict[str, Any]], sources, fmt: str, header: str = ""):
-    """The registry text of these records with every error taken out, so what is written validates
-    against the registry's areas, vocabulary and boundaries: a value with an error is left out of
-    its record, and a record whose id, name or areas have one is left out whole.
+def registry_text(records: list[dict[str, Any]], fmt: str, header: str = "") -> str:
+    """A registry file's text of these records: YAML (with `header` as comments above) or CSV."""
+    return registry_csv(records) if fmt == "csv" else registry_yaml(records, header)
 
-    Returns (text, the records kept, [(record, problem, field left out or None for the record)], report)."""
-    import tempfile
-    from dataclasses import replace
-    from pathlib import Path
 
-    from ..registry.validate import validate
+def checked_records(records: list[dict[str, Any]], tables, fmt: str):
+    """The records with every error taken out, so that a registry of them validates against the
+    registry's areas and vocabulary: a value with an error is left out of its record, and a record
+    whose id, name or areas have one is left out whole. Checked by validate's own checks, in memory,
+    on the records as the file will hold them (a CSV's: as its text reads back).
+
+    Returns (the records kept, [(record, problem, field left out or None for the record)])."""
+    from ..core.dates import today
+    from ..core.problems import Loc
+    from ..registry.check import check_registry
+    from ..registry.read import RawRecord, RawRegistry, read_csv
 
     kept, removed = [dict(r) for r in records], []
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / f"imported.{fmt}"
-        while True:
-            if fmt == "yaml":
-                text, starts = registry_yaml(kept, header)
-            else:
-                text, starts = registry_csv(kept), [k + 2 for k in range(len(kept))]
-            path.write_text(text, encoding="utf-8")
-            report, _ = validate(replace(sources, schemes=str(path)))
-            bad: dict[int, list] = {}
-            for p in report.problems:
-                if p.severity != "error" or p.loc.file != str(path):
-                    continue
-                at = p.loc.row if fmt == "csv" else p.loc.line
-                k = max((i for i, s in enumerate(starts) if at is not None and s <= at), default=None)
-                if k is not None:
-                    bad.setdefault(k, []).append(p)
-            if not bad or not kept:
-                return text, kept, removed, report
-            drop = set()
-            for k, problems in sorted(bad.items()):
-                for p in problems:
-                    name = (p.field or "").split(".")[0] or None
-                    if name is None or name in REQUIRED_FIELDS or name not in kept[k]:
-                        removed.append((kept[k], p, None))
-                        drop.add(k)
-                        break
-                    removed.append((kept[k], p, name))
-                    del kept[k][name]
-            kept = [r for k, r in enumerate(kept) if k not in drop]
-
-
+    while kept:
+        if fmt == "csv":
+            raw, _ = read_csv(registry_csv(kept), "imported.csv")
+            index = {k + 2: k for k in range(len(kept))}  # a CSV's row k + 2 (after the header) is record k
+        else:
+            raw = RawRegistry("yaml", [RawRecord(k, as_written(r), Loc("imported.yaml", line=k + 1))
+                                       for k, r in enumerate(kept)])
+            index = {k + 1: k for k in range(len(kept))}
+        _, problems, _ = check_registry(raw, tables.areas, tables.vocabulary, today())
+        bad: dict[int, list] = {}
+        for p in problems:
+            k = index.get(p.loc.row if fmt == "csv" else p.loc.line)
+            if p.severity == "error" and k is not None:
+                bad.setdefault(k, []).append(p)
+        if not bad:
+            break
+        drop = set()
+        for k, found in sorted(bad.items()):
+            for p in found:
+                name = (p.field or "").split(".")[0] or None
+                if name is None or name in REQUIRED_FIELDS or name not in kept[k]:
+                    removed.append((kept[k], p, None))
+                    drop.add(k)
+                    break
+                removed.append((kept[k], p, name))
+                del kept[k][name]
+        kept = [r for k, r in enumerate(kept) if k not in drop]
+    return kept, removed
