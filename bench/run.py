@@ -454,6 +454,18 @@ def report(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+# Where an import's time goes (measured stage by stage on the 2-core machine, 2026-12-01, 100,000 rows):
+IMPORT_WHERE = [
+    "Where the time goes, 100,000 rows (each stage timed in one process; this machine's runs vary by a",
+    "fifth from one minute to the next): reading the CSV and finding its header 0.8 s; the rows' cells",
+    "as text 1 s; every postcode looked up and every place put in its area at once 0.7 s; cleaning each",
+    "row (name, place, areas, id, contact cell, opening times, ages, cost) 6 to 7 s; validate's checks on",
+    "the 96,000 records, in memory, 3.3 s; writing them as YAML 3 s; the merge plan and the import's",
+    "memory (`.schemes.yaml.imports.json`) 2.5 s. What is left is Python touching each row's dozen values",
+    "a few times: reaching 15 s means cleaning column by column rather than row by row, or both cores.",
+]
+
+
 # What the profiles say (docs/benchmarks.md): kept here so that a rerun keeps the explanation.
 WHERE = [
     "A CSV registry is read by pyarrow's compiled reader (the csv module only for files it would word a",
@@ -484,7 +496,11 @@ WHERE = [
     "  each (0.4 s, 290,000 of them distinct; storing unique fields such as names and web addresses in",
     "  place would save about 0.2 s, measured, at the cost of a second way for the page to read text).",
     "  Then folium, branca and jinja2 (0.25 s), the postcode sectors (0.15 s), encoding and gzip (0.2 s).",
-    "- YAML end to end (10 s asked) is met, narrowly. Reading takes about 3 s: rapidyaml's parse and JSON",
+    "- YAML end to end (10 s asked) was met narrowly on 2026-11-24 (8.97 s). The run of 2026-12-01 found",
+    "  the whole machine slower (`sprx --help` 0.21 s against 0.10 s, the postcode table 0.21 s against",
+    "  0.11 s); `validate` of a 100,000-scheme YAML registry, alternating the code before and after that",
+    "  day's work three times each, differed by less than the runs themselves (9 to 14 s both).",
+    "  Reading takes about 3 s: rapidyaml's parse and JSON",
     "  1.3 s, reading that JSON back (every number as written, duplicate keys looked for) 1.2 s, the",
     "  checks that send anything unusual to the exact loader 0.7 s; checking takes about 1.9 s, four",
     "  times a CSV's (places and eligibility are mappings, and lists are lists, not one cell each).",
@@ -502,13 +518,3 @@ WHERE = [
 if __name__ == "__main__":
     main()
 
-# Where an import's time goes (measured stage by stage on the 2-core machine, 2026-12-01, 100,000 rows):
-IMPORT_WHERE = [
-    "Where the time goes, 100,000 rows (each stage timed in one process; this machine's runs vary by a",
-    "fifth from one minute to the next): reading the CSV and finding its header 0.8 s; the rows' cells",
-    "as text 1 s; every postcode looked up and every place put in its area at once 0.7 s; cleaning each",
-    "row (name, place, areas, id, contact cell, opening times, ages, cost) 6 to 7 s; validate's checks on",
-    "the 96,000 records, in memory, 3.3 s; writing them as YAML 3 s; the merge plan and the import's",
-    "memory (`.schemes.yaml.imports.json`) 2.5 s. What is left is Python touching each row's dozen values",
-    "a few times: reaching 15 s means cleaning column by column rather than row by row, or both cores.",
-]

@@ -435,3 +435,14 @@ def test_an_area_named_with_and_is_one_area(tmp_path):
         ["Barking and Dagenham"], ["Kensington and Chelsea"], ["Camden", "Islington"], ["Hammersmith and Fulham",
                                                                                         "Brent"]]
     assert not imported.held
+
+
+def test_an_area_no_area_is_close_to_falls_back_to_the_postcode(tmp_path):
+    """'Mancester' is close to no London area: the row's postcode places it, and the note says so."""
+    sheet = write_csv(tmp_path / "list.csv", [["Name", "Area", "Postcode"], ["Riverside Cafe (test)", "Mancester",
+                                                                             "NW1 7BY"]])
+    imported, _, _ = import_sheet(sheet, registry_tables(sources("london")), {})
+    assert [r["boroughs"] for r in imported.records] == [["Camden"]] and not imported.held
+    [note] = [n for n in imported.notes if n.kind == "area-from-place"]
+    assert (note.row, note.what, note.why) == (2, "area Camden taken from the place",
+                                              "'Mancester' is not an area of this registry; from its postcode NW1 7BY")

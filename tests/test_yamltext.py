@@ -9,6 +9,7 @@ import yaml
 
 from helpers import ROOT
 from sprx_cli.core.yamlload import YList, load_plain, load_yaml
+from sprx_cli.interchange.merge import plain
 from sprx_cli.interchange.writer import as_written, registry_yaml
 from sprx_cli.interchange.yamltext import scalar
 
@@ -21,18 +22,10 @@ AWKWARD = ["yes", "No", "on", "~", "null", "", " ", "10:00", "1:30:00", "0x1F", 
            "Y", "n", "NULL", "True", "1_000", "0o17", "0b101", "190:20:30", "\u0000nul", "\x1b[31mred"]
 
 
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _read_three_ways(text: str) -> list:
     by_pyyaml = yaml.safe_load(text)["schemes"]
     doc, problems = load_yaml(text, "x.yaml")
-    exact = _plain(doc["schemes"]) if isinstance(doc["schemes"], YList) else None
+    exact = plain(doc["schemes"]) if isinstance(doc["schemes"], YList) else None
     fast = load_plain(text)
     return [by_pyyaml, exact, fast["schemes"] if fast is not None else by_pyyaml]
 

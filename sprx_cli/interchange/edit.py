@@ -139,6 +139,19 @@ def _cells(record: str) -> list[tuple[int, int]]:
         i += 1
 
 
+def _csv_bounds(text: str) -> list[tuple[int, int]]:
+    """Each CSV record's physical lines (first, past the last), from the reader's line counter."""
+    import csv
+    import io
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    bounds, previous = [], 0
+    for _ in reader:
+        bounds.append((previous, reader.line_num))
+        previous = reader.line_num
+    return bounds
+
+
 def _csv(text: str, registry, index, ids, value) -> tuple[str, list[str]]:
     import csv
     import io
@@ -147,12 +160,7 @@ def _csv(text: str, registry, index, ids, value) -> tuple[str, list[str]]:
     if "last_verified" not in [h.strip() for h in header]:
         raise EditError("the CSV has no last_verified column: add one (an empty column is fine) and run again")
     column = [h.strip() for h in header].index("last_verified")
-    # physical lines of each record, from the reader's line counter
-    reader = csv.reader(io.StringIO(text, newline=""))
-    bounds, previous = [], 0
-    for _ in reader:
-        bounds.append((previous, reader.line_num))
-        previous = reader.line_num
+    bounds = _csv_bounds(text)
     lines = text.splitlines(keepends=True)
     changed = []
     for sid in ids:
@@ -371,11 +379,7 @@ def _csv_values(text: str, registry, index, changes, updated, cannot) -> str:
     from .writer import registry_csv
 
     header = [h.strip() for h in next(csv.reader(io.StringIO(text)))]
-    reader = csv.reader(io.StringIO(text, newline=""))
-    bounds, previous = [], 0
-    for _ in reader:
-        bounds.append((previous, reader.line_num))
-        previous = reader.line_num
+    bounds = _csv_bounds(text)
     lines = text.splitlines(keepends=True)
     for sid, fields in changes.items():
         written = next(csv.DictReader(io.StringIO(registry_csv([{"id": sid, **fields}]))))
