@@ -107,6 +107,8 @@ def plan(existing, records: list[dict], tables, state: dict, overwrite: bool = F
     the exact loader), against `state` (read_state)."""
     ctx = Context(tables.areas, tables.vocabulary, today())
     datas = [existing.record(k).data for k in range(len(existing))]
+    if not datas:  # an empty registry (as `sprx init` makes it): every record is new
+        return Plan(added=list(records), offered={r["id"]: _offered(r) for r in records})
     by_id = {d.get("id"): d for d in datas if isinstance(d.get("id"), str)}
     index: dict[tuple, list[dict]] = {}
     for d in datas:
