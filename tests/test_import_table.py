@@ -446,3 +446,16 @@ def test_an_area_no_area_is_close_to_falls_back_to_the_postcode(tmp_path):
     [note] = [n for n in imported.notes if n.kind == "area-from-place"]
     assert (note.row, note.what, note.why) == (2, "area Camden taken from the place",
                                               "'Mancester' is not an area of this registry; from its postcode NW1 7BY")
+
+
+def test_a_quote_never_closed_is_refused_where_it_opens(sprx, tmp_path):
+    """Left open, it would swallow every later row into one cell: refused, located, nothing written."""
+    bad = tmp_path / "quote.csv"
+    bad.write_text('Name,Borough\nB (test),Camden\n"Unclosed,Camden\nC (test),Camden\n', encoding="utf-8")
+    result = sprx("import", "table", bad, "--output", tmp_path / "x.yaml")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "row 3 (line 3) opens a quote (\") that is never closed" in result.stderr
+    assert not (tmp_path / "x.yaml").exists()
+    fine = tmp_path / "fine.csv"  # a quote inside an unquoted value, and a quoted value over two lines
+    fine.write_text('Name,Borough\n"Two\nlines (test)",Camden\nScreen 5" (test),Camden\n', encoding="utf-8")
+    assert sprx("import", "table", fine, "--output", tmp_path / "y.yaml").exit_code == 0

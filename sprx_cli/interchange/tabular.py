@@ -195,11 +195,22 @@ def _csv_rows(text: str) -> list[list[Any]]:
     except csv.Error:
         pass
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[Any]] = []
+    begins, line = 1, 0  # the line the last record began on; where the one before it ended
     try:
-        return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        for r in reader:
+            begins, line = line + 1, reader.line_num
+            rows.append(list(r))
     except csv.Error as exc:
         raise ImportFailed(f"the CSV cannot be read: {exc}",
                            "check the quotes: a quote inside a value must be doubled (\"\")") from None
+    if rows and text.count('"') % 2 and any("\n" in c or "\r" in c for c in rows[-1]):
+        # a quote left open swallows every line after it into one cell: refuse rather than lose the rows
+        raise ImportFailed(f"row {len(rows)} (line {begins}) opens a quote (\") that is never closed, so every "
+                           "line after it would be read as one cell",
+                           "close the quote, or double a quote that is part of the text (\"\")")
+    return rows
 
 
 _ODD_SPACE = re.compile("[\r\n\u2028\u2029\x0b\u00a0]|_x000D_")
