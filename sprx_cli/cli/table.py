@@ -30,8 +30,8 @@ def _rich_table(t) -> None:
         cats = [i for i, c in enumerate(t.columns) if i > 2 and c != "per_100k"]
         empty = [t.columns[i] for i in cats if t.totals[i] == 0]
         shown = [i for i in shown if t.columns[i] not in empty]
-    caption = (f"Not shown: {len(empty)} categories no scheme has ({', '.join(empty)}); every column is in "
-               "--format csv." if empty else None)
+    caption = (Text(f"Not shown: {len(empty)} categories no scheme has ({', '.join(empty)}); every column is "
+                    "in --format csv.") if empty else None)  # Text: vocabulary keys are not markup
     rt = RichTable(show_footer=bool(t.totals), header_style="bold", footer_style="bold", caption=caption)
     for i in shown:
         footer = Text("" if not t.totals else cell_text(t.totals[i]))

@@ -260,23 +260,19 @@ def _commit(path: Path, raw: bytes, bom: bytes, text: str, sources, chunk: str, 
 
     from ..registry.validate import validate
 
-    if validated:
-        if path.read_bytes() != raw:
-            raise EditError(f"{path} changed while sprx was reading it; run the command again")
-        atomic_write_bytes(path, bom + text.encode("utf-8"))
-        return
-    before = _error_count(path, sources) if not chunk else None
-    with tempfile.TemporaryDirectory() as tmp:
-        trial = Path(tmp) / path.name
-        trial.write_bytes(bom + text.encode("utf-8"))
-        report, _ = validate(replace(sources, schemes=str(trial)))
-    mine = [p for p in report.errors if p.loc.file == str(trial)]
-    if chunk:
-        mine = [p for p in mine if _in_tail(p, text, chunk)]
-    elif len(mine) <= before:
-        mine = []
-    if mine:
-        raise EditError("; ".join(f"{p.message} ({p.hint})" for p in mine))
+    if not validated:
+        before = _error_count(path, sources) if not chunk else None
+        with tempfile.TemporaryDirectory() as tmp:
+            trial = Path(tmp) / path.name
+            trial.write_bytes(bom + text.encode("utf-8"))
+            report, _ = validate(replace(sources, schemes=str(trial)))
+        mine = [p for p in report.errors if p.loc.file == str(trial)]
+        if chunk:
+            mine = [p for p in mine if _in_tail(p, text, chunk)]
+        elif len(mine) <= before:
+            mine = []
+        if mine:
+            raise EditError("; ".join(f"{p.message} ({p.hint})" for p in mine))
     if path.read_bytes() != raw:
         raise EditError(f"{path} changed while sprx was reading it; run the command again")
     atomic_write_bytes(path, bom + text.encode("utf-8"))

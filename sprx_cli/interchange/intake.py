@@ -113,7 +113,7 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
                   held_back: Path | None, update: bool, strict: bool) -> Outcome:
     from ..registry.read import load_registry
     from .edit import update_schemes
-    from .merge import plan, read_state, remembered, write_state
+    from .merge import all_added, plan, read_state, remembered, write_state
     from .sheets import import_sheet
     from .writer import registry_text
 
@@ -144,7 +144,7 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
             out.written = True
         out.added = [r["id"] for r in imported.records]
         if merging and imported.records:
-            write_state(target, remembered({}, plan_all_added(imported.records), str(source),
+            write_state(target, remembered({}, all_added(imported.records), str(source),
                                            {r["id"]: r["_row"] for r in imported.records}))
     else:
         state = read_state(target)
@@ -169,12 +169,3 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
 
 def _clean(record: dict) -> dict:
     return {k: v for k, v in record.items() if not k.startswith("_")}
-
-
-def plan_all_added(records: list[dict]):
-    """A merge plan where every record is new (a registry written afresh)."""
-    from .merge import Plan, _offered
-
-    p = Plan(added=list(records))
-    p.offered = {r["id"]: _offered(r) for r in records}
-    return p

@@ -108,7 +108,7 @@ def plan(existing, records: list[dict], tables, state: dict, overwrite: bool = F
     ctx = Context(tables.areas, tables.vocabulary, today())
     datas = [existing.record(k).data for k in range(len(existing))]
     if not datas:  # an empty registry (as `sprx init` makes it): every record is new
-        return Plan(added=list(records), offered={r["id"]: _offered(r) for r in records})
+        return all_added(records)
     by_id = {d.get("id"): d for d in datas if isinstance(d.get("id"), str)}
     index: dict[tuple, list[dict]] = {}
     for d in datas:
@@ -170,6 +170,11 @@ def plan(existing, records: list[dict], tables, state: dict, overwrite: bool = F
         else:
             out.unchanged.append(sid)
     return out
+
+
+def all_added(records: list[dict]) -> Plan:
+    """The plan where every record is new (an empty registry, or one written afresh)."""
+    return Plan(added=list(records), offered={r["id"]: _offered(r) for r in records})
 
 
 def _offered(rec: dict) -> dict:
