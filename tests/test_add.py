@@ -69,3 +69,13 @@ def test_csv_row_follows_the_files_header(sprx, tmp_path):
     result = sprx("add", "--schemes", path, "--name", "D", "--area", "Hackney", "--phone", "020 7946 0001",
                   "--no-input")
     assert result.exit_code == 1 and "the CSV has no column for phone" in result.stderr
+
+
+def test_a_registry_that_says_schemes_empty_list_gets_its_first_scheme(sprx, tmp_path):
+    """'schemes: []' is how many keepers start: the first scheme goes below it, the comment kept."""
+    path = tmp_path / "schemes.yaml"
+    path.write_bytes(b"# our directory\r\nschemes: [ ]  # none yet\r\n")
+    result = sprx("add", "--schemes", path, "--name", "Walk Club", "--area", "Camden", "--no-input")
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes().startswith(b"# our directory\r\nschemes:  # none yet\r\n  - id: walk-club\r\n")
+    assert sprx("validate", "--schemes", path).exit_code == 0

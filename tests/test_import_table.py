@@ -459,3 +459,63 @@ def test_a_quote_never_closed_is_refused_where_it_opens(sprx, tmp_path):
     fine = tmp_path / "fine.csv"  # a quote inside an unquoted value, and a quoted value over two lines
     fine.write_text('Name,Borough\n"Two\nlines (test)",Camden\nScreen 5" (test),Camden\n', encoding="utf-8")
     assert sprx("import", "table", fine, "--output", tmp_path / "y.yaml").exit_code == 0
+
+
+def test_rows_read_in_parallel_come_out_as_read_in_order(folder, sprx, monkeypatch):
+    """A large sheet's rows are read on every core (core/speed.split_work); what is kept, held back and
+    said is the same as one process reading them in order: a second copy of a row in another part, an
+    id two parts would both make, notes in row order."""
+    from sprx_cli.core import speed
+
+    rows = [["Service", "ID", "Area", "Postcode", "Contact", "Opening times", "Cost"]]
+    for i in range(60):
+        rows.append(["Trussell Trust" if i % 3 else f"Lunch Club {i % 7}", "Not An Id!" if i % 11 == 0 else "",
+                     ["Camden", "Lambeht", "NA", "Hackney and Islington", "Mancester"][i % 5],
+                     POSTCODES[i % 40].lower().replace(" ", "") if i % 4 == 0 else POSTCODES[i % 40],
+                     f"020 7946 0{i:03d}\nclub{i}@example.org  www.example.org/{i}",
+                     ["Wednesday 10am - 4pm", "By appointment", "not known", ""][i % 4], ["Free", "£2", "n/a"][i % 3]])
+    rows.append(list(rows[5]))  # the same scheme twice, the copy far from the first
+    sheet = write_csv(folder / "big.csv", rows)
+    outputs = []
+    for least in (10**9, 1):  # one process, then a part per core
+        monkeypatch.setattr(speed, "PARALLEL_FROM", least)
+        monkeypatch.setattr(speed, "cores", lambda: 3)
+        for f in ("schemes.yaml", "big.held-back.csv", ".schemes.yaml.imports.json"):
+            (folder / f).unlink(missing_ok=True)
+        (folder / "schemes.yaml").write_text("schemes: []\n", encoding="utf-8")
+        result = run_in(folder, sprx, monkeypatch, sheet)
+        assert result.exit_code == 0, result.output
+        outputs.append([result.stderr] + [(folder / f).read_text(encoding="utf-8")
+                                          for f in ("schemes.yaml", "big.held-back.csv", ".schemes.yaml.imports.json")])
+    assert outputs[0] == outputs[1]
+    assert outputs[0][1].startswith("schemes:\n  - id: ")  # (a registry that said 'schemes: []' opened up)
+    assert "Held back: row 62: the same name and postcode as row 6: the same scheme twice" in outputs[0][0]
+    ids = [s["id"] for s in schemes(folder / "schemes.yaml")]
+    assert len(ids) == len(set(ids)) > 40
+
+
+def test_split_work_keeps_order_and_redoes_a_failed_part_here(monkeypatch):
+    import os
+
+    from sprx_cli.core import speed
+
+    monkeypatch.setattr(speed, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(speed, "cores", lambda: 2)
+    parent = os.getpid()
+    assert speed.split_work(lambda part, start: [(start + k, v) for k, v in enumerate(part)], "abcde") == [
+        [(0, "a"), (1, "b")], [(2, "c"), (3, "d"), (4, "e")]]
+
+    def dies_elsewhere(part, start):
+        if os.getpid() != parent:
+            os._exit(3)  # a part's process that dies: its part is done again here
+        return list(part)
+
+    assert speed.split_work(dies_elsewhere, [1, 2, 3, 4]) == [[1, 2], [3, 4]]
+
+    def fails(part, start):
+        raise ValueError("in the work itself")
+
+    with pytest.raises(ValueError, match="in the work itself"):  # raised as one process would raise it
+        speed.split_work(fails, [1, 2, 3, 4])
+    monkeypatch.setattr(speed, "cores", lambda: 1)
+    assert speed.split_work(lambda part, start: os.getpid(), [1, 2, 3]) == [parent]

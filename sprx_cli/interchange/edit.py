@@ -234,6 +234,8 @@ def update_schemes(path: Path, sources, changes: dict[str, dict[str, Any]], appe
                 text = _yaml_values(text, registry, index, changes, eol, updated, cannot)
         chunk = ""
         if appended:
+            if not csv_file and not len(registry):
+                text = _EMPTY_LIST.sub(r"\1\2", text, count=1)  # 'schemes: []': the entries go below it
             entries = registry_csv(appended) if csv_file else registry_yaml(appended)
             chunk = _csv_rows(text, entries) if csv_file else _yaml_entry(path, text, entries)
             chunk = chunk.replace("\n", eol)
@@ -241,6 +243,10 @@ def update_schemes(path: Path, sources, changes: dict[str, dict[str, Any]], appe
             text = text + lead + chunk
         _commit(path, raw, bom, text, sources, chunk, validated=checked and not changes)
         return Edited(updated, chunk, cannot)
+
+
+# 'schemes: []' (a comment after it kept), the way a registry says it has no schemes on one line
+_EMPTY_LIST = re.compile(r"^(schemes:)[ \t]*\[[ \t]*\]([ \t]*(?:#.*)?)$", re.M)
 
 
 def _ids(registry) -> dict[str, int]:

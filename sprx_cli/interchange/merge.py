@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.dates import today
-from ..core.textio import atomic_write_text
+from ..core.textio import atomic_write_bytes
 from ..core.words import normalise_name
 from ..registry.fields import ALIASES, BY_NAME, evaluate
 from ..registry.rules import Context
@@ -48,12 +48,13 @@ def write_state(registry: Path, state: dict) -> None:
     note = ("What sprx import last wrote into this registry, per scheme, so that the next import can tell a "
             "keeper's edits from a spreadsheet's changes. Safe to delete (the next import then keeps every value "
             "that differs, as a conflict).")
-    # one scheme a line: json's compiled encoder (indent= would use its slow one), and short diffs
-    encode = json.JSONEncoder(ensure_ascii=False).encode  # (json.dumps makes an encoder each call)
-    lines = [f" {encode(sid)}: {encode(entry)}" for sid, entry in sorted(state.items())]
-    text = (f'{{"version": {STATE_VERSION}, "note": {json.dumps(note)}, "schemes": {{\n' + ",\n".join(lines)
-            + "\n}}\n")
-    atomic_write_text(state_path(registry), text)
+    import orjson
+
+    # one scheme a line, for short diffs; orjson, as the map page's data (json's encoder is 5 times slower)
+    lines = [b" " + orjson.dumps(sid) + b": " + orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS) for sid, entry in sorted(state.items())]
+    text = (f'{{"version": {STATE_VERSION}, "note": {json.dumps(note)}, "schemes": {{\n'.encode()
+            + b",\n".join(lines) + b"\n}}\n")
+    atomic_write_bytes(state_path(registry), text)
 
 
 @dataclass

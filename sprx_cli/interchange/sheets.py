@@ -15,10 +15,10 @@ import re
 from collections import Counter
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..core.languages import language_named
-from ..core.speed import no_cyclic_gc
+from ..core.speed import no_cyclic_gc, split_work
 from ..core.words import id_from_name, is_slug, normalise_name, slugify, unique_id
 from .headers import Mapping, choose_columns, fold
 from .imported import Held, Imported, ImportFailed, Note
@@ -41,6 +41,22 @@ AGES = [(re.compile(r"\b(\d{1,3})\s*(?:\+|plus\b|and over\b|or over\b|and older\
 TEXT_FIELDS = ("provider", "description", "how_to_refer", "charity_number", "status")
 
 
+class Draft(NamedTuple):
+    """A row read on its own: its record (None: held back for `held`), the key that would make it a
+    second copy of a row before it, its id before it is made unique, its notes (the first `placed`
+    made before its areas were read) and the values left out of it."""
+
+    row: int
+    record: dict | None
+    key: tuple[str, str] | None
+    same: str  # what `key` holds beside the name: "postcode" or "address"
+    base: str
+    notes: list[Note]
+    placed: int
+    left: list[str]
+    held: str | None
+
+
 class Cleaner(Placer):
     """Turns one spreadsheet's rows into registry records, holding back what cannot be one."""
 
@@ -59,6 +75,7 @@ class Cleaner(Placer):
         self._seen_values: dict[tuple, tuple] = {}  # see _same
         self._slugs: dict[str, str] = {}  # an area's name -> its slug
         self.col: dict[str, str] = {}  # field -> its column's heading
+        self.columns: list[tuple[str, str, int]] = []  # (field, heading, index) of the columns read
         self._centres: dict[str, tuple[float, float] | None] = {}  # postcode (standard form) -> its centre
         self._areas_at: dict[tuple[float, float], tuple[str, ...]] = {}  # a point -> the areas containing it
         self.left: list[str] = []  # values left out of the row being read
@@ -75,87 +92,83 @@ class Cleaner(Placer):
         self.left.append(f"{column or 'value'} {value!r} ({why})")
         self.note(row, column, f"{value!r} left out", why, "left-out")
 
-    def hold(self, row: int, reason: str) -> None:
-        """Hold the row back whole: what was noted of its values is moot (the reason says what matters)."""
-        notes, k = self.out.notes, len(self.out.notes)
-        while k and notes[k - 1].row == row:  # the row's notes are the latest ones
-            k -= 1
-        notes[k:] = [n for n in notes[k:] if n.kind != "left-out"]
-        self.out.held.append(Held(row, self.out.cells[row], reason))
-        self.note(row, None, "row held back", reason, "held-back")
-
     # --- cells ---------------------------------------------------------------------------------
 
-    def cell(self, value: Any, row: int, column: str) -> str | None:
-        """A cell as text, with 'NA', 'not known' and the like read as empty."""
+    def cell(self, value: Any, row: int | None, column: str) -> str | None:
+        """A cell as text, with 'NA', 'not known' and the like read as empty (and noted, given its row)."""
         text = cell_text(value)
         if text is None:
             return None
         if len(text) <= _EMPTY_LONGEST and (text.lower() in EMPTY or fold(text) in EMPTY):
-            self.note(row, column, f"{text!r} read as empty", "it says the value is not known", "empty")
+            if row is not None:
+                self.note(row, column, f"{text!r} read as empty", "it says the value is not known", "empty")
             return None
         return text
 
-    def run(self) -> Imported:
-        """Every row: a record (with where it came from) or a row held back."""
-        index = {h: i for i, h in enumerate(self.sheet.header)}
-        self.out.cells = OwnCells(self.sheet, index)
-        columns = [(t, h, index[h]) for t, h in self.mapping.used.items()]
+    def _texts(self, rows, columns: list[tuple[str, str, int]], say: bool = True):
+        """Each row's number and its cells' text by field (`columns`: field, heading, index)."""
         known: dict[tuple[str, Any], str | None] = {}  # (column, cell) -> its text: a list repeats its values
-        self.col = dict(self.mapping.used)  # field -> its column's heading
-        rows = []
-        for n, cells in self.sheet.rows:
+        for n, cells in rows:
             values: dict[str, str | None] = {}
             for target, header, i in columns:
                 raw = cells[i]
                 try:
                     text = known[header, raw]
                 except KeyError:
-                    text = self.cell(raw, n, header)
+                    text = self.cell(raw, n if say else None, header)
                     if text is not None or raw is None or raw == "":
                         known[header, raw] = text  # (a cell read as empty is noted each time: not kept)
                 except TypeError:  # a cell that cannot be a key
-                    text = self.cell(raw, n, header)
+                    text = self.cell(raw, n if say else None, header)
                 values[target] = text
-            rows.append((n, values))
-            name = values.get("name")
-            if name:
-                self.names[normalise_name(name)] += 1
-        self._find_places(values for _, values in rows)
-        for n, values in rows:
-            self.left, self.bad_postcode = [], None
-            record = self.row(n, values)
-            if record is None:
-                continue
-            if self.left:
-                self.out.held.append(Held(n, self.out.cells[n], "added without " + "; ".join(self.left), added=True))
-            self.out.records.append(record)
-            self.out.origins.append(n)
+            yield n, values
+
+    def run(self) -> Imported:
+        """Every row: a record (with where it came from) or a row held back."""
+        index = {h: i for i, h in enumerate(self.sheet.header)}
+        self.out.cells = OwnCells(self.sheet, index)
+        self.columns = [(t, h, index[h]) for t, h in self.mapping.used.items()]
+        self.col = dict(self.mapping.used)  # field -> its column's heading
+        # first what a row needs of the others: how often its name occurs, and where the places are
+        ahead = [c for c in self.columns if c[0] in ("name", "postcode", "lat", "lon")]
+        early = [values for _, values in self._texts(self.sheet.rows, ahead, say=False)]
+        self.names.update(normalise_name(v["name"]) for v in early if v.get("name"))
+        self._find_places(early)
+        said = self.out.notes
+        drafts = split_work(self._drafts, self.sheet.rows)
+        self.out.notes = said
+        for part in drafts:
+            for draft in part:
+                self._settle(draft)
         return self.out
 
     # --- a row ---------------------------------------------------------------------------------
 
-    def row(self, row: int, get: dict[str, str | None]) -> dict | None:
-        """One row's record (from its text by field), or None after holding the row back."""
+    def _drafts(self, rows: list[tuple[int, list]], start: int = 0) -> list[Draft]:
+        """Each row read on its own (what needs the rows before it is left to `_settle`)."""
+        out = []
+        self.out.notes, self.left, self.bad_postcode = [], [], None
+        for n, values in self._texts(rows, self.columns):
+            out.append(self._draft(n, values))
+            self.out.notes, self.left, self.bad_postcode = [], [], None
+        return out
+
+    def _draft(self, row: int, get: dict[str, str | None]) -> Draft:
+        """One row's record from its text by field, or why it is held back; with its notes."""
         col = self.col
         name = get.get("name")
         if not name:
-            self.hold(row, "it has no name" + (f" (the {col['name']!r} column is empty)" if "name" in col
-                                                   else ""))
-            return None
+            return Draft(row, None, None, "", "", self.out.notes, 0, [],
+                         "it has no name" + (f" (the {col['name']!r} column is empty)" if "name" in col else ""))
         place = self._place(get, col, row)
         key = (normalise_name(name), (place.get("postcode") or place.get("address") or "").lower())
-        if key in self.seen:
-            self.hold(row, f"the same name and {'postcode' if place.get('postcode') else 'address'} as row "
-                      f"{self.seen[key]}: the same scheme twice")
-            return None
+        same = "postcode" if place.get("postcode") else "address"
+        placed = len(self.out.notes)
         areas, why = self._areas(get.get("boroughs"), place, row, col.get("boroughs"))
         if not areas:
-            self.hold(row, f"no area: {why}")
-            return None
-        self.seen[key] = row
-        rec: dict[str, Any] = {"name": name, "boroughs": areas, "_row": row}
-        rec["id"] = self._id(get.get("id"), name, areas, place, row, col.get("id"))
+            return Draft(row, None, key, same, "", self.out.notes, placed, [], f"no area: {why}")
+        base = self._id_base(get.get("id"), name, areas, place, row, col.get("id"))
+        rec: dict[str, Any] = {"name": name, "boroughs": areas, "_row": row, "id": base}
         if get.get("id") and is_slug(get["id"]):
             rec["_id_given"] = get["id"]  # (a merge matches it to the scheme of that id)
         for text_field in TEXT_FIELDS:
@@ -176,26 +189,46 @@ class Cleaner(Placer):
             self._contact(rec, get["contact"], row, col["contact"])
         rec["last_verified"] = self._same(self._date, get.get("last_verified"), row, col.get("last_verified"))
         rec["locations"] = [place] if place else []
-        return {k: v for k, v in rec.items() if v}  # (every value is text, a list or a mapping)
+        record = {k: v for k, v in rec.items() if v}  # (every value is text, a list or a mapping)
+        return Draft(row, record, key, same, base, self.out.notes, placed, self.left, None)
 
-    def _id(self, given: str | None, name: str, areas: list[str], place: dict, row: int, column: str | None) -> str:
-        """The row's id: the one it gives, else one made from its name, with its place where the name
-        is not the only one of its kind (trussell-trust-bolton-bl3), never a bare counter where a place
-        tells them apart."""
-        if given and is_slug(given):
-            base = given
-        else:
-            base = id_from_name(name)
-            if self.names[normalise_name(name)] > 1:
-                outward = (place.get("postcode") or "").split(" ")[0].lower()
-                area = self._slugs.get(areas[0]) or self._slugs.setdefault(areas[0], slugify(areas[0]))
-                base = "-".join(p for p in (base, area, outward) if p)
-            if given:
-                self.note(row, column, f"id {given!r} replaced by {base!r}",
-                          "an id is lowercase letters, digits and hyphens", "id")
-        sid = unique_id(base, self.ids)
+    def _settle(self, d: Draft) -> None:
+        """A drafted row, in order: held back (as the same scheme as a row before it, too), or added
+        with an id no scheme before it has."""
+        notes, reason = d.notes, d.held
+        if d.key is not None and d.key in self.seen:  # (before its areas: a second copy's are moot)
+            notes = notes[:d.placed]
+            reason = f"the same name and {d.same} as row {self.seen[d.key]}: the same scheme twice"
+        if reason is not None:
+            self.out.notes += [n for n in notes if n.kind != "left-out"]  # what was noted of its values is moot
+            self.out.held.append(Held(d.row, self.out.cells[d.row], reason))
+            self.note(d.row, None, "row held back", reason, "held-back")
+            return
+        self.seen[d.key] = d.row
+        self.out.notes += notes
+        d.record["id"] = sid = unique_id(d.base, self.ids)
         self.ids.add(sid)
-        return sid
+        if d.left:
+            self.out.held.append(Held(d.row, self.out.cells[d.row], "added without " + "; ".join(d.left), added=True))
+        self.out.records.append(d.record)
+        self.out.origins.append(d.row)
+
+    def _id_base(self, given: str | None, name: str, areas: list[str], place: dict, row: int,
+                 column: str | None) -> str:
+        """The row's id before it is made unique: the one it gives, else one made from its name, with
+        its place where the name is not the only one of its kind (trussell-trust-bolton-bl3), never a
+        bare counter where a place tells them apart."""
+        if given and is_slug(given):
+            return given
+        base = id_from_name(name)
+        if self.names[normalise_name(name)] > 1:
+            outward = (place.get("postcode") or "").split(" ")[0].lower()
+            area = self._slugs.get(areas[0]) or self._slugs.setdefault(areas[0], slugify(areas[0]))
+            base = "-".join(p for p in (base, area, outward) if p)
+        if given:
+            self.note(row, column, f"id {given!r} replaced by {base!r}",
+                      "an id is lowercase letters, digits and hyphens", "id")
+        return base
 
     def _same(self, read, text: str | None, row: int, column: str | None, *more):
         """`read(*more, text, row, column)` for a value that depends on its text alone: read once per text

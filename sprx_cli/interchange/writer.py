@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 from ..core.model import Hours, hours_text
 from ..registry.fields import (CSV_COLUMNS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, FIELDS, LIST_SEPARATOR,
@@ -21,26 +21,31 @@ def _empty(value: Any) -> bool:
     return value is None or (not value and isinstance(value, (str, list, dict, tuple)))
 
 
-_ORDER = {f.name: k for k, f in enumerate(FIELDS)}
-_PLACE_ORDER = {f.name: k for k, f in enumerate(LOCATION_FIELDS_TABLE)}
+_NAMES = tuple(f.name for f in FIELDS)
+_PLACE_NAMES = tuple(f.name for f in LOCATION_FIELDS_TABLE)
 
 
 def as_written(record: dict[str, Any]) -> dict[str, Any]:
     """A record as a registry holds it: the field table's fields in its order, empty ones left out."""
-    item = {k: record[k] for k in sorted((k for k in record if k in _ORDER and not _empty(record[k])),
-                                         key=_ORDER.__getitem__)}
+    item = {k: v for k in _NAMES if k in record and not _empty(v := record[k])}
     if "locations" in item:
-        item["locations"] = [{k: p[k] for k in sorted((k for k in p if k in _PLACE_ORDER and not _empty(p[k])),
-                                                      key=_PLACE_ORDER.__getitem__)}
+        item["locations"] = [{k: v for k in _PLACE_NAMES if k in p and not _empty(v := p[k])}
                              for p in item["locations"]]
     return item
 
 
-def registry_yaml(records: Iterable[dict[str, Any]], header: str = "") -> str:
+def registry_yaml(records: Sequence[dict[str, Any]], header: str = "") -> str:
     """A YAML registry of these records (each value quoted as it must be: see yamltext)."""
+    from ..core.speed import split_work
+
+    top = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + "schemes:\n"
+    return top + "".join(split_work(_entries_yaml, records))
+
+
+def _entries_yaml(records: Sequence[dict[str, Any]], start: int = 0) -> str:
     from .yamltext import record_yaml
 
-    parts = ["".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + "schemes:\n"]
+    parts = []
     for item in map(as_written, records):
         try:
             parts.append(record_yaml(item))
@@ -89,31 +94,26 @@ def checked_records(records: list[dict[str, Any]], tables, fmt: str):
     on the records as the file will hold them (a CSV's: as its text reads back).
 
     Returns (the records kept, [(record, problem, field left out or None for the record)])."""
-    from ..core.dates import today
-    from ..core.problems import Loc
-    from ..registry.check import check_registry
-    from ..registry.read import RawRecord, RawRegistry, read_csv
+    from collections import Counter
+
+    from ..core.speed import split_work
 
     kept, removed = [dict(r) for r in records], []
     while kept:
-        if fmt == "csv":
-            raw, _ = read_csv(registry_csv(kept), "imported.csv")
-            index = {k + 2: k for k in range(len(kept))}  # a CSV's row k + 2 (after the header) is record k
-        else:
-            raw = RawRegistry("yaml", [RawRecord(k, as_written(r), Loc("imported.yaml", line=k + 1))
-                                       for k, r in enumerate(kept)])
-            index = {k + 1: k for k in range(len(kept))}
-        _, problems, _ = check_registry(raw, tables.areas, tables.vocabulary, today())
+        ids = Counter(r.get("id") for r in kept)
+        whole = len(ids) < len(kept) and any(n > 1 for sid, n in ids.items() if isinstance(sid, str))
+        # (a part is checked on its own: an id given twice must be in one part to be found)
+        found = [_errors(kept, tables, fmt, 0)] if whole else split_work(
+            lambda part, start: _errors(part, tables, fmt, start), kept)
         bad: dict[int, list] = {}
-        for p in problems:
-            k = index.get(p.loc.row if fmt == "csv" else p.loc.line)
-            if p.severity == "error" and k is not None:
+        for part in found:
+            for k, p in part:
                 bad.setdefault(k, []).append(p)
         if not bad:
             break
         drop = set()
-        for k, found in sorted(bad.items()):
-            for p in found:
+        for k, problems in sorted(bad.items()):
+            for p in problems:
                 name = (p.field or "").split(".")[0] or None
                 if name is None or name in REQUIRED_FIELDS or name not in kept[k]:
                     removed.append((kept[k], p, None))
@@ -123,3 +123,26 @@ def checked_records(records: list[dict[str, Any]], tables, fmt: str):
                 del kept[k][name]
         kept = [r for k, r in enumerate(kept) if k not in drop]
     return kept, removed
+
+
+def _errors(records: Sequence[dict[str, Any]], tables, fmt: str, start: int) -> list[tuple[int, Any]]:
+    """validate's errors in these records (the `start`th and on of an import), by record number."""
+    from ..core.dates import today
+    from ..core.problems import Loc
+    from ..registry.check import check_registry
+    from ..registry.read import RawRecord, RawRegistry, read_csv
+
+    if fmt == "csv":
+        raw, _ = read_csv(registry_csv(records), "imported.csv")
+        index = {k + 2: start + k for k in range(len(records))}  # a CSV's row k + 2 (after the header) is record k
+    else:
+        raw = RawRegistry("yaml", [RawRecord(start + k, as_written(r), Loc("imported.yaml", line=start + k + 1))
+                                   for k, r in enumerate(records)])
+        index = {start + k + 1: start + k for k in range(len(records))}
+    _, problems, _ = check_registry(raw, tables.areas, tables.vocabulary, today())
+    out = []
+    for p in problems:
+        k = index.get(p.loc.row if fmt == "csv" else p.loc.line)
+        if p.severity == "error" and k is not None:
+            out.append((k, p))
+    return out
