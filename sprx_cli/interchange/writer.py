@@ -98,31 +98,32 @@ def checked_records(records: list[dict[str, Any]], tables, fmt: str):
 
     from ..core.speed import split_work
 
-    kept, removed = [dict(r) for r in records], []
-    while kept:
-        ids = Counter(r.get("id") for r in kept)
-        whole = len(ids) < len(kept) and any(n > 1 for sid, n in ids.items() if isinstance(sid, str))
+    kept, removed, gone = [dict(r) for r in records], [], set()
+    todo = list(range(len(kept)))  # the records to check: all, then those a value was taken out of
+    while todo:
+        batch = [kept[k] for k in todo]
+        ids = Counter(r.get("id") for r in batch)
+        whole = len(ids) < len(batch) and any(n > 1 for sid, n in ids.items() if isinstance(sid, str))
         # (a part is checked on its own: an id given twice must be in one part to be found)
-        found = [_errors(kept, tables, fmt, 0)] if whole else split_work(
-            lambda part, start: _errors(part, tables, fmt, start), kept)
+        found = [_errors(batch, tables, fmt, 0)] if whole else split_work(
+            lambda part, start: _errors(part, tables, fmt, start), batch)
         bad: dict[int, list] = {}
         for part in found:
-            for k, p in part:
-                bad.setdefault(k, []).append(p)
-        if not bad:
-            break
-        drop = set()
+            for j, p in part:
+                bad.setdefault(todo[j], []).append(p)
+        todo = []
         for k, problems in sorted(bad.items()):
             for p in problems:
                 name = (p.field or "").split(".")[0] or None
                 if name is None or name in REQUIRED_FIELDS or name not in kept[k]:
                     removed.append((kept[k], p, None))
-                    drop.add(k)
+                    gone.add(k)
                     break
                 removed.append((kept[k], p, name))
                 del kept[k][name]
-        kept = [r for k, r in enumerate(kept) if k not in drop]
-    return kept, removed
+            else:
+                todo.append(k)  # checked again without those values (a record's checks are its own)
+    return [r for k, r in enumerate(kept) if k not in gone], removed
 
 
 def _errors(records: Sequence[dict[str, Any]], tables, fmt: str, start: int) -> list[tuple[int, Any]]:
