@@ -67,7 +67,7 @@ def test_england_style_registry_builds_map_and_table(england):
     assert len(data["areas"]["code"]) == 6 and len(data["boundaries"]["features"]) == 6
     lon, lat = data["boundaries"]["features"][0]["geometry"]["coordinates"][0][0]
     assert -2.1 < lon < -1.0 and 52.5 < lat < 53.0  # reprojected from the National Grid
-    assert re.search(r"\d+ schemes in \d of 6 areas", page)
+    assert re.search(r"\d+ schemes open now in \d of 6 areas", page)
     table = json.loads(sprx_in(england, "table", "--format", "json").stdout)
     assert len(table["rows"]) == 6
     assert {r["code"]: r["schemes"] for r in table["rows"]} == dict(zip(data["areas"]["code"], data["areas"]["count"]))

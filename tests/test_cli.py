@@ -49,7 +49,7 @@ def test_top_level_help_and_version(sprx):
 def test_bundled_registry_is_valid(sprx):
     result = sprx("validate")
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.splitlines()[-1].startswith("Valid: 60 schemes serving 27 of 33 areas in schemes.yaml")
+    assert result.stdout.splitlines()[-1].startswith("Valid: schemes.yaml: 55 schemes open now in 27 of 33 areas, 3 paused")
 
 
 def test_bundled_registry_json(sprx):
@@ -57,7 +57,8 @@ def test_bundled_registry_json(sprx):
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert report["valid"] is True and report["errors"] == 0
-    assert report["stats"] == {"schemes": 60, "records": 60, "areas": 33, "areas_with_schemes": 27,
+    assert report["stats"] == {"schemes": 60, "open_now": 55, "paused": 3, "closed": 2, "records": 60, "areas": 33,
+                               "areas_with_schemes": 27,
                                "data_date": report["stats"]["data_date"]}
     assert report["stats"]["data_date"] <= "2026-11-23"
 
@@ -65,7 +66,7 @@ def test_bundled_registry_json(sprx):
 def test_valid_csv_registry(sprx):
     result = sprx("validate", "--schemes", S + "valid.csv")
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == f"Valid: 2 schemes serving 3 of 33 areas in {S}valid.csv (0 errors, 0 warnings)\n"
+    assert result.stdout == f"Valid: {S}valid.csv: 1 scheme open now in 1 of 33 areas, 1 paused (0 errors, 0 warnings)\n"
 
 
 def test_bom_and_crlf_are_read(sprx):
@@ -158,7 +159,7 @@ def test_console_script_runs():
 
 
 @pytest.mark.parametrize("args, code, stream, text", [
-    (["validate"], 0, "stdout", "Valid: 60 schemes"),
+    (["validate"], 0, "stdout", "Valid: schemes.yaml: 55 schemes open now"),
     (["validate", "--schemes", "tests/fixtures/schemes/syntax.yaml"], 1, "stdout", "yaml-syntax"),
     (["no-such-command"], 2, "stderr", "No such command"),
 ])

@@ -75,8 +75,10 @@ def test_filter_counts_match_the_registry(finder):
     keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
     for i, key in enumerate(keys):
         expected = sum(1 for s in shown if key in (s.get("categories") or []))
-        if key:
+        if key and expected:
             assert page.inner_text(f"label[for=sprx-f-c-{i}] .sprx-option-count") == f"({expected})"
+        elif key:  # only real choices: an option no scheme has is not offered
+            assert page.locator(f"#sprx-f-c-{i}").count() == 0
     # free only: the list, the markers, the headline and the gaps follow
     page.check("#sprx-f-free-0")
     free = [s for s in shown if s.get("cost") == "free"]
@@ -85,7 +87,9 @@ def test_filter_counts_match_the_registry(finder):
     assert page.evaluate("sprxMap.shownPoints()") == points
     active = [s for s in free if s.get("status", "active") == "active"]
     served = {b for s in active for b in s["boroughs"]}
-    assert page.inner_text(".sprx-headline") == f"{len(active)} schemes in {len(served)} of 33 areas"
+    paused = sum(1 for s in free if s.get("status") == "paused")
+    assert page.inner_text(".sprx-headline") == (f"{len(active)} schemes open now in {len(served)} of 33 areas"
+                                                  + (f", {paused} paused" if paused else ""))
     assert page.inner_text(".sprx-gaps") == f"{33 - len(served)} areas with no schemes recorded"
     zero = page.eval_on_selector_all("path.sprx-zero", "e => e.length")
     assert zero == 33 - len(served)

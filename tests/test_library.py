@@ -152,7 +152,8 @@ def test_headline_groups_digits(load):
     _, registry = load("london")
     counts = area_counts(registry)
     counts.schemes = counts.schemes * 100
-    assert counts.headline() == f"{len(counts.schemes):,} schemes in 27 of 33 areas" == "5,500 schemes in 27 of 33 areas"
+    assert counts.headline() == f"{len(counts.schemes):,} schemes open now in 27 of 33 areas, 3 paused" == (
+        "5,500 schemes open now in 27 of 33 areas, 3 paused")
 
 
 def test_new_fields_through_every_export(load):

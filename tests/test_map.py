@@ -39,14 +39,14 @@ def test_build_bundled_registry(build):
     result, out = build("--offline", "--tiles", "none")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith(f"Wrote {out} (")
-    assert result.stdout.rstrip().endswith("55 schemes in 27 of 33 areas")
+    assert result.stdout.rstrip().endswith("55 schemes open now in 27 of 33 areas, 3 paused")
     html = out.read_text(encoding="utf-8")
     data = page_data(html)
     per_area, n_active, n_points, _ = expected_from_yaml()
     assert dict(zip(data["areas"]["name"], data["areas"]["count"])) == per_area
     assert data["areas"]["count"].count(0) == 6 == data["zero"]["count"]
     assert len(data["points"]["lat"]) == n_points
-    assert "55 schemes in 27 of 33 areas" in html and "6 areas with no schemes recorded" in html
+    assert "55 schemes open now in 27 of 33 areas, 3 paused" in html and "6 areas with no schemes recorded" in html
 
 
 def test_zero_areas_are_outside_the_scale(build):

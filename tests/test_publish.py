@@ -95,7 +95,7 @@ def test_first_publish_builds_a_complete_site(published):
     for link in ("map.html", "map.png", "counts.csv", "counts.xlsx", "schemes.geojson", "areas.geojson",
                  "manifest.json", "changes.json", "oruk/services.json"):
         assert f'href="{link}"' in index
-    assert "3 schemes in 2 of 3 areas" in index and "Data as of 1 June 2026" in index
+    assert "3 schemes open now in 2 of 3 areas" in index and "Data as of 1 June 2026" in index
     assert 'id="sprx-table"' in index and "first publication" in index
     html = (site / "map.html").read_text()
     assert "<script src=" not in html  # the offline map

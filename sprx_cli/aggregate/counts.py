@@ -3,7 +3,7 @@ how many serve each area. Everything that shows a number gets it from here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..core.model import Registry, Scheme
@@ -13,6 +13,15 @@ from .metrics import MetricUnavailable
 
 if TYPE_CHECKING:
     import pandas as pd
+
+def tally(counted: int, paused: int = 0, where: str = "", statuses: tuple[str, ...] = ("active",)) -> str:
+    """How sprx says how many schemes there are, everywhere (headline, finder, validate): '55 schemes
+    open now in 27 of 33 areas, 3 paused'. Open now: active; paused ones are listed, not counted;
+    closed ones never counted. (static/finder.js words the finder's headline the same way.)"""
+    if tuple(statuses) == ("active",):
+        return f"{plural(counted, 'scheme')} open now{where}" + (f", {paused:,} paused" if paused else "")
+    return f"{plural(counted, 'scheme')} ({', '.join(statuses)}){where}"
+
 
 def select(schemes: list[Scheme], filters: Filters = Filters()) -> list[Scheme]:
     """The schemes the filters keep, in registry order."""
@@ -29,6 +38,8 @@ class AreaCounts:
     by_category: dict[str, list[int]]  # category key -> count per area (a scheme counts in each of its categories)
     population: list[int | None]
     schemes: list[Scheme] = field(default_factory=list)  # the schemes counted
+    paused: int = 0  # paused schemes the other filters keep, when paused ones are not counted
+    statuses: tuple[str, ...] = ("active",)
 
     @property
     def total_schemes(self) -> int:
@@ -61,8 +72,9 @@ class AreaCounts:
         return self.counts
 
     def headline(self) -> str:
-        """'5,000 schemes in 27 of 33 areas'."""
-        return f"{plural(self.total_schemes, 'scheme')} in {self.areas_with_schemes:,} of {len(self.codes):,} areas"
+        """'5,000 schemes open now in 27 of 33 areas, 3 paused' (see `tally`)."""
+        return tally(self.total_schemes, self.paused, f" in {self.areas_with_schemes:,} of {len(self.codes):,} areas",
+                     self.statuses)
 
     def to_frame(self) -> "pd.DataFrame":
         """The counts as a pandas DataFrame, one row per area."""
@@ -90,5 +102,6 @@ def area_counts(registry: Registry, filters: Filters = Filters()) -> AreaCounts:
             counts[i] += 1
             for c in s.categories:
                 by_cat[c][i] += 1
+    paused = 0 if "paused" in filters.statuses else len(select(registry.schemes, replace(filters, statuses=("paused",))))
     return AreaCounts([a.code for a in areas], [a.name for a in areas], counts, by_cat,
-                      [a.population for a in areas], chosen)
+                      [a.population for a in areas], chosen, paused, tuple(filters.statuses))

@@ -21,14 +21,14 @@ def validate(
     Example: sprx validate --schemes schemes.yaml --format json
     """
     with guard():
-        from ..core.words import plural
+        from ..aggregate.counts import tally
         from ..registry import validate as library
 
         sources = reg.sources()
         report, _ = library.validate(sources, stale_after_months=reg.stale_after, encoding=reg.encoding)
         s = report.stats
-        ok = (f"Valid: {plural(s['schemes'], 'scheme')} serving {s['areas_with_schemes']:,} of {s['areas']:,} "
-              f"areas in {sources.schemes}")
+        ok = f"Valid: {sources.schemes}: " + tally(s["open_now"], s["paused"],
+                                                   f" in {s['areas_with_schemes']:,} of {s['areas']:,} areas")
         print_report(report, fmt, files_of(sources), ok)
         if strict and report.valid and report.warnings and fmt is TextOrJson.text:
             typer.echo("--strict: warnings count as failures.")

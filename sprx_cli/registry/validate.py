@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from datetime import date
 from pathlib import Path
 
@@ -90,9 +92,13 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
     order = {f: i for i, f in enumerate((sources.areas, sources.vocabulary, sources.boundaries, sources.schemes))}
     report.problems.sort(key=lambda p: (order.get(p.loc.file, 9), p.loc.row or p.loc.line or 0,
                                         p.loc.column or 0))
-    served = {c for s in reg.schemes if s.status != "closed" for c in s.boroughs}
+    served = {c for s in reg.schemes if s.status == "active" for c in s.boroughs}  # as the map counts them
+    status = Counter(s.status for s in reg.schemes)
     report.stats = {
         "schemes": len(reg.schemes),
+        "open_now": status["active"],
+        "paused": status["paused"],
+        "closed": status["closed"],
         "records": len(raw),
         "areas": len(reg.areas.areas),
         "areas_with_schemes": len(served),

@@ -9,7 +9,7 @@ import html
 from datetime import date
 
 from ..aggregate.counts import AreaCounts
-from ..core.words import is_email, nice_date, people, plural
+from ..core.words import data_as_of, is_email, people, plural
 from .style import ZERO_LABEL
 
 TABLE_LIST_LIMIT = 5_000  # above this many schemes the table gives counts, not names
@@ -78,6 +78,6 @@ def page_header(title: str, counts: AreaCounts, newest: date | None) -> str:
     return (f"<h1>{e(title)}</h1>"
             f'<p><span class="sprx-headline">{e(counts.headline())}</span>'
             + (f' · <span class="sprx-gaps">{plural(gaps, "area")} with {e(ZERO_LABEL)}</span>' if gaps else "")
-            + f" · Data as of {e(nice_date(newest))}</p>")
+            + f" · {e(data_as_of(newest))}</p>")
 
 

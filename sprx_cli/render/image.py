@@ -6,7 +6,7 @@ import io
 
 from ..aggregate.counts import area_counts
 from ..core.model import Registry, data_date
-from ..core.words import nice_date
+from ..core.words import data_as_of
 from .mapdata import MapOptions
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
@@ -43,7 +43,7 @@ def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 1
         handles += [Patch(facecolor=b.colour, edgecolor=BORDER, label=b.label) for b in classes]
         ax.legend(handles=handles, title=label, loc="lower right", frameon=True, fontsize=8, title_fontsize=8)
         fig.suptitle(opts.title, fontsize=13, fontweight="bold", x=0.02, ha="left")
-        ax.set_title(f"{counts.headline()} · Data as of {nice_date(data_date(registry.schemes))}",
+        ax.set_title(f"{counts.headline()} · {data_as_of(data_date(registry.schemes))}",
                      fontsize=9, loc="left")
         fig.text(0.02, 0.015, registry.attribution(opts.attribution), fontsize=5.5, color="#444444", wrap=True)
         fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.05)

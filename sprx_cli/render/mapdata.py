@@ -14,7 +14,8 @@ from ..aggregate.counts import AreaCounts, area_counts
 from ..core.languages import language_name
 from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_people
 from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION
-from ..core.words import EMAIL
+from ..core.keywords import KEYWORD_FIELDS
+from ..core.words import EMAIL, data_as_of
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
 
@@ -150,6 +151,8 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True),
         "feedback": opts.feedback_email,
         "rules": {"email": EMAIL.pattern},
+        "search": {k: list(v) for k, v in KEYWORD_FIELDS.items()},
+        "dataAsOf": data_as_of(registry.data_date),
     }
     return data, counts
 

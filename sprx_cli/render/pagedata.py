@@ -88,6 +88,9 @@ TOP_LEVEL: dict[str, str] = {
                  "null without a postcode table",
     "rules": "{email}: the patterns of sprx's own rules the page applies too (an email address before it "
              "becomes a mailto: link), as Python declares them (core/words.py)",
+    "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none is recorded",
+    "search": "{schemes, labels, points}: what keywords search (core/keywords.py KEYWORD_FIELDS): columns of "
+              "D.schemes, label lists the schemes index (categories, areas), columns of D.points",
 }
 
 # The keys of D in the page's first block (id="sprx-areas"): everything the areas and their legend

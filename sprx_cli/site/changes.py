@@ -81,11 +81,12 @@ def atom_feed(title: str, ch: dict, data_date: str | None, previous: Path | None
                 seen.add(item["id"])
                 entries.append(item)
     entries = entries[:ATOM_ENTRIES]
-    updated = entries[0]["updated"] if entries else f"{data_date or '1970-01-01'}T00:00:00Z"
+    # the newest change, else the data's date; with neither, no <updated> rather than a made-up one
+    updated = entries[0]["updated"] if entries else (f"{data_date}T00:00:00Z" if data_date else None)
     e = escape
     parts = ['<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">',
              f"<id>urn:sprx:changes:{e(hashlib.sha256(title.encode()).hexdigest()[:16])}</id>",
-             f"<title>{e(title)}: changes</title>", f"<updated>{e(updated)}</updated>",
+             f"<title>{e(title)}: changes</title>", *([f"<updated>{e(updated)}</updated>"] if updated else []),
              f"<author><name>{e(title)}</name></author>",
              '<link rel="alternate" type="text/html" href="index.html"/>',
              '<link rel="self" type="application/atom+xml" href="changes.atom"/>']

@@ -96,7 +96,8 @@ def as_text(dues: list[Due], on: date) -> str:
         lines += ["", f"{provider or '(no provider)'} <{contact or 'no email'}>"]
         for d in items:
             when = f"due {d.due.isoformat()}" if d.due else "never verified"
-            lines.append(f"  {d.scheme.id}: {d.scheme.name} ({when}; {d.reason})")
+            why = when if d.reason == when else f"{when}; {d.reason}"
+            lines.append(f"  {d.scheme.id}: {d.scheme.name} ({why})")
     return "\n".join(lines) + "\n"
 
 

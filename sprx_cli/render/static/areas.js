@@ -34,12 +34,12 @@ function drawAreas(view) {
       var SC = D.schemes, ul = el("ul", "sprx-list");
       list.forEach(function (si) {
         var li = el("li");
-        li.appendChild(button(view.S(SC.name[si]), null, function () {
+        li.appendChild(button(schemeLabel(view, si), null, function () {
           var card = schemeCard(view, si);
           var back = button("← All schemes in " + A.name[a], "sprx-linkbutton sprx-back",
-                            function () { popup.setContent(popupOf(a, popup)); });
+                            function () { showCard(popup, popupOf(a, popup)); });
           card.insertBefore(back, card.firstChild);
-          popup.setContent(card);
+          showCard(popup, card);
         }));
         var badge = statusBadge(SC.status[si]);
         if (badge) { li.appendChild(document.createTextNode(" ")); li.appendChild(badge); }
@@ -78,7 +78,7 @@ function drawAreas(view) {
       var a = f.properties.a;
       layers[a] = area;
       area.bindTooltip(function () { return tooltip(a); }, {sticky: true});
-      var popup = L.popup({maxWidth: 360, maxHeight: 400});
+      var popup = L.popup(cardPopupOptions(map));
       popup.setContent(function () { return popupOf(a, popup); });
       area.bindPopup(popup);
     }
@@ -137,15 +137,29 @@ function legend(D) {
     zeroText.appendChild(document.createTextNode(")"));
     zero.appendChild(zeroText);
     box.appendChild(zero);
+    var bands = el("div", "sprx-legend-bands");  // (two columns: the legend covers less of the map)
     D.bands.forEach(function (b) {
       var r = el("div", "sprx-legend-row");
       var sw = el("span", "sprx-legend-swatch");
       sw.style.background = COLOUR.test(b.colour) ? b.colour : "#888888";
       r.appendChild(sw);
       r.appendChild(document.createTextNode(b.label));
-      box.appendChild(r);
+      bands.appendChild(r);
     });
-    box.appendChild(el("div", "sprx-legend-note", "Dots: scheme locations, coloured by first category; faded dots are paused."));
+    box.appendChild(bands);
+    // the dots: which colour is which category (a scheme's dot has its first category's colour)
+    var dots = el("details", "sprx-legend-dots");  // (folded: the map stays clear; the Category filter shows them too)
+    dots.appendChild(el("summary", null, "Dot colours: first category"));
+    D.categories.forEach(function (c) {
+      var r = el("div", "sprx-legend-row");
+      var dot = el("span", "sprx-legend-dot");
+      dot.style.background = COLOUR.test(c.colour) ? c.colour : "#555555";
+      r.appendChild(dot);
+      r.appendChild(document.createTextNode(c.label));
+      dots.appendChild(r);
+    });
+    dots.appendChild(el("div", "sprx-legend-note-dots", "Faded, dashed dots are paused schemes."));
+    box.appendChild(dots);
     return box;
   };
   return control;

@@ -28,11 +28,62 @@ function ages(lo, hi) {
     : lo !== null ? "Aged " + lo + " and over" : hi !== null ? "Aged up to " + hi : null;
 }
 
+// A card's popup on the map: as tall as the map allows above the attribution, panned clear of it.
+function cardPopupOptions(map) {
+  var attribution = map.getContainer().querySelector(".leaflet-control-attribution");
+  var bottom = (attribution ? attribution.offsetHeight : 0) + 12;
+  return {maxWidth: 360, maxHeight: Math.max(160, map.getSize().y - bottom - 70),
+          autoPanPaddingTopLeft: L.point(12, 12), autoPanPaddingBottomRight: L.point(12, bottom)};
+}
+
+// The keyboard's focus on a card's heading (where a screen reader starts reading it).
+function focusHeading(card) {
+  var h = card.querySelector("h2");
+  if (!h) return;
+  h.tabIndex = -1;
+  h.focus({preventScroll: true});
+}
+
+// A card in place of what a popup showed (an area's list, a spot's list), the focus on its heading.
+function showCard(popup, card) {
+  popup.setContent(card);
+  focusHeading(card);
+}
+
+var twins = null;  // per scheme: 1 when another scheme has the same name (found when first asked)
+
+// What tells apart schemes that share a name: its provider (when not the name), its first area and
+// its first place ("Bolton, BL3 2HP"); "" for a name no other scheme has.
+function twinDetail(view, si) {
+  var D = view.D, SC = D.schemes, P = D.points, S = view.S;
+  if (!twins) {
+    var seen = {}, n = SC.id.length;
+    twins = {flag: new Uint8Array(n), place: new Int32Array(n).fill(-1)};
+    SC.name.forEach(function (i) { var k = foldText(S(i)); seen[k] = (seen[k] || 0) + 1; });
+    SC.name.forEach(function (i, si) { twins.flag[si] = seen[foldText(S(i))] > 1 ? 1 : 0; });
+    for (var k = P.scheme.length - 1; k >= 0; k--) twins.place[P.scheme[k]] = k;
+  }
+  if (!twins.flag[si]) return "";
+  var parts = [], p = twins.place[si];
+  if (SC.provider[si] >= 0 && foldText(S(SC.provider[si])) !== foldText(S(SC.name[si]))) parts.push(S(SC.provider[si]));
+  if (SC.areas[si].length) parts.push(D.areas.name[SC.areas[si][0]]);
+  if (p >= 0) parts.push(S(P.postcode[p]) || S(P.name[p]) || S(P.address[p]));
+  return parts.filter(function (x) { return x; }).join(", ");
+}
+
+// A scheme's name as a list or a search names it: with what tells it apart from schemes of the same name.
+function schemeLabel(view, si) {
+  var detail = twinDetail(view, si);
+  return view.S(view.D.schemes.name[si]) + (detail ? " \u2014 " + detail : "");
+}
+
 // The card of scheme `si`, at its place `point` when one is given.
 function schemeCard(view, si, point) {
   var D = view.D, SC = D.schemes, P = D.points, A = D.areas, S = view.S;
   var card = el("div", "sprx-card");
   var h = el("h2", null, S(SC.name[si]));
+  var detail = twinDetail(view, si);
+  if (detail) h.appendChild(el("span", "sprx-twin", " \u2014 " + detail));
   var status = SC.status[si];
   var badge = statusBadge(status);
   if (badge) { h.appendChild(document.createTextNode(" ")); h.appendChild(badge); }

@@ -29,7 +29,19 @@ function filterGroups(f) {
        if (SC.accessibility[si].indexOf(o) >= 0) return true;
        return f.placesOf[si].some(function (p) { return P.accessibility[p].indexOf(o) >= 0; });
      }}
-  ].filter(function (g) { return g.options.length; });
+  ].map(function (g) {
+    g.shown = present(f, g);
+    return g;
+  }).filter(function (g) { return g.shown.length; });
+}
+
+// The options of a group that some scheme has (only real choices are offered), by option index.
+function present(f, g) {
+  var seen = new Uint8Array(g.options.length), left = g.options.length;
+  for (var si = 0; si < f.n && left; si++) {
+    for (var o = 0; o < g.options.length; o++) if (!seen[o] && g.has(si, o)) { seen[o] = 1; left--; }
+  }
+  return g.options.map(function (_, o) { return o; }).filter(function (o) { return seen[o]; });
 }
 
 function matchesGroup(f, si, g) {
@@ -58,11 +70,13 @@ function buildFilters(f, root) {
   filters.open = window.matchMedia ? !window.matchMedia("(max-width: 800px)").matches : true;
   filters.appendChild(el("summary", null, "Filters"));
   f.ui.countSpans = {};
+  f.ui.dayCounts = [];
   f.groups.forEach(function (g) {
     var fs = el("fieldset");
     fs.appendChild(el("legend", null, g.legend));
     f.ui.countSpans[g.key] = [];
-    g.options.forEach(function (label, o) {
+    g.shown.forEach(function (o) {
+      var label = g.options[o];
       var id = "sprx-f-" + g.key + "-" + o;
       var row = el("div", "sprx-option");
       var box = el("input");
@@ -77,23 +91,36 @@ function buildFilters(f, root) {
       });
       var lab = el("label", null, label + " ");
       lab.setAttribute("for", id);
+      if (g.key === "c" && COLOUR.test(f.D.categories[o].colour)) {  // the colour of its dots on the map
+        var dot = el("span", "sprx-legend-dot sprx-option-dot");
+        dot.style.background = f.D.categories[o].colour;
+        dot.setAttribute("aria-hidden", "true");
+        lab.insertBefore(dot, lab.firstChild);
+      }
       var count = el("span", "sprx-option-count");
       lab.appendChild(count);
-      f.ui.countSpans[g.key].push(count);
+      f.ui.countSpans[g.key][o] = count;
       row.appendChild(box);
       row.appendChild(lab);
       fs.appendChild(row);
     });
-    if (g.key === "g") fs.appendChild(ageControl(f));
+    if (g.key === "g" && f.hasAges) fs.appendChild(ageControl(f));
     filters.appendChild(fs);
   });
-  filters.appendChild(dayControl(f));
+  if (f.hasAges && !f.groups.some(function (g) { return g.key === "g"; })) {
+    var ageFs = el("fieldset");
+    ageFs.appendChild(el("legend", null, "Age"));
+    ageFs.appendChild(ageControl(f));
+    filters.appendChild(ageFs);
+  }
+  if (f.days.some(function (d) { return d; })) filters.appendChild(dayControl(f));
   var clear = el("button", "sprx-clear", "Clear all");
   clear.type = "button";
   clear.addEventListener("click", function () {
     f.groups.forEach(function (g) { state.chosen[g.key] = []; });
     state.age = null;
     state.day = null;
+    setKeywords(f, "");
     syncControls(f);
     f.update();
   });
@@ -122,6 +149,7 @@ function dayControl(f) {
   dayFs.appendChild(el("legend", null, "Open on"));
   f.ui.dayCounts = [];
   ["Any day"].concat(DAY_NAMES).forEach(function (label, i) {
+    if (i > 0 && !f.days[i - 1]) return;  // a day no scheme opens on
     var row = el("div", "sprx-option");
     var radio = el("input");
     radio.type = "radio";
@@ -133,7 +161,7 @@ function dayControl(f) {
     lab.setAttribute("for", radio.id);
     var count = el("span", "sprx-option-count");
     lab.appendChild(count);
-    f.ui.dayCounts.push(count);
+    f.ui.dayCounts[i] = count;
     row.appendChild(radio);
     row.appendChild(lab);
     dayFs.appendChild(row);
@@ -145,12 +173,14 @@ function dayControl(f) {
 function syncControls(f) {
   var state = f.state;
   f.groups.forEach(function (g) {
-    g.options.forEach(function (_, o) {
+    g.shown.forEach(function (o) {
       document.getElementById("sprx-f-" + g.key + "-" + o).checked = state.chosen[g.key].indexOf(o) >= 0;
     });
   });
-  document.getElementById("sprx-age").value = state.age === null ? "" : String(state.age);
-  document.getElementById("sprx-day-" + (state.day === null ? 0 : state.day + 1)).checked = true;
+  var age = document.getElementById("sprx-age"), day = document.getElementById("sprx-day-" + (state.day === null ? 0 : state.day + 1));
+  if (age) age.value = state.age === null ? "" : String(state.age);
+  if (day) day.checked = true;
+  f.ui.keywords.value = state.q;
   f.ui.sort.value = state.sort;
   f.ui.inView.checked = state.inView;
 }
@@ -160,7 +190,7 @@ function syncControls(f) {
 // the schemes that fail nothing but that group.
 function applyFilters(f) {
   var SC = f.D.schemes, n = f.n, groups = f.groups, AGE = groups.length, DAY = groups.length + 1;
-  var fails = f.fails, failed = f.failed, matching = [];
+  var fails = f.fails, failed = f.failed, kwOk = f.kwOk, matching = [];
   for (var si = 0; si < n; si++) {
     var count = 0, which = -1;
     if (!matchesAge(f, si)) { count++; which = AGE; }
@@ -168,24 +198,26 @@ function applyFilters(f) {
     for (var g = 0; g < groups.length && count < 2; g++) {
       if (!matchesGroup(f, si, groups[g])) { count++; which = g; }
     }
-    fails[si] = count;
+    fails[si] = count;  // (the keywords apart: a keystroke reuses these)
     failed[si] = which;
-    if (count === 0) matching.push(si);
+    if (count === 0 && (!kwOk || kwOk[si])) matching.push(si);
   }
+  // a scheme without the keywords counts for no option
+  var counted = function (si, gi) { return (fails[si] === 0 || (fails[si] === 1 && failed[si] === gi)) && (!kwOk || kwOk[si]); };
   groups.forEach(function (g, gi) {
     var counts = g.options.map(function () { return 0; });
     for (var si = 0; si < n; si++) {
-      if (fails[si] > 1 || (fails[si] === 1 && failed[si] !== gi)) continue;
+      if (!counted(si, gi)) continue;
       for (var o = 0; o < g.options.length; o++) if (g.has(si, o)) counts[o]++;
     }
-    counts.forEach(function (c, o) { f.ui.countSpans[g.key][o].textContent = "(" + people(c) + ")"; });
+    g.shown.forEach(function (o) { f.ui.countSpans[g.key][o].textContent = "(" + people(counts[o]) + ")"; });
   });
   var days = [0, 0, 0, 0, 0, 0, 0, 0];
   for (var sj = 0; sj < n; sj++) {
-    if (fails[sj] > 1 || (fails[sj] === 1 && failed[sj] !== DAY)) continue;
+    if (!counted(sj, DAY)) continue;
     days[0]++;
     for (var d = 0; d < 7; d++) if (SC.days[sj] & (1 << d)) days[d + 1]++;
   }
-  days.forEach(function (c, i) { f.ui.dayCounts[i].textContent = "(" + people(c) + ")"; });
+  days.forEach(function (c, i) { if (f.ui.dayCounts[i]) f.ui.dayCounts[i].textContent = "(" + people(c) + ")"; });
   return matching;
 }

@@ -17,28 +17,29 @@ function distanceOf(f, si) {
   return best;
 }
 
-// The matching schemes in the order asked for (name, up to date first, or distance).
+// The matching schemes in the order asked for (name, up to date first, or distance), each a pass
+// over the schemes in name order (f.byName) rather than a sort of text.
 function ordered(f) {
-  var SC = f.D.schemes, P = f.D.points, S = f.S, state = f.state, list = f.matching;
-  if (state.inView) {
-    var b = f.map.getBounds();
-    list = list.filter(function (si) {
-      return f.placesOf[si].some(function (p) { return b.contains([P.lat[p], P.lon[p]]); });
-    });
-  }
-  var byName = function (x, y) { return S(SC.name[x]).localeCompare(S(SC.name[y])); };
+  var SC = f.D.schemes, P = f.D.points, state = f.state, rank = f.rank, keep = new Uint8Array(f.n);
+  var b = state.inView ? f.map.getBounds() : null;
+  f.matching.forEach(function (si) {
+    if (!b || f.placesOf[si].some(function (p) { return b.contains([P.lat[p], P.lon[p]]); })) keep[si] = 1;
+  });
+  var byName = f.byName.filter(function (si) { return keep[si]; });
   // entries not checked for too long (or never) sink below current ones
   var sunk = function (si) { return SC.stale[si] || !SC.verified[si] ? 1 : 0; };
-  if (state.sort === "relevance") return list.slice().sort(function (x, y) { return sunk(x) - sunk(y) || byName(x, y); });
-  if (state.sort !== "distance" || !state.origin) return list.slice().sort(byName);
+  if (state.sort === "relevance") {
+    return byName.filter(function (si) { return !sunk(si); }).concat(byName.filter(sunk));
+  }
+  if (state.sort !== "distance" || !state.origin) return byName;
   var key = {};
-  list.forEach(function (si) {
+  byName.forEach(function (si) {
     var d = distanceOf(f, si);
     // a scheme with no place that serves the area searched comes to people there: first
     key[si] = d !== null ? d : (SC.areas[si].indexOf(state.originArea) >= 0 ? 0 : Infinity);
   });
-  return list.filter(function (si) { return key[si] !== Infinity; })
-    .sort(function (x, y) { return key[x] - key[y] || byName(x, y); });
+  return byName.filter(function (si) { return key[si] !== Infinity; })
+    .sort(function (x, y) { return key[x] - key[y] || rank[x] - rank[y]; });
 }
 
 function badges(f, si) {
@@ -68,9 +69,9 @@ function shortlistButton(f, si) {
     var at = state.shortlist.indexOf(SC.id[si]);
     if (at >= 0) state.shortlist.splice(at, 1); else state.shortlist.push(SC.id[si]);
     label();
+    saveState(f);  // (first: the sheet and the email carry the link)
     renderShortlist(f);
     syncShortlistButtons(f);
-    saveState(f);
   });
   b.sprxScheme = si;
   return b;
@@ -90,9 +91,9 @@ function item(f, si) {
   var D = f.D, SC = D.schemes, A = D.areas, S = f.S;
   var li = el("li", "sprx-result");
   li.setAttribute("data-scheme-id", SC.id[si]);
-  var open = el("button", "sprx-linkbutton sprx-result-name", S(SC.name[si]));
+  var open = el("button", "sprx-linkbutton sprx-result-name", schemeLabel(f, si));
   open.type = "button";
-  open.addEventListener("click", function () { f.api.openScheme(si); });
+  open.addEventListener("click", function () { openCard(f, si, open); });
   li.appendChild(open);
   if (SC.provider[si] >= 0) li.appendChild(el("div", "sprx-result-provider", S(SC.provider[si])));
   li.appendChild(el("div", "sprx-result-areas", SC.areas[si].map(function (a) { return A.name[a]; }).join(", ")));
@@ -111,6 +112,52 @@ function item(f, si) {
   return li;
 }
 
+// Open a scheme's card from the list where the person can see it: on a phone a sheet over the lower
+// part of the screen, on a wider one the map's popup; the focus goes to its heading, and back to the
+// list item when the card closes.
+function openCard(f, si, from) {
+  var narrow = window.matchMedia && window.matchMedia("(max-width: 800px)").matches;
+  f.returnTo = from;
+  if (narrow) {
+    f.map.closePopup();
+    f.api.showScheme(si);
+    showSheet(f, si);
+    return;
+  }
+  f.api.openScheme(si);
+  var card = document.querySelector(".leaflet-popup .sprx-card");
+  if (card) focusHeading(card);
+}
+
+function showSheet(f, si) {
+  var sheet = f.ui.cardSheet;
+  if (!sheet) {
+    sheet = f.ui.cardSheet = el("div", "sprx-sheet");
+    sheet.setAttribute("role", "dialog");
+    sheet.setAttribute("aria-modal", "false");
+    sheet.addEventListener("keydown", function (ev) { if (ev.key === "Escape") closeSheet(f); });
+    document.body.appendChild(sheet);
+  }
+  sheet.textContent = "";
+  var close = el("button", "sprx-sheet-close", "Close");
+  close.type = "button";
+  close.addEventListener("click", function () { closeSheet(f); });
+  var card = schemeCard(f.api.view, si);
+  sheet.appendChild(close);
+  sheet.appendChild(card);
+  var h = card.querySelector("h2");
+  h.id = "sprx-sheet-heading";
+  sheet.setAttribute("aria-labelledby", h.id);
+  sheet.hidden = false;
+  sheet.scrollTop = 0;
+  focusHeading(card);
+}
+
+function closeSheet(f) {
+  if (f.ui.cardSheet) f.ui.cardSheet.hidden = true;
+  if (f.returnTo && document.contains(f.returnTo)) f.returnTo.focus();
+}
+
 function renderList(f) {
   var list = ordered(f), ui = f.ui, shown = f.state.shown;
   ui.results.textContent = "";
@@ -123,7 +170,7 @@ function renderList(f) {
 }
 
 function renderShortlist(f) {
-  var D = f.D, SC = D.schemes, S = f.S, ui = f.ui;
+  var D = f.D, SC = D.schemes, ui = f.ui;
   ui.shortlist.textContent = "";
   var chosen = f.state.shortlist.map(function (id) { return f.indexOfId[id]; })
     .filter(function (si) { return si !== undefined; });
@@ -131,46 +178,92 @@ function renderShortlist(f) {
   chosen.forEach(function (si) {
     var li = el("li");
     li.setAttribute("data-scheme-id", SC.id[si]);
-    li.appendChild(el("span", null, S(SC.name[si]) + " "));
+    li.appendChild(el("span", null, schemeLabel(f, si) + " "));
     li.appendChild(shortlistButton(f, si));
     ui.shortlist.appendChild(li);
   });
   ui.print.disabled = !chosen.length;
   document.body.classList.toggle("sprx-has-shortlist", chosen.length > 0);
-  var body = chosen.map(function (si) {
-    return [S(SC.name[si]), S(SC.phone[si]) && "Phone: " + S(SC.phone[si]), S(SC.email[si]) && "Email: " + S(SC.email[si]),
-            S(SC.website[si]), S(SC.how_to_refer[si]) && "How to refer: " + S(SC.how_to_refer[si])]
-      .filter(function (x) { return x; }).join("\n");
-  }).join("\n\n");
+  var text = function (pairs) { return pairs.map(function (p) { return p[0] + ": " + p[1]; }).join("\n"); };
+  var body = [text(searchSaid(f))].concat(chosen.map(function (si) {
+    return schemeLabel(f, si) + "\n" + text(handover(f, si));
+  })).join("\n\n");
   ui.mail.setAttribute("href", "mailto:?subject=" + encodeURIComponent("Schemes for you: " + D.title) +
-                       "&body=" + encodeURIComponent(body + (body ? "\n\n" : "") + location.href));
+                       "&body=" + encodeURIComponent(body));
   renderSheet(f, chosen);
 }
 
-// The print sheet: what a person takes away, one section a scheme.
+// What was asked for, at the top of the sheet and the email: the place, the filters, the keywords,
+// when, the data's date and the link that opens the same search again.
+function searchSaid(f) {
+  var state = f.state, out = [];
+  if (state.originLabel) out.push(["Near", state.originLabel === "your location" ? "your location" : state.originLabel]);
+  if (state.q.trim()) out.push(["Keywords", state.q.trim()]);
+  f.groups.forEach(function (g) {
+    if (state.chosen[g.key].length) out.push([g.legend, state.chosen[g.key].map(function (o) { return g.options[o]; }).join(", ")]);
+  });
+  if (state.age !== null) out.push(["For a person aged", String(state.age)]);
+  if (state.day !== null) out.push(["Open on", DAY_NAMES[state.day]]);
+  out.push(["Printed", new Date().toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric"})]);
+  out.push(["Data", f.D.dataAsOf]);
+  out.push(["This search", location.href]);
+  return out;
+}
+
+// What a link worker checked, for one scheme: the pairs of the sheet and the email.
+function handover(f, si) {
+  var D = f.D, SC = D.schemes, P = D.points, S = f.S, join = function (xs) { return xs.filter(function (x) { return x; }).join(": "); };
+  var labelsOf = function (list, names) { return list.map(function (i) { return names[i]; }).join(", "); };
+  var cost = SC.cost[si] >= 0 ? D.costs[SC.cost[si]] : null, near = nearestOf(f, si);
+  var place = near === null ? null : [S(P.name[near]), S(P.address[near]), S(P.postcode[near])].filter(function (x) { return x; }).join(", ");
+  var d = f.state.origin && near !== null ? km(f.state.origin[0], f.state.origin[1], P.lat[near], P.lon[near]) : null;
+  var pairs = [
+    ["What it offers", S(SC.description[si])], ["Run by", S(SC.provider[si])],
+    ["Cost", join([cost, S(SC.cost_description[si])])],
+    ["Who it is for", join([ages(SC.min_age[si], SC.max_age[si]), [labelsOf(SC.groups[si], D.groups), S(SC.eligibility[si])]
+      .filter(function (x) { return x; }).join("; ")])],
+    ["Languages", labelsOf(SC.languages[si], D.languages)], ["How to take part", labelsOf(SC.delivery[si], D.delivery)],
+    ["Access", labelsOf(SC.accessibility[si], D.accessibility)],
+    ["When", [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" \u00b7 ")],
+    ["How to refer", [S(SC.how_to_refer[si]), S(SC.referral_url[si]), S(SC.referral_email[si])].filter(function (x) { return x; }).join(" \u00b7 ")],
+    ["Phone", S(SC.phone[si])], ["Email", S(SC.email[si])], ["Website", S(SC.website[si])],
+    [near !== null && f.placesOf[si].length > 1 ? "Nearest place" : "Where", place && (d !== null ? place + " (" + (d < 10 ? d.toFixed(1) : Math.round(d)) + " km away)" : place)],
+    ["Areas", labelsOf(SC.areas[si], D.areas.name)],
+    ["Last verified", SC.verified[si] || "never"],
+    ["Suggest a change", D.feedback ? D.feedback + " (say it is about " + SC.id[si] + ")" : null]];
+  return pairs.filter(function (p) { return p[1]; });
+}
+
+// The scheme's place nearest the place searched from (its first place without a search), or null.
+function nearestOf(f, si) {
+  var P = f.D.points, origin = f.state.origin, best = null, bestD = Infinity;
+  f.placesOf[si].forEach(function (p) {
+    var d = origin ? km(origin[0], origin[1], P.lat[p], P.lon[p]) : 0;
+    if (d < bestD) { best = p; bestD = d; }
+  });
+  return best;
+}
+
+// The print sheet: what a person takes away, one section a scheme, the search at the top.
 function renderSheet(f, chosen) {
-  var D = f.D, SC = D.schemes, P = D.points, S = f.S, sheet = f.ui.sheet;
+  var D = f.D, sheet = f.ui.sheet;
   if (!sheet) return;
   sheet.textContent = "";
   sheet.appendChild(el("h1", null, D.title + ": shortlist"));
+  sheet.appendChild(pairsList(searchSaid(f), "sprx-print-search"));
   chosen.forEach(function (si) {
     var sec = el("section", "sprx-print-item");
-    sec.appendChild(el("h2", null, S(SC.name[si])));
-    var dl = el("dl");
-    var places = f.placesOf[si].map(function (p) {
-      return [S(P.name[p]), S(P.address[p]), S(P.postcode[p])].filter(function (x) { return x; }).join(", ");
-    }).filter(function (x) { return x; });
-    [["What it offers", S(SC.description[si])], ["Run by", S(SC.provider[si])],
-     ["How to refer", S(SC.how_to_refer[si])], ["Phone", S(SC.phone[si])], ["Email", S(SC.email[si])],
-     ["Website", S(SC.website[si])], ["Address", places.join("; ")],
-     ["When", [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" · ")],
-     ["Last verified", SC.verified[si] || "never"],
-     ["Suggest a change", D.feedback ? D.feedback + " (say it is about " + SC.id[si] + ")" : null]].forEach(function (pair) {
-      if (!pair[1]) return;
-      dl.appendChild(el("dt", null, pair[0]));
-      dl.appendChild(el("dd", null, pair[1]));
-    });
-    sec.appendChild(dl);
+    sec.appendChild(el("h2", null, schemeLabel(f, si)));
+    sec.appendChild(pairsList(handover(f, si)));
     sheet.appendChild(sec);
   });
+}
+
+function pairsList(pairs, cls) {
+  var dl = el("dl", cls);
+  pairs.forEach(function (pair) {
+    dl.appendChild(el("dt", null, pair[0]));
+    dl.appendChild(el("dd", null, pair[1]));
+  });
+  return dl;
 }

@@ -24,17 +24,56 @@ function lookup(f, text) {
   return null;
 }
 
-function setOrigin(f, lat, lon, area, label, zoom) {
+// Search from a place: the list sorted by distance, the place marked, and the map showing it with
+// the nearest places that match (`here`: what the mark says, e.g. "SE1 7PB: the postcode you searched").
+function setOrigin(f, lat, lon, area, label, zoom, here) {
   var state = f.state;
   state.origin = [lat, lon];
   state.originArea = area;
   state.originLabel = label;
   state.sort = "distance";
   f.ui.sort.value = "distance";
-  f.map.setView([lat, lon], zoom);
   f.ui.whereStatus.textContent = "Sorted by distance from " + label +
     (area >= 0 ? " (" + f.D.areas.name[area] + ")" : "") + ".";
+  markHere(f, lat, lon, here);
   f.update();
+  var near = nearestPlaces(f, lat, lon, NEAREST);
+  if (!near.length) f.map.setView([lat, lon], zoom, {animate: false});
+  else f.map.fitBounds(L.latLngBounds([[lat, lon]].concat(near.map(function (p) { return [f.D.points.lat[p], f.D.points.lon[p]]; }))),
+                       {padding: [36, 36], maxZoom: 16, animate: false});
+}
+
+var NEAREST = 3;  // places a postcode search brings into view, at least
+
+// The `k` places nearest (lat, lon) of the schemes that match, nearest first.
+function nearestPlaces(f, lat, lon, k) {
+  var P = f.D.points, best = [];
+  f.matching.forEach(function (si) {
+    f.placesOf[si].forEach(function (p) {
+      var d = km(lat, lon, P.lat[p], P.lon[p]);
+      if (best.length < k || d < best[best.length - 1][0]) {
+        best.push([d, p]);
+        best.sort(function (x, y) { return x[0] - y[0]; });
+        if (best.length > k) best.pop();
+      }
+    });
+  });
+  return best.map(function (x) { return x[1]; });
+}
+
+// The mark of the place searched from, which says what it is.
+function markHere(f, lat, lon, text) {
+  if (f.here) f.map.removeLayer(f.here);
+  var icon = L.divIcon({html: "", className: "sprx-here", iconSize: L.point(22, 22)});
+  var create = icon.createIcon;
+  icon.createIcon = function (old) {
+    var node = create.call(icon, old);
+    node.setAttribute("role", "img");
+    node.setAttribute("aria-label", text);
+    node.title = text;
+    return node;
+  };
+  f.here = L.marker([lat, lon], {icon: icon, interactive: false, keyboard: false, zIndexOffset: 1000}).addTo(f.map);
 }
 
 // The postcode field, its Find button and "Use my location".
@@ -67,7 +106,8 @@ function buildWhere(f, root) {
       return;
     }
     f.state.postcode = pc.value.trim().toUpperCase();
-    setOrigin(f, found.hit[0], found.hit[1], found.hit[2], found.label, found.zoom);
+    setOrigin(f, found.hit[0], found.hit[1], found.hit[2], found.label, found.zoom,
+              found.label + ": the postcode you searched");
   });
   locate.addEventListener("click", function () {
     if (!navigator.geolocation) { status.textContent = "This browser cannot share its location."; return; }
@@ -75,7 +115,7 @@ function buildWhere(f, root) {
     navigator.geolocation.getCurrentPosition(function (pos) {
       var lat = pos.coords.latitude, lon = pos.coords.longitude;
       f.state.postcode = null;
-      setOrigin(f, lat, lon, areaAt(f, lat, lon), "your location", 14);
+      setOrigin(f, lat, lon, areaAt(f, lat, lon), "your location", 14, "Your location");
     }, function () { status.textContent = "Your location is not available."; });
   });
 }
@@ -89,6 +129,7 @@ function saveState(f) {
       parts.push(g.key + "=" + state.chosen[g.key].map(function (o) { return encodeURIComponent(g.keys[o]); }).join(","));
     }
   });
+  if (state.q.trim()) parts.push("q=" + encodeURIComponent(state.q.trim()));
   if (state.age !== null) parts.push("age=" + state.age);
   if (state.day !== null) parts.push("day=" + days[state.day]);
   if (state.postcode) parts.push("pc=" + encodeURIComponent(state.postcode));
@@ -111,12 +152,13 @@ function loadState(f) {
     if (!params[g.key]) return;
     params[g.key].split(",").forEach(function (k) {
       var o = g.keys.indexOf(decodeURIComponent(k));
-      if (o >= 0 && state.chosen[g.key].indexOf(o) < 0) state.chosen[g.key].push(o);
+      if (g.shown.indexOf(o) >= 0 && state.chosen[g.key].indexOf(o) < 0) state.chosen[g.key].push(o);
     });
   });
+  if (params.q) setKeywords(f, decodeURIComponent(params.q));
   var age = parseInt(params.age, 10);
-  if (!isNaN(age)) state.age = age;
-  if (params.day && days.indexOf(params.day) >= 0) state.day = days.indexOf(params.day);
+  if (!isNaN(age) && f.hasAges) state.age = age;
+  if (params.day && f.days[days.indexOf(params.day)]) state.day = days.indexOf(params.day);
   if (params.sort === "distance" || params.sort === "relevance") state.sort = params.sort;
   state.inView = params.inview === "1";
   if (params.sl) {
@@ -134,6 +176,7 @@ function loadState(f) {
       state.origin = [found.hit[0], found.hit[1]];
       state.originArea = found.hit[2];
       state.originLabel = found.label;
+      markHere(f, found.hit[0], found.hit[1], found.label + ": the postcode you searched");
     }
   }
 }

@@ -20,14 +20,28 @@ window.sprxFinder = function (api) {
   for (var s = 0; s < n; s++) f.placesOf.push([]);
   for (var k = 0; k < P.lat.length; k++) f.placesOf[P.scheme[k]].push(k);
   SC.id.forEach(function (id, i) { f.indexOfId[id] = i; });
+  f.hasAges = SC.min_age.some(function (a) { return a !== null; }) || SC.max_age.some(function (a) { return a !== null; });
+  f.days = [0, 1, 2, 3, 4, 5, 6].map(function (d) { return SC.days.some(function (m) { return m & (1 << d); }); });
   f.groups = filterGroups(f);
-  f.state = {chosen: {}, age: null, day: null, origin: null, originArea: -1, originLabel: "", sort: "name",
+  f.keywords = api.keywords;
+  f.kwOk = null;  // Uint8Array: 1 where the scheme has every keyword (null: no keywords)
+  f.rank = nameRanks(f);
+  f.state = {chosen: {}, age: null, day: null, q: "", origin: null, originArea: -1, originLabel: "", sort: "name",
              inView: false, shortlist: [], shown: PAGE};
   f.groups.forEach(function (g) { f.state.chosen[g.key] = []; });
   f.update = function () { update(f); };
 
   buildPanel(f, root);
   api.shortlistButton = function (si) { return shortlistButton(f, si); };
+  // a card closed on the map gives the keyboard back to the list item it was opened from
+  f.map.on("popupclose", function (ev) {
+    var node = ev.popup.getElement();
+    if (f.api.view.redrawing) return;
+    if (f.returnTo && document.contains(f.returnTo) && (!document.activeElement || document.activeElement === document.body ||
+                                                        (node && node.contains(document.activeElement)))) {
+      f.returnTo.focus();
+    }
+  });
   f.map.on("moveend", function () {
     if (f.state.inView) renderList(f);
     saveState(f);
@@ -47,6 +61,7 @@ function buildPanel(f, root) {
   root.setAttribute("aria-labelledby", h.id);
   root.appendChild(h);
   buildWhere(f, root);
+  buildKeywords(f, root);
   buildFilters(f, root);
   ui.summary = part(root, "p", "sprx-count", "sprx-count", {"aria-live": "polite"});
 
@@ -96,6 +111,57 @@ function buildPanel(f, root) {
   ui.sheet = document.getElementById("sprx-print");
 }
 
+// Each scheme's place in the list by name (0 first), found once: sorting by it is cheap on every change.
+function nameRanks(f) {
+  var SC = f.D.schemes, S = f.S, n = f.n, order = new Array(n), rank = new Int32Array(n);
+  var collator = new Intl.Collator(undefined, {numeric: true}), key = SC.name.map(function (i) { return S(i); });
+  for (var i = 0; i < n; i++) order[i] = i;
+  order.sort(function (x, y) { return collator.compare(key[x], key[y]) || x - y; });
+  for (var r = 0; r < n; r++) rank[order[r]] = r;
+  f.byName = order;
+  return rank;
+}
+
+// The keywords field: each keystroke narrows the list at once; the option counts, the markers and
+// the address follow when the typing pauses.
+function buildKeywords(f, root) {
+  var ui = f.ui, wrap = el("div", "sprx-keywords"), timer = null;
+  var kw = field("Keywords", "sprx-keywords", "search"), input = ui.keywords = kw[1];
+  var hint = el("p", "sprx-hint", "Words in a scheme's name, description, provider, categories, areas or places, e.g. walking, debt");
+  hint.id = "sprx-keywords-hint";
+  input.setAttribute("aria-describedby", hint.id);
+  input.setAttribute("aria-controls", "sprx-results");
+  input.autocomplete = "off";
+  input.addEventListener("focus", function () { f.keywords(["a"]); }, {once: true});  // (makes its texts ahead)
+  input.addEventListener("input", function () {
+    setKeywords(f, input.value);
+    quickUpdate(f);
+    clearTimeout(timer);
+    timer = setTimeout(function () { f.update(); }, 300);
+  });
+  wrap.appendChild(kw[0]);
+  wrap.appendChild(input);
+  wrap.appendChild(hint);
+  root.appendChild(wrap);
+}
+
+function setKeywords(f, text) {
+  f.state.q = text;
+  f.kwOk = f.keywords(keywordWords(text));
+}
+
+// What a keystroke changes at once: the schemes that match (the other filters as last applied), the
+// headline, the shading and the list.
+function quickUpdate(f) {
+  var fails = f.fails, kwOk = f.kwOk, matching = [];
+  for (var si = 0; si < f.n; si++) if (fails[si] === 0 && (!kwOk || kwOk[si])) matching.push(si);
+  f.matching = matching;
+  shade(f);
+  headline(f);
+  f.state.shown = PAGE;
+  renderList(f);
+}
+
 // A change of any choice: what matches, the counts, the markers, the shading, the list and the address.
 function update(f) {
   f.matching = applyFilters(f);
@@ -104,8 +170,8 @@ function update(f) {
   headline(f);
   f.state.shown = PAGE;
   renderList(f);
+  saveState(f);  // (first: the sheet and the email carry the link)
   renderShortlist(f);
-  saveState(f);
 }
 
 function shade(f) {
@@ -118,11 +184,14 @@ function shade(f) {
   f.api.shadeAreas(areaCount);
 }
 
+// The headline as Python words it (aggregate/counts.py, tally): "55 schemes open now in 27 of 33
+// areas, 3 paused" (closed ones never counted), for the schemes that match; the list's count is theirs.
 function headline(f) {
-  var D = f.D, SC = D.schemes, A = D.areas, matching = f.matching, n = f.n;
-  var active = matching.filter(function (si) { return SC.status[si] === "active"; }).length;
+  var D = f.D, SC = D.schemes, A = D.areas, matching = f.matching, n = f.n, open = 0, paused = 0;
+  matching.forEach(function (si) { if (SC.status[si] === "active") open++; else if (SC.status[si] === "paused") paused++; });
   var served = f.areaCount.filter(function (c) { return c > 0; }).length;
-  var text = plural(active, "scheme") + " in " + people(served) + " of " + plural(A.code.length, "area");
+  var text = plural(open, "scheme") + " open now in " + people(served) + " of " + plural(A.code.length, "area") +
+    (paused ? ", " + people(paused) + " paused" : "");
   var head = document.querySelector(".sprx-headline");
   if (head) head.textContent = text;
   var gaps = document.querySelector(".sprx-gaps");
@@ -131,8 +200,11 @@ function headline(f) {
     gaps.textContent = plural(zero, "area") + " with " + D.zero.label;
     gaps.hidden = zero === 0;
   }
-  var filtered = matching.length !== n;
-  f.ui.summary.textContent = (filtered ? plural(matching.length, "scheme") + " match" +
-                              (matching.length === 1 ? "es" : "") + " the filters" : plural(n, "scheme")) +
+  var filtered = matching.length !== n, listed = matching.length, closed = listed - open - paused;
+  var split = [people(open) + " open now"].concat(paused ? [people(paused) + " paused"] : [],
+                                                  closed ? [people(closed) + " closed"] : []);
+  f.ui.summary.textContent = (filtered ? plural(listed, "scheme") + " match" + (listed === 1 ? "es" : "") +
+                              " the filters" : plural(listed, "scheme")) +
+    (split.length > 1 ? " (" + split.join(", ") + ")" : "") +
     (f.state.originLabel ? ", nearest " + f.state.originLabel + " first" : "");
 }

@@ -12,6 +12,9 @@ window.sprxInit = function (map) {
   var D = loadAreas();
   var view = {map: map, D: D, api: null, S: function (i) { return i >= 0 ? D.strings[i] : null; }};
   var areas = drawAreas(view);
+  clearAttribution(map);
+  // Escape closes a card from wherever the focus is in the map (Leaflet's own only from the map itself)
+  map.getContainer().addEventListener("keydown", function (ev) { if (ev.key === "Escape") map.closePopup(); });
   timings.areasDrawn = performance.now();
   afterPaint(function () {
     timings.areasPainted = performance.now();
@@ -19,17 +22,33 @@ window.sprxInit = function (map) {
       timings.dataParsed = performance.now();
       for (var key in rest) D[key] = rest[key];
       view.isEmail = emailRule(D);
+      view.keywords = keywordMatcher(D, view.S);
       areas.list(D.schemes.id.map(function (_, si) { return si; }));
       var places = drawPlaces(view, areas);
       addSearch(view, places, areas);
       view.api = {data: D, openArea: areas.open, openScheme: places.openScheme, openPoint: places.openPoint,
+                  showScheme: places.showScheme, view: view,
                   shownPoints: places.shown, drawn: places.drawn, markerOf: places.markerOf,
-                  showOnly: places.showOnly, shadeAreas: areas.shade};
+                  showOnly: places.showOnly, shadeAreas: areas.shade, keywords: view.keywords};
       timings.built = performance.now();  // search and the finder's hooks; markers follow (markersLoaded)
       afterPaint(function () { addMarkers(view, places, areas); });  // the controls are painted first
     });
   });
 };
+
+// The scale bar (bottom left) above the attribution where the attribution is wide enough to reach it.
+function clearAttribution(map) {
+  var box = map.getContainer(), attribution = box.querySelector(".leaflet-control-attribution");
+  var left = box.querySelector(".leaflet-bottom.leaflet-left");
+  if (!attribution || !left) return;
+  function place() {
+    left.style.bottom = "0px";
+    var a = attribution.getBoundingClientRect(), l = left.getBoundingClientRect();
+    if (a.left < l.right) left.style.bottom = Math.ceil(a.height) + "px";
+  }
+  place();
+  map.on("resize", place);
+}
 
 function addMarkers(view, places, areas) {
   timings.firstPaint = performance.now();

@@ -31,13 +31,13 @@ function drawPlaces(view, areas) {
       var node = create.call(icon, old);
       node.style.setProperty("--sprx-colour", COLOUR.test(colour) ? colour : "#555555");
       node.setAttribute("role", "button");
-      node.setAttribute("aria-label", S(SC.name[si]) + (paused ? " (paused)" : ""));
+      node.setAttribute("aria-label", schemeLabel(view, si) + (paused ? " (paused)" : ""));
       return node;
     };
     var m = L.marker([P.lat[k], P.lon[k]], {icon: icon, pane: "sprx-points", keyboard: true, riseOnHover: true});
     m.sprxPoint = k;
     m.sprxScheme = si;
-    m.bindPopup(function () { return schemeCard(view, si, k); }, {maxWidth: 360});
+    m.bindPopup(function () { return schemeCard(view, si, k); }, cardPopupOptions(map));
     return m;
   }
 
@@ -77,13 +77,13 @@ function drawPlaces(view, areas) {
       var ul = el("ul", "sprx-list");
       cell.points.forEach(function (p) {
         var li = el("li");
-        li.appendChild(button(S(SC.name[P.scheme[p]]), null, function () {
-          popup.setContent(schemeCard(view, P.scheme[p], p));
+        li.appendChild(button(schemeLabel(view, P.scheme[p]), null, function () {
+          showCard(popup, schemeCard(view, P.scheme[p], p));
         }));
         ul.appendChild(li);
       });
       box.appendChild(ul);
-      var popup = L.popup({maxWidth: 360, maxHeight: 400}).setLatLng(centre).setContent(box).openOn(map);
+      var popup = L.popup(cardPopupOptions(map)).setLatLng(centre).setContent(box).openOn(map);
     }
   }
 
@@ -105,6 +105,8 @@ function drawPlaces(view, areas) {
     var open = map._popup && map._popup.isOpen && map._popup.isOpen() ? map._popup : null;
     var pane = map.getPane("sprx-points");
     var hadFocus = document.activeElement && pane.contains(document.activeElement);
+    var cardFocus = open && open.getElement() && open.getElement().contains(document.activeElement);
+    view.redrawing = true;  // (the card closed here is opened again at once: not closed for the person)
     group.clearLayers();
     single = {};
     drawn = {clusters: 0, singles: 0, inClusters: 0};
@@ -123,7 +125,10 @@ function drawPlaces(view, areas) {
     if (open && !map.hasLayer(open)) {  // a card stays open while the map moves (without moving it again)
       open.options.autoPan = false;
       open.openOn(map);
+      var h = cardFocus && open.getElement().querySelector(".sprx-card h2");
+      if (h) { h.tabIndex = -1; h.focus({preventScroll: true}); }
     }
+    view.redrawing = false;
     if (hadFocus) {  // the marker that had the keyboard's focus was redrawn: focus stays in the map
       var first = pane.querySelector(".marker-cluster, .sprx-place");
       (first || map.getContainer()).focus();
@@ -138,7 +143,7 @@ function drawPlaces(view, areas) {
     if (!single[k]) map.setView(at, Math.max(map.getZoom(), MAX_ZOOM - 1), {animate: false});
     var m = single[k];
     if (m) m.openPopup();
-    else L.popup({maxWidth: 360}).setLatLng(at).setContent(schemeCard(view, P.scheme[k], k)).openOn(map);
+    else L.popup(cardPopupOptions(map)).setLatLng(at).setContent(schemeCard(view, P.scheme[k], k)).openOn(map);
   }
 
   // A scheme's card: at its first place when it is shown, else in the middle of its first area.
@@ -150,13 +155,21 @@ function drawPlaces(view, areas) {
     }
     var area = areas.layers[SC.areas[si][0]];
     map.fitBounds(area.getBounds());
-    L.popup({maxWidth: 360}).setLatLng(area.getBounds().getCenter()).setContent(schemeCard(view, si)).openOn(map);
+    L.popup(cardPopupOptions(map)).setLatLng(area.getBounds().getCenter()).setContent(schemeCard(view, si)).openOn(map);
+  }
+
+  // The map at a scheme's first place (or its first area), without opening its card.
+  function showScheme(si) {
+    var k = firstPoint[si];
+    if (k !== undefined && show[k]) map.setView([P.lat[k], P.lon[k]], Math.max(map.getZoom(), MAX_ZOOM - 3), {animate: false});
+    else if (SC.areas[si].length) map.fitBounds(areas.layers[SC.areas[si][0]].getBounds(), {animate: false});
   }
 
   return {
     draw: draw,
     openPoint: openPoint,
     openScheme: openScheme,
+    showScheme: showScheme,
     // Show only the places of these schemes (indices into D.schemes); their areas list them alone.
     showOnly: function (list) {
       var keep = new Uint8Array(SC.id.length);

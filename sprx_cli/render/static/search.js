@@ -1,8 +1,8 @@
-/* sprx page: the map's search box, over the names of the areas and the schemes. */
+/* sprx page: the map's search box, over the names of the areas and, by keywords (keywords.js, as the
+ * finder's Keywords field), the schemes. */
 
 function addSearch(view, places, areas) {
   var D = view.D, SC = D.schemes, A = D.areas, S = view.S;
-  var names = SC.name.map(function (n) { return S(n).toLowerCase(); });
   var search = L.control({position: "topleft"});
   search.onAdd = function () {
     var box = el("div", "sprx-search leaflet-bar");
@@ -15,6 +15,7 @@ function addSearch(view, places, areas) {
     box.appendChild(results);
     L.DomEvent.disableClickPropagation(box);
     L.DomEvent.disableScrollPropagation(box);
+    input.addEventListener("focus", function () { view.keywords(["a"]); }, {once: true});  // (its texts, ahead)
     input.addEventListener("input", function () {
       results.textContent = "";
       var q = input.value.trim().toLowerCase();
@@ -26,10 +27,11 @@ function addSearch(view, places, areas) {
           results.appendChild(result(name + " (area)", function () { areas.open(a); }));
         }
       });
-      for (var i = 0, n = 0; i < names.length && n < 10; i++) {
-        if (names[i].indexOf(q) >= 0) {
+      var hits = view.keywords(keywordWords(q));
+      for (var i = 0, n = 0; hits && i < hits.length && n < 10; i++) {
+        if (hits[i]) {
           n++;
-          results.appendChild(result(S(SC.name[i]), places.openScheme.bind(null, i)));
+          results.appendChild(result(schemeLabel(view, i), places.openScheme.bind(null, i)));
         }
       }
       if (!results.childNodes.length) results.appendChild(el("li", "sprx-noresult", "Nothing found"));
