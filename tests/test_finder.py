@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from urllib.parse import unquote
 
 import pytest
@@ -316,6 +317,210 @@ def test_suggest_a_change(tmp_path):
         page.click(f"#sprx-results li[data-scheme-id='{sid}'] .sprx-shortlist-toggle")
         page.emulate_media(media="print")
         assert f"changes@example.org (say it is about {sid})" in page.inner_text("#sprx-print")
+        assert log.console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+# --- issue #24: the finder for a link worker with a patient in front of them ---------------------
+
+def _box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+def _inside(inner, outer) -> bool:
+    return (inner["x"] >= outer["x"] - 1 and inner["y"] >= outer["y"] - 1
+            and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+            and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1)
+
+
+def test_a_card_opened_from_the_list_is_seen_on_a_phone(london_page):
+    ctx, page, log = _open(london_page, width=390, height=844)
+    try:
+        name = page.locator("#sprx-results li .sprx-result-name").first
+        name.scroll_into_view_if_needed()
+        name.click()
+        card = page.locator(".sprx-sheet .sprx-card")
+        box = card.bounding_box()
+        assert box["y"] >= 0 and box["y"] < 844 and page.is_visible(".sprx-sheet h2")
+        sheet = _box(page, ".sprx-sheet")
+        assert sheet["y"] >= 844 * 0.3 and sheet["y"] + sheet["height"] <= 845  # over the lower part of the screen
+        assert page.evaluate("document.activeElement.tagName") == "H2"
+        assert page.evaluate("document.activeElement.closest('.sprx-card') !== null")
+        assert page.inner_text(".sprx-sheet h2").startswith(name.inner_text().split(" \u2014 ")[0])
+        page.click(".sprx-sheet-close")
+        assert page.is_hidden(".sprx-sheet")
+        assert page.evaluate("document.activeElement.classList.contains('sprx-result-name')")
+        # the scale bar is not under the attribution
+        scale, attribution = _box(page, ".leaflet-control-scale"), _box(page, ".leaflet-control-attribution")
+        assert scale["y"] + scale["height"] <= attribution["y"] + 1
+        assert log.console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_a_card_opened_from_the_list_clears_the_attribution_on_a_desktop(london_page):
+    ctx, page, log = _open(london_page, width=1280, height=900)
+    try:
+        ids = page.evaluate("sprxMap.data.schemes.id")
+        tallest = max(range(len(ids)), key=lambda si: page.evaluate(f"sprxMap.data.strings[sprxMap.data.schemes.description[{si}]] || ''").__len__())
+        button = page.locator(f"#sprx-results li[data-scheme-id='{ids[tallest]}'] .sprx-result-name")
+        while not button.count():
+            page.click(".sprx-more")
+        button.press("Enter")  # the keyboard, as a click
+        page.wait_for_selector(".leaflet-popup .sprx-card")
+        page.wait_for_timeout(400)  # (the map pans the card into view)
+        card, attribution = _box(page, ".leaflet-popup"), _box(page, ".leaflet-control-attribution")
+        assert card["y"] + card["height"] <= attribution["y"] + 1 and card["y"] >= _box(page, ".folium-map")["y"] - 1
+        assert page.evaluate("document.activeElement.tagName") == "H2"
+        page.keyboard.press("Escape")
+        assert page.evaluate("document.activeElement.dataset && document.activeElement.classList.contains('sprx-result-name')")
+        assert log.console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def test_a_postcode_search_marks_the_postcode_and_shows_the_nearest(finder):
+    page, _ = finder
+    d = page.evaluate("sprxMap.data")
+    sector = sorted(d["postcodes"]["sectors"])[0]
+    postcode = sector + "AA"  # a full postcode of that sector (the page places it at the sector's centre)
+    page.fill("#sprx-postcode", postcode)
+    page.keyboard.press("Enter")
+    here = page.locator(".sprx-here")
+    assert here.count() == 1
+    label = sector.split(" ")[0] + " " + sector.split(" ")[1] + "AA"
+    assert here.get_attribute("aria-label") == f"{label}: the postcode you searched"
+    lat, lon, _ = d["postcodes"]["sectors"][sector]
+
+    def km(a, b, c, e):
+        r = math.pi / 180
+        h = math.sin((c - a) * r / 2) ** 2 + math.cos(a * r) * math.cos(c * r) * math.sin((e - b) * r / 2) ** 2
+        return 2 * 6371.0088 * math.asin(math.sqrt(h))
+    places = sorted(range(len(d["points"]["lat"])), key=lambda k: km(lat, lon, d["points"]["lat"][k], d["points"]["lon"][k]))
+    nearest = places[:3]
+    for k in nearest + [None]:
+        at = [lat, lon] if k is None else [d["points"]["lat"][k], d["points"]["lon"][k]]
+        assert page.evaluate(f"sprxMap.map.getBounds().contains({at})"), k
+    assert page.evaluate("sprxMap.map.getZoom()") < 15  # a view that holds them, not street level
+    assert "km away" in page.locator("#sprx-results li").first.inner_text()
+    assert _inside(here.bounding_box(), _box(page, ".folium-map"))
+
+
+def test_keywords_find_what_descriptions_and_labels_say(finder):
+    from sprx_cli.core.keywords import matches, words
+
+    page, _ = finder
+    vocab = yaml.safe_load(open("data/vocabulary.yaml", encoding="utf-8"))
+    labels = {c["key"]: c["label"] for c in vocab["categories"]}
+    areas = {}
+    import csv
+    for row in csv.DictReader(open("data/areas.csv", encoding="utf-8")):
+        areas[row["name"]] = row["name"]
+        areas[row["code"]] = row["name"]
+
+    def texts(s):
+        return ([s.get("name"), s.get("description"), s.get("provider")]
+                + [labels.get(c, c) for c in s.get("categories") or []]
+                + [areas.get(b, b) for b in s["boroughs"]]
+                + [loc.get("name") for loc in s.get("locations") or [] if "lat" in loc or "postcode" in loc])
+    shown = shown_schemes()
+    for query in ("befriend", "Debt advice", "WALKING", "advice debt", "café", "zzqx"):
+        expected = sorted(s["id"] for s in shown if matches(words(query), texts(s)))
+        page.fill("#sprx-keywords", query)
+        assert sorted(listed(page)) == expected, query
+    # a word only a description says finds its scheme (the first long word of one, not in any name)
+    name_words = {w for s in shown for w in words(s["name"])}
+    s = next(s for s in shown if any(len(w) > 7 and w not in name_words for w in words(s.get("description") or "")))
+    word = next(w for w in words(s["description"]) if len(w) > 7 and w not in name_words)
+    page.fill("#sprx-keywords", word[:6])  # (a word's start)
+    assert s["id"] in listed(page), word
+    page.fill("#sprx-keywords", "befriend")
+    page.wait_for_function("location.hash.includes('q=befriend')")  # in the link, once the typing pauses
+    # it combines with a filter, and the counts and the headline follow
+    page.check("#sprx-f-free-0")
+    free = sorted(s["id"] for s in shown if s.get("cost") == "free" and matches(["befriend"], texts(s)))
+    assert sorted(listed(page)) == free
+    open_now = sum(1 for s in shown if s["id"] in free and s.get("status", "active") == "active")
+    assert page.inner_text(".sprx-headline").startswith(f"{open_now} scheme{'s' if open_now != 1 else ''} open now")
+    assert page.inner_text(".sprx-count").startswith(f"{len(free)} scheme")
+    # the map's search box finds the same schemes
+    page.fill(".sprx-search input", "befriend")
+    found = page.locator(".sprx-found li").all_inner_texts()
+    names = {s["name"] for s in shown if matches(["befriend"], texts(s))}
+    assert found and all(f.split(" \u2014 ")[0] in names for f in found if not f.endswith("(area)"))
+
+
+def test_the_print_sheet_and_email_carry_what_was_checked(finder):
+    page, _ = finder
+    page.fill("#sprx-keywords", "advice")
+    page.fill("#sprx-postcode", "SE1")
+    page.keyboard.press("Enter")
+    first = listed(page)[0]
+    page.click(f"#sprx-results li[data-scheme-id='{first}'] .sprx-shortlist-toggle")
+    s = {x["id"]: x for x in shown_schemes()}[first]
+    page.emulate_media(media="print")
+    sheet = page.inner_text("#sprx-print")
+    for said in (r"Near\s+SE1", r"Keywords\s+advice", r"Printed\s+\d{1,2} \w+ 20\d\d", r"Data\s+Data as of",
+                 r"This search\s+file://"):
+        assert re.search(said, sheet), said
+    assert "km away" in sheet and "Last verified" in sheet
+    if s.get("cost"):
+        assert "Cost" in sheet
+    for key, label in (("languages", "Languages"), ("delivery", "How to take part"), ("accessibility", "Access")):
+        if s.get(key):
+            assert label in sheet, label
+    if s.get("how_to_refer"):
+        assert s["how_to_refer"] in sheet
+    assert "q=advice" in page.inner_text("#sprx-print") and "pc=SE1" in sheet
+    mail = unquote(page.get_attribute(".sprx-mail", "href"))
+    assert "Keywords: advice" in mail and "Near: SE1" in mail and "km away" in mail and "pc=SE1" in mail
+    assert page.evaluate("getComputedStyle(document.querySelector('#sprx-print')).fontSize") >= "15px"
+
+
+def test_same_names_are_told_apart_and_empty_choices_are_not_offered(tmp_path):
+    """A food-bank directory: one chain's branches under one name, no ages, no languages, no hours."""
+    from sprx_cli.core.model import Sources
+    from sprx_cli.registry.validate import validate
+    from sprx_cli.render.mapdata import MapOptions
+    from sprx_cli.render.mappage import render_map
+
+    branches = [("Camden", "NW1 4NX", 51.5295, -0.15291), ("Hackney", "E8 1DY", 51.5436, -0.0553),
+                ("Lambeth", "SW9 8HX", 51.4613, -0.1156)]
+    registry = {"schemes": [{"id": f"trussell-trust-{a.lower()}", "name": "Trussell Trust", "boroughs": [a],
+                             "categories": ["information-advice"], "cost": "free",
+                             "locations": [{"postcode": pc, "lat": lat, "lon": lon}]}
+                            for a, pc, lat, lon in branches]
+                + [{"id": "church-pantry", "name": "Church Pantry", "boroughs": ["Camden"], "categories": ["information-advice"]}]}
+    path = tmp_path / "schemes.yaml"
+    path.write_text(yaml.safe_dump(registry), encoding="utf-8")
+    _, reg = validate(Sources(str(path), "data/areas.csv", "data/london-boroughs.geojson", "data/vocabulary.yaml",
+                              postcodes="data/london-postcodes.csv.gz"))
+    page_file = tmp_path / "foodbanks.html"
+    page_file.write_text(render_map(reg, MapOptions(offline=True, tiles="none")), encoding="utf-8")
+    ctx, page, log = _open(page_file)
+    try:
+        names = page.eval_on_selector_all("#sprx-results .sprx-result-name", "e => e.map(x => x.textContent)")
+        assert sorted(names) == ["Church Pantry", "Trussell Trust \u2014 Camden, NW1 4NX",
+                                 "Trussell Trust \u2014 Hackney, E8 1DY", "Trussell Trust \u2014 Lambeth, SW9 8HX"]
+        page.evaluate("sprxMap.map.setView([51.5295, -0.15291], 17, {animate: false})")
+        assert "Trussell Trust \u2014 Camden, NW1 4NX" in page.eval_on_selector_all(
+            ".sprx-place", "e => e.map(x => x.getAttribute('aria-label'))")
+        page.fill(".sprx-search input", "trussell")
+        assert sorted(page.locator(".sprx-found li").all_inner_texts()) == sorted(n for n in names if n != "Church Pantry")
+        page.evaluate("sprxMap.openScheme(sprxMap.data.schemes.id.indexOf('trussell-trust-hackney'))")
+        assert " \u2014 " in page.locator(".leaflet-popup .sprx-card h2").inner_text()
+        # only real choices: one category, the free cost; no ages, languages, days, groups or routes
+        options = page.eval_on_selector_all(".sprx-filters input", "e => e.map(x => x.id)")
+        assert options == ["sprx-f-c-0", "sprx-f-free-0"] or all(
+            o.startswith(("sprx-f-c-", "sprx-f-free-")) for o in options), options
+        assert page.locator("#sprx-age").count() == 0 and page.locator("#sprx-day-0").count() == 0
+        assert "(0)" not in page.inner_text(".sprx-filters")
+        legends = page.eval_on_selector_all(".sprx-filters legend", "e => e.map(x => x.textContent)")
+        assert legends == ["Category", "Cost"]
+        # one tally: the headline and the list agree
+        assert page.inner_text(".sprx-headline") == "4 schemes open now in 3 of 33 areas"
+        assert page.inner_text(".sprx-count") == "4 schemes"
         assert log.console_errors == []
     finally:
         ctx.__exit__(None, None, None)

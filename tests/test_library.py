@@ -187,3 +187,34 @@ def test_new_fields_through_every_export(load):
     assert values["cost"] == "free" and values["languages"] == "en;cy;bfi" and values["min_age"] == 18
     feature = json.loads(export_schemes(registry, "geojson", everything))["features"][0]["properties"]
     assert feature["cost"] == "free" and feature["min_age"] == 18
+
+
+def test_keywords_fold_case_accents_and_punctuation_and_match_word_starts():
+    from sprx_cli.core.keywords import fold, matches, words
+
+    assert fold("Café, Bromley-by-Bow  ÉTÉ") == "cafe bromley by bow ete"
+    assert words("  Befriend   DEBT! ") == ["befriend", "debt"]
+    texts = ["Befriending for South Asian elders", None, "Debt & benefits advice"]
+    assert matches(words("befriend"), texts) and matches(words("asian south"), texts)  # any order
+    assert matches(words("cafe"), ["Café Connect"]) and matches(words("ben"), texts)
+    assert not matches(words("riend"), texts)  # a word's start, not its middle
+    assert not matches(words("befriend walking"), texts)  # every word
+
+
+def test_small_wordings_say_what_is_known(sprx, tmp_path):
+    from datetime import date
+
+    from sprx_cli.core.words import data_as_of
+    from sprx_cli.site.changes import atom_feed
+
+    assert data_as_of(None) == "No verification dates recorded"
+    assert data_as_of(date(2026, 11, 23)) == "Data as of 23 November 2026"
+    first = {"first_publish": True, "schemes_added": [], "schemes_removed": [], "schemes_changed": [],
+             "areas_changed": []}
+    assert b"<updated>" not in atom_feed("Test", first, None, None)  # no date known: none made up (not 1970)
+    assert b"<updated>2026-11-23T00:00:00Z</updated>" in atom_feed("Test", first, "2026-11-23", None)
+    # a scheme never verified says so once in the review
+    path = tmp_path / "schemes.yaml"
+    path.write_text("schemes:\n  - {id: walk, name: Walk, boroughs: [Camden]}\n", encoding="utf-8")
+    result = sprx("review", "--schemes", path)
+    assert "walk: Walk (never verified)\n" in result.stdout, result.output

@@ -59,8 +59,10 @@ function twinDetail(view, si) {
   if (!twins) {
     var seen = {}, n = SC.id.length;
     twins = {flag: new Uint8Array(n), place: new Int32Array(n).fill(-1)};
-    SC.name.forEach(function (i) { var k = foldText(S(i)); seen[k] = (seen[k] || 0) + 1; });
-    SC.name.forEach(function (i, si) { twins.flag[si] = seen[foldText(S(i))] > 1 ? 1 : 0; });
+    var keyOf = {};  // (a text's key once per text: schemes of one name share its index)
+    var key = SC.name.map(function (i) { return keyOf[i] || (keyOf[i] = S(i).toLowerCase().trim()); });
+    key.forEach(function (k) { seen[k] = (seen[k] || 0) + 1; });
+    key.forEach(function (k, si) { twins.flag[si] = seen[k] > 1 ? 1 : 0; });
     for (var k = P.scheme.length - 1; k >= 0; k--) twins.place[P.scheme[k]] = k;
   }
   if (!twins.flag[si]) return "";

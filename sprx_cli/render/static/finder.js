@@ -50,6 +50,7 @@ window.sprxFinder = function (api) {
   syncControls(f);
   update(f);
   api.finder = {state: f.state, update: f.update, matching: function () { return f.matching.slice(); }};
+  timings.finderReady = performance.now();
 };
 
 // The panel: where, the filters, the count, how the list is sorted, the list, the shortlist.
@@ -112,11 +113,12 @@ function buildPanel(f, root) {
 }
 
 // Each scheme's place in the list by name (0 first), found once: sorting by it is cheap on every change.
+// Lower case, in code-point order (a collator takes 15 times as long at 100,000 schemes).
 function nameRanks(f) {
-  var SC = f.D.schemes, S = f.S, n = f.n, order = new Array(n), rank = new Int32Array(n);
-  var collator = new Intl.Collator(undefined, {numeric: true}), key = SC.name.map(function (i) { return S(i); });
+  var SC = f.D.schemes, n = f.n, order = new Array(n), rank = new Int32Array(n), lower = {};
+  var key = SC.name.map(function (i) { return lower[i] || (lower[i] = f.S(i).toLowerCase()); });
   for (var i = 0; i < n; i++) order[i] = i;
-  order.sort(function (x, y) { return collator.compare(key[x], key[y]) || x - y; });
+  order.sort(function (x, y) { return key[x] < key[y] ? -1 : key[x] > key[y] ? 1 : x - y; });
   for (var r = 0; r < n; r++) rank[order[r]] = r;
   f.byName = order;
   return rank;
