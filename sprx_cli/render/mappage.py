@@ -219,7 +219,8 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         "<p>The finder needs JavaScript; the table below lists every area and its schemes.</p></section>"
         + table_html(data, counts)
         + "</main>"
-        + '<div id="sprx-print" class="sprx-print-sheet"></div>'
+        # (printed, it is the page: its main landmark, the map page's main being hidden then)
+        + '<div id="sprx-print" class="sprx-print-sheet" role="main" aria-label="Shortlist"></div>'
         + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution))}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
         + " Made with sprx.</p></footer>"
