@@ -192,7 +192,8 @@ def test_any_string_is_inert_in_the_browser(sprx, tmp_path_factory, names):
         for i in range(len(names)):  # every scheme's card, as a click on its marker opens it
             page.evaluate("i => { sprxMap.map.closePopup(); sprxMap.openScheme(i); }", i)
             page.wait_for_timeout(350)
-            shown.update(page.eval_on_selector_all(".leaflet-popup-content h2", "hs => hs.map(h => h.textContent)"))
+            # (the heading's own text: a name two schemes share gets what tells them apart after it)
+            shown.update(page.eval_on_selector_all(".leaflet-popup-content h2", "hs => hs.map(h => h.firstChild.textContent)"))
         table = page.eval_on_selector_all("#sprx-table li", "ls => ls.map(l => l.textContent)")
         assert page.evaluate("window.__pwned") is None
         assert log.dialogs == [] and log.blocked == []

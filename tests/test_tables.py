@@ -137,7 +137,7 @@ def test_table_matches_the_map(sprx, tmp_path):
         for cat, values in map_cats.items():
             if cat:
                 assert row[cat] == values[i]
-    assert f"{table['totals']['schemes']} schemes in" in page.read_text("utf-8")
+    assert f"{table['totals']['schemes']} schemes open now in" in page.read_text("utf-8")
 
 
 def test_by_category_and_area_category(sprx):

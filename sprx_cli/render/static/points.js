@@ -87,7 +87,10 @@ function drawPlaces(view, areas) {
     }
   }
 
+  var opening = false, pending = false;  // a card opening pans the map: its marker is redrawn after
+
   function draw() {
+    if (opening) { pending = true; return; }
     var z = map.getZoom(), scale = 256 * Math.pow(2, z), b = map.getPixelBounds();
     var x0 = b.min.x - CELL, x1 = b.max.x + CELL, y0 = b.min.y - CELL, y1 = b.max.y + CELL;
     var cells = new Map();
@@ -142,7 +145,11 @@ function drawPlaces(view, areas) {
     var at = [P.lat[k], P.lon[k]];
     if (!single[k]) map.setView(at, Math.max(map.getZoom(), MAX_ZOOM - 1), {animate: false});
     var m = single[k];
-    if (m) m.openPopup();
+    if (m) {
+      opening = true;
+      try { m.openPopup(); } finally { opening = false; }
+      if (pending) { pending = false; draw(); }
+    }
     else L.popup(cardPopupOptions(map)).setLatLng(at).setContent(schemeCard(view, P.scheme[k], k)).openOn(map);
   }
 
