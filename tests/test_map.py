@@ -182,8 +182,13 @@ def test_unknown_tiles_is_a_usage_error(build):
     assert not out.exists()
 
 
-def test_per_100k_needs_population(build):
-    result, out = build("--metric", "per-100k")
+def test_per_100k_needs_population(build, tmp_path):
+    import csv
+
+    areas = tmp_path / "areas-without-population.csv"
+    rows = list(csv.DictReader(open("data/areas.csv", encoding="utf-8")))
+    areas.write_text("code,name\n" + "".join(f"{r['code']},{r['name']}\n" for r in rows), encoding="utf-8")
+    result, out = build("--metric", "per-100k", "--areas", areas)
     assert result.exit_code == 1
     assert "needs a population for every area" in result.stderr and not out.exists()
 
@@ -192,7 +197,7 @@ def test_per_100k_with_population(build):
     result, out = build(*MINI, "--metric", "per-100k", "--tiles", "none")
     assert result.exit_code == 0, result.output
     data = page_data(out.read_text(encoding="utf-8"))
-    assert data["metricLabel"] == "Active schemes per 100,000 residents"
+    assert data["metricLabel"] == "Active schemes per 100,000 residents (population from the area registry)"
     assert data["areas"]["value"] == [1.0, 0.0, 0.0]  # 1 scheme / 100,000 people
 
 

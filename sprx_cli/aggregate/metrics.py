@@ -9,5 +9,33 @@ METRICS: dict[str, str] = {"count": "Active schemes per area",
                            "per-100k": "Active schemes per 100,000 residents"}
 
 
+def population_source(codes: list[str], population: list[int | None]) -> str:
+    """Where the areas' populations come from, to say beside a rate: 'ONS mid-2022' when every one is
+    the figure sprx ships (geo/need.py), else the area registry's own."""
+    from ..geo.need import POPULATION_SOURCE, populations
+
+    table = populations()
+    return (POPULATION_SOURCE if all(table.get(c) == p for c, p in zip(codes, population))
+            else "population from the area registry")
+
+
+def metric_label(metric: str, codes: list[str], population: list[int | None]) -> str:
+    """The legend title: 'Active schemes per 100,000 residents (ONS mid-2022)'."""
+    if metric == "per-100k":
+        return f"{METRICS[metric]} ({population_source(codes, population)})"
+    return METRICS[metric]
+
+
+def metric_credits(metric: str, areas) -> tuple:
+    """What a view shaded by `metric` must credit beyond the registry's sources: ONS, for a rate per
+    resident from the populations sprx ships."""
+    from ..geo.need import POPULATION_CREDIT, POPULATION_SOURCE
+
+    codes, people = [a.code for a in areas.areas], [a.population for a in areas.areas]
+    if metric == "per-100k" and codes and population_source(codes, people) == POPULATION_SOURCE:
+        return (POPULATION_CREDIT,)
+    return ()
+
+
 class MetricUnavailable(SprxError):
     """The registry lacks what a metric needs (a population for every area)."""

@@ -17,13 +17,14 @@ def areas_init(
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help="Write the area registry here (atomically) instead of standard output."),
 ) -> None:
-    """Write an area registry (code,name,aliases,sub_region) matching a boundary file.
+    """Write an area registry (code,name,aliases,sub_region,population) matching a boundary file, with
+    the population (ONS mid-2022, shipped with sprx) of every area whose code is a district code.
 
     Example: sprx areas init lad-2024.gpkg --code-field LAD24CD --name-field LAD24NM -o data/areas.csv
     """
     with guard():
         from ..geo.boundaries import BoundarySettingError
-        from ..upkeep.scaffold import ScaffoldError, areas_csv, non_gss, read_areas_from_boundaries
+        from ..upkeep.scaffold import ScaffoldError, areas_csv, non_gss, population_said, read_areas_from_boundaries
 
         if not boundaries.is_file():
             usage_error(f"BOUNDARIES: '{boundaries}' does not exist")
@@ -38,4 +39,5 @@ def areas_init(
         if bad:
             typer.echo(f"Warning: {len(bad):,} code(s) are not GSS codes (e.g. {bad[0]}); sprx validate will "
                        "reject them", err=True)
+        typer.echo(population_said(pairs), err=True)
         emit(areas_csv(pairs).encode("utf-8"), output, f"{len(pairs):,} areas")

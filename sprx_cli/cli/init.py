@@ -34,15 +34,18 @@ def init(
             usage_error(f"--boundaries: '{boundaries}' does not exist")
         if postcodes is not None and not postcodes.is_file():
             usage_error(f"--postcodes: '{postcodes}' is not a file")
+        notes: list[str] = []
         try:
             written = init_registry(folder, title, boundaries, geo.code_field or "code", geo.name_field or "name",
-                                    geo.crs, postcodes)
+                                    geo.crs, postcodes, notes)
         except BoundarySettingError as exc:
             fail(f"sprx init: {usage_text(exc)}")
         except ScaffoldError as exc:
             fail(f"sprx init: {said(exc)}")
         for path in written:
             typer.echo(f"wrote {path}")
+        for note in notes:
+            typer.echo(note, err=True)
         if boundaries is None:
             typer.echo(f"Next: put the boundaries in {folder}/data/boundaries.geojson and run "
                        "'sprx areas init' to make data/areas.csv.")

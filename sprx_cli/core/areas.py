@@ -122,7 +122,7 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
                 population = int(pop_text)
             else:
                 problems.append(Problem(
-                    "areas-invalid-population", f"population {pop_text!r} of {name} is not a whole number",
+                    "areas-invalid-population", f"population {pop_text!r} of {name} is not a whole number above 0",
                     loc, field="population", value=pop_text))
         aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
         area = Area(code, name, aliases, (row.get("sub_region") or "").strip() or None, population)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from ..aggregate.metrics import metric_credits
 from ..aggregate.counts import AreaCounts, area_counts
 from ..core.languages import language_name
 from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_people
@@ -148,7 +149,8 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "points": points,
         "strings": strings,
         "boundaries": {"type": "FeatureCollection", "features": features},
-        "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True),
+        "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True,
+                                            more=metric_credits(opts.metric, registry.areas)),
         "feedback": opts.feedback_email,
         "rules": {"email": EMAIL.pattern},
         "search": {k: list(v) for k, v in KEYWORD_FIELDS.items()},

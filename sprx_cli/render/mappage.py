@@ -13,6 +13,7 @@ import html
 import re
 from typing import Callable
 
+from ..aggregate.metrics import metric_credits
 from ..core.errors import UsageError
 from ..core.model import Registry
 from ..core.speed import no_cyclic_gc
@@ -221,7 +222,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         + "</main>"
         # (printed, it is the page: its main landmark, the map page's main being hidden then)
         + '<div id="sprx-print" class="sprx-print-sheet" role="main" aria-label="Shortlist"></div>'
-        + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution))}.'
+        + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas)))}.'
         + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
         + " Made with sprx.</p></footer>"
         + _data_blocks(data))

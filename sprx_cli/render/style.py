@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..aggregate.metrics import METRICS
+from ..aggregate.metrics import metric_label
 
 if TYPE_CHECKING:
     from ..aggregate.counts import AreaCounts
@@ -81,4 +81,5 @@ def shading(counts: "AreaCounts", metric: str = "count") -> Shading:
     """The shading of the areas under `metric` (aggregate.metrics.METRICS), the same for the page and the PNG.
     Raises MetricUnavailable when the registry lacks what the metric needs."""
     values = counts.values(metric)
-    return Shading(metric, values, bands(values, integer=metric == "count"), METRICS[metric])
+    return Shading(metric, values, bands(values, integer=metric == "count"),
+                   metric_label(metric, counts.codes, counts.population))

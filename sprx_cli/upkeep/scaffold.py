@@ -11,7 +11,7 @@ from ..core.areas import GSS_CODE, REQUIRED_COLUMNS
 from ..core.errors import SprxError
 from ..core.textio import atomic_write_bytes, atomic_write_text
 
-AREA_COLUMNS = (*REQUIRED_COLUMNS, "aliases", "sub_region")  # an area registry's columns, as sprx writes them
+AREA_COLUMNS = (*REQUIRED_COLUMNS, "aliases", "sub_region", "population")  # an area registry's columns, as sprx writes them
 
 
 class ScaffoldError(SprxError):
@@ -39,13 +39,39 @@ def read_areas_from_boundaries(path: Path, code_field: str, name_field: str):
 
 
 def areas_csv(pairs: list[tuple[str, str]]) -> str:
-    """An area registry (code,name,aliases,sub_region) with one row per pair."""
+    """An area registry (code,name,aliases,sub_region,population) with one row per pair; the population
+    (ONS mid-2022) of every area whose code is a district code in sprx's table."""
+    from ..geo.need import populations
+
+    people = populations()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(AREA_COLUMNS)
     for code, name in pairs:
-        w.writerow([code, name, "", ""])
+        w.writerow([code, name, "", "", people.get(code, "")])
     return buf.getvalue()
+
+
+def population_gaps(pairs: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """The areas sprx's population table has no figure for: (code, name, why)."""
+    from ..geo.need import populations, why_no_population
+
+    people = populations()
+    return [(code, name, why_no_population(code)) for code, name in pairs if code not in people]
+
+
+def population_said(pairs: list[tuple[str, str]]) -> str:
+    """What the keeper is told of the populations filled in (and of those that could not be)."""
+    from ..core.words import plural
+    from ..geo.need import POPULATION_SOURCE
+
+    gaps = population_gaps(pairs)
+    said = f"Population ({POPULATION_SOURCE}) filled in for {len(pairs) - len(gaps):,} of {plural(len(pairs), 'area')}"
+    if not gaps:
+        return said + "."
+    shown = "; ".join(f"{code} {name}: {why}" for code, name, why in gaps[:5])
+    more = f"; and {len(gaps) - 5:,} more" if len(gaps) > 5 else ""
+    return f"{said}; none for {shown}{more}. Type a figure in the population column, with its source, where one is needed."
 
 
 def non_gss(pairs: list[tuple[str, str]]) -> list[str]:
@@ -70,9 +96,12 @@ schemes:
 
 
 def init_registry(folder: Path, title: str, boundaries: Path | None, code_field: str, name_field: str,
-                  crs: str | None = None, postcodes: Path | None = None) -> list[Path]:
-    """Create a new registry folder; returns the files written. `postcodes`: a postcode table the
-    settings name (not copied: an NSPL file is a gigabyte), by a path relative to the folder."""
+                  crs: str | None = None, postcodes: Path | None = None,
+                  notes: list[str] | None = None) -> list[Path]:
+    """Create a new registry folder; returns the files written (and adds to `notes` what the keeper
+    should know: the populations filled in). `postcodes`: a postcode table the settings name (not
+    copied: an NSPL file is a gigabyte), by a path relative to the folder."""
+    notes = notes if notes is not None else []
     if (folder / "sprx.toml").exists():
         raise ScaffoldError(f"{folder} already has a sprx.toml: it is a registry already")
     written = []
@@ -87,6 +116,7 @@ def init_registry(folder: Path, title: str, boundaries: Path | None, code_field:
         written.append(target)
         atomic_write_text(data / "areas.csv", areas_csv(pairs))
         written.append(data / "areas.csv")
+        notes.append(population_said(pairs))
     vocab = (resources.files("sprx_cli") / "templates" / "vocabulary.yaml").read_bytes()
     atomic_write_bytes(data / "vocabulary.yaml", vocab)
     written.append(data / "vocabulary.yaml")

@@ -1,0 +1,111 @@
+"""Need beside provision (issue #25): the population and deprivation tables sprx ships, and the
+area registries that get them by code. Expected figures are read here from the publishers' files
+(tests/fixtures/shared, a copy of ../shared/data), not from sprx."""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+
+from helpers import ROOT
+
+SHARED = ROOT / "tests" / "fixtures" / "shared"
+
+
+def ons() -> dict[str, int]:
+    text = (SHARED / "ons-population-mid-2022-local-authorities.csv").read_text(encoding="utf-8-sig")
+    return {r["Code"]: int(r["Population"]) for r in csv.DictReader(io.StringIO(text))}
+
+
+def imd() -> dict[str, tuple[float, int]]:
+    text = (SHARED / "english-indices-of-deprivation-2025-local-authority-districts.csv").read_text(encoding="utf-8")
+    return {r["lad24cd"]: (float(r["imd_average_score"]), int(r["imd_rank_of_average_score"]))
+            for r in csv.DictReader(io.StringIO(text))}
+
+
+def test_the_shipped_tables_are_the_publishers_figures(tmp_path):
+    from sprx_cli.geo.need import deprivations, populations
+
+    people, dep = ons(), imd()
+    assert populations() == {c: n for c, n in people.items() if c[:3] in ("E06", "E07", "E08", "E09", "W06", "S12", "N09")}
+    assert len(populations()) == 361 and len(deprivations()) == 296
+    assert {c: (d.average_score, d.rank) for c, d in deprivations().items()} == dep
+    # the script makes the same bytes from the same files
+    before = {p.name: p.read_bytes() for p in (ROOT / "sprx_cli" / "geo" / "reference").glob("*.csv")}
+    areas_before = (ROOT / "data" / "areas.csv").read_bytes()
+    r = subprocess.run([sys.executable, "scripts/make_reference_tables.py", str(SHARED)], cwd=ROOT, capture_output=True,
+                       text=True)
+    assert r.returncode == 0, r.stderr
+    assert {p.name: p.read_bytes() for p in (ROOT / "sprx_cli" / "geo" / "reference").glob("*.csv")} == before
+    assert (ROOT / "data" / "areas.csv").read_bytes() == areas_before
+
+
+def test_the_bundled_london_areas_have_every_population():
+    people = ons()
+    rows = list(csv.DictReader((ROOT / "data" / "areas.csv").open(encoding="utf-8")))
+    assert len(rows) == 33 and all(int(r["population"]) == people[r["code"]] for r in rows)
+    assert people["E09000001"] == 10847  # City of London, its own row
+
+
+def test_areas_init_fills_populations_and_says_which_have_none(sprx, tmp_path):
+    geo = tmp_path / "areas.geojson"
+    square = [[[-0.2, 51.5], [-0.1, 51.5], [-0.1, 51.6], [-0.2, 51.6], [-0.2, 51.5]]]
+    geo.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(
+        f'{{"type": "Feature", "properties": {{"code": "{c}", "name": "{n}"}}, '
+        f'"geometry": {{"type": "Polygon", "coordinates": {square}}}}}'
+        for c, n in (("E09000007", "Camden"), ("W06000015", "Cardiff"), ("E05000123", "A ward"),
+                     ("E07000001", "A district of old"))) + "]}", encoding="utf-8")
+    out = tmp_path / "areas.csv"
+    result = sprx("areas", "init", geo, "--output", out)
+    assert result.exit_code == 0, result.output
+    rows = {r["code"]: r["population"] for r in csv.DictReader(out.open(encoding="utf-8"))}
+    people = ons()
+    assert rows == {"E09000007": str(people["E09000007"]), "W06000015": str(people["W06000015"]),
+                    "E05000123": "", "E07000001": ""}
+    said = result.stderr
+    assert "Population (ONS mid-2022) filled in for 2 of 4 areas; none for" in said
+    assert "E05000123 A ward: a ward, not a district" in said
+    assert "E07000001 A district of old: a district code the ONS mid-2022 table does not have" in said
+    # and in a registry made by sprx init
+    reg = tmp_path / "reg"
+    result = sprx("init", reg, "--boundaries", geo)
+    assert result.exit_code == 0 and "filled in for 2 of 4 areas" in result.stderr
+
+
+def test_deprivation_is_englands_index_only():
+    from sprx_cli.geo.need import deprivations, why_no_deprivation
+
+    assert "W06000015" not in deprivations()
+    assert why_no_deprivation("W06000015").startswith("the English Indices of Deprivation cover England only")
+    assert deprivations()["E09000002"].rank == imd()["E09000002"][1]
+
+
+def test_per_100k_works_on_the_bundled_registry_and_credits_ons(sprx, tmp_path):
+    from helpers import page_data
+
+    out = tmp_path / "map.html"
+    result = sprx("map", "build", "--metric", "per-100k", "--offline", "--tiles", "none", "--output", out)
+    assert result.exit_code == 0, result.output
+    d = page_data(out.read_text(encoding="utf-8"))
+    assert d["metricLabel"] == "Active schemes per 100,000 residents (ONS mid-2022)"
+    assert "Population: ONS mid-2022 (OGL v3)" in d["attribution"]
+    assert "Population: Office for National Statistics, mid-2022 population estimates" in out.read_text(encoding="utf-8")
+    people = ons()
+    for code, count, value in zip(d["areas"]["code"], d["areas"]["count"], d["areas"]["value"]):
+        assert value == round(count * 100_000 / people[code], 2)
+    png = tmp_path / "map.png"
+    assert sprx("map", "image", "--metric", "per-100k", "-o", png).exit_code == 0 and png.stat().st_size > 10_000
+
+
+def test_a_population_that_is_not_a_positive_whole_number_is_refused_where_it_is(sprx, tmp_path):
+    areas = tmp_path / "areas.csv"
+    areas.write_text("code,name,population\nE09000007,Camden,0\nE09000019,Islington,lots\n", encoding="utf-8")
+    schemes = tmp_path / "schemes.yaml"
+    schemes.write_text("schemes:\n  - {id: walk, name: Walk, boroughs: [Camden]}\n", encoding="utf-8")
+    result = sprx("validate", "--schemes", schemes, "--areas", areas)
+    assert result.exit_code == 1
+    assert (f"{areas} row 2: error [areas-invalid-population] population '0' of Camden is not a whole number "
+            "above 0") in result.stdout
+    assert f"{areas} row 3: error [areas-invalid-population] population 'lots' of Islington" in result.stdout
