@@ -109,3 +109,89 @@ def test_a_population_that_is_not_a_positive_whole_number_is_refused_where_it_is
     assert (f"{areas} row 2: error [areas-invalid-population] population '0' of Camden is not a whole number "
             "above 0") in result.stdout
     assert f"{areas} row 3: error [areas-invalid-population] population 'lots' of Islington" in result.stdout
+
+
+def expected_need(counts: dict[str, int], people: dict[str, int], dep: dict[str, tuple[float, int]]) -> dict:
+    """The README's rule, worked here from the publishers' figures."""
+    rows = {}
+    for code, n in counts.items():
+        per = round(n * 100_000 / people[code], 1) if code in people else None
+        rows[code] = {"schemes": n, "population": people.get(code), "per_100k": per,
+                      "imd_rank": dep[code][1] if code in dep else None}
+    both = [c for c, r in rows.items() if r["per_100k"] is not None and r["imd_rank"] is not None]
+    for key, third in (("imd_rank", "need_third"), ("per_100k", "provision_third")):
+        for i, code in enumerate(sorted(both, key=lambda c: (rows[c][key], c))):
+            rows[code][third] = 1 + 3 * i // len(both)
+    for code, r in rows.items():
+        r.setdefault("need_third", None)
+        r.setdefault("provision_third", None)
+        r["least_served"] = (r["need_third"] == 1 and r["provision_third"] == 1) if code in both else None
+    return rows
+
+
+def _check(table: dict, counts: dict[str, int]) -> None:
+    want = expected_need(counts, ons(), imd())
+    got = {r["code"]: r for r in table["rows"]}
+    assert set(got) == set(want)
+    for code, w in want.items():
+        for k, v in w.items():
+            assert got[code][k] == v, (code, k, got[code][k], v)
+
+
+def test_need_table_for_london_follows_the_rule_in_every_format(sprx, tmp_path):
+    import json
+
+    plain = json.loads(sprx("table", "--format", "json").stdout)
+    counts = {r["code"]: r["schemes"] for r in plain["rows"]}
+    result = sprx("table", "--need", "--format", "json")
+    assert result.exit_code == 0, result.output
+    table = json.loads(result.stdout)
+    assert table["columns"] == ["code", "name", "schemes", "population", "per_100k", "imd_average_score", "imd_rank",
+                                "need_third", "provision_third", "least_served"]
+    assert "1 + floor(3i/n)" in table["rule"] and "Indices of Deprivation 2025" in table["figures"]
+    _check(table, counts)
+    assert sum(1 for r in table["rows"] if r["least_served"]) >= 1
+    # a filter narrows the counts first: least served for free befriending
+    narrowed = json.loads(sprx("table", "--need", "--category", "befriending-self-help", "--format", "json").stdout)
+    befriending = json.loads(sprx("table", "--category", "befriending-self-help", "--format", "json").stdout)
+    _check(narrowed, {r["code"]: r["schemes"] for r in befriending["rows"]})
+    # every format has the same columns
+    csv_text = sprx("table", "--need", "--format", "csv").stdout
+    assert csv_text.splitlines()[0] == ",".join(table["columns"])
+    assert {line.split(",")[0]: line.split(",")[-1] for line in csv_text.splitlines()[1:]}["E09000001"] in ("true", "false")
+    for fmt in ("tsv", "markdown", "text"):
+        out = sprx("table", "--need", "--format", fmt).stdout
+        assert "least_served" in out and "imd_rank" in out, fmt
+    xlsx = tmp_path / "need.xlsx"
+    assert sprx("table", "--need", "--format", "xlsx", "--output", xlsx).exit_code == 0
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(xlsx)["counts"]
+    assert [c.value for c in next(sheet.iter_rows(max_row=1))] == table["columns"]
+    assert sprx("table", "--need", "--by", "category").exit_code == 2  # one row per area only
+
+
+def test_need_table_outside_london_with_a_welsh_area(sprx, tmp_path):
+    import json
+
+    codes = {"E06000001": "Hartlepool", "E06000002": "Middlesbrough", "E07000008": "Cambridge",
+             "E08000025": "Birmingham", "E07000223": "Adur", "W06000015": "Cardiff"}
+    areas = tmp_path / "areas.csv"
+    areas.write_text("code,name\n" + "".join(f"{c},{n}\n" for c, n in codes.items()), encoding="utf-8")
+    schemes = tmp_path / "schemes.yaml"
+    served = {"E06000001": 2, "E06000002": 1, "E07000008": 3, "E08000025": 4, "W06000015": 1}
+    entries = [f"  - {{id: s-{c.lower()}-{k}, name: Scheme {k}, boroughs: [{c}], website: https://example.org/}}\n"
+               for c, n in served.items() for k in range(n)]
+    schemes.write_text("schemes:\n" + "".join(entries), encoding="utf-8")
+    geo = tmp_path / "districts.geojson"  # (a square each: the table needs no real shapes)
+    geo.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(
+        f'{{"type": "Feature", "properties": {{"code": "{c}", "name": "{n}"}}, "geometry": {{"type": "Polygon", '
+        f'"coordinates": [[[{k}, 52], [{k + 0.5}, 52], [{k + 0.5}, 52.5], [{k}, 52.5], [{k}, 52]]]}}}}'
+        for k, (c, n) in enumerate(codes.items())) + "]}", encoding="utf-8")
+    result = sprx("table", "--need", "--schemes", schemes, "--areas", areas, "--boundaries", geo, "--format", "json")
+    assert result.exit_code == 0, result.output
+    table = json.loads(result.stdout)
+    counts = {c: served.get(c, 0) for c in codes}
+    _check(table, counts)
+    cardiff = next(r for r in table["rows"] if r["code"] == "W06000015")
+    assert cardiff["population"] == ons()["W06000015"] and cardiff["imd_rank"] is None and cardiff["need_third"] is None

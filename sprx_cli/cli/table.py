@@ -5,10 +5,12 @@ from typing import Optional
 
 import typer
 
+from ..aggregate.need import NEED_RULE
 from ..render.formats import BY, FORMATS, SORTS
 from .app import app
 from .common import (BoroughFilterOpt, CategoryOpt, ClosedOpt, OutputOpt, QuietOpt, RegistryArgs, RouteOpt, Status,
-                     StatusOpt, choices, emit, filters, guard, needs_output, refuse_overwrite, registry_options)
+                     StatusOpt, choices, emit, filters, guard, needs_output, refuse_overwrite, registry_options,
+                     usage_error)
 
 By = choices("By", BY)  # what one row is
 Sort = choices("Sort", SORTS)
@@ -57,6 +59,10 @@ def table(
                                     "columns when piped), csv, tsv, json, markdown or xlsx."),
     output: Optional[Path] = OutputOpt,
     quiet: bool = QuietOpt,
+    need: bool = typer.Option(False, "--need", help="Need beside provision, per area: code, name, schemes, "
+                              "population, per_100k, imd_average_score, imd_rank, need_third, provision_third, "
+                              "least_served (population ONS mid-2022 where the area registry has none; "
+                              "deprivation: English Indices of Deprivation 2025, England only). " + NEED_RULE),
 ) -> None:
     """Count active schemes per area (every area, zeros included), per category, or both.
 
@@ -64,6 +70,8 @@ def table(
     once in each area; totals count each scheme once.
 
     Example: sprx table --format csv --output counts.csv
+
+    Example: sprx table --need --category befriending-self-help --format csv
     """
     with guard():
         from rich.console import Console
@@ -75,7 +83,9 @@ def table(
         refuse_overwrite(output, sources)
         registry = reg.load(sources, quiet=quiet)
         chosen = filters(registry, status, category, borough, referral_route, include_closed)
-        t = build_table(registry, by.value, chosen, sort.value)
+        if need and by.value != "area":
+            usage_error("--need: one row per area (leave out --by, or give --by area)")
+        t = build_table(registry, by.value, chosen, sort.value, need=need)
         if fmt.value == "text" and output is None and Console().is_terminal:
             _rich_table(t)
             return

@@ -43,8 +43,10 @@ def _sort(rows: list[list[Any]], name_col: int, count_col: int, sort: str) -> li
     return sorted(rows, key=lambda r: str(r[name_col]).casefold())
 
 
-def build_table(registry: Registry, by: str = "area", filters: Filters = Filters(), sort: str = "name") -> Table:
-    """Counts of the schemes `filters` selects, per area, per category, or per both."""
+def build_table(registry: Registry, by: str = "area", filters: Filters = Filters(), sort: str = "name",
+                need: bool = False) -> Table:
+    """Counts of the schemes `filters` selects, per area, per category, or per both; with `need`, per
+    area beside its population and deprivation (aggregate/need.py)."""
     counts = area_counts(registry, filters)
     vocab = registry.vocabulary
     cats = list(filters.categories) if filters.categories else list(vocab.categories)
@@ -55,6 +57,14 @@ def build_table(registry: Registry, by: str = "area", filters: Filters = Filters
             "filters": filters.to_dict(), "counting": COUNTING,
             "sources": {"schemes": registry.sources.schemes, "boroughs": registry.sources.areas,
                         "vocabulary": registry.sources.vocabulary}}
+    if need:
+        from ..aggregate.need import NEED_COLUMNS, NEED_RULE, need_rows
+        from ..geo.need import ATTRIBUTION
+
+        meta.update(by="need", rule=NEED_RULE, figures=ATTRIBUTION)
+        rows = [[r[c] for c in NEED_COLUMNS] for r in need_rows(counts) if keep_area(r["code"])]
+        rows = _sort(rows, 1, 2, sort)
+        return Table("need", list(NEED_COLUMNS), rows, None, meta)
     if by == "area":
         with_pop = registry.areas.has_population
         columns = ["code", "name", "schemes", *cats] + (["per_100k"] if with_pop else [])
@@ -123,7 +133,7 @@ def spreadsheet_safe(value: Any) -> Any:
 
 
 def _cell(value: Any) -> Any:
-    return "" if value is None else value
+    return "" if value is None else ("true" if value else "false") if isinstance(value, bool) else value
 
 
 def to_delimited(columns: list[str], rows: list[list[Any]], delimiter: str) -> str:
@@ -205,6 +215,8 @@ def cell_text(v: Any) -> str:
     """A cell as people read it: whole numbers grouped (5,000); CSV and JSON keep plain numbers."""
     if v is None:
         return ""
+    if isinstance(v, bool):
+        return "yes" if v else ""
     if isinstance(v, int) and not isinstance(v, bool):
         return f"{v:,}"
     return str(v)

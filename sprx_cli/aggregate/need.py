@@ -1,0 +1,46 @@
+"""Need beside provision: per area, the schemes, the residents, the rate, the deprivation, and the
+areas least served for the need they carry. One rule (NEED_RULE), stated in the README and the
+table's help, made here and nowhere else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .counts import AreaCounts
+
+NEED_COLUMNS = ("code", "name", "schemes", "population", "per_100k", "imd_average_score", "imd_rank",
+                "need_third", "provision_third", "least_served")
+NEED_RULE = ("Of the areas with both a population and an IMD 2025 rank: ordered by imd_rank (1 = most deprived; "
+             "ties by code), the area at position i of n (from 0) has need_third 1 + floor(3i/n), 1 being the "
+             "most deprived third; ordered by per_100k (ties by code), provision_third likewise, 1 being the "
+             "least provision; least_served when both are 1. Areas without a figure have empty cells and are "
+             "left out of the thirds. Filters narrow the counts first.")
+
+
+def _third(position: int, n: int) -> int:
+    return 1 + (3 * position) // n
+
+
+def need_rows(counts: AreaCounts) -> list[dict[str, Any]]:
+    """A row per area of `counts` (in its order) with NEED_COLUMNS. The population is the area
+    registry's, else ONS mid-2022's for a district code; the deprivation is IMD 2025's (England only)."""
+    from ..geo.need import deprivations, populations
+
+    dep, ons = deprivations(), populations()
+    rows = []
+    for code, name, schemes, people in zip(counts.codes, counts.names, counts.counts, counts.population):
+        people = people or ons.get(code)
+        d = dep.get(code)
+        rows.append({"code": code, "name": name, "schemes": schemes, "population": people,
+                     "per_100k": round(schemes * 100_000 / people, 1) if people else None,
+                     "imd_average_score": d.average_score if d else None, "imd_rank": d.rank if d else None,
+                     "need_third": None, "provision_third": None, "least_served": None})
+    ranked = [r for r in rows if r["per_100k"] is not None and r["imd_rank"] is not None]
+    n = len(ranked)
+    for i, r in enumerate(sorted(ranked, key=lambda r: (r["imd_rank"], r["code"]))):
+        r["need_third"] = _third(i, n)
+    for i, r in enumerate(sorted(ranked, key=lambda r: (r["per_100k"], r["code"]))):
+        r["provision_third"] = _third(i, n)
+    for r in ranked:
+        r["least_served"] = r["need_third"] == 1 and r["provision_third"] == 1
+    return rows
