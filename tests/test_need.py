@@ -195,3 +195,40 @@ def test_need_table_outside_london_with_a_welsh_area(sprx, tmp_path):
     _check(table, counts)
     cardiff = next(r for r in table["rows"] if r["code"] == "W06000015")
     assert cardiff["population"] == ons()["W06000015"] and cardiff["imd_rank"] is None and cardiff["need_third"] is None
+
+
+def test_area_exports_carry_need_and_a_welsh_area_says_why_it_has_no_rank(sprx, tmp_path):
+    import json
+
+    need = {r["code"]: r for r in json.loads(sprx("table", "--need", "--format", "json").stdout)["rows"]}
+    out = tmp_path / "areas.geojson"
+    assert sprx("export", "areas", "--format", "geojson", "-o", out).exit_code == 0
+    for f in json.loads(out.read_text(encoding="utf-8"))["features"]:
+        p = f["properties"]
+        for k in ("population", "imd_average_score", "imd_rank", "need_third", "provision_third", "least_served"):
+            assert p[k] == need[p["code"]][k], (p["code"], k)
+    gpkg = tmp_path / "areas.gpkg"
+    assert sprx("export", "areas", "--format", "gpkg", "-o", gpkg).exit_code == 0
+    import geopandas
+
+    assert {"population", "imd_rank", "need_third", "provision_third", "least_served"} <= set(
+        geopandas.read_file(gpkg).columns)
+    # outside England: the population works, the rank is said to be England's only
+    codes = {"E06000001": "Hartlepool", "W06000015": "Cardiff"}
+    areas = tmp_path / "areas.csv"
+    areas.write_text("code,name\n" + "".join(f"{c},{n}\n" for c, n in codes.items()), encoding="utf-8")
+    geo = tmp_path / "two.geojson"
+    geo.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(
+        f'{{"type": "Feature", "properties": {{"code": "{c}", "name": "{n}"}}, "geometry": {{"type": "Polygon", '
+        f'"coordinates": [[[{k}, 52], [{k + 0.5}, 52], [{k + 0.5}, 52.5], [{k}, 52.5], [{k}, 52]]]}}}}'
+        for k, (c, n) in enumerate(codes.items())) + "]}", encoding="utf-8")
+    schemes = tmp_path / "schemes.yaml"
+    schemes.write_text("schemes:\n  - {id: a, name: A, boroughs: [W06000015], website: https://example.org/}\n",
+                       encoding="utf-8")
+    args = ["--schemes", schemes, "--areas", areas, "--boundaries", geo]
+    text = sprx("table", "--need", *args).stdout
+    assert ("W06000015: Cardiff: no IMD 2025 rank: the English Indices of Deprivation cover England only "
+            "(Wales, Scotland and Northern Ireland publish their own, which are not comparable) "
+            "(left out of the thirds)") in text
+    doc = json.loads(sprx("table", "--need", *args, "--format", "json").stdout)
+    assert list(doc["gaps"]) == ["W06000015"]

@@ -44,3 +44,19 @@ def need_rows(counts: AreaCounts) -> list[dict[str, Any]]:
     for r in ranked:
         r["least_served"] = r["need_third"] == 1 and r["provision_third"] == 1
     return rows
+
+
+def need_gaps(rows: list[dict[str, Any]]) -> dict[str, str]:
+    """For each row with an empty figure, why (ONS's and MHCLG's tables by district; IMD: England only)."""
+    from ..geo.need import why_no_deprivation, why_no_population
+
+    out = {}
+    for r in rows:
+        why = []
+        if r["population"] is None:
+            why.append("no population: " + why_no_population(r["code"]))
+        if r["imd_rank"] is None:
+            why.append("no IMD 2025 rank: " + why_no_deprivation(r["code"]))
+        if why:
+            out[r["code"]] = f"{r['name']}: " + "; ".join(why) + " (left out of the thirds)"
+    return out

@@ -23,7 +23,7 @@ def _rich_table(t) -> None:
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    from ..render.tables import cell_text, numeric_columns
+    from ..render.tables import cell_text, gaps_said, numeric_columns
 
     numeric = numeric_columns(t)
     shown = list(range(len(t.columns)))
@@ -42,6 +42,8 @@ def _rich_table(t) -> None:
     for r in t.rows:
         rt.add_row(*[Text(cell_text(r[i])) for i in shown])  # Text: registry text is not markup
     Console().print(rt)
+    for line in gaps_said(t)[1:]:
+        Console().print(Text(line))
 
 
 @app.command()

@@ -108,8 +108,11 @@ def areas_frame(registry: Registry, filters: Filters = Filters()):
     import geopandas as gpd
 
     table = build_table(registry, "area", filters)
+    need = {r["code"]: r for r in build_table(registry, "area", filters, need=True).records()}
     order = {a.code: i for i, a in enumerate(registry.areas.areas)}
     rows = sorted(table.records(), key=lambda r: order[r["code"]])
+    for r in rows:  # need beside provision (aggregate/need.py), the table's own rate kept
+        r.update({k: v for k, v in need[r["code"]].items() if k not in r})
     geometry = dict(zip(registry.boundaries.codes, registry.boundaries.geometry))
     return gpd.GeoDataFrame(rows, geometry=[geometry[r["code"]] for r in rows], crs="EPSG:4326")
 

@@ -58,11 +58,12 @@ def build_table(registry: Registry, by: str = "area", filters: Filters = Filters
             "sources": {"schemes": registry.sources.schemes, "boroughs": registry.sources.areas,
                         "vocabulary": registry.sources.vocabulary}}
     if need:
-        from ..aggregate.need import NEED_COLUMNS, NEED_RULE, need_rows
+        from ..aggregate.need import NEED_COLUMNS, NEED_RULE, need_gaps, need_rows
         from ..geo.need import ATTRIBUTION
 
-        meta.update(by="need", rule=NEED_RULE, figures=ATTRIBUTION)
-        rows = [[r[c] for c in NEED_COLUMNS] for r in need_rows(counts) if keep_area(r["code"])]
+        found = [r for r in need_rows(counts) if keep_area(r["code"])]
+        meta.update(by="need", rule=NEED_RULE, figures=ATTRIBUTION, gaps=need_gaps(found))
+        rows = [[r[c] for c in NEED_COLUMNS] for r in found]
         rows = _sort(rows, 1, 2, sort)
         return Table("need", list(NEED_COLUMNS), rows, None, meta)
     if by == "area":
@@ -233,7 +234,14 @@ def to_text(t: Table) -> str:
     out += [line(r) for r in body[:len(t.rows)]]
     if t.totals:
         out += [line(["-" * w for w in widths]), line(body[-1])]
+    out += gaps_said(t)
     return "\n".join(out) + "\n"
+
+
+def gaps_said(t: Table) -> list[str]:
+    """Below a need table: why an area has an empty figure (a Welsh area has no IMD rank, ...)."""
+    gaps = t.meta.get("gaps") or {}
+    return ([""] + [f"{code}: {why}" for code, why in gaps.items()]) if gaps else []
 
 
 def to_json(t: Table) -> str:
