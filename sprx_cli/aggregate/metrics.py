@@ -6,7 +6,8 @@ from ..core.errors import SprxError
 
 # Each metric and its legend title. The page, the PNG and the command line's choices come from here.
 METRICS: dict[str, str] = {"count": "Active schemes per area",
-                           "per-100k": "Active schemes per 100,000 residents"}
+                           "per-100k": "Active schemes per 100,000 residents",
+                           "need": "Need beside provision: deprivation (IMD 2025) and schemes per 100,000 residents"}
 
 
 def population_source(codes: list[str], population: list[int | None]) -> str:
@@ -21,7 +22,7 @@ def population_source(codes: list[str], population: list[int | None]) -> str:
 
 def metric_label(metric: str, codes: list[str], population: list[int | None]) -> str:
     """The legend title: 'Active schemes per 100,000 residents (ONS mid-2022)'."""
-    if metric == "per-100k":
+    if metric in ("per-100k", "need"):
         return f"{METRICS[metric]} ({population_source(codes, population)})"
     return METRICS[metric]
 
@@ -29,12 +30,12 @@ def metric_label(metric: str, codes: list[str], population: list[int | None]) ->
 def metric_credits(metric: str, areas) -> tuple:
     """What a view shaded by `metric` must credit beyond the registry's sources: ONS, for a rate per
     resident from the populations sprx ships."""
-    from ..geo.need import POPULATION_CREDIT, POPULATION_SOURCE
+    from ..geo.need import DEPRIVATION_CREDIT, POPULATION_CREDIT, POPULATION_SOURCE
 
     codes, people = [a.code for a in areas.areas], [a.population for a in areas.areas]
-    if metric == "per-100k" and codes and population_source(codes, people) == POPULATION_SOURCE:
-        return (POPULATION_CREDIT,)
-    return ()
+    if metric in ("per-100k", "need") and codes and population_source(codes, people) == POPULATION_SOURCE:
+        return (POPULATION_CREDIT,) + (DEPRIVATION_CREDIT,) * (metric == "need")
+    return (DEPRIVATION_CREDIT,) if metric == "need" else ()
 
 
 class MetricUnavailable(SprxError):

@@ -60,3 +60,29 @@ def need_gaps(rows: list[dict[str, Any]]) -> dict[str, str]:
         if why:
             out[r["code"]] = f"{r['name']}: " + "; ".join(why) + " (left out of the thirds)"
     return out
+
+
+# The map's classes of need beside provision: class 1 + 3(need_third - 1) + (provision_third - 1), so
+# 1 is the least served (the most deprived third, the least provision). A 3×3 bivariate scheme
+# (Joshua Stevens' pink-blue, readable with the common colour-vision deficiencies): deprivation along
+# one hue, shortage of provision along the other, the least served the darkest.
+_GRID = [["#e8e8e8", "#ace4e4", "#5ac8c8"], ["#dfb0d6", "#a5add3", "#5698b9"], ["#be64ac", "#8c62aa", "#3b4994"]]
+NEED_AXES = {"need": "More deprived (IMD 2025)", "provision": "Fewer schemes per 100,000 residents"}
+NEED_UNCLASSED = "not classed: no population or IMD 2025 rank"
+
+
+def need_class(need_third: int | None, provision_third: int | None) -> int | None:
+    """1..9 (1 = the least served), or None for an area left out of the thirds."""
+    if need_third is None or provision_third is None:
+        return None
+    return 1 + 3 * (need_third - 1) + (provision_third - 1)
+
+
+def need_classes() -> list[tuple[int, str, str]]:
+    """(class, colour, label) for classes 1..9."""
+    out = []
+    for n in (1, 2, 3):
+        for p in (1, 2, 3):
+            out.append((need_class(n, p), _GRID[3 - n][3 - p],
+                        f"need third {n}, provision third {p}" + (": least served" if n == p == 1 else "")))
+    return out

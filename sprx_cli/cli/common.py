@@ -244,8 +244,9 @@ TitleOpt = typer.Option(None, "--title", show_default=False,
                         help="Title shown on the map.  [default: from sprx.toml, else 'Social prescribing schemes']")
 TilesOpt = typer.Option(None, "--tiles", metavar="PROVIDER", show_default=False,
                         help=f"Background tiles: an xyzservices provider name, or 'none'.  [default: {DEFAULT_TILES}]")
-MetricOpt = typer.Option(Metric("count"), "--metric", help="Shade areas by count, or per 100,000 residents "
-                         "(needs a population column in the area registry).")
+MetricOpt = typer.Option(Metric("count"), "--metric", help="Shade areas by count, per 100,000 residents "
+                         "(per-100k: a population for every area), or by need beside provision (need: the 3x3 "
+                         "classes of 'sprx table --need').")
 ClosedOpt = typer.Option(False, "--include-closed", help="Show closed schemes too (they are never counted).")
 OutputOpt = typer.Option(None, "--output", "-o", metavar="FILE",
                          help="Write to FILE (atomically) instead of standard output.")

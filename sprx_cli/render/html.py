@@ -43,6 +43,11 @@ def table_html(data: dict, counts: AreaCounts) -> str:
     for si, where in enumerate(schemes["areas"]):
         for a in where:
             serving[a].append(si)
+    need = None
+    if data.get("metric") == "need":  # the need map's table: its figures and classes too (aggregate/need.py)
+        from ..aggregate.need import need_rows
+
+        need = need_rows(counts)
     for i in order:
         served = serving[i]
         items = []
@@ -55,8 +60,14 @@ def table_html(data: dict, counts: AreaCounts) -> str:
                   f"{plural(n, 'scheme')} (use the map's search to find one)" if n else f"<em>{e(ZERO_LABEL)}</em>")
         count = areas["count"][i]
         cls = ' class="sprx-zero-row"' if count == 0 else ""
+        extra = ""
+        if need is not None:
+            r = need[i]
+            extra = "".join(f'<td class="sprx-num">{"" if v is None else e(str(v))}</td>' for v in (
+                r["per_100k"], r["imd_rank"], r["need_third"], r["provision_third"])) + \
+                f'<td>{"yes" if r["least_served"] else ""}</td>'
         rows.append(f'<tr{cls}><th scope="row">{e(areas["name"][i])}</th><td>{e(areas["code"][i])}</td>'
-                    f'<td class="sprx-num">{people(count)}</td><td>{listed}</td></tr>')
+                    f'<td class="sprx-num">{people(count)}</td>{extra}<td>{listed}</td></tr>')
     return (
         '<section class="sprx-table" id="sprx-table" aria-labelledby="sprx-table-title">'
         '<h2 id="sprx-table-title">Schemes by area</h2>'
@@ -64,7 +75,9 @@ def table_html(data: dict, counts: AreaCounts) -> str:
         "Paused schemes are listed but not counted.</p>"
         '<table><caption class="sprx-skip">Social prescribing schemes by area</caption>'
         '<thead><tr><th scope="col">Area</th><th scope="col">Code</th><th scope="col">Active schemes</th>'
-        '<th scope="col">Schemes</th></tr></thead>'
+        + ("" if need is None else "".join(f'<th scope="col">{h}</th>' for h in (
+            "Per 100,000 residents", "IMD 2025 rank", "Need third", "Provision third", "Least served")))
+        + '<th scope="col">Schemes</th></tr></thead>'
         f"<tbody>{''.join(rows)}</tbody></table>"
         + ("" if listing else f"<p>With {people(len(schemes['id']))} schemes the names are not listed here; "
            "`sprx export schemes` gives them all as CSV.</p>")

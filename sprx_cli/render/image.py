@@ -9,6 +9,7 @@ from ..aggregate.counts import area_counts
 from ..core.model import Registry, data_date
 from ..core.words import data_as_of
 from .mapdata import MapOptions
+from ..aggregate.need import NEED_UNCLASSED
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
 
@@ -39,10 +40,12 @@ def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 1
             zero.plot(ax=ax, facecolor="white", edgecolor=ZERO_HATCH, hatch="////", linewidth=1.0,
                       linestyle="--")
         ax.set_axis_off()
+        need = opts.metric == "need"
         handles = [Patch(facecolor="white", edgecolor=ZERO_HATCH, hatch="////",
-                         label=f"0 — {ZERO_LABEL} ({len(zero)})")]
+                         label=(f"{NEED_UNCLASSED} ({len(zero)})" if need else f"0 — {ZERO_LABEL} ({len(zero)})"))]
         handles += [Patch(facecolor=b.colour, edgecolor=BORDER, label=b.label) for b in classes]
-        ax.legend(handles=handles, title=label, loc="lower right", frameon=True, fontsize=8, title_fontsize=8)
+        ax.legend(handles=handles, title=label, loc="lower right", frameon=True, fontsize=6 if need else 8,
+                  title_fontsize=7 if need else 8, ncol=2 if need else 1)
         fig.suptitle(opts.title, fontsize=13, fontweight="bold", x=0.02, ha="left")
         ax.set_title(f"{counts.headline()} · {data_as_of(data_date(registry.schemes))}",
                      fontsize=9, loc="left")

@@ -15,7 +15,9 @@ from ..aggregate.counts import AreaCounts, area_counts
 from ..core.languages import language_name
 from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_people
 from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION
+from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
 from ..core.keywords import KEYWORD_FIELDS
+from ..geo.need import deprivations
 from ..core.words import EMAIL, data_as_of
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
@@ -119,7 +121,9 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "value": list(values),
         "band": [band_index(v, classes) for v in values],
         "byCategory": [[counts.by_category[k][i] for k in cat_keys] + extra for i in range(len(counts.codes))],
-        "population": list(counts.population),
+        "population": (list(counts.population) if opts.metric != "need"
+                       else [r["population"] for r in need_rows(counts)]),
+        "imdRank": [d.rank if (d := deprivations().get(c)) else None for c in counts.codes],
     }
     features = []
     for feat in registry.boundaries.features() if registry.boundaries is not None else ():
@@ -155,6 +159,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "rules": {"email": EMAIL.pattern},
         "search": {k: list(v) for k, v in KEYWORD_FIELDS.items()},
         "dataAsOf": data_as_of(registry.data_date),
+        "need": {"axes": NEED_AXES, "unclassed": NEED_UNCLASSED},
     }
     return data, counts
 

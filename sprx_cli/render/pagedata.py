@@ -60,7 +60,9 @@ AREA_COLUMNS: dict[str, str] = {
     "value": "what the shading shows (count, or per 100,000 residents)",
     "band": "index into D.bands, or -1 for none (hatched)",
     "byCategory": "active schemes per category, in D.categories order",
-    "population": "residents, from the area registry (null when not given): per-100k shading of filtered counts",
+    "population": "residents, from the area registry (null when not given; with --metric need, ONS mid-2022 where "
+                  "the registry has none): per-100k and need shading of filtered counts",
+    "imdRank": "IMD 2025 rank of average score (1 = most deprived of England's 296 districts), or null",
 }
 
 # D.categories: a list of these objects (D.routes and D.groups are lists of labels)
@@ -88,6 +90,7 @@ TOP_LEVEL: dict[str, str] = {
                  "null without a postcode table",
     "rules": "{email}: the patterns of sprx's own rules the page applies too (an email address before it "
              "becomes a mailto: link), as Python declares them (core/words.py)",
+    "need": "{axes: {need, provision}, unclassed}: the words of the need map's 3×3 legend (aggregate/need.py)",
     "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none is recorded",
     "search": "{schemes, labels, points}: what keywords search (core/keywords.py KEYWORD_FIELDS): columns of "
               "D.schemes, label lists the schemes index (categories, areas), columns of D.points",
@@ -96,4 +99,4 @@ TOP_LEVEL: dict[str, str] = {
 # The keys of D in the page's first block (id="sprx-areas"): everything the areas and their legend
 # need, so that they are drawn before the schemes are read (id="sprx-data": every other key).
 FIRST: tuple[str, ...] = ("title", "metric", "metricLabel", "categories", "areas", "bands", "zero", "border",
-                          "boundaries", "attribution")
+                          "boundaries", "attribution", "need")

@@ -80,6 +80,12 @@ class Shading(NamedTuple):
 def shading(counts: "AreaCounts", metric: str = "count") -> Shading:
     """The shading of the areas under `metric` (aggregate.metrics.METRICS), the same for the page and the PNG.
     Raises MetricUnavailable when the registry lacks what the metric needs."""
+    if metric == "need":
+        from ..aggregate.need import need_class, need_classes, need_rows
+
+        values = [need_class(r["need_third"], r["provision_third"]) for r in need_rows(counts)]
+        return Shading(metric, values, [Band(k, k, colour, label) for k, colour, label in need_classes()],
+                       metric_label(metric, counts.codes, counts.population))
     values = counts.values(metric)
     return Shading(metric, values, bands(values, integer=metric == "count"),
                    metric_label(metric, counts.codes, counts.population))

@@ -10,9 +10,17 @@ function drawAreas(view) {
   var layers = [];
 
   function summary(a) {
+    if (D.metric === "need") {
+      var c = needOf[a];
+      return plural(shown.count[a], "active scheme") + (c.rate !== null ? " (" + c.rate + " per 100,000)" : "") +
+        (A.imdRank[a] !== null ? "; IMD 2025 rank " + A.imdRank[a] + " of 296" : "; no IMD 2025 rank") +
+        (c.need ? "; need third " + c.need + ", provision third " + c.provision + (c.need === 1 && c.provision === 1
+          ? ": least served" : "") : "; " + D.need.unclassed);
+    }
     return shown.count[a] === 0 ? D.zero.label
       : plural(shown.count[a], "active scheme") + (D.metric === "per-100k" ? " (" + shown.value[a] + " per 100,000)" : "");
   }
+  var needOf = D.metric === "need" ? needClasses(D, A.count) : null;
 
   function tooltip(a) {
     var box = el("div", "sprx-tip");
@@ -57,6 +65,9 @@ function drawAreas(view) {
   }
 
   function style(band) {
+    if (D.metric === "need" && band === 0) {  // the least served: outlined
+      return {fillColor: D.bands[0].colour, fillOpacity: 0.85, color: "#111111", weight: 3.5, dashArray: null};
+    }
     if (band < 0) {
       return {fillColor: "url(#sprx-hatch)", fillOpacity: 1, color: D.zero.border, weight: 2, dashArray: "5 3"};
     }
@@ -71,7 +82,7 @@ function drawAreas(view) {
       var a = f.properties.a;
       var s = style(A.band[a]);
       s.className = "sprx-area sprx-area-" + String(A.code[a]).replace(/[^A-Za-z0-9_-]/g, "") +
-        (A.band[a] < 0 ? " sprx-zero" : "");
+        (A.band[a] < 0 ? " sprx-zero" : "") + (D.metric === "need" && A.band[a] === 0 ? " sprx-least-served" : "");
       return s;
     },
     onEachFeature: function (f, area) {
@@ -99,20 +110,27 @@ function drawAreas(view) {
     },
     // Shade each area by its count of the schemes the filters leave.
     shade: function (counts) {
-      var zeros = counts.filter(function (c) { return c === 0; }).length;
+      if (D.metric === "need") needOf = needClasses(D, counts);
+      var zeros = D.metric === "need" ? needOf.filter(function (x) { return x.band < 0; }).length
+        : counts.filter(function (c) { return c === 0; }).length;
       document.querySelectorAll(".sprx-legend-zero-count").forEach(function (x) { x.textContent = people(zeros); });
       counts.forEach(function (c, a) {
         shown.count[a] = c;
         var pop = A.population[a];
         shown.value[a] = D.metric === "per-100k" ? (pop ? Math.round(c * 1e7 / pop) / 100 : null) : c;
-        var band = bandOf(shown.value[a]);
+        var band = D.metric === "need" ? needOf[a].band : bandOf(shown.value[a]);
         var area = layers[a];
         if (!area) return;
         area.setStyle(style(band));
         var path = area.getElement && area.getElement();
-        if (path) path.classList.toggle("sprx-zero", band < 0);
+        if (path) {
+          path.classList.toggle("sprx-zero", band < 0);
+          path.classList.toggle("sprx-least-served", D.metric === "need" && band === 0);
+        }
       });
     },
+    // The need map's band per area as last shaded (-1: not classed); null on another map.
+    needBands: function () { return needOf ? needOf.map(function (x) { return x.band; }) : null; },
     open: function (a) {
       var area = layers[a];
       map.fitBounds(area.getBounds());
@@ -132,12 +150,15 @@ function legend(D) {
     box.appendChild(title);
     var zero = el("div", "sprx-legend-row");
     zero.appendChild(el("span", "sprx-legend-swatch sprx-legend-zero"));
-    var zeroText = el("span", null, "0 — " + D.zero.label + " (");
-    zeroText.appendChild(el("span", "sprx-legend-zero-count", people(D.zero.count)));
+    var zeroText = el("span", null, (D.metric === "need" ? D.need.unclassed : "0 — " + D.zero.label) + " (");
+    zeroText.appendChild(el("span", "sprx-legend-zero-count", people(D.metric === "need"
+      ? D.areas.band.filter(function (b) { return b < 0; }).length : D.zero.count)));
     zeroText.appendChild(document.createTextNode(")"));
     zero.appendChild(zeroText);
     box.appendChild(zero);
+    if (D.metric === "need") needLegend(D, box);
     var bands = el("div", "sprx-legend-bands");  // (two columns: the legend covers less of the map)
+    if (D.metric === "need") bands.style.display = "none";  // (the grid says them)
     D.bands.forEach(function (b) {
       var r = el("div", "sprx-legend-row");
       var sw = el("span", "sprx-legend-swatch");
@@ -163,4 +184,56 @@ function legend(D) {
     return box;
   };
   return control;
+}
+
+// Need beside provision, as aggregate/need.py rules it: of the areas with a population and an IMD
+// rank, thirds by rank (1 = most deprived) and by schemes per 100,000 (one decimal, 1 = least), ties
+// by code; band = 3 (need - 1) + (provision - 1), -1 for an area left out.
+function needClasses(D, counts) {
+  var A = D.areas, out = [], both = [];
+  counts.forEach(function (c, a) {
+    var pop = A.population[a], rate = pop ? round1(c * 100000 / pop) : null;
+    out.push({rate: rate, need: null, provision: null, band: -1});
+    if (rate !== null && A.imdRank[a] !== null) both.push(a);
+  });
+  var byCode = function (x, y) { return A.code[x] < A.code[y] ? -1 : A.code[x] > A.code[y] ? 1 : 0; };
+  both.slice().sort(function (x, y) { return A.imdRank[x] - A.imdRank[y] || byCode(x, y); })
+    .forEach(function (a, i) { out[a].need = 1 + Math.floor(3 * i / both.length); });
+  both.slice().sort(function (x, y) { return out[x].rate - out[y].rate || byCode(x, y); })
+    .forEach(function (a, i) { out[a].provision = 1 + Math.floor(3 * i / both.length); });
+  both.forEach(function (a) { out[a].band = 3 * (out[a].need - 1) + (out[a].provision - 1); });
+  return out;
+}
+
+// x to one decimal as Python's round(x, 1): the nearest by x's exact value, ties (x.25, x.75) to even.
+function round1(x) {
+  var frac = x - Math.floor(x);
+  if (frac === 0.25 || frac === 0.75) {
+    var f = Math.floor(x * 10);
+    return (f % 2 === 0 ? f : f + 1) / 10;
+  }
+  return Number(x.toFixed(1));
+}
+
+// The need map's legend: a 3×3 grid, more deprived upwards, fewer schemes per resident to the right
+// (the least served at the top right, outlined as on the map).
+function needLegend(D, box) {
+  var grid = el("div", "sprx-need-grid");
+  grid.setAttribute("role", "img");
+  var said = [];
+  for (var n = 1; n <= 3; n++) {  // (the most deprived third on top)
+    for (var p = 3; p >= 1; p--) {
+      var b = D.bands[3 * (n - 1) + (p - 1)], cell = el("span", "sprx-need-cell" + (n === 1 && p === 1 ? " sprx-least-served" : ""));
+      cell.style.background = COLOUR.test(b.colour) ? b.colour : "#888888";
+      grid.appendChild(cell);
+      said.push(b.label);
+    }
+  }
+  grid.setAttribute("aria-label", "3 by 3 colours: " + said.join("; "));
+  var wrap = el("div", "sprx-need-legend");
+  wrap.appendChild(el("div", "sprx-need-y", "\u2191 " + D.need.axes.need));
+  wrap.appendChild(grid);
+  wrap.appendChild(el("div", "sprx-need-x", D.need.axes.provision + " \u2192"));
+  wrap.appendChild(el("div", "sprx-legend-note", "Outlined: least served (most deprived third, least provision)."));
+  box.appendChild(wrap);
 }

@@ -27,7 +27,7 @@ window.sprxInit = function (map) {
       var places = drawPlaces(view, areas);
       addSearch(view, places, areas);
       view.api = {data: D, openArea: areas.open, openScheme: places.openScheme, openPoint: places.openPoint,
-                  showScheme: places.showScheme, view: view,
+                  showScheme: places.showScheme, view: view, needBands: areas.needBands,
                   shownPoints: places.shown, drawn: places.drawn, markerOf: places.markerOf,
                   showOnly: places.showOnly, shadeAreas: areas.shade, keywords: view.keywords};
       timings.built = performance.now();  // search and the finder's hooks; markers follow (markersLoaded)
