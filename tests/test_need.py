@@ -296,3 +296,33 @@ def test_the_need_map_classes_areas_as_the_library_does_whatever_the_filters(spr
         assert log.console_errors == []
     finally:
         ctx.__exit__(None, None, None)
+
+
+def test_a_rate_says_whose_residents_and_a_welsh_area_on_the_map_says_why_it_has_no_rank(sprx, tmp_path):
+    import json
+
+    from helpers import page_data
+
+    doc = json.loads(sprx("table", "--format", "json").stdout)
+    assert doc["sources"]["population"] == "ONS mid-2022" and "per_100k" in doc["columns"]
+    codes = {"E06000001": "Hartlepool", "W06000015": "Cardiff"}
+    areas = tmp_path / "areas.csv"
+    areas.write_text("code,name,population\n" + "".join(f"{c},{n},{ons()[c]}\n" for c, n in codes.items()),
+                     encoding="utf-8")
+    geo = tmp_path / "two.geojson"
+    geo.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(
+        f'{{"type": "Feature", "properties": {{"code": "{c}", "name": "{n}"}}, "geometry": {{"type": "Polygon", '
+        f'"coordinates": [[[{k}, 52], [{k + 0.5}, 52], [{k + 0.5}, 52.5], [{k}, 52.5], [{k}, 52]]]}}}}'
+        for k, (c, n) in enumerate(codes.items())) + "]}", encoding="utf-8")
+    schemes = tmp_path / "schemes.yaml"
+    schemes.write_text("schemes:\n  - {id: a, name: A, boroughs: [W06000015], website: https://example.org/}\n",
+                       encoding="utf-8")
+    out = tmp_path / "need.html"
+    result = sprx("map", "build", "--metric", "need", "--schemes", schemes, "--areas", areas, "--boundaries", geo,
+                  "--offline", "--tiles", "none", "--output", out)
+    assert result.exit_code == 0, result.output
+    d = page_data(out.read_text(encoding="utf-8"))
+    cardiff = d["areas"]["code"].index("W06000015")
+    assert d["areas"]["band"][cardiff] == -1 and d["areas"]["imdRank"][cardiff] is None
+    assert d["areas"]["imdWhy"][cardiff].startswith("the English Indices of Deprivation cover England only")
+    assert d["areas"]["imdWhy"][d["areas"]["code"].index("E06000001")] is None

@@ -17,7 +17,7 @@ from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_p
 from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION
 from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
 from ..core.keywords import KEYWORD_FIELDS
-from ..geo.need import deprivations
+from ..geo.need import deprivations, why_no_deprivation
 from ..core.words import EMAIL, data_as_of
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
@@ -124,6 +124,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "population": (list(counts.population) if opts.metric != "need"
                        else [r["population"] for r in need_rows(counts)]),
         "imdRank": [d.rank if (d := deprivations().get(c)) else None for c in counts.codes],
+        "imdWhy": [None if c in deprivations() else why_no_deprivation(c) for c in counts.codes],
     }
     features = []
     for feat in registry.boundaries.features() if registry.boundaries is not None else ():

@@ -63,6 +63,7 @@ AREA_COLUMNS: dict[str, str] = {
     "population": "residents, from the area registry (null when not given; with --metric need, ONS mid-2022 where "
                   "the registry has none): per-100k and need shading of filtered counts",
     "imdRank": "IMD 2025 rank of average score (1 = most deprived of England's 296 districts), or null",
+    "imdWhy": "why the area has no IMD 2025 rank (geo/need.py: England's index only, not a district, ...), or null",
 }
 
 # D.categories: a list of these objects (D.routes and D.groups are lists of labels)

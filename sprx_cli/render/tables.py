@@ -69,6 +69,11 @@ def build_table(registry: Registry, by: str = "area", filters: Filters = Filters
     if by == "area":
         with_pop = registry.areas.has_population
         columns = ["code", "name", "schemes", *cats] + (["per_100k"] if with_pop else [])
+        if with_pop:  # (a rate says whose residents)
+            from ..aggregate.metrics import population_source
+
+            meta["sources"]["population"] = population_source([a.code for a in registry.areas.areas],
+                                                            [a.population for a in registry.areas.areas])
         rows = []
         for i, code in enumerate(counts.codes):
             if not keep_area(code):

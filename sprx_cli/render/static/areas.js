@@ -13,7 +13,7 @@ function drawAreas(view) {
     if (D.metric === "need") {
       var c = needOf[a];
       return plural(shown.count[a], "active scheme") + (c.rate !== null ? " (" + c.rate + " per 100,000)" : "") +
-        (A.imdRank[a] !== null ? "; IMD 2025 rank " + A.imdRank[a] + " of 296" : "; no IMD 2025 rank") +
+        (A.imdRank[a] !== null ? "; IMD 2025 rank " + A.imdRank[a] + " of 296" : "; no IMD 2025 rank: " + A.imdWhy[a]) +
         (c.need ? "; need third " + c.need + ", provision third " + c.provision + (c.need === 1 && c.provision === 1
           ? ": least served" : "") : "; " + D.need.unclassed);
     }
