@@ -25,6 +25,26 @@ def imd() -> dict[str, tuple[float, int]]:
             for r in csv.DictReader(io.StringIO(text))}
 
 
+def districts(tmp_path, codes: dict[str, str], population: bool = False, served: dict[str, int] | None = None):
+    """An area registry of these districts (with ONS's populations if asked), a square of boundary each
+    (a table needs no real shapes) and schemes serving them (`served`: how many per area):
+    (areas, boundaries, schemes)."""
+    people = ons()
+    areas = tmp_path / "areas.csv"
+    areas.write_text("code,name" + (",population" if population else "") + "\n" + "".join(
+        f"{c},{n}" + (f",{people[c]}" if population else "") + "\n" for c, n in codes.items()), encoding="utf-8")
+    geo = tmp_path / "districts.geojson"
+    geo.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(
+        f'{{"type": "Feature", "properties": {{"code": "{c}", "name": "{n}"}}, "geometry": {{"type": "Polygon", '
+        f'"coordinates": [[[{k}, 52], [{k + 0.5}, 52], [{k + 0.5}, 52.5], [{k}, 52.5], [{k}, 52]]]}}}}'
+        for k, (c, n) in enumerate(codes.items())) + "]}", encoding="utf-8")
+    schemes = tmp_path / "schemes.yaml"
+    entries = [f"  - {{id: s-{c.lower()}-{k}, name: Scheme {k}, boroughs: [{c}], website: https://example.org/}}\n"
+               for c, n in (served or {}).items() for k in range(n)]
+    schemes.write_text("schemes:\n" + "".join(entries), encoding="utf-8")
+    return areas, geo, schemes
+
+
 def test_the_shipped_tables_are_the_publishers_figures(tmp_path):
     from sprx_cli.geo.need import deprivations, populations
 
@@ -176,18 +196,8 @@ def test_need_table_outside_london_with_a_welsh_area(sprx, tmp_path):
 
     codes = {"E06000001": "Hartlepool", "E06000002": "Middlesbrough", "E07000008": "Cambridge",
              "E08000025": "Birmingham", "E07000223": "Adur", "W06000015": "Cardiff"}
-    areas = tmp_path / "areas.csv"
-    areas.write_text("code,name\n" + "".join(f"{c},{n}\n" for c, n in codes.items()), encoding="utf-8")
-    schemes = tmp_path / "schemes.yaml"
     served = {"E06000001": 2, "E06000002": 1, "E07000008": 3, "E08000025": 4, "W06000015": 1}
-    entries = [f"  - {{id: s-{c.lower()}-{k}, name: Scheme {k}, boroughs: [{c}], website: https://example.org/}}\n"
-               for c, n in served.items() for k in range(n)]
-    schemes.write_text("schemes:\n" + "".join(entries), encoding="utf-8")
-    geo = tmp_path / "districts.geojson"  # (a square each: the table needs no real shapes)
-    geo.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(
-        f'{{"type": "Feature", "properties": {{"code": "{c}", "name": "{n}"}}, "geometry": {{"type": "Polygon", '
-        f'"coordinates": [[[{k}, 52], [{k + 0.5}, 52], [{k + 0.5}, 52.5], [{k}, 52.5], [{k}, 52]]]}}}}'
-        for k, (c, n) in enumerate(codes.items())) + "]}", encoding="utf-8")
+    areas, geo, schemes = districts(tmp_path, codes, served=served)
     result = sprx("table", "--need", "--schemes", schemes, "--areas", areas, "--boundaries", geo, "--format", "json")
     assert result.exit_code == 0, result.output
     table = json.loads(result.stdout)
@@ -215,16 +225,7 @@ def test_area_exports_carry_need_and_a_welsh_area_says_why_it_has_no_rank(sprx, 
         geopandas.read_file(gpkg).columns)
     # outside England: the population works, the rank is said to be England's only
     codes = {"E06000001": "Hartlepool", "W06000015": "Cardiff"}
-    areas = tmp_path / "areas.csv"
-    areas.write_text("code,name\n" + "".join(f"{c},{n}\n" for c, n in codes.items()), encoding="utf-8")
-    geo = tmp_path / "two.geojson"
-    geo.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(
-        f'{{"type": "Feature", "properties": {{"code": "{c}", "name": "{n}"}}, "geometry": {{"type": "Polygon", '
-        f'"coordinates": [[[{k}, 52], [{k + 0.5}, 52], [{k + 0.5}, 52.5], [{k}, 52.5], [{k}, 52]]]}}}}'
-        for k, (c, n) in enumerate(codes.items())) + "]}", encoding="utf-8")
-    schemes = tmp_path / "schemes.yaml"
-    schemes.write_text("schemes:\n  - {id: a, name: A, boroughs: [W06000015], website: https://example.org/}\n",
-                       encoding="utf-8")
+    areas, geo, schemes = districts(tmp_path, codes, served={"W06000015": 1})
     args = ["--schemes", schemes, "--areas", areas, "--boundaries", geo]
     text = sprx("table", "--need", *args).stdout
     assert ("W06000015: Cardiff: no IMD 2025 rank: the English Indices of Deprivation cover England only "
@@ -306,17 +307,7 @@ def test_a_rate_says_whose_residents_and_a_welsh_area_on_the_map_says_why_it_has
     doc = json.loads(sprx("table", "--format", "json").stdout)
     assert doc["sources"]["population"] == "ONS mid-2022" and "per_100k" in doc["columns"]
     codes = {"E06000001": "Hartlepool", "W06000015": "Cardiff"}
-    areas = tmp_path / "areas.csv"
-    areas.write_text("code,name,population\n" + "".join(f"{c},{n},{ons()[c]}\n" for c, n in codes.items()),
-                     encoding="utf-8")
-    geo = tmp_path / "two.geojson"
-    geo.write_text('{"type": "FeatureCollection", "features": [' + ", ".join(
-        f'{{"type": "Feature", "properties": {{"code": "{c}", "name": "{n}"}}, "geometry": {{"type": "Polygon", '
-        f'"coordinates": [[[{k}, 52], [{k + 0.5}, 52], [{k + 0.5}, 52.5], [{k}, 52.5], [{k}, 52]]]}}}}'
-        for k, (c, n) in enumerate(codes.items())) + "]}", encoding="utf-8")
-    schemes = tmp_path / "schemes.yaml"
-    schemes.write_text("schemes:\n  - {id: a, name: A, boroughs: [W06000015], website: https://example.org/}\n",
-                       encoding="utf-8")
+    areas, geo, schemes = districts(tmp_path, codes, population=True, served={"W06000015": 1})
     out = tmp_path / "need.html"
     result = sprx("map", "build", "--metric", "need", "--schemes", schemes, "--areas", areas, "--boundaries", geo,
                   "--offline", "--tiles", "none", "--output", out)

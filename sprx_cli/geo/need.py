@@ -14,14 +14,12 @@ from functools import lru_cache
 from importlib import resources
 
 POPULATION_SOURCE = "ONS mid-2022"  # how a figure's source is named beside it
-DEPRIVATION_SOURCE = "IMD 2025 (MHCLG)"
 ATTRIBUTION = ("Population: ONS mid-2022 estimates; deprivation: English Indices of Deprivation 2025 (MHCLG); "
                "Open Government Licence v3.0")
 POPULATION_CREDIT = ("Population: Office for National Statistics, mid-2022 population estimates, Open Government "
                      "Licence v3.0", "Population: ONS mid-2022 (OGL v3)")  # (full, short), as Registry.credits
 DEPRIVATION_CREDIT = ("Deprivation: Ministry of Housing, Communities and Local Government, English Indices of "
                       "Deprivation 2025, Open Government Licence v3.0", "Deprivation: IMD 2025 (MHCLG, OGL v3)")
-IMD_DISTRICTS = 296  # England's lower-tier districts, ranked 1 (most deprived) to 296
 DISTRICT_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "N09")
 _NOT_DISTRICTS = {"E05": "a ward", "W05": "a ward", "S13": "a ward", "N08": "a ward", "E01": "a small area (LSOA)",
                   "W01": "a small area (LSOA)", "E02": "a middle-layer area (MSOA)", "E10": "a county",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 
-from ..aggregate.metrics import metric_credits
 from ..aggregate.counts import area_counts
+from ..aggregate.metrics import metric_credits
+from ..aggregate.need import NEED_UNCLASSED
 from ..core.model import Registry, data_date
 from ..core.words import data_as_of
 from .mapdata import MapOptions
-from ..aggregate.need import NEED_UNCLASSED
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
 
@@ -49,7 +49,8 @@ def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 1
         fig.suptitle(opts.title, fontsize=13, fontweight="bold", x=0.02, ha="left")
         ax.set_title(f"{counts.headline()} · {data_as_of(data_date(registry.schemes))}",
                      fontsize=9, loc="left")
-        fig.text(0.02, 0.015, registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas)), fontsize=5.5, color="#444444", wrap=True)
+        credits = registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas))
+        fig.text(0.02, 0.015, credits, fontsize=5.5, color="#444444", wrap=True)
         fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.05)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", metadata={"Software": None})

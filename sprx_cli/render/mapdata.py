@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..aggregate.metrics import metric_credits
 from ..aggregate.counts import AreaCounts, area_counts
+from ..aggregate.metrics import metric_credits
+from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
+from ..core.keywords import KEYWORD_FIELDS
 from ..core.languages import language_name
 from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_people
 from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION
-from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
-from ..core.keywords import KEYWORD_FIELDS
-from ..geo.need import deprivations, why_no_deprivation
 from ..core.words import EMAIL, data_as_of
+from ..geo.need import deprivations, why_no_deprivation
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
 

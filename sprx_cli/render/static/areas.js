@@ -159,31 +159,26 @@ function legend(D) {
     if (D.metric === "need") needLegend(D, box);
     var bands = el("div", "sprx-legend-bands");  // (two columns: the legend covers less of the map)
     if (D.metric === "need") bands.style.display = "none";  // (the grid says them)
-    D.bands.forEach(function (b) {
-      var r = el("div", "sprx-legend-row");
-      var sw = el("span", "sprx-legend-swatch");
-      sw.style.background = COLOUR.test(b.colour) ? b.colour : "#888888";
-      r.appendChild(sw);
-      r.appendChild(document.createTextNode(b.label));
-      bands.appendChild(r);
-    });
+    D.bands.forEach(function (b) { bands.appendChild(legendRow("sprx-legend-swatch", b.colour, "#888888", b.label)); });
     box.appendChild(bands);
     // the dots: which colour is which category (a scheme's dot has its first category's colour)
     var dots = el("details", "sprx-legend-dots");  // (folded: the map stays clear; the Category filter shows them too)
     dots.appendChild(el("summary", null, "Dot colours: first category"));
-    D.categories.forEach(function (c) {
-      var r = el("div", "sprx-legend-row");
-      var dot = el("span", "sprx-legend-dot");
-      dot.style.background = COLOUR.test(c.colour) ? c.colour : "#555555";
-      r.appendChild(dot);
-      r.appendChild(document.createTextNode(c.label));
-      dots.appendChild(r);
-    });
+    D.categories.forEach(function (c) { dots.appendChild(legendRow("sprx-legend-dot", c.colour, "#555555", c.label)); });
     dots.appendChild(el("div", "sprx-legend-note-dots", "Faded, dashed dots are paused schemes."));
     box.appendChild(dots);
     return box;
   };
   return control;
+}
+
+// A legend's row: a swatch of `colour` (the fallback when it is not #rrggbb) and its label.
+function legendRow(cls, colour, fallback, label) {
+  var r = el("div", "sprx-legend-row"), sw = el("span", cls);
+  sw.style.background = COLOUR.test(colour) ? colour : fallback;
+  r.appendChild(sw);
+  r.appendChild(document.createTextNode(label));
+  return r;
 }
 
 // Need beside provision, as aggregate/need.py rules it: of the areas with a population and an IMD
