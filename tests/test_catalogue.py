@@ -68,7 +68,7 @@ def _produced_by_fixtures() -> set[str]:
 
     codes = set()
     for args, *_ in CASES:
-        report, _ = validate(sources(args))
+        report, _ = validate(sources(args), metric=dict(zip(args[::2], args[1::2])).get("--metric", "count"))
         codes |= {p.code for p in report.problems}
     for missing in ("nowhere.yaml", "tests"):  # no such file; a folder cannot be read as a file
         report, _ = validate(sources(["--schemes", missing]))

@@ -163,6 +163,11 @@ CASES = [
      "tests/fixtures/areas/missing-name.csv row 3", "E09000902 has no name"),
     (with_option("--areas", "tests/fixtures/areas/invalid-population.csv"), "areas-invalid-population", "error",
      "tests/fixtures/areas/invalid-population.csv row 2", "'about 100k'"),
+    ([*with_option("--areas", "tests/fixtures/areas/no-population.csv"), "--metric", "per-100k"],
+     "areas-missing-population", "warning", "tests/fixtures/areas/no-population.csv row 4",
+     "Eastmoor (E09000903) has no population, and the map's metric is per-100k: shading per 100,000 residents "
+     "needs a population for every area (fix: type its population, with its source (ONS mid-2022 has none: a "
+     "district code the ONS mid-2022 table does not have (another vintage of districts?)))"),
     (with_option("--areas", "tests/fixtures/areas/ambiguous-name.csv"), "areas-ambiguous-name", "error",
      "tests/fixtures/areas/ambiguous-name.csv row 3", "'Town' names both E09000901 (row 2) and E09000902"),
     (with_option("--areas", "tests/fixtures/areas/empty.csv"), "areas-empty", "error",

@@ -11,13 +11,27 @@ METRICS: dict[str, str] = {"count": "Active schemes per area",
 
 
 def population_source(codes: list[str], population: list[int | None]) -> str:
-    """Where the areas' populations come from, to say beside a rate: 'ONS mid-2022' when every one is
-    the figure sprx ships (geo/need.py), else the area registry's own."""
+    """Where the areas' populations come from, to say beside a rate: 'ONS mid-2022' when every figure
+    typed is the one sprx ships (geo/need.py; an area without one takes ONS's, as need_rows does),
+    else the area registry's own (and ONS's where it has none)."""
     from ..geo.need import POPULATION_SOURCE, populations
 
     table = populations()
-    return (POPULATION_SOURCE if all(table.get(c) == p for c, p in zip(codes, population))
-            else "population from the area registry")
+    typed = [(c, p) for c, p in zip(codes, population) if p]
+    if all(table.get(c) == p for c, p in typed):
+        return POPULATION_SOURCE
+    if len(typed) == len(codes):
+        return "population from the area registry"
+    return f"population from the area registry, else {POPULATION_SOURCE}"
+
+
+def figure_sources(areas) -> dict[str, str]:
+    """The sources of the need figures beside the counts of `areas` (an Areas), as exports and tables
+    name them: population, deprivation."""
+    from ..geo.need import DEPRIVATION_SOURCE
+
+    return {"population": population_source([a.code for a in areas.areas], [a.population for a in areas.areas]),
+            "deprivation": DEPRIVATION_SOURCE}
 
 
 def metric_label(metric: str, codes: list[str], population: list[int | None]) -> str:
@@ -33,7 +47,7 @@ def metric_credits(metric: str, areas) -> tuple:
     from ..geo.need import DEPRIVATION_CREDIT, POPULATION_CREDIT, POPULATION_SOURCE
 
     codes, people = [a.code for a in areas.areas], [a.population for a in areas.areas]
-    if metric in ("per-100k", "need") and codes and population_source(codes, people) == POPULATION_SOURCE:
+    if metric in ("per-100k", "need") and codes and POPULATION_SOURCE in population_source(codes, people):
         return (POPULATION_CREDIT,) + (DEPRIVATION_CREDIT,) * (metric == "need")
     return (DEPRIVATION_CREDIT,) if metric == "need" else ()
 

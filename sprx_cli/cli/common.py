@@ -31,7 +31,7 @@ OPTIONS = {"schemes": "--schemes", "areas": "--areas", "boundaries": "--boundari
 # The option that overrides each setting (the README's table of settings is made from this and the settings).
 SETTING_OPTIONS = {**{k: v for k, v in OPTIONS.items() if k in ("schemes", "areas", "boundaries", "vocabulary",
                                                                 "postcodes", "code_field", "name_field", "crs",
-                                                                "tiles")},
+                                                                "tiles", "metric")},
                    "title": "--title", "output": "--output` of `map build", "image": "--output` of `map image"}
 
 
@@ -50,6 +50,17 @@ Status = choices("Status", STATUSES)  # a scheme status, as a filter
 
 
 Metric = choices("Metric", METRICS)  # what the shading shows
+
+
+def metric_of(s, given: "Metric | None") -> str:
+    """The metric in force: the option, else the folder's `metric` setting (a usage error when the
+    setting names none of METRICS), else count."""
+    if given is not None:
+        return given.value
+    value = s.get(None, "metric")
+    if value not in METRICS:
+        usage_error(f"{s.path}: metric {value!r} is not one of {', '.join(METRICS)}")
+    return value
 
 
 def usage_error(message: str) -> None:
@@ -179,13 +190,14 @@ class RegistryArgs:
         return (folder_settings or settings()).sources(self.schemes, self.areas, self.boundaries, self.vocabulary, self.code_field,
                                   self.name_field, self.crs, self.postcodes, need_schemes=need_schemes)
 
-    def load(self, sources, *, strict: bool = False, quiet: bool = False):
-        """Validate; on errors (or warnings with `strict`) print them located and exit 1."""
+    def load(self, sources, *, strict: bool = False, quiet: bool = False, metric: str = "count"):
+        """Validate (for a map shaded by `metric`); on errors (or warnings with `strict`) print them
+        located and exit 1."""
         from ..registry.validate import InvalidRegistry, load_valid
 
         try:
             report, registry = load_valid(sources, strict=strict, stale_after_months=self.stale_after,
-                                          encoding=self.encoding)
+                                          encoding=self.encoding, metric=metric)
         except InvalidRegistry as exc:
             refuse(exc)
         if not quiet and (summary := report.warnings_summary()):
@@ -244,9 +256,9 @@ TitleOpt = typer.Option(None, "--title", show_default=False,
                         help="Title shown on the map.  [default: from sprx.toml, else 'Social prescribing schemes']")
 TilesOpt = typer.Option(None, "--tiles", metavar="PROVIDER", show_default=False,
                         help=f"Background tiles: an xyzservices provider name, or 'none'.  [default: {DEFAULT_TILES}]")
-MetricOpt = typer.Option(Metric("count"), "--metric", help="Shade areas by count, per 100,000 residents "
-                         "(per-100k: a population for every area), or by need beside provision (need: the 3x3 "
-                         "classes of 'sprx table --need').")
+MetricOpt = typer.Option(None, "--metric", show_default=False, help="Shade areas by count, per 100,000 "
+                         "residents (per-100k: a population for every area), or by need beside provision (need: the "
+                         "3x3 classes of 'sprx table --need').  [default: the metric setting, else count]")
 ClosedOpt = typer.Option(False, "--include-closed", help="Show closed schemes too (they are never counted).")
 OutputOpt = typer.Option(None, "--output", "-o", metavar="FILE",
                          help="Write to FILE (atomically) instead of standard output.")

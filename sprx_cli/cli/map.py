@@ -7,15 +7,15 @@ import typer
 
 from .app import map_app
 from .common import (ClosedOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt, TitleOpt,
-                     check_tiles, fail, guard, progress, refuse_overwrite, registry_options, said, settings)
+                     check_tiles, fail, guard, metric_of, progress, refuse_overwrite, registry_options, said, settings)
 
 
-def map_options(s, title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: Metric):
+def map_options(s, title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: str):
     """The library's MapOptions from the command line and the folder's settings `s`."""
     from ..render.mapdata import MapOptions
 
     return MapOptions(title=s.get(title, "title"), offline=offline, tiles=tiles, include_closed=include_closed,
-                      metric=metric.value, attribution=s.get(None, "attribution"),
+                      metric=metric, attribution=s.get(None, "attribution"),
                       short_attribution=s.get(None, "attribution_short"), feedback_email=s.get(None, "feedback_email"))
 
 
@@ -29,7 +29,7 @@ def map_build(
     offline: bool = typer.Option(False, "--offline", help="Inline Leaflet from installed packages: the page "
                                  "loads no script, style or font from any CDN."),
     tiles: Optional[str] = TilesOpt,
-    metric: Metric = MetricOpt,
+    metric: Optional[Metric] = MetricOpt,
     include_closed: bool = ClosedOpt,
     strict: bool = StrictOpt,
     quiet: bool = QuietOpt,
@@ -50,10 +50,11 @@ def map_build(
         s = settings()  # read once for the whole command
         sources = reg.sources(s)
         tiles, output = s.get(tiles, "tiles"), Path(s.get(output, "output"))
+        metric = metric_of(s, metric)
         refuse_overwrite(output, sources)
         check_tiles(tiles)
         with progress(quiet) as step:
-            registry = reg.load(sources, strict=strict, quiet=quiet)
+            registry = reg.load(sources, strict=strict, quiet=quiet, metric=metric)
             try:
                 page = render_map(registry, map_options(s, title, offline, tiles, include_closed, metric), step)
             except (MetricUnavailable, AssetsMissing) as exc:
@@ -70,7 +71,7 @@ def map_image(
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
                                           help="Where to write the PNG.  [default: maps/map.png]"),
     title: Optional[str] = TitleOpt,
-    metric: Metric = MetricOpt,
+    metric: Optional[Metric] = MetricOpt,
     dpi: int = typer.Option(150, "--dpi", min=50, max=600, help="Resolution of the PNG."),
     quiet: bool = QuietOpt,
 ) -> None:
@@ -86,9 +87,10 @@ def map_image(
         s = settings()
         sources = reg.sources(s)
         output = Path(s.get(output, "image"))
+        metric = metric_of(s, metric)
         refuse_overwrite(output, sources)
         with progress(quiet) as step:
-            registry = reg.load(sources, quiet=quiet)
+            registry = reg.load(sources, quiet=quiet, metric=metric)
             step("drawing")
             try:
                 png = render_png(registry, map_options(s, title, False, "none", False, metric), dpi=dpi)

@@ -8,8 +8,8 @@ from typing import Optional
 import typer
 
 from .app import app
-from .common import (QuietOpt, RegistryArgs, StrictOpt, TextOrJson, TilesOpt, TitleOpt, check_tiles, guard,
-                     print_report, registry_options, said, settings)
+from .common import (Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TextOrJson, TilesOpt, TitleOpt,
+                     check_tiles, guard, metric_of, print_report, registry_options, said, settings)
 
 
 class LogFormat(str, Enum):
@@ -50,6 +50,7 @@ def publish(
                               "the newest complete version, kept in DIR.sprx/."),
     title: Optional[str] = TitleOpt,
     tiles: Optional[str] = TilesOpt,
+    metric: Optional[Metric] = MetricOpt,
     keep: int = typer.Option(3, "--keep", min=0, help="How many previous versions to keep for --rollback."),
     if_changed: bool = typer.Option(False, "--if-changed", help="Do nothing (exit 0) when the inputs match "
                                     "the live site's manifest."),
@@ -87,6 +88,7 @@ def publish(
                                   strict=strict, attribution=s.get(None, "attribution"),
                                   attribution_short=s.get(None, "attribution_short"),
                                   feedback_email=s.get(None, "feedback_email"),
+                                  metric=metric_of(s, metric),
                                   stale_after_months=reg.stale_after, encoding=reg.encoding)
             result = run_publish(sources, site, opts, log)
             summary = result.report.warnings_summary() if result.report is not None else None

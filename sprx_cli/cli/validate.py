@@ -1,9 +1,12 @@
 """`sprx validate`: check a registry and report every problem with its file and line."""
 
+from typing import Optional
+
 import typer
 
 from .app import app
-from .common import RegistryArgs, StrictOpt, TextOrJson, files_of, guard, print_report, registry_options
+from .common import (Metric, RegistryArgs, StrictOpt, TextOrJson, files_of, guard, metric_of, print_report,
+                     registry_options, settings)
 
 
 @app.command()
@@ -13,6 +16,9 @@ def validate(
     fmt: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text (a table on a terminal, "
                                    "one line per problem when piped) or json."),
     strict: bool = StrictOpt,
+    metric: Optional[Metric] = typer.Option(None, "--metric", show_default=False, help="Check for a map shaded "
+                                            "this way: per-100k and need warn of an area without a population.  "
+                                            "[default: the metric setting, else count]"),
 ) -> None:
     """Check the registry files and report every problem with its file and line.
 
@@ -24,11 +30,13 @@ def validate(
         from ..aggregate.counts import tally
         from ..registry import validate as library
 
-        sources = reg.sources()
-        report, _ = library.validate(sources, stale_after_months=reg.stale_after, encoding=reg.encoding)
-        s = report.stats
-        ok = f"Valid: {sources.schemes}: " + tally(s["open_now"], s["paused"],
-                                                   f" in {s['areas_with_schemes']:,} of {s['areas']:,} areas")
+        s = settings()
+        sources = reg.sources(s)
+        report, _ = library.validate(sources, stale_after_months=reg.stale_after, encoding=reg.encoding,
+                                     metric=metric_of(s, metric))
+        n = report.stats
+        ok = f"Valid: {sources.schemes}: " + tally(n["open_now"], n["paused"],
+                                                   f" in {n['areas_with_schemes']:,} of {n['areas']:,} areas")
         print_report(report, fmt, files_of(sources), ok)
         if strict and report.valid and report.warnings and fmt is TextOrJson.text:
             typer.echo("--strict: warnings count as failures.")

@@ -15,6 +15,9 @@ from .words import normalise_name
 
 GSS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
 REQUIRED_COLUMNS = ("code", "name")
+# The map's metrics (aggregate.metrics.METRICS) that need each area's population, and what for.
+NEEDS_POPULATION = {"per-100k": "shading per 100,000 residents needs a population for every area",
+                    "need": "need beside provision leaves an area without a population out of its classes"}
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class Area:
     aliases: tuple[str, ...] = ()
     sub_region: str | None = None
     population: int | None = None
+    row: int | None = field(default=None, compare=False)  # its row in the area registry, to locate a problem
 
 
 @dataclass
@@ -78,7 +82,7 @@ class Areas:
 def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[Areas, list[Problem]]:
     """Read an area registry CSV; every problem is reported, never raised."""
     try:
-        text = read_text(path, display, encoding)
+        text = read_text(path, display, encoding, other_encodings=encoding is not None)
     except SourceError as exc:
         return Areas(), [exc.problem]
     problems: list[Problem] = []
@@ -125,7 +129,7 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
                     "areas-invalid-population", f"population {pop_text!r} of {name} is not a whole number above 0",
                     loc, field="population", value=pop_text))
         aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
-        area = Area(code, name, aliases, (row.get("sub_region") or "").strip() or None, population)
+        area = Area(code, name, aliases, (row.get("sub_region") or "").strip() or None, population, i)
         areas.add(area)
         for spelling in (name, *aliases):
             key = normalise_name(spelling)

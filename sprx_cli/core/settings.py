@@ -46,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("title", DEFAULT_TITLE, "the title of the map, the PNG and the site"),
     Setting("output", "maps/map.html", "where `map build` writes the page", path=True),
     Setting("image", "maps/map.png", "where `map image` writes the PNG", path=True),
+    Setting("metric", "count", "how `map build`, `map image` and `publish` shade the areas: `count`, `per-100k` "
+            "residents or `need` beside provision (both need a population per area: `validate` warns of a missing "
+            "one)"),
     Setting("tiles", DEFAULT_TILES, "background tiles: an xyzservices provider name, or `none`"),
     Setting("attribution", NO_ATTRIBUTION, "the boundaries' source and licence, in the page footer, the PNG "
             "and the site index", default_text="a reminder to set it"),

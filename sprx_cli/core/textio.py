@@ -19,12 +19,13 @@ class SourceError(Exception):
         self.problem = problem
 
 
-def read_text(path: Path, display: str, encoding: str | None = None) -> str:
+def read_text(path: Path, display: str, encoding: str | None = None, other_encodings: bool = True) -> str:
     """Read `path` as text: UTF-8 with or without BOM unless `encoding` says otherwise.
 
     Line ends are left alone (both parsers accept CRLF). A file that is not valid UTF-8 raises
     `SourceError` naming the line, with a hint for the common case of a Windows-1252 file saved
-    by Excel.
+    by Excel (`other_encodings`: whether the reader can be told another encoding, or the file must be
+    saved again as UTF-8).
     """
     try:
         data = path.read_bytes()
@@ -61,8 +62,8 @@ def read_text(path: Path, display: str, encoding: str | None = None) -> str:
             looks_cp1252 = True
         except UnicodeDecodeError:
             bad_char, looks_cp1252 = repr(bad), False
-        hint = ("it looks like Windows-1252, as Excel saves 'CSV' files: save it again as "
-                "'CSV UTF-8', or run with --encoding cp1252") if looks_cp1252 else \
+        hint = ("it looks like Windows-1252, as Excel saves 'CSV' files: save it again as 'CSV UTF-8'"
+                + (", or run with --encoding cp1252" if other_encodings else "")) if looks_cp1252 else \
                "save the file again as UTF-8"
         raise SourceError(Problem(
             "encoding-error",

@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 POPULATION_SOURCE = "ONS mid-2022"  # how a figure's source is named beside it
+DEPRIVATION_SOURCE = "English Indices of Deprivation 2025 (MHCLG)"
 ATTRIBUTION = ("Population: ONS mid-2022 estimates; deprivation: English Indices of Deprivation 2025 (MHCLG); "
                "Open Government Licence v3.0")
 POPULATION_CREDIT = ("Population: Office for National Statistics, mid-2022 population estimates, Open Government "

@@ -7,10 +7,10 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from ..core.areas import load_areas
+from ..core.areas import NEEDS_POPULATION, Areas, load_areas
 from ..core.dates import today
 from ..core.model import STALE_MONTHS, Registry, Sources
-from ..core.problems import Problem, Report
+from ..core.problems import Loc, Problem, Report
 from ..core.speed import no_cyclic_gc
 from ..core.vocabulary import load_vocabulary
 from .check import check_registry
@@ -30,16 +30,18 @@ class InvalidRegistry(Exception):
 
 
 def validate(sources: Sources, *, on: date | None = None, stale_after_months: int = STALE_MONTHS,
-             encoding: str | None = None, check_boundaries: bool = True) -> tuple[Report, Registry]:
-    """Check every file of the registry; return the report and what could be loaded."""
+             encoding: str | None = None, check_boundaries: bool = True,
+             metric: str = "count") -> tuple[Report, Registry]:
+    """Check every file of the registry; return the report and what could be loaded. `metric`: how
+    the map will shade the areas (a metric that needs populations has a missing one warned)."""
     with no_cyclic_gc():
-        return _validate(sources, on, stale_after_months, encoding, check_boundaries)
+        return _validate(sources, on, stale_after_months, encoding, check_boundaries, metric)
 
 
 def load_valid(sources: Sources, *, strict: bool = False, stale_after_months: int = STALE_MONTHS,
-               encoding: str | None = None) -> tuple[Report, Registry]:
+               encoding: str | None = None, metric: str = "count") -> tuple[Report, Registry]:
     """Validate and return the report and registry; InvalidRegistry when it does not pass."""
-    report, registry = validate(sources, stale_after_months=stale_after_months, encoding=encoding)
+    report, registry = validate(sources, stale_after_months=stale_after_months, encoding=encoding, metric=metric)
     if not report.passes(strict):
         raise InvalidRegistry(report, strict)
     return report, registry
@@ -72,11 +74,32 @@ def registry_tables(sources: Sources) -> Registry:
     return reg
 
 
+def missing_populations(areas: Areas, metric: str) -> list[Problem]:
+    """A warning for each area without a population when `metric` needs one, saying where ONS's
+    figure is to be had (or why it is not)."""
+    if metric not in NEEDS_POPULATION:
+        return []
+    from ..geo.need import POPULATION_SOURCE, populations, why_no_population
+
+    table, problems = populations(), []
+    for a in areas.areas:
+        if a.population:
+            continue
+        figure = table.get(a.code)
+        hint = (f"{POPULATION_SOURCE} gives {figure:,}: run 'sprx areas fill' to type it in" if figure else
+                f"type its population, with its source ({POPULATION_SOURCE} has none: {why_no_population(a.code)})")
+        problems.append(Problem("areas-missing-population",
+                                f"{a.name} ({a.code}) has no population, and the map's metric is "
+                                f"{metric}: {NEEDS_POPULATION[metric]}", Loc(areas.source, row=a.row),
+                                field="population", hint=hint))
+    return problems
+
+
 def _validate(sources: Sources, on: date | None, stale_after_months: int, encoding: str | None,
-              check_boundaries: bool) -> tuple[Report, Registry]:
+              check_boundaries: bool, metric: str = "count") -> tuple[Report, Registry]:
     on = on or today()
     reg, problems = load_tables(sources, check_boundaries, stale_after_months)
-    report = Report(problems)
+    report = Report(problems + missing_populations(reg.areas, metric))
     raw, problems = load_registry(Path(sources.schemes), sources.schemes, encoding)
     report.extend(problems)
     reg.schemes, problems, index = check_registry(raw, reg.areas, reg.vocabulary, on)

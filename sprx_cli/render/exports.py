@@ -11,6 +11,8 @@ from typing import Any
 from .. import __version__
 from ..aggregate.counts import area_counts
 from ..aggregate.filters import Filters
+from ..aggregate.metrics import figure_sources
+from ..geo.need import ATTRIBUTION
 from ..core.model import Registry, Scheme, data_date, hours_text
 from ..registry.fields import CSV_LOCATION_COLUMNS, FIELDS, flat_columns
 from .tables import build_table, to_delimited, to_xlsx
@@ -122,12 +124,14 @@ def export_areas(registry: Registry, fmt: str, filters: Filters = Filters()) -> 
     gdf = areas_frame(registry, filters)
     if fmt == "geojson":
         doc = json.loads(gdf.to_json(drop_id=True))
-        doc = {"type": "FeatureCollection", "name": "areas", **_meta(registry, filters), "features": doc["features"]}
+        doc = {"type": "FeatureCollection", "name": "areas", **_meta(registry, filters),
+               "sources": figure_sources(registry.areas), "figures": ATTRIBUTION, "features": doc["features"]}
         return (json.dumps(doc, ensure_ascii=False) + "\n").encode()
     if fmt == "gpkg":
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "areas.gpkg"
-            gdf.to_file(path, driver="GPKG", layer="areas")
+            about = {f"{k}_source": v for k, v in figure_sources(registry.areas).items()} | {"figures": ATTRIBUTION}
+            gdf.to_file(path, driver="GPKG", layer="areas", engine="pyogrio", layer_metadata=about)  # (read with pyogrio.read_info)
             return path.read_bytes()
     raise ValueError(f"unknown format {fmt!r}")
 

@@ -62,6 +62,9 @@ def build_table(registry: Registry, by: str = "area", filters: Filters = Filters
         from ..geo.need import ATTRIBUTION
 
         found = [r for r in need_rows(counts) if keep_area(r["code"])]
+        from ..aggregate.metrics import figure_sources
+
+        meta["sources"].update(figure_sources(registry.areas))
         meta.update(by="need", rule=NEED_RULE, figures=ATTRIBUTION, gaps=need_gaps(found))
         rows = [[r[c] for c in NEED_COLUMNS] for r in found]
         rows = _sort(rows, 1, 2, sort)

@@ -20,6 +20,7 @@ from typing import Any
 from .. import __version__
 from ..aggregate.counts import area_counts
 from ..aggregate.filters import Filters
+from ..aggregate.metrics import MetricUnavailable
 from ..core.model import STALE_MONTHS, STATUSES, Sources, data_date
 from ..core.settings import DEFAULT_TITLE, NO_ATTRIBUTION
 from ..render.mapdata import MapOptions, map_data
@@ -46,11 +47,16 @@ class PublishOptions:
     attribution: str = NO_ATTRIBUTION
     attribution_short: str | None = None
     feedback_email: str | None = None
+    metric: str = "count"  # how the map and PNG shade the areas (aggregate.metrics.METRICS)
     keep: int = 3
     if_changed: bool = False
     strict: bool = False
     stale_after_months: int = STALE_MONTHS
     encoding: str | None = None
+
+    def manifest_options(self) -> dict[str, str]:
+        """The options a site's files depend on, as its manifest records them (--if-changed compares them)."""
+        return {"title": self.title, "tiles": self.tiles, "attribution": self.attribution, "metric": self.metric}
 
 
 @dataclass
@@ -80,7 +86,8 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     from ..render.tables import build_table, write_table
 
     map_opts = MapOptions(title=opts.title, offline=True, tiles=opts.tiles, attribution=opts.attribution,
-                          short_attribution=opts.attribution_short, feedback_email=opts.feedback_email)
+                          short_attribution=opts.attribution_short, feedback_email=opts.feedback_email,
+                          metric=opts.metric)
     counts = area_counts(registry)
     everything = Filters(statuses=STATUSES)
     files: dict[str, bytes] = {}
@@ -119,7 +126,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     manifest = {
         "sprx_version": __version__,
         "inputs": {role: {"path": sources.files[role], "sha256": digest} for role, digest in inputs.items()},
-        "options": {"title": opts.title, "tiles": opts.tiles, "attribution": opts.attribution},
+        "options": opts.manifest_options(),
         "data_date": (d.isoformat() if (d := data_date(registry.schemes)) else None),
         "counts": {"schemes": counts.total_schemes, "areas": len(counts.codes),
                    "areas_with_schemes": counts.areas_with_schemes,
@@ -143,7 +150,8 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
     state = state_dir(site)
     with SiteLock(state / "lock"):
         pause("locked")
-        report, registry = validate(sources, stale_after_months=opts.stale_after_months, encoding=opts.encoding)
+        report, registry = validate(sources, stale_after_months=opts.stale_after_months, encoding=opts.encoding,
+                                    metric=opts.metric)
         log("validated", level="info" if report.valid else "error", errors=len(report.errors),
             warnings=len(report.warnings), schemes=len(registry.schemes))
         if not report.passes(opts.strict):
@@ -152,8 +160,7 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
         manifest = read_manifest(site)
         live_inputs = {k: v["sha256"] for k, v in (manifest or {}).get("inputs", {}).items()}
         same = (manifest is not None and live_inputs == inputs and manifest.get("sprx_version") == __version__
-                and manifest.get("options") == {"title": opts.title, "tiles": opts.tiles,
-                                                "attribution": opts.attribution})
+                and manifest.get("options") == opts.manifest_options())
         if opts.if_changed and same:
             log("unchanged", site=str(site), version=live_version(site).name,
                 duration_s=round(time.monotonic() - started, 3))
@@ -166,6 +173,9 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
         tmp.mkdir()
         try:
             built = build_site(registry, sources, opts, tmp, live_version(site), inputs, same, log)
+        except MetricUnavailable as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise PublishError(f"cannot shade the map by {opts.metric}: {exc}", exc.hint) from None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..core.areas import GSS_CODE, REQUIRED_COLUMNS
 from ..core.errors import SprxError
 from ..core.textio import atomic_write_bytes, atomic_write_text
+from .population import population_said
 
 AREA_COLUMNS = (*REQUIRED_COLUMNS, "aliases", "sub_region", "population")  # an area registry's columns, as sprx writes them
 
@@ -50,28 +51,6 @@ def areas_csv(pairs: list[tuple[str, str]]) -> str:
     for code, name in pairs:
         w.writerow([code, name, "", "", people.get(code, "")])
     return buf.getvalue()
-
-
-def population_gaps(pairs: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    """The areas sprx's population table has no figure for: (code, name, why)."""
-    from ..geo.need import populations, why_no_population
-
-    people = populations()
-    return [(code, name, why_no_population(code)) for code, name in pairs if code not in people]
-
-
-def population_said(pairs: list[tuple[str, str]]) -> str:
-    """What the keeper is told of the populations filled in (and of those that could not be)."""
-    from ..core.words import plural
-    from ..geo.need import POPULATION_SOURCE
-
-    gaps = population_gaps(pairs)
-    said = f"Population ({POPULATION_SOURCE}) filled in for {len(pairs) - len(gaps):,} of {plural(len(pairs), 'area')}"
-    if not gaps:
-        return said + "."
-    shown = "; ".join(f"{code} {name}: {why}" for code, name, why in gaps[:5])
-    more = f"; and {len(gaps) - 5:,} more" if len(gaps) > 5 else ""
-    return f"{said}; none for {shown}{more}. Type a figure in the population column, with its source, where one is needed."
 
 
 def non_gss(pairs: list[tuple[str, str]]) -> list[str]:
