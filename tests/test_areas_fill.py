@@ -136,6 +136,10 @@ def test_the_metric_setting_shades_the_map_and_validate_warns_of_a_missing_popul
     manifest = json.loads((tmp_path / "site" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["options"]["metric"] == "need"
     assert page_data((tmp_path / "site" / "map.html").read_text(encoding="utf-8"))["metric"] == "need"
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")  # the site credits both figures
+    assert ("Population: Office for National Statistics, mid-2022 population estimates, Open Government Licence "
+            "v3.0. Deprivation: Ministry of Housing, Communities and Local Government, English Indices of "
+            "Deprivation 2025, Open Government Licence v3.0. Made with sprx") in index
     # a setting naming no metric is a usage error naming the file
     toml = tmp_path / "sprx.toml"
     toml.write_text(toml.read_text(encoding="utf-8").replace('"per-100k"', '"per-person"'), encoding="utf-8")

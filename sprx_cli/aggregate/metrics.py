@@ -52,5 +52,15 @@ def metric_credits(metric: str, areas) -> tuple:
     return (DEPRIVATION_CREDIT,) if metric == "need" else ()
 
 
+def need_credits(areas) -> tuple:
+    """What a view carrying need beside provision (the site, the area exports) must credit: ONS when
+    a population it shows is ONS's, MHCLG when an area has an IMD 2025 rank."""
+    from ..geo.need import DEPRIVATION_CREDIT, POPULATION_CREDIT, deprivations, populations
+
+    ons, dep = populations(), deprivations()
+    onss = any(a.code in ons and a.population in (None, ons[a.code]) for a in areas.areas)
+    return (POPULATION_CREDIT,) * onss + (DEPRIVATION_CREDIT,) * any(a.code in dep for a in areas.areas)
+
+
 class MetricUnavailable(SprxError):
     """The registry lacks what a metric needs (a population for every area)."""

@@ -20,7 +20,7 @@ from typing import Any
 from .. import __version__
 from ..aggregate.counts import area_counts
 from ..aggregate.filters import Filters
-from ..aggregate.metrics import MetricUnavailable
+from ..aggregate.metrics import MetricUnavailable, need_credits
 from ..core.model import STALE_MONTHS, STATUSES, Sources, data_date
 from ..core.settings import DEFAULT_TITLE, NO_ATTRIBUTION
 from ..render.mapdata import MapOptions, map_data
@@ -109,7 +109,8 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     files["changes.atom"] = atom_feed(opts.title, changes, newest.isoformat() if newest else None, previous)
     data, _ = page_data
     files["index.html"] = index_html(opts.title, data, counts, data_date(registry.schemes), changes,
-                                      registry.attribution(opts.attribution)).encode("utf-8")
+                                      registry.attribution(opts.attribution, more=need_credits(registry.areas))
+                                      ).encode("utf-8")
     feed = {f"{FEED}/{name}": data for name, data in export_feed(registry).items()}
     for i, name in enumerate(SITE_FILES):
         write_synced(out / name, files[name])
