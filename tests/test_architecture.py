@@ -15,7 +15,7 @@ from helpers import ROOT
 PACKAGE = ROOT / "sprx_cli"
 # The stages, in the order the data flows through them: a module imports only from its own stage
 # or an earlier one ("sprx_cli" itself holds only the version).
-STAGES = ("core", "geo", "registry", "aggregate", "render", "interchange", "upkeep", "site", "dev", "cli")
+STAGES = ("core", "geo", "registry", "aggregate", "render", "interchange", "upkeep", "site", "serve", "dev", "cli")
 LATER_THAN_ALL = {"upkeep", "site", "dev"}  # beside one another: none imports the others
 MAX_LINES = 500  # "about 500": no module of either language is longer
 

@@ -80,9 +80,9 @@ def test_first_publish_builds_a_complete_site(published):
     names = sorted(p.name for p in site.iterdir())
     assert names == sorted(["index.html", "map.html", "map.png", "counts.csv", "counts.json", "counts.xlsx",
                             "schemes.csv", "schemes.geojson", "schemes.json", "areas.geojson", "changes.json",
-                            "manifest.json", "oruk", "changes.atom"])
+                            "manifest.json", "oruk", "changes.atom", "api.sqlite"])
     feed = sorted(str(p.relative_to(site / "oruk")) for p in (site / "oruk").rglob("*.json"))
-    assert [f for f in feed if "/" not in f] == ["index.json", "organizations.json", "services.json",
+    assert [f for f in feed if "/" not in f] == ["index.json", "organizations.json", "services.json", "taxonomies.json",
                                                  "taxonomy_terms.json"]
     assert len([f for f in feed if f.startswith("services/")]) == 5  # a file per scheme, any status
     assert json.loads((site / "oruk/services.json").read_text())["total_items"] == 5

@@ -5,7 +5,7 @@ exits. Heavy libraries are imported inside commands so that `sprx --help` stays 
 """
 
 # each module registers its commands
-from . import add, areas, demo, export, import_, init, map, publish, review, schema, table, validate, verify  # noqa: F401
+from . import add, areas, demo, export, import_, init, map, publish, review, schema, serve, table, validate, verify  # noqa: F401
 from .app import app, main
 
 __all__ = ["app", "main"]

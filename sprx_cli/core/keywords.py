@@ -38,3 +38,14 @@ def matches(query_words: list[str], texts: Iterable[str | None]) -> bool:
     """Whether every word starts a word of these texts."""
     haystack = " " + " ".join(fold(t) for t in texts if t) + " "
     return all(" " + w in haystack for w in query_words)
+
+
+def scheme_texts(scheme, labels: dict) -> list[str]:
+    """The texts the keywords search for one scheme, field by field of KEYWORD_FIELDS (for the API's
+    index; the page reads the same fields from its data). `labels`: for each label list, the
+    function naming one key ({"categories": vocabulary label, "areas": area name})."""
+    texts = [getattr(scheme, f) for f in KEYWORD_FIELDS["schemes"]]
+    keys = {"categories": scheme.categories, "areas": scheme.boroughs}
+    texts += [labels[kind](k) for kind in KEYWORD_FIELDS["labels"] for k in keys[kind]]
+    texts += [getattr(loc, f) for f in KEYWORD_FIELDS["points"] for loc in scheme.locations]
+    return [t for t in texts if t]

@@ -20,6 +20,12 @@ BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat":
 DAY_OF = {v: k for k, v in BYDAY.items()}
 GSS = re.compile(r"\b([ENSW]\d{8})\b")
 SPRX_ID, REFERRAL_URL = "sprx:id", "sprx:referral_url"  # attributes with a value and no taxonomy term
+PLACED_BY = "sprx:coordinates_from"  # a location attribute: "postcode" when sprx placed it at its postcode's centre
+# What each vocabulary list is, as a taxonomy (HSDS requires a description).
+TAXONOMY_DESCRIPTIONS = {"categories": "What a scheme offers", "target_groups": "Who a scheme is for",
+                         "referral_routes": "How people are referred to a scheme",
+                         "delivery": "How a scheme is delivered", "accessibility": "How accessible a place is"}
+OPENAPI_URL = "https://raw.githubusercontent.com/OpenReferralUK/uk-profile/main/schema/openapi.json"
 
 
 def uid(kind: str, key: str) -> str:
@@ -39,6 +45,18 @@ def page(items: list, number: int, size: int, total: int) -> dict:
             "first_page": number == 1, "last_page": number == pages, "empty": not items, "contents": items}
 
 
+def text(doc: Any) -> str:
+    """A document as the feed and the API write it: UTF-8 JSON on one line (json.dumps' separators)."""
+    return json.dumps(doc, ensure_ascii=False)
+
+
 def dump(doc: Any) -> bytes:
-    """A feed document as the static feed writes it (UTF-8 JSON, one-space indent)."""
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    """A feed document as a file or a response body."""
+    return (text(doc) + "\n").encode("utf-8")
+
+
+def page_bytes(items: list[str], number: int, size: int, total: int) -> bytes:
+    """dump(page(...)) of items already written by `text`, without reading them again: the static
+    feed and the API make every page with this, so the same page is the same bytes."""
+    head = text(page([], number, size, total) | {"size": len(items), "empty": not items})
+    return (head[:-len("[]}")] + "[" + ", ".join(items) + "]}\n").encode("utf-8")

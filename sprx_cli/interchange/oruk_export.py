@@ -28,8 +28,8 @@ from __future__ import annotations
 
 from ..core.languages import language_name
 from ..core.model import Registry, Scheme
-from .hsds import (BYDAY, GSS_URI, HSDS_VERSION, PROFILE, REFERRAL_URL, SPRX_ID, STATUS_OUT, TAXONOMIES, clean, dump,
-                   page, uid)
+from .hsds import (BYDAY, GSS_URI, HSDS_VERSION, OPENAPI_URL, PLACED_BY, PROFILE, REFERRAL_URL, SPRX_ID, STATUS_OUT,
+                   TAXONOMIES, TAXONOMY_DESCRIPTIONS, clean, dump, page_bytes, text, uid)
 
 
 def _term(vocab, list_name: str, key: str) -> dict:
@@ -42,6 +42,12 @@ def taxonomy_terms(registry: Registry) -> list[dict]:
     """Every vocabulary entry as a taxonomy term, list by list."""
     vocab = registry.vocabulary
     return [_term(vocab, name, key) for name in TAXONOMIES for key in getattr(vocab, name)]
+
+
+def taxonomies() -> list[dict]:
+    """Each vocabulary list as a taxonomy."""
+    return [{"id": uid("taxonomy", name), "name": f"sprx:{name}", "description": TAXONOMY_DESCRIPTIONS[name]}
+            for name in TAXONOMIES]
 
 
 def _organization(s: Scheme) -> dict | None:
@@ -82,17 +88,21 @@ def service(s: Scheme, registry: Registry) -> dict:
     locations = []
     for i, loc in enumerate(s.locations):
         lid = uid("location", f"{s.id}:{i}")
-        typed = loc.coordinates_from is None
+        placed = loc.lat is not None and loc.lon is not None
         address = ([{"id": uid("address", f"{s.id}:{i}"), "location_id": lid, "address_1": loc.address or "",
                      "city": "", "state_province": "", "postal_code": loc.postcode or "", "country": "GB",
                      "address_type": "physical"}] if loc.address or loc.postcode else [])
         location = clean({
             "id": lid, "location_type": "physical", "name": loc.name,
-            "latitude": loc.lat if typed else None, "longitude": loc.lon if typed else None,
+            "latitude": loc.lat if placed else None, "longitude": loc.lon if placed else None,
             "addresses": address,
             "accessibility": [{"id": uid("accessibility", f"{s.id}:{i}:{a}"), "location_id": lid,
                                "description": vocab.accessibility[a].label, "details": a} for a in loc.accessibility],
-            "schedules": _schedules(lid, loc.hours, location_id=lid)})
+            "schedules": _schedules(lid, loc.hours, location_id=lid),
+            # (so that an import knows the coordinates are the postcode's centre, not typed)
+            "attributes": ([{"id": uid("attribute", f"{lid}:placed"), "link_id": lid, "link_type": PLACED_BY,
+                             "link_entity": "location", "value": loc.coordinates_from}]
+                           if placed and loc.coordinates_from else [])})
         locations.append({"id": uid("service_at_location", f"{s.id}:{i}"), "service_id": sid, "location_id": lid,
                           "location": location})
     attributes = [{"id": uid("attribute", f"{s.id}:{name}:{key}"), "link_id": sid, "link_type": name,
@@ -136,22 +146,35 @@ def service(s: Scheme, registry: Registry) -> dict:
     })
 
 
-def export_feed(registry: Registry, page_size: int = 100) -> dict[str, bytes]:
-    """The static feed: file path (relative to the feed's folder) -> bytes. Deterministic."""
+def feed_documents(registry: Registry) -> dict:
+    """Everything the feed and the API serve, each as `text` writes it, in the feed's order: `root`;
+    `services` [(scheme, service)], by scheme id; `organizations`, by name; `taxonomies`; `terms`."""
     schemes = sorted(registry.schemes, key=lambda s: s.id)
-    services = [service(s, registry) for s in schemes]
-    files: dict[str, bytes] = {"index.json": dump({"version": HSDS_VERSION, "profile": PROFILE,
-                                                    "openapi_url": "https://raw.githubusercontent.com/openreferral/"
-                                                                   "specification/3.0/schema/openapi.json"})}
+    services = [(s, service(s, registry)) for s in schemes]
+    orgs = {o["id"]: o for o in (doc.get("organization") for _, doc in services) if o}
+    return {"root": {"version": HSDS_VERSION, "profile": PROFILE, "openapi_url": OPENAPI_URL},
+            "services": services, "organizations": sorted(orgs.values(), key=lambda o: (o["name"], o["id"])),
+            "taxonomies": taxonomies(), "terms": taxonomy_terms(registry)}
+
+
+def whole(docs: list[dict]) -> bytes:
+    """A list as one page holding all of it (how the feed writes the short lists)."""
+    return page_bytes([text(d) for d in docs], 1, max(1, len(docs)), len(docs))
+
+
+def export_feed(registry: Registry, page_size: int = 100) -> dict[str, bytes]:
+    """The static feed: file path (relative to the feed's folder) -> bytes. Deterministic; each file
+    the same bytes as the API's answer (`sprx serve`) to the same request."""
+    docs = feed_documents(registry)
+    services = [text(doc) for _, doc in docs["services"]]
+    files: dict[str, bytes] = {"index.json": dump(docs["root"])}
     total = len(services)
     for n in range(max(1, -(-total // page_size))):
-        one = page(services[n * page_size:(n + 1) * page_size], n + 1, page_size, total)
-        files["services.json" if n == 0 else f"services/page/{n + 1}.json"] = dump(one)
-    for doc in services:
-        files[f"services/{doc['id']}.json"] = dump(doc)
-    orgs = {o["id"]: o for o in (doc.get("organization") for doc in services) if o}
-    files["organizations.json"] = dump(page(sorted(orgs.values(), key=lambda o: o["name"]), 1, max(1, len(orgs)),
-                                              len(orgs)))
-    terms = taxonomy_terms(registry)
-    files["taxonomy_terms.json"] = dump(page(terms, 1, max(1, len(terms)), len(terms)))
+        one = page_bytes(services[n * page_size:(n + 1) * page_size], n + 1, page_size, total)
+        files["services.json" if n == 0 else f"services/page/{n + 1}.json"] = one
+    for (_, doc), body in zip(docs["services"], services):
+        files[f"services/{doc['id']}.json"] = (body + "\n").encode("utf-8")
+    files["organizations.json"] = whole(docs["organizations"])
+    files["taxonomies.json"] = whole(docs["taxonomies"])
+    files["taxonomy_terms.json"] = whole(docs["terms"])
     return dict(sorted(files.items()))

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from ..core.languages import language_code, language_named
 from ..core.model import Registry
 from ..core.words import id_from_name, is_slug, unique_id
-from .hsds import DAY_OF, GSS, REFERRAL_URL, SPRX_ID, STATUS_IN, TAXONOMIES
+from .hsds import DAY_OF, GSS, PLACED_BY, REFERRAL_URL, SPRX_ID, STATUS_IN, TAXONOMIES
 from .imported import Imported, ImportFailed, Note
 
 
@@ -265,6 +265,9 @@ class Importer:
             place: dict[str, Any] = {"name": _text(loc.get("name")), "address": line or None,
                                      "postcode": _text(address.get("postal_code"))}
             lat, lon = loc.get("latitude"), loc.get("longitude")
+            if place["postcode"] and any(isinstance(a, dict) and a.get("link_type") == PLACED_BY
+                                         and a.get("value") == "postcode" for a in loc.get("attributes") or []):
+                lat = lon = None  # sprx placed it at its postcode's centre: the postcode places it again
             if isinstance(lat, (int, float)) and isinstance(lon, (int, float)) and not (lat == 0 and lon == 0) \
                     and abs(lat) <= 90 and abs(lon) <= 180:
                 place["lat"], place["lon"] = lat, lon

@@ -80,6 +80,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
                inputs: dict[str, str], inputs_same: bool, log: Log) -> dict:
     """Write every site file into `out` (an empty folder); return the manifest."""
     from ..interchange.oruk_export import export_feed
+    from ..interchange.oruk_store import STORE_NAME, build_store
     from ..render.exports import export_areas, export_schemes
     from ..render.image import render_png
     from ..render.mappage import render_map
@@ -124,6 +125,9 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     for folder in reversed(folders):
         fsync_dir(folder)
     files.update(feed)
+    store = build_store(registry, out / STORE_NAME)  # the API's (sprx serve), built once per version
+    with open(store, "rb") as f:
+        os.fsync(f.fileno())
     manifest = {
         "sprx_version": __version__,
         "inputs": {role: {"path": sources.files[role], "sha256": digest} for role, digest in inputs.items()},
@@ -133,7 +137,8 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
                    "areas_with_schemes": counts.areas_with_schemes,
                    "areas_without_schemes": len(counts.codes) - counts.areas_with_schemes},
         "files": [{"path": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
-                  for name in (*SITE_FILES, *feed)],
+                  for name in (*SITE_FILES, *feed)]
+                 + [{"path": STORE_NAME, "size": store.stat().st_size, "sha256": sha256_file(store)}],
     }
     write_synced(out / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     fsync_dir(out)

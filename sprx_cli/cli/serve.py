@@ -1,0 +1,90 @@
+"""`sprx serve`: the Open Referral UK API and the published site, read-only, over HTTP."""
+
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import app
+from .common import RegistryArgs, fail, guard, registry_options, settings, usage_error
+
+EXTRA = 'pip install "sprx[serve]"'
+
+
+@app.command()
+@registry_options
+def serve(
+    reg: RegistryArgs,
+    site: Optional[Path] = typer.Option(None, "--site", metavar="DIR", help="A site made by 'sprx publish': "
+                                        "served as it is, following each publish.  [default: build one from the "
+                                        "registry in a temporary folder]"),
+    host: str = typer.Option("127.0.0.1", "--host", help="Listen on this address (0.0.0.0: every interface)."),
+    port: int = typer.Option(8000, "--port", min=0, max=65535, help="Listen on this port (0: any free one)."),
+) -> None:
+    """Serve the Open Referral UK 3.0 API at /oruk and the published map and index at /.
+
+    Give http://HOST:PORT/oruk to the Open Referral UK validator or to another directory. Needs
+    the serve extra (pip install "sprx[serve]"). Stops with Ctrl+C.
+
+    Example: sprx serve --site public --port 8080
+    """
+    with guard():
+        try:
+            import uvicorn  # noqa: F401
+            import starlette  # noqa: F401
+        except ImportError:
+            fail(f"sprx serve needs a web server that sprx does not install by default: {EXTRA}")
+        from ..site.versions import live_version
+
+        with tempfile.TemporaryDirectory(prefix="sprx-serve-") as tmp:
+            if site is not None:
+                if live_version(site) is None:
+                    usage_error(f"--site: '{site}' is not a site made by 'sprx publish'")
+            else:
+                site = _publish_registry(reg, Path(tmp) / "site")
+            _run(site, host, port)
+
+
+def _publish_registry(reg: RegistryArgs, target: Path) -> Path:
+    """The folder's registry, validated and published into `target` (as `sprx publish` would)."""
+    from ..registry.validate import InvalidRegistry
+    from ..site.publish import PublishError, PublishOptions, publish
+    from .common import refuse, said
+
+    s = settings()
+    sources = reg.sources(s)
+    typer.echo("Building the site and its API store from the registry...", err=True)
+    opts = PublishOptions(title=s.get(None, "title"), tiles=s.get(None, "tiles"), attribution=s.get(None, "attribution"),
+                          attribution_short=s.get(None, "attribution_short"),
+                          feedback_email=s.get(None, "feedback_email"), metric=s.get(None, "metric"),
+                          stale_after_months=reg.stale_after, encoding=reg.encoding)
+    try:
+        publish(sources, target, opts)
+    except InvalidRegistry as exc:
+        refuse(exc)
+    except PublishError as exc:
+        fail(f"sprx serve: {said(exc)}")
+    return target
+
+
+def _run(site: Path, host: str, port: int) -> None:
+    import uvicorn
+
+    from ..serve.app import API, make_app
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets=None) -> None:
+            await super().startup(sockets)
+            if self.started:
+                bound = self.servers[0].sockets[0].getsockname()[1]
+                where = f"[{host}]" if ":" in host else host
+                typer.echo(f"Serving {site} at http://{where}:{bound}/ ; the Open Referral UK API is at "
+                           f"http://{where}:{bound}{API} (Ctrl+C stops)")
+
+    config = uvicorn.Config(make_app(site), host=host, port=port, log_level="warning", access_log=False,
+                            lifespan="off", server_header=False)
+    try:
+        Server(config).run()
+    except SystemExit:  # uvicorn could not listen (it has said why)
+        fail(f"sprx serve: cannot listen on {host}:{port}")

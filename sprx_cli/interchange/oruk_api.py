@@ -1,0 +1,275 @@
+"""The Open Referral UK 3.0 API's answers, from a store (oruk_store.py): bytes for each request,
+and the two ways a request can be wrong (BadRequest, NotFound), in the API's own words. The HTTP
+server (serve/app.py) only routes; every rule of the API is here.
+
+Filters, as the UK profile's OpenAPI describes them: `search` (every word starts a word of the
+keyword fields, core/keywords.py), `taxonomy_term_id`, `taxonomy_id`, `minimum_age` (services whose
+minimum age is at least it), `maximum_age` (whose maximum age is at most it), `day` with `start_time`
+(opening at or after) and `end_time` (closing at or before) on the same opening, `modified_after`
+(sprx keeps no edit log: the date a scheme was last verified, `assured_date`); for places also
+`postcode` (nearest first) and `proximity` (metres from the postcode's centre).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+from typing import Mapping
+
+from ..core.errors import SprxError
+from ..core.keywords import words
+from .hsds import BYDAY, page_bytes
+
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 1000
+MAX_WORDS = 32  # in `search`
+MAX_PROXIMITY_M = 1_000_000
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
+_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$")
+_DAYS = {**{v.lower(): v for v in BYDAY.values()}, **{k: v for k, v in BYDAY.items()},
+         **{name: BYDAY[name[:3]] for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                                               "sunday")}}
+LISTS = {"organizations": "organization", "taxonomies": "taxonomy", "taxonomy_terms": "term"}  # path -> table
+
+
+class BadRequest(SprxError):
+    """A query parameter the API cannot answer (`parameter` names it); HTTP 400."""
+
+    def __init__(self, parameter: str | None, message: str, hint: str | None = None):
+        super().__init__(message, hint)
+        self.parameter = parameter
+
+
+class NotFound(SprxError):
+    """No such thing (an unknown id or path); HTTP 404."""
+
+
+def distance_m(lat1, lon1, lat2, lon2) -> float | None:
+    """Great-circle distance in metres (None when a place has no coordinates)."""
+    if lat1 is None or lon1 is None:
+        return None
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371008.8 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def _one(params: Mapping[str, str], name: str) -> str | None:
+    value = params.get(name)
+    return None if value is None or value.strip() == "" else value.strip()
+
+
+def _integer(params: Mapping[str, str], name: str, default: int, largest: int | None = None) -> int:
+    value = _one(params, name)
+    if value is None:
+        return default
+    if not value.isascii() or not value.isdigit() or int(value) < 1:
+        raise BadRequest(name, f"{name} must be a whole number from 1, not {value[:40]!r}")
+    if largest is not None and int(value) > largest:
+        raise BadRequest(name, f"{name} must be at most {largest:,}, not {value[:40]}")
+    return int(value)
+
+
+def _number(params: Mapping[str, str], name: str, low: float = 0, high: float = 200) -> float | None:
+    value = _one(params, name)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not (low <= number <= high):
+        raise BadRequest(name, f"{name} must be a number from {low:g} to {high:g}, not {value[:40]!r}")
+    return number
+
+
+def _metres(params: Mapping[str, str]) -> float | None:
+    value = _one(params, "proximity")
+    if value is None:
+        return None
+    try:
+        reach = float(value)
+    except ValueError:
+        reach = math.nan
+    if not (0 < reach <= MAX_PROXIMITY_M):
+        raise BadRequest("proximity", f"proximity must be a distance in metres above 0 and at most "
+                                      f"{MAX_PROXIMITY_M:,}, not {value[:40]!r}")
+    return reach
+
+
+def _time(params: Mapping[str, str], name: str) -> str | None:
+    value = _one(params, name)
+    if value is None:
+        return None
+    if not _TIME.match(value):
+        raise BadRequest(name, f"{name} must be a time as HH:MM, not {value[:40]!r}")
+    return value[:5]
+
+
+def _day(params: Mapping[str, str]) -> str | None:
+    value = _one(params, "day")
+    if value is None:
+        return None
+    day = _DAYS.get(value.lower())
+    if day is None:
+        raise BadRequest("day", f"day must be a day of the week (MO to SU, or its name), not {value[:40]!r}")
+    return day
+
+
+def _date(params: Mapping[str, str], name: str) -> str | None:
+    value = _one(params, name)
+    if value is None:
+        return None
+    try:
+        when = (datetime.fromisoformat(value.replace("Z", "+00:00")).date() if "T" in value or " " in value
+                else date.fromisoformat(value))
+    except ValueError:
+        raise BadRequest(name, f"{name} must be a date or date-time (e.g. 2026-01-31 or 2026-01-31T09:00:00Z), "
+                               f"not {value[:40]!r}") from None
+    return when.isoformat()
+
+
+def service_filter(params: Mapping[str, str]) -> tuple[list[str], list]:
+    """SQL conditions on service_facts `f` (and their arguments) for the service filters asked for."""
+    where, args = [], []
+    query = params.get("search")
+    if query is not None:
+        found = words(query)
+        if len(found) > MAX_WORDS:
+            raise BadRequest("search", f"search has {len(found)} words; at most {MAX_WORDS} are searched for")
+        if found:
+            where.append("f.n IN (SELECT rowid FROM service_text WHERE service_text MATCH ?)")
+            args.append(" AND ".join(f'"{w}"*' for w in found))
+    for name, column in (("taxonomy_term_id", "term_id"), ("taxonomy_id", "taxonomy_id")):
+        if (value := _one(params, name)) is not None:
+            where.append(f"f.n IN (SELECT n FROM service_term WHERE {column} = ?)")
+            args.append(value)
+    if (low := _number(params, "minimum_age")) is not None:
+        where.append("f.minimum_age >= ?")
+        args.append(low)
+    if (high := _number(params, "maximum_age")) is not None:
+        where.append("f.maximum_age <= ?")
+        args.append(high)
+    day, opens, closes = _day(params), _time(params, "start_time"), _time(params, "end_time")
+    if day or opens or closes:
+        parts = [c for c, v in (("day = ?", day), ("opens >= ?", opens), ("closes <= ?", closes)) if v]
+        where.append(f"f.n IN (SELECT n FROM service_time WHERE {' AND '.join(parts)})")
+        args += [v for v in (day, opens, closes) if v]
+    if (after := _date(params, "modified_after")) is not None:
+        where.append("f.assured >= ?")
+        args.append(after)
+    return where, args
+
+
+class Store:
+    """One published version's API store, opened read-only (the file never changes once built)."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        self.db.create_function("distance_m", 4, distance_m, deterministic=True)
+        self.services_total = self.db.execute("SELECT COUNT(*) FROM service").fetchone()[0]
+
+    def close(self) -> None:
+        """Let the file go."""
+        self.db.close()
+
+    def root(self) -> bytes:
+        """GET /: the API's version, profile and OpenAPI document."""
+        return (self.db.execute("SELECT value FROM meta WHERE key = 'root'").fetchone()[0] + "\n").encode("utf-8")
+
+    def _paging(self, params: Mapping[str, str]) -> tuple[int, int]:
+        return _integer(params, "page", 1), _integer(params, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
+
+    def services(self, params: Mapping[str, str]) -> bytes:
+        """GET /services: a page of full services, in the feed's order, filtered."""
+        number, size = self._paging(params)
+        where, args = service_filter(params)
+        offset = (number - 1) * size
+        if not where:  # services are numbered 1..N in order: a page is a range
+            total = self.services_total
+            ns = list(range(offset + 1, min(offset + size, total) + 1))
+        else:
+            cond = " AND ".join(where)
+            total = self.db.execute(f"SELECT COUNT(*) FROM service_facts f WHERE {cond}", args).fetchone()[0]
+            ns = [r[0] for r in self.db.execute(f"SELECT f.n FROM service_facts f WHERE {cond} ORDER BY f.n "
+                                                "LIMIT ? OFFSET ?", [*args, size, offset])]
+        bodies = self._bodies("service", ns)
+        return page_bytes(bodies, number, size, total)
+
+    def _bodies(self, table: str, ns: list[int]) -> list[str]:
+        if not ns:
+            return []
+        rows = dict(self.db.execute(f"SELECT n, body FROM {table} WHERE n IN ({','.join('?' * len(ns))})", ns))
+        return [rows[n] for n in ns]
+
+    def one(self, table: str, id_: str) -> bytes:
+        """GET /services/{id} (and the organizations', taxonomies' and terms'): one whole document."""
+        row = self.db.execute(f"SELECT body FROM {table} WHERE id = ?", (id_,)).fetchone()
+        if row is None:
+            raise NotFound(f"no {table.replace('_', ' ')} has the id {id_[:80]!r}")
+        return (row[0] + "\n").encode("utf-8")
+
+    def listing(self, path: str, params: Mapping[str, str]) -> bytes:
+        """GET /organizations, /taxonomies, /taxonomy_terms: a page, in the feed's order."""
+        table = LISTS[path]
+        number, size = self._paging(params)
+        total = self.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        rows = self.db.execute(f"SELECT body FROM {table} ORDER BY n LIMIT ? OFFSET ?", (size, (number - 1) * size))
+        return page_bytes([r[0] for r in rows], number, size, total)
+
+    def _centre(self, params: Mapping[str, str]) -> tuple[float, float] | None:
+        value = _one(params, "postcode")
+        if value is None:
+            return None
+        from ..geo.postcodes import pcd
+
+        written = " ".join(value.upper().split())
+        if not _POSTCODE.match(written):
+            raise BadRequest("postcode", f"postcode {value[:40]!r} is not a UK postcode")
+        row = self.db.execute("SELECT lat, lon FROM postcode WHERE key = ?", (pcd(written),)).fetchone()
+        if row is None:
+            has_any = self.db.execute("SELECT 1 FROM postcode LIMIT 1").fetchone()
+            raise BadRequest("postcode", f"postcode {written} is not in this directory's postcode table" if has_any
+                             else "this directory has no postcode table, so it cannot search by postcode")
+        return row
+
+    def places(self, params: Mapping[str, str]) -> bytes:
+        """GET /service_at_locations: a page of places (a service at one location), the service
+        filters applied to each place's service; with `postcode`, nearest first (`proximity`: within
+        that many metres of the postcode's centre)."""
+        number, size = self._paging(params)
+        where, args = service_filter(params)
+        centre = self._centre(params)
+        reach = _metres(params)
+        if reach is not None and centre is None:
+            raise BadRequest("proximity", "proximity needs a postcode: the distance is from the postcode's centre")
+        order = "p.n"
+        if centre is not None:
+            lat, lon = centre
+            order = "p.lat IS NULL, distance_m(p.lat, p.lon, ?, ?), p.n"
+            if reach is not None:
+                dlat = reach / 111_195.0
+                dlon = reach / max(1.0, 111_195.0 * math.cos(math.radians(lat)))
+                where += ["p.n IN (SELECT n FROM place_box WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? "
+                          "AND max_lon <= ?)", "distance_m(p.lat, p.lon, ?, ?) <= ?"]
+                args += [lat - dlat, lat + dlat, lon - dlon, lon + dlon, lat, lon, reach]
+        cond = " AND ".join(where) or "1"
+        base = f"FROM place p JOIN service_facts f ON f.n = p.service_n WHERE {cond}"
+        total = self.db.execute(f"SELECT COUNT(*) {base}", args).fetchone()[0]
+        order_args = [centre[0], centre[1]] if centre is not None else []
+        ns = [r[0] for r in self.db.execute(f"SELECT p.n {base} ORDER BY {order} LIMIT ? OFFSET ?",
+                                            [*args, *order_args, size, (number - 1) * size])]
+        return page_bytes(self._bodies("place", ns), number, size, total)
+
+    def place(self, id_: str) -> bytes:
+        """GET /service_at_locations/{id}: the place with its whole service (as the UK profile's
+        compiled service_at_location nests it)."""
+        row = self.db.execute("SELECT p.body, s.body FROM place p JOIN service s ON s.n = p.service_n WHERE p.id = ?",
+                              (id_,)).fetchone()
+        if row is None:
+            raise NotFound(f"no service at location has the id {id_[:80]!r}")
+        own, service = row
+        return (own[:-1] + ', "service": ' + service + "}\n").encode("utf-8")

@@ -1,0 +1,1 @@
+"""`sprx serve`: the Open Referral UK API and the published site over HTTP (the `serve` extra)."""
