@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 # Issue #16's targets (100,000 schemes, CSV registry, 2 cores) and the 1,000,000-scheme memory cap.
 TARGETS = {"naive_ratio": 25.0, "explore_ratio": 4.0, "map_rss_mb": 1024, "html_mb": 10.0, "validate_100k_s": 1.5,
            "yaml_100k_s": 10.0, "help_s": 0.3, "postcodes_load_s": 0.2, "areas_ms": 1000, "markers_ms": 2500,
-           "filter_ms": 300, "million_rss_mb": 4096, "import_100k_s": 15.0, "keyword_ms": 50}
+           "filter_ms": 300, "million_rss_mb": 4096, "import_100k_s": 15.0, "keyword_ms": 50,
+           "api_ms": 100, "api_ready_s": 10.0}
 
 POSTCODES = r'''
 import time
@@ -292,12 +293,71 @@ def import_bench(sprx: list[str], tmp: Path, n: int, repeat: int = 3) -> dict:
     return r
 
 
+def api_bench(sprx: list[str], tmp: Path, n: int = 100_000, repeat: int = 40) -> dict:
+    """`sprx serve` over a published n-scheme registry (with the London postcode table): how long the
+    publish takes (its API store included), how soon the server answers, and each kind of request's
+    median and 95th-percentile time, asked one after another from this process over loopback."""
+    import urllib.request
+
+    src, site = tmp / f"api_{n}.csv", tmp / f"api_site_{n}"
+    run(sprx + ["demo", "generate", "--schemes", str(n), "--boundaries", str(ROOT / "data" / "london-boroughs.geojson"),
+                "--format", "csv", "--seed", str(n), "-o", str(src)])
+    r = {"schemes": n, "publish": run(sprx + ["publish", "--site", str(site), "--schemes", str(src), "--postcodes",
+                                              str(ROOT / "data" / "london-postcodes.csv.gz"), "--quiet"])}
+    r["store_mb"] = round((site / "api.sqlite").stat().st_size / 2**20, 1)
+    start = time.perf_counter()
+    proc = subprocess.Popen(sprx + ["serve", "--site", str(site), "--port", "0"], stdout=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    try:
+        base = proc.stdout.readline().split(" at ")[1].split("/ ;")[0] + "/oruk"
+
+        def get(path: str) -> bytes:
+            with urllib.request.urlopen(base + path, timeout=30) as resp:
+                return resp.read()
+
+        get("/")
+        r["ready_s"] = round(time.perf_counter() - start, 2)
+        first = json.loads(get("/services?per_page=5"))
+        pages = first["total_pages"]
+        name_words = first["contents"][0]["name"].split()
+        term = first["contents"][0]["attributes"][0]["taxonomy_term_id"]
+        ids = [c["id"] for c in first["contents"]]
+        places = json.loads(get("/service_at_locations?per_page=5"))["contents"]
+        kinds = {"root": "/", "first page": "/services", "middle page": f"/services?page={max(1, pages * 5 // 100)}",
+                 "last page": f"/services?page={pages * 5 // 50}", "a service by id": f"/services/{ids[1]}",
+                 "search, one word": f"/services?search={urllib.request.quote(name_words[0])}",
+                 "search, two words": "/services?search=" + urllib.request.quote(" ".join(name_words[:2])),
+                 "a category and a day": f"/services?taxonomy_term_id={term}&day=WE&start_time=09:00",
+                 "modified after a date": "/services?modified_after=2026-06-01&page=3",
+                 "places within 2 km of a postcode": "/service_at_locations?postcode=SE1%207PB&proximity=2000",
+                 "a place by id": f"/service_at_locations/{places[0]['id']}",
+                 "taxonomy terms": "/taxonomy_terms"}
+        times: dict[str, list[float]] = {k: [] for k in kinds}
+        for _ in range(repeat):
+            for kind, path in kinds.items():
+                t0 = time.perf_counter()
+                get(path)
+                times[kind].append((time.perf_counter() - t0) * 1000)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+    def pct(values: list[float], q: float) -> float:
+        values = sorted(values)
+        return round(values[min(len(values) - 1, int(q * len(values)))], 1)
+
+    every = [x for v in times.values() for x in v]
+    r["requests"] = {k: {"median_ms": pct(v, 0.5), "p95_ms": pct(v, 0.95)} for k, v in times.items()}
+    r["median_ms"], r["p95_ms"], r["count"] = pct(every, 0.5), pct(every, 0.95), len(every)
+    return r
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="1k and 10k only")
     parser.add_argument("--million", action="store_true",
                         help="also 1,000,000 schemes: validate, map build and the page in Chromium (about 15 minutes)")
-    parser.add_argument("--only", choices=["import", "keywords"],
+    parser.add_argument("--only", choices=["import", "keywords", "api"],
                         help="measure this part again and keep the other figures of bench/results.json")
     args = parser.parse_args()
     if args.only:
@@ -307,6 +367,9 @@ def main() -> None:
                 for n in (10_000, 100_000):
                     results["import"][str(n)] = import_bench([sys.executable, "-m", "sprx_cli"], Path(tmp), n)
                     print("import", n, json.dumps(results["import"][str(n)]), flush=True)
+            elif args.only == "api":
+                results["api"] = api_bench([sys.executable, "-m", "sprx_cli"], Path(tmp))
+                print("api", json.dumps(results["api"]), flush=True)
             else:
                 results["runs"]["csv_100000"]["browser"].update(keywords_only(Path(tmp)))
                 print("keywords", json.dumps(results["runs"]["csv_100000"]["browser"]), flush=True)
@@ -367,12 +430,20 @@ def main() -> None:
         for n in ([10_000] if args.quick else [10_000, 100_000]):
             results["import"][str(n)] = import_bench(sprx, tmp, n)
             print("import", n, json.dumps(results["import"][str(n)]), flush=True)
+        if not args.quick:
+            results["api"] = api_bench(sprx, tmp)
+            print("api", json.dumps(results["api"]), flush=True)
         if args.million:
             results["million"] = million(sprx, tmp, boundaries)
             print("million", json.dumps(results["million"]), flush=True)
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (ROOT / "docs" / "benchmarks.md").write_text(report(results))
     print("wrote docs/benchmarks.md and bench/results.json")
+
+
+def row(name, value, target, unit, ok) -> str:
+    """A line of a targets table."""
+    return f"| {name} | {value}{unit} | {target}{unit} | {'met' if ok else 'missed'} |"
 
 
 def report(res: dict) -> str:
@@ -433,8 +504,6 @@ def report(res: dict) -> str:
         t = TARGETS
         b = big.get("browser", {})
 
-        def row(name, value, target, unit, ok):
-            return f"| {name} | {value}{unit} | {target}{unit} | {'met' if ok else 'missed'} |"
         naive = big["naive"]["wall_s"] / big["map"]["wall_s"]
         explore = big["explore"]["wall_s"] / big["map"]["wall_s"]
         lines += ["", "## Targets (issue #16: 100,000 schemes, CSV, 2 cores, side by side in one run)", "",
@@ -486,6 +555,22 @@ def report(res: dict) -> str:
                       f"| 100,000 rows into an empty registry | {w} s | {TARGETS['import_100k_s']} s | "
                       f"{'met' if w <= TARGETS['import_100k_s'] else 'missed'} |"]
         lines += [""] + IMPORT_WHERE
+    api = res.get("api")
+    if api:
+        lines += ["", "## `sprx serve`: the Open Referral UK API", "",
+                  f"A {api['schemes']:,}-scheme registry (`sprx demo generate`) with the London postcode table, published "
+                  f"by `sprx publish` in {api['publish']['wall_s']} s (its API store, `api.sqlite`, "
+                  f"{api['store_mb']} MB, included), then `sprx serve --site`; each kind of request asked "
+                  f"{api['count'] // len(api['requests'])} times in turn by one client over loopback" + (
+                      f" (measured on {res['again']['api']['date']}, `bench/run.py --only api`)"
+                      if res.get("again", {}).get("api") else "") + ".", "",
+                  "| request | median ms | 95th percentile ms |", "| --- | ---: | ---: |"]
+        lines += [f"| {k} | {v['median_ms']} | {v['p95_ms']} |" for k, v in api["requests"].items()]
+        lines += ["", "| what | measured | target | |", "| --- | ---: | ---: | --- |",
+                  row(f"every request: median (95th percentile {api['p95_ms']} ms)", api["median_ms"], TARGETS["api_ms"],
+                      " ms", api["median_ms"] <= TARGETS["api_ms"]),
+                  row("`sprx serve --site`: started to first answer", api["ready_s"], TARGETS["api_ready_s"], " s",
+                      api["ready_s"] <= TARGETS["api_ready_s"])]
     mil = res.get("million")
     if mil:
         mb = mil.get("browser", {})

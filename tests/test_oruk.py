@@ -177,3 +177,13 @@ def test_the_tabular_form_imports(sprx, tmp_path):
     result = sprx("import", "oruk", "tests/fixtures/oruk/tabular", "--output", out)
     assert result.exit_code == 0, result.output
     assert sprx("validate", "--schemes", out).exit_code == 0
+
+
+def test_ids_are_the_uuid5_of_sprxs_namespace():
+    import uuid
+
+    from sprx_cli.interchange.hsds import NAMESPACE, uid
+
+    for kind, key in (("service", "camden-walks"), ("term", "categories:befriending"), ("location", "café-é:0"),
+                      ("address", "名前:3"), ("x", "")):
+        assert uid(kind, key) == str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))

@@ -79,8 +79,9 @@ def service_id(s: Scheme) -> str:
     return s.oruk_id or uid("service", s.id)
 
 
-def service(s: Scheme, registry: Registry) -> dict:
-    """One scheme as a full HSDS 3.0 service."""
+def service(s: Scheme, registry: Registry, terms: dict | None = None) -> dict:
+    """One scheme as a full HSDS 3.0 service (`terms`: the vocabulary's taxonomy terms by (list,
+    key), when already made)."""
     sid = service_id(s)
     vocab = registry.vocabulary
     names = registry.areas.by_code
@@ -107,7 +108,7 @@ def service(s: Scheme, registry: Registry) -> dict:
                           "location": location})
     attributes = [{"id": uid("attribute", f"{s.id}:{name}:{key}"), "link_id": sid, "link_type": name,
                    "link_entity": "service", "taxonomy_term_id": uid("term", f"{name}:{key}"),
-                   "taxonomy_term": _term(vocab, name, key)}
+                   "taxonomy_term": terms[(name, key)] if terms else _term(vocab, name, key)}
                   for name in TAXONOMIES for key in getattr(s, name)]
     attributes.append({"id": uid("attribute", f"{s.id}:id"), "link_id": sid, "link_type": SPRX_ID,
                        "link_entity": "service", "value": s.id})
@@ -150,11 +151,20 @@ def feed_documents(registry: Registry) -> dict:
     """Everything the feed and the API serve, each as `text` writes it, in the feed's order: `root`;
     `services` [(scheme, service)], by scheme id; `organizations`, by name; `taxonomies`; `terms`."""
     schemes = sorted(registry.schemes, key=lambda s: s.id)
-    services = [(s, service(s, registry)) for s in schemes]
+    vocab = registry.vocabulary
+    terms = {(name, key): _term(vocab, name, key) for name in TAXONOMIES for key in getattr(vocab, name)}
+    services = [(s, service(s, registry, terms)) for s in schemes]
     orgs = {o["id"]: o for o in (doc.get("organization") for _, doc in services) if o}
     return {"root": {"version": HSDS_VERSION, "profile": PROFILE, "openapi_url": OPENAPI_URL},
             "services": services, "organizations": sorted(orgs.values(), key=lambda o: (o["name"], o["id"])),
             "taxonomies": taxonomies(), "terms": taxonomy_terms(registry)}
+
+
+def service_texts(docs: dict) -> list[str]:
+    """Each service of feed_documents' answer as `text` writes it (made once, kept in `docs`)."""
+    if "service_texts" not in docs:
+        docs["service_texts"] = [text(doc) for _, doc in docs["services"]]
+    return docs["service_texts"]
 
 
 def whole(docs: list[dict]) -> bytes:
@@ -162,11 +172,12 @@ def whole(docs: list[dict]) -> bytes:
     return page_bytes([text(d) for d in docs], 1, max(1, len(docs)), len(docs))
 
 
-def export_feed(registry: Registry, page_size: int = 100) -> dict[str, bytes]:
+def export_feed(registry: Registry, page_size: int = 100, docs: dict | None = None) -> dict[str, bytes]:
     """The static feed: file path (relative to the feed's folder) -> bytes. Deterministic; each file
-    the same bytes as the API's answer (`sprx serve`) to the same request."""
-    docs = feed_documents(registry)
-    services = [text(doc) for _, doc in docs["services"]]
+    the same bytes as the API's answer (`sprx serve`) to the same request. `docs`: feed_documents'
+    answer, when already made."""
+    docs = docs or feed_documents(registry)
+    services = service_texts(docs)
     files: dict[str, bytes] = {"index.json": dump(docs["root"])}
     total = len(services)
     for n in range(max(1, -(-total // page_size))):

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..core.keywords import fold, scheme_texts
 from ..core.model import Registry
 from .hsds import BYDAY, text
-from .oruk_export import feed_documents
+from .oruk_export import feed_documents, service_texts
 
 STORE_NAME = "api.sqlite"  # in a published version's folder
 SCHEMA_VERSION = "1"
@@ -42,15 +42,16 @@ CREATE INDEX place_by_service ON place (service_n);
 """
 
 
-def build_store(registry: Registry, path: Path) -> Path:
-    """Write the API's store for `registry` to `path` (a new file, written whole then renamed)."""
+def build_store(registry: Registry, path: Path, docs: dict | None = None) -> Path:
+    """Write the API's store for `registry` to `path` (a new file, written whole then renamed);
+    `docs`: oruk_export.feed_documents' answer, when already made."""
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.unlink(missing_ok=True)
     db = sqlite3.connect(tmp)
     try:
         db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        _fill(db, registry)
+        _fill(db, registry, docs or feed_documents(registry))
         db.executescript(INDEXES + "ANALYZE;")
         db.commit()
     finally:
@@ -59,14 +60,12 @@ def build_store(registry: Registry, path: Path) -> Path:
     return path
 
 
-def _fill(db: sqlite3.Connection, registry: Registry) -> None:
-    docs = feed_documents(registry)
+def _fill(db: sqlite3.Connection, registry: Registry, docs: dict) -> None:
     vocab, areas = registry.vocabulary, registry.areas.by_code
     labels = {"categories": lambda k: vocab.label("categories", k),
               "areas": lambda c: areas[c].name if c in areas else c}
     services, facts, terms, times, words, places, boxes = [], [], [], [], [], [], []
-    for n, (scheme, doc) in enumerate(docs["services"], start=1):
-        body = text(doc)
+    for n, ((scheme, doc), body) in enumerate(zip(docs["services"], service_texts(docs)), start=1):
         services.append((n, doc["id"], body))
         facts.append((n, doc.get("minimum_age"), doc.get("maximum_age"), doc.get("assured_date")))
         for a in doc.get("attributes", ()):

@@ -79,7 +79,7 @@ def input_checksums(sources: Sources) -> dict[str, str]:
 def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, previous: Path | None,
                inputs: dict[str, str], inputs_same: bool, log: Log) -> dict:
     """Write every site file into `out` (an empty folder); return the manifest."""
-    from ..interchange.oruk_export import export_feed
+    from ..interchange.oruk_export import export_feed, feed_documents
     from ..interchange.oruk_store import STORE_NAME, build_store
     from ..render.exports import export_areas, export_schemes
     from ..render.image import render_png
@@ -112,7 +112,8 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     files["index.html"] = index_html(opts.title, data, counts, data_date(registry.schemes), changes,
                                       registry.attribution(opts.attribution, more=need_credits(registry.areas))
                                       ).encode("utf-8")
-    feed = {f"{FEED}/{name}": data for name, data in export_feed(registry).items()}
+    docs = feed_documents(registry)  # (the feed's and the API's)
+    feed = {f"{FEED}/{name}": data for name, data in export_feed(registry, docs=docs).items()}
     for i, name in enumerate(SITE_FILES):
         write_synced(out / name, files[name])
         if i == 2:
@@ -125,7 +126,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     for folder in reversed(folders):
         fsync_dir(folder)
     files.update(feed)
-    store = build_store(registry, out / STORE_NAME)  # the API's (sprx serve), built once per version
+    store = build_store(registry, out / STORE_NAME, docs)  # the API's (sprx serve), built once per version
     with open(store, "rb") as f:
         os.fsync(f.fileno())
     manifest = {
