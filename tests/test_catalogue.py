@@ -67,8 +67,11 @@ def _produced_by_fixtures() -> set[str]:
                        postcodes=opts.get("--postcodes", "data/london-postcodes.csv.gz"))
 
     codes = set()
+    from sprx_cli.aggregate.metrics import population_need
+
     for args, *_ in CASES:
-        report, _ = validate(sources(args), metric=dict(zip(args[::2], args[1::2])).get("--metric", "count"))
+        metric = dict(zip(args[::2], args[1::2])).get("--metric", "count")
+        report, _ = validate(sources(args), population_need=population_need(metric))
         codes |= {p.code for p in report.problems}
     for missing in ("nowhere.yaml", "tests"):  # no such file; a folder cannot be read as a file
         report, _ = validate(sources(["--schemes", missing]))

@@ -17,6 +17,8 @@ else:  # pragma: no cover
 DISTRIBUTION = {"yaml": "pyyaml", "ryml": "rapidyaml", "python_calamine": "python-calamine"}
 # imported by sprx_cli/browser.py, which only tests, benchmarks and scripts use (the test extra)
 TEST_ONLY = {"playwright"}
+# `sprx serve`'s web framework and server: the serve extra, imported only where serving is done
+SERVE_ONLY = {"starlette", "uvicorn"}
 
 
 def _imports() -> set[str]:
@@ -34,9 +36,24 @@ def test_every_library_imported_is_declared():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = {re.split(r"[<>=;\[ ]", d)[0].lower() for d in project["dependencies"]}
     test_extra = {re.split(r"[<>=;\[ ]", d)[0].lower() for d in project["optional-dependencies"]["test"]}
-    missing = {DISTRIBUTION.get(n, n) for n in _imports() - TEST_ONLY} - declared
+    missing = {DISTRIBUTION.get(n, n) for n in _imports() - TEST_ONLY - SERVE_ONLY} - declared
     assert missing == set()
-    assert TEST_ONLY <= test_extra
+    assert TEST_ONLY <= test_extra and "sprx[serve]" in project["optional-dependencies"]["test"]
+    serve_extra = {re.split(r"[<>=;\[ ]", d)[0].lower() for d in project["optional-dependencies"]["serve"]}
+    assert SERVE_ONLY <= serve_extra and not SERVE_ONLY & declared
+
+
+def test_the_server_libraries_are_imported_only_to_serve():
+    """The CLI stays light: starlette and uvicorn only in sprx_cli/serve/ and inside `sprx serve`."""
+    where = set()
+    for path in (ROOT / "sprx_cli").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if any(f"import {n}" in text or f"from {n}" in text for n in SERVE_ONLY):
+            where.add(str(path.relative_to(ROOT)))
+    assert where == {"sprx_cli/serve/app.py", "sprx_cli/cli/serve.py"}
+    cli = ast.parse((ROOT / "sprx_cli/cli/serve.py").read_text(encoding="utf-8"))
+    top = {a.name for node in cli.body if isinstance(node, ast.Import) for a in node.names}
+    assert not top & SERVE_ONLY  # imported inside the command only
 
 
 def test_every_subpackage_is_shipped():

@@ -10,6 +10,16 @@ METRICS: dict[str, str] = {"count": "Active schemes per area",
                            "need": "Need beside provision: deprivation (IMD 2025) and schemes per 100,000 residents"}
 
 
+# The metrics that need each area's population, and what for (validate warns of a missing one).
+NEEDS_POPULATION = {"per-100k": "shading per 100,000 residents needs a population for every area",
+                    "need": "need beside provision leaves an area without a population out of its classes"}
+
+
+def population_need(metric: str) -> str | None:
+    """Why the map shaded by `metric` needs every area's population (for validate), or None."""
+    return f"the map's metric is {metric}: {NEEDS_POPULATION[metric]}" if metric in NEEDS_POPULATION else None
+
+
 def population_source(codes: list[str], population: list[int | None]) -> str:
     """Where the areas' populations come from, to say beside a rate: 'ONS mid-2022' when every figure
     typed is the one sprx ships (geo/need.py; an area without one takes ONS's, as need_rows does),
@@ -36,7 +46,7 @@ def figure_sources(areas) -> dict[str, str]:
 
 def metric_label(metric: str, codes: list[str], population: list[int | None]) -> str:
     """The legend title: 'Active schemes per 100,000 residents (ONS mid-2022)'."""
-    if metric in ("per-100k", "need"):
+    if metric in NEEDS_POPULATION:
         return f"{METRICS[metric]} ({population_source(codes, population)})"
     return METRICS[metric]
 
@@ -47,7 +57,7 @@ def metric_credits(metric: str, areas) -> tuple:
     from ..geo.need import DEPRIVATION_CREDIT, POPULATION_CREDIT, POPULATION_SOURCE
 
     codes, people = [a.code for a in areas.areas], [a.population for a in areas.areas]
-    if metric in ("per-100k", "need") and codes and POPULATION_SOURCE in population_source(codes, people):
+    if metric in NEEDS_POPULATION and codes and POPULATION_SOURCE in population_source(codes, people):
         return (POPULATION_CREDIT,) + (DEPRIVATION_CREDIT,) * (metric == "need")
     return (DEPRIVATION_CREDIT,) if metric == "need" else ()
 

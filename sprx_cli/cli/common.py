@@ -193,11 +193,12 @@ class RegistryArgs:
     def load(self, sources, *, strict: bool = False, quiet: bool = False, metric: str = "count"):
         """Validate (for a map shaded by `metric`); on errors (or warnings with `strict`) print them
         located and exit 1."""
+        from ..aggregate.metrics import population_need
         from ..registry.validate import InvalidRegistry, load_valid
 
         try:
             report, registry = load_valid(sources, strict=strict, stale_after_months=self.stale_after,
-                                          encoding=self.encoding, metric=metric)
+                                          encoding=self.encoding, population_need=population_need(metric))
         except InvalidRegistry as exc:
             refuse(exc)
         if not quiet and (summary := report.warnings_summary()):

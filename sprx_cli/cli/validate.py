@@ -28,12 +28,13 @@ def validate(
     """
     with guard():
         from ..aggregate.counts import tally
+        from ..aggregate.metrics import population_need
         from ..registry import validate as library
 
         s = settings()
         sources = reg.sources(s)
         report, _ = library.validate(sources, stale_after_months=reg.stale_after, encoding=reg.encoding,
-                                     metric=metric_of(s, metric))
+                                     population_need=population_need(metric_of(s, metric)))
         n = report.stats
         ok = f"Valid: {sources.schemes}: " + tally(n["open_now"], n["paused"],
                                                    f" in {n['areas_with_schemes']:,} of {n['areas']:,} areas")

@@ -15,9 +15,6 @@ from .words import normalise_name
 
 GSS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
 REQUIRED_COLUMNS = ("code", "name")
-# The map's metrics (aggregate.metrics.METRICS) that need each area's population, and what for.
-NEEDS_POPULATION = {"per-100k": "shading per 100,000 residents needs a population for every area",
-                    "need": "need beside provision leaves an area without a population out of its classes"}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from ..core.areas import NEEDS_POPULATION, Areas, load_areas
+from ..core.areas import Areas, load_areas
 from ..core.dates import today
 from ..core.model import STALE_MONTHS, Registry, Sources
 from ..core.problems import Loc, Problem, Report
@@ -31,17 +31,19 @@ class InvalidRegistry(Exception):
 
 def validate(sources: Sources, *, on: date | None = None, stale_after_months: int = STALE_MONTHS,
              encoding: str | None = None, check_boundaries: bool = True,
-             metric: str = "count") -> tuple[Report, Registry]:
-    """Check every file of the registry; return the report and what could be loaded. `metric`: how
-    the map will shade the areas (a metric that needs populations has a missing one warned)."""
+             population_need: str | None = None) -> tuple[Report, Registry]:
+    """Check every file of the registry; return the report and what could be loaded.
+    `population_need`: why every area needs a population (aggregate.metrics.population_need of the
+    map's metric), when it does: an area without one is warned."""
     with no_cyclic_gc():
-        return _validate(sources, on, stale_after_months, encoding, check_boundaries, metric)
+        return _validate(sources, on, stale_after_months, encoding, check_boundaries, population_need)
 
 
 def load_valid(sources: Sources, *, strict: bool = False, stale_after_months: int = STALE_MONTHS,
-               encoding: str | None = None, metric: str = "count") -> tuple[Report, Registry]:
+               encoding: str | None = None, population_need: str | None = None) -> tuple[Report, Registry]:
     """Validate and return the report and registry; InvalidRegistry when it does not pass."""
-    report, registry = validate(sources, stale_after_months=stale_after_months, encoding=encoding, metric=metric)
+    report, registry = validate(sources, stale_after_months=stale_after_months, encoding=encoding,
+                                population_need=population_need)
     if not report.passes(strict):
         raise InvalidRegistry(report, strict)
     return report, registry
@@ -74,10 +76,10 @@ def registry_tables(sources: Sources) -> Registry:
     return reg
 
 
-def missing_populations(areas: Areas, metric: str) -> list[Problem]:
-    """A warning for each area without a population when `metric` needs one, saying where ONS's
-    figure is to be had (or why it is not)."""
-    if metric not in NEEDS_POPULATION:
+def missing_populations(areas: Areas, need: str | None) -> list[Problem]:
+    """A warning for each area without a population when the map needs one (`need` says why), saying
+    where ONS's figure is to be had (or why it is not)."""
+    if need is None:
         return []
     from ..geo.need import POPULATION_SOURCE, populations, why_no_population
 
@@ -89,17 +91,16 @@ def missing_populations(areas: Areas, metric: str) -> list[Problem]:
         hint = (f"{POPULATION_SOURCE} gives {figure:,}: run 'sprx areas fill' to type it in" if figure else
                 f"type its population, with its source ({POPULATION_SOURCE} has none: {why_no_population(a.code)})")
         problems.append(Problem("areas-missing-population",
-                                f"{a.name} ({a.code}) has no population, and the map's metric is "
-                                f"{metric}: {NEEDS_POPULATION[metric]}", Loc(areas.source, row=a.row),
+                                f"{a.name} ({a.code}) has no population, and {need}", Loc(areas.source, row=a.row),
                                 field="population", hint=hint))
     return problems
 
 
 def _validate(sources: Sources, on: date | None, stale_after_months: int, encoding: str | None,
-              check_boundaries: bool, metric: str = "count") -> tuple[Report, Registry]:
+              check_boundaries: bool, population_need: str | None = None) -> tuple[Report, Registry]:
     on = on or today()
     reg, problems = load_tables(sources, check_boundaries, stale_after_months)
-    report = Report(problems + missing_populations(reg.areas, metric))
+    report = Report(problems + missing_populations(reg.areas, population_need))
     raw, problems = load_registry(Path(sources.schemes), sources.schemes, encoding)
     report.extend(problems)
     reg.schemes, problems, index = check_registry(raw, reg.areas, reg.vocabulary, on)

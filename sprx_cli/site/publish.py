@@ -20,7 +20,7 @@ from typing import Any
 from .. import __version__
 from ..aggregate.counts import area_counts
 from ..aggregate.filters import Filters
-from ..aggregate.metrics import MetricUnavailable, need_credits
+from ..aggregate.metrics import MetricUnavailable, need_credits, population_need
 from ..core.model import STALE_MONTHS, STATUSES, Sources, data_date
 from ..core.settings import DEFAULT_TITLE, NO_ATTRIBUTION
 from ..render.mapdata import MapOptions, map_data
@@ -158,7 +158,7 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
     with SiteLock(state / "lock"):
         pause("locked")
         report, registry = validate(sources, stale_after_months=opts.stale_after_months, encoding=opts.encoding,
-                                    metric=opts.metric)
+                                    population_need=population_need(opts.metric))
         log("validated", level="info" if report.valid else "error", errors=len(report.errors),
             warnings=len(report.warnings), schemes=len(registry.schemes))
         if not report.passes(opts.strict):
