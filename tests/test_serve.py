@@ -335,6 +335,30 @@ def test_sprx_serve_prints_the_base_url_and_answers(london, tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+    assert proc.returncode == 0 and proc.stderr.read() == "Stopped.\n"
+
+
+def test_sprx_serve_in_a_registry_folder_publishes_it_to_a_temporary_site(tmp_path):
+    from helpers import registry_files
+
+    files = registry_files("mini")
+    (tmp_path / "sprx.toml").write_text("".join(f'{k} = "{ROOT / v}"\n' for k, v in (
+        ("schemes", files["--schemes"]), ("areas", files["--areas"]), ("boundaries", files["--boundaries"]),
+        ("vocabulary", files["--vocabulary"]))), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "sprx_cli", "serve", "--port", "0"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=tmp_path, env={**__import__("os").environ,
+                                                                                  "SPRX_TODAY": TODAY})
+    try:
+        line = proc.stdout.readline()
+        served = Path(line.split("Serving ")[1].split(" at ")[0])
+        assert served.name == "site" and served.parent.name.startswith("sprx-serve-")
+        base = line.split(" at ")[1].split("/ ;")[0]
+        assert get(base + "/oruk/services?per_page=100")[2] == (served / "oruk" / "services.json").read_bytes()
+        assert get(base + "/")[0] == 200
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert proc.returncode == 0 and not served.parent.exists()  # the temporary site is gone
 
 
 def test_serve_refuses_what_is_not_a_site_and_says_when_the_extra_is_missing(sprx, tmp_path, monkeypatch):

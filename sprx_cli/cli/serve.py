@@ -1,5 +1,6 @@
 """`sprx serve`: the Open Referral UK API and the published site, read-only, over HTTP."""
 
+import signal
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -37,13 +38,13 @@ def serve(
             fail(f"sprx serve needs a web server that sprx does not install by default: {EXTRA}")
         from ..site.versions import live_version
 
-        with tempfile.TemporaryDirectory(prefix="sprx-serve-") as tmp:
-            if site is not None:
-                if live_version(site) is None:
-                    usage_error(f"--site: '{site}' is not a site made by 'sprx publish'")
-            else:
-                site = _publish_registry(reg, Path(tmp) / "site")
+        if site is not None:
+            if live_version(site) is None:
+                usage_error(f"--site: '{site}' is not a site made by 'sprx publish'")
             _run(site, host, port)
+            return
+        with tempfile.TemporaryDirectory(prefix="sprx-serve-") as tmp:
+            _run(_publish_registry(reg, Path(tmp) / "site"), host, port)
 
 
 def _publish_registry(reg: RegistryArgs, target: Path) -> Path:
@@ -84,7 +85,20 @@ def _run(site: Path, host: str, port: int) -> None:
 
     config = uvicorn.Config(make_app(site), host=host, port=port, log_level="warning", access_log=False,
                             lifespan="off", server_header=False)
+
+    def stop(signum, frame) -> None:  # uvicorn shuts down, then raises the signal again: end here, tidily
+        raise Stopped()
+
+    before = signal.signal(signal.SIGTERM, stop)
     try:
         Server(config).run()
+    except (Stopped, KeyboardInterrupt):
+        typer.echo("Stopped.", err=True)
     except SystemExit:  # uvicorn could not listen (it has said why)
         fail(f"sprx serve: cannot listen on {host}:{port}")
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+class Stopped(Exception):
+    """SIGTERM: the server has shut down."""
