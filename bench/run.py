@@ -330,6 +330,9 @@ def api_bench(sprx: list[str], tmp: Path, n: int = 100_000, repeat: int = 40) ->
                  "a category and a day": f"/services?taxonomy_term_id={term}&day=WE&start_time=09:00",
                  "modified after a date": "/services?modified_after=2026-06-01&page=3",
                  "places within 2 km of a postcode": "/service_at_locations?postcode=SE1%207PB&proximity=2000",
+                 "places nearest a postcode, page 20": "/service_at_locations?postcode=SE1%207PB&page=20",
+                 "places nearest a postcode, with a search": "/service_at_locations?postcode=SE1%207PB&search="
+                                                             + urllib.request.quote(name_words[0]),
                  "a place by id": f"/service_at_locations/{places[0]['id']}",
                  "taxonomy terms": "/taxonomy_terms"}
         times: dict[str, list[float]] = {k: [] for k in kinds}

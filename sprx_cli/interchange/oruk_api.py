@@ -47,13 +47,13 @@ class NotFound(SprxError):
     """No such thing (an unknown id or path); HTTP 404."""
 
 
-def distance_m(lat1, lon1, lat2, lon2) -> float | None:
-    """Great-circle distance in metres (None when a place has no coordinates)."""
-    if lat1 is None or lon1 is None:
-        return None
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371008.8 * math.asin(math.sqrt(min(1.0, a)))
+def distances_m(lats, lons, lat: float, lon: float):
+    """distance_m from (lat, lon) to each point of two numpy arrays (NaN where a point has none)."""
+    import numpy as np
+
+    p1, p2 = np.radians(lat), np.radians(lats)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
+    return 2 * 6371008.8 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
 
 def _one(params: Mapping[str, str], name: str) -> str | None:
@@ -163,14 +163,22 @@ def service_filter(params: Mapping[str, str]) -> tuple[list[str], list]:
     return where, args
 
 
+def _box(centre: tuple[float, float], metres: float) -> list[float]:
+    """The square around `centre` that holds every point within `metres`: min and max lat, lon."""
+    lat, lon = centre
+    dlat = metres / 111_195.0 * 1.001
+    dlon = dlat / max(0.01, math.cos(math.radians(min(89.0, abs(lat) + dlat))))
+    return [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+
+
 class Store:
     """One published version's API store, opened read-only (the file never changes once built)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self.db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
-        self.db.create_function("distance_m", 4, distance_m, deterministic=True)
         self.services_total = self.db.execute("SELECT COUNT(*) FROM service").fetchone()[0]
+        self._all_places = None
 
     def close(self) -> None:
         """Let the file go."""
@@ -246,29 +254,57 @@ class Store:
         reach = _metres(params)
         if reach is not None and centre is None:
             raise BadRequest("proximity", "proximity needs a postcode: the distance is from the postcode's centre")
-        order = "p.n"
-        if centre is not None:
-            lat, lon = centre
-            order = "p.lat IS NULL, distance_m(p.lat, p.lon, ?, ?), p.n"
-            if reach is not None:
-                dlat = reach / 111_195.0
-                dlon = reach / max(1.0, 111_195.0 * math.cos(math.radians(lat)))
-                where += ["p.n IN (SELECT n FROM place_box WHERE min_lat >= ? AND max_lat <= ? AND min_lon >= ? "
-                          "AND max_lon <= ?)", "distance_m(p.lat, p.lon, ?, ?) <= ?"]
-                args += [lat - dlat, lat + dlat, lon - dlon, lon + dlon, lat, lon, reach]
         cond = " AND ".join(where) or "1"
         base = f"FROM place p JOIN service_facts f ON f.n = p.service_n WHERE {cond}"
-        total = self.db.execute(f"SELECT COUNT(*) {base}", args).fetchone()[0]
-        order_args = [centre[0], centre[1]] if centre is not None else []
-        ns = [r[0] for r in self.db.execute(f"SELECT p.n {base} ORDER BY {order} LIMIT ? OFFSET ?",
-                                            [*args, *order_args, size, (number - 1) * size])]
-        return page_bytes(self._bodies("place", ns), number, size, total)
+        offset = (number - 1) * size
+        if centre is None:
+            total = self.db.execute(f"SELECT COUNT(*) {base}", args).fetchone()[0]
+            ns = [r[0] for r in self.db.execute(f"SELECT p.n {base} ORDER BY p.n LIMIT ? OFFSET ?",
+                                                [*args, size, offset])]
+        else:
+            total, ns = self._nearest(cond, args, centre, reach, offset, size)
+        return page_bytes(self._bodies("place_body", ns), number, size, total)
+
+    def _nearest(self, cond: str, args: list, centre: tuple[float, float], reach: float | None, offset: int,
+                 size: int) -> tuple[int, list[int]]:
+        """(how many, this page's places) nearest `centre` first, ties by the feed's order: within
+        `reach` (the R-tree's square around the centre, then each distance), or every place (those
+        without coordinates last), the distances worked out over whole arrays."""
+        import numpy as np
+
+        chosen = None if cond == "1" else np.fromiter(
+            (r[0] for r in self.db.execute(f"SELECT f.n FROM service_facts f WHERE {cond}", args)), dtype=np.int64)
+        if reach is not None:
+            rows = self.db.execute("SELECT p.n, p.service_n, p.lat, p.lon FROM place_box b JOIN place p ON p.n = b.n "
+                                   "WHERE b.min_lat >= ? AND b.max_lat <= ? AND b.min_lon >= ? AND b.max_lon <= ?",
+                                   _box(centre, reach)).fetchall()
+            places = np.array(rows, dtype=float).reshape(-1, 4)
+        else:
+            places = self._places()
+        keep = np.ones(len(places), dtype=bool) if chosen is None else np.isin(places[:, 1].astype(np.int64), chosen)
+        far = distances_m(places[:, 2], places[:, 3], *centre)
+        if reach is not None:
+            keep &= far <= reach
+        far = np.where(np.isnan(far), np.inf, far)  # (no coordinates: last)
+        picked = np.flatnonzero(keep)
+        order = picked[np.lexsort((places[picked, 0], far[picked]))]
+        return len(picked), places[order[offset:offset + size], 0].astype(np.int64).tolist()
+
+    def _places(self):
+        """Every place as an array of (n, service n, lat, lon), NaN where it has no coordinates (read once)."""
+        if self._all_places is None:
+            import numpy as np
+
+            rows = self.db.execute("SELECT n, service_n, lat, lon FROM place ORDER BY n").fetchall()
+            self._all_places = np.array([(n, s, np.nan if a is None else a, np.nan if o is None else o)
+                                         for n, s, a, o in rows], dtype=float).reshape(-1, 4)
+        return self._all_places
 
     def place(self, id_: str) -> bytes:
         """GET /service_at_locations/{id}: the place with its whole service (as the UK profile's
         compiled service_at_location nests it)."""
-        row = self.db.execute("SELECT p.body, s.body FROM place p JOIN service s ON s.n = p.service_n WHERE p.id = ?",
-                              (id_,)).fetchone()
+        row = self.db.execute("SELECT b.body, s.body FROM place p JOIN place_body b ON b.n = p.n JOIN service s "
+                              "ON s.n = p.service_n WHERE p.id = ?", (id_,)).fetchone()
         if row is None:
             raise NotFound(f"no service at location has the id {id_[:80]!r}")
         own, service = row

@@ -17,7 +17,7 @@ from .hsds import BYDAY, text
 from .oruk_export import feed_documents, service_texts
 
 STORE_NAME = "api.sqlite"  # in a published version's folder
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -26,8 +26,8 @@ CREATE TABLE service_facts (n INTEGER PRIMARY KEY, minimum_age REAL, maximum_age
 CREATE TABLE service_term (term_id TEXT NOT NULL, taxonomy_id TEXT NOT NULL, n INTEGER NOT NULL);
 CREATE TABLE service_time (day TEXT NOT NULL, opens TEXT, closes TEXT, n INTEGER NOT NULL);
 CREATE VIRTUAL TABLE service_text USING fts5(words, content='', tokenize="unicode61 remove_diacritics 0");
-CREATE TABLE place (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, service_n INTEGER NOT NULL,
-                    lat REAL, lon REAL, body TEXT NOT NULL);
+CREATE TABLE place (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, service_n INTEGER NOT NULL, lat REAL, lon REAL);
+CREATE TABLE place_body (n INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE VIRTUAL TABLE place_box USING rtree(n, min_lat, max_lat, min_lon, max_lon);
 CREATE TABLE organization (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
 CREATE TABLE taxonomy (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
@@ -91,7 +91,8 @@ def _fill(db: sqlite3.Connection, registry: Registry, docs: dict) -> None:
     db.executemany("INSERT INTO service_term VALUES (?, ?, ?)", terms)
     db.executemany("INSERT INTO service_time VALUES (?, ?, ?, ?)", times)
     db.executemany("INSERT INTO service_text (rowid, words) VALUES (?, ?)", words)
-    db.executemany("INSERT INTO place VALUES (?, ?, ?, ?, ?, ?)", places)
+    db.executemany("INSERT INTO place VALUES (?, ?, ?, ?, ?)", (row[:5] for row in places))
+    db.executemany("INSERT INTO place_body VALUES (?, ?)", ((row[0], row[5]) for row in places))
     db.executemany("INSERT INTO place_box VALUES (?, ?, ?, ?, ?)", boxes)
     for table, items in (("organization", docs["organizations"]), ("taxonomy", docs["taxonomies"]),
                          ("term", docs["terms"])):
