@@ -6,21 +6,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from ..core.messages import Messages, messages
 from ..core.model import Registry, Scheme
-from ..core.words import plural
 from .filters import Filters
 from .metrics import MetricUnavailable
 
 if TYPE_CHECKING:
     import pandas as pd
 
-def tally(counted: int, paused: int = 0, where: str = "", statuses: tuple[str, ...] = ("active",)) -> str:
+def tally(counted: int, paused: int = 0, where: str = "", statuses: tuple[str, ...] = ("active",),
+          words: "Messages | None" = None) -> str:
     """How sprx says how many schemes there are, everywhere (headline, finder, validate): '55 schemes
     open now in 27 of 33 areas, 3 paused'. Open now: active; paused ones are listed, not counted;
-    closed ones never counted. (static/finder.js words the finder's headline the same way.)"""
+    closed ones never counted. `words`: the language (core/messages.py; English by default).
+    (static/finder.js words the finder's headline the same way.)"""
+    m = words or messages()
     if tuple(statuses) == ("active",):
-        return f"{plural(counted, 'scheme')} open now{where}" + (f", {paused:,} paused" if paused else "")
-    return f"{plural(counted, 'scheme')} ({', '.join(statuses)}){where}"
+        return (m.ngettext("{n} scheme open now", "{n} schemes open now", counted) + where
+                + (m.ngettext(", {n} paused", ", {n} paused", paused) if paused else ""))
+    return m.ngettext("{n} scheme", "{n} schemes", counted) + f" ({', '.join(statuses)}){where}"
 
 
 def select(schemes: list[Scheme], filters: Filters = Filters()) -> list[Scheme]:

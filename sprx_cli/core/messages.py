@@ -1,0 +1,113 @@
+"""The words people read, in the language of the page: gettext catalogues managed with Babel.
+
+English is the source language: a message is written once, in English, where it is used (marked
+with `gettext`/`ngettext` of a Messages), and each other language has a catalogue,
+`sprx_cli/locale/<language>/LC_MESSAGES/sprx.po`, made and kept up to date by
+`python scripts/messages.py` (extract, update). A catalogue is read as it is (compiled in memory
+when first needed), so correcting a translation is editing its `.po` file. Plural forms follow the
+catalogue's own rule (Welsh has six: zero, one, two, few, many, other); dates and numbers are
+written in the language's own way from Babel's CLDR data.
+
+(Issue #27, first step: this is the machinery; the page's, index's, print sheet's and PNG's words
+move into it next.)
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import SprxError
+
+SOURCE_LANGUAGE = "en"
+DOMAIN = "sprx"
+
+
+class UnknownLanguage(SprxError):
+    """No catalogue for this language."""
+
+
+def catalogue_path(language: str) -> Path:
+    """Where a language's catalogue is (whether or not it exists)."""
+    return Path(str(resources.files("sprx_cli") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"))
+
+
+def languages() -> list[str]:
+    """The languages sprx has words for: English, then every catalogue shipped, by code."""
+    root = Path(str(resources.files("sprx_cli") / "locale"))
+    found = sorted(p.name for p in root.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()) if root.is_dir() else []
+    return [SOURCE_LANGUAGE, *found]
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The words of one language, and its way with dates, numbers and direction."""
+
+    language: str
+    translations: gettext.NullTranslations
+    untranslated: tuple[str, ...] = ()  # the catalogue's messages with no translation (English shows)
+
+    def gettext(self, message: str) -> str:
+        """`message` in this language."""
+        return self.translations.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        """The form of this message for `n` things, by the language's plural rule; `{n}` in it is
+        the number written in the language's own way."""
+        return self.translations.ngettext(singular, plural, n).replace("{n}", self.number(n))
+
+    def date(self, when: date) -> str:
+        """A date written in full ('1 December 2026', '1 Rhagfyr 2026')."""
+        if self.language == SOURCE_LANGUAGE:  # (English needs no Babel: sprx's own words)
+            from .words import nice_date
+
+            return nice_date(when)
+        from babel.dates import format_date
+
+        return format_date(when, format="long", locale=self.language)
+
+    def number(self, n: float) -> str:
+        """A number with the language's grouping ('100,000')."""
+        if self.language == SOURCE_LANGUAGE:
+            return f"{n:,}"
+        from babel.numbers import format_decimal
+
+        return format_decimal(n, locale=self.language)
+
+    @property
+    def direction(self) -> str:
+        """'ltr' or 'rtl', for the page's `dir`."""
+        if self.language == SOURCE_LANGUAGE:
+            return "ltr"
+        from babel import Locale
+
+        return Locale.parse(self.language).text_direction
+
+
+@lru_cache(maxsize=None)
+def messages(language: str = SOURCE_LANGUAGE) -> Messages:
+    """The Messages of `language` (an ISO 639 code with a catalogue, or English);
+    UnknownLanguage otherwise."""
+    if language == SOURCE_LANGUAGE:
+        return Messages(language, gettext.NullTranslations())
+    path = catalogue_path(language)
+    if not path.is_file():
+        raise UnknownLanguage(f"sprx has no words for the language {language!r}",
+                              f"the languages it has: {', '.join(languages())}; a new one starts as a copy of "
+                              "sprx_cli/locale/sprx.pot (see scripts/messages.py)")
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=language, domain=DOMAIN)
+    untranslated = tuple(str(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog
+                         if m.id and not (all(m.string) if isinstance(m.string, (list, tuple)) else m.string))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Messages(language, gettext.GNUTranslations(compiled), untranslated)
