@@ -534,3 +534,25 @@ def test_same_names_are_told_apart_and_empty_choices_are_not_offered(tmp_path):
         assert log.console_errors == []
     finally:
         ctx.__exit__(None, None, None)
+
+
+def test_the_headline_takes_its_words_and_plural_forms_from_the_catalogue(finder):
+    """The tally's words reach the page from the catalogue (D.messages, core/messages.py), and the
+    page chooses a form by the page's language as Python does: Welsh's six (#27's first step)."""
+    from sprx_cli.aggregate.counts import TALLY
+    from sprx_cli.core.messages import messages
+
+    page, _ = finder
+    en = page.evaluate("[sprxMap.data.language, sprxMap.data.messages]")
+    assert en == ["en", {name: {"one": s, "other": p} for name, (s, p) in TALLY.items()}]
+    assert [page.evaluate(f"sprxMap.say('open_now', {n})") for n in (0, 1, 5000)] == [
+        "0 schemes open now", "1 scheme open now", "5,000 schemes open now"]
+    cy = messages("cy")
+    forms = {name: cy.forms(*pair) for name, pair in TALLY.items()}
+    page.evaluate("m => { sprxMap.data.language = 'cy'; sprxMap.data.messages = m; }", forms)
+    for n in (0, 1, 2, 3, 6, 7, 11, 1234):
+        assert page.evaluate(f"sprxMap.say('open_now', {n})") == cy.ngettext(*TALLY["open_now"], n), n
+    page.check("#sprx-f-c-0")  # the headline is written again, in the page's words
+    head = page.inner_text(".sprx-headline")
+    n = int(head.split()[0].replace(",", ""))
+    assert head.startswith(cy.ngettext(*TALLY["open_now"], n))

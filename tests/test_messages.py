@@ -77,3 +77,12 @@ def test_a_language_without_a_catalogue_is_said():
     with pytest.raises(UnknownLanguage) as e:
         messages("zz")
     assert "no words for the language 'zz'" in str(e.value) and "cy" in e.value.hint
+
+
+def test_a_messages_forms_by_plural_category_for_the_page():
+    from sprx_cli.aggregate.counts import TALLY
+
+    assert messages().forms(*TALLY["open_now"]) == {"one": "{n} scheme open now", "other": "{n} schemes open now"}
+    assert messages("cy").forms(*TALLY["open_now"]) == {
+        "zero": "{n} cynllun ar agor nawr", "one": "{n} cynllun ar agor nawr", "two": "{n} gynllun ar agor nawr",
+        "few": "{n} chynllun ar agor nawr", "many": "{n} chynllun ar agor nawr", "other": "{n} cynllun ar agor nawr"}

@@ -6,13 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ..core.messages import Messages, messages
+from ..core.messages import Messages, messages, plural_message
 from ..core.model import Registry, Scheme
 from .filters import Filters
 from .metrics import MetricUnavailable
 
 if TYPE_CHECKING:
     import pandas as pd
+
+# The tally's words (the page's script gets their forms by these names: D.messages).
+TALLY = {"open_now": plural_message("{n} scheme open now", "{n} schemes open now"),
+         "paused": plural_message(", {n} paused", ", {n} paused"),
+         "schemes": plural_message("{n} scheme", "{n} schemes")}
+
 
 def tally(counted: int, paused: int = 0, where: str = "", statuses: tuple[str, ...] = ("active",),
           words: "Messages | None" = None) -> str:
@@ -22,9 +28,9 @@ def tally(counted: int, paused: int = 0, where: str = "", statuses: tuple[str, .
     (static/finder.js words the finder's headline the same way.)"""
     m = words or messages()
     if tuple(statuses) == ("active",):
-        return (m.ngettext("{n} scheme open now", "{n} schemes open now", counted) + where
-                + (m.ngettext(", {n} paused", ", {n} paused", paused) if paused else ""))
-    return m.ngettext("{n} scheme", "{n} schemes", counted) + f" ({', '.join(statuses)}){where}"
+        return (m.ngettext(*TALLY["open_now"], counted) + where
+                + (m.ngettext(*TALLY["paused"], paused) if paused else ""))
+    return m.ngettext(*TALLY["schemes"], counted) + f" ({', '.join(statuses)}){where}"
 
 
 def select(schemes: list[Scheme], filters: Filters = Filters()) -> list[Scheme]:

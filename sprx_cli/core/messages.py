@@ -28,6 +28,12 @@ SOURCE_LANGUAGE = "en"
 DOMAIN = "sprx"
 
 
+def plural_message(singular: str, plural: str) -> tuple[str, str]:
+    """Declare a message with plural forms where it is not used at once (scripts/messages.py finds
+    it): the pair, to give to Messages.ngettext or Messages.forms later."""
+    return singular, plural
+
+
 class UnknownLanguage(SprxError):
     """No catalogue for this language."""
 
@@ -60,6 +66,18 @@ class Messages:
         """The form of this message for `n` things, by the language's plural rule; `{n}` in it is
         the number written in the language's own way."""
         return self.translations.ngettext(singular, plural, n).replace("{n}", self.number(n))
+
+    def forms(self, singular: str, plural: str) -> dict[str, str]:
+        """This message's forms by CLDR plural category ('one', 'two', 'few', ..., 'other'), each with
+        `{n}` still in it: what the page's script needs to choose one with Intl.PluralRules."""
+        if self.language == SOURCE_LANGUAGE:
+            return {"one": singular, "other": plural}
+        from babel import Locale
+
+        rule, out = Locale.parse(self.language).plural_form, {}
+        for n in range(0, 1001):  # an example of each category (every CLDR rule has one below 1,000)
+            out.setdefault(rule(n), self.translations.ngettext(singular, plural, n))
+        return out
 
     def date(self, when: date) -> str:
         """A date written in full ('1 December 2026', '1 Rhagfyr 2026')."""

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from ..aggregate.counts import AreaCounts, area_counts
+from ..aggregate.counts import TALLY, AreaCounts, area_counts
 from ..aggregate.metrics import metric_credits
 from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
 from ..core.keywords import KEYWORD_FIELDS
 from ..core.languages import language_name
+from ..core.messages import messages
 from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_people
 from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION
 from ..core.words import EMAIL, data_as_of
@@ -38,6 +39,7 @@ class MapOptions:
 def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     """Everything the page shows, as plain JSON-able data named as pagedata.py describes."""
     counts = area_counts(registry)  # the choropleth counts active schemes: the shared aggregation
+    words = messages()  # (the page's language: English until #27 lets a page choose)
     shade = shading(counts, opts.metric)  # (MetricUnavailable before any work when it cannot be drawn)
     values, classes = shade.values, shade.bands
     shown_status = STATUSES if opts.include_closed else tuple(s for s in STATUSES if s != "closed")
@@ -159,6 +161,8 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "feedback": opts.feedback_email,
         "rules": {"email": EMAIL.pattern},
         "search": {k: list(v) for k, v in KEYWORD_FIELDS.items()},
+        "language": words.language,
+        "messages": {name: words.forms(*pair) for name, pair in TALLY.items()},
         "dataAsOf": data_as_of(registry.data_date),
         "need": {"axes": NEED_AXES, "unclassed": NEED_UNCLASSED},
     }

@@ -93,6 +93,9 @@ TOP_LEVEL: dict[str, str] = {
              "becomes a mailto: link), as Python declares them (core/words.py)",
     "need": "{axes: {need, provision}, unclassed}: the words of the need map's 3×3 legend (aggregate/need.py)",
     "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none is recorded",
+    "language": "the page's language (BCP 47): Intl.PluralRules chooses a message's form by it",
+    "messages": "{name: {CLDR plural category: text with {n}}}: the words the script writes, from the catalogue "
+                "(core/messages.py; aggregate/counts.py TALLY names them)",
     "search": "{schemes, labels, points}: what keywords search (core/keywords.py KEYWORD_FIELDS): columns of "
               "D.schemes, label lists the schemes index (categories, areas), columns of D.points",
 }

@@ -80,6 +80,14 @@ function button(text, cls, onClick) {
   return b;
 }
 
+// A message of the page's data in the form for n things (D.messages: each message's forms by
+// CLDR plural category, from the catalogue, core/messages.py), with n written for people.
+function say(D, name, n) {
+  var forms = D.messages[name];
+  var text = forms[new Intl.PluralRules(D.language).select(n)] || forms.other;
+  return text.split("{n}").join(people(n));
+}
+
 // Counts for people: 5,000 rather than 5000 (the same grouping as Python's f"{n:,}").
 function people(n) {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
