@@ -555,4 +555,9 @@ def test_the_headline_takes_its_words_and_plural_forms_from_the_catalogue(finder
     page.check("#sprx-f-c-0")  # the headline is written again, in the page's words
     head = page.inner_text(".sprx-headline")
     n = int(head.split()[0].replace(",", ""))
-    assert head.startswith(cy.ngettext(*TALLY["open_now"], n))
+    served = int(head.split(" mewn ")[1].split()[0])
+    from sprx_cli.aggregate.counts import in_areas, tally
+
+    assert head == tally(n, 0, in_areas(served, 33, cy), words=cy) or head.startswith(
+        tally(n, 0, in_areas(served, 33, cy), words=cy) + ",")  # (and its paused ones, if any)
+    assert page.evaluate("sprxMap.say('in_areas', 1, {served: 1})") == " mewn 1 o 1 ardal"

@@ -86,3 +86,10 @@ def test_a_messages_forms_by_plural_category_for_the_page():
     assert messages("cy").forms(*TALLY["open_now"]) == {
         "zero": "{n} cynllun ar agor nawr", "one": "{n} cynllun ar agor nawr", "two": "{n} gynllun ar agor nawr",
         "few": "{n} chynllun ar agor nawr", "many": "{n} chynllun ar agor nawr", "other": "{n} cynllun ar agor nawr"}
+
+
+def test_where_the_schemes_are_in_one_message_with_two_numbers():
+    from sprx_cli.aggregate.counts import in_areas
+
+    assert in_areas(27, 33) == " in 27 of 33 areas" and in_areas(1, 1) == " in 1 of 1 area"
+    assert in_areas(1500, 2000, messages("cy")) == " mewn 1,500 o 2,000 ardal"

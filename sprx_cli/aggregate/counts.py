@@ -17,7 +17,13 @@ if TYPE_CHECKING:
 # The tally's words (the page's script gets their forms by these names: D.messages).
 TALLY = {"open_now": plural_message("{n} scheme open now", "{n} schemes open now"),
          "paused": plural_message(", {n} paused", ", {n} paused"),
-         "schemes": plural_message("{n} scheme", "{n} schemes")}
+         "schemes": plural_message("{n} scheme", "{n} schemes"),
+         "in_areas": plural_message(" in {served} of {n} area", " in {served} of {n} areas")}
+
+
+def in_areas(served: int, areas: int, words: "Messages | None" = None) -> str:
+    """' in 27 of 33 areas': where the tally's schemes are (tally's `where`)."""
+    return (words or messages()).ngettext(*TALLY["in_areas"], areas, served=served)
 
 
 def tally(counted: int, paused: int = 0, where: str = "", statuses: tuple[str, ...] = ("active",),
@@ -83,7 +89,7 @@ class AreaCounts:
 
     def headline(self) -> str:
         """'5,000 schemes open now in 27 of 33 areas, 3 paused' (see `tally`)."""
-        return tally(self.total_schemes, self.paused, f" in {self.areas_with_schemes:,} of {len(self.codes):,} areas",
+        return tally(self.total_schemes, self.paused, in_areas(self.areas_with_schemes, len(self.codes)),
                      self.statuses)
 
     def to_frame(self) -> "pd.DataFrame":

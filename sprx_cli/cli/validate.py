@@ -27,7 +27,7 @@ def validate(
     Example: sprx validate --schemes schemes.yaml --format json
     """
     with guard():
-        from ..aggregate.counts import tally
+        from ..aggregate.counts import in_areas, tally
         from ..aggregate.metrics import population_need
         from ..registry import validate as library
 
@@ -36,8 +36,7 @@ def validate(
         report, _ = library.validate(sources, stale_after_months=reg.stale_after, encoding=reg.encoding,
                                      population_need=population_need(metric_of(s, metric)))
         n = report.stats
-        ok = f"Valid: {sources.schemes}: " + tally(n["open_now"], n["paused"],
-                                                   f" in {n['areas_with_schemes']:,} of {n['areas']:,} areas")
+        ok = f"Valid: {sources.schemes}: " + tally(n["open_now"], n["paused"], in_areas(n["areas_with_schemes"], n["areas"]))
         print_report(report, fmt, files_of(sources), ok)
         if strict and report.valid and report.warnings and fmt is TextOrJson.text:
             typer.echo("--strict: warnings count as failures.")

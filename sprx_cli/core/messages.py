@@ -62,10 +62,13 @@ class Messages:
         """`message` in this language."""
         return self.translations.gettext(message)
 
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        """The form of this message for `n` things, by the language's plural rule; `{n}` in it is
-        the number written in the language's own way."""
-        return self.translations.ngettext(singular, plural, n).replace("{n}", self.number(n))
+    def ngettext(self, singular: str, plural: str, n: int, **numbers: int) -> str:
+        """The form of this message for `n` things, by the language's plural rule; `{n}` (and each
+        `{name}` of `numbers`) in it is the number written in the language's own way."""
+        text = self.translations.ngettext(singular, plural, n).replace("{n}", self.number(n))
+        for name, value in numbers.items():
+            text = text.replace("{" + name + "}", self.number(value))
+        return text
 
     def forms(self, singular: str, plural: str) -> dict[str, str]:
         """This message's forms by CLDR plural category ('one', 'two', 'few', ..., 'other'), each with

@@ -192,7 +192,7 @@ function headline(f) {
   var D = f.D, SC = D.schemes, A = D.areas, matching = f.matching, n = f.n, open = 0, paused = 0;
   matching.forEach(function (si) { if (SC.status[si] === "active") open++; else if (SC.status[si] === "paused") paused++; });
   var served = f.areaCount.filter(function (c) { return c > 0; }).length;
-  var text = say(D, "open_now", open) + " in " + people(served) + " of " + plural(A.code.length, "area") +
+  var text = say(D, "open_now", open) + say(D, "in_areas", A.code.length, {served: served}) +
     (paused ? say(D, "paused", paused) : "");
   var head = document.querySelector(".sprx-headline");
   if (head) head.textContent = text;

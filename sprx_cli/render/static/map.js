@@ -60,7 +60,7 @@ function addMarkers(view, places, areas) {
   L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(view.map);
   view.api.map = view.map;
   view.api.areas = areas.layer;
-  view.api.say = function (name, n) { return say(view.D, name, n); };  // (a message's form, for tests)
+  view.api.say = function (name, n, numbers) { return say(view.D, name, n, numbers); };  // (for tests)
   window.sprxMap = view.api;
   if (window.sprxFinder) window.sprxFinder(view.api);
 }

@@ -82,10 +82,11 @@ function button(text, cls, onClick) {
 
 // A message of the page's data in the form for n things (D.messages: each message's forms by
 // CLDR plural category, from the catalogue, core/messages.py), with n written for people.
-function say(D, name, n) {
+function say(D, name, n, numbers) {
   var forms = D.messages[name];
-  var text = forms[new Intl.PluralRules(D.language).select(n)] || forms.other;
-  return text.split("{n}").join(people(n));
+  var text = (forms[new Intl.PluralRules(D.language).select(n)] || forms.other).split("{n}").join(people(n));
+  Object.keys(numbers || {}).forEach(function (k) { text = text.split("{" + k + "}").join(people(numbers[k])); });
+  return text;
 }
 
 // Counts for people: 5,000 rather than 5000 (the same grouping as Python's f"{n:,}").
