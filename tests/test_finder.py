@@ -466,6 +466,9 @@ def test_the_print_sheet_and_email_carry_what_was_checked(finder):
     page.click(f"#sprx-results li[data-scheme-id='{first}'] .sprx-shortlist-toggle")
     s = {x["id"]: x for x in shown_schemes()}[first]
     page.emulate_media(media="print")
+    page.locator("#sprx-print").wait_for(state="visible")  # (laid out for print before its text is read)
+    page.wait_for_function("document.querySelector('#sprx-print').innerText.indexOf('Near\\n') >= 0 || "
+                           "/Near\\s+SE1/.test(document.querySelector('#sprx-print').innerText)")
     sheet = page.inner_text("#sprx-print")
     for said in (r"Near\s+SE1", r"Keywords\s+advice", r"Printed\s+\d{1,2} \w+ 20\d\d", r"Data\s+Data as of",
                  r"This search\s+file://"):
