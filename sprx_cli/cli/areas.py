@@ -69,6 +69,8 @@ def areas_fill(
             usage_error(f"--areas: '{path}' {'is a folder, not a file' if path.is_dir() else 'does not exist'}")
         try:
             text = read_text(path, str(path), other_encodings=False)
+            with path.open("rb") as f:
+                bom = f.read(len(BOM)) == BOM  # (kept as the file had it)
             done = fill_populations(text, update)
         except SourceError as exc:
             fail(f"sprx areas fill: {exc.problem.loc}: {exc.problem.message}; {exc.problem.hint}")
@@ -82,5 +84,5 @@ def areas_fill(
             typer.echo(f"--dry-run: {path} was not written.", err=True)
         else:
             data = done.text.encode("utf-8")
-            atomic_write_bytes(path, BOM + data if path.read_bytes().startswith(BOM) else data)
+            atomic_write_bytes(path, BOM + data if bom else data)
             typer.echo(f"Wrote {path}.", err=True)

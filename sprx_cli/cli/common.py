@@ -63,6 +63,18 @@ def metric_of(s, given: "Metric | None") -> str:
     return value
 
 
+def publish_options(s, reg, title: str | None = None, tiles: str | None = None, metric: "Metric | None" = None,
+                    **more):
+    """The library's PublishOptions from the command line and the folder's settings `s` (`more`: keep,
+    if_changed, strict), for `publish` and `serve` alike."""
+    from ..site.publish import PublishOptions
+
+    return PublishOptions(title=s.get(title, "title"), tiles=s.get(tiles, "tiles"), attribution=s.get(None, "attribution"),
+                          attribution_short=s.get(None, "attribution_short"),
+                          feedback_email=s.get(None, "feedback_email"), metric=metric_of(s, metric),
+                          stale_after_months=reg.stale_after, encoding=reg.encoding, **more)
+
+
 def usage_error(message: str) -> None:
     """Say what is wrong with the command line and exit 2."""
     typer.echo(f"Usage error: {message}", err=True)

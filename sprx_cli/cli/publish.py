@@ -9,7 +9,7 @@ import typer
 
 from .app import app
 from .common import (Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TextOrJson, TilesOpt, TitleOpt,
-                     check_tiles, guard, metric_of, print_report, registry_options, said, settings)
+                     check_tiles, guard, print_report, publish_options, registry_options, said, settings)
 
 
 class LogFormat(str, Enum):
@@ -70,7 +70,7 @@ def publish(
     Example: sprx publish --site public --if-changed --log-format json
     """
     from ..registry.validate import InvalidRegistry
-    from ..site.publish import EXIT_BUSY, PublishBusy, PublishError, PublishOptions
+    from ..site.publish import EXIT_BUSY, PublishBusy, PublishError
     from ..site.publish import publish as run_publish
     from ..site.publish import rollback as run_rollback
 
@@ -84,12 +84,7 @@ def publish(
             tiles = s.get(tiles, "tiles")
             check_tiles(tiles)
             sources = reg.sources(s)
-            opts = PublishOptions(title=s.get(title, "title"), tiles=tiles, keep=keep, if_changed=if_changed,
-                                  strict=strict, attribution=s.get(None, "attribution"),
-                                  attribution_short=s.get(None, "attribution_short"),
-                                  feedback_email=s.get(None, "feedback_email"),
-                                  metric=metric_of(s, metric),
-                                  stale_after_months=reg.stale_after, encoding=reg.encoding)
+            opts = publish_options(s, reg, title, tiles, metric, keep=keep, if_changed=if_changed, strict=strict)
             result = run_publish(sources, site, opts, log)
             summary = result.report.warnings_summary() if result.report is not None else None
             if summary and log_format is LogFormat.text and not quiet:

@@ -50,18 +50,14 @@ def serve(
 def _publish_registry(reg: RegistryArgs, target: Path) -> Path:
     """The folder's registry, validated and published into `target` (as `sprx publish` would)."""
     from ..registry.validate import InvalidRegistry
-    from ..site.publish import PublishError, PublishOptions, publish
-    from .common import refuse, said
+    from ..site.publish import PublishError, publish
+    from .common import publish_options, refuse, said
 
     s = settings()
     sources = reg.sources(s)
     typer.echo("Building the site and its API store from the registry...", err=True)
-    opts = PublishOptions(title=s.get(None, "title"), tiles=s.get(None, "tiles"), attribution=s.get(None, "attribution"),
-                          attribution_short=s.get(None, "attribution_short"),
-                          feedback_email=s.get(None, "feedback_email"), metric=s.get(None, "metric"),
-                          stale_after_months=reg.stale_after, encoding=reg.encoding)
     try:
-        publish(sources, target, opts)
+        publish(sources, target, publish_options(s, reg))
     except InvalidRegistry as exc:
         refuse(exc)
     except PublishError as exc:

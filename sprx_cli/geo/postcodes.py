@@ -149,11 +149,23 @@ def _general(path: Path) -> PostcodeTable:
     return PostcodeTable(keys[order], lat[ok].to_numpy(float)[order], lon[ok].to_numpy(float)[order], str(path))
 
 
+EARTH_RADIUS_M = 6371008.8  # the mean radius (IUGG)
+
+
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in metres."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 2 * 6371008.8 * math.asin(math.sqrt(a))
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(a))
+
+
+def distances_m(lats, lons, lat: float, lon: float):
+    """distance_m from (lat, lon) to each point of two numpy arrays (NaN where a point has none)."""
+    import numpy as np
+
+    p1, p2 = np.radians(lat), np.radians(lats)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
 
 def decimals(column: "np.ndarray") -> "np.ndarray":

@@ -47,18 +47,17 @@ class NotFound(SprxError):
     """No such thing (an unknown id or path); HTTP 404."""
 
 
-def distances_m(lats, lons, lat: float, lon: float):
-    """distance_m from (lat, lon) to each point of two numpy arrays (NaN where a point has none)."""
-    import numpy as np
-
-    p1, p2 = np.radians(lat), np.radians(lats)
-    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
-    return 2 * 6371008.8 * np.arcsin(np.sqrt(np.minimum(1.0, a)))
-
-
 def _one(params: Mapping[str, str], name: str) -> str | None:
     value = params.get(name)
     return None if value is None or value.strip() == "" else value.strip()
+
+
+def _float(value: str) -> float:
+    """The number written, or NaN (which no range holds)."""
+    try:
+        return float(value)
+    except ValueError:
+        return math.nan
 
 
 def _integer(params: Mapping[str, str], name: str, default: int, largest: int | None = None) -> int:
@@ -76,10 +75,7 @@ def _number(params: Mapping[str, str], name: str, low: float = 0, high: float = 
     value = _one(params, name)
     if value is None:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
+    number = _float(value)
     if not (low <= number <= high):
         raise BadRequest(name, f"{name} must be a number from {low:g} to {high:g}, not {value[:40]!r}")
     return number
@@ -89,10 +85,7 @@ def _metres(params: Mapping[str, str]) -> float | None:
     value = _one(params, "proximity")
     if value is None:
         return None
-    try:
-        reach = float(value)
-    except ValueError:
-        reach = math.nan
+    reach = _float(value)
     if not (0 < reach <= MAX_PROXIMITY_M):
         raise BadRequest("proximity", f"proximity must be a distance in metres above 0 and at most "
                                       f"{MAX_PROXIMITY_M:,}, not {value[:40]!r}")
@@ -282,6 +275,8 @@ class Store:
         else:
             places = self._places()
         keep = np.ones(len(places), dtype=bool) if chosen is None else np.isin(places[:, 1].astype(np.int64), chosen)
+        from ..geo.postcodes import distances_m
+
         far = distances_m(places[:, 2], places[:, 3], *centre)
         if reach is not None:
             keep &= far <= reach
