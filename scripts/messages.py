@@ -4,8 +4,10 @@
                                             # then update each language's .po from it
     python scripts/messages.py --new ur     # start a language: sprx_cli/locale/ur/LC_MESSAGES/sprx.po
 
-Messages are the first argument of a `gettext(...)` call and the first two of an `ngettext(...)`
-call in sprx_cli/. A translator edits the .po file (any PO editor, or a text editor); sprx reads it
+Messages are the first argument of a `gettext(...)` or `N_(...)` call and the first two of an
+`ngettext(...)` or `plural_message(...)` call in sprx_cli/'s Python, and of `t(...)` and the first two
+of `tn(...)` in the page's script (sprx_cli/render/static/*.js). A translator edits the .po file
+(any PO editor, or a text editor); sprx reads it
 as it is, with nothing to compile. A message not yet translated shows in English, and
 tests/test_messages.py fails until every catalogue has them all.
 """
@@ -23,16 +25,19 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "sprx_cli" / "locale"
-KEYWORDS = {"gettext": None, "ngettext": (1, 2), "plural_message": (1, 2)}
+KEYWORDS = {"gettext": None, "ngettext": (1, 2), "plural_message": (1, 2), "N_": None}
+SCRIPT_KEYWORDS = {"t": None, "tn": (1, 2)}  # the page's script's (render/static/util.js)
 CREATED = datetime(2026, 12, 1, tzinfo=timezone.utc)  # fixed, so that a run with no new words changes no byte
 
 
 def template() -> Catalog:
     """Every message in the package's Python, with where it is used."""
     catalog = Catalog(project="sprx", domain="sprx", charset="utf-8", creation_date=CREATED)
-    for filename, lineno, message, comments, context in extract_from_dir(
-            ROOT / "sprx_cli", method_map=[("**.py", "python")], keywords=KEYWORDS, comment_tags=("TRANSLATORS:",)):
-        catalog.add(message, locations=[(f"sprx_cli/{filename}", lineno)], auto_comments=comments, context=context)
+    for method, keywords in (("python", KEYWORDS), ("javascript", SCRIPT_KEYWORDS)):
+        pattern = "**.py" if method == "python" else "render/static/**.js"
+        for filename, lineno, message, comments, context in extract_from_dir(
+                ROOT / "sprx_cli", method_map=[(pattern, method)], keywords=keywords, comment_tags=("TRANSLATORS:",)):
+            catalog.add(message, locations=[(f"sprx_cli/{filename}", lineno)], auto_comments=comments, context=context)
     return catalog
 
 

@@ -70,8 +70,9 @@ def _produced_by_fixtures() -> set[str]:
     from sprx_cli.aggregate.metrics import population_need
 
     for args, *_ in CASES:
-        metric = dict(zip(args[::2], args[1::2])).get("--metric", "count")
-        report, _ = validate(sources(args), population_need=population_need(metric))
+        opts = dict(zip(args[::2], args[1::2]))
+        report, _ = validate(sources(args), population_need=population_need(opts.get("--metric", "count")),
+                             languages=(opts["--language"],) if "--language" in opts else ())
         codes |= {p.code for p in report.problems}
     for missing in ("nowhere.yaml", "tests"):  # no such file; a folder cannot be read as a file
         report, _ = validate(sources(["--schemes", missing]))
@@ -222,12 +223,12 @@ def test_every_field_has_a_place_in_every_export(load):
     _, registry = load("counts")
     header = next(csv.reader(io.StringIO(export_schemes(registry, "csv").decode())))
     assert header == fields.flat_columns()
-    assert all(f.name in header for f in fields.FIELDS if f.kind not in ("locations", "mapping"))
+    assert all(f.name in header for f in fields.FIELDS if f.kind not in ("locations", "mapping", "translations"))
     assert all(p.csv in header for f in fields.FIELDS for p in f.parts if f.kind == "mapping")
     nested = json.loads(export_schemes(registry, "json"))["schemes"][0]
     assert set(fields.SCHEME_FIELDS) <= set(nested)
     props = json.loads(export_schemes(registry, "geojson"))["features"][0]["properties"]
-    assert set(fields.SCHEME_FIELDS) - {"locations"} <= set(props)
+    assert set(fields.SCHEME_FIELDS) - {"locations", "translations"} <= set(props)  # (translations: name_cy, ...)
 
 
 def test_readme_example_registry_is_valid(sprx, tmp_path):

@@ -204,11 +204,11 @@ def test_keywords_fold_case_accents_and_punctuation_and_match_word_starts():
 def test_small_wordings_say_what_is_known(sprx, tmp_path):
     from datetime import date
 
-    from sprx_cli.core.words import data_as_of
+    from sprx_cli.core.messages import messages
     from sprx_cli.site.changes import atom_feed
 
-    assert data_as_of(None) == "No verification dates recorded"
-    assert data_as_of(date(2026, 11, 23)) == "Data as of 23 November 2026"
+    assert messages().data_as_of(None) == "No verification dates recorded"
+    assert messages().data_as_of(date(2026, 11, 23)) == "Data as of 23 November 2026"
     first = {"first_publish": True, "schemes_added": [], "schemes_removed": [], "schemes_changed": [],
              "areas_changed": []}
     assert b"<updated>" not in atom_feed("Test", first, None, None)  # no date known: none made up (not 1970)

@@ -95,6 +95,10 @@ BASE = {"id": "camden-walks", "name": "Camden Walks", "boroughs": ["Camden"]}
     ({"eligibility": {"age": 5}}, "eligibility"),
     ({"hours": [{"days": ["mon"], "opens": "25:00", "closes": "26:00"}]}, "hours"),
     ({"locations": [{"name": "x", "floor": "2"}]}, "locations"),
+    ({"translations": {"cy": {"nmae": "Teithiau"}}}, "translations"),
+    ({"translations": {"cy": "Teithiau"}}, "translations"),
+    ({"translations": {"Welsh language": {"name": "Teithiau"}}}, "translations"),
+    ({"locations": [{"name": "x", "translations": {"cy": {"address": "y"}}}]}, "locations"),
     ({"boroughs": None, "areas": None}, "id"),  # neither name for the areas
     ({"areas": ["Camden"]}, "areas"),  # both names
 ])

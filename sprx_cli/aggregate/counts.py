@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 TALLY = {"open_now": plural_message("{n} scheme open now", "{n} schemes open now"),
          "paused": plural_message(", {n} paused", ", {n} paused"),
          "schemes": plural_message("{n} scheme", "{n} schemes"),
-         "in_areas": plural_message(" in {served} of {n} area", " in {served} of {n} areas")}
+         "in_areas": plural_message(" in {served} of {n} area", " in {served} of {n} areas"),
+         "gaps": plural_message("{n} area with no schemes recorded", "{n} areas with no schemes recorded")}
 
 
 def in_areas(served: int, areas: int, words: "Messages | None" = None) -> str:
@@ -87,10 +88,14 @@ class AreaCounts:
             return self.per_100k
         return self.counts
 
-    def headline(self) -> str:
-        """'5,000 schemes open now in 27 of 33 areas, 3 paused' (see `tally`)."""
-        return tally(self.total_schemes, self.paused, in_areas(self.areas_with_schemes, len(self.codes)),
-                     self.statuses)
+    def headline(self, words: Messages | None = None) -> str:
+        """'5,000 schemes open now in 27 of 33 areas, 3 paused' (see `tally`), in `words`' language."""
+        return tally(self.total_schemes, self.paused, in_areas(self.areas_with_schemes, len(self.codes), words),
+                     self.statuses, words)
+
+    def gaps(self, words: Messages | None = None) -> str:
+        """'6 areas with no schemes recorded'."""
+        return (words or messages()).ngettext(*TALLY["gaps"], self.areas_without_schemes)
 
     def to_frame(self) -> "pd.DataFrame":
         """The counts as a pandas DataFrame, one row per area."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ..core.errors import SprxError
+from ..core.messages import Messages, N_, messages
 
 # Each metric and its legend title. The page, the PNG and the command line's choices come from here.
-METRICS: dict[str, str] = {"count": "Active schemes per area",
-                           "per-100k": "Active schemes per 100,000 residents",
-                           "need": "Need beside provision: deprivation (IMD 2025) and schemes per 100,000 residents"}
+METRICS: dict[str, str] = {"count": N_("Active schemes per area"),
+                           "per-100k": N_("Active schemes per 100,000 residents"),
+                           "need": N_("Need beside provision: deprivation (IMD 2025) and schemes per 100,000 residents")}
 
 
 # The metrics that need each area's population, and what for (validate warns of a missing one).
@@ -20,19 +21,19 @@ def population_need(metric: str) -> str | None:
     return f"the map's metric is {metric}: {NEEDS_POPULATION[metric]}" if metric in NEEDS_POPULATION else None
 
 
-def population_source(codes: list[str], population: list[int | None]) -> str:
+def population_source(codes: list[str], population: list[int | None], words: Messages | None = None) -> str:
     """Where the areas' populations come from, to say beside a rate: 'ONS mid-2022' when every figure
     typed is the one sprx ships (geo/need.py; an area without one takes ONS's, as need_rows does),
     else the area registry's own (and ONS's where it has none)."""
     from ..geo.need import POPULATION_SOURCE, populations
 
-    table = populations()
+    table, m = populations(), words or messages()
     typed = [(c, p) for c, p in zip(codes, population) if p]
     if all(table.get(c) == p for c, p in typed):
         return POPULATION_SOURCE
     if len(typed) == len(codes):
-        return "population from the area registry"
-    return f"population from the area registry, else {POPULATION_SOURCE}"
+        return m.gettext("population from the area registry")
+    return m.gettext("population from the area registry, else {source}").format(source=POPULATION_SOURCE)
 
 
 def figure_sources(areas) -> dict[str, str]:
@@ -44,11 +45,12 @@ def figure_sources(areas) -> dict[str, str]:
             "deprivation": DEPRIVATION_SOURCE}
 
 
-def metric_label(metric: str, codes: list[str], population: list[int | None]) -> str:
+def metric_label(metric: str, codes: list[str], population: list[int | None], words: Messages | None = None) -> str:
     """The legend title: 'Active schemes per 100,000 residents (ONS mid-2022)'."""
+    m = words or messages()
     if metric in NEEDS_POPULATION:
-        return f"{METRICS[metric]} ({population_source(codes, population)})"
-    return METRICS[metric]
+        return f"{m.gettext(METRICS[metric])} ({population_source(codes, population, m)})"
+    return m.gettext(METRICS[metric])
 
 
 def metric_credits(metric: str, areas) -> tuple:

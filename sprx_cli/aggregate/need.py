@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..core.messages import Messages, N_, messages
 from .counts import AreaCounts
 
 NEED_COLUMNS = ("code", "name", "schemes", "population", "per_100k", "imd_average_score", "imd_rank",
@@ -67,8 +68,8 @@ def need_gaps(rows: list[dict[str, Any]]) -> dict[str, str]:
 # (Joshua Stevens' pink-blue, readable with the common colour-vision deficiencies): deprivation along
 # one hue, shortage of provision along the other, the least served the darkest.
 _GRID = [["#e8e8e8", "#ace4e4", "#5ac8c8"], ["#dfb0d6", "#a5add3", "#5698b9"], ["#be64ac", "#8c62aa", "#3b4994"]]
-NEED_AXES = {"need": "More deprived (IMD 2025)", "provision": "Fewer schemes per 100,000 residents"}
-NEED_UNCLASSED = "not classed: no population or IMD 2025 rank"
+NEED_AXES = {"need": N_("More deprived (IMD 2025)"), "provision": N_("Fewer schemes per 100,000 residents")}
+NEED_UNCLASSED = N_("not classed: no population or IMD 2025 rank")
 
 
 def need_class(need_third: int | None, provision_third: int | None) -> int | None:
@@ -78,11 +79,13 @@ def need_class(need_third: int | None, provision_third: int | None) -> int | Non
     return 1 + 3 * (need_third - 1) + (provision_third - 1)
 
 
-def need_classes() -> list[tuple[int, str, str]]:
+def need_classes(words: Messages | None = None) -> list[tuple[int, str, str]]:
     """(class, colour, label) for classes 1..9."""
-    out = []
+    m, out = words or messages(), []
     for n in (1, 2, 3):
         for p in (1, 2, 3):
+            label = m.gettext("need third {need}, provision third {provision}").format(need=n, provision=p)
             out.append((need_class(n, p), _GRID[3 - n][3 - p],
-                        f"need third {n}, provision third {p}" + (": least served" if n == p == 1 else "")))
+                        label + (": " + m.gettext("least served") if n == p == 1 else "")))
     return out
+

@@ -63,6 +63,37 @@ def metric_of(s, given: "Metric | None") -> str:
     return value
 
 
+def languages_of(s) -> tuple[str, ...]:
+    """The folder's `languages` setting, each checked to have words (a usage error naming the file
+    and the languages sprx has otherwise)."""
+    from ..core.messages import UnknownLanguage, messages
+
+    value = s.get(None, "languages")
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        usage_error(f"{s.path}: languages must be a list of language codes, e.g. [\"cy\", \"en\"]")
+    for code in value:
+        try:
+            messages(code)
+        except UnknownLanguage as exc:
+            usage_error(f"{s.path}: {exc.message}; {exc.hint}")
+    return tuple(dict.fromkeys(value))
+
+
+def language_of(s, given: str | None) -> str:
+    """The language of one page: the option, else the first of the `languages` setting."""
+    from ..core.messages import UnknownLanguage, messages
+
+    if given is None:
+        return languages_of(s)[0]
+    try:
+        messages(given)
+    except UnknownLanguage as exc:
+        usage_error(f"--language: {exc.message}; {exc.hint}")
+    return given
+
+
 def publish_options(s, reg, title: str | None = None, tiles: str | None = None, metric: "Metric | None" = None,
                     **more):
     """The library's PublishOptions from the command line and the folder's settings `s` (`more`: keep,
@@ -72,6 +103,7 @@ def publish_options(s, reg, title: str | None = None, tiles: str | None = None, 
     return PublishOptions(title=s.get(title, "title"), tiles=s.get(tiles, "tiles"), attribution=s.get(None, "attribution"),
                           attribution_short=s.get(None, "attribution_short"),
                           feedback_email=s.get(None, "feedback_email"), metric=metric_of(s, metric),
+                          languages=languages_of(s),
                           stale_after_months=reg.stale_after, encoding=reg.encoding, **more)
 
 
@@ -202,15 +234,17 @@ class RegistryArgs:
         return (folder_settings or settings()).sources(self.schemes, self.areas, self.boundaries, self.vocabulary, self.code_field,
                                   self.name_field, self.crs, self.postcodes, need_schemes=need_schemes)
 
-    def load(self, sources, *, strict: bool = False, quiet: bool = False, metric: str = "count"):
-        """Validate (for a map shaded by `metric`); on errors (or warnings with `strict`) print them
-        located and exit 1."""
+    def load(self, sources, *, strict: bool = False, quiet: bool = False, metric: str = "count",
+             languages: tuple[str, ...] = ()):
+        """Validate (for a map shaded by `metric`, in `languages`); on errors (or warnings with
+        `strict`) print them located and exit 1."""
         from ..aggregate.metrics import population_need
         from ..registry.validate import InvalidRegistry, load_valid
 
         try:
             report, registry = load_valid(sources, strict=strict, stale_after_months=self.stale_after,
-                                          encoding=self.encoding, population_need=population_need(metric))
+                                          encoding=self.encoding, population_need=population_need(metric),
+                                          languages=languages)
         except InvalidRegistry as exc:
             refuse(exc)
         if not quiet and (summary := report.warnings_summary()):
@@ -272,7 +306,11 @@ TilesOpt = typer.Option(None, "--tiles", metavar="PROVIDER", show_default=False,
 MetricOpt = typer.Option(None, "--metric", show_default=False, help="Shade areas by count, per 100,000 "
                          "residents (per-100k: a population for every area), or by need beside provision (need: the "
                          "3x3 classes of 'sprx table --need').  [default: the metric setting, else count]")
-ClosedOpt = typer.Option(False, "--include-closed", help="Show closed schemes too (they are never counted).")
+LanguageOpt = typer.Option(None, "--language", metavar="CODE", show_default=False,
+                           help="The page's language: an ISO 639 code sprx has words for (en, cy).  "
+                                "[default: the first of the languages setting, else en]")
+ClosedOpt = typer.Option(False, "--include-closed",
+ help="Show closed schemes too (they are never counted).")
 OutputOpt = typer.Option(None, "--output", "-o", metavar="FILE",
                          help="Write to FILE (atomically) instead of standard output.")
 StatusOpt = typer.Option([], "--status", help="Count schemes with this status (repeatable; default: active).")

@@ -6,17 +6,20 @@ from typing import Optional
 import typer
 
 from .app import map_app
-from .common import (ClosedOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt, TitleOpt,
-                     check_tiles, fail, guard, metric_of, progress, refuse_overwrite, registry_options, said, settings)
+from .common import (ClosedOpt, LanguageOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt,
+                     TitleOpt, check_tiles, fail, guard, language_of, metric_of, progress, refuse_overwrite,
+                     registry_options, said, settings)
 
 
-def map_options(s, title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: str):
+def map_options(s, title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: str,
+                language: str):
     """The library's MapOptions from the command line and the folder's settings `s`."""
     from ..render.mapdata import MapOptions
 
     return MapOptions(title=s.get(title, "title"), offline=offline, tiles=tiles, include_closed=include_closed,
                       metric=metric, attribution=s.get(None, "attribution"),
-                      short_attribution=s.get(None, "attribution_short"), feedback_email=s.get(None, "feedback_email"))
+                      short_attribution=s.get(None, "attribution_short"), feedback_email=s.get(None, "feedback_email"),
+                      language=language)
 
 
 @map_app.command("build")
@@ -30,6 +33,7 @@ def map_build(
                                  "loads no script, style or font from any CDN."),
     tiles: Optional[str] = TilesOpt,
     metric: Optional[Metric] = MetricOpt,
+    language: Optional[str] = LanguageOpt,
     include_closed: bool = ClosedOpt,
     strict: bool = StrictOpt,
     quiet: bool = QuietOpt,
@@ -39,6 +43,8 @@ def map_build(
     Errors stop the build (exit 1) and nothing is written; warnings are summarised.
 
     Example: sprx map build --offline --tiles none --output maps/london.html
+
+    Example: sprx map build --language cy --output maps/cy.html
     """
     with guard():
         from ..aggregate.counts import area_counts
@@ -50,13 +56,14 @@ def map_build(
         s = settings()  # read once for the whole command
         sources = reg.sources(s)
         tiles, output = s.get(tiles, "tiles"), Path(s.get(output, "output"))
-        metric = metric_of(s, metric)
+        metric, language = metric_of(s, metric), language_of(s, language)
         refuse_overwrite(output, sources)
         check_tiles(tiles)
         with progress(quiet) as step:
-            registry = reg.load(sources, strict=strict, quiet=quiet, metric=metric)
+            registry = reg.load(sources, strict=strict, quiet=quiet, metric=metric, languages=(language,))
             try:
-                page = render_map(registry, map_options(s, title, offline, tiles, include_closed, metric), step)
+                page = render_map(registry, map_options(s, title, offline, tiles, include_closed, metric, language),
+                                  step)
             except (MetricUnavailable, AssetsMissing) as exc:
                 fail(f"Cannot build the map: {said(exc)}")
             atomic_write_text(output, page)
@@ -72,6 +79,7 @@ def map_image(
                                           help="Where to write the PNG.  [default: maps/map.png]"),
     title: Optional[str] = TitleOpt,
     metric: Optional[Metric] = MetricOpt,
+    language: Optional[str] = LanguageOpt,
     dpi: int = typer.Option(150, "--dpi", min=50, max=600, help="Resolution of the PNG."),
     quiet: bool = QuietOpt,
 ) -> None:
@@ -87,13 +95,13 @@ def map_image(
         s = settings()
         sources = reg.sources(s)
         output = Path(s.get(output, "image"))
-        metric = metric_of(s, metric)
+        metric, language = metric_of(s, metric), language_of(s, language)
         refuse_overwrite(output, sources)
         with progress(quiet) as step:
             registry = reg.load(sources, quiet=quiet, metric=metric)
             step("drawing")
             try:
-                png = render_png(registry, map_options(s, title, False, "none", False, metric), dpi=dpi)
+                png = render_png(registry, map_options(s, title, False, "none", False, metric, language), dpi=dpi)
             except MetricUnavailable as exc:
                 fail(f"Cannot draw the map: {said(exc)}")
             atomic_write_bytes(output, png)

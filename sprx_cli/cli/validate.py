@@ -5,8 +5,8 @@ from typing import Optional
 import typer
 
 from .app import app
-from .common import (Metric, RegistryArgs, StrictOpt, TextOrJson, files_of, guard, metric_of, print_report,
-                     registry_options, settings)
+from .common import (Metric, RegistryArgs, StrictOpt, TextOrJson, files_of, guard, language_of, languages_of,
+                     metric_of, print_report, registry_options, settings)
 
 
 @app.command()
@@ -19,12 +19,18 @@ def validate(
     metric: Optional[Metric] = typer.Option(None, "--metric", show_default=False, help="Check for a map shaded "
                                             "this way: per-100k and need warn of an area without a population.  "
                                             "[default: the metric setting, else count]"),
+    language: Optional[list[str]] = typer.Option(None, "--language", metavar="CODE", show_default=False,
+                                                 help="Check for a site in this language too (repeat for more): "
+                                                 "a scheme without its name or description in it is warned.  "
+                                                 "[default: the languages setting]"),
 ) -> None:
     """Check the registry files and report every problem with its file and line.
 
     Exit status: 0 valid (warnings allowed), 1 invalid (or warnings with --strict), 2 usage error.
 
     Example: sprx validate --schemes schemes.yaml --format json
+
+    Example: sprx validate --language cy
     """
     with guard():
         from ..aggregate.counts import in_areas, tally
@@ -33,8 +39,9 @@ def validate(
 
         s = settings()
         sources = reg.sources(s)
+        languages = tuple(language_of(s, code) for code in language) if language else languages_of(s)
         report, _ = library.validate(sources, stale_after_months=reg.stale_after, encoding=reg.encoding,
-                                     population_need=population_need(metric_of(s, metric)))
+                                     population_need=population_need(metric_of(s, metric)), languages=languages)
         n = report.stats
         ok = f"Valid: {sources.schemes}: " + tally(n["open_now"], n["paused"], in_areas(n["areas_with_schemes"], n["areas"]))
         print_report(report, fmt, files_of(sources), ok)

@@ -8,8 +8,8 @@ when first needed), so correcting a translation is editing its `.po` file. Plura
 catalogue's own rule (Welsh has six: zero, one, two, few, many, other); dates and numbers are
 written in the language's own way from Babel's CLDR data.
 
-(Issue #27, first step: this is the machinery; the page's, index's, print sheet's and PNG's words
-move into it next.)
+The page's script writes its own words the same way (`t("...")`, `tn("...", "...", n)` in
+render/static/*.js); the page's data carries their translations (Messages.script_words).
 """
 
 from __future__ import annotations
@@ -26,6 +26,15 @@ from .errors import SprxError
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "sprx"
+
+
+SCRIPTS = "sprx_cli/render/static/"  # where the page's script is: its messages travel in the page's data
+
+
+def N_(message: str) -> str:
+    """Mark a message where it is declared but not yet said (a constant): scripts/messages.py finds
+    it, and Messages.gettext says it where it is used."""
+    return message
 
 
 def plural_message(singular: str, plural: str) -> tuple[str, str]:
@@ -57,6 +66,7 @@ class Messages:
     language: str
     translations: gettext.NullTranslations
     untranslated: tuple[str, ...] = ()  # the catalogue's messages with no translation (English shows)
+    script: tuple = ()  # the page's script's messages: str, or (singular, plural) for one with forms
 
     def gettext(self, message: str) -> str:
         """`message` in this language."""
@@ -82,6 +92,60 @@ class Messages:
             out.setdefault(rule(n), self.translations.ngettext(singular, plural, n))
         return out
 
+    def script_words(self) -> dict:
+        """The translations of the page's script's messages, for the page's data (D.words): a text
+        for each message, or its forms by CLDR plural category for one with plural forms (keyed by
+        its English singular). Nothing for English, which the script has already."""
+        if self.language == SOURCE_LANGUAGE:
+            return {}
+        out: dict = {}
+        for m in self.script:
+            if isinstance(m, str):
+                out[m] = self.gettext(m)
+            else:
+                out[m[0]] = self.forms(*m)
+        return out
+
+    def calendar(self) -> dict:
+        """The month names and the order of a date in full, for the page's script (D.calendar):
+        browsers lack CLDR's dates for many languages (Chromium has no Welsh ones)."""
+        if self.language == SOURCE_LANGUAGE:
+            import calendar
+
+            return {"months": [calendar.month_name[i] for i in range(1, 13)], "pattern": "{day} {month} {year}"}
+        import re
+
+        from babel.dates import get_date_format, get_month_names
+
+        months = get_month_names("wide", locale=self.language)
+        pattern = get_date_format("long", locale=self.language).pattern
+        pattern = re.sub(r"M{3,4}|L{3,4}", "{month}", pattern)
+        pattern = re.sub(r"(?<![{a-z])d{1,2}(?![a-z}])", "{day}", pattern)
+        pattern = re.sub(r"(?<![{a-z])y+(?![a-z}])", "{year}", pattern).replace("'", "")
+        return {"months": [months[i] for i in range(1, 13)], "pattern": pattern}
+
+    def day_names(self, width: str = "abbreviated") -> list[str]:
+        """Monday to Sunday in this language ('Mon' ... 'Sun', 'Llun' ... 'Sul')."""
+        if self.language == SOURCE_LANGUAGE:
+            import calendar
+
+            return list(calendar.day_abbr if width == "abbreviated" else calendar.day_name)
+        from babel.dates import get_day_names
+
+        names = get_day_names(width, locale=self.language)
+        return [names[i] for i in range(7)]
+
+    def language_name(self, code: str) -> str:
+        """A language's name in this language ('cy' -> 'Welsh', 'Cymraeg' in Welsh); the English
+        name (core/languages.py) where CLDR has none."""
+        from .languages import language_name
+
+        if self.language == SOURCE_LANGUAGE:
+            return language_name(code)
+        from babel import Locale
+
+        return Locale.parse(self.language).languages.get(code) or language_name(code)
+
     def date(self, when: date) -> str:
         """A date written in full ('1 December 2026', '1 Rhagfyr 2026')."""
         if self.language == SOURCE_LANGUAGE:  # (English needs no Babel: sprx's own words)
@@ -92,7 +156,13 @@ class Messages:
 
         return format_date(when, format="long", locale=self.language)
 
+    def data_as_of(self, when: date | None) -> str:
+        """'Data as of 23 November 2026' (the newest last_verified), or that none is recorded."""
+        return (self.gettext("Data as of {date}").format(date=self.date(when)) if when
+                else self.gettext("No verification dates recorded"))
+
     def number(self, n: float) -> str:
+
         """A number with the language's grouping ('100,000')."""
         if self.language == SOURCE_LANGUAGE:
             return f"{n:,}"
@@ -128,7 +198,10 @@ def messages(language: str = SOURCE_LANGUAGE) -> Messages:
         catalog = read_po(f, locale=language, domain=DOMAIN)
     untranslated = tuple(str(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog
                          if m.id and not (all(m.string) if isinstance(m.string, (list, tuple)) else m.string))
+    script = tuple(m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog
+                   if m.id and any(place.startswith(SCRIPTS) for place, _ in m.locations))
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
-    return Messages(language, gettext.GNUTranslations(compiled), untranslated)
+    return Messages(language, gettext.GNUTranslations(compiled), untranslated, script)
+

@@ -37,9 +37,11 @@ def hours_text(hours: tuple[Hours, ...]) -> str | None:
     return "; ".join(f"{','.join(h.days)} {h.opens}-{h.closes}" for h in hours) or None
 
 
-def hours_for_people(hours: tuple[Hours, ...]) -> str | None:
-    """Hours for a card: 'Mon, Wed 10:00–12:00; Fri 14:00–16:00'."""
-    return "; ".join(f"{', '.join(d.title() for d in h.days)} {h.opens}–{h.closes}" for h in hours) or None
+def hours_for_people(hours: tuple[Hours, ...], day_names: list[str] | None = None) -> str | None:
+    """Hours for a card: 'Mon, Wed 10:00–12:00; Fri 14:00–16:00' (`day_names`: Monday to Sunday in
+    the page's language, Messages.day_names)."""
+    name = (lambda d: d.title()) if day_names is None else (lambda d: day_names[DAYS.index(d)])
+    return "; ".join(f"{', '.join(name(d) for d in h.days)} {h.opens}–{h.closes}" for h in hours) or None
 
 
 class Location(NamedTuple):
@@ -52,6 +54,7 @@ class Location(NamedTuple):
     lon: float | None = None
     accessibility: tuple[str, ...] = ()  # the place's own access features
     hours: tuple[Hours, ...] = ()  # the place's own opening hours
+    translations: tuple = ()  # its name in other languages (Translations)
     coordinates_from: str | None = None  # "postcode": placed at its postcode's centre by sprx
 
     @property
@@ -106,6 +109,22 @@ class Scheme(NamedTuple):
     status: str = DEFAULT_STATUS
     last_verified: date | None = None
     oruk_id: str | None = None
+    translations: tuple = ()  # its text in other languages (Translations)
+
+
+# A scheme's (or a place's) text in other languages: ((language, ((field, text), ...)), ...), the
+# languages by code, the fields in the field table's order; English is the registry's own text.
+Translations = tuple
+
+
+def translated(translations: Translations, language: str, field: str) -> str | None:
+    """The text of `field` in `language` from `translations`, or None where none is given."""
+    for code, texts in translations:
+        if code == language:
+            for name, text in texts:
+                if name == field:
+                    return text
+    return None
 
 
 def data_date(schemes: list[Scheme]) -> date | None:

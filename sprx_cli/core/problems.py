@@ -152,7 +152,16 @@ CATALOGUE: tuple[Code, ...] = (
     Code('areas-invalid-population', 'error',
          'a population that is not a whole number',
          'write the population as digits, or leave it empty'),
+    Code('missing-translation', 'warning',
+         "a scheme without its name or description in a language the site publishes in (the `languages` "
+         "setting); the page shows the English, marked as English",
+         "add it under 'translations', e.g. 'translations: {cy: {name: ..., description: ...}}' (CSV: name_cy, "
+         "description_cy)"),
+    Code('translation-of-source', 'error',
+         "a translation into English, the language the registry's own text is in",
+         "write the English in the field itself; 'translations' holds other languages (cy, pl, ur, ...)"),
     Code('areas-missing-population', 'warning',
+
          "an area without a population when the map's metric (`per-100k`, `need`) needs one",
          "type its population, with its source, or run 'sprx areas fill' to take ONS mid-2022's for a district code"),
     Code('areas-ambiguous-name', 'error',

@@ -49,7 +49,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("metric", "count", "how `map build`, `map image` and `publish` shade the areas: `count`, `per-100k` "
             "residents or `need` beside provision (both need a population per area: `validate` warns of a missing "
             "one)"),
-    Setting("tiles", DEFAULT_TILES, "background tiles: an xyzservices provider name, or `none`"),
+    Setting("languages", ["en"], "the languages of the map, the PNG and the site, the first the default: e.g. "
+            "`[\"cy\", \"en\"]` publishes the Welsh site at the top and the English one in `en/`, each page "
+            "linking to the other; `map build` and `map image` take the first unless given `--language`",
+            default_text="`[\"en\"]`"),
+    Setting("tiles", DEFAULT_TILES,
+ "background tiles: an xyzservices provider name, or `none`"),
     Setting("attribution", NO_ATTRIBUTION, "the boundaries' source and licence, in the page footer, the PNG "
             "and the site index", default_text="a reminder to set it"),
     Setting("attribution_short", None, "the same, shorter, for the map's attribution control",

@@ -117,11 +117,6 @@ def either(items: list[str]) -> str:
     return " or ".join([", ".join(items[:-1]), items[-1]] if len(items) > 1 else items)
 
 
-def data_as_of(d: date | None) -> str:
-    """'Data as of 23 November 2026', or 'No verification dates recorded'."""
-    return f"Data as of {nice_date(d)}" if d else "No verification dates recorded"
-
-
 def nice_date(d: date | None) -> str:
     """'23 November 2026', or a note that there is no date."""
     return f"{d.day} {d:%B %Y}" if d else "no verification dates recorded"

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ..core.messages import Messages, N_, messages
+
 POPULATION_SOURCE = "ONS mid-2022"  # how a figure's source is named beside it
 DEPRIVATION_SOURCE = "English Indices of Deprivation 2025 (MHCLG)"
 ATTRIBUTION = ("Population: ONS mid-2022 estimates; deprivation: English Indices of Deprivation 2025 (MHCLG); "
@@ -22,10 +24,12 @@ POPULATION_CREDIT = ("Population: Office for National Statistics, mid-2022 popul
 DEPRIVATION_CREDIT = ("Deprivation: Ministry of Housing, Communities and Local Government, English Indices of "
                       "Deprivation 2025, Open Government Licence v3.0", "Deprivation: IMD 2025 (MHCLG, OGL v3)")
 DISTRICT_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "N09")
-_NOT_DISTRICTS = {"E05": "a ward", "W05": "a ward", "S13": "a ward", "N08": "a ward", "E01": "a small area (LSOA)",
-                  "W01": "a small area (LSOA)", "E02": "a middle-layer area (MSOA)", "E10": "a county",
-                  "E11": "a metropolitan county", "E12": "a region", "E92": "a country", "E38": "an NHS sub-ICB area",
-                  "E54": "an NHS integrated care board area", "E14": "a parliamentary constituency"}
+_WARD = N_("a ward")
+_NOT_DISTRICTS = {"E05": _WARD, "W05": _WARD, "S13": _WARD, "N08": _WARD, "E01": N_("a small area (LSOA)"),
+                  "W01": N_("a small area (LSOA)"), "E02": N_("a middle-layer area (MSOA)"), "E10": N_("a county"),
+                  "E11": N_("a metropolitan county"), "E12": N_("a region"), "E92": N_("a country"),
+                  "E38": N_("an NHS sub-ICB area"), "E54": N_("an NHS integrated care board area"),
+                  "E14": N_("a parliamentary constituency")}
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,7 @@ def _kind(code: str) -> str | None:
     """What a code that is not a district names, or None for a district code."""
     if code[:3] in DISTRICT_PREFIXES:
         return None
-    return _NOT_DISTRICTS.get(code[:3], "not a local authority district")
+    return _NOT_DISTRICTS.get(code[:3], N_("not a local authority district"))
 
 
 def why_no_population(code: str) -> str:
@@ -69,12 +73,14 @@ def why_no_population(code: str) -> str:
     return f"{kind}, not a district: ONS's table is by district"
 
 
-def why_no_deprivation(code: str) -> str:
-    """Why the table has no deprivation figures for this code."""
+def why_no_deprivation(code: str, words: Messages | None = None) -> str:
+    """Why the table has no deprivation figures for this code (in `words`' language)."""
+    m = words or messages()
     if code[:1] in ("W", "S", "N"):
-        return ("the English Indices of Deprivation cover England only (Wales, Scotland and Northern Ireland "
-                "publish their own, which are not comparable)")
+        return m.gettext("the English Indices of Deprivation cover England only (Wales, Scotland and Northern "
+                         "Ireland publish their own, which are not comparable)")
     kind = _kind(code)
     if kind is None:
-        return "a district code the IMD 2025 table does not have (another vintage of districts?)"
-    return f"{kind}, not a district: the IMD 2025 summaries are by district"
+        return m.gettext("a district code the IMD 2025 table does not have (another vintage of districts?)")
+    return m.gettext("{kind}, not a district: the IMD 2025 summaries are by district").format(kind=m.gettext(kind))
+

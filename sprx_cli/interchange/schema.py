@@ -17,7 +17,7 @@ from ..core.areas import Areas
 from ..core.model import DAYS, STATUSES
 from ..core.vocabulary import Vocabulary
 from ..core.words import EMAIL, PREFIXES, SLUG, normalise_name
-from ..registry.fields import ELIGIBILITY_PARTS, FIELDS, LOCATION_FIELDS_TABLE, Field
+from ..registry.fields import ELIGIBILITY_PARTS, FIELDS, LOCATION_FIELDS_TABLE, PLACE_TRANSLATED, TRANSLATED, Field
 from ..registry.rules import ISO_DATE, TIME
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -107,8 +107,16 @@ def _field(f: Field, areas: Areas, vocab: Vocabulary) -> dict[str, Any]:
         parts = {p.name: {"description": p.description, "type": SCALAR + ["null"]} for p in ELIGIBILITY_PARTS}
         return {"description": f.description, "anyOf": [
             {"type": "object", "properties": parts, "additionalProperties": False}, {"type": ["string", "null"]}]}
+    if f.kind == "translations":
+        names = PLACE_TRANSLATED if f in LOCATION_FIELDS_TABLE else TRANSLATED
+        texts = {"type": "object", "additionalProperties": False,
+                 "properties": {n: {"type": SCALAR + ["null"]} for n in names}}
+        return {"description": f.description, "anyOf": [
+            {"type": "object", "propertyNames": {"pattern": r"^\s*[A-Za-z]{2,3}\s*$"},
+             "additionalProperties": {"anyOf": [texts, {"type": "null"}]}}, {"type": "null"}]}
     if f.kind == "hours":
         time = {"type": "string", "pattern": _padded(TIME)}
+
         day = {"type": "string", "pattern": "^\\s*(?:" + "|".join(_letters(d) for d in DAYS) + ")"}
         opening = {"type": "object", "properties": {"days": {"anyOf": [{"type": "array", "items": day}, day]},
                                                       "opens": time, "closes": time},

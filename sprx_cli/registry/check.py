@@ -10,9 +10,10 @@ from ..core.areas import Areas
 from ..core.model import Location, Scheme
 from ..core.problems import Problem, short
 from ..core.vocabulary import Vocabulary
-from .fields import (ALIASES, CSV_LOCATION_COLUMNS, FIELDS, LOCATION_FIELDS_TABLE, SCHEME_FIELDS, Context, Fault,
-                     Field, Finding, as_text, evaluate, evaluate_eligibility, evaluate_locations, finish, from_csv,
-                     incomplete, placeholder)
+from .fields import (ALIASES, CSV_FIELDS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, FIELDS, LOCATION_FIELDS_TABLE,
+                     PLACE_TRANSLATED, SCHEME_FIELDS, TRANSLATED, Context, Fault, Field, Finding, as_text, evaluate,
+                     evaluate_eligibility, evaluate_locations, evaluate_translations, finish, from_csv, incomplete,
+                     placeholder, translation_column)
 from .read import CsvTable, RawRecord, RawRegistry, unknown_field_problem
 
 _SCHEME_KEYS = frozenset(SCHEME_FIELDS) | frozenset(ALIASES)
@@ -127,6 +128,8 @@ class ColumnLane:
             elif f.kind == "mapping":
                 column = (self._csv_mapping(f, table, n) if table is not None else
                           list(map(self._mapping, yaml_columns.get(f.name) or [None] * n)))
+            elif f.kind == "translations" and table is not None:
+                column = self._csv_translations(table, n, place=False)
             elif f.kind == "text":
                 cells = (table.column(f.csv) if table is not None else yaml_columns.get(f.name) or [None] * n)
                 texts = self._texts(cells, n, table is not None)
@@ -223,6 +226,37 @@ class ColumnLane:
                 append(_BAD)
                 continue
             append(_BAD if postcode is _BAD else (Location(name, address, postcode, lat, lon),))
+        names = self._csv_translations(table, n, place=True)
+        for k, t in enumerate(names):
+            if t == ():
+                continue
+            if t is _BAD or out[k] == ():  # (a place's name in Welsh with no place: the checker says so)
+                out[k] = _BAD
+            elif out[k] is not _BAD:
+                out[k] = (out[k][0]._replace(translations=t),)
+        return out
+
+    def _csv_translations(self, table: CsvTable, n: int, place: bool) -> list:
+        """The translation columns ('name_cy', ...; a place's: 'location_name_cy') row by row where any is
+        filled in: () for a file without them."""
+        found = [(c, translation_column(c)) for c in table.columns if c is not None and c not in CSV_FIELDS
+                 and c not in CSV_LOCATION_COLUMNS and c not in CSV_PART_COLUMNS]
+        found = [(c, t) for c, t in found if t is not None and t[0] == place]
+        if not found:
+            return [()] * n
+        cells = [(name, code, self._texts(table.column(c), n, True)) for c, (_, name, code) in found]
+        names = PLACE_TRANSLATED if place else TRANSLATED
+        out = []
+        for k in range(n):
+            raw: dict = {}
+            for name, code, texts in cells:
+                if texts[k] is not None:
+                    raw.setdefault(code, {})[name] = texts[k]
+            if not raw:
+                out.append(())
+                continue
+            value, findings = evaluate_translations(raw, names, self.ctx)
+            out.append(_BAD if findings else value)
         return out
 
     def _csv_mapping(self, f: Field, table: CsvTable, n: int) -> list:

@@ -11,6 +11,7 @@ columns, the README's field table and the exports follow the same declarations.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -47,10 +48,11 @@ class Field:
     codes_column: str | None = None  # exports: a column of the codes beside the names (area lists)
     parts: tuple["Field", ...] = ()  # a mapping's (or a location's) own fields
     aliases: tuple[str, ...] = ()  # other names the field may be written under (never two at once)
+    translatable: bool = False  # text people read: may be given in other languages too (`translations`)
 
 
 LOCATION_FIELDS_TABLE: tuple[Field, ...] = (
-    Field("name", "text", "the place's name", csv="location_name"),
+    Field("name", "text", "the place's name", csv="location_name", translatable=True),
     Field("address", "text", "street address", csv="address"),
     Field("postcode", "text", "a UK postcode", postcode, csv="postcode"),
     Field("lat", "text", "latitude, WGS84 decimal degrees", csv="lat", type="number",
@@ -60,6 +62,8 @@ LOCATION_FIELDS_TABLE: tuple[Field, ...] = (
     Field("accessibility", "list", "the place's access features (keys of `accessibility`)", term("accessibility"),
           vocabulary="accessibility", type="list", repeated=True),  # YAML only: a CSV row's are the scheme's
     Field("hours", "hours", "the place's opening hours", type="list"),
+    Field("translations", "translations", "the place's name in other languages: `{cy: {name: ...}}` (CSV: "
+          "`location_name_cy`)", type="mapping"),
 )
 
 ELIGIBILITY_PARTS: tuple[Field, ...] = (
@@ -72,15 +76,15 @@ FIELDS: tuple[Field, ...] = (
     Field("id", "text", "unique within the registry; lowercase letters, digits and single hyphens", slug,
           required=True, missing_hint="add 'id: a-short-slug' (lowercase letters, digits, hyphens)", csv="id"),
     Field("name", "text", "the scheme's name as referrers know it", required=True,
-          missing_hint="add 'name: ...' with the scheme's name", csv="name"),
+          missing_hint="add 'name: ...' with the scheme's name", csv="name", translatable=True),
     Field("boroughs", "list",
           "the areas it serves, by name (`Hammersmith and Fulham`), alias (`Hammersmith & Fulham`, `LBHF`) or "
           "GSS code (`E09000013`); case, `&`/`and`, punctuation and prefixes such as \"London Borough of\" do "
           "not matter. A single value may be written without brackets", area, required=True,
           missing_hint="add 'boroughs: [...]' with the borough(s) it serves", csv="boroughs", type="list",
           repeats="warn", item_noun="borough", repeated=True, codes_column="borough_codes", aliases=("areas",)),
-    Field("provider", "text", "the organisation that runs it", csv="provider"),
-    Field("description", "text", "what it offers, in a sentence or two", csv="description"),
+    Field("provider", "text", "the organisation that runs it", csv="provider", translatable=True),
+    Field("description", "text", "what it offers, in a sentence or two", csv="description", translatable=True),
     Field("categories", "list", "keys from `categories` in the vocabulary; the first one colours the map marker",
           term("categories"), vocabulary="categories", csv="categories", type="list", repeated=True),
     Field("referral_routes", "list",
@@ -90,10 +94,12 @@ FIELDS: tuple[Field, ...] = (
           term("target_groups"), vocabulary="target_groups", csv="target_groups", type="list", repeated=True),
     Field("eligibility", "mapping", "who it is for: `min_age` and `max_age` in whole years (0–120, both ends "
           "included, `min_age` ≤ `max_age`) and a `description` in words; a plain text is the description. CSV "
-          "columns `min_age`, `max_age`, `eligibility`", type="mapping", parts=ELIGIBILITY_PARTS),
+          "columns `min_age`, `max_age`, `eligibility`", type="mapping", parts=ELIGIBILITY_PARTS,
+          translatable=True),  # (its description)
     Field("cost", "text", "what it costs a participant: one key of `costs` in the vocabulary (`free`, `low-cost`, "
           "`paid`, `donation`)", term("costs"), vocabulary="costs", csv="cost", repeated=True),
-    Field("cost_description", "text", "the cost in words (\"£3 a session, free for carers\")", csv="cost_description"),
+    Field("cost_description", "text", "the cost in words (\"£3 a session, free for carers\")", csv="cost_description",
+          translatable=True),
     Field("delivery", "list", "how people take part: keys of `delivery` (`in-person`, `online`, `phone`, `home-visit`)",
           term("delivery"), vocabulary="delivery", csv="delivery", type="list", repeated=True),
     Field("languages", "list", "languages it runs in, as ISO 639 codes (`en`, `cy`, `bn`, `so`, `ur`, `pl`, `bfi` for "
@@ -106,16 +112,18 @@ FIELDS: tuple[Field, ...] = (
           "(24-hour times, opening before closing), or the same as text: `mon,wed 10:00-12:00; fri 14:00-16:00` "
           "(the CSV form)", csv="hours", type="list", repeated=True),
     Field("hours_note", "text", "when it runs, in words (\"term time only\", \"first Tuesday of the month\")",
-          csv="hours_note"),
-    Field("how_to_refer", "text", "how to refer someone, in a sentence", csv="how_to_refer"),
+          csv="hours_note", translatable=True),
+    Field("how_to_refer", "text", "how to refer someone, in a sentence", csv="how_to_refer", translatable=True),
     Field("referral_url", "text", "an `http://` or `https://` address of a referral form", web_address("referral_url"),
           csv="referral_url"),
     Field("referral_email", "text", "one email address that takes referrals", email_address("referral_email"),
           csv="referral_email"),
     Field("locations", "locations",
           "places where it runs, each with `name`, `address`, `postcode` (a UK postcode), `lat` and `lon` "
-          "(WGS84 decimal degrees, both or neither), and (YAML only) the place's own `accessibility` and `hours`. "
+          "(WGS84 decimal degrees, both or neither), and (YAML only) the place's own `accessibility` and `hours`; "
+          "its `translations` give its name in other languages (`{cy: {name: ...}}`; CSV `location_name_cy`). "
           "A scheme may have none", type="list"),
+
     Field("website", "text", "an `http://` or `https://` address", website, csv="website"),
     Field("email", "text", "one email address", email, csv="email"),
     Field("phone", "text", "as it should be dialled", csv="phone"),
@@ -129,7 +137,14 @@ FIELDS: tuple[Field, ...] = (
           past_date("last_verified"), csv="last_verified", type="date", repeated=True),
     Field("oruk_id", "text", "the service's `id` in the Open Referral UK feed it was imported from; `sprx export "
           "oruk` keeps it as the service's id", csv="oruk_id"),
+    Field("translations", "translations", "its text in other languages, by ISO 639 code: `{cy: {name: ..., "
+          "description: ...}}`; the fields that may be translated are `name`, `provider`, `description`, "
+          "`eligibility` (its description), `cost_description`, `hours_note` and `how_to_refer`. CSV: a column "
+          "per field and language, `name_cy`, `description_cy`, ... A page in a language shows its text, else "
+          "the English (marked as English); `validate` warns of a scheme without its name or description in a "
+          "language the site publishes in (`missing-translation`)", type="mapping"),
 )
+
 
 BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
 ALIASES: dict[str, str] = {alias: f.name for f in FIELDS for alias in f.aliases}  # alias -> field name
@@ -147,6 +162,24 @@ CSV_COLUMNS: tuple[str, ...] = (tuple(c for f in FIELDS for c in ([p.csv for p i
                                 + tuple(CSV_LOCATION_COLUMNS))
 CSV_FIELDS: dict[str, Field] = {f.csv: f for f in FIELDS if f.csv}
 CSV_FIELDS.update({alias: f for f in FIELDS if f.csv for alias in f.aliases})  # a column may have a field's alias
+# The text that may be translated (`translations`): a scheme's fields and a place's, in table order.
+TRANSLATED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.translatable)
+PLACE_TRANSLATED: tuple[str, ...] = tuple(f.name for f in LOCATION_FIELDS_TABLE if f.translatable)
+# Their CSV columns, which take a language code after them (`name_cy`): column -> (place?, field)
+TRANSLATED_COLUMNS: dict[str, tuple[bool, str]] = {
+    **{(f.csv or f.parts[-1].csv): (False, f.name) for f in FIELDS if f.translatable},
+    **{f.csv: (True, f.name) for f in LOCATION_FIELDS_TABLE if f.translatable}}
+_TRANSLATION_COLUMN = re.compile(r"^(?P<column>[a-z_]+)_(?P<language>[a-z]{2,3})$")
+
+
+def translation_column(header: str) -> tuple[bool, str, str] | None:
+    """(place?, field, language) of a CSV column of translated text ('name_cy', 'location_name_cy'),
+    or None for any other column."""
+    m = _TRANSLATION_COLUMN.match(header)
+    if m is None or m.group("column") not in TRANSLATED_COLUMNS or header in CSV_COLUMNS:
+        return None
+    place, name = TRANSLATED_COLUMNS[m.group("column")]
+    return place, name, m.group("language")
 
 
 # --- applying a field to a value as written --------------------------------------------------------
@@ -205,7 +238,53 @@ def evaluate(field: Field, raw: Any, ctx: Context) -> tuple[Any, list[Finding]]:
         return evaluate_eligibility(raw, ctx)
     if field.kind == "hours":
         return evaluate_hours(raw, ctx)
+    if field.kind == "translations":
+        return evaluate_translations(raw, TRANSLATED, ctx)
     return evaluate_locations(raw, ctx)
+
+
+def evaluate_translations(raw: Any, names: tuple[str, ...], ctx: Context) -> tuple[tuple, list[Finding]]:
+    """Text in other languages from a mapping {language: {field: text}} (Translations: languages by
+    code, fields in `names`' order); `sub` of a finding is the language as written."""
+    if raw is None:
+        return (), []
+    example = "{cy: {" + ", ".join(f"{n}: ..." for n in names[:2]) + "}}"
+    if not isinstance(raw, dict):
+        return (), [Finding(Fault("wrong-type", f"'translations' should be a mapping of language codes, e.g. {example}",
+                                  f"write it as 'translations: {example}'", raw))]
+    out, findings = {}, []
+    for key, texts in raw.items():
+        written = str(key)
+        code = language(written.strip(), ctx)
+        if type(code) is Fault:
+            findings.append(Finding(code._replace(value=written), sub=written))
+            continue
+        if code == "en":
+            findings.append(Finding(Fault("translation-of-source", "'translations' has English ('en'), the language "
+                                          "of the registry's own text", value=written), sub=written))
+            continue
+        if texts is None:
+            continue
+        if not isinstance(texts, dict):
+            findings.append(Finding(Fault("wrong-type", f"'translations.{written}' should be a mapping of "
+                                          f"{', '.join(names)}", f"write it as '{written}: {{{names[0]}: ...}}'",
+                                          texts), sub=written))
+            continue
+        given = {}
+        for name, text in texts.items():
+            if name not in names:
+                fault = unknown_field(str(name), names)
+                findings.append(Finding(fault._replace(message=f"translations.{written}: {fault.message}"),
+                                        sub=written))
+                continue
+            value = as_text(text)
+            if type(value) is Fault:
+                findings.append(Finding(_wrong_type(value, f"translations.{written}.{name}"), sub=written))
+            elif value is not None:
+                given[name] = value
+        if given:
+            out[code] = tuple((n, given[n]) for n in names if n in given)
+    return tuple(sorted(out.items())), findings
 
 
 def evaluate_hours(raw: Any, ctx: Context) -> tuple[tuple[Hours, ...], list[Finding]]:
@@ -327,11 +406,13 @@ def evaluate_location(item: dict, ctx: Context) -> tuple[Location, list[Finding]
     lat, lon, found = point(lat_text, lon_text, ctx)
     findings += found
     extras = []
-    for f in LOCATION_FIELDS_TABLE[5:]:  # the place's own lists
+    for f in LOCATION_FIELDS_TABLE[5:7]:  # the place's own lists
         value, found = evaluate(f, item.get(f.name), ctx)
         findings += [x._replace(sub=f.name) for x in found]
         extras.append(value)
-    return Location(name, address, postcode_value, lat, lon, *extras), findings
+    translations, found = evaluate_translations(item.get("translations"), PLACE_TRANSLATED, ctx)
+    findings += [x._replace(sub="translations") for x in found]
+    return Location(name, address, postcode_value, lat, lon, *extras, translations), findings
 
 
 def incomplete(lat_text: str | None, lon_text: str | None) -> Finding | None:
@@ -411,7 +492,10 @@ def flat_columns() -> list[str]:
             columns += ["location_count", *CSV_LOCATION_COLUMNS, "coordinates_from"]
         elif f.kind == "mapping":
             columns += [p.csv for p in f.parts]
+        elif f.kind == "translations":
+            continue  # (a column per field and language: the exports add those a registry has)
         else:  # text, list and hours: one column each
+
             columns += [f.name] + ([f.codes_column] if f.codes_column else [])
     return columns
 

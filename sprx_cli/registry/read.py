@@ -18,7 +18,7 @@ from ..core.problems import Loc, Problem, short
 from ..core.textio import SourceError, read_text
 from ..core.yamlload import YList, YMap, load_plain, load_yaml
 from .fields import (ALIASES, CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, REQUIRED_FIELDS,
-                     from_csv, unknown_field)
+                     from_csv, translation_column, unknown_field)
 
 ALIASES_OF = {name: alias for alias, name in ALIASES.items()}
 
@@ -192,6 +192,11 @@ class CsvTable:
                     name, part = CSV_PART_COLUMNS[c]
                     data.setdefault(name, {})[part] = v
                 continue
+            if c not in CSV_FIELDS:  # a translation: 'name_cy', 'location_name_cy'
+                if v := cell.strip():
+                    place, name, code = translation_column(c)
+                    (location if place else data).setdefault("translations", {}).setdefault(code, {})[name] = v
+                continue
             f = CSV_FIELDS[c]
             value = from_csv(f, cell)
             if value is not None or f.kind == "text":
@@ -321,6 +326,8 @@ def read_csv(text: str, display: str, compiled: bool = True) -> tuple[RawRegistr
         column = CSV_FIELDS[h].csv if h in ALIASES else h  # 'areas' is the 'boroughs' column
         if column in CSV_COLUMNS and column not in columns:
             columns.append(column)
+        elif translation_column(h) is not None and h not in columns:
+            columns.append(h)
         elif column != h or (column in columns and header.count(column) == 1):
             problems.append(Problem(
                 "alias-conflict", f"columns '{column}' and '{h if column != h else ALIASES_OF[column]}' are the "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.areas import Areas, load_areas
 from ..core.dates import today
-from ..core.model import STALE_MONTHS, Registry, Sources
+from ..core.model import STALE_MONTHS, Registry, Scheme, Sources
 from ..core.problems import Loc, Problem, Report
 from ..core.speed import no_cyclic_gc
 from ..core.vocabulary import load_vocabulary
@@ -31,19 +31,21 @@ class InvalidRegistry(Exception):
 
 def validate(sources: Sources, *, on: date | None = None, stale_after_months: int = STALE_MONTHS,
              encoding: str | None = None, check_boundaries: bool = True,
-             population_need: str | None = None) -> tuple[Report, Registry]:
+             population_need: str | None = None, languages: tuple[str, ...] = ()) -> tuple[Report, Registry]:
     """Check every file of the registry; return the report and what could be loaded.
     `population_need`: why every area needs a population (aggregate.metrics.population_need of the
-    map's metric), when it does: an area without one is warned."""
+    map's metric), when it does: an area without one is warned. `languages`: the languages the site
+    publishes in; a scheme without its name or description in one of them (besides English) is warned."""
     with no_cyclic_gc():
-        return _validate(sources, on, stale_after_months, encoding, check_boundaries, population_need)
+        return _validate(sources, on, stale_after_months, encoding, check_boundaries, population_need, languages)
 
 
 def load_valid(sources: Sources, *, strict: bool = False, stale_after_months: int = STALE_MONTHS,
-               encoding: str | None = None, population_need: str | None = None) -> tuple[Report, Registry]:
+               encoding: str | None = None, population_need: str | None = None,
+               languages: tuple[str, ...] = ()) -> tuple[Report, Registry]:
     """Validate and return the report and registry; InvalidRegistry when it does not pass."""
     report, registry = validate(sources, stale_after_months=stale_after_months, encoding=encoding,
-                                population_need=population_need)
+                                population_need=population_need, languages=languages)
     if not report.passes(strict):
         raise InvalidRegistry(report, strict)
     return report, registry
@@ -96,8 +98,35 @@ def missing_populations(areas: Areas, need: str | None) -> list[Problem]:
     return problems
 
 
+# What a page in another language must have of a scheme's text (validate warns of the rest).
+TRANSLATION_NEEDED = ("name", "description")
+
+
+def missing_translations(schemes: list[Scheme], languages: tuple[str, ...], by_id) -> list[Problem]:
+    """A warning for each scheme without its name or description (where it has one) in each of
+    `languages` but English; located at its `translations` (else its name)."""
+    from ..core.languages import language_name
+
+    wanted = [code for code in dict.fromkeys(languages) if code != "en"]
+    problems = []
+    for s in schemes if wanted else ():
+        have = dict(s.translations)
+        for code in wanted:
+            given = {name for name, _ in have.get(code, ())}
+            lacking = [f for f in TRANSLATION_NEEDED if f not in given and getattr(s, f)]
+            if lacking:
+                rec = by_id(s.id)
+                where = rec.at("translations" if "translations" in rec.data else "name")
+                problems.append(Problem(
+                    "missing-translation", f"scheme '{s.id}' has no {language_name(code)} ({code}) "
+                    f"{' or '.join(lacking)}, and the site publishes in {language_name(code)}", where,
+                    field="translations", value=code))
+    return problems
+
+
 def _validate(sources: Sources, on: date | None, stale_after_months: int, encoding: str | None,
-              check_boundaries: bool, population_need: str | None = None) -> tuple[Report, Registry]:
+              check_boundaries: bool, population_need: str | None = None,
+              languages: tuple[str, ...] = ()) -> tuple[Report, Registry]:
     on = on or today()
     reg, problems = load_tables(sources, check_boundaries, stale_after_months)
     report = Report(problems + missing_populations(reg.areas, population_need))
@@ -113,6 +142,7 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
     if reg.boundaries is not None:
         report.extend(check_locations(reg.schemes, reg.boundaries, reg.areas, by_id))
     report.extend(check_upkeep(reg.schemes, by_id, on, stale_after_months))
+    report.extend(missing_translations(reg.schemes, languages, by_id))
     order = {f: i for i, f in enumerate((sources.areas, sources.vocabulary, sources.boundaries, sources.schemes))}
     report.problems.sort(key=lambda p: (order.get(p.loc.file, 9), p.loc.row or p.loc.line or 0,
                                         p.loc.column or 0))

@@ -14,7 +14,7 @@ from ..aggregate.filters import Filters
 from ..aggregate.metrics import figure_sources
 from ..geo.need import ATTRIBUTION
 from ..core.model import Registry, Scheme, data_date, hours_text
-from ..registry.fields import CSV_LOCATION_COLUMNS, FIELDS, flat_columns
+from ..registry.fields import CSV_LOCATION_COLUMNS, FIELDS, TRANSLATED_COLUMNS, flat_columns
 from .tables import build_table, to_delimited, to_xlsx
 
 
@@ -35,9 +35,22 @@ def _hours(hours) -> list[dict]:
     return [{"days": list(h.days), "opens": h.opens, "closes": h.closes} for h in hours]
 
 
+def translation_columns(schemes: list[Scheme]) -> list[str]:
+    """The flat exports' columns of translated text ('name_cy', ..., 'location_name_cy'): each
+    translatable column for each language the schemes have a translation in."""
+    codes = sorted({c for s in schemes for c, _ in s.translations}
+                   | {c for s in schemes for loc in s.locations for c, _ in loc.translations})
+    return [f"{column}_{code}" for code in codes for column in TRANSLATED_COLUMNS]
+
+
+def _translations(translations) -> dict[str, dict[str, str]]:
+    return {code: dict(texts) for code, texts in translations}
+
+
 def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str, Any]:
     """One scheme, field by field from the field table: flat (lists joined with ';', the first
-    location inline) or, with `nested`, with real lists and every location."""
+    location inline, translations as 'name_cy' and the like) or, with `nested`, with real lists and
+    every location."""
     out: dict[str, Any] = {}
     for f in FIELDS:
         value = getattr(s, f.name)
@@ -45,6 +58,7 @@ def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str
             if nested:
                 out[f.name] = [{**{k: _plain(v) for k, v in loc._asdict().items()},
                                 "accessibility": list(loc.accessibility), "hours": _hours(loc.hours),
+                                "translations": _translations(loc.translations),
                                 "coordinates_from": loc.point_source} for loc in value]
             else:
                 first = value[0] if value else None
@@ -59,6 +73,14 @@ def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str
                 out[f.name] = parts if value else None
             else:
                 out.update({p.csv: parts[p.name] for p in f.parts})
+        elif f.kind == "translations":
+            if nested:
+                out[f.name] = _translations(value)
+            else:
+                first = s.locations[0].translations if s.locations else ()
+                for column, (place, name) in TRANSLATED_COLUMNS.items():
+                    for code, texts in first if place else value:
+                        out[f"{column}_{code}"] = dict(texts).get(name)
         elif f.kind == "list":
             shown = [area_names[c].name for c in value] if f.codes_column else list(value)
             out[f.name] = shown if nested else ";".join(shown)
@@ -78,11 +100,12 @@ def scheme_records(registry: Registry, filters: Filters = Filters()) -> list[dic
 def export_schemes(registry: Registry, fmt: str, filters: Filters = Filters()) -> bytes:
     """The selected schemes as CSV, JSON, GeoJSON (a point per location) or XLSX bytes."""
     records = scheme_records(registry, filters)
-    if fmt == "csv":
-        return to_delimited(SCHEME_COLUMNS, [[r[c] for c in SCHEME_COLUMNS] for r in records], ",").encode()
-    if fmt == "xlsx":
-        return to_xlsx([("schemes", SCHEME_COLUMNS, [[r[c] for c in SCHEME_COLUMNS] for r in records])])
     by_id = {s.id: s for s in registry.schemes}
+    columns = [*SCHEME_COLUMNS, *translation_columns([by_id[r["id"]] for r in records])]
+    if fmt == "csv":
+        return to_delimited(columns, [[r.get(c) for c in columns] for r in records], ",").encode()
+    if fmt == "xlsx":
+        return to_xlsx([("schemes", columns, [[r.get(c) for c in columns] for r in records])])
     if fmt == "json":
         full = [scheme_record(by_id[r["id"]], registry.areas.by_code, nested=True) for r in records]
         doc = {**_meta(registry, filters), "schemes": full}

@@ -7,16 +7,16 @@ import io
 from ..aggregate.counts import area_counts
 from ..aggregate.metrics import metric_credits
 from ..aggregate.need import NEED_UNCLASSED
+from ..core.messages import messages
 from ..core.model import Registry, data_date
-from ..core.words import data_as_of
 from .mapdata import MapOptions
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
 
 def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 150) -> bytes:
     """Render the choropleth as PNG bytes (deterministic: no timestamps in the file)."""
-    counts = area_counts(registry)
-    shade = shading(counts, opts.metric)  # MetricUnavailable before matplotlib is imported
+    counts, words = area_counts(registry), messages(opts.language)
+    shade = shading(counts, opts.metric, words)  # MetricUnavailable before matplotlib is imported
     values, classes, label = shade.values, shade.bands, shade.label
     import matplotlib
 
@@ -42,12 +42,13 @@ def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 1
         ax.set_axis_off()
         need = opts.metric == "need"
         handles = [Patch(facecolor="white", edgecolor=ZERO_HATCH, hatch="////",
-                         label=(f"{NEED_UNCLASSED} ({len(zero)})" if need else f"0 — {ZERO_LABEL} ({len(zero)})"))]
+                         label=(f"{words.gettext(NEED_UNCLASSED)} ({len(zero)})" if need
+                                else f"0 — {words.gettext(ZERO_LABEL)} ({len(zero)})"))]
         handles += [Patch(facecolor=b.colour, edgecolor=BORDER, label=b.label) for b in classes]
         ax.legend(handles=handles, title=label, loc="lower right", frameon=True, fontsize=6 if need else 8,
                   title_fontsize=7 if need else 8, ncol=2 if need else 1)
         fig.suptitle(opts.title, fontsize=13, fontweight="bold", x=0.02, ha="left")
-        ax.set_title(f"{counts.headline()} · {data_as_of(data_date(registry.schemes))}",
+        ax.set_title(f"{counts.headline(words)} · {words.data_as_of(data_date(registry.schemes))}",
                      fontsize=9, loc="left")
         credits = registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas))
         fig.text(0.02, 0.015, credits, fontsize=5.5, color="#444444", wrap=True)

@@ -14,11 +14,10 @@ from ..aggregate.counts import TALLY, AreaCounts, area_counts
 from ..aggregate.metrics import metric_credits
 from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
 from ..core.keywords import KEYWORD_FIELDS
-from ..core.languages import language_name
-from ..core.messages import messages
+from ..core.messages import SOURCE_LANGUAGE, messages
 from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_people
 from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION
-from ..core.words import EMAIL, data_as_of
+from ..core.words import EMAIL
 from ..geo.need import deprivations, why_no_deprivation
 from .style import BORDER, ZERO_HATCH, ZERO_LABEL, band_index, shading
 
@@ -34,13 +33,17 @@ class MapOptions:
     attribution: str = NO_ATTRIBUTION  # the boundaries' source and licence: page footer and PNG
     short_attribution: str | None = None  # in the map's attribution control (default: attribution)
     feedback_email: str | None = None  # where people suggest changes: a link on every card
+    language: str = SOURCE_LANGUAGE  # the page's language (a catalogue of core/messages.py)
+    alternates: tuple[tuple[str, str], ...] = ()  # (language, address) of the page in each language, this one's too
 
 
 def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     """Everything the page shows, as plain JSON-able data named as pagedata.py describes."""
     counts = area_counts(registry)  # the choropleth counts active schemes: the shared aggregation
-    words = messages()  # (the page's language: English until #27 lets a page choose)
-    shade = shading(counts, opts.metric)  # (MetricUnavailable before any work when it cannot be drawn)
+    words = messages(opts.language)
+    shade = shading(counts, opts.metric, words)  # (MetricUnavailable before any work when it cannot be drawn)
+    days = words.day_names()
+    said_hours = lambda hours: hours_for_people(hours, days)  # noqa: E731
     values, classes = shade.values, shade.bands
     shown_status = STATUSES if opts.include_closed else tuple(s for s in STATUSES if s != "closed")
     shown = [s for s in registry.schemes if s.status in shown_status]
@@ -51,7 +54,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     cat_keys = list(vocab.categories)
     categories = [{"key": k, "label": t.label, "colour": vocab.colour(k)} for k, t in vocab.categories.items()]
     if any(not s.categories for s in shown):
-        categories.append({"key": "", "label": "Uncategorised", "colour": "#555555"})
+        categories.append({"key": "", "label": words.gettext("Uncategorised"), "colour": "#555555"})
     area_index = {code: i for i, code in enumerate(counts.codes)}
     cat_pos = {k: i for i, k in enumerate(cat_keys)}
     route_pos = {k: i for i, k in enumerate(vocab.referral_routes)}
@@ -92,7 +95,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "delivery": field.keys("delivery", delivery_pos),
         "languages": field.keys("languages", language_pos),
         "accessibility": field.keys("accessibility", access_pos),
-        "hours": field.texts(_each_once(hours_for_people, field.get("hours"))),
+        "hours": field.texts(_each_once(said_hours, field.get("hours"))),
         "hours_note": field.text("hours_note"),
         "how_to_refer": field.text("how_to_refer"),
         "referral_url": field.text("referral_url"),
@@ -111,7 +114,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "postcode": place.text("postcode"),
         "approximate": [1 if c == "postcode" else 0 for c in place.get("coordinates_from")],
         "accessibility": place.keys("accessibility", access_pos),
-        "hours": place.texts(_each_once(hours_for_people, place.get("hours"))),
+        "hours": place.texts(_each_once(said_hours, place.get("hours"))),
     }
     strings = field.strings.table()
 
@@ -126,7 +129,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "population": (list(counts.population) if opts.metric != "need"
                        else [r["population"] for r in need_rows(counts)]),
         "imdRank": [d.rank if (d := deprivations().get(c)) else None for c in counts.codes],
-        "imdWhy": [None if c in deprivations() else why_no_deprivation(c) for c in counts.codes],
+        "imdWhy": [None if c in deprivations() else why_no_deprivation(c, words) for c in counts.codes],
     }
     features = []
     for feat in registry.boundaries.features() if registry.boundaries is not None else ():
@@ -143,14 +146,14 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "costs": [t.label for t in vocab.costs.values()],
         "delivery": [t.label for t in vocab.delivery.values()],
         "accessibility": [t.label for t in vocab.accessibility.values()],
-        "languages": [language_name(c) for c in languages],
+        "languages": [words.language_name(c) for c in languages],
         "areas": areas,
         "bands": [{"label": b.label, "colour": b.colour, "low": b.low, "high": b.high} for b in classes],
         "keys": {"routes": list(vocab.referral_routes), "groups": list(vocab.target_groups),
                  "costs": list(vocab.costs), "delivery": list(vocab.delivery),
                  "accessibility": list(vocab.accessibility), "languages": languages, "days": list(DAYS)},
         "postcodes": postcode_areas(registry, area_index),
-        "zero": {"label": ZERO_LABEL, "border": ZERO_HATCH, "count": zero_count},
+        "zero": {"label": words.gettext(ZERO_LABEL), "border": ZERO_HATCH, "count": zero_count},
         "border": BORDER,
         "schemes": schemes,
         "points": points,
@@ -162,9 +165,13 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "rules": {"email": EMAIL.pattern},
         "search": {k: list(v) for k, v in KEYWORD_FIELDS.items()},
         "language": words.language,
+        "direction": words.direction,
         "messages": {name: words.forms(*pair) for name, pair in TALLY.items()},
-        "dataAsOf": data_as_of(registry.data_date),
-        "need": {"axes": NEED_AXES, "unclassed": NEED_UNCLASSED},
+        "words": words.script_words(),
+        "calendar": words.calendar(),
+        "dataAsOf": words.data_as_of(registry.data_date),
+        "need": {"axes": {k: words.gettext(v) for k, v in NEED_AXES.items()},
+                 "unclassed": words.gettext(NEED_UNCLASSED)},
     }
     return data, counts
 

@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..aggregate.metrics import metric_credits
 from ..core.errors import UsageError
+from ..core.messages import Messages, messages
 from ..core.model import Registry
 from ..core.speed import no_cyclic_gc
 from .html import page_header, table_html
@@ -170,6 +171,15 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     tiles = resolve_tiles(opts.tiles)
     assets = library_assets(opts.offline)
     data, counts = made or map_data(registry, opts)
+    words = messages(opts.language)
+    e = html.escape
+    # (the words are said outside f-strings: the message extractor reads no call inside one before Python 3.12)
+    skip = e(words.gettext("Skip the map: table of schemes by area"))
+    to_table = e(words.gettext("Table of schemes by area (accessible version)"))
+    find_heading = e(words.gettext("Find a scheme"))
+    no_script = e(words.gettext("The finder needs JavaScript; the table below lists every area and its schemes."))
+    shortlist = e(words.gettext("Shortlist"))
+    made_with = e(words.gettext("Made with sprx."))
     step("rendering")
     _PageTail = _page_tail_class()
 
@@ -179,7 +189,6 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         default_js: list = []
         default_css: list = []
 
-    e = html.escape
     fig = be.Figure(title=e(opts.title))  # branca puts the title into <title> unescaped
     fig.header.add_child(_raw('<meta name="generator" content="sprx">'), name="generator")
     for i, a in enumerate(assets):
@@ -195,10 +204,11 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     fig.header.add_child(_raw(f"<script>{js}</script>"), name="sprx_js")
 
     fig.html.add_child(_raw(
-        '<a class="sprx-skip" href="#sprx-table">Skip the map: table of schemes by area</a>'
+        f'<a class="sprx-skip" href="#sprx-table">{skip}</a>'
         '<header class="sprx-header">'
-        + page_header(opts.title, counts, registry.data_date)
-        + '<nav><a href="#sprx-table">Table of schemes by area (accessible version)</a></nav>'
+        + page_header(opts.title, counts, registry.data_date, words)
+        + f'<nav><a href="#sprx-table">{to_table}</a>'
+        + language_switch(opts.language, opts.alternates) + "</nav>"
         "</header>"
         '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
         '<pattern id="sprx-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '
@@ -216,20 +226,41 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
                          name=tiles.name, max_zoom=tiles.get("max_zoom", 19), control=False).add_to(m)
 
     page = _PageTail(
-        '<section id="sprx-finder" class="sprx-finder"><h2>Find a scheme</h2>'
-        "<p>The finder needs JavaScript; the table below lists every area and its schemes.</p></section>"
-        + table_html(data, counts)
+        f'<section id="sprx-finder" class="sprx-finder"><h2>{find_heading}</h2>'
+        f"<p>{no_script}</p></section>"
+        + table_html(data, counts, words)
         + "</main>"
         # (printed, it is the page: its main landmark, the map page's main being hidden then)
-        + '<div id="sprx-print" class="sprx-print-sheet" role="main" aria-label="Shortlist"></div>'
+        + f'<div id="sprx-print" class="sprx-print-sheet" role="main" aria-label="{shortlist}"></div>'
         + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas)))}.'
-        + (f" Map tiles: {e(tiles.get('attribution', tiles.name))}." if tiles is not None else "")
-        + " Made with sprx.</p></footer>"
+        + (" " + e(words.gettext("Map tiles: {tiles}.").format(tiles=tiles.get("attribution", tiles.name)))
+           if tiles is not None else "")
+        + f" {made_with}</p></footer>"
         + _data_blocks(data))
     m.add_child(page, name="sprx_page")
     _stable_ids(fig)
     step("writing")
-    return _accessible(fig.render())
+    return _accessible(fig.render(), words, alternate_links(opts.alternates))
+
+
+def alternate_links(alternates: tuple[tuple[str, str], ...]) -> str:
+    """The <link rel="alternate" hreflang> tags of a page in several languages (every language's
+    address, this page's own included, as search engines expect)."""
+    e = html.escape
+    return "".join(f'<link rel="alternate" hreflang="{e(code)}" href="{e(href)}">' for code, href in alternates)
+
+
+def language_switch(language: str, alternates: tuple[tuple[str, str], ...]) -> str:
+    """Links to the page in its other languages, each named in its own language ('Cymraeg'); the
+    page's script carries the finder's state (the address's fragment) across (static/finder.js)."""
+    others = [(code, href) for code, href in alternates if code != language]
+    if not others:
+        return ""
+    from babel import Locale
+
+    e = html.escape
+    return "".join(f' <a class="sprx-language" href="{e(href)}" hreflang="{e(code)}" lang="{e(code)}">'
+                   f"{e(Locale.parse(code).get_display_name(code).capitalize())}</a>" for code, href in others)
 
 
 # folium's page template has no language and stops people zooming the page (WCAG 1.4.4)
@@ -237,7 +268,9 @@ _FOLIUM_VIEWPORT = re.compile(r'<meta name="viewport" content="width=device-widt
                               r'maximum-scale=1\.0, user-scalable=no" />')
 
 
-def _accessible(page: str) -> str:
-    """The page with a language and a viewport that lets people zoom."""
-    page = page.replace("<html>", '<html lang="en">', 1)
-    return _FOLIUM_VIEWPORT.sub('<meta name="viewport" content="width=device-width, initial-scale=1">', page)
+def _accessible(page: str, words: Messages, alternates: str = "") -> str:
+    """The page with its language and direction, its other languages' addresses (`alternates`: link
+    tags) and a viewport that lets people zoom."""
+    page = page.replace("<html>", f'<html lang="{words.language}" dir="{words.direction}">', 1)
+    viewport = '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    return _FOLIUM_VIEWPORT.sub(lambda _: viewport + alternates, page, count=1)

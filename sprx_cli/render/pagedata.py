@@ -94,8 +94,13 @@ TOP_LEVEL: dict[str, str] = {
     "need": "{axes: {need, provision}, unclassed}: the words of the need map's 3×3 legend (aggregate/need.py)",
     "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none is recorded",
     "language": "the page's language (BCP 47): Intl.PluralRules chooses a message's form by it",
-    "messages": "{name: {CLDR plural category: text with {n}}}: the words the script writes, from the catalogue "
+    "direction": "ltr or rtl: the page's language's direction",
+    "messages": "{name: {CLDR plural category: text with {n}}}: the words Python writes too, from the catalogue "
                 "(core/messages.py; aggregate/counts.py TALLY names them)",
+    "words": "{English message: its translation, or {CLDR plural category: text}}: the page's script's own words "
+             "(t and tn in util.js), from the catalogue (core/messages.py); none for English",
+    "calendar": "{months, pattern}: the month names and the order of a date in full ('{day} {month} {year}'), "
+                "from Babel's CLDR data, for the print sheet's date",
     "search": "{schemes, labels, points}: what keywords search (core/keywords.py KEYWORD_FIELDS): columns of "
               "D.schemes, label lists the schemes index (categories, areas), columns of D.points",
 }
@@ -103,4 +108,6 @@ TOP_LEVEL: dict[str, str] = {
 # The keys of D in the page's first block (id="sprx-areas"): everything the areas and their legend
 # need, so that they are drawn before the schemes are read (id="sprx-data": every other key).
 FIRST: tuple[str, ...] = ("title", "metric", "metricLabel", "categories", "areas", "bands", "zero", "border",
-                          "boundaries", "attribution", "need")
+                          "boundaries", "attribution", "need", "language", "direction", "messages", "words",
+                          "calendar")
+

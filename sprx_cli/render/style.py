@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..aggregate.metrics import metric_label
+from ..core.messages import Messages, N_
 
 if TYPE_CHECKING:
     from ..aggregate.counts import AreaCounts
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 RAMP = ["#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"]
 ZERO_FILL = "#ffffff"
 ZERO_HATCH = "#c2185b"  # a gap should stand out: magenta hatching on white
-ZERO_LABEL = "no schemes recorded"
+ZERO_LABEL = N_("no schemes recorded")
 BORDER = "#444444"
 
 
@@ -77,15 +78,16 @@ class Shading(NamedTuple):
     label: str
 
 
-def shading(counts: "AreaCounts", metric: str = "count") -> Shading:
+def shading(counts: "AreaCounts", metric: str = "count", words: Messages | None = None) -> Shading:
     """The shading of the areas under `metric` (aggregate.metrics.METRICS), the same for the page and the PNG.
     Raises MetricUnavailable when the registry lacks what the metric needs."""
     if metric == "need":
         from ..aggregate.need import need_class, need_classes, need_rows
 
         values = [need_class(r["need_third"], r["provision_third"]) for r in need_rows(counts)]
-        return Shading(metric, values, [Band(k, k, colour, label) for k, colour, label in need_classes()],
-                       metric_label(metric, counts.codes, counts.population))
+        return Shading(metric, values, [Band(k, k, colour, label) for k, colour, label in need_classes(words)],
+                       metric_label(metric, counts.codes, counts.population, words))
     values = counts.values(metric)
     return Shading(metric, values, bands(values, integer=metric == "count"),
-                   metric_label(metric, counts.codes, counts.population))
+                   metric_label(metric, counts.codes, counts.population, words))
+

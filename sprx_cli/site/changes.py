@@ -7,6 +7,9 @@ import html
 import json
 from pathlib import Path
 
+from ..core.messages import Messages, messages
+
+
 def changes_since(previous: Path | None, schemes_doc: dict, counts_doc: dict, inputs_same: bool) -> dict:
     """What changed since the previous publish. When the inputs are the same as the live site's,
     the live changes.json stands (nothing new happened), so unchanged input gives identical files."""
@@ -99,22 +102,24 @@ def atom_feed(title: str, ch: dict, data_date: str | None, previous: Path | None
     return "\n".join(parts).encode("utf-8")
 
 
-def changes_html(ch: dict) -> str:
-    """The changes as the index page lists them."""
-    e = html.escape
+def changes_html(ch: dict, words: Messages | None = None) -> str:
+    """The changes as the index page lists them, in `words`' language."""
+    e, m = html.escape, words or messages()
     if ch.get("first_publish"):
-        return "<p>This is the first publication of this site.</p>"
+        return "<p>" + e(m.gettext("This is the first publication of this site.")) + "</p>"
     parts = []
-    for key, title in (("schemes_added", "Schemes added"), ("schemes_removed", "Schemes removed")):
+    for key, title in (("schemes_added", m.gettext("Schemes added")), ("schemes_removed", m.gettext("Schemes removed"))):
         if ch[key]:
             items = "".join(f"<li>{e(s['name'])} <code>{e(s['id'])}</code></li>" for s in ch[key])
-            parts.append(f"<h3>{title}</h3><ul>{items}</ul>")
+            parts.append(f"<h3>{e(title)}</h3><ul>{items}</ul>")
     if ch["schemes_changed"]:
         items = "".join(f"<li>{e(s['name'])}: {e(', '.join(s['fields']))}</li>" for s in ch["schemes_changed"])
-        parts.append(f"<h3>Schemes changed</h3><ul>{items}</ul>")
+        parts.append("<h3>" + e(m.gettext("Schemes changed")) + f"</h3><ul>{items}</ul>")
     if ch["areas_changed"]:
         items = "".join(f"<li>{e(a['name'])}: {a['before']} → {a['after']}</li>" for a in ch["areas_changed"])
-        parts.append(f"<h3>Areas whose count changed</h3><ul>{items}</ul>")
+        parts.append("<h3>" + e(m.gettext("Areas whose count changed")) + f"</h3><ul>{items}</ul>")
     since = ch.get("previous_data_date")
-    lead = f"<p>Since the previous publication (data as of {e(since)}):</p>" if since else ""
-    return lead + ("".join(parts) or "<p>No changes.</p>")
+    lead = ("<p>" + e(m.gettext("Since the previous publication (data as of {date}):").format(date=since)) + "</p>"
+            if since else "")
+    return lead + ("".join(parts) or "<p>" + e(m.gettext("No changes.")) + "</p>")
+

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from .. import __version__
 from ..aggregate.counts import area_counts
 from ..aggregate.filters import Filters
 from ..aggregate.metrics import MetricUnavailable, need_credits, population_need
+from ..core.messages import messages
 from ..core.model import STALE_MONTHS, STATUSES, Sources, data_date
 from ..core.settings import DEFAULT_TITLE, NO_ATTRIBUTION
 from ..render.mapdata import MapOptions, map_data
@@ -53,10 +54,12 @@ class PublishOptions:
     strict: bool = False
     stale_after_months: int = STALE_MONTHS
     encoding: str | None = None
+    languages: tuple[str, ...] = ("en",)  # the site's languages, the first at the top (the others in <code>/)
 
-    def manifest_options(self) -> dict[str, str]:
+    def manifest_options(self) -> dict:
         """The options a site's files depend on, as its manifest records them (--if-changed compares them)."""
-        return {"title": self.title, "tiles": self.tiles, "attribution": self.attribution, "metric": self.metric}
+        return {"title": self.title, "tiles": self.tiles, "attribution": self.attribution, "metric": self.metric,
+                **({"languages": list(self.languages)} if self.languages != ("en",) else {})}
 
 
 @dataclass
@@ -88,14 +91,21 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
 
     map_opts = MapOptions(title=opts.title, offline=True, tiles=opts.tiles, attribution=opts.attribution,
                           short_attribution=opts.attribution_short, feedback_email=opts.feedback_email,
-                          metric=opts.metric)
+                          metric=opts.metric, language=opts.languages[0])
     counts = area_counts(registry)
     everything = Filters(statuses=STATUSES)
     files: dict[str, bytes] = {}
-    page_data = map_data(registry, map_opts)  # (the map page's and the index's)
-    files["map.html"] = render_map(registry, map_opts, data=page_data).encode("utf-8")
-    pause("built-map")
-    files["map.png"] = render_png(registry, map_opts)
+    pages = {}
+    for i, language in enumerate(opts.languages):  # (each language's map page, made first: the slow part)
+        lang_opts = replace(map_opts, language=language,
+                            alternates=_alternates(opts.languages, language, "map.html"))
+        pages[language] = (lang_opts, map_data(registry, lang_opts))  # (the map page's and the index's)
+        files[_page(opts.languages, language, "map.html")] = render_map(
+            registry, lang_opts, data=pages[language][1]).encode("utf-8")
+        if i == 0:
+            pause("built-map")
+    for language, (lang_opts, _) in pages.items():
+        files[_page(opts.languages, language, "map.png")] = render_png(registry, lang_opts)
     t = build_table(registry, "area")
     files["counts.csv"] = write_table(t, "csv")
     files["counts.json"] = write_table(t, "json")
@@ -108,16 +118,23 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     files["changes.json"] = (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     newest = data_date(registry.schemes)
     files["changes.atom"] = atom_feed(opts.title, changes, newest.isoformat() if newest else None, previous)
-    data, _ = page_data
-    files["index.html"] = index_html(opts.title, data, counts, data_date(registry.schemes), changes,
-                                      registry.attribution(opts.attribution, more=need_credits(registry.areas))
-                                      ).encode("utf-8")
+    credits = registry.attribution(opts.attribution, more=need_credits(registry.areas))
+    for language, (_, (data, _)) in pages.items():
+        files[_page(opts.languages, language, "index.html")] = index_html(
+            opts.title, data, counts, newest, changes, credits, messages(language),
+            up="" if language == opts.languages[0] else "../",
+            alternates=_alternates(opts.languages, language, "index.html")).encode("utf-8")
+    site_files = [name for name in SITE_FILES if name in files] + sorted(set(files) - set(SITE_FILES))
     docs = feed_documents(registry)  # (the feed's and the API's)
     feed = {f"{FEED}/{name}": data for name, data in export_feed(registry, docs=docs).items()}
-    for i, name in enumerate(SITE_FILES):
+    for i, name in enumerate(site_files):
+        if "/" in name:
+            (out / name).parent.mkdir(exist_ok=True)
         write_synced(out / name, files[name])
         if i == 2:
             pause("writing-files")
+    for language in opts.languages[1:]:
+        fsync_dir(out / language)
     folders = sorted({(out / name).parent for name in feed})
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
@@ -138,12 +155,26 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
                    "areas_with_schemes": counts.areas_with_schemes,
                    "areas_without_schemes": len(counts.codes) - counts.areas_with_schemes},
         "files": [{"path": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
-                  for name in (*SITE_FILES, *feed)]
+                  for name in (*site_files, *feed)]
                  + [{"path": STORE_NAME, "size": store.stat().st_size, "sha256": sha256_file(store)}],
     }
     write_synced(out / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     fsync_dir(out)
     return {**manifest, "changes": changes}
+
+
+def _page(languages: tuple[str, ...], language: str, name: str) -> str:
+    """Where a page in `language` is in the site: the first language's at the top, the others' in
+    a folder of their own ('map.html', 'en/map.html')."""
+    return name if language == languages[0] else f"{language}/{name}"
+
+
+def _alternates(languages: tuple[str, ...], language: str, name: str) -> tuple[tuple[str, str], ...]:
+    """(language, address from the page in `language`) of the page `name` in every language."""
+    if len(languages) < 2:
+        return ()
+    up = "" if language == languages[0] else "../"
+    return tuple((code, up + _page(languages, code, name)) for code in languages)
 
 
 def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(), log: Log = lambda *a, **k: None
@@ -158,7 +189,7 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
     with SiteLock(state / "lock"):
         pause("locked")
         report, registry = validate(sources, stale_after_months=opts.stale_after_months, encoding=opts.encoding,
-                                    population_need=population_need(opts.metric))
+                                    population_need=population_need(opts.metric), languages=opts.languages)
         log("validated", level="info" if report.valid else "error", errors=len(report.errors),
             warnings=len(report.warnings), schemes=len(registry.schemes))
         if not report.passes(opts.strict):

@@ -12,13 +12,17 @@ function drawAreas(view) {
   function summary(a) {
     if (D.metric === "need") {
       var c = needOf[a];
-      return plural(shown.count[a], "active scheme") + (c.rate !== null ? " (" + c.rate + " per 100,000)" : "") +
-        (A.imdRank[a] !== null ? "; IMD 2025 rank " + A.imdRank[a] + " of 296" : "; no IMD 2025 rank: " + A.imdWhy[a]) +
-        (c.need ? "; need third " + c.need + ", provision third " + c.provision + (c.need === 1 && c.provision === 1
-          ? ": least served" : "") : "; " + D.need.unclassed);
+      return activeSchemes(shown.count[a]) + (c.rate !== null ? " " + t("({rate} per 100,000)", {rate: String(c.rate)}) : "") +
+        "; " + (A.imdRank[a] !== null ? t("IMD 2025 rank {rank} of 296", {rank: A.imdRank[a]})
+                : t("no IMD 2025 rank: {why}", {why: A.imdWhy[a]})) +
+        "; " + (c.need ? t("need third {need}, provision third {provision}", {need: c.need, provision: c.provision}) +
+                (c.need === 1 && c.provision === 1 ? ": " + t("least served") : "") : D.need.unclassed);
     }
     return shown.count[a] === 0 ? D.zero.label
-      : plural(shown.count[a], "active scheme") + (D.metric === "per-100k" ? " (" + shown.value[a] + " per 100,000)" : "");
+      : activeSchemes(shown.count[a]) + (D.metric === "per-100k" ? " " + t("({rate} per 100,000)", {rate: String(shown.value[a])}) : "");
+  }
+  function activeSchemes(n) {
+    return tn("{n} active scheme", "{n} active schemes", n);
   }
   var needOf = D.metric === "need" ? needClasses(D, A.count) : null;
 
@@ -44,7 +48,7 @@ function drawAreas(view) {
         var li = el("li");
         li.appendChild(button(schemeLabel(view, si), null, function () {
           var card = schemeCard(view, si);
-          var back = button("← All schemes in " + A.name[a], "sprx-linkbutton sprx-back",
+          var back = button("← " + t("All schemes in {area}", {area: A.name[a]}), "sprx-linkbutton sprx-back",
                             function () { showCard(popup, popupOf(a, popup)); });
           card.insertBefore(back, card.firstChild);
           showCard(popup, card);
@@ -163,9 +167,9 @@ function legend(D) {
     box.appendChild(bands);
     // the dots: which colour is which category (a scheme's dot has its first category's colour)
     var dots = el("details", "sprx-legend-dots");  // (folded: the map stays clear; the Category filter shows them too)
-    dots.appendChild(el("summary", null, "Dot colours: first category"));
+    dots.appendChild(el("summary", null, t("Dot colours: first category")));
     D.categories.forEach(function (c) { dots.appendChild(legendRow("sprx-legend-dot", c.colour, "#555555", c.label)); });
-    dots.appendChild(el("div", "sprx-legend-note-dots", "Faded, dashed dots are paused schemes."));
+    dots.appendChild(el("div", "sprx-legend-note-dots", t("Faded, dashed dots are paused schemes.")));
     box.appendChild(dots);
     return box;
   };
@@ -224,11 +228,11 @@ function needLegend(D, box) {
       said.push(b.label);
     }
   }
-  grid.setAttribute("aria-label", "3 by 3 colours: " + said.join("; "));
+  grid.setAttribute("aria-label", t("3 by 3 colours: {colours}", {colours: said.join("; ")}));
   var wrap = el("div", "sprx-need-legend");
   wrap.appendChild(el("div", "sprx-need-y", "\u2191 " + D.need.axes.need));
   wrap.appendChild(grid);
   wrap.appendChild(el("div", "sprx-need-x", D.need.axes.provision + " \u2192"));
-  wrap.appendChild(el("div", "sprx-legend-note", "Outlined: least served (most deprived third, least provision)."));
+  wrap.appendChild(el("div", "sprx-legend-note", t("Outlined: least served (most deprived third, least provision).")));
   box.appendChild(wrap);
 }

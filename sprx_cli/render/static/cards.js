@@ -6,7 +6,7 @@
 
 function statusBadge(status) {
   if (status === "active") return null;
-  return el("span", "sprx-badge sprx-" + status, status === "paused" ? "Paused" : "Closed");
+  return el("span", "sprx-badge sprx-" + status, status === "paused" ? t("Paused") : t("Closed"));
 }
 
 function row(dl, term, value) {
@@ -24,8 +24,8 @@ function labels(indices, list) {
 
 // Ages for people: "Ages 18–65", "Aged 50 and over", "Aged up to 25", or null.
 function ages(lo, hi) {
-  return lo !== null && hi !== null ? (lo === hi ? "Age " + lo : "Ages " + lo + "–" + hi)
-    : lo !== null ? "Aged " + lo + " and over" : hi !== null ? "Aged up to " + hi : null;
+  return lo !== null && hi !== null ? (lo === hi ? t("Age {age}", {age: lo}) : t("Ages {low}–{high}", {low: lo, high: hi}))
+    : lo !== null ? t("Aged {age} and over", {age: lo}) : hi !== null ? t("Aged up to {age}", {age: hi}) : null;
 }
 
 // A card's popup on the map: as tall as the map allows above the attribution, panned clear of it.
@@ -90,41 +90,41 @@ function schemeCard(view, si, point) {
   var badge = statusBadge(status);
   if (badge) { h.appendChild(document.createTextNode(" ")); h.appendChild(badge); }
   card.appendChild(h);
-  if (SC.provider[si] >= 0) card.appendChild(el("p", "sprx-provider", "Run by " + S(SC.provider[si])));
+  if (SC.provider[si] >= 0) card.appendChild(el("p", "sprx-provider", t("Run by {provider}", {provider: S(SC.provider[si])})));
   if (SC.description[si] >= 0) card.appendChild(el("p", "sprx-desc", S(SC.description[si])));
   var dl = el("dl");
   if (point !== undefined) {
     var at = [S(P.name[point]), S(P.address[point]), S(P.postcode[point])]
       .filter(function (x) { return x; }).join(", ");
-    row(dl, "Where", at);
-    if (P.approximate[point]) row(dl, "Map position", "approximate location (postcode centre)");
-    row(dl, "Access here", labels(P.accessibility[point], D.accessibility));
-    row(dl, "Open here", S(P.hours[point]));
+    row(dl, t("Where"), at);
+    if (P.approximate[point]) row(dl, t("Map position"), t("approximate location (postcode centre)"));
+    row(dl, t("Access here"), labels(P.accessibility[point], D.accessibility));
+    row(dl, t("Open here"), S(P.hours[point]));
   }
-  row(dl, "Categories", SC.categories[si].map(function (c) { return D.categories[c].label; }).join("; "));
-  row(dl, "Who can refer", labels(SC.routes[si], D.routes));
-  row(dl, "For", labels(SC.groups[si], D.groups));
-  row(dl, "Areas", labels(SC.areas[si], A.name));
-  row(dl, "Who can join", [ages(SC.min_age[si], SC.max_age[si]), S(SC.eligibility[si])]
+  row(dl, t("Categories"), SC.categories[si].map(function (c) { return D.categories[c].label; }).join("; "));
+  row(dl, t("Who can refer"), labels(SC.routes[si], D.routes));
+  row(dl, t("For"), labels(SC.groups[si], D.groups));
+  row(dl, t("Areas"), labels(SC.areas[si], A.name));
+  row(dl, t("Who can join"), [ages(SC.min_age[si], SC.max_age[si]), S(SC.eligibility[si])]
     .filter(function (x) { return x; }).join(": "));
   var cost = SC.cost[si] >= 0 ? D.costs[SC.cost[si]] : null;
-  row(dl, "Cost", [cost, S(SC.cost_description[si])].filter(function (x) { return x; }).join(": "));
-  row(dl, "How", labels(SC.delivery[si], D.delivery));
-  row(dl, "Languages", labels(SC.languages[si], D.languages));
-  row(dl, "Access", labels(SC.accessibility[si], D.accessibility));
-  row(dl, "When", [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" · "));
+  row(dl, t("Cost"), [cost, S(SC.cost_description[si])].filter(function (x) { return x; }).join(": "));
+  row(dl, t("How"), labels(SC.delivery[si], D.delivery));
+  row(dl, t("Languages"), labels(SC.languages[si], D.languages));
+  row(dl, t("Access"), labels(SC.accessibility[si], D.accessibility));
+  row(dl, t("When"), [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" · "));
   var refer = referral(view, si);
-  if (refer.childNodes.length) row(dl, "How to refer", refer);
+  if (refer.childNodes.length) row(dl, t("How to refer"), refer);
   var contact = contacts(view, si);
-  if (contact.childNodes.length) row(dl, "Contact", contact);
-  row(dl, "Charity number", S(SC.charity_number[si]));
-  row(dl, "Status", status === "active" ? "Active" : (status === "paused" ? "Paused" : "Closed"));
+  if (contact.childNodes.length) row(dl, t("Contact"), contact);
+  row(dl, t("Charity number"), S(SC.charity_number[si]));
+  row(dl, t("Status"), status === "active" ? t("Active") : (status === "paused" ? t("Paused") : t("Closed")));
   if (SC.verified[si]) {
     var v = el("span", SC.stale[si] ? "sprx-stale" : null, SC.verified[si]);
-    if (SC.stale[si]) v.appendChild(document.createTextNode(" (may be out of date)"));
-    row(dl, "Last verified", v);
+    if (SC.stale[si]) v.appendChild(document.createTextNode(" " + t("(may be out of date)")));
+    row(dl, t("Last verified"), v);
   } else {
-    row(dl, "Last verified", el("span", "sprx-stale", "never"));
+    row(dl, t("Last verified"), el("span", "sprx-stale", t("never")));
   }
   card.appendChild(dl);
   var suggest = suggestLink(view, si);
@@ -141,7 +141,7 @@ function referral(view, si) {
   var form = SC.referral_url[si] >= 0 ? httpUrl(S(SC.referral_url[si])) : null;
   if (form) {
     if (refer.childNodes.length) refer.appendChild(document.createTextNode(" "));
-    refer.appendChild(link(form, "Referral form"));
+    refer.appendChild(link(form, t("Referral form")));
   }
   var referEmail = SC.referral_email[si] >= 0 ? S(SC.referral_email[si]) : null;
   if (view.isEmail(referEmail)) {
@@ -176,11 +176,11 @@ function contacts(view, si) {
 function suggestLink(view, si) {
   var D = view.D, SC = D.schemes, S = view.S;
   if (!view.isEmail(D.feedback)) return null;
-  var details = [["Name", S(SC.name[si])], ["Provider", S(SC.provider[si])], ["Website", S(SC.website[si])],
-                 ["Email", S(SC.email[si])], ["Phone", S(SC.phone[si])], ["How to refer", S(SC.how_to_refer[si])],
-                 ["When", S(SC.hours[si])], ["Last verified", SC.verified[si]]]
+  var details = [[t("Name"), S(SC.name[si])], [t("Provider"), S(SC.provider[si])], [t("Website"), S(SC.website[si])],
+                 [t("Email"), S(SC.email[si])], [t("Phone"), S(SC.phone[si])], [t("How to refer"), S(SC.how_to_refer[si])],
+                 [t("When"), S(SC.hours[si])], [t("Last verified"), SC.verified[si]]]
     .filter(function (x) { return x[1]; }).map(function (x) { return x[0] + ": " + x[1]; }).join("\n");
-  return link("mailto:" + D.feedback + "?subject=" + encodeURIComponent("Suggested change: " + SC.id[si]) +
-              "&body=" + encodeURIComponent("What should change?\n\n\nAs the map shows it now:\n" + details),
-              "Suggest a change");
+  return link("mailto:" + D.feedback + "?subject=" + encodeURIComponent(t("Suggested change: {id}", {id: SC.id[si]})) +
+              "&body=" + encodeURIComponent(t("What should change?") + "\n\n\n" + t("As the map shows it now:") + "\n" + details),
+              t("Suggest a change"));
 }

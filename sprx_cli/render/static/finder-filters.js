@@ -5,26 +5,29 @@
  * `f` is the finder's state (finder.js): the page's data, the person's choices and the panel.
  */
 
-var DAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+// The days of the week in the page's language, Monday first (D.keys.days' order).
+function dayNames() {
+  return [t("Monday"), t("Tuesday"), t("Wednesday"), t("Thursday"), t("Friday"), t("Saturday"), t("Sunday")];
+}
 
 // The filter groups this page's data has options for.
 function filterGroups(f) {
   var D = f.D, SC = D.schemes, P = D.points, freeIndex = f.freeIndex;
   return [
-    {key: "c", legend: "Category", options: D.categories.map(function (c) { return c.label; }),
+    {key: "c", legend: t("Category"), options: D.categories.map(function (c) { return c.label; }),
      keys: D.categories.map(function (c) { return c.key || "none"; }),
      has: function (si, o) { return SC.categories[si].indexOf(o) >= 0 || (o === D.categories.length - 1 && !SC.categories[si].length && !D.categories[o].key); }},
-    {key: "g", legend: "Who it is for", options: D.groups, keys: D.keys.groups,
+    {key: "g", legend: t("Who it is for"), options: D.groups, keys: D.keys.groups,
      has: function (si, o) { return SC.groups[si].indexOf(o) >= 0; }},
-    {key: "r", legend: "Who can refer", options: D.routes, keys: D.keys.routes,
+    {key: "r", legend: t("Who can refer"), options: D.routes, keys: D.keys.routes,
      has: function (si, o) { return SC.routes[si].indexOf(o) >= 0; }},
-    {key: "free", legend: "Cost", options: freeIndex >= 0 ? [D.costs[freeIndex]] : [], keys: ["1"],
+    {key: "free", legend: t("Cost"), options: freeIndex >= 0 ? [D.costs[freeIndex]] : [], keys: ["1"],
      has: function (si) { return SC.cost[si] === freeIndex; }},
-    {key: "d", legend: "How people take part", options: D.delivery, keys: D.keys.delivery,
+    {key: "d", legend: t("How people take part"), options: D.delivery, keys: D.keys.delivery,
      has: function (si, o) { return SC.delivery[si].indexOf(o) >= 0; }},
-    {key: "l", legend: "Language", options: D.languages, keys: D.keys.languages,
+    {key: "l", legend: t("Language"), options: D.languages, keys: D.keys.languages,
      has: function (si, o) { return SC.languages[si].indexOf(o) >= 0; }},
-    {key: "a", legend: "Access", options: D.accessibility, keys: D.keys.accessibility,
+    {key: "a", legend: t("Access"), options: D.accessibility, keys: D.keys.accessibility,
      has: function (si, o) {
        if (SC.accessibility[si].indexOf(o) >= 0) return true;
        return f.placesOf[si].some(function (p) { return P.accessibility[p].indexOf(o) >= 0; });
@@ -68,7 +71,7 @@ function buildFilters(f, root) {
   var state = f.state;
   var filters = el("details", "sprx-filters");
   filters.open = window.matchMedia ? !window.matchMedia("(max-width: 800px)").matches : true;
-  filters.appendChild(el("summary", null, "Filters"));
+  filters.appendChild(el("summary", null, t("Filters")));
   f.ui.countSpans = {};
   f.ui.dayCounts = [];
   f.groups.forEach(function (g) {
@@ -109,12 +112,12 @@ function buildFilters(f, root) {
   });
   if (f.hasAges && !f.groups.some(function (g) { return g.key === "g"; })) {
     var ageFs = el("fieldset");
-    ageFs.appendChild(el("legend", null, "Age"));
+    ageFs.appendChild(el("legend", null, t("Age")));
     ageFs.appendChild(ageControl(f));
     filters.appendChild(ageFs);
   }
   if (f.days.some(function (d) { return d; })) filters.appendChild(dayControl(f));
-  var clear = el("button", "sprx-clear", "Clear all");
+  var clear = el("button", "sprx-clear", t("Clear all"));
   clear.type = "button";
   clear.addEventListener("click", function () {
     f.groups.forEach(function (g) { state.chosen[g.key] = []; });
@@ -130,7 +133,7 @@ function buildFilters(f, root) {
 
 function ageControl(f) {
   var ageRow = el("div", "sprx-option");
-  var ageField = field("For a person aged ", "sprx-age", "number"), age = ageField[1];
+  var ageField = field(t("For a person aged") + " ", "sprx-age", "number"), age = ageField[1];
   age.min = "0";
   age.max = "120";
   age.inputMode = "numeric";
@@ -146,9 +149,10 @@ function ageControl(f) {
 
 function dayControl(f) {
   var dayFs = el("fieldset");
-  dayFs.appendChild(el("legend", null, "Open on"));
+  dayFs.appendChild(el("legend", null, t("Open on")));
   f.ui.dayCounts = [];
-  ["Any day"].concat(DAY_NAMES).forEach(function (label, i) {
+  [t("Any day")].concat(dayNames())
+.forEach(function (label, i) {
     if (i > 0 && !f.days[i - 1]) return;  // a day no scheme opens on
     var row = el("div", "sprx-option");
     var radio = el("input");

@@ -49,7 +49,7 @@ function badges(f, si) {
   if (SC.languages[si].length > 1) out.push(SC.languages[si].map(function (l) { return D.languages[l]; }).join(", "));
   var step = D.keys.accessibility.indexOf("step-free");
   if (step >= 0 && SC.accessibility[si].indexOf(step) >= 0) out.push(D.accessibility[step]);
-  if (SC.status[si] === "paused") out.push("Paused");
+  if (SC.status[si] === "paused") out.push(t("Paused"));
   return out;
 }
 
@@ -60,7 +60,7 @@ function shortlistButton(f, si) {
   b.type = "button";
   function label() {
     var on = state.shortlist.indexOf(SC.id[si]) >= 0;
-    b.textContent = on ? "Remove from shortlist" : "Add to shortlist";
+    b.textContent = on ? t("Remove from shortlist") : t("Add to shortlist");
     b.setAttribute("aria-pressed", on ? "true" : "false");
   }
   label();
@@ -82,7 +82,7 @@ function syncShortlistButtons(f) {
   f.state.shortlist.forEach(function (id) { on[id] = true; });
   document.querySelectorAll(".sprx-shortlist-toggle").forEach(function (b) {
     var yes = !!on[SC.id[b.sprxScheme]];
-    b.textContent = yes ? "Remove from shortlist" : "Add to shortlist";
+    b.textContent = yes ? t("Remove from shortlist") : t("Add to shortlist");
     b.setAttribute("aria-pressed", yes ? "true" : "false");
   });
 }
@@ -105,8 +105,7 @@ function item(f, si) {
   }
   if (f.state.origin) {
     var d = distanceOf(f, si);
-    li.appendChild(el("div", "sprx-distance", d !== null ? (d < 10 ? d.toFixed(1) : Math.round(d)) + " km away"
-                                                 : "Serves this area"));
+    li.appendChild(el("div", "sprx-distance", d !== null ? kmAway(d) : t("Serves this area")));
   }
   li.appendChild(shortlistButton(f, si));
   return li;
@@ -139,7 +138,7 @@ function showSheet(f, si) {
     document.body.appendChild(sheet);
   }
   sheet.textContent = "";
-  var close = el("button", "sprx-sheet-close", "Close");
+  var close = el("button", "sprx-sheet-close", t("Close"));
   close.type = "button";
   close.addEventListener("click", function () { closeSheet(f); });
   var card = schemeCard(f.api.view, si);
@@ -164,9 +163,9 @@ function renderList(f) {
   var frag = document.createDocumentFragment();
   list.slice(0, shown).forEach(function (si) { frag.appendChild(item(f, si)); });
   ui.results.appendChild(frag);
-  if (!list.length) ui.results.appendChild(el("li", "sprx-noresult", "No scheme matches. Try fewer filters."));
+  if (!list.length) ui.results.appendChild(el("li", "sprx-noresult", t("No scheme matches. Try fewer filters.")));
   ui.more.hidden = list.length <= shown;
-  ui.more.textContent = "Show more (" + people(Math.max(0, list.length - shown)) + " more)";
+  ui.more.textContent = tn("Show more ({n} more)", "Show more ({n} more)", Math.max(0, list.length - shown));
 }
 
 function renderShortlist(f) {
@@ -174,7 +173,7 @@ function renderShortlist(f) {
   ui.shortlist.textContent = "";
   var chosen = f.state.shortlist.map(function (id) { return f.indexOfId[id]; })
     .filter(function (si) { return si !== undefined; });
-  if (!chosen.length) ui.shortlist.appendChild(el("li", "sprx-noresult", "Nothing yet: use \u201cAdd to shortlist\u201d."));
+  if (!chosen.length) ui.shortlist.appendChild(el("li", "sprx-noresult", t("Nothing yet: use “Add to shortlist”.")));
   chosen.forEach(function (si) {
     var li = el("li");
     li.setAttribute("data-scheme-id", SC.id[si]);
@@ -188,7 +187,7 @@ function renderShortlist(f) {
   var body = [text(searchSaid(f))].concat(chosen.map(function (si) {
     return schemeLabel(f, si) + "\n" + text(handover(f, si));
   })).join("\n\n");
-  ui.mail.setAttribute("href", "mailto:?subject=" + encodeURIComponent("Schemes for you: " + D.title) +
+  ui.mail.setAttribute("href", "mailto:?subject=" + encodeURIComponent(t("Schemes for you: {title}", {title: D.title})) +
                        "&body=" + encodeURIComponent(body));
   renderSheet(f, chosen);
 }
@@ -197,16 +196,16 @@ function renderShortlist(f) {
 // when, the data's date and the link that opens the same search again.
 function searchSaid(f) {
   var state = f.state, out = [];
-  if (state.originLabel) out.push(["Near", state.originLabel === "your location" ? "your location" : state.originLabel]);
-  if (state.q.trim()) out.push(["Keywords", state.q.trim()]);
+  if (state.originLabel) out.push([t("Near"), state.originLabel]);
+  if (state.q.trim()) out.push([t("Keywords"), state.q.trim()]);
   f.groups.forEach(function (g) {
     if (state.chosen[g.key].length) out.push([g.legend, state.chosen[g.key].map(function (o) { return g.options[o]; }).join(", ")]);
   });
-  if (state.age !== null) out.push(["For a person aged", String(state.age)]);
-  if (state.day !== null) out.push(["Open on", DAY_NAMES[state.day]]);
-  out.push(["Printed", new Date().toLocaleDateString("en-GB", {day: "numeric", month: "long", year: "numeric"})]);
-  out.push(["Data", f.D.dataAsOf]);
-  out.push(["This search", location.href]);
+  if (state.age !== null) out.push([t("For a person aged"), String(state.age)]);
+  if (state.day !== null) out.push([t("Open on"), dayNames()[state.day]]);
+  out.push([t("Printed"), longDate(new Date())]);
+  out.push([t("Data"), f.D.dataAsOf]);
+  out.push([t("This search"), location.href]);
   return out;
 }
 
@@ -218,19 +217,19 @@ function handover(f, si) {
   var place = near === null ? null : [S(P.name[near]), S(P.address[near]), S(P.postcode[near])].filter(function (x) { return x; }).join(", ");
   var d = f.state.origin && near !== null ? km(f.state.origin[0], f.state.origin[1], P.lat[near], P.lon[near]) : null;
   var pairs = [
-    ["What it offers", S(SC.description[si])], ["Run by", S(SC.provider[si])],
-    ["Cost", join([cost, S(SC.cost_description[si])])],
-    ["Who it is for", join([ages(SC.min_age[si], SC.max_age[si]), [labelsOf(SC.groups[si], D.groups), S(SC.eligibility[si])]
+    [t("What it offers"), S(SC.description[si])], [t("Run by"), S(SC.provider[si])],
+    [t("Cost"), join([cost, S(SC.cost_description[si])])],
+    [t("Who it is for"), join([ages(SC.min_age[si], SC.max_age[si]), [labelsOf(SC.groups[si], D.groups), S(SC.eligibility[si])]
       .filter(function (x) { return x; }).join("; ")])],
-    ["Languages", labelsOf(SC.languages[si], D.languages)], ["How to take part", labelsOf(SC.delivery[si], D.delivery)],
-    ["Access", labelsOf(SC.accessibility[si], D.accessibility)],
-    ["When", [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" \u00b7 ")],
-    ["How to refer", [S(SC.how_to_refer[si]), S(SC.referral_url[si]), S(SC.referral_email[si])].filter(function (x) { return x; }).join(" \u00b7 ")],
-    ["Phone", S(SC.phone[si])], ["Email", S(SC.email[si])], ["Website", S(SC.website[si])],
-    [near !== null && f.placesOf[si].length > 1 ? "Nearest place" : "Where", place && (d !== null ? place + " (" + (d < 10 ? d.toFixed(1) : Math.round(d)) + " km away)" : place)],
-    ["Areas", labelsOf(SC.areas[si], D.areas.name)],
-    ["Last verified", SC.verified[si] || "never"],
-    ["Suggest a change", D.feedback ? D.feedback + " (say it is about " + SC.id[si] + ")" : null]];
+    [t("Languages"), labelsOf(SC.languages[si], D.languages)], [t("How to take part"), labelsOf(SC.delivery[si], D.delivery)],
+    [t("Access"), labelsOf(SC.accessibility[si], D.accessibility)],
+    [t("When"), [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" \u00b7 ")],
+    [t("How to refer"), [S(SC.how_to_refer[si]), S(SC.referral_url[si]), S(SC.referral_email[si])].filter(function (x) { return x; }).join(" \u00b7 ")],
+    [t("Phone"), S(SC.phone[si])], [t("Email"), S(SC.email[si])], [t("Website"), S(SC.website[si])],
+    [near !== null && f.placesOf[si].length > 1 ? t("Nearest place") : t("Where"), place && (d !== null ? place + " (" + kmAway(d) + ")" : place)],
+    [t("Areas"), labelsOf(SC.areas[si], D.areas.name)],
+    [t("Last verified"), SC.verified[si] || t("never")],
+    [t("Suggest a change"), D.feedback ? D.feedback + " " + t("(say it is about {id})", {id: SC.id[si]}) : null]];
   return pairs.filter(function (p) { return p[1]; });
 }
 
@@ -249,7 +248,7 @@ function renderSheet(f, chosen) {
   var D = f.D, sheet = f.ui.sheet;
   if (!sheet) return;
   sheet.textContent = "";
-  sheet.appendChild(el("h1", null, D.title + ": shortlist"));
+  sheet.appendChild(el("h1", null, t("{title}: shortlist", {title: D.title})));
   sheet.appendChild(pairsList(searchSaid(f), "sprx-print-search"));
   chosen.forEach(function (si) {
     var sec = el("section", "sprx-print-item");

@@ -13,13 +13,13 @@ function areaAt(f, lat, lon) {
 
 // A full postcode (its sector's centre) or a district, from the page's postcode table; null when unknown.
 function lookup(f, text) {
-  var D = f.D, t = text.toUpperCase().replace(/[^A-Z0-9]/g, "");
-  if (!t || !D.postcodes) return null;
-  var m = /^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9])([A-Z]{2})?$/.exec(t);
+  var D = f.D, code = text.toUpperCase().replace(/[^A-Z0-9]/g, "");
+  if (!code || !D.postcodes) return null;
+  var m = /^([A-Z]{1,2}[0-9][0-9A-Z]?)([0-9])([A-Z]{2})?$/.exec(code);
   if (m && m[3] && D.postcodes.sectors[m[1] + " " + m[2]]) {
     return {hit: D.postcodes.sectors[m[1] + " " + m[2]], label: m[1] + " " + m[2] + m[3], zoom: 15};
   }
-  var district = m ? m[1] : t;
+  var district = m ? m[1] : code;
   if (D.postcodes.districts[district]) return {hit: D.postcodes.districts[district], label: district, zoom: 14};
   return null;
 }
@@ -33,8 +33,8 @@ function setOrigin(f, lat, lon, area, label, zoom, here) {
   state.originLabel = label;
   state.sort = "distance";
   f.ui.sort.value = "distance";
-  f.ui.whereStatus.textContent = "Sorted by distance from " + label +
-    (area >= 0 ? " (" + f.D.areas.name[area] + ")" : "") + ".";
+  f.ui.whereStatus.textContent = area >= 0 ? t("Sorted by distance from {place} ({area}).", {place: label, area: f.D.areas.name[area]})
+                                           : t("Sorted by distance from {place}.", {place: label});
   markHere(f, lat, lon, here);
   f.update();
   var near = nearestPlaces(f, lat, lon, NEAREST);
@@ -81,12 +81,12 @@ function buildWhere(f, root) {
   var ui = f.ui;
   var where = el("form", "sprx-where");
   where.setAttribute("role", "search");
-  var pcField = field("Postcode", "sprx-postcode", "text"), pc = ui.postcode = pcField[1];
+  var pcField = field(t("Postcode"), "sprx-postcode", "text"), pc = ui.postcode = pcField[1];
   pc.autocomplete = "postal-code";
   pc.setAttribute("aria-describedby", "sprx-where-status");
-  var find = el("button", null, "Find");
+  var find = el("button", null, t("Find"));
   find.type = "submit";
-  var locate = el("button", null, "Use my location");
+  var locate = el("button", null, t("Use my location"));
   locate.type = "button";
   var status = ui.whereStatus = el("p", "sprx-where-status");
   status.id = "sprx-where-status";
@@ -94,29 +94,29 @@ function buildWhere(f, root) {
   [pcField[0], pc, find, locate, status].forEach(function (x) { where.appendChild(x); });
   if (!f.D.postcodes) {
     pc.disabled = find.disabled = true;
-    status.textContent = "Postcode search needs a postcode table (the 'postcodes' setting).";
+    status.textContent = t("Postcode search needs a postcode table (the 'postcodes' setting).");
   }
   root.appendChild(where);
   where.addEventListener("submit", function (ev) {
     ev.preventDefault();
     var found = lookup(f, pc.value);
     if (!found) {
-      status.textContent = pc.value.trim() ? "Postcode " + pc.value.trim() + " is not in this map's areas."
-                                           : "Type a postcode, e.g. SE1 7PB, or a district, e.g. SE1.";
+      status.textContent = pc.value.trim() ? t("Postcode {postcode} is not in this map's areas.", {postcode: pc.value.trim()})
+                                           : t("Type a postcode, e.g. SE1 7PB, or a district, e.g. SE1.");
       return;
     }
     f.state.postcode = pc.value.trim().toUpperCase();
     setOrigin(f, found.hit[0], found.hit[1], found.hit[2], found.label, found.zoom,
-              found.label + ": the postcode you searched");
+              t("{postcode}: the postcode you searched", {postcode: found.label}));
   });
   locate.addEventListener("click", function () {
-    if (!navigator.geolocation) { status.textContent = "This browser cannot share its location."; return; }
-    status.textContent = "Finding your location…";
+    if (!navigator.geolocation) { status.textContent = t("This browser cannot share its location."); return; }
+    status.textContent = t("Finding your location…");
     navigator.geolocation.getCurrentPosition(function (pos) {
       var lat = pos.coords.latitude, lon = pos.coords.longitude;
       f.state.postcode = null;
-      setOrigin(f, lat, lon, areaAt(f, lat, lon), "your location", 14, "Your location");
-    }, function () { status.textContent = "Your location is not available."; });
+      setOrigin(f, lat, lon, areaAt(f, lat, lon), t("your location"), 14, t("Your location"));
+    }, function () { status.textContent = t("Your location is not available."); });
   });
 }
 
@@ -140,7 +140,18 @@ function saveState(f) {
   parts.push("view=" + c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom());
   var hash = "#" + parts.join("&");
   if (location.hash !== hash) history.replaceState(null, "", hash);
+  carryState();
 }
+
+// The links to the page in its other languages carry the finder's state: the same fragment (its
+// filters are vocabulary keys, not words, so it means the same in every language).
+function carryState() {
+  var links = document.querySelectorAll("a.sprx-language");
+  for (var i = 0; i < links.length; i++) {
+    links[i].setAttribute("href", links[i].getAttribute("href").split("#")[0] + location.hash);
+  }
+}
+
 
 function loadState(f) {
   var state = f.state, days = f.D.keys.days, params = {};
@@ -176,7 +187,7 @@ function loadState(f) {
       state.origin = [found.hit[0], found.hit[1]];
       state.originArea = found.hit[2];
       state.originLabel = found.label;
-      markHere(f, found.hit[0], found.hit[1], found.label + ": the postcode you searched");
+      markHere(f, found.hit[0], found.hit[1], t("{postcode}: the postcode you searched", {postcode: found.label}));
     }
   }
 }

@@ -57,7 +57,7 @@ window.sprxFinder = function (api) {
 function buildPanel(f, root) {
   var ui = f.ui, state = f.state;
   root.textContent = "";
-  var h = el("h2", null, "Find a scheme");
+  var h = el("h2", null, t("Find a scheme"));
   h.id = "sprx-finder-heading";
   root.setAttribute("aria-labelledby", h.id);
   root.appendChild(h);
@@ -67,10 +67,10 @@ function buildPanel(f, root) {
   ui.summary = part(root, "p", "sprx-count", "sprx-count", {"aria-live": "polite"});
 
   var tools = el("div", "sprx-list-tools");
-  var sortLabel = el("label", null, "Sort by ");
+  var sortLabel = el("label", null, t("Sort by") + " ");
   var sort = ui.sort = el("select");
   sort.id = "sprx-sort";
-  [["name", "Name"], ["relevance", "Up to date first"], ["distance", "Distance"]].forEach(function (x) {
+  [["name", t("Name")], ["relevance", t("Up to date first")], ["distance", t("Distance")]].forEach(function (x) {
     var opt = el("option", null, x[1]);
     opt.value = x[0];
     sort.appendChild(opt);
@@ -83,18 +83,18 @@ function buildPanel(f, root) {
   inView.id = "sprx-inview";
   inView.addEventListener("change", function () { state.inView = inView.checked; f.update(); });
   inViewLabel.appendChild(inView);
-  inViewLabel.appendChild(document.createTextNode(" Only what is in view"));
+  inViewLabel.appendChild(document.createTextNode(" " + t("Only what is in view")));
   tools.appendChild(sortLabel);
   tools.appendChild(inViewLabel);
   root.appendChild(tools);
 
-  ui.results = part(root, "ol", "sprx-result-list", "sprx-results", {"aria-label": "Matching schemes"});
-  var more = ui.more = el("button", "sprx-more", "Show more");
+  ui.results = part(root, "ol", "sprx-result-list", "sprx-results", {"aria-label": t("Matching schemes")});
+  var more = ui.more = el("button", "sprx-more", t("Show more"));
   more.type = "button";
   more.addEventListener("click", function () { state.shown += PAGE; renderList(f); });
   root.appendChild(more);
 
-  var slHeading = el("h2", null, "Shortlist");
+  var slHeading = el("h2", null, t("Shortlist"));
   slHeading.id = "sprx-shortlist-heading";
   root.appendChild(slHeading);
   ui.shortlist = el("ul", "sprx-shortlist");
@@ -102,10 +102,10 @@ function buildPanel(f, root) {
   ui.shortlist.setAttribute("aria-labelledby", slHeading.id);
   root.appendChild(ui.shortlist);
   var slTools = el("div", "sprx-list-tools");
-  ui.print = el("button", null, "Print");
+  ui.print = el("button", null, t("Print"));
   ui.print.type = "button";
   ui.print.addEventListener("click", function () { window.print(); });
-  ui.mail = el("a", "sprx-mail", "Email");
+  ui.mail = el("a", "sprx-mail", t("Email"));
   slTools.appendChild(ui.print);
   slTools.appendChild(ui.mail);
   root.appendChild(slTools);
@@ -128,8 +128,8 @@ function nameRanks(f) {
 // the address follow when the typing pauses.
 function buildKeywords(f, root) {
   var ui = f.ui, wrap = el("div", "sprx-keywords"), timer = null;
-  var kw = field("Keywords", "sprx-keywords", "search"), input = ui.keywords = kw[1];
-  var hint = el("p", "sprx-hint", "Words in a scheme's name, description, provider, categories, areas or places, e.g. walking, debt");
+  var kw = field(t("Keywords"), "sprx-keywords", "search"), input = ui.keywords = kw[1];
+  var hint = el("p", "sprx-hint", t("Words in a scheme's name, description, provider, categories, areas or places, e.g. walking, debt"));
   hint.id = "sprx-keywords-hint";
   input.setAttribute("aria-describedby", hint.id);
   input.setAttribute("aria-controls", "sprx-results");
@@ -199,14 +199,14 @@ function headline(f) {
   var gaps = document.querySelector(".sprx-gaps");
   var zero = A.code.length - served;
   if (gaps) {
-    gaps.textContent = plural(zero, "area") + " with " + D.zero.label;
+    gaps.textContent = say(D, "gaps", zero);
     gaps.hidden = zero === 0;
   }
   var filtered = matching.length !== n, listed = matching.length, closed = listed - open - paused;
-  var split = [people(open) + " open now"].concat(paused ? [people(paused) + " paused"] : [],
-                                                  closed ? [people(closed) + " closed"] : []);
-  f.ui.summary.textContent = (filtered ? plural(listed, "scheme") + " match" + (listed === 1 ? "es" : "") +
-                              " the filters" : plural(listed, "scheme")) +
+  var split = [tn("{n} open now", "{n} open now", open)].concat(paused ? [tn("{n} paused", "{n} paused", paused)] : [],
+                                                                closed ? [tn("{n} closed", "{n} closed", closed)] : []);
+  f.ui.summary.textContent = (filtered ? tn("{n} scheme matches the filters", "{n} schemes match the filters", listed)
+                              : tn("{n} scheme", "{n} schemes", listed)) +
     (split.length > 1 ? " (" + split.join(", ") + ")" : "") +
-    (f.state.originLabel ? ", nearest " + f.state.originLabel + " first" : "");
+    (f.state.originLabel ? ", " + t("nearest {place} first", {place: f.state.originLabel}) : "");
 }

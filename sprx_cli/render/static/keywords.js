@@ -12,8 +12,8 @@ function foldText(text) {
 }
 
 function keywordWords(query) {
-  var t = foldText(query || "");
-  return t ? t.split(" ") : [];
+  var folded = foldText(query || "");
+  return folded ? folded.split(" ") : [];
 }
 
 // A matcher over the page's schemes: match(words) -> Uint8Array (1: every word found), or null for no words.
@@ -46,7 +46,7 @@ function keywordMatcher(D, S) {
     words.forEach(function (w) {
       var needle = " " + w, hits = {};
       D.search.labels.forEach(function (name) {  // which labels hold the word: few, and shared by many schemes
-        hits[name] = labelTexts[name].map(function (t) { return t.indexOf(needle) >= 0; });
+        hits[name] = labelTexts[name].map(function (text) { return text.indexOf(needle) >= 0; });
       });
       for (var si = 0; si < n; si++) {
         if (!out[si] || texts[si].indexOf(needle) >= 0) continue;

@@ -10,6 +10,8 @@
 window.sprxInit = function (map) {
   timings.init = performance.now();
   var D = loadAreas();
+  useWords(D);
+  carryState();
   var view = {map: map, D: D, api: null, S: function (i) { return i >= 0 ? D.strings[i] : null; }};
   var areas = drawAreas(view);
   clearAttribution(map);

@@ -31,7 +31,7 @@ function drawPlaces(view, areas) {
       var node = create.call(icon, old);
       node.style.setProperty("--sprx-colour", COLOUR.test(colour) ? colour : "#555555");
       node.setAttribute("role", "button");
-      node.setAttribute("aria-label", schemeLabel(view, si) + (paused ? " (paused)" : ""));
+      node.setAttribute("aria-label", schemeLabel(view, si) + (paused ? " " + t("(paused)") : ""));
       return node;
     };
     var m = L.marker([P.lat[k], P.lon[k]], {icon: icon, pane: "sprx-points", keyboard: true, riseOnHover: true});
@@ -52,7 +52,7 @@ function drawPlaces(view, areas) {
     icon.createIcon = function (old) {
       var node = create.call(icon, old);
       node.setAttribute("role", "button");
-      node.setAttribute("aria-label", plural(count, "scheme") + " here: zoom in to see them");
+      node.setAttribute("aria-label", tn("{n} scheme here: zoom in to see them", "{n} schemes here: zoom in to see them", count));
       node.addEventListener("keydown", function (ev) {  // Leaflet's own Enter only opens popups
         if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); activate(); }
       });
@@ -73,7 +73,7 @@ function drawPlaces(view, areas) {
         return;
       }
       var box = el("div", "sprx-card");
-      box.appendChild(el("h2", null, plural(count, "scheme") + " here"));
+      box.appendChild(el("h2", null, tn("{n} scheme here", "{n} schemes here", count)));
       var ul = el("ul", "sprx-list");
       cell.points.forEach(function (p) {
         var li = el("li");

@@ -8,8 +8,8 @@ function addSearch(view, places, areas) {
     var box = el("div", "sprx-search leaflet-bar");
     var input = el("input");
     input.type = "search";
-    input.placeholder = "Search schemes and areas";
-    input.setAttribute("aria-label", "Search schemes and areas");
+    input.placeholder = t("Search schemes and areas");
+    input.setAttribute("aria-label", t("Search schemes and areas"));
     var results = el("ul", "sprx-found");
     box.appendChild(input);
     box.appendChild(results);
@@ -24,7 +24,7 @@ function addSearch(view, places, areas) {
       A.name.forEach(function (name, a) {
         if (found < 5 && String(name).toLowerCase().indexOf(q) >= 0) {
           found++;
-          results.appendChild(result(name + " (area)", function () { areas.open(a); }));
+          results.appendChild(result(name + " " + t("(area)"), function () { areas.open(a); }));
         }
       });
       var hits = view.keywords(keywordWords(q));
@@ -34,7 +34,7 @@ function addSearch(view, places, areas) {
           results.appendChild(result(schemeLabel(view, i), places.openScheme.bind(null, i)));
         }
       }
-      if (!results.childNodes.length) results.appendChild(el("li", "sprx-noresult", "Nothing found"));
+      if (!results.childNodes.length) results.appendChild(el("li", "sprx-noresult", t("Nothing found")));
     });
     function result(text, action) {
       var li = el("li");

@@ -80,22 +80,70 @@ function button(text, cls, onClick) {
   return b;
 }
 
-// A message of the page's data in the form for n things (D.messages: each message's forms by
-// CLDR plural category, from the catalogue, core/messages.py), with n written for people.
+// The page's words. English is the source: a message is written once, in English, where it is used
+// (t("..."), tn("...", "...", n)); the page's data carries the catalogue's translations of them for
+// the page's language (D.words, from core/messages.py; none for English). useWords reads them.
+var WORDS = {language: "en", words: {}, messages: {}, calendar: null, plural: null, number: null};
+
+function useWords(D) {
+  WORDS.language = D.language;
+  WORDS.words = D.words;
+  WORDS.messages = D.messages;
+  WORDS.calendar = D.calendar;
+  WORDS.plural = new Intl.PluralRules(D.language);
+  WORDS.number = new Intl.NumberFormat(D.language);
+}
+
+// A date in full, in the page's language ('1 December 2026', '1 Rhagfyr 2026'): the month names and
+// the order from Python (Babel's CLDR data, D.calendar), which browsers lack for many languages.
+function longDate(when) {
+  var c = WORDS.calendar;
+  return fill(c.pattern, {day: String(when.getDate()), month: c.months[when.getMonth()], year: String(when.getFullYear())});
+}
+
+// A distance for people: '1.5 km away', '12 km away'.
+function kmAway(d) {
+  return t("{km} km away", {km: d < 10 ? d.toFixed(1) : String(Math.round(d))});
+}
+
+
+// `values` ({name: text or number}) put into the message's {name}s, in one pass (so a value's own
+// braces are never read as a name); numbers written for people.
+function fill(text, values) {
+  if (!values) return text;
+  return text.replace(/\{(\w+)\}/g, function (m, k) {
+    if (!(k in values)) return m;
+    return typeof values[k] === "number" ? people(values[k]) : String(values[k]);
+  });
+}
+
+// A message in the page's language.
+function t(message, values) {
+  var s = WORDS.words[message];
+  return fill(typeof s === "string" ? s : message, values);
+}
+
+// A message in the form for n things ({n} in it: n written for people), by the language's plural rule.
+function tn(one, other, n, values) {
+  var forms = WORDS.words[one], category = (WORDS.plural || new Intl.PluralRules("en")).select(n);
+  var text = forms && typeof forms === "object" ? (forms[category] || forms.other) : (category === "one" ? one : other);
+  var all = {n: n};
+  Object.keys(values || {}).forEach(function (k) { all[k] = values[k]; });
+  return fill(text, all);
+}
+
+// A message Python writes too, by its name (D.messages: its forms by CLDR plural category, from
+// the catalogue: aggregate/counts.py TALLY), in the form for n things.
 function say(D, name, n, numbers) {
   var forms = D.messages[name];
-  var text = (forms[new Intl.PluralRules(D.language).select(n)] || forms.other).split("{n}").join(people(n));
-  Object.keys(numbers || {}).forEach(function (k) { text = text.split("{" + k + "}").join(people(numbers[k])); });
-  return text;
+  var all = {n: n};
+  Object.keys(numbers || {}).forEach(function (k) { all[k] = numbers[k]; });
+  return fill(forms[new Intl.PluralRules(D.language).select(n)] || forms.other, all);
 }
 
-// Counts for people: 5,000 rather than 5000 (the same grouping as Python's f"{n:,}").
+// Counts for people: 5,000 rather than 5000, in the page's language (Python's Messages.number).
 function people(n) {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
-function plural(n, word) {
-  return people(n) + " " + word + (n === 1 ? "" : "s");
+  return WORDS.number ? WORDS.number.format(n) : String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
 function km(lat1, lon1, lat2, lon2) {
