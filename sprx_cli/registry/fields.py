@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..core.model import DEFAULT_STATUS, Eligibility, Hours, Location
-from .rules import (HOURS_TEXT, Context, Fault, Finding, Rule, age, age_order, area, charity_number, degrees, email,
-                    email_address, language, opening, past_date, postcode, quoted, slug, status, term, unknown_field,
-                    web_address, website)
+from .rules import (HOURS_TEXT, Context, Fault, Finding, Rule, age, age_order, area, as_text, charity_number, degrees,
+                    email, email_address, language, opening, past_date, postcode, quoted, slug, status, term,
+                    unknown_field, web_address, website, wrong_type)
+from .translations import evaluate_translations
 
 LIST_SEPARATOR = ";"  # between the items of a list field in a CSV cell
 
@@ -184,25 +185,8 @@ def translation_column(header: str) -> tuple[bool, str, str] | None:
 
 # --- applying a field to a value as written --------------------------------------------------------
 
-def as_text(value: Any) -> str | None | Fault:
-    """A raw value as text (stripped; blank is None), or a wrong-type Fault for a list or mapping."""
-    if type(value) is str:
-        return value.strip() or None
-    if value is None:
-        return None
-    if isinstance(value, (dict, list)):
-        kind = "a list" if isinstance(value, list) else "a mapping"
-        return Fault("wrong-type", f"should be text, not {kind}",
-                     "write it on one line as 'field: value' (quote it if it contains ': ')", value)
-    return str(value).strip() or None
-
-
 def _missing(field: Field) -> list[Finding]:
     return [Finding(Fault("missing-field", f"required field '{field.name}' is missing or empty", field.missing_hint))]
-
-
-def _wrong_type(fault: Fault, name: str) -> Fault:
-    return fault._replace(message=f"'{name}' {fault.message}")
 
 
 def from_csv(field: Field, cell: str) -> Any:
@@ -230,7 +214,7 @@ def evaluate(field: Field, raw: Any, ctx: Context) -> tuple[Any, list[Finding]]:
     if field.kind == "text":
         text = as_text(raw)
         if type(text) is Fault:
-            return None, [Finding(_wrong_type(text, field.name))]
+            return None, [Finding(wrong_type(text, field.name))]
         return finish(field, text, ctx)
     if field.kind == "list":
         return _evaluate_list(field, raw, ctx)
@@ -241,50 +225,6 @@ def evaluate(field: Field, raw: Any, ctx: Context) -> tuple[Any, list[Finding]]:
     if field.kind == "translations":
         return evaluate_translations(raw, TRANSLATED, ctx)
     return evaluate_locations(raw, ctx)
-
-
-def evaluate_translations(raw: Any, names: tuple[str, ...], ctx: Context) -> tuple[tuple, list[Finding]]:
-    """Text in other languages from a mapping {language: {field: text}} (Translations: languages by
-    code, fields in `names`' order); `sub` of a finding is the language as written."""
-    if raw is None:
-        return (), []
-    example = "{cy: {" + ", ".join(f"{n}: ..." for n in names[:2]) + "}}"
-    if not isinstance(raw, dict):
-        return (), [Finding(Fault("wrong-type", f"'translations' should be a mapping of language codes, e.g. {example}",
-                                  f"write it as 'translations: {example}'", raw))]
-    out, findings = {}, []
-    for key, texts in raw.items():
-        written = str(key)
-        code = language(written.strip(), ctx)
-        if type(code) is Fault:
-            findings.append(Finding(code._replace(value=written), sub=written))
-            continue
-        if code == "en":
-            findings.append(Finding(Fault("translation-of-source", "'translations' has English ('en'), the language "
-                                          "of the registry's own text", value=written), sub=written))
-            continue
-        if texts is None:
-            continue
-        if not isinstance(texts, dict):
-            findings.append(Finding(Fault("wrong-type", f"'translations.{written}' should be a mapping of "
-                                          f"{', '.join(names)}", f"write it as '{written}: {{{names[0]}: ...}}'",
-                                          texts), sub=written))
-            continue
-        given = {}
-        for name, text in texts.items():
-            if name not in names:
-                fault = unknown_field(str(name), names)
-                findings.append(Finding(fault._replace(message=f"translations.{written}: {fault.message}"),
-                                        sub=written))
-                continue
-            value = as_text(text)
-            if type(value) is Fault:
-                findings.append(Finding(_wrong_type(value, f"translations.{written}.{name}"), sub=written))
-            elif value is not None:
-                given[name] = value
-        if given:
-            out[code] = tuple((n, given[n]) for n in names if n in given)
-    return tuple(sorted(out.items())), findings
 
 
 def evaluate_hours(raw: Any, ctx: Context) -> tuple[tuple[Hours, ...], list[Finding]]:
@@ -339,7 +279,7 @@ def evaluate_eligibility(raw: Any, ctx: Context) -> tuple[Eligibility | None, li
     for part in ELIGIBILITY_PARTS:
         text = as_text(raw.get(part.name))
         if type(text) is Fault:
-            findings.append(Finding(_wrong_type(text, part.name), sub=part.name))
+            findings.append(Finding(wrong_type(text, part.name), sub=part.name))
             values.append(None)
             continue
         value, found = finish(part, text, ctx)
@@ -366,7 +306,7 @@ def _evaluate_list(field: Field, raw: Any, ctx: Context) -> tuple[tuple, list[Fi
     for i, item in enumerate(raw):
         text = as_text(item)
         if type(text) is Fault:
-            findings.append(Finding(_wrong_type(text, field.name), i))
+            findings.append(Finding(wrong_type(text, field.name), i))
         elif text is not None:
             texts.append((i, text))
     if field.required and not texts and not findings:
@@ -397,7 +337,7 @@ def evaluate_location(item: dict, ctx: Context) -> tuple[Location, list[Finding]
     for f in LOCATION_FIELDS_TABLE[:5]:  # name, address, postcode, lat, lon: text
         text = as_text(item.get(f.name))
         if type(text) is Fault:
-            findings.append(Finding(_wrong_type(text, f.name), sub=f.name))
+            findings.append(Finding(wrong_type(text, f.name), sub=f.name))
             text = None
         texts.append(text)
     name, address, postcode_text, lat_text, lon_text = texts

@@ -272,3 +272,19 @@ def unknown_field(name: str, choices) -> Fault:
                  f"did you mean '{guess}'?" if guess else f"the fields are: {', '.join(choices)}", name)
 
 
+def as_text(value: Any) -> str | None | Fault:
+    """A raw value as text (stripped; blank is None), or a wrong-type Fault for a list or mapping."""
+    if type(value) is str:
+        return value.strip() or None
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        kind = "a list" if isinstance(value, list) else "a mapping"
+        return Fault("wrong-type", f"should be text, not {kind}",
+                     "write it on one line as 'field: value' (quote it if it contains ': ')", value)
+    return str(value).strip() or None
+
+
+def wrong_type(fault: Fault, name: str) -> Fault:
+    """A wrong-type fault naming the field ('name' should be text, not a list)."""
+    return fault._replace(message=f"'{name}' {fault.message}")
