@@ -257,3 +257,159 @@ def test_no_accessibility_violations_in_welsh(welsh_site, page_name):
                                               result.response["violations"]]
     finally:
         ctx.__exit__(None, None, None)
+
+
+# --- a registry in two languages --------------------------------------------------------------------
+
+BILINGUAL = """\
+schemes:
+  - id: north-walks
+    name: North Walks
+    provider: North Walking Club (example)
+    description: Gentle walks in the park.
+    how_to_refer: Phone us.
+    boroughs: [Northtown]
+    website: https://example.org/north
+    last_verified: 2026-06-01
+    locations:
+      - name: Village Hall
+        lat: 51.55
+        lon: -0.25
+        translations: {cy: {name: Neuadd y Pentref}}
+    translations:
+      cy:
+        name: Teithiau Cerdded y Gogledd
+        provider: Clwb Cerdded y Gogledd (enghraifft)
+        description: Teithiau cerdded ysgafn yn y parc.
+        how_to_refer: Ffoniwch ni.
+  - id: south-art
+    name: South Art Club
+    description: Painting for everyone.
+    boroughs: [Southvale]
+    website: https://example.org/south
+    last_verified: 2026-06-01
+    translations: {cy: {name: Clwb Celf y De}}
+  - id: east-chat
+    name: East Chat
+    description: "<img src=x onerror=alert(1)> tea and talk"
+    boroughs: [Eastmoor]
+    website: https://example.org/east
+    last_verified: 2026-06-01
+    locations:
+      - {name: Library, lat: 51.5, lon: -0.1}
+    translations: {pl: {name: "<script>alert(2)</script>Rozmowa"}}
+"""
+
+
+@pytest.fixture
+def bilingual(tmp_path):
+    from helpers import registry_files
+
+    files = registry_files("mini")
+    (tmp_path / "schemes.yaml").write_text(BILINGUAL, encoding="utf-8")
+    args = []
+    for option, path in files.items():
+        args += [option, str(tmp_path / "schemes.yaml") if option == "--schemes" else path]
+    return args
+
+
+def test_a_scheme_in_two_languages_on_the_welsh_page(sprx, tmp_path, bilingual):
+    from sprx_cli.registry.fields import TRANSLATED
+
+    r = sprx("validate", *bilingual, "--language", "cy")
+    assert r.exit_code == 0, r.output
+    warned = [ln for ln in r.output.splitlines() if "[missing-translation]" in ln]
+    assert [ln.split("] ")[1].split(",")[0] for ln in warned] == [
+        "scheme 'south-art' has no Welsh (cy) description", "scheme 'east-chat' has no Welsh (cy) name or description"]
+    assert sprx("validate", *bilingual).output.count("missing-translation") == 0  # (an English site asks for none)
+    out = tmp_path / "cy.html"
+    r = sprx("map", "build", *bilingual, "--language", "cy", "--offline", "--tiles", "none", "-o", out)
+    assert r.exit_code == 0 and r.output.startswith("Warnings: 2 missing-translation"), r.output
+    html = out.read_text(encoding="utf-8")
+    D = page_data(html)
+    S, SC = D["strings"], D["schemes"]
+    names = [S[i] for i in SC["name"]]
+    assert names == ["Clwb Celf y De", "East Chat", "Teithiau Cerdded y Gogledd"]  # sorted as the page says them
+    bits = {f: 1 << i for i, f in enumerate(TRANSLATED)}
+    assert D["translated"] == list(TRANSLATED)
+    assert SC["english"] == [bits["description"], bits["name"] | bits["description"], 0]
+    assert S[SC["description"][2]] == "Teithiau cerdded ysgafn yn y parc." and S[SC["how_to_refer"][2]] == "Ffoniwch ni."
+    assert [S[i] for i in D["points"]["name"]] == ["Library", "Neuadd y Pentref"] and D["points"]["english"] == [1, 0]
+    other = {names[k]: S[i] for k, i in enumerate(SC["other"]) if i >= 0}
+    assert other["Teithiau Cerdded y Gogledd"] == ("North Walks Gentle walks in the park. North Walking Club (example) "
+                                                   "Village Hall")
+    assert "Rozmowa" in other["East Chat"]  # (Polish too, for keywords)
+    table = html.split('id="sprx-table"')[1]
+    assert "<li>Teithiau Cerdded y Gogledd</li>" in table and '<li><span lang="en">East Chat</span></li>' in table
+    en = page_data(sprx("map", "build", *bilingual, "--offline", "--tiles", "none", "-o", tmp_path / "en.html")
+                   and (tmp_path / "en.html").read_text(encoding="utf-8"))
+    assert [en["strings"][i] for i in en["schemes"]["name"]] == ["East Chat", "North Walks", "South Art Club"]
+    assert en["schemes"]["english"] == [0, 0, 0]
+    assert "Teithiau Cerdded y Gogledd" in en["strings"][en["schemes"]["other"][1]]
+
+
+def test_translations_in_a_spreadsheet_and_the_exports(sprx, tmp_path):
+    import csv
+    import io
+
+    from helpers import registry_args
+
+    sheet = tmp_path / "schemes.csv"
+    sheet.write_text("id,name,description,boroughs,website,last_verified,name_cy,description_cy,location_name,lat,lon,"
+                     "location_name_cy\nnorth-walks,North Walks,Walks.,Northtown,https://example.org/n,2026-06-01,"
+                     "Teithiau Cerdded,Teithiau.,Hall,51.55,-0.25,Neuadd\n", encoding="utf-8")
+    args = registry_args("mini")
+    args[args.index("--schemes") + 1] = str(sheet)
+    r = sprx("validate", *args, "--language", "cy")
+    assert r.exit_code == 0 and "missing-translation" not in r.output, r.output
+    r = sprx("export", "schemes", *args, "--format", "csv")
+    assert r.exit_code == 0, r.output
+    row = next(csv.DictReader(io.StringIO(r.stdout)))
+    assert (row["name_cy"], row["description_cy"], row["location_name_cy"]) == ("Teithiau Cerdded", "Teithiau.", "Neuadd")
+    r = sprx("export", "schemes", *args, "--format", "json")
+    scheme = json.loads(r.stdout)["schemes"][0]
+    assert scheme["translations"] == {"cy": {"name": "Teithiau Cerdded", "description": "Teithiau."}}
+    assert scheme["locations"][0]["translations"] == {"cy": {"name": "Neuadd"}}
+
+
+def test_the_welsh_page_marks_the_english_and_finds_words_in_both(sprx, tmp_path, bilingual):
+    out = tmp_path / "cy.html"
+    assert sprx("map", "build", *bilingual, "--language", "cy", "--offline", "--tiles", "none", "-o", out,
+                "--quiet").exit_code == 0
+    ctx, page, log = _open(out)
+    try:
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        titles = page.locator("#sprx-results .sprx-result-name")
+        assert titles.all_inner_texts() == ["Clwb Celf y De", "East Chat", "Teithiau Cerdded y Gogledd"]
+        assert page.locator('#sprx-results .sprx-result-name span[lang="en"]').all_inner_texts() == ["East Chat"]
+        titles.nth(0).click()
+        card = page.locator(".sprx-card").first
+        assert card.locator("h2").inner_text().startswith("Clwb Celf y De")
+        assert card.locator('.sprx-desc span[lang="en"]').inner_text() == "Painting for everyone."
+        page.keyboard.press("Escape")
+        titles.nth(2).click()
+        card = page.locator(".sprx-card", has=page.locator("h2", has_text="Teithiau Cerdded y Gogledd")).first
+        assert card.locator(".sprx-desc").inner_text() == "Teithiau cerdded ysgafn yn y parc."
+        assert card.locator('[lang="en"]').count() == 0
+        assert "Yn cael ei redeg gan Clwb Cerdded y Gogledd (enghraifft)" in card.inner_text()
+        for words, found in (("cerdded", ["Teithiau Cerdded y Gogledd"]), ("walks", ["Teithiau Cerdded y Gogledd"]),
+                             ("neuadd", ["Teithiau Cerdded y Gogledd"]), ("rozmowa", ["East Chat"]),
+                             ("painting", ["Clwb Celf y De"])):
+            page.fill("#sprx-keywords", words)
+            page.wait_for_timeout(300)
+            assert titles.all_inner_texts() == found, words
+        page.fill("#sprx-keywords", "")
+        page.wait_for_timeout(300)
+        titles.filter(has_text="East Chat").click()  # (its description is markup, shown as text)
+        card = page.locator(".sprx-card", has=page.locator("h2", has_text="East Chat")).first
+        assert card.locator(".sprx-desc").inner_text() == "<img src=x onerror=alert(1)> tea and talk"
+        assert page.locator("img, script:not([src]):not([type])").evaluate_all(
+            "els => els.filter(e => /alert/.test(e.outerHTML)).length") == 0
+        assert dialogs == [] and log.console_errors == []
+        from axe_playwright_python.sync_playwright import Axe
+
+        result = Axe().run(page)
+        assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in result.response["violations"]]
+    finally:
+        ctx.__exit__(None, None, None)

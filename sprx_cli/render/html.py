@@ -54,6 +54,8 @@ def table_html(data: dict, counts: AreaCounts, words: Messages | None = None) ->
 
         need = need_rows(counts)
     status_word = {"paused": m.gettext("paused"), "closed": m.gettext("closed")}
+    english = schemes.get("english") or [0] * len(schemes["id"])  # (the fields shown in English, untranslated)
+    name_bit = 1 << data.get("translated", ["name"]).index("name")
     yes = e(m.gettext("yes"))
     for i in order:
         served = serving[i]
@@ -61,7 +63,9 @@ def table_html(data: dict, counts: AreaCounts, words: Messages | None = None) ->
         for si in served if listing else ():
             status = schemes["status"][si]
             badge = "" if status == "active" else f" ({e(status_word.get(status, status))})"
-            items.append(f"<li>{e(strings[schemes['name'][si]])}{badge}{_suggest(data, si, m)}</li>")
+            name = e(strings[schemes["name"][si]])
+            name = f'<span lang="en">{name}</span>' if english[si] & name_bit else name
+            items.append(f"<li>{name}{badge}{_suggest(data, si, m)}</li>")
         n = len(served)
         listed = (f"<ul>{''.join(items)}</ul>" if items else
                   e(m.ngettext("{n} scheme (use the map's search to find one)",

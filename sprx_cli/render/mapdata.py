@@ -15,7 +15,8 @@ from ..aggregate.metrics import metric_credits
 from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
 from ..core.keywords import KEYWORD_FIELDS
 from ..core.messages import SOURCE_LANGUAGE, messages
-from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_people
+from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_people, translated
+from ..registry.fields import TRANSLATED
 from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION
 from ..core.words import EMAIL
 from ..geo.need import deprivations, why_no_deprivation
@@ -47,9 +48,12 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     values, classes = shade.values, shade.bands
     shown_status = STATUSES if opts.include_closed else tuple(s for s in STATUSES if s != "closed")
     shown = [s for s in registry.schemes if s.status in shown_status]
-    # by name, then id ("\0" sorts first and is in no name: a flat key sorts as the pair would)
-    keys = [f"{s.name.casefold()}\0{s.id}" for s in shown]
+    # by name (as the page shows it), then id ("\0" sorts first and is in no name: a flat key sorts as the pair would)
+    lang = words.language
+    keys = [f"{(s.translations and translated(s.translations, lang, 'name') or s.name).casefold()}\0{s.id}"
+            for s in shown]
     shown = [shown[k] for k in sorted(range(len(shown)), key=keys.__getitem__)]
+    texts = _Translated(shown, lang)
     vocab = registry.vocabulary
     cat_keys = list(vocab.categories)
     categories = [{"key": k, "label": t.label, "colour": vocab.colour(k)} for k, t in vocab.categories.items()]
@@ -73,9 +77,9 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     verified = field.get("last_verified")
     schemes = {
         "id": field.get("id"),
-        "name": field.text("name"),
-        "provider": field.text("provider"),
-        "description": field.text("description"),
+        "name": field.texts(texts.shown("name", field.get("name"))),
+        "provider": field.texts(texts.shown("provider", field.get("provider"))),
+        "description": field.texts(texts.shown("description", field.get("description"))),
         "categories": cats,
         "routes": field.keys("referral_routes", route_pos),
         "groups": field.keys("target_groups", group_pos),
@@ -89,32 +93,36 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "colour": [c[0] if c else uncategorised for c in cats],
         "min_age": [e.min_age if e else None for e in eligibility],
         "max_age": [e.max_age if e else None for e in eligibility],
-        "eligibility": field.texts([e.description if e else None for e in eligibility]),
+        "eligibility": field.texts(texts.shown("eligibility", [e.description if e else None for e in eligibility])),
         "cost": [cost_pos[c] if c else -1 for c in field.get("cost")],
-        "cost_description": field.text("cost_description"),
+        "cost_description": field.texts(texts.shown("cost_description", field.get("cost_description"))),
         "delivery": field.keys("delivery", delivery_pos),
         "languages": field.keys("languages", language_pos),
         "accessibility": field.keys("accessibility", access_pos),
         "hours": field.texts(_each_once(said_hours, field.get("hours"))),
-        "hours_note": field.text("hours_note"),
-        "how_to_refer": field.text("how_to_refer"),
+        "hours_note": field.texts(texts.shown("hours_note", field.get("hours_note"))),
+        "how_to_refer": field.texts(texts.shown("how_to_refer", field.get("how_to_refer"))),
         "referral_url": field.text("referral_url"),
         "referral_email": field.text("referral_email"),
         "charity_number": field.text("charity_number"),
         "days": _each_once(_days, [(s.hours, *[loc.hours for loc in s.locations]) for s in shown]),
+        "english": texts.english,
+        "other": field.texts(texts.other()),
     }
     located = [(si, loc) for si, locs in enumerate(field.get("locations")) for loc in locs if loc.has_point]
     place = _FieldColumns([loc for _, loc in located], Location._fields, field.strings)
+    place_names, place_english = _place_names(place.get("name"), place.get("translations"), words.language)
     points = {
         "lat": place.get("lat"),
         "lon": place.get("lon"),
         "scheme": [si for si, _ in located],
-        "name": place.text("name"),
+        "name": place.texts(place_names),
         "address": place.text("address"),
         "postcode": place.text("postcode"),
         "approximate": [1 if c == "postcode" else 0 for c in place.get("coordinates_from")],
         "accessibility": place.keys("accessibility", access_pos),
         "hours": place.texts(_each_once(said_hours, place.get("hours"))),
+        "english": place_english,
     }
     strings = field.strings.table()
 
@@ -163,7 +171,8 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
                                             more=metric_credits(opts.metric, registry.areas)),
         "feedback": opts.feedback_email,
         "rules": {"email": EMAIL.pattern},
-        "search": {k: list(v) for k, v in KEYWORD_FIELDS.items()},
+        "search": {k: [*v, "other"] if k == "schemes" else list(v) for k, v in KEYWORD_FIELDS.items()},
+        "translated": list(TRANSLATED),
         "language": words.language,
         "direction": words.direction,
         "messages": {name: words.forms(*pair) for name, pair in TALLY.items()},
@@ -174,6 +183,55 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
                  "unclassed": words.gettext(NEED_UNCLASSED)},
     }
     return data, counts
+
+
+class _Translated:
+    """The schemes' text as a page in `language` shows it: each translatable field's translation,
+    else the English (its bit set in `english`: the page marks it lang="en"); and, for keywords, the
+    text of the other languages."""
+
+    def __init__(self, schemes: list[Scheme], language: str):
+        self.schemes, self.language = schemes, language
+        self.source = language == SOURCE_LANGUAGE
+        self.given = ([] if self.source else
+                      [dict(dict(s.translations).get(language, ())) if s.translations else {} for s in schemes])
+        self.english = [0] * len(schemes)
+
+    def shown(self, name: str, english: list) -> list:
+        """The field's text for each scheme (`english`: the registry's own)."""
+        if self.source:
+            return english
+        bit, out = 1 << TRANSLATED.index(name), []
+        for k, (given, text) in enumerate(zip(self.given, english)):
+            mine = given.get(name) if given else None
+            if mine is None and text is not None:
+                self.english[k] |= bit
+            out.append(mine or text)
+        return out
+
+    def other(self) -> list[str | None]:
+        """Each scheme's keyword text in the languages the page is not in (None where there is none)."""
+        own = KEYWORD_FIELDS["schemes"]
+        out: list[str | None] = []
+        for s in self.schemes:
+            parts = [] if self.source else [getattr(s, f) for f in own] + [loc.name for loc in s.locations]
+            for code, texts in s.translations:
+                if code != self.language:
+                    parts += [text for name, text in texts if name in own]
+            for loc in s.locations:
+                parts += [text for code, texts in loc.translations if code != self.language for _, text in texts]
+            out.append(" ".join(p for p in parts if p) or None)
+        return out
+
+
+def _place_names(names: list, translations: list, language: str) -> tuple[list, list[int]]:
+    """Places' names as a page in `language` shows them, and 1 where that is the English in place
+    of a translation."""
+    if language == SOURCE_LANGUAGE:
+        return names, [0] * len(names)
+    shown = [translated(t, language, "name") if t else None for t in translations]
+    return ([s or n for s, n in zip(shown, names)],
+            [1 if s is None and n is not None else 0 for s, n in zip(shown, names)])
 
 
 def _days(hours: tuple) -> int:

@@ -42,6 +42,9 @@ SCHEME_COLUMNS: dict[str, str] = {
     "referral_email": "index into D.strings, or -1",
     "charity_number": "index into D.strings, or -1",
     "days": "the days it is open, from its and its places' hours: a bitmask, 1 = Monday ... 64 = Sunday (0: not said)",
+    "english": "the fields shown in English for want of a translation into the page's language: a bitmask, bit i "
+               "for D.translated[i] (the page marks them lang=\"en\"); 0 on an English page",
+    "other": "index into D.strings: its text in the languages the page is not in, for keywords, or -1",
 }
 
 # D.points: one entry per location with coordinates
@@ -52,6 +55,7 @@ POINT_COLUMNS: dict[str, str] = {
     "approximate": "1 when placed at its postcode's centre (no coordinates in the registry), else 0",
     "accessibility": "indices into D.accessibility: the place's own access features",
     "hours": "index into D.strings (the place's own opening hours, written for people), or -1",
+    "english": "1 when its name is shown in English for want of a translation, else 0",
 }
 
 # D.areas: one entry per area of the area registry, in its order
@@ -93,6 +97,8 @@ TOP_LEVEL: dict[str, str] = {
              "becomes a mailto: link), as Python declares them (core/words.py)",
     "need": "{axes: {need, provision}, unclassed}: the words of the need map's 3×3 legend (aggregate/need.py)",
     "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none is recorded",
+    "translated": "the scheme fields that may be translated (registry/fields.py TRANSLATED), in the order of the "
+                  "bits of D.schemes.english",
     "language": "the page's language (BCP 47): Intl.PluralRules chooses a message's form by it",
     "direction": "ltr or rtl: the page's language's direction",
     "messages": "{name: {CLDR plural category: text with {n}}}: the words Python writes too, from the catalogue "

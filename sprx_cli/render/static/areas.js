@@ -46,7 +46,7 @@ function drawAreas(view) {
       var SC = D.schemes, ul = el("ul", "sprx-list");
       list.forEach(function (si) {
         var li = el("li");
-        li.appendChild(button(schemeLabel(view, si), null, function () {
+        li.appendChild(button(schemeTitle(view, si), null, function () {
           var card = schemeCard(view, si);
           var back = button("← " + t("All schemes in {area}", {area: A.name[a]}), "sprx-linkbutton sprx-back",
                             function () { showCard(popup, popupOf(a, popup)); });

@@ -79,24 +79,32 @@ function schemeLabel(view, si) {
   return view.S(view.D.schemes.name[si]) + (detail ? " \u2014 " + detail : "");
 }
 
+// The same, to show: its name marked as English where the page's language has no translation of it.
+function schemeTitle(view, si) {
+  var out = document.createDocumentFragment(), detail = twinDetail(view, si);
+  out.appendChild(said(view.D, si, "name", view.S(view.D.schemes.name[si])));
+  if (detail) out.appendChild(document.createTextNode(" \u2014 " + detail));
+  return out;
+}
+
 // The card of scheme `si`, at its place `point` when one is given.
 function schemeCard(view, si, point) {
   var D = view.D, SC = D.schemes, P = D.points, A = D.areas, S = view.S;
   var card = el("div", "sprx-card");
-  var h = el("h2", null, S(SC.name[si]));
+  var h = el("h2", null, said(D, si, "name", S(SC.name[si])));
   var detail = twinDetail(view, si);
   if (detail) h.appendChild(el("span", "sprx-twin", " \u2014 " + detail));
   var status = SC.status[si];
   var badge = statusBadge(status);
   if (badge) { h.appendChild(document.createTextNode(" ")); h.appendChild(badge); }
   card.appendChild(h);
-  if (SC.provider[si] >= 0) card.appendChild(el("p", "sprx-provider", t("Run by {provider}", {provider: S(SC.provider[si])})));
-  if (SC.description[si] >= 0) card.appendChild(el("p", "sprx-desc", S(SC.description[si])));
+  if (SC.provider[si] >= 0) {
+    card.appendChild(el("p", "sprx-provider", tNodes("Run by {provider}", {provider: said(D, si, "provider", S(SC.provider[si]))})));
+  }
+  if (SC.description[si] >= 0) card.appendChild(el("p", "sprx-desc", said(D, si, "description", S(SC.description[si]))));
   var dl = el("dl");
   if (point !== undefined) {
-    var at = [S(P.name[point]), S(P.address[point]), S(P.postcode[point])]
-      .filter(function (x) { return x; }).join(", ");
-    row(dl, t("Where"), at);
+    row(dl, t("Where"), joined([placeName(D, point, S(P.name[point])), S(P.address[point]), S(P.postcode[point])], ", "));
     if (P.approximate[point]) row(dl, t("Map position"), t("approximate location (postcode centre)"));
     row(dl, t("Access here"), labels(P.accessibility[point], D.accessibility));
     row(dl, t("Open here"), S(P.hours[point]));
@@ -105,14 +113,13 @@ function schemeCard(view, si, point) {
   row(dl, t("Who can refer"), labels(SC.routes[si], D.routes));
   row(dl, t("For"), labels(SC.groups[si], D.groups));
   row(dl, t("Areas"), labels(SC.areas[si], A.name));
-  row(dl, t("Who can join"), [ages(SC.min_age[si], SC.max_age[si]), S(SC.eligibility[si])]
-    .filter(function (x) { return x; }).join(": "));
+  row(dl, t("Who can join"), joined([ages(SC.min_age[si], SC.max_age[si]), said(D, si, "eligibility", S(SC.eligibility[si]))], ": "));
   var cost = SC.cost[si] >= 0 ? D.costs[SC.cost[si]] : null;
-  row(dl, t("Cost"), [cost, S(SC.cost_description[si])].filter(function (x) { return x; }).join(": "));
+  row(dl, t("Cost"), joined([cost, said(D, si, "cost_description", S(SC.cost_description[si]))], ": "));
   row(dl, t("How"), labels(SC.delivery[si], D.delivery));
   row(dl, t("Languages"), labels(SC.languages[si], D.languages));
   row(dl, t("Access"), labels(SC.accessibility[si], D.accessibility));
-  row(dl, t("When"), [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" · "));
+  row(dl, t("When"), joined([S(SC.hours[si]), said(D, si, "hours_note", S(SC.hours_note[si]))], " · "));
   var refer = referral(view, si);
   if (refer.childNodes.length) row(dl, t("How to refer"), refer);
   var contact = contacts(view, si);
@@ -137,7 +144,7 @@ function schemeCard(view, si, point) {
 function referral(view, si) {
   var SC = view.D.schemes, S = view.S;
   var refer = el("span", "sprx-refer");
-  if (SC.how_to_refer[si] >= 0) refer.appendChild(document.createTextNode(S(SC.how_to_refer[si])));
+  if (SC.how_to_refer[si] >= 0) refer.appendChild(said(view.D, si, "how_to_refer", S(SC.how_to_refer[si])));
   var form = SC.referral_url[si] >= 0 ? httpUrl(S(SC.referral_url[si])) : null;
   if (form) {
     if (refer.childNodes.length) refer.appendChild(document.createTextNode(" "));

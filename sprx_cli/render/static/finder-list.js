@@ -91,11 +91,11 @@ function item(f, si) {
   var D = f.D, SC = D.schemes, A = D.areas, S = f.S;
   var li = el("li", "sprx-result");
   li.setAttribute("data-scheme-id", SC.id[si]);
-  var open = el("button", "sprx-linkbutton sprx-result-name", schemeLabel(f, si));
+  var open = el("button", "sprx-linkbutton sprx-result-name", schemeTitle(f, si));
   open.type = "button";
   open.addEventListener("click", function () { openCard(f, si, open); });
   li.appendChild(open);
-  if (SC.provider[si] >= 0) li.appendChild(el("div", "sprx-result-provider", S(SC.provider[si])));
+  if (SC.provider[si] >= 0) li.appendChild(el("div", "sprx-result-provider", said(D, si, "provider", S(SC.provider[si]))));
   li.appendChild(el("div", "sprx-result-areas", SC.areas[si].map(function (a) { return A.name[a]; }).join(", ")));
   var bs = badges(f, si);
   if (bs.length) {
@@ -177,13 +177,13 @@ function renderShortlist(f) {
   chosen.forEach(function (si) {
     var li = el("li");
     li.setAttribute("data-scheme-id", SC.id[si]);
-    li.appendChild(el("span", null, schemeLabel(f, si) + " "));
+    li.appendChild(el("span", null, schemeTitle(f, si))).appendChild(document.createTextNode(" "));
     li.appendChild(shortlistButton(f, si));
     ui.shortlist.appendChild(li);
   });
   ui.print.disabled = !chosen.length;
   document.body.classList.toggle("sprx-has-shortlist", chosen.length > 0);
-  var text = function (pairs) { return pairs.map(function (p) { return p[0] + ": " + p[1]; }).join("\n"); };
+  var text = function (pairs) { return pairs.map(function (p) { return p[0] + ": " + plainText(p[1]); }).join("\n"); };
   var body = [text(searchSaid(f))].concat(chosen.map(function (si) {
     return schemeLabel(f, si) + "\n" + text(handover(f, si));
   })).join("\n\n");
@@ -211,22 +211,23 @@ function searchSaid(f) {
 
 // What a link worker checked, for one scheme: the pairs of the sheet and the email.
 function handover(f, si) {
-  var D = f.D, SC = D.schemes, P = D.points, S = f.S, join = function (xs) { return xs.filter(function (x) { return x; }).join(": "); };
+  var D = f.D, SC = D.schemes, P = D.points, S = f.S, mark = function (field) { return said(D, si, field, S(SC[field][si])); };
   var labelsOf = function (list, names) { return list.map(function (i) { return names[i]; }).join(", "); };
   var cost = SC.cost[si] >= 0 ? D.costs[SC.cost[si]] : null, near = nearestOf(f, si);
-  var place = near === null ? null : [S(P.name[near]), S(P.address[near]), S(P.postcode[near])].filter(function (x) { return x; }).join(", ");
+  var place = near === null ? null : joined([placeName(D, near, S(P.name[near])), S(P.address[near]), S(P.postcode[near])], ", ");
   var d = f.state.origin && near !== null ? km(f.state.origin[0], f.state.origin[1], P.lat[near], P.lon[near]) : null;
+  if (place && d !== null) place.appendChild(document.createTextNode(" (" + kmAway(d) + ")"));
   var pairs = [
-    [t("What it offers"), S(SC.description[si])], [t("Run by"), S(SC.provider[si])],
-    [t("Cost"), join([cost, S(SC.cost_description[si])])],
-    [t("Who it is for"), join([ages(SC.min_age[si], SC.max_age[si]), [labelsOf(SC.groups[si], D.groups), S(SC.eligibility[si])]
-      .filter(function (x) { return x; }).join("; ")])],
+    [t("What it offers"), mark("description")], [t("Run by"), mark("provider")],
+    [t("Cost"), joined([cost, mark("cost_description")], ": ")],
+    [t("Who it is for"), joined([ages(SC.min_age[si], SC.max_age[si]),
+                                 joined([labelsOf(SC.groups[si], D.groups), said(D, si, "eligibility", S(SC.eligibility[si]))], "; ")], ": ")],
     [t("Languages"), labelsOf(SC.languages[si], D.languages)], [t("How to take part"), labelsOf(SC.delivery[si], D.delivery)],
     [t("Access"), labelsOf(SC.accessibility[si], D.accessibility)],
-    [t("When"), [S(SC.hours[si]), S(SC.hours_note[si])].filter(function (x) { return x; }).join(" \u00b7 ")],
-    [t("How to refer"), [S(SC.how_to_refer[si]), S(SC.referral_url[si]), S(SC.referral_email[si])].filter(function (x) { return x; }).join(" \u00b7 ")],
+    [t("When"), joined([S(SC.hours[si]), mark("hours_note")], " \u00b7 ")],
+    [t("How to refer"), joined([mark("how_to_refer"), S(SC.referral_url[si]), S(SC.referral_email[si])], " \u00b7 ")],
     [t("Phone"), S(SC.phone[si])], [t("Email"), S(SC.email[si])], [t("Website"), S(SC.website[si])],
-    [near !== null && f.placesOf[si].length > 1 ? t("Nearest place") : t("Where"), place && (d !== null ? place + " (" + kmAway(d) + ")" : place)],
+    [near !== null && f.placesOf[si].length > 1 ? t("Nearest place") : t("Where"), place],
     [t("Areas"), labelsOf(SC.areas[si], D.areas.name)],
     [t("Last verified"), SC.verified[si] || t("never")],
     [t("Suggest a change"), D.feedback ? D.feedback + " " + t("(say it is about {id})", {id: SC.id[si]}) : null]];
@@ -252,7 +253,7 @@ function renderSheet(f, chosen) {
   sheet.appendChild(pairsList(searchSaid(f), "sprx-print-search"));
   chosen.forEach(function (si) {
     var sec = el("section", "sprx-print-item");
-    sec.appendChild(el("h2", null, schemeLabel(f, si)));
+    sec.appendChild(el("h2", null, schemeTitle(f, si)));
     sec.appendChild(pairsList(handover(f, si)));
     sheet.appendChild(sec);
   });

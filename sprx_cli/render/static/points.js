@@ -77,7 +77,7 @@ function drawPlaces(view, areas) {
       var ul = el("ul", "sprx-list");
       cell.points.forEach(function (p) {
         var li = el("li");
-        li.appendChild(button(schemeLabel(view, P.scheme[p]), null, function () {
+        li.appendChild(button(schemeTitle(view, P.scheme[p]), null, function () {
           showCard(popup, schemeCard(view, P.scheme[p], p));
         }));
         ul.appendChild(li);

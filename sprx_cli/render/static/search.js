@@ -31,7 +31,7 @@ function addSearch(view, places, areas) {
       for (var i = 0, n = 0; hits && i < hits.length && n < 10; i++) {
         if (hits[i]) {
           n++;
-          results.appendChild(result(schemeLabel(view, i), places.openScheme.bind(null, i)));
+          results.appendChild(result(schemeTitle(view, i), places.openScheme.bind(null, i)));
         }
       }
       if (!results.childNodes.length) results.appendChild(el("li", "sprx-noresult", t("Nothing found")));

@@ -12,11 +12,48 @@
 var timings = window.sprxTimings = {};
 var COLOUR = /^#[0-9a-fA-F]{6}$/;
 
+// An element; `text` a text (put in with textContent) or a node (registry text marked by `said`).
 function el(tag, cls, text) {
   var e = document.createElement(tag);
   if (cls) e.className = cls;
-  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (text instanceof Node) e.appendChild(text);
+  else if (text !== undefined && text !== null) e.textContent = String(text);
   return e;
+}
+
+// Registry text as the page shows it: a text node, or, where the page's language has no
+// translation of it (D.schemes.english, D.translated), the English in a span marked lang="en".
+function said(D, si, field, text) {
+  if (text === null || text === undefined || text === "") return null;
+  var bit = D.translated.indexOf(field);
+  return bit >= 0 && (D.schemes.english[si] & (1 << bit)) ? inEnglish(text) : document.createTextNode(text);
+}
+
+function inEnglish(text) {
+  var span = el("span", null, text);
+  span.setAttribute("lang", "en");
+  return span;
+}
+
+// A place's name as the page shows it (D.points.english: the English for want of a translation).
+function placeName(D, p, text) {
+  return !text ? null : D.points.english[p] ? inEnglish(text) : document.createTextNode(text);
+}
+
+// Texts and nodes joined by `between` in one span; null when all are empty.
+function joined(parts, between) {
+  var out = el("span");
+  parts.forEach(function (part) {
+    if (part === null || part === undefined || part === "") return;
+    if (out.childNodes.length) out.appendChild(document.createTextNode(between));
+    out.appendChild(typeof part === "string" ? document.createTextNode(part) : part);
+  });
+  return out.childNodes.length ? out : null;
+}
+
+// The text of what `joined` or `said` made (for an email), or the text itself.
+function plainText(value) {
+  return value instanceof Node ? value.textContent : value;
 }
 
 // An element with an id (and attributes), added to `parent`.
@@ -115,6 +152,19 @@ function fill(text, values) {
     if (!(k in values)) return m;
     return typeof values[k] === "number" ? people(values[k]) : String(values[k]);
   });
+}
+
+// A message whose {name}s are nodes (or texts), as a fragment: registry text keeps its marking.
+function tNodes(message, values) {
+  var text = t(message), out = document.createDocumentFragment(), re = /\{(\w+)\}/g, at = 0, m;
+  while ((m = re.exec(text)) !== null) {
+    out.appendChild(document.createTextNode(text.slice(at, m.index)));
+    var v = values[m[1]];
+    if (v !== null && v !== undefined) out.appendChild(typeof v === "string" ? document.createTextNode(v) : v);
+    at = re.lastIndex;
+  }
+  out.appendChild(document.createTextNode(text.slice(at)));
+  return out;
 }
 
 // A message in the page's language.
