@@ -265,6 +265,7 @@ BILINGUAL = """\
 schemes:
   - id: north-walks
     name: North Walks
+    categories: [physical-activity, green-nature]
     provider: North Walking Club (example)
     description: Gentle walks in the park.
     how_to_refer: Phone us.
@@ -307,10 +308,12 @@ def bilingual(tmp_path):
 
     files = registry_files("mini")
     (tmp_path / "schemes.yaml").write_text(BILINGUAL, encoding="utf-8")
-    args = []
-    for option, path in files.items():
-        args += [option, str(tmp_path / "schemes.yaml") if option == "--schemes" else path]
-    return args
+    vocabulary = (ROOT / "data/vocabulary.yaml").read_text(encoding="utf-8")
+    welsh = ', label_cy: "Gweithgarwch corfforol"'
+    assert welsh in vocabulary
+    (tmp_path / "vocabulary.yaml").write_text(vocabulary.replace(welsh, ""), encoding="utf-8")  # one label in English only
+    files |= {"--schemes": str(tmp_path / "schemes.yaml"), "--vocabulary": str(tmp_path / "vocabulary.yaml")}
+    return [x for pair in files.items() for x in pair]
 
 
 def test_a_scheme_in_two_languages_on_the_welsh_page(sprx, tmp_path, bilingual):
@@ -334,6 +337,11 @@ def test_a_scheme_in_two_languages_on_the_welsh_page(sprx, tmp_path, bilingual):
     assert D["translated"] == list(TRANSLATED)
     assert SC["english"] == [bits["description"], bits["name"] | bits["description"], 0]
     assert S[SC["description"][2]] == "Teithiau cerdded ysgafn yn y parc." and S[SC["how_to_refer"][2]] == "Ffoniwch ni."
+    labels = [c["label"] for c in D["categories"]]
+    assert labels[:3] == ["Gwybodaeth a chyngor", "Celfyddydau a chreadigrwydd", "Physical activity"]
+    assert D["englishLabels"] == {"categories": [2], "routes": [], "groups": [], "costs": [], "delivery": [],
+                                  "accessibility": []}
+    assert D["routes"][0] == "Meddyg teulu" and D["costs"][0] == "Am ddim"
     assert [S[i] for i in D["points"]["name"]] == ["Library", "Neuadd y Pentref"] and D["points"]["english"] == [1, 0]
     other = {names[k]: S[i] for k, i in enumerate(SC["other"]) if i >= 0}
     assert other["Teithiau Cerdded y Gogledd"] == ("North Walks Gentle walks in the park. North Walking Club (example) "
@@ -391,7 +399,9 @@ def test_the_welsh_page_marks_the_english_and_finds_words_in_both(sprx, tmp_path
         titles.nth(2).click()
         card = page.locator(".sprx-card", has=page.locator("h2", has_text="Teithiau Cerdded y Gogledd")).first
         assert card.locator(".sprx-desc").inner_text() == "Teithiau cerdded ysgafn yn y parc."
-        assert card.locator('[lang="en"]').count() == 0
+        assert card.locator('[lang="en"]').all_inner_texts() == ["Physical activity"]  # (a label in English only)
+        assert "Gwyrdd a natur" in card.inner_text()
+        assert page.locator('label[for="sprx-f-c-2"] span[lang="en"]').inner_text() == "Physical activity"
         assert "Yn cael ei redeg gan Clwb Cerdded y Gogledd (enghraifft)" in card.inner_text()
         for words, found in (("cerdded", ["Teithiau Cerdded y Gogledd"]), ("walks", ["Teithiau Cerdded y Gogledd"]),
                              ("neuadd", ["Teithiau Cerdded y Gogledd"]), ("rozmowa", ["East Chat"]),

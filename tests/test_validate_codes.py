@@ -191,6 +191,9 @@ CASES = [
      "vocabulary-invalid", "error", "tests/fixtures/vocabulary/invalid.yaml:2:5", "'orange'"),
     (MINI + ["--vocabulary", "tests/fixtures/vocabulary/invalid.yaml"],
      "vocabulary-invalid", "error", "tests/fixtures/vocabulary/invalid.yaml:4:5", "'physical-activity' appears twice"),
+    (MINI + ["--vocabulary", "tests/fixtures/vocabulary/invalid.yaml"],
+     "vocabulary-invalid", "error", "tests/fixtures/vocabulary/invalid.yaml:6:5",
+     "label_zz of 'cafe' is not a label in a language (fix: write it as label_ and an ISO 639 code"),
     # boundaries
     (with_option("--boundaries", "tests/fixtures/boundaries/not-geojson.geojson"), "boundaries-unreadable", "error",
      "tests/fixtures/boundaries/not-geojson.geojson", "cannot read boundaries"),

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .languages import language_code
 from .words import is_slug  # vocabulary keys are slugs, like scheme ids
 from .problems import Loc, Problem
 from .textio import SourceError, read_text
@@ -15,15 +16,21 @@ LISTS = ("categories", "referral_routes", "target_groups")  # every vocabulary h
 # Added later; a vocabulary without one of these gets sprx's own list (templates/vocabulary.yaml)
 OPTIONAL_LISTS = ("costs", "delivery", "accessibility")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+LABEL_IN = re.compile(r"^label_(?P<language>[a-z]{2,3})$")  # a label in another language: label_cy
 DEFAULT_COLOUR = "#555555"
 
 
 @dataclass(frozen=True)
 class Term:
-    """One entry of a vocabulary list: key, label, colour."""
+    """One entry of a vocabulary list: key, label (and in other languages: label_cy, ...), colour."""
     key: str
     label: str
     colour: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()  # (language, label), by language code
+
+    def label_in(self, language: str) -> str | None:
+        """The label in `language` (the English label for English), or None where none is given."""
+        return self.label if language == "en" else dict(self.labels).get(language)
 
 
 @dataclass
@@ -101,7 +108,17 @@ def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tu
                 bad(f"colour {colour!r} of '{key}' is not a #rrggbb colour", line, col,
                     "write colours as # and six hex digits, e.g. \"#1f77b4\" (in quotes)", colour)
                 colour = None
-            terms[key] = Term(key, item["label"], colour)
+            labels = []
+            for name, text in item.items():
+                m = LABEL_IN.match(str(name))
+                if m is None:
+                    continue
+                if not isinstance(text, str) or not text.strip() or language_code(m.group("language")) is None:
+                    bad(f"{name} of '{key}' is not a label in a language", line, col,
+                        "write it as label_ and an ISO 639 code, e.g. label_cy: \"...\" (in quotes)", text)
+                    continue
+                labels.append((language_code(m.group("language")), text.strip()))
+            terms[key] = Term(key, item["label"], colour, tuple(sorted(labels)))
     unknown = [k for k in doc if k not in LISTS + OPTIONAL_LISTS]
     for k in unknown:
         line, col = doc.pos[k]
@@ -120,5 +137,7 @@ def _default_terms(name: str) -> dict[str, Term]:
         text = (resources.files("sprx_cli") / "templates" / "vocabulary.yaml").read_text(encoding="utf-8")
         doc, _ = load_yaml(text, "sprx's vocabulary")
         for list_name in OPTIONAL_LISTS:
-            _DEFAULTS[list_name] = {t["key"]: Term(t["key"], t["label"]) for t in doc[list_name]}
+            _DEFAULTS[list_name] = {t["key"]: Term(t["key"], t["label"], None, tuple(sorted(
+                (m.group("language"), text) for name, text in t.items() if (m := LABEL_IN.match(name)))))
+                for t in doc[list_name]}
     return _DEFAULTS[name]

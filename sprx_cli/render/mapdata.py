@@ -56,7 +56,8 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     texts = _Translated(shown, lang)
     vocab = registry.vocabulary
     cat_keys = list(vocab.categories)
-    categories = [{"key": k, "label": t.label, "colour": vocab.colour(k)} for k, t in vocab.categories.items()]
+    label = (lambda t: t.label) if lang == SOURCE_LANGUAGE else (lambda t: t.label_in(lang) or t.label)
+    categories = [{"key": k, "label": label(t), "colour": vocab.colour(k)} for k, t in vocab.categories.items()]
     if any(not s.categories for s in shown):
         categories.append({"key": "", "label": words.gettext("Uncategorised"), "colour": "#555555"})
     area_index = {code: i for i, code in enumerate(counts.codes)}
@@ -149,11 +150,14 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "metric": opts.metric,
         "metricLabel": shade.label,
         "categories": categories,
-        "routes": [t.label for t in vocab.referral_routes.values()],
-        "groups": [t.label for t in vocab.target_groups.values()],
-        "costs": [t.label for t in vocab.costs.values()],
-        "delivery": [t.label for t in vocab.delivery.values()],
-        "accessibility": [t.label for t in vocab.accessibility.values()],
+        "routes": [label(t) for t in vocab.referral_routes.values()],
+        "groups": [label(t) for t in vocab.target_groups.values()],
+        "costs": [label(t) for t in vocab.costs.values()],
+        "delivery": [label(t) for t in vocab.delivery.values()],
+        "accessibility": [label(t) for t in vocab.accessibility.values()],
+        "englishLabels": {name: [i for i, t in enumerate(vocab.terms(list_name).values())
+                                 if lang != SOURCE_LANGUAGE and t.label_in(lang) is None]
+                          for name, list_name in LABEL_LISTS.items()},
         "languages": [words.language_name(c) for c in languages],
         "areas": areas,
         "bands": [{"label": b.label, "colour": b.colour, "low": b.low, "high": b.high} for b in classes],
@@ -232,6 +236,11 @@ def _place_names(names: list, translations: list, language: str) -> tuple[list, 
     shown = [translated(t, language, "name") if t else None for t in translations]
     return ([s or n for s, n in zip(shown, names)],
             [1 if s is None and n is not None else 0 for s, n in zip(shown, names)])
+
+
+# The page's label lists (D.categories, D.routes, ...) and the vocabulary list each comes from.
+LABEL_LISTS = {"categories": "categories", "routes": "referral_routes", "groups": "target_groups",
+               "costs": "costs", "delivery": "delivery", "accessibility": "accessibility"}
 
 
 def _days(hours: tuple) -> int:

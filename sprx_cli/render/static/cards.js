@@ -106,19 +106,19 @@ function schemeCard(view, si, point) {
   if (point !== undefined) {
     row(dl, t("Where"), joined([placeName(D, point, S(P.name[point])), S(P.address[point]), S(P.postcode[point])], ", "));
     if (P.approximate[point]) row(dl, t("Map position"), t("approximate location (postcode centre)"));
-    row(dl, t("Access here"), labels(P.accessibility[point], D.accessibility));
+    row(dl, t("Access here"), labelList(D, "accessibility", P.accessibility[point]));
     row(dl, t("Open here"), S(P.hours[point]));
   }
-  row(dl, t("Categories"), SC.categories[si].map(function (c) { return D.categories[c].label; }).join("; "));
-  row(dl, t("Who can refer"), labels(SC.routes[si], D.routes));
-  row(dl, t("For"), labels(SC.groups[si], D.groups));
+  row(dl, t("Categories"), labelList(D, "categories", SC.categories[si]));
+  row(dl, t("Who can refer"), labelList(D, "routes", SC.routes[si]));
+  row(dl, t("For"), labelList(D, "groups", SC.groups[si]));
   row(dl, t("Areas"), labels(SC.areas[si], A.name));
   row(dl, t("Who can join"), joined([ages(SC.min_age[si], SC.max_age[si]), said(D, si, "eligibility", S(SC.eligibility[si]))], ": "));
-  var cost = SC.cost[si] >= 0 ? D.costs[SC.cost[si]] : null;
+  var cost = SC.cost[si] >= 0 ? labelIn(D, "costs", SC.cost[si]) : null;
   row(dl, t("Cost"), joined([cost, said(D, si, "cost_description", S(SC.cost_description[si]))], ": "));
-  row(dl, t("How"), labels(SC.delivery[si], D.delivery));
+  row(dl, t("How"), labelList(D, "delivery", SC.delivery[si]));
   row(dl, t("Languages"), labels(SC.languages[si], D.languages));
-  row(dl, t("Access"), labels(SC.accessibility[si], D.accessibility));
+  row(dl, t("Access"), labelList(D, "accessibility", SC.accessibility[si]));
   row(dl, t("When"), joined([S(SC.hours[si]), said(D, si, "hours_note", S(SC.hours_note[si]))], " · "));
   var refer = referral(view, si);
   if (refer.childNodes.length) row(dl, t("How to refer"), refer);

@@ -14,20 +14,20 @@ function dayNames() {
 function filterGroups(f) {
   var D = f.D, SC = D.schemes, P = D.points, freeIndex = f.freeIndex;
   return [
-    {key: "c", legend: t("Category"), options: D.categories.map(function (c) { return c.label; }),
+    {key: "c", list: "categories", legend: t("Category"), options: D.categories.map(function (c) { return c.label; }),
      keys: D.categories.map(function (c) { return c.key || "none"; }),
      has: function (si, o) { return SC.categories[si].indexOf(o) >= 0 || (o === D.categories.length - 1 && !SC.categories[si].length && !D.categories[o].key); }},
-    {key: "g", legend: t("Who it is for"), options: D.groups, keys: D.keys.groups,
+    {key: "g", list: "groups", legend: t("Who it is for"), options: D.groups, keys: D.keys.groups,
      has: function (si, o) { return SC.groups[si].indexOf(o) >= 0; }},
-    {key: "r", legend: t("Who can refer"), options: D.routes, keys: D.keys.routes,
+    {key: "r", list: "routes", legend: t("Who can refer"), options: D.routes, keys: D.keys.routes,
      has: function (si, o) { return SC.routes[si].indexOf(o) >= 0; }},
-    {key: "free", legend: t("Cost"), options: freeIndex >= 0 ? [D.costs[freeIndex]] : [], keys: ["1"],
+    {key: "free", list: "costs", at: function () { return freeIndex; }, legend: t("Cost"), options: freeIndex >= 0 ? [D.costs[freeIndex]] : [], keys: ["1"],
      has: function (si) { return SC.cost[si] === freeIndex; }},
-    {key: "d", legend: t("How people take part"), options: D.delivery, keys: D.keys.delivery,
+    {key: "d", list: "delivery", legend: t("How people take part"), options: D.delivery, keys: D.keys.delivery,
      has: function (si, o) { return SC.delivery[si].indexOf(o) >= 0; }},
     {key: "l", legend: t("Language"), options: D.languages, keys: D.keys.languages,
      has: function (si, o) { return SC.languages[si].indexOf(o) >= 0; }},
-    {key: "a", legend: t("Access"), options: D.accessibility, keys: D.keys.accessibility,
+    {key: "a", list: "accessibility", legend: t("Access"), options: D.accessibility, keys: D.keys.accessibility,
      has: function (si, o) {
        if (SC.accessibility[si].indexOf(o) >= 0) return true;
        return f.placesOf[si].some(function (p) { return P.accessibility[p].indexOf(o) >= 0; });
@@ -92,7 +92,8 @@ function buildFilters(f, root) {
         if (!box.checked && at >= 0) list.splice(at, 1);
         f.update();
       });
-      var lab = el("label", null, label + " ");
+      var lab = el("label", null, g.list ? labelIn(f.D, g.list, g.at ? g.at(o) : o) : label);
+      lab.appendChild(document.createTextNode(" "));
       lab.setAttribute("for", id);
       if (g.key === "c" && COLOUR.test(f.D.categories[o].colour)) {  // the colour of its dots on the map
         var dot = el("span", "sprx-legend-dot sprx-option-dot");

@@ -213,7 +213,7 @@ function searchSaid(f) {
 function handover(f, si) {
   var D = f.D, SC = D.schemes, P = D.points, S = f.S, mark = function (field) { return said(D, si, field, S(SC[field][si])); };
   var labelsOf = function (list, names) { return list.map(function (i) { return names[i]; }).join(", "); };
-  var cost = SC.cost[si] >= 0 ? D.costs[SC.cost[si]] : null, near = nearestOf(f, si);
+  var cost = SC.cost[si] >= 0 ? labelIn(D, "costs", SC.cost[si]) : null, near = nearestOf(f, si);
   var place = near === null ? null : joined([placeName(D, near, S(P.name[near])), S(P.address[near]), S(P.postcode[near])], ", ");
   var d = f.state.origin && near !== null ? km(f.state.origin[0], f.state.origin[1], P.lat[near], P.lon[near]) : null;
   if (place && d !== null) place.appendChild(document.createTextNode(" (" + kmAway(d) + ")"));
@@ -221,9 +221,9 @@ function handover(f, si) {
     [t("What it offers"), mark("description")], [t("Run by"), mark("provider")],
     [t("Cost"), joined([cost, mark("cost_description")], ": ")],
     [t("Who it is for"), joined([ages(SC.min_age[si], SC.max_age[si]),
-                                 joined([labelsOf(SC.groups[si], D.groups), said(D, si, "eligibility", S(SC.eligibility[si]))], "; ")], ": ")],
-    [t("Languages"), labelsOf(SC.languages[si], D.languages)], [t("How to take part"), labelsOf(SC.delivery[si], D.delivery)],
-    [t("Access"), labelsOf(SC.accessibility[si], D.accessibility)],
+                                 joined([labelList(D, "groups", SC.groups[si], ", "), said(D, si, "eligibility", S(SC.eligibility[si]))], "; ")], ": ")],
+    [t("Languages"), labelsOf(SC.languages[si], D.languages)], [t("How to take part"), labelList(D, "delivery", SC.delivery[si], ", ")],
+    [t("Access"), labelList(D, "accessibility", SC.accessibility[si], ", ")],
     [t("When"), joined([S(SC.hours[si]), mark("hours_note")], " \u00b7 ")],
     [t("How to refer"), joined([mark("how_to_refer"), S(SC.referral_url[si]), S(SC.referral_email[si])], " \u00b7 ")],
     [t("Phone"), S(SC.phone[si])], [t("Email"), S(SC.email[si])], [t("Website"), S(SC.website[si])],

@@ -35,6 +35,17 @@ function inEnglish(text) {
   return span;
 }
 
+// A vocabulary label (D.categories, D.routes, ...: `list`) as the page shows it: marked lang="en"
+// where the vocabulary has none in the page's language (D.englishLabels).
+function labelIn(D, list, i) {
+  var text = list === "categories" ? D.categories[i].label : D[list][i];
+  return D.englishLabels[list] && D.englishLabels[list].indexOf(i) >= 0 ? inEnglish(text) : document.createTextNode(text);
+}
+
+function labelList(D, list, indices, between) {
+  return joined(indices.map(function (i) { return labelIn(D, list, i); }), between || "; ");
+}
+
 // A place's name as the page shows it (D.points.english: the English for want of a translation).
 function placeName(D, p, text) {
   return !text ? null : D.points.english[p] ? inEnglish(text) : document.createTextNode(text);
