@@ -423,3 +423,56 @@ def test_the_welsh_page_marks_the_english_and_finds_words_in_both(sprx, tmp_path
         assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in result.response["violations"]]
     finally:
         ctx.__exit__(None, None, None)
+
+
+# --- a right-to-left language ------------------------------------------------------------------------
+
+def test_a_right_to_left_language_lays_out_right_to_left(sprx, tmp_path, monkeypatch):
+    """A catalogue for Urdu (here a new, untranslated one, as `scripts/messages.py --new ur` starts
+    it) gives a page with dir="rtl": the finder and the text read right to left, the map itself
+    stays left to right (Leaflet needs it), nothing overflows, and axe finds nothing."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    import sprx_cli.core.messages as m
+
+    with (ROOT / "sprx_cli/locale/sprx.pot").open("rb") as f:
+        template = read_po(f)
+    urdu = Catalog(locale="ur", domain="sprx")
+    urdu.update(template)
+    path = tmp_path / "ur" / "LC_MESSAGES" / "sprx.po"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as f:
+        write_po(f, urdu)
+    shipped = m.catalogue_path
+    monkeypatch.setattr(m, "catalogue_path", lambda code: path if code == "ur" else shipped(code))
+    m.messages.cache_clear()
+    try:
+        out = tmp_path / "ur.html"
+        r = sprx("map", "build", "--language", "ur", "--offline", "--tiles", "none", "-o", out, "--quiet")
+        assert r.exit_code == 0, r.output
+    finally:
+        m.messages.cache_clear()
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="ur" dir="rtl">' in html
+    ctx, page, log = _open(out)
+    try:
+        page.wait_for_function("window.sprxTimings.markersLoaded", timeout=30_000)
+        box = lambda sel: page.locator(sel).first.bounding_box()  # noqa: E731
+        finder, themap = box("#sprx-finder"), box(".folium-map")
+        assert finder["x"] + finder["width"] <= themap["x"] + 1  # the finder on the left: rtl order
+        assert page.evaluate("getComputedStyle(document.getElementById('sprx-finder')).direction") == "rtl"
+        assert page.evaluate("getComputedStyle(document.querySelector('.folium-map')).direction") == "ltr"
+        inside = page.evaluate("""() => { const m = document.querySelector('.folium-map').getBoundingClientRect();
+            const dots = [...document.querySelectorAll('.sprx-place, .marker-cluster')];
+            return dots.length > 0 && dots.every(d => { const r = d.getBoundingClientRect();
+              return r.right <= m.right + 1 && r.left >= m.left - 1; }); }""")
+        assert inside
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        from axe_playwright_python.sync_playwright import Axe
+
+        result = Axe().run(page)
+        assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in result.response["violations"]]
+        assert log.console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)
