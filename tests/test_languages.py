@@ -476,3 +476,59 @@ def test_a_right_to_left_language_lays_out_right_to_left(sprx, tmp_path, monkeyp
         assert log.console_errors == []
     finally:
         ctx.__exit__(None, None, None)
+
+
+# --- open data ------------------------------------------------------------------------------------------
+
+def test_the_open_referral_feed_and_api_carry_the_welsh_beside_the_english(sprx, tmp_path, bilingual):
+    """One feed for every language: each object's text in HSDS's own properties (English), and in other
+    languages in the documented extension `sprx:translations`; `sprx import oruk` reads it back."""
+    import jsonschema
+
+    from hsds_schema import SERVICE
+
+    out = tmp_path / "feed"
+    r = sprx("export", "oruk", *bilingual, "--output", out)
+    assert r.exit_code == 0, r.output
+    services = {s["name"]: s for s in json.loads((out / "services.json").read_text(encoding="utf-8"))["contents"]}
+    walks = json.loads((out / "services" / f"{services['North Walks']['id']}.json").read_text(encoding="utf-8"))
+    jsonschema.validate(walks, SERVICE)  # (still an HSDS 3.0 UK-profile service)
+    assert walks["name"] == "North Walks" and "languages" not in walks  # (the languages it is delivered in: none said)
+    assert walks["sprx:translations"] == {"cy": {"name": "Teithiau Cerdded y Gogledd",
+                                                 "description": "Teithiau cerdded ysgafn yn y parc.",
+                                                 "application_process": "Ffoniwch ni."}}
+    assert walks["organization"]["sprx:translations"] == {"cy": {"name": "Clwb Cerdded y Gogledd (enghraifft)"}}
+    location = walks["service_at_locations"][0]["location"]
+    assert location["sprx:translations"] == {"cy": {"name": "Neuadd y Pentref"}}
+    assert "sprx:translations" not in json.loads(
+        (out / "services" / f"{services['South Art Club']['id']}.json").read_text(encoding="utf-8")).get(
+        "organization", {})
+    registry = tmp_path / "back.yaml"
+    others = [x for k, x in enumerate(bilingual) if bilingual[k - 1] != "--schemes" and x != "--schemes"]
+    r = sprx("import", "oruk", str(out), *others, "--output", registry)
+    assert r.exit_code == 0, r.output
+    import yaml
+
+    back = {s["id"]: s for s in yaml.safe_load(registry.read_text(encoding="utf-8"))["schemes"]}
+    assert back["north-walks"]["translations"] == {"cy": {
+        "name": "Teithiau Cerdded y Gogledd", "provider": "Clwb Cerdded y Gogledd (enghraifft)",
+        "description": "Teithiau cerdded ysgafn yn y parc.", "how_to_refer": "Ffoniwch ni."}}
+    assert back["north-walks"]["locations"][0]["translations"] == {"cy": {"name": "Neuadd y Pentref"}}
+    assert back["east-chat"]["translations"] == {"pl": {"name": "<script>alert(2)</script>Rozmowa"}}
+
+
+def test_the_api_finds_a_scheme_by_its_welsh_words(sprx, tmp_path, bilingual):
+    from sprx_cli.interchange.oruk_api import Store
+
+    site = tmp_path / "site"
+    assert sprx("publish", *bilingual, "--site", site, "--tiles", "none", "--quiet").exit_code == 0
+    store = Store(site / "api.sqlite")
+    try:
+        for words, names in (("cerdded", ["North Walks"]), ("walks", ["North Walks"]), ("neuadd", ["North Walks"]),
+                             ("rozmowa", ["East Chat"])):
+            page = json.loads(store.services({"search": words}))
+            assert [s["name"] for s in page["contents"]] == names, words
+        walks = json.loads(store.services({"search": "cerdded"}))["contents"][0]
+        assert walks["sprx:translations"]["cy"]["name"] == "Teithiau Cerdded y Gogledd"
+    finally:
+        store.close()

@@ -48,4 +48,8 @@ def scheme_texts(scheme, labels: dict) -> list[str]:
     keys = {"categories": scheme.categories, "areas": scheme.boroughs}
     texts += [labels[kind](k) for kind in KEYWORD_FIELDS["labels"] for k in keys[kind]]
     texts += [getattr(loc, f) for f in KEYWORD_FIELDS["points"] for loc in scheme.locations]
+    # and the same text in other languages (keywords find a scheme in any of them)
+    texts += [text for _, given in scheme.translations for f, text in given if f in KEYWORD_FIELDS["schemes"]]
+    texts += [text for loc in scheme.locations for _, given in loc.translations for f, text in given
+              if f in KEYWORD_FIELDS["points"]]
     return [t for t in texts if t]

@@ -23,6 +23,33 @@ DAY_OF = {v: k for k, v in BYDAY.items()}
 GSS = re.compile(r"\b([ENSW]\d{8})\b")
 SPRX_ID, REFERRAL_URL = "sprx:id", "sprx:referral_url"  # attributes with a value and no taxonomy term
 PLACED_BY = "sprx:coordinates_from"  # a location attribute: "postcode" when sprx placed it at its postcode's centre
+# An extension property (HSDS 3.0 allows documented ones): an object's text in other languages,
+# {language: {its own property: text}} on a service, its organization, its note schedule, a location.
+TRANSLATIONS = "sprx:translations"
+# The service's text sprx translates, by the HSDS property that carries it (the rest: provider ->
+# organization.name, hours_note -> the note schedule's description, a place's name -> location.name)
+SERVICE_TEXTS = {"name": "name", "description": "description", "how_to_refer": "application_process",
+                 "cost_description": "fees_description", "eligibility": "eligibility_description"}
+
+
+def translations_out(translations, fields: dict[str, str]) -> dict | None:
+    """An object's `sprx:translations` from sprx's Translations: {language: {HSDS property: text}},
+    `fields` naming the property of each sprx field; None when there are none."""
+    out = {code: {fields[f]: text for f, text in texts if f in fields} for code, texts in translations}
+    return {code: texts for code, texts in out.items() if texts} or None
+
+
+def translations_in(obj: dict, fields: dict[str, str]) -> dict[str, dict[str, str]]:
+    """sprx's {language: {field: text}} from an object's `sprx:translations` (`fields`: sprx field ->
+    HSDS property); what is not text is left out."""
+    given = obj.get(TRANSLATIONS) if isinstance(obj, dict) else None
+    back = {prop: f for f, prop in fields.items()}
+    out: dict[str, dict[str, str]] = {}
+    for code, texts in (given.items() if isinstance(given, dict) else ()):
+        for prop, value in (texts.items() if isinstance(texts, dict) else ()):
+            if prop in back and isinstance(value, str) and value.strip():
+                out.setdefault(str(code), {})[back[prop]] = value.strip()
+    return out
 # What each vocabulary list is, as a taxonomy (HSDS requires a description).
 TAXONOMY_DESCRIPTIONS = {"categories": "What a scheme offers", "target_groups": "Who a scheme is for",
                          "referral_routes": "How people are referred to a scheme",

@@ -22,14 +22,21 @@ profile (docs.openreferral.org). How sprx's fields map:
 | `boroughs` | `service_areas[].uri`: the area's statistics.data.gov.uk URI (its GSS code) |
 | `locations` | `service_at_locations[].location`: name, `addresses[0]` (address, `postal_code`), coordinates, `accessibility`, `schedules` |
 | `categories`, `target_groups`, `referral_routes`, `delivery`, `accessibility` | `attributes` linking `taxonomy_terms` of the taxonomies `sprx:categories`, ... |
+| `translations` | the extension property `sprx:translations`, `{language: {property: text}}`, on the service (`name`, `description`, `application_process`, `fees_description`, `eligibility_description`), its organization (`name`), its note schedule (`description`) and each location (`name`) |
+
+One feed for every language, rather than a feed per language: a service keeps one id, its text
+in English where HSDS expects it, and a reader that knows the extension finds the Welsh beside it
+(a feed per language would give aggregators the same ids twice with different text). `languages`
+stays what HSDS means by it: the languages the service is delivered in.
 """
 
 from __future__ import annotations
 
 from ..core.languages import language_name
 from ..core.model import Registry, Scheme
-from .hsds import (BYDAY, GSS_URI, HSDS_VERSION, OPENAPI_URL, PLACED_BY, PROFILE, REFERRAL_URL, SPRX_ID, STATUS_OUT,
-                   TAXONOMIES, TAXONOMY_DESCRIPTIONS, clean, dump, page_bytes, text, uid)
+from .hsds import (BYDAY, GSS_URI, HSDS_VERSION, OPENAPI_URL, PLACED_BY, PROFILE, REFERRAL_URL, SERVICE_TEXTS, SPRX_ID,
+                   STATUS_OUT, TAXONOMIES, TAXONOMY_DESCRIPTIONS, TRANSLATIONS, clean, dump, page_bytes, text,
+                   translations_out, uid)
 
 
 def _term(vocab, list_name: str, key: str) -> dict:
@@ -62,15 +69,17 @@ def _organization(s: Scheme) -> dict | None:
                             "organization_id": oid, "identifier_scheme": scheme,
                             "identifier_type": "Charity number", "identifier": s.charity_number})
     return clean({"id": oid, "name": s.provider, "description": s.provider,
-                   "organization_identifiers": identifiers})
+                   "organization_identifiers": identifiers,
+                   TRANSLATIONS: translations_out(s.translations, {"provider": "name"})})
 
 
-def _schedules(owner: str, hours, note: str | None = None, **link) -> list[dict]:
+def _schedules(owner: str, hours, note: str | None = None, translations=(), **link) -> list[dict]:
     out = [clean({"id": uid("schedule", f"{owner}:{i}"), **link, "freq": "WEEKLY",
                    "byday": ",".join(BYDAY[d] for d in h.days), "opens_at": h.opens, "closes_at": h.closes})
            for i, h in enumerate(hours)]
     if note:
-        out.append({"id": uid("schedule", f"{owner}:note"), **link, "description": note})
+        out.append(clean({"id": uid("schedule", f"{owner}:note"), **link, "description": note,
+                          TRANSLATIONS: translations_out(translations, {"hours_note": "description"})}))
     return out
 
 
@@ -103,7 +112,8 @@ def service(s: Scheme, registry: Registry, terms: dict | None = None) -> dict:
             # (so that an import knows the coordinates are the postcode's centre, not typed)
             "attributes": ([{"id": uid("attribute", f"{lid}:placed"), "link_id": lid, "link_type": PLACED_BY,
                              "link_entity": "location", "value": loc.coordinates_from}]
-                           if placed and loc.coordinates_from else [])})
+                           if placed and loc.coordinates_from else []),
+            TRANSLATIONS: translations_out(loc.translations, {"name": "name"})})
         locations.append({"id": uid("service_at_location", f"{s.id}:{i}"), "service_id": sid, "location_id": lid,
                           "location": location})
     attributes = [{"id": uid("attribute", f"{s.id}:{name}:{key}"), "link_id": sid, "link_type": name,
@@ -131,7 +141,7 @@ def service(s: Scheme, registry: Registry, terms: dict | None = None) -> dict:
         "maximum_age": elig.max_age if elig else None,
         "assured_date": s.last_verified.isoformat() if s.last_verified else None,
         "phones": [{"id": uid("phone", s.id), "service_id": sid, "number": s.phone}] if s.phone else [],
-        "schedules": _schedules(sid, s.hours, s.hours_note, service_id=sid),
+        "schedules": _schedules(sid, s.hours, s.hours_note, s.translations, service_id=sid),
         "service_areas": [{"id": uid("service_area", f"{s.id}:{c}"), "service_id": sid, "name": names[c].name,
                            "uri": GSS_URI + c} for c in s.boroughs],
         "service_at_locations": locations,
@@ -144,6 +154,7 @@ def service(s: Scheme, registry: Registry, terms: dict | None = None) -> dict:
         "contacts": ([{"id": uid("contact", f"{s.id}:referrals"), "service_id": sid, "name": "Referrals",
                        "email": s.referral_email}] if s.referral_email else []),
         "attributes": attributes,
+        TRANSLATIONS: translations_out(s.translations, SERVICE_TEXTS),
     })
 
 

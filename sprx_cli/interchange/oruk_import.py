@@ -9,7 +9,7 @@ from typing import Any, Iterable
 from ..core.languages import language_code, language_named
 from ..core.model import Registry
 from ..core.words import id_from_name, is_slug, unique_id
-from .hsds import DAY_OF, GSS, PLACED_BY, REFERRAL_URL, SPRX_ID, STATUS_IN, TAXONOMIES
+from .hsds import DAY_OF, GSS, PLACED_BY, REFERRAL_URL, SERVICE_TEXTS, SPRX_ID, STATUS_IN, TAXONOMIES, translations_in
 from .imported import Imported, ImportFailed, Note
 
 
@@ -134,6 +134,7 @@ class Importer:
         assured = _text(svc.get("assured_date"))
         record["last_verified"] = assured[:10] if assured else None
         record["oruk_id"] = oruk_id
+        record["translations"] = self._translations(svc, org)
         record["_row"] = self.number
         self.out.records.append(record)
         self.out.origins.append(self.number)
@@ -240,6 +241,18 @@ class Importer:
                 out.append(key)
         return out
 
+    @staticmethod
+    def _translations(svc: dict, org: dict) -> dict | None:
+        """The service's text in other languages, from sprx's extension (`sprx:translations`) on it, its
+        organization and its note schedule."""
+        out = translations_in(svc, SERVICE_TEXTS)
+        for code, texts in translations_in(org, {"provider": "name"}).items():
+            out.setdefault(code, {}).update(texts)
+        for sch in svc.get("schedules") or []:
+            for code, texts in translations_in(sch, {"hours_note": "description"}).items():
+                out.setdefault(code, {}).update(texts)
+        return out or None
+
     def _hours(self, schedules: Any) -> tuple[list[dict], str | None]:
         hours, notes = [], []
         for sch in schedules or []:
@@ -285,6 +298,7 @@ class Importer:
                         access.append(key)
             place["accessibility"] = access
             place["hours"], _ = self._hours(loc.get("schedules"))
+            place["translations"] = translations_in(loc, {"name": "name"}) or None
             out.append({k: v for k, v in place.items() if v not in (None, [], "")})
         return [p for p in out if p]
 
