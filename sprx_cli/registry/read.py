@@ -221,6 +221,12 @@ class RawRegistry:
         """Record k (built on demand for CSV)."""
         return self.table.record(k) if self.table is not None else self._records[k]
 
+    def at(self, k: int, field: str) -> Loc:
+        """Where record k's `field` was written (a CSV row without building the record)."""
+        if self.table is not None:
+            return Loc(self.table.display, row=self.table.row_numbers[k])
+        return self._records[k].at(field)
+
     @property
     def records(self) -> list[RawRecord]:
         """Every record (CSV rows built once, when first asked)."""

@@ -11,19 +11,24 @@ from typing import Any
 from .rules import Context, Fault, Finding, as_text, language, unknown_field, wrong_type
 
 
+_CODES: dict[str, Any] = {}  # a language as written -> its code, or its Fault (the rule needs no context)
+
+
 def evaluate_translations(raw: Any, names: tuple[str, ...], ctx: Context) -> tuple[tuple, list[Finding]]:
     """Text in other languages from a mapping {language: {field: text}} (Translations: languages by
     code, fields in `names`' order); `sub` of a finding is the language as written."""
     if raw is None:
         return (), []
-    example = "{cy: {" + ", ".join(f"{n}: ..." for n in names[:2]) + "}}"
     if not isinstance(raw, dict):
+        example = "{cy: {" + ", ".join(f"{n}: ..." for n in names[:2]) + "}}"
         return (), [Finding(Fault("wrong-type", f"'translations' should be a mapping of language codes, e.g. {example}",
                                   f"write it as 'translations: {example}'", raw))]
     out, findings = {}, []
     for key, texts in raw.items():
         written = str(key)
-        code = language(written.strip(), ctx)
+        code = _CODES.get(written)
+        if code is None:  # (a registry names few languages: each is looked up once)
+            code = _CODES[written] = language(written.strip(), ctx)
         if type(code) is Fault:
             findings.append(Finding(code._replace(value=written), sub=written))
             continue

@@ -102,24 +102,22 @@ def missing_populations(areas: Areas, need: str | None) -> list[Problem]:
 TRANSLATION_NEEDED = ("name", "description")
 
 
-def missing_translations(schemes: list[Scheme], languages: tuple[str, ...], by_id) -> list[Problem]:
+def missing_translations(schemes: list[Scheme], languages: tuple[str, ...], where) -> list[Problem]:
     """A warning for each scheme without its name or description (where it has one) in each of
-    `languages` but English; located at its `translations` (else its name)."""
+    `languages` but English; located at its `translations` (else its name): `where(id, field)`."""
     from ..core.languages import language_name
 
-    wanted = [code for code in dict.fromkeys(languages) if code != "en"]
+    wanted = {code: language_name(code) for code in dict.fromkeys(languages) if code != "en"}
     problems = []
     for s in schemes if wanted else ():
         have = dict(s.translations)
-        for code in wanted:
+        for code, language in wanted.items():
             given = {name for name, _ in have.get(code, ())}
             lacking = [f for f in TRANSLATION_NEEDED if f not in given and getattr(s, f)]
             if lacking:
-                rec = by_id(s.id)
-                where = rec.at("translations" if "translations" in rec.data else "name")
                 problems.append(Problem(
-                    "missing-translation", f"scheme '{s.id}' has no {language_name(code)} ({code}) "
-                    f"{' or '.join(lacking)}, and the site publishes in {language_name(code)}", where,
+                    "missing-translation", f"scheme '{s.id}' has no {language} ({code}) {' or '.join(lacking)}, "
+                    f"and the site publishes in {language}", where(s.id, "translations" if have else "name"),
                     field="translations", value=code))
     return problems
 
@@ -142,7 +140,7 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
     if reg.boundaries is not None:
         report.extend(check_locations(reg.schemes, reg.boundaries, reg.areas, by_id))
     report.extend(check_upkeep(reg.schemes, by_id, on, stale_after_months))
-    report.extend(missing_translations(reg.schemes, languages, by_id))
+    report.extend(missing_translations(reg.schemes, languages, lambda sid, field: raw.at(index[sid], field)))
     order = {f: i for i, f in enumerate((sources.areas, sources.vocabulary, sources.boundaries, sources.schemes))}
     report.problems.sort(key=lambda p: (order.get(p.loc.file, 9), p.loc.row or p.loc.line or 0,
                                         p.loc.column or 0))

@@ -214,11 +214,17 @@ class _Translated:
         return out
 
     def other(self) -> list[str | None]:
-        """Each scheme's keyword text in the languages the page is not in (None where there is none)."""
-        own = KEYWORD_FIELDS["schemes"]
+        """Each scheme's keyword text in the languages the page is not in (None where there is none):
+        the English of what the page shows translated, and the other translations."""
+        own, lang = KEYWORD_FIELDS["schemes"], self.language
         out: list[str | None] = []
-        for s in self.schemes:
-            parts = [] if self.source else [getattr(s, f) for f in own] + [loc.name for loc in s.locations]
+        for k, s in enumerate(self.schemes):
+            if not s.translations and not any(loc.translations for loc in s.locations):
+                out.append(None)  # (shown in English, which the page's own text already is)
+                continue
+            given = {} if self.source else self.given[k]
+            parts = [getattr(s, f) for f in own if given.get(f)]
+            parts += [loc.name for loc in s.locations if not self.source and translated(loc.translations, lang, "name")]
             for code, texts in s.translations:
                 if code != self.language:
                     parts += [text for name, text in texts if name in own]
