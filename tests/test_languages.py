@@ -23,7 +23,8 @@ def bilingual_folder(tmp_path: Path, languages: str = '["cy", "en"]') -> Path:
     settings = {"schemes": "schemes.yaml", "areas": "data/areas.csv", "boundaries": "data/london-boroughs.geojson",
                 "vocabulary": "data/vocabulary.yaml", "postcodes": "data/london-postcodes.csv.gz"}
     lines = [f'{k} = "{ROOT / v}"' for k, v in settings.items()]
-    lines += ['title = "Cynlluniau presgripsiynu cymdeithasol (prawf)"', 'tiles = "none"', f"languages = {languages}"]
+    lines += ['title = {cy = "Cynlluniau presgripsiynu cymdeithasol (prawf)", en = "Social prescribing (test)"}',
+              'tiles = "none"', f"languages = {languages}"]
     (folder / "sprx.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
 
@@ -99,6 +100,12 @@ def test_a_language_sprx_has_no_words_for_is_a_usage_error(sprx, tmp_path, monke
     monkeypatch.chdir(bilingual_folder(tmp_path / "b", "[]"))
     r = sprx("map", "build", "-o", tmp_path / "x.html")
     assert r.exit_code == 2 and 'languages must be a list of language codes, e.g. ["cy", "en"]' in r.output
+    folder = bilingual_folder(tmp_path / "c")
+    toml = (folder / "sprx.toml").read_text(encoding="utf-8")
+    (folder / "sprx.toml").write_text(re.sub(r"^title = .*$", "title = {cy = 3}", toml, flags=re.M), encoding="utf-8")
+    monkeypatch.chdir(folder)
+    r = sprx("map", "build", "-o", tmp_path / "x.html")
+    assert r.exit_code == 2 and "Usage error: sprx.toml: title must be text, or a title per language" in r.output
 
 
 def test_the_languages_setting_chooses_the_pages_language(sprx, tmp_path, monkeypatch):
@@ -108,7 +115,9 @@ def test_the_languages_setting_chooses_the_pages_language(sprx, tmp_path, monkey
     assert r.exit_code == 0, r.output
     assert '<html lang="cy" dir="ltr">' in (folder / "cy.html").read_text(encoding="utf-8")
     r = sprx("map", "build", "--language", "en", "--offline", "--tiles", "none", "-o", "en.html", "--quiet")
-    assert '<html lang="en" dir="ltr">' in (folder / "en.html").read_text(encoding="utf-8")
+    english = (folder / "en.html").read_text(encoding="utf-8")
+    assert '<html lang="en" dir="ltr">' in english and "<h1>Social prescribing (test)</h1>" in english
+    assert "<h1>Cynlluniau presgripsiynu cymdeithasol (prawf)</h1>" in (folder / "cy.html").read_text(encoding="utf-8")
 
 
 def test_publish_writes_a_page_per_language_each_linking_to_the_others(sprx, tmp_path, monkeypatch):
@@ -122,6 +131,7 @@ def test_publish_writes_a_page_per_language_each_linking_to_the_others(sprx, tmp
     assert not (site / "en" / "counts.csv").exists()  # the data files are the site's, once
     top, en = (site / "index.html").read_text(encoding="utf-8"), (site / "en/index.html").read_text(encoding="utf-8")
     assert top.startswith('<!DOCTYPE html>\n<html lang="cy" dir="ltr">') and '<html lang="en" dir="ltr">' in en
+    assert "<h1>Cynlluniau presgripsiynu cymdeithasol (prawf)</h1>" in top and "<h1>Social prescribing (test)</h1>" in en
     for page, here in ((top, ""), (en, "../")):
         assert (f'<link rel="alternate" hreflang="cy" href="{here}index.html">'
                 f'<link rel="alternate" hreflang="en" href="{here}en/index.html">') in page
@@ -133,6 +143,8 @@ def test_publish_writes_a_page_per_language_each_linking_to_the_others(sprx, tmp
     maps = {p: (site / p).read_text(encoding="utf-8") for p in ("map.html", "en/map.html")}
     assert '<a class="sprx-language" href="en/map.html" hreflang="en" lang="en">English</a>' in maps["map.html"]
     assert '<link rel="alternate" hreflang="en" href="../en/map.html">' in maps["en/map.html"]
+    assert "<title>Social prescribing (test)</title>" in maps["en/map.html"]
+    assert "<title>Cynlluniau presgripsiynu cymdeithasol (prawf)</title>" in maps["map.html"]
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
     paths = {f["path"] for f in manifest["files"]}
     assert {"en/index.html", "en/map.html", "en/map.png"} <= paths

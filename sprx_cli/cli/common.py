@@ -94,16 +94,35 @@ def language_of(s, given: str | None) -> str:
     return given
 
 
+def title_of(s, given: str | None, language: str) -> str:
+    """The title of a page in `language`: the option, else the `title` setting (text, or a table of a
+    title per language: the language's, else the English one, else the first), else the default."""
+    if given is not None:
+        return given
+    value = s.get(None, "title")
+    if isinstance(value, dict):
+        if not value or not all(isinstance(v, str) and v.strip() for v in value.values()):
+            usage_error(f"{s.path}: title must be text, or a title per language, e.g. "
+                        "title = {cy = \"Cynlluniau ...\", en = \"Schemes ...\"}")
+        return value.get(language) or value.get("en") or next(iter(value.values()))
+    if not isinstance(value, str):
+        usage_error(f"{s.path}: title must be text, e.g. title = \"Social prescribing in Cardiff\"")
+    return value
+
+
 def publish_options(s, reg, title: str | None = None, tiles: str | None = None, metric: "Metric | None" = None,
                     **more):
     """The library's PublishOptions from the command line and the folder's settings `s` (`more`: keep,
     if_changed, strict), for `publish` and `serve` alike."""
     from ..site.publish import PublishOptions
 
-    return PublishOptions(title=s.get(title, "title"), tiles=s.get(tiles, "tiles"), attribution=s.get(None, "attribution"),
+    languages = languages_of(s)
+    return PublishOptions(title=title_of(s, title, languages[0]),
+                          titles={code: title_of(s, title, code) for code in languages},
+                          tiles=s.get(tiles, "tiles"), attribution=s.get(None, "attribution"),
                           attribution_short=s.get(None, "attribution_short"),
                           feedback_email=s.get(None, "feedback_email"), metric=metric_of(s, metric),
-                          languages=languages_of(s),
+                          languages=languages,
                           stale_after_months=reg.stale_after, encoding=reg.encoding, **more)
 
 

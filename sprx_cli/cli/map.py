@@ -7,7 +7,7 @@ import typer
 
 from .app import map_app
 from .common import (ClosedOpt, LanguageOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt,
-                     TitleOpt, check_tiles, fail, guard, language_of, metric_of, progress, refuse_overwrite,
+                     TitleOpt, check_tiles, fail, guard, language_of, metric_of, progress, refuse_overwrite, title_of,
                      registry_options, said, settings)
 
 
@@ -16,7 +16,7 @@ def map_options(s, title: Optional[str], offline: bool, tiles: str, include_clos
     """The library's MapOptions from the command line and the folder's settings `s`."""
     from ..render.mapdata import MapOptions
 
-    return MapOptions(title=s.get(title, "title"), offline=offline, tiles=tiles, include_closed=include_closed,
+    return MapOptions(title=title_of(s, title, language), offline=offline, tiles=tiles, include_closed=include_closed,
                       metric=metric, attribution=s.get(None, "attribution"),
                       short_attribution=s.get(None, "attribution_short"), feedback_email=s.get(None, "feedback_email"),
                       language=language)

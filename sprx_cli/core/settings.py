@@ -43,7 +43,8 @@ SETTINGS: tuple[Setting, ...] = (
             "`EPSG:27700`)", default_text="what the file says (WGS84 for GeoJSON/TopoJSON in degrees)"),
     Setting("postcodes", None, "postcode centres for locations given by postcode alone: an NSPL or ONSPD CSV "
             "(`pcds`, `lat`, `long`; `.gz` allowed) or `postcode,lat,lon`", path=True, default_text="none"),
-    Setting("title", DEFAULT_TITLE, "the title of the map, the PNG and the site"),
+    Setting("title", DEFAULT_TITLE, "the title of the map, the PNG and the site; for a site in several languages, "
+            "one per language: `title = {cy = \"Cynlluniau ...\", en = \"Schemes ...\"}`"),
     Setting("output", "maps/map.html", "where `map build` writes the page", path=True),
     Setting("image", "maps/map.png", "where `map image` writes the PNG", path=True),
     Setting("metric", "count", "how `map build`, `map image` and `publish` shade the areas: `count`, `per-100k` "
