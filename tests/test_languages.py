@@ -310,7 +310,9 @@ schemes:
     last_verified: 2026-06-01
     locations:
       - {name: Library, lat: 51.5, lon: -0.1}
-    translations: {pl: {name: "<script>alert(2)</script>Rozmowa"}}
+    translations:
+      pl: {name: "<script>alert(2)</script>Rozmowa"}
+      cy: {description: "<svg onload=alert(3)>te a sgwrs {{ 7*7 }}"}
 """
 
 
@@ -335,7 +337,7 @@ def test_a_scheme_in_two_languages_on_the_welsh_page(sprx, tmp_path, bilingual):
     assert r.exit_code == 0, r.output
     warned = [ln for ln in r.output.splitlines() if "[missing-translation]" in ln]
     assert [ln.split("] ")[1].split(",")[0] for ln in warned] == [
-        "scheme 'south-art' has no Welsh (cy) description", "scheme 'east-chat' has no Welsh (cy) name or description"]
+        "scheme 'south-art' has no Welsh (cy) description", "scheme 'east-chat' has no Welsh (cy) name"]
     assert sprx("validate", *bilingual).output.count("missing-translation") == 0  # (an English site asks for none)
     out = tmp_path / "cy.html"
     r = sprx("map", "build", *bilingual, "--language", "cy", "--offline", "--tiles", "none", "-o", out)
@@ -347,7 +349,7 @@ def test_a_scheme_in_two_languages_on_the_welsh_page(sprx, tmp_path, bilingual):
     assert names == ["Clwb Celf y De", "East Chat", "Teithiau Cerdded y Gogledd"]  # sorted as the page says them
     bits = {f: 1 << i for i, f in enumerate(TRANSLATED)}
     assert D["translated"] == list(TRANSLATED)
-    assert SC["english"] == [bits["description"], bits["name"] | bits["description"], 0]
+    assert SC["english"] == [bits["description"], bits["name"], 0]
     assert S[SC["description"][2]] == "Teithiau cerdded ysgafn yn y parc." and S[SC["how_to_refer"][2]] == "Ffoniwch ni."
     labels = [c["label"] for c in D["categories"]]
     assert labels[:3] == ["Gwybodaeth a chyngor", "Celfyddydau a chreadigrwydd", "Physical activity"]
@@ -425,8 +427,8 @@ def test_the_welsh_page_marks_the_english_and_finds_words_in_both(sprx, tmp_path
         page.wait_for_timeout(300)
         titles.filter(has_text="East Chat").click()  # (its description is markup, shown as text)
         card = page.locator(".sprx-card", has=page.locator("h2", has_text="East Chat")).first
-        assert card.locator(".sprx-desc").inner_text() == "<img src=x onerror=alert(1)> tea and talk"
-        assert page.locator("img, script:not([src]):not([type])").evaluate_all(
+        assert card.locator(".sprx-desc").inner_text() == "<svg onload=alert(3)>te a sgwrs {{ 7*7 }}"
+        assert page.locator("img, svg[onload], script:not([src]):not([type])").evaluate_all(
             "els => els.filter(e => /alert/.test(e.outerHTML)).length") == 0
         assert dialogs == [] and log.console_errors == []
         from axe_playwright_python.sync_playwright import Axe
@@ -526,7 +528,8 @@ def test_the_open_referral_feed_and_api_carry_the_welsh_beside_the_english(sprx,
         "name": "Teithiau Cerdded y Gogledd", "provider": "Clwb Cerdded y Gogledd (enghraifft)",
         "description": "Teithiau cerdded ysgafn yn y parc.", "how_to_refer": "Ffoniwch ni."}}
     assert back["north-walks"]["locations"][0]["translations"] == {"cy": {"name": "Neuadd y Pentref"}}
-    assert back["east-chat"]["translations"] == {"pl": {"name": "<script>alert(2)</script>Rozmowa"}}
+    assert back["east-chat"]["translations"] == {"cy": {"description": "<svg onload=alert(3)>te a sgwrs {{ 7*7 }}"},
+                                                 "pl": {"name": "<script>alert(2)</script>Rozmowa"}}
 
 
 def test_the_api_finds_a_scheme_by_its_welsh_words(sprx, tmp_path, bilingual):
@@ -544,3 +547,14 @@ def test_the_api_finds_a_scheme_by_its_welsh_words(sprx, tmp_path, bilingual):
         assert walks["sprx:translations"]["cy"]["name"] == "Teithiau Cerdded y Gogledd"
     finally:
         store.close()
+
+
+def test_the_png_in_welsh(sprx, tmp_path):
+    """`map image --language cy` draws the legend, headline and date in Welsh (the same drawing, other words)."""
+    from PIL import Image
+
+    for code in ("en", "cy"):
+        r = sprx("map", "image", "--language", code, "-o", tmp_path / f"{code}.png", "--quiet")
+        assert r.exit_code == 0, r.output
+        assert Image.open(tmp_path / f"{code}.png").size == Image.open(tmp_path / "en.png").size
+    assert (tmp_path / "cy.png").read_bytes() != (tmp_path / "en.png").read_bytes()
