@@ -60,3 +60,33 @@ def page_data(html: str) -> dict:
     if m.group(1):
         text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
     return {**json.loads(first.group(1)), **json.loads(text)}
+
+
+def open_map(path, wait: str = "window.sprxMap && sprxMap.finder", **kwargs):
+    """(context, page, log) of a page (a Path or an address) in Chromium, once `wait` holds; the test is
+    skipped where there is no browser, and fails instead under SPRX_BROWSER_TESTS=1. Close with
+    context.__exit__(None, None, None)."""
+    import os
+
+    import pytest
+
+    from sprx_cli.dev.browser import BrowserUnavailable, open_page
+
+    try:
+        ctx = open_page(path.resolve().as_uri() if isinstance(path, Path) else path, **kwargs)
+        page, log = ctx.__enter__()
+    except BrowserUnavailable as exc:  # pragma: no cover - depends on the machine
+        if os.environ.get("SPRX_BROWSER_TESTS") == "1":
+            pytest.fail(f"browser tests required but {exc}")
+        pytest.skip(str(exc))
+    if wait:
+        page.wait_for_function(wait)
+    return ctx, page, log
+
+
+def axe_violations(page) -> list:
+    """What axe-core (the axe-playwright-python package) finds on the page: (rule, first target) of
+    each violation; [] for none."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [(v["id"], v["nodes"][0]["target"]) for v in Axe().run(page).response["violations"]]

@@ -11,8 +11,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from helpers import HOSTILE
-from sprx_cli.dev.browser import BrowserUnavailable, open_page
+from helpers import HOSTILE, open_map
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -31,15 +30,7 @@ def london_page(tmp_path_factory):
 
 
 def _open(path, **kwargs):
-    try:
-        ctx = open_page(path.resolve().as_uri(), **kwargs)
-        page, log = ctx.__enter__()
-    except BrowserUnavailable as exc:  # pragma: no cover - depends on the machine
-        if os.environ.get("SPRX_BROWSER_TESTS") == "1":
-            pytest.fail(f"browser tests required but {exc}")
-        pytest.skip(str(exc))
-    page.wait_for_function("window.sprxMap && sprxMap.finder")
-    return ctx, page, log
+    return open_map(path, **kwargs)
 
 
 @pytest.fixture

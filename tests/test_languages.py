@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, page_data
+from helpers import ROOT, axe_violations, open_map, page_data
 from sprx_cli.core.messages import messages
 
 
@@ -168,20 +168,6 @@ def test_a_site_in_english_alone_is_as_it_was(sprx, tmp_path):
 
 # --- in a browser ---------------------------------------------------------------------------------
 
-def _open(path: Path, **kwargs):
-    from sprx_cli.dev.browser import BrowserUnavailable, open_page
-
-    try:
-        ctx = open_page(path.resolve().as_uri() if isinstance(path, Path) else path, **kwargs)
-        page, log = ctx.__enter__()
-    except BrowserUnavailable as exc:  # pragma: no cover - depends on the machine
-        if os.environ.get("SPRX_BROWSER_TESTS") == "1":
-            pytest.fail(f"browser tests required but {exc}")
-        pytest.skip(str(exc))
-    page.wait_for_function("window.sprxMap && sprxMap.finder")
-    return ctx, page, log
-
-
 @pytest.fixture(scope="module")
 def welsh_site(tmp_path_factory):
     from typer.testing import CliRunner
@@ -201,7 +187,7 @@ def welsh_site(tmp_path_factory):
 
 
 def test_the_welsh_finder_card_and_print_sheet(welsh_site):
-    ctx, page, log = _open(welsh_site / "map.html")
+    ctx, page, log = open_map(welsh_site / "map.html")
     try:
         assert page.inner_text("#sprx-finder h2") == "Dod o hyd i gynllun"
         count = page.inner_text("#sprx-count")
@@ -225,7 +211,7 @@ def test_the_welsh_finder_card_and_print_sheet(welsh_site):
 
 
 def test_the_switch_to_the_other_language_keeps_the_finders_state(welsh_site):
-    ctx, page, log = _open(welsh_site / "map.html")
+    ctx, page, log = open_map(welsh_site / "map.html")
     try:
         page.check("#sprx-f-c-0")
         page.fill("#sprx-keywords", "walk")
@@ -248,25 +234,14 @@ def test_the_switch_to_the_other_language_keeps_the_finders_state(welsh_site):
 
 @pytest.mark.parametrize("page_name", ["map.html", "index.html"])
 def test_no_accessibility_violations_in_welsh(welsh_site, page_name):
-    from axe_playwright_python.sync_playwright import Axe
-
-    from sprx_cli.dev.browser import open_page
-
-    ctx = open_page((welsh_site / page_name).resolve().as_uri(), map_page=page_name == "map.html")
+    is_map = page_name == "map.html"
+    ctx, page, log = open_map(welsh_site / page_name, wait="window.sprxTimings && window.sprxTimings.markersLoaded"
+                              if is_map else None, map_page=is_map)
     try:
-        page, log = ctx.__enter__()
-    except Exception as exc:  # pragma: no cover - depends on the machine
-        if os.environ.get("SPRX_BROWSER_TESTS") == "1":
-            raise
-        pytest.skip(str(exc))
-    try:
-        if page_name == "map.html":
-            page.wait_for_function("window.sprxTimings && window.sprxTimings.markersLoaded", timeout=30_000)
+        if is_map:
             page.evaluate("sprxMap.openScheme(0)")
             page.wait_for_timeout(400)
-        result = Axe().run(page)
-        assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in
-                                              result.response["violations"]]
+        assert axe_violations(page) == []
     finally:
         ctx.__exit__(None, None, None)
 
@@ -398,7 +373,7 @@ def test_the_welsh_page_marks_the_english_and_finds_words_in_both(sprx, tmp_path
     out = tmp_path / "cy.html"
     assert sprx("map", "build", *bilingual, "--language", "cy", "--offline", "--tiles", "none", "-o", out,
                 "--quiet").exit_code == 0
-    ctx, page, log = _open(out)
+    ctx, page, log = open_map(out)
     try:
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -431,10 +406,7 @@ def test_the_welsh_page_marks_the_english_and_finds_words_in_both(sprx, tmp_path
         assert page.locator("img, svg[onload], script:not([src]):not([type])").evaluate_all(
             "els => els.filter(e => /alert/.test(e.outerHTML)).length") == 0
         assert dialogs == [] and log.console_errors == []
-        from axe_playwright_python.sync_playwright import Axe
-
-        result = Axe().run(page)
-        assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in result.response["violations"]]
+        assert axe_violations(page) == []
     finally:
         ctx.__exit__(None, None, None)
 
@@ -469,7 +441,7 @@ def test_a_right_to_left_language_lays_out_right_to_left(sprx, tmp_path, monkeyp
         m.messages.cache_clear()
     html = out.read_text(encoding="utf-8")
     assert '<html lang="ur" dir="rtl">' in html
-    ctx, page, log = _open(out)
+    ctx, page, log = open_map(out)
     try:
         page.wait_for_function("window.sprxTimings.markersLoaded", timeout=30_000)
         box = lambda sel: page.locator(sel).first.bounding_box()  # noqa: E731
@@ -483,10 +455,7 @@ def test_a_right_to_left_language_lays_out_right_to_left(sprx, tmp_path, monkeyp
               return r.right <= m.right + 1 && r.left >= m.left - 1; }); }""")
         assert inside
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        from axe_playwright_python.sync_playwright import Axe
-
-        result = Axe().run(page)
-        assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in result.response["violations"]]
+        assert axe_violations(page) == []
         assert log.console_errors == []
     finally:
         ctx.__exit__(None, None, None)
