@@ -26,7 +26,7 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "sprx_cli" / "locale"
 KEYWORDS = {"gettext": None, "ngettext": (1, 2), "plural_message": (1, 2), "N_": None}
-SCRIPT_KEYWORDS = {"t": None, "tn": (1, 2), "tNodes": None}  # the page's script's (render/static/util.js)
+SCRIPT_KEYWORDS = {"t": None, "tn": (1, 2), "tNodes": None}  # the page's script's (render/static/words.js)
 CREATED = datetime(2026, 12, 1, tzinfo=timezone.utc)  # fixed, so that a run with no new words changes no byte
 
 

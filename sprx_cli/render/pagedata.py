@@ -106,7 +106,7 @@ TOP_LEVEL: dict[str, str] = {
     "messages": "{name: {CLDR plural category: text with {n}}}: the words Python writes too, from the catalogue "
                 "(core/messages.py; aggregate/counts.py TALLY names them)",
     "words": "{English message: its translation, or {CLDR plural category: text}}: the page's script's own words "
-             "(t and tn in util.js), from the catalogue (core/messages.py); none for English",
+             "(t and tn in words.js), from the catalogue (core/messages.py); none for English",
     "calendar": "{months, pattern}: the month names and the order of a date in full ('{day} {month} {year}'), "
                 "from Babel's CLDR data, for the print sheet's date",
     "search": "{schemes, labels, points}: what keywords search (core/keywords.py KEYWORD_FIELDS): columns of "
