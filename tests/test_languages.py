@@ -527,3 +527,39 @@ def test_the_png_in_welsh(sprx, tmp_path):
         assert r.exit_code == 0, r.output
         assert Image.open(tmp_path / f"{code}.png").size == Image.open(tmp_path / "en.png").size
     assert (tmp_path / "cy.png").read_bytes() != (tmp_path / "en.png").read_bytes()
+
+
+# --- from the spreadsheets keepers have --------------------------------------------------------------
+
+def test_import_table_reads_columns_in_welsh_and_other_languages(sprx, tmp_path, monkeypatch):
+    """A Welsh CVC's sheet: 'Enw', 'Description (Welsh)', 'Venue (Welsh)', 'Polish description' become
+    translations; 'Area (LA)' stays the area (a code in brackets is no language unless it names one);
+    the import merges, and re-importing changes nothing."""
+    import yaml
+
+    from sprx_cli.interchange.headers import translation_meaning
+
+    assert [translation_meaning(h) for h in ("Name (Welsh)", "Welsh name", "Description in Welsh", "name_cy",
+                                             "Name [cy]", "Enw", "Venue name (Welsh)", "Service name - Cymraeg")] == [
+        ("name", "cy"), ("name", "cy"), ("description", "cy"), ("name", "cy"), ("name", "cy"), ("name", "cy"),
+        ("location_name", "cy"), ("name", "cy")]
+    assert [translation_meaning(h) for h in ("Area (LA)", "Name (English)", "Name", "Tel (no)", "Age range")] == [None] * 5
+    folder = tmp_path / "reg"
+    r = sprx("init", folder, "--boundaries", ROOT / "data/london-boroughs.geojson", "--postcodes",
+             ROOT / "data/london-postcodes.csv.gz")
+    assert r.exit_code == 0, r.output
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Name,Enw,Description,Description (Welsh),Polish description,Postcode,Area (LA),Venue,"
+                     "Venue (Welsh)\nLambeth Walks,Teithiau Cerdded Lambeth,Walks.,Teithiau.,Spacery.,SE1 7PB,Lambeth,"
+                     "Hall,Neuadd\n", encoding="utf-8")
+    monkeypatch.chdir(folder)
+    r = sprx("import", "table", sheet)
+    assert r.exit_code == 0, r.output
+    assert ("'Enw' -> name_cy, 'Description' -> description, 'Description (Welsh)' -> description_cy, "
+            "'Polish description' -> description_pl, 'Postcode' -> postcode, 'Area (LA)' -> boroughs") in r.output
+    scheme = yaml.safe_load((folder / "schemes.yaml").read_text(encoding="utf-8"))["schemes"][0]
+    assert scheme["translations"] == {"cy": {"name": "Teithiau Cerdded Lambeth", "description": "Teithiau."},
+                                      "pl": {"description": "Spacery."}}
+    assert scheme["locations"][0]["translations"] == {"cy": {"name": "Neuadd"}}
+    assert sprx("validate", "--language", "cy").exit_code == 0
+    assert "0 added, 0 updated, 1 unchanged, 0 held back" in sprx("import", "table", sheet).output

@@ -96,6 +96,43 @@ def meaning(header: str) -> str | None:
     return chosen
 
 
+# The fields whose text a column may give in another language ('Name (Welsh)' -> name_cy), and the
+# Welsh headers of the commonest ones (a Welsh CVC's sheet: 'Enw', 'Disgrifiad').
+TRANSLATED_HEADERS = ("name", "provider", "description", "eligibility", "how_to_refer", "location_name")
+WELSH_HEADERS = {"enw": "name", "disgrifiad": "description", "darparwr": "provider", "sefydliad": "provider",
+                 "sut i atgyfeirio": "how_to_refer", "cymhwysedd": "eligibility", "lleoliad": "location_name"}
+_CODE_AFTER = re.compile(r"^(?P<rest>.+?)\s*[_(\[]\s*(?P<code>[A-Za-z]{2,3})\s*[)\]]?$")
+_NOT_NAMES = frozenset(_EXACT) | frozenset(w for p in _EXACT for w in p.split())  # (words the fields use)
+
+
+def translation_meaning(header: str) -> tuple[str, str] | None:
+    """(field, language) of a column of text in another language than English: 'Name (Welsh)', 'Welsh
+    name', 'Description in Welsh', 'name_cy', 'Name [cy]', 'Enw' -> ('name', 'cy'); None otherwise."""
+    from ..core.languages import language_code, language_named
+
+    h = fold(header)
+    if h in WELSH_HEADERS:
+        return WELSH_HEADERS[h], "cy"
+    m = _CODE_AFTER.match(header.strip())
+    if m and (code := language_code(m.group("code"))) and meaning(m.group("rest")) in TRANSLATED_HEADERS:
+        return (meaning(m.group("rest")), code) if code != "en" else None
+    words = h.split()
+    for i, word in enumerate(words):  # a language named in full ('welsh', 'cymraeg'), never a code: 'LA' is no Latin
+        if len(word) < 4 or word in _NOT_NAMES:
+            continue
+        code = "cy" if word == "cymraeg" else language_named(word)
+        rest = " ".join(w for k, w in enumerate(words) if k != i and w not in ("in", "language", "version"))
+        if code and code != "en" and meaning(rest) in TRANSLATED_HEADERS:
+            return meaning(rest), code
+    return None
+
+
+def translation_target(target: str) -> tuple[str, str] | None:
+    """(field, language) of a mapping target of translated text ('name_cy'), or None."""
+    field_name, _, code = target.rpartition("_")
+    return (field_name, code) if field_name in TRANSLATED_HEADERS and 2 <= len(code) <= 3 else None
+
+
 def near_miss(header: str) -> tuple[str, str] | None:
     """(the phrase, its field) a header nearly spells ('Telephne' -> 'telephone', phone), or None."""
     h = fold(header)
@@ -122,7 +159,7 @@ def choose_columns(header: list[str], given: dict[str, str]) -> Mapping:
     for h in header:
         by_fold.setdefault(fold(h), h)
     for target, h in given.items():
-        if target not in TARGETS:
+        if target not in TARGETS and translation_target(target) is None:
             raise UsageError("column", f"unknown field {target!r}; the fields are {', '.join(TARGETS)}")
         found = h if h in header else by_fold.get(fold(h))
         if found is None:
@@ -133,7 +170,8 @@ def choose_columns(header: list[str], given: dict[str, str]) -> Mapping:
     for h in header:
         if not h or h in taken:
             continue
-        target = meaning(h)
+        translated = translation_meaning(h)
+        target = f"{translated[0]}_{translated[1]}" if translated else meaning(h)
         if target is not None and target not in mapping.used:
             mapping.used[target] = h
             taken.add(h)

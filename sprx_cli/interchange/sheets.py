@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from ..core.languages import language_named
 from ..core.speed import no_cyclic_gc, split_work
 from ..core.words import id_from_name, is_slug, normalise_name, slugify, unique_id
-from .headers import Mapping, choose_columns, fold
+from .headers import Mapping, choose_columns, fold, translation_target
 from .imported import Held, Imported, ImportFailed, Note
 from .sheet_places import Placer
 from .tabular import Sheet, cell_text, read_sheet
@@ -188,9 +188,27 @@ class Cleaner(Placer):
         if get.get("contact"):
             self._contact(rec, get["contact"], row, col["contact"])
         rec["last_verified"] = self._same(self._date, get.get("last_verified"), row, col.get("last_verified"))
+        rec["translations"], place_names = self._translations(get)
+        if place and place_names:
+            place["translations"] = place_names
         rec["locations"] = [place] if place else []
         record = {k: v for k, v in rec.items() if v}  # (every value is text, a list or a mapping)
         return Draft(row, record, key, same, base, self.out.notes, placed, self.left, None)
+
+    def _translations(self, get: dict[str, str | None]) -> tuple[dict, dict]:
+        """The row's text in other languages ('Name (Welsh)' and the like: targets 'name_cy'), as a
+        scheme's translations and its place's."""
+        scheme: dict[str, dict[str, str]] = {}
+        place: dict[str, dict[str, str]] = {}
+        for target, text in get.items():
+            found = translation_target(target) if text else None
+            if found is not None:
+                name, code = found
+                if name == "location_name":
+                    place.setdefault(code, {})["name"] = text
+                else:
+                    scheme.setdefault(code, {})[name] = text
+        return scheme, place
 
     def _settle(self, d: Draft) -> None:
         """A drafted row, in order: held back (as the same scheme as a row before it, too), or added
