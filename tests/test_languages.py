@@ -24,6 +24,7 @@ def bilingual_folder(tmp_path: Path, languages: str = '["cy", "en"]') -> Path:
                 "vocabulary": "data/vocabulary.yaml", "postcodes": "data/london-postcodes.csv.gz"}
     lines = [f'{k} = "{ROOT / v}"' for k, v in settings.items()]
     lines += ['title = {cy = "Cynlluniau presgripsiynu cymdeithasol (prawf)", en = "Social prescribing (test)"}',
+              'attribution = {cy = "Ffiniau: Hawlfraint y Goron (prawf)", en = "Boundaries: Crown copyright (test)"}',
               'tiles = "none"', f"languages = {languages}"]
     (folder / "sprx.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
@@ -80,6 +81,8 @@ def test_the_welsh_page_says_its_own_words(sprx, tmp_path):
     D = page_data(html)
     assert D["metricLabel"] == "Cynlluniau gweithredol fesul ardal"
     assert D["zero"]["label"] == "dim cynlluniau wedi'u cofnodi"
+    assert D["attribution"] == ("Boundaries © Crown copyright 2015 (ONS, OS), OGL v3. "  # (the keeper's, as written)
+                                "Codau post © Hawlfraint y Goron, y Post Brenhinol (ONS NSPL, OGL v3)")  # (sprx's)
     assert "Cymraeg" not in D["languages"] and "Saesneg" in D["languages"]  # languages named in Welsh
     hours = {D["strings"][i] for i in D["schemes"]["hours"] if i >= 0}
     assert any(h.startswith(("Llun", "Maw", "Mer", "Iau", "Gwen", "Sad", "Sul")) for h in hours), hours
@@ -140,6 +143,9 @@ def test_publish_writes_a_page_per_language_each_linking_to_the_others(sprx, tmp
     assert '<h2>Lawrlwythiadau</h2>' in top and '<a href="counts.csv">Cyfrifon fesul ardal (CSV)</a>' in top
     assert '<a href="../counts.csv">Counts per area (CSV)</a>' in en and '<a href="map.html">Interactive map</a>' in en
     assert "Dyma gyhoeddiad cyntaf y wefan hon." in top
+    # the keeper's attribution in each language, and sprx's own credits (postcodes: ONS) in Welsh
+    assert "<footer><p>Ffiniau: Hawlfraint y Goron (prawf)" in top and "<footer><p>Boundaries: Crown copyright (test)" in en
+    assert "Canol codau post: yn cynnwys data OS © Hawlfraint y Goron" in top and "Postcode centres: contains OS" in en
     maps = {p: (site / p).read_text(encoding="utf-8") for p in ("map.html", "en/map.html")}
     assert '<a class="sprx-language" href="en/map.html" hreflang="en" lang="en">English</a>' in maps["map.html"]
     assert '<link rel="alternate" hreflang="en" href="../en/map.html">' in maps["en/map.html"]

@@ -94,20 +94,28 @@ def language_of(s, given: str | None) -> str:
     return given
 
 
-def title_of(s, given: str | None, language: str) -> str:
-    """The title of a page in `language`: the option, else the `title` setting (text, or a table of a
-    title per language: the language's, else the English one, else the first), else the default."""
+PER_LANGUAGE = ("title", "attribution", "attribution_short")  # settings that may be given per language
+
+
+def in_language(s, key: str, given: str | None, language: str) -> str | None:
+    """A text setting (PER_LANGUAGE) for a page in `language`: the option, else the setting (text, or a
+    table of one per language: the language's, else the English one, else the first), else its default."""
     if given is not None:
         return given
-    value = s.get(None, "title")
+    value = s.get(None, key)
     if isinstance(value, dict):
         if not value or not all(isinstance(v, str) and v.strip() for v in value.values()):
-            usage_error(f"{s.path}: title must be text, or a title per language, e.g. "
-                        "title = {cy = \"Cynlluniau ...\", en = \"Schemes ...\"}")
+            usage_error(f"{s.path}: {key} must be text, or a {key} per language, e.g. "
+                        f"{key} = {{cy = \"...\", en = \"...\"}}")
         return value.get(language) or value.get("en") or next(iter(value.values()))
-    if not isinstance(value, str):
-        usage_error(f"{s.path}: title must be text, e.g. title = \"Social prescribing in Cardiff\"")
+    if value is not None and not isinstance(value, str):
+        usage_error(f"{s.path}: {key} must be text, e.g. {key} = \"...\"")
     return value
+
+
+def title_of(s, given: str | None, language: str) -> str:
+    """The title of a page in `language` (in_language)."""
+    return in_language(s, "title", given, language)
 
 
 def publish_options(s, reg, title: str | None = None, tiles: str | None = None, metric: "Metric | None" = None,
@@ -117,10 +125,11 @@ def publish_options(s, reg, title: str | None = None, tiles: str | None = None, 
     from ..site.publish import PublishOptions
 
     languages = languages_of(s)
-    return PublishOptions(title=title_of(s, title, languages[0]),
-                          titles={code: title_of(s, title, code) for code in languages},
-                          tiles=s.get(tiles, "tiles"), attribution=s.get(None, "attribution"),
-                          attribution_short=s.get(None, "attribution_short"),
+    given = {"title": title, "attribution": None, "attribution_short": None}
+    first = {key: in_language(s, key, given[key], languages[0]) for key in PER_LANGUAGE}
+    return PublishOptions(**first, tiles=s.get(tiles, "tiles"),
+                          by_language={code: {key: in_language(s, key, given[key], code) for key in PER_LANGUAGE}
+                                       for code in languages},
                           feedback_email=s.get(None, "feedback_email"), metric=metric_of(s, metric),
                           languages=languages,
                           stale_after_months=reg.stale_after, encoding=reg.encoding, **more)

@@ -181,10 +181,12 @@ class Registry:
     stale_after_months: int = STALE_MONTHS
     credits: list[tuple[str, str]] = field(default_factory=list)  # (full, short) credits of other sources used
 
-    def attribution(self, boundaries: str, short: bool = False, more: tuple = ()) -> str:
+    def attribution(self, boundaries: str, short: bool = False, more: tuple = (), words=None) -> str:
         """The boundaries' attribution followed by that of every other source the data used (`more`:
-        (full, short) credits of what a view adds, such as the population of a rate)."""
-        return ". ".join([boundaries.rstrip(". ")] + [c[1] if short else c[0] for c in [*self.credits, *more]])
+        (full, short) credits of what a view adds, such as the population of a rate), sprx's own words
+        in the language of `words` (a core.messages.Messages; English without)."""
+        say = words.gettext if words is not None else str
+        return ". ".join([say(boundaries).rstrip(". ")] + [say(c[1] if short else c[0]) for c in [*self.credits, *more]])
 
     @property
     def data_date(self) -> date | None:

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import UsageError
+from .messages import N_
 from .model import Sources
 
 DEFAULT_TITLE = "Social prescribing schemes"
 DEFAULT_TILES = "OpenStreetMap.Mapnik"
-NO_ATTRIBUTION = "Boundaries: source not stated (set 'attribution' in sprx.toml)"
+NO_ATTRIBUTION = N_("Boundaries: source not stated (set 'attribution' in sprx.toml)")
 SETTINGS_FILES = ("sprx.toml", "pyproject.toml")
 
 
@@ -58,7 +59,8 @@ SETTINGS: tuple[Setting, ...] = (
  "background tiles: an xyzservices provider name, or `none`"),
     Setting("attribution", NO_ATTRIBUTION, "the boundaries' source and licence, in the page footer, the PNG "
             "and the site index", default_text="a reminder to set it"),
-    Setting("attribution_short", None, "the same, shorter, for the map's attribution control",
+    Setting("attribution_short", None, "the same, shorter, for the map's attribution control (both may be given "
+            "per language, as `title`)",
             default_text="`attribution`"),
     Setting("feedback_email", None, "where people send suggested changes: a \"Suggest a change\" email link on "
             "every map card and beside every scheme in the table of areas (map page and site index), subject "

@@ -19,10 +19,10 @@ POPULATION_SOURCE = "ONS mid-2022"  # how a figure's source is named beside it
 DEPRIVATION_SOURCE = "English Indices of Deprivation 2025 (MHCLG)"
 ATTRIBUTION = ("Population: ONS mid-2022 estimates; deprivation: English Indices of Deprivation 2025 (MHCLG); "
                "Open Government Licence v3.0")
-POPULATION_CREDIT = ("Population: Office for National Statistics, mid-2022 population estimates, Open Government "
-                     "Licence v3.0", "Population: ONS mid-2022 (OGL v3)")  # (full, short), as Registry.credits
-DEPRIVATION_CREDIT = ("Deprivation: Ministry of Housing, Communities and Local Government, English Indices of "
-                      "Deprivation 2025, Open Government Licence v3.0", "Deprivation: IMD 2025 (MHCLG, OGL v3)")
+POPULATION_CREDIT = (N_("Population: Office for National Statistics, mid-2022 population estimates, Open Government "
+                        "Licence v3.0"), N_("Population: ONS mid-2022 (OGL v3)"))  # (full, short), as Registry.credits
+DEPRIVATION_CREDIT = (N_("Deprivation: Ministry of Housing, Communities and Local Government, English Indices of "
+                         "Deprivation 2025, Open Government Licence v3.0"), N_("Deprivation: IMD 2025 (MHCLG, OGL v3)"))
 DISTRICT_PREFIXES = ("E06", "E07", "E08", "E09", "W06", "S12", "N09")
 _WARD = N_("a ward")
 _NOT_DISTRICTS = {"E05": _WARD, "W05": _WARD, "S13": _WARD, "N08": _WARD, "E01": N_("a small area (LSOA)"),

@@ -16,14 +16,15 @@ from string import ascii_uppercase, digits
 from typing import TYPE_CHECKING, Sequence
 
 from ..core.errors import SprxError
+from ..core.messages import N_
 
 if TYPE_CHECKING:
     import numpy as np
 
-ATTRIBUTION = ("Postcode centres: contains OS data © Crown copyright and database right; contains Royal Mail "
-               "data © Royal Mail copyright and database right; source: Office for National Statistics, "
-               "licensed under the Open Government Licence v3.0")
-SHORT_ATTRIBUTION = "Postcodes © Crown copyright, Royal Mail (ONS NSPL, OGL v3)"
+ATTRIBUTION = N_("Postcode centres: contains OS data © Crown copyright and database right; contains Royal Mail "
+                 "data © Royal Mail copyright and database right; source: Office for National Statistics, "
+                 "licensed under the Open Government Licence v3.0")
+SHORT_ATTRIBUTION = N_("Postcodes © Crown copyright, Royal Mail (ONS NSPL, OGL v3)")
 FAR_METRES = 1000  # typed coordinates further than this from their postcode's centre are suspect
 
 _FIXED_HEADER = b"pcd,lat,lon\n"

@@ -50,7 +50,7 @@ def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 1
         fig.suptitle(opts.title, fontsize=13, fontweight="bold", x=0.02, ha="left")
         ax.set_title(f"{counts.headline(words)} · {words.data_as_of(data_date(registry.schemes))}",
                      fontsize=9, loc="left")
-        credits = registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas))
+        credits = registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas), words=words)
         fig.text(0.02, 0.015, credits, fontsize=5.5, color="#444444", wrap=True)
         fig.subplots_adjust(left=0.02, right=0.98, top=0.9, bottom=0.05)
         buf = io.BytesIO()

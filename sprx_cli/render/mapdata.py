@@ -171,7 +171,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "points": points,
         "strings": strings,
         "boundaries": {"type": "FeatureCollection", "features": features},
-        "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True,
+        "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True, words=words,
                                             more=metric_credits(opts.metric, registry.areas)),
         "feedback": opts.feedback_email,
         "rules": {"email": EMAIL.pattern},

@@ -232,7 +232,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         + "</main>"
         # (printed, it is the page: its main landmark, the map page's main being hidden then)
         + f'<div id="sprx-print" class="sprx-print-sheet" role="main" aria-label="{shortlist}"></div>'
-        + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas)))}.'
+        + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas), words=words))}.'
         + (" " + e(words.gettext("Map tiles: {tiles}.").format(tiles=tiles.get("attribution", tiles.name)))
            if tiles is not None else "")
         + f" {made_with}</p></footer>"

@@ -55,18 +55,24 @@ class PublishOptions:
     stale_after_months: int = STALE_MONTHS
     encoding: str | None = None
     languages: tuple[str, ...] = ("en",)  # the site's languages, the first at the top (the others in <code>/)
-    titles: dict = field(default_factory=dict)  # language -> the title of its pages (default: `title`)
+    # language -> the title, attribution and attribution_short of its pages (default: the fields')
+    by_language: dict = field(default_factory=dict)
+
+    def in_language(self, language: str, key: str):
+        """The title, attribution or attribution_short of the pages in `language`."""
+        return self.by_language.get(language, {}).get(key) or getattr(self, key)
 
     def title_in(self, language: str) -> str:
         """The title of the pages in `language`."""
-        return self.titles.get(language) or self.title
+        return self.in_language(language, "title")
 
     def manifest_options(self) -> dict:
         """The options a site's files depend on, as its manifest records them (--if-changed compares them)."""
         several = self.languages != ("en",)
         return {"title": self.title, "tiles": self.tiles, "attribution": self.attribution, "metric": self.metric,
                 **({"languages": list(self.languages),
-                    "titles": {c: self.title_in(c) for c in self.languages}} if several else {})}
+                    "by_language": {c: {k: self.in_language(c, k) for k in ("title", "attribution")}
+                                    for c in self.languages}} if several else {})}
 
 
 @dataclass
@@ -105,6 +111,8 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     pages = {}
     for i, language in enumerate(opts.languages):  # (each language's map page, made first: the slow part)
         lang_opts = replace(map_opts, language=language, title=opts.title_in(language),
+                            attribution=opts.in_language(language, "attribution"),
+                            short_attribution=opts.in_language(language, "attribution_short"),
                             alternates=_alternates(opts.languages, language, "map.html"))
         pages[language] = (lang_opts, map_data(registry, lang_opts))  # (the map page's and the index's)
         files[_page(opts.languages, language, "map.html")] = render_map(
@@ -125,10 +133,12 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     files["changes.json"] = (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     newest = data_date(registry.schemes)
     files["changes.atom"] = atom_feed(opts.title, changes, newest.isoformat() if newest else None, previous)
-    credits = registry.attribution(opts.attribution, more=need_credits(registry.areas))
     for language, (_, (data, _)) in pages.items():
         files[_page(opts.languages, language, "index.html")] = index_html(
-            opts.title_in(language), data, counts, newest, changes, credits, messages(language),
+            opts.title_in(language), data, counts, newest, changes,
+            registry.attribution(opts.in_language(language, "attribution"), more=need_credits(registry.areas),
+                                 words=messages(language)),
+            messages(language),
             up="" if language == opts.languages[0] else "../",
             alternates=_alternates(opts.languages, language, "index.html")).encode("utf-8")
     site_files = [name for name in SITE_FILES if name in files] + sorted(set(files) - set(SITE_FILES))
