@@ -206,6 +206,11 @@ def test_the_welsh_finder_card_and_print_sheet(welsh_site):
         first.locator(".sprx-result-name").click()
         card = page.locator(".sprx-card").first.inner_text()
         assert "Dilyswyd ddiwethaf" in card and "Ychwanegu at y rhestr fer" in card
+        # Leaflet's own words too: its zoom, layers and close buttons
+        assert page.get_attribute(".leaflet-control-zoom-in", "aria-label") == "Chwyddo i mewn"
+        assert page.get_attribute(".leaflet-control-zoom-out", "title") == "Chwyddo allan"
+        assert page.get_attribute(".leaflet-control-layers-toggle", "aria-label") == "Haenau"
+        assert page.get_attribute(".leaflet-popup-close-button", "aria-label") == "Cau'r naidlen"
         page.locator(".sprx-card .sprx-shortlist-toggle").first.click()
         sheet = page.evaluate("document.getElementById('sprx-print').innerText")
         assert ": rhestr fer" in sheet and "Argraffwyd" in sheet and "Y chwiliad hwn" in sheet

@@ -12,6 +12,7 @@ window.sprxInit = function (map) {
   var D = loadAreas();
   useWords(D);
   carryState();
+  leafletWords(map);
   var view = {map: map, D: D, api: null, S: function (i) { return i >= 0 ? D.strings[i] : null; }};
   var areas = drawAreas(view);
   clearAttribution(map);
@@ -38,6 +39,23 @@ window.sprxInit = function (map) {
   });
 };
 
+// Leaflet's own words (its zoom buttons, layers button and popups' close button) in the page's language.
+function leafletWords(map) {
+  var label = function (node, text) {
+    if (!node) return;
+    node.title = text;
+    node.setAttribute("aria-label", text);
+  };
+  if (map.zoomControl) {
+    label(map.zoomControl._zoomInButton, t("Zoom in"));
+    label(map.zoomControl._zoomOutButton, t("Zoom out"));
+  }
+  map.on("popupopen", function (ev) {
+    var close = ev.popup.getElement() && ev.popup.getElement().querySelector(".leaflet-popup-close-button");
+    if (close) close.setAttribute("aria-label", t("Close popup"));
+  });
+}
+
 // The scale bar (bottom left) above the attribution where the attribution is wide enough to reach it.
 function clearAttribution(map) {
   var box = map.getContainer(), attribution = box.querySelector(".leaflet-control-attribution");
@@ -59,7 +77,12 @@ function addMarkers(view, places, areas) {
   // The choropleth can be switched off; the finder's filters choose the markers.
   var overlays = {};
   overlays[escapeHtml(view.D.metricLabel)] = areas.layer;
-  L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(view.map);
+  var layers = L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(view.map);
+  var toggle = layers.getContainer().querySelector(".leaflet-control-layers-toggle");
+  if (toggle) {
+    toggle.title = t("Layers");
+    toggle.setAttribute("aria-label", t("Layers"));
+  }
   view.api.map = view.map;
   view.api.areas = areas.layer;
   view.api.say = function (name, n, numbers) { return say(view.D, name, n, numbers); };  // (for tests)
