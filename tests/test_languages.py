@@ -356,6 +356,30 @@ def test_a_scheme_in_two_languages_on_the_welsh_page(sprx, tmp_path, bilingual):
     assert "Teithiau Cerdded y Gogledd" in en["strings"][en["schemes"]["other"][1]]
 
 
+def test_areas_have_their_names_in_other_languages(sprx, tmp_path):
+    """An area registry's name_cy column: the Welsh page names the areas in Welsh, and a scheme may name
+    its area in Welsh."""
+    from helpers import registry_args
+
+    areas = tmp_path / "areas.csv"
+    areas.write_text("code,name,name_cy,population\nE09000901,Northtown,Gogleddtref,100000\n"
+                     "E09000902,Southvale,Dyffryn y De,250000\nE09000903,Eastmoor,,50000\n", encoding="utf-8")
+    schemes = tmp_path / "schemes.yaml"
+    schemes.write_text("schemes:\n  - {id: a, name: A, boroughs: [Gogleddtref], website: https://example.org/a, "
+                       "last_verified: 2026-06-01}\n", encoding="utf-8")
+    args = registry_args("mini")
+    args[args.index("--areas") + 1], args[args.index("--schemes") + 1] = str(areas), str(schemes)
+    out = tmp_path / "cy.html"
+    r = sprx("map", "build", *args, "--language", "cy", "--offline", "--tiles", "none", "-o", out, "--quiet")
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert page_data(html)["areas"]["name"] == ["Gogleddtref", "Dyffryn y De", "Eastmoor"]
+    assert '<th scope="row">Dyffryn y De</th>' in html
+    r = sprx("map", "build", *args, "--offline", "--tiles", "none", "-o", tmp_path / "en.html", "--quiet")
+    assert page_data((tmp_path / "en.html").read_text(encoding="utf-8"))["areas"]["name"] == [
+        "Northtown", "Southvale", "Eastmoor"]
+
+
 def test_translations_in_a_spreadsheet_and_the_exports(sprx, tmp_path):
     import csv
     import io

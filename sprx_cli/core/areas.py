@@ -15,6 +15,7 @@ from .words import normalise_name
 
 GSS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
 REQUIRED_COLUMNS = ("code", "name")
+NAME_IN = re.compile(r"^name_[a-z]{2,3}$")  # an area's name in another language: name_cy
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,11 @@ class Area:
     sub_region: str | None = None
     population: int | None = None
     row: int | None = field(default=None, compare=False)  # its row in the area registry, to locate a problem
+    names: tuple[tuple[str, str], ...] = ()  # (language, its name in it): the name_cy column and the like
+
+    def name_in(self, language: str) -> str:
+        """Its name in `language` (its `name` where the registry gives none)."""
+        return dict(self.names).get(language) or self.name
 
 
 @dataclass
@@ -126,9 +132,11 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
                     "areas-invalid-population", f"population {pop_text!r} of {name} is not a whole number above 0",
                     loc, field="population", value=pop_text))
         aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
-        area = Area(code, name, aliases, (row.get("sub_region") or "").strip() or None, population, i)
+        names = tuple(sorted((column[5:], (row.get(column) or "").strip()) for column in header
+                             if NAME_IN.match(column) and (row.get(column) or "").strip()))
+        area = Area(code, name, aliases, (row.get("sub_region") or "").strip() or None, population, i, names)
         areas.add(area)
-        for spelling in (name, *aliases):
+        for spelling in (name, *aliases, *(n for _, n in names)):
             key = normalise_name(spelling)
             if key in owner and owner[key][0] != code:
                 problems.append(Problem(

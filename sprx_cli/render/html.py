@@ -43,7 +43,7 @@ def table_html(data: dict, counts: AreaCounts, words: Messages | None = None) ->
     schemes, areas = data["schemes"], data["areas"]
     listing = len(schemes["id"]) <= TABLE_LIST_LIMIT
     rows = []
-    order = sorted(range(len(counts.codes)), key=lambda i: counts.names[i].casefold())
+    order = sorted(range(len(counts.codes)), key=lambda i: areas["name"][i].casefold())  # (as the page names them)
     serving: list[list[int]] = [[] for _ in counts.codes]
     for si, where in enumerate(schemes["areas"]):
         for a in where:

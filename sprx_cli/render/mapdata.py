@@ -130,7 +130,8 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     extra = [0] if len(categories) > len(cat_keys) else []
     areas = {
         "code": list(counts.codes),
-        "name": list(counts.names),
+        "name": (list(counts.names) if lang == SOURCE_LANGUAGE
+                 else [registry.areas.by_code[c].name_in(lang) for c in counts.codes]),
         "count": list(counts.counts),
         "value": list(values),
         "band": [band_index(v, classes) for v in values],
