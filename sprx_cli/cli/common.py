@@ -113,11 +113,6 @@ def in_language(s, key: str, given: str | None, language: str) -> str | None:
     return value
 
 
-def title_of(s, given: str | None, language: str) -> str:
-    """The title of a page in `language` (in_language)."""
-    return in_language(s, "title", given, language)
-
-
 def publish_options(s, reg, title: str | None = None, tiles: str | None = None, metric: "Metric | None" = None,
                     **more):
     """The library's PublishOptions from the command line and the folder's settings `s` (`more`: keep,

@@ -7,7 +7,7 @@ import typer
 
 from .app import map_app
 from .common import (ClosedOpt, LanguageOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt,
-                     TitleOpt, check_tiles, fail, guard, in_language, language_of, metric_of, progress, refuse_overwrite, title_of,
+                     TitleOpt, check_tiles, fail, guard, in_language, language_of, metric_of, progress, refuse_overwrite,
                      registry_options, said, settings)
 
 
@@ -16,7 +16,7 @@ def map_options(s, title: Optional[str], offline: bool, tiles: str, include_clos
     """The library's MapOptions from the command line and the folder's settings `s`."""
     from ..render.mapdata import MapOptions
 
-    return MapOptions(title=title_of(s, title, language), offline=offline, tiles=tiles, include_closed=include_closed,
+    return MapOptions(title=in_language(s, "title", title, language), offline=offline, tiles=tiles, include_closed=include_closed,
                       metric=metric, attribution=in_language(s, "attribution", None, language),
                       short_attribution=in_language(s, "attribution_short", None, language),
                       feedback_email=s.get(None, "feedback_email"),

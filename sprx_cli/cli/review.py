@@ -7,8 +7,8 @@ import typer
 
 from ..render.formats import REVIEW_FORMATS as FORMATS
 from .app import app
-from .common import (OutputOpt, QuietOpt, RegistryArgs, choices, emit, guard, languages_of, refuse_overwrite,
-                     registry_options, settings, title_of)
+from .common import (OutputOpt, QuietOpt, RegistryArgs, choices, emit, guard, in_language, languages_of,
+                     refuse_overwrite, registry_options, settings)
 
 ReviewFormat = choices("ReviewFormat", FORMATS)
 
@@ -45,7 +45,7 @@ def review(
                 "json": lambda: as_json(dues, on)}[fmt.value]()  # (one per FORMATS)
         emit(text.encode("utf-8"), output, f"{len(dues):,} schemes", quiet)
         if emails is not None:
-            drafts = draft_emails(registry, dues, on, title=title_of(s, None, languages_of(s)[0]),
+            drafts = draft_emails(registry, dues, on, title=in_language(s, "title", None, languages_of(s)[0]),
                                   feedback_email=s.get(None, "feedback_email"))
             emails.mkdir(parents=True, exist_ok=True)
             for name, data in drafts.items():
