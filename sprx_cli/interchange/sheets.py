@@ -129,6 +129,7 @@ class Cleaner(Placer):
         self.out.cells = OwnCells(self.sheet, index)
         self.columns = [(t, h, index[h]) for t, h in self.mapping.used.items()]
         self.col = dict(self.mapping.used)  # field -> its column's heading
+        self.translated = [(t, found) for t in self.mapping.used if (found := translation_target(t))]
         # first what a row needs of the others: how often its name occurs, and where the places are
         ahead = [c for c in self.columns if c[0] in ("name", "postcode", "lat", "lon")]
         early = [values for _, values in self._texts(self.sheet.rows, ahead, say=False)]
@@ -188,9 +189,10 @@ class Cleaner(Placer):
         if get.get("contact"):
             self._contact(rec, get["contact"], row, col["contact"])
         rec["last_verified"] = self._same(self._date, get.get("last_verified"), row, col.get("last_verified"))
-        rec["translations"], place_names = self._translations(get)
-        if place and place_names:
-            place["translations"] = place_names
+        if self.translated:  # (only a sheet with columns in other languages)
+            rec["translations"], place_names = self._translations(get)
+            if place and place_names:
+                place["translations"] = place_names
         rec["locations"] = [place] if place else []
         record = {k: v for k, v in rec.items() if v}  # (every value is text, a list or a mapping)
         return Draft(row, record, key, same, base, self.out.notes, placed, self.left, None)
@@ -200,10 +202,9 @@ class Cleaner(Placer):
         scheme's translations and its place's."""
         scheme: dict[str, dict[str, str]] = {}
         place: dict[str, dict[str, str]] = {}
-        for target, text in get.items():
-            found = translation_target(target) if text else None
-            if found is not None:
-                name, code = found
+        for target, (name, code) in self.translated:
+            text = get.get(target)
+            if text:
                 if name == "location_name":
                     place.setdefault(code, {})["name"] = text
                 else:
