@@ -598,3 +598,20 @@ def test_import_table_reads_columns_in_welsh_and_other_languages(sprx, tmp_path,
     assert scheme["locations"][0]["translations"] == {"cy": {"name": "Neuadd"}}
     assert sprx("validate", "--language", "cy").exit_code == 0
     assert "0 added, 0 updated, 1 unchanged, 0 held back" in sprx("import", "table", sheet).output
+
+
+def test_the_welsh_page_on_a_phone(welsh_site):
+    """Welsh words are longer: at 390×844 nothing runs off the side, the finder is below the map, and
+    axe-core finds nothing with a filter chosen."""
+    ctx, page, log = open_map(welsh_site / "map.html", width=390, height=844)
+    try:
+        page.wait_for_timeout(300)
+        themap, finder = page.locator(".folium-map").bounding_box(), page.locator("#sprx-finder").bounding_box()
+        assert finder["y"] >= themap["y"] + themap["height"] - 1
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        page.click(".sprx-filters summary")
+        page.check("#sprx-f-free-0")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        assert axe_violations(page) == [] and log.console_errors == []
+    finally:
+        ctx.__exit__(None, None, None)

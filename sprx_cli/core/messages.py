@@ -14,15 +14,16 @@ render/static/*.js); the page's data carries their translations (Messages.script
 
 from __future__ import annotations
 
-import gettext
-import io
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import SprxError
+
+if TYPE_CHECKING:  # (gettext and importlib.resources are imported when a language is first asked for:
+    import gettext  # this module is on `sprx --help`'s path for N_)
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "sprx"
@@ -49,11 +50,15 @@ class UnknownLanguage(SprxError):
 
 def catalogue_path(language: str) -> Path:
     """Where a language's catalogue is (whether or not it exists)."""
+    from importlib import resources
+
     return Path(str(resources.files("sprx_cli") / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"))
 
 
 def languages() -> list[str]:
     """The languages sprx has words for: English, then every catalogue shipped, by code."""
+    from importlib import resources
+
     root = Path(str(resources.files("sprx_cli") / "locale"))
     found = sorted(p.name for p in root.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()) if root.is_dir() else []
     return [SOURCE_LANGUAGE, *found]
@@ -184,6 +189,8 @@ class Messages:
 def messages(language: str = SOURCE_LANGUAGE) -> Messages:
     """The Messages of `language` (an ISO 639 code with a catalogue, or English);
     UnknownLanguage otherwise."""
+    import gettext
+
     if language == SOURCE_LANGUAGE:
         return Messages(language, gettext.NullTranslations())
     path = catalogue_path(language)
@@ -200,6 +207,8 @@ def messages(language: str = SOURCE_LANGUAGE) -> Messages:
                          if m.id and not (all(m.string) if isinstance(m.string, (list, tuple)) else m.string))
     script = tuple(m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog
                    if m.id and any(place.startswith(SCRIPTS) for place, _ in m.locations))
+    import io
+
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..core.errors import UsageError
 from ..core.words import did_you_mean
+from ..registry.fields import TRANSLATED_COLUMNS
 
 # Field (a location's field, or "contact") -> the phrases that mean it, folded (see fold). Listed
 # most specific field first: where two fields' phrases are in one header, the longer phrase wins,
@@ -98,7 +99,7 @@ def meaning(header: str) -> str | None:
 
 # The fields whose text a column may give in another language ('Name (Welsh)' -> name_cy), and the
 # Welsh headers of the commonest ones (a Welsh CVC's sheet: 'Enw', 'Disgrifiad').
-TRANSLATED_HEADERS = ("name", "provider", "description", "eligibility", "how_to_refer", "location_name")
+TRANSLATED_HEADERS = tuple(c for c in TRANSLATED_COLUMNS if c in HEADERS)  # (the field table's, that a header can mean)
 WELSH_HEADERS = {"enw": "name", "disgrifiad": "description", "darparwr": "provider", "sefydliad": "provider",
                  "sut i atgyfeirio": "how_to_refer", "cymhwysedd": "eligibility", "lleoliad": "location_name"}
 _CODE_AFTER = re.compile(r"^(?P<rest>.+?)\s*[_(\[]\s*(?P<code>[A-Za-z]{2,3})\s*[)\]]?$")

@@ -54,8 +54,7 @@ def table_html(data: dict, counts: AreaCounts, words: Messages | None = None) ->
 
         need = need_rows(counts)
     status_word = {"paused": m.gettext("paused"), "closed": m.gettext("closed")}
-    english = schemes.get("english") or [0] * len(schemes["id"])  # (the fields shown in English, untranslated)
-    name_bit = 1 << data.get("translated", ["name"]).index("name")
+    english, name_bit = schemes["english"], 1 << data["translated"].index("name")  # (shown in English, untranslated)
     yes = e(m.gettext("yes"))
     for i in order:
         served = serving[i]

@@ -206,7 +206,7 @@ function headline(f) {
   var split = [tn("{n} open now", "{n} open now", open)].concat(paused ? [tn("{n} paused", "{n} paused", paused)] : [],
                                                                 closed ? [tn("{n} closed", "{n} closed", closed)] : []);
   f.ui.summary.textContent = (filtered ? tn("{n} scheme matches the filters", "{n} schemes match the filters", listed)
-                              : tn("{n} scheme", "{n} schemes", listed)) +
+                              : say(D, "schemes", listed)) +
     (split.length > 1 ? " (" + split.join(", ") + ")" : "") +
     (f.state.originLabel ? ", " + t("nearest {place} first", {place: f.state.originLabel}) : "");
 }
