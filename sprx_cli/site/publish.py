@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -102,18 +102,16 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     from ..render.mappage import render_map
     from ..render.tables import build_table, write_table
 
-    map_opts = MapOptions(title=opts.title, offline=True, tiles=opts.tiles, attribution=opts.attribution,
-                          short_attribution=opts.attribution_short, feedback_email=opts.feedback_email,
-                          metric=opts.metric, language=opts.languages[0])
     counts = area_counts(registry)
     everything = Filters(statuses=STATUSES)
     files: dict[str, bytes] = {}
     pages = {}
     for i, language in enumerate(opts.languages):  # (each language's map page, made first: the slow part)
-        lang_opts = replace(map_opts, language=language, title=opts.title_in(language),
-                            attribution=opts.in_language(language, "attribution"),
-                            short_attribution=opts.in_language(language, "attribution_short"),
-                            alternates=_alternates(opts.languages, language, "map.html"))
+        lang_opts = MapOptions(title=opts.title_in(language), offline=True, tiles=opts.tiles,
+                               attribution=opts.in_language(language, "attribution"),
+                               short_attribution=opts.in_language(language, "attribution_short"),
+                               feedback_email=opts.feedback_email, metric=opts.metric, language=language,
+                               alternates=_alternates(opts.languages, language, "map.html"))
         pages[language] = (lang_opts, map_data(registry, lang_opts))  # (the map page's and the index's)
         files[_page(opts.languages, language, "map.html")] = render_map(
             registry, lang_opts, data=pages[language][1]).encode("utf-8")
@@ -134,11 +132,12 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     newest = data_date(registry.schemes)
     files["changes.atom"] = atom_feed(opts.title, changes, newest.isoformat() if newest else None, previous)
     for language, (_, (data, _)) in pages.items():
+        words = messages(language)
         files[_page(opts.languages, language, "index.html")] = index_html(
             opts.title_in(language), data, counts, newest, changes,
             registry.attribution(opts.in_language(language, "attribution"), more=need_credits(registry.areas),
-                                 words=messages(language)),
-            messages(language),
+                                 words=words),
+            words,
             up="" if language == opts.languages[0] else "../",
             alternates=_alternates(opts.languages, language, "index.html")).encode("utf-8")
     site_files = [name for name in SITE_FILES if name in files] + sorted(set(files) - set(SITE_FILES))
