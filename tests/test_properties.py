@@ -216,3 +216,19 @@ def test_names_folded_together_as_one_by_one(names):
     from sprx_cli.core.words import normalise_name, normalise_names
 
     assert normalise_names(names) == [normalise_name(t) for t in names]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.sets(st.sampled_from(["a", "a-2", "a-3", "a-2-2", "b-2"]), max_size=3),
+       st.lists(st.sampled_from(["a", "a", "b", "a-2", "b-2"]), max_size=20))
+def test_ids_made_unique_as_one_by_one(registry, bases):
+    """unique_id remembering where each base's search got to (an import's thousands of rows of one name)
+    gives the ids the plain search gives."""
+    from sprx_cli.core.words import unique_id
+
+    plain, remembering, tried = set(registry), set(registry), {}
+    for base in bases:
+        first, second = unique_id(base, plain), unique_id(base, remembering, tried)
+        assert first == second
+        plain.add(first)
+        remembering.add(second)

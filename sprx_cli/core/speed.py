@@ -29,6 +29,7 @@ def no_cyclic_gc() -> Iterator[None]:
 # Below this many items the work is done in one process: forking and sending the results back cost
 # more than they save. (Tests set it lower to run the forked path on small inputs.)
 PARALLEL_FROM = 10_000
+_in_part = False  # whether a part of split_work's is running here: work within it is not split again
 
 
 def cores() -> int:
@@ -46,9 +47,11 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
 
     Pure Python work on one core is the limit of a large import; forking needs no pickling of the
     input. Where fork is unavailable (Windows), on one core, or for few items, it is one call here; a
-    part whose process fails is done again here (so an error in `work` is raised as it would be)."""
+    part whose process fails is done again here (so an error in `work` is raised as it would be).
+    Work split within a part (this process's or a forked one's) is done there in one call: every core
+    is busy already."""
     n, k = len(items), min(cores(), 4)
-    if k < 2 or n < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if _in_part or k < 2 or n < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [work(items, 0)]
     bounds = [n * j // k for j in range(k + 1)]
     context = multiprocessing.get_context("fork")
@@ -63,13 +66,13 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
                 child.start()
                 send.close()
                 children.append((child, receive))
-        results = [work(items[:bounds[1]], 0)]
+        results = [_part_here(work, items[:bounds[1]], 0)]
         for j, (child, receive) in enumerate(children, start=1):
             try:
                 ok, value = receive.recv()
             except Exception:  # noqa: BLE001 - the process died or its result did not arrive whole
                 ok, value = False, None
-            results.append(value if ok else work(items[bounds[j]:bounds[j + 1]], bounds[j]))
+            results.append(value if ok else _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j]))
         return results
     finally:
         for child, receive in children:
@@ -79,7 +82,18 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
             child.join()
 
 
+def _part_here(work, items, start: int):
+    global _in_part
+    _in_part = True
+    try:
+        return work(items, start)
+    finally:
+        _in_part = False
+
+
 def _run_part(work, items, start: int, end: int, send) -> None:
+    global _in_part
+    _in_part = True
     try:
         result = (True, work(items[start:end], start))
     except BaseException:  # noqa: BLE001 - the parent does the part again and raises it there

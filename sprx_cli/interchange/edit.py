@@ -204,14 +204,15 @@ class Edited(NamedTuple):
 
 
 def update_schemes(path: Path, sources, changes: dict[str, dict[str, Any]], appended: list[dict],
-                   checked: bool = False) -> Edited:
+                   checked: bool = False, entries: list[str] | None = None) -> Edited:
     """Set these fields of existing schemes (scheme id -> field -> value as a keeper writes it) and append
     these schemes, in one locked, atomic write that keeps every other byte: comments, order, quoting,
     line ends. A value written over several lines with a comment among them is not rewritten (it is
     in `cannot`, to change by hand). Nothing is written when the result has an error the file did not
     have. `checked`: the appended schemes passed validate's checks already (writer.checked_records) and
     their ids are new to the file, so the file is not validated again after a mere append (the YAML
-    writer writes what reads back as the schemes: tests/test_yamltext.py)."""
+    writer writes what reads back as the schemes: tests/test_yamltext.py). `entries`: the appended
+    schemes' YAML entries, where the caller has written them already (writer.entry_yaml)."""
     from .writer import registry_csv, registry_yaml
 
     with locked(path):
@@ -236,8 +237,8 @@ def update_schemes(path: Path, sources, changes: dict[str, dict[str, Any]], appe
         if appended:
             if not csv_file and not len(registry):
                 text = _EMPTY_LIST.sub(r"\1\2", text, count=1)  # 'schemes: []': the entries go below it
-            entries = registry_csv(appended) if csv_file else registry_yaml(appended)
-            chunk = _csv_rows(text, entries) if csv_file else _yaml_entry(path, text, entries)
+            written = registry_csv(appended) if csv_file else registry_yaml(appended, entries=entries)
+            chunk = _csv_rows(text, written) if csv_file else _yaml_entry(path, text, written)
             chunk = chunk.replace("\n", eol)
             lead = "" if not text or text.endswith(("\n", "\r")) else eol
             text = text + lead + chunk

@@ -88,6 +88,7 @@ class Imported:
     rows: int = 0  # how many rows (or services) came in
     columns: list[str] = field(default_factory=list)  # the input's own columns, for the held-back file
     cells: dict[int, dict[str, Any]] = field(default_factory=dict)  # each row's own cells, by row
+    finished: list = field(default_factory=list)  # what the importer's `finish` made of each record
 
 
 class ImportFailed(SprxError):

@@ -12,7 +12,9 @@ import csv
 import io
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from ..core.textio import atomic_write_text
 from ..core.words import normalise_name
@@ -63,12 +65,62 @@ def write_held_back(path: Path, columns: list[str], held: list[Held]) -> None:
     atomic_write_text(path, buf.getvalue())
 
 
+class Finished(NamedTuple):
+    """What the checks made of a record on the core that drafted it (a sheet's `finish`)."""
+
+    refused: bool  # whole (else only the values `removed` names were taken out)
+    removed: list[tuple[Any, str | None]]  # (problem, the field left out for it, or None: the record)
+    id: str  # the id it was checked and written with
+    entry: str | None  # its YAML entry (writer.entry_yaml), for a YAML registry
+
+
+def finish(records: list[dict], tables, fmt: str) -> list[tuple[dict, tuple]]:
+    """What validate would refuse of each record taken out (writer.checked_records), and what is left
+    written as YAML (for a YAML registry): a record's last steps, done where it was drafted."""
+    from .writer import checked_records, entry_yaml
+
+    kept, removed = checked_records(records, tables, fmt)
+    problems: dict[int, list] = {}
+    for record, problem, name in removed:
+        problems.setdefault(record["_row"], []).append((problem, name))
+    by_row = {r["_row"]: r for r in kept}
+    out = []
+    for r in records:
+        rec = by_row.get(r["_row"])
+        entry = entry_yaml(rec) if rec is not None and fmt == "yaml" else None
+        out.append((r if rec is None else rec, (rec is None, problems.get(r["_row"], []), r["id"], entry)))
+    return out  # (plain tuples: they pickle faster, from another process)
+
+
+def finished(imported: Imported, source: str = "") -> dict[str, str]:
+    """The records as `finish` left them, with the ids the import gave them; what it refused held back
+    (as `check` does); each record's YAML entry by its id (none for a CSV registry)."""
+    from .writer import with_id
+
+    kept, removed, entries = [], [], {}
+    for rec, done in zip(imported.records, map(Finished._make, imported.finished)):
+        removed += [(rec, problem, name) for problem, name in done.removed]
+        if done.refused:
+            continue
+        kept.append(rec)
+        if done.entry is not None:
+            entries[rec["id"]] = done.entry if done.id == rec["id"] else with_id(done.entry, rec)
+    _hold(imported, kept, removed, source)
+    return entries
+
+
 def check(imported: Imported, tables, fmt: str, source: str = "") -> None:
     """Hold the records back (or their values) that sprx validate would refuse, against the registry's
     areas and vocabulary, so that what is left validates."""
     from .writer import checked_records
 
     kept, removed = checked_records(imported.records, tables, fmt)
+    _hold(imported, kept, removed, source)
+
+
+def _hold(imported: Imported, kept: list[dict], removed: list[tuple[dict, Any, str | None]], source: str) -> None:
+    """The records refused (whole, or some of their values) held back and noted, by row; `kept` the rest."""
+    removed = sorted(removed, key=lambda x: x[0].get("_row") or 0)  # (the same order however the work was split)
     cells = {h.row: h.cells for h in imported.held}
     whole, parts = {}, {}
     for record, problem, name in removed:
@@ -125,11 +177,12 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
     datas = [existing.record(k).data for k in range(len(existing))] if existing is not None else []
     taken = {d.get("id") for d in datas if isinstance(d.get("id"), str)}
     names = Counter(normalise_name(d["name"]) for d in datas if isinstance(d.get("name"), str))
-    imported, mapping, sheet = import_sheet(source, tables, given, encoding, taken, names)
     fmt = "csv" if target.suffix.lower() == ".csv" else "yaml"
+    imported, mapping, sheet = import_sheet(source, tables, given, encoding, taken, names,
+                                            partial(finish, tables=tables, fmt=fmt))
     header = (f"Imported by 'sprx import table' from {source}.\n"
               "Check it with 'sprx validate'; the import's notes were printed when it ran.")
-    check(imported, tables, fmt, str(source))
+    entries = finished(imported, str(source))
     out = Outcome(source, target, imported.rows, notes=imported.notes, held=imported.held, merged=merging,
                   mapping=mapping, sheet=sheet)
     if held_back is not None or imported.held:
@@ -140,7 +193,8 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
         return out
     if not merging or existing is None:
         if imported.records:
-            atomic_write_text(target, registry_text(imported.records, fmt, header))
+            atomic_write_text(target, registry_text(imported.records, fmt, header,
+                                                    [entries[r["id"]] for r in imported.records] if entries else None))
             out.written = True
         out.added = [r["id"] for r in imported.records]
         if merging and imported.records:
@@ -152,7 +206,8 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
         for sid, name, ours, theirs, row in merge.conflicts:
             out.notes.append(Note(f"row {row}", f"{name} of {sid} kept as the registry has it",
                                   f"the registry has {ours!r}, the spreadsheet {theirs!r}", "conflict", row))
-        edited = update_schemes(target, sources, merge.updates, [_clean(r) for r in merge.added], checked=True)
+        edited = update_schemes(target, sources, merge.updates, [_clean(r) for r in merge.added], checked=True,
+                                entries=[entries[r["id"]] for r in merge.added] if entries else None)
         for sid, name, why in edited.cannot:
             row = next((r for r, s in merge.matched.items() if s == sid), None)
             out.notes.append(Note(f"row {row}", f"{name} of {sid} not changed", why, "cannot-edit", row))

@@ -51,24 +51,39 @@ class Draft(NamedTuple):
     key: tuple[str, str] | None
     same: str  # what `key` holds beside the name: "postcode" or "address"
     base: str
+    sited: str | None  # its id with its place, for a name that is not the only one of its kind
     notes: list[Note]
     placed: int
     left: list[str]
     held: str | None
+    bad_id: str | None = None  # the id it gave, where that is not an id
+    done: Any = None  # what the import's `finish` made of the record, where it was drafted
+
+
+def _packed(d: Draft) -> tuple:
+    """A draft as plain tuples, which pickle several times faster than named tuples and dataclasses
+    (a part's drafts come back from another process): see _unpacked."""
+    return (*d[:6], [(n.where, n.what, n.why, n.kind, n.row) for n in d.notes], *d[7:])
+
+
+def _unpacked(packed: tuple) -> Draft:
+    return Draft(*packed[:6], [Note(*n) for n in packed[6]], *packed[7:])
 
 
 class Cleaner(Placer):
     """Turns one spreadsheet's rows into registry records, holding back what cannot be one."""
 
     def __init__(self, tables, source: str, sheet: Sheet, mapping: Mapping, taken: set[str] = frozenset(),
-                 names: Counter | None = None):
+                 names: Counter | None = None, finish=None):
         self.tables = tables
+        self.finish = finish
         self.vocab = tables.vocabulary
         self.source = source
         self.sheet = sheet
         self.mapping = mapping
         self.out = Imported(rows=len(sheet.rows), columns=[h for h in sheet.header if h])
         self.ids: set[str] = set(taken)  # the registry's ids and those given so far
+        self._tried: dict[str, int] = {}  # see unique_id
         self.names = names or Counter()  # folded names: those that occur twice get their place in their id
         self.seen: dict[tuple[str, str], int] = {}
         self._postcodes = None
@@ -130,36 +145,46 @@ class Cleaner(Placer):
         self.columns = [(t, h, index[h]) for t, h in self.mapping.used.items()]
         self.col = dict(self.mapping.used)  # field -> its column's heading
         self.translated = [(t, found) for t in self.mapping.used if (found := translation_target(t))]
-        # first what a row needs of the others: how often its name occurs, and where the places are
-        ahead = [c for c in self.columns if c[0] in ("name", "postcode", "lat", "lon")]
-        early = [values for _, values in self._texts(self.sheet.rows, ahead, say=False)]
-        self.names.update(normalise_name(v["name"]) for v in early if v.get("name"))
-        self._find_places(early)
+        self.postcodes()  # (read once, before the rows are shared out)
         said = self.out.notes
-        drafts = split_work(self._drafts, self.sheet.rows)
+        drafts = [_unpacked(d) for part in split_work(self._drafts, self.sheet.rows) for d in part]
         self.out.notes = said
-        for part in drafts:
-            for draft in part:
-                self._settle(draft)
+        self.names.update(d.key[0] for d in drafts if d.key is not None)  # (a name's ids need them all)
+        for draft in drafts:
+            self._settle(draft)
         return self.out
 
     # --- a row ---------------------------------------------------------------------------------
 
-    def _drafts(self, rows: list[tuple[int, list]], start: int = 0) -> list[Draft]:
-        """Each row read on its own (what needs the rows before it is left to `_settle`)."""
+    def _drafts(self, rows: list[tuple[int, list]], start: int = 0) -> list[tuple]:
+        """Each row read on its own (what needs the rows before it is left to `_settle`), packed."""
         out = []
+        ahead = [c for c in self.columns if c[0] in ("postcode", "lat", "lon")]
+        self._find_places([values for _, values in self._texts(rows, ahead, say=False)])
         self.out.notes, self.left, self.bad_postcode = [], [], None
         for n, values in self._texts(rows, self.columns):
             out.append(self._draft(n, values))
             self.out.notes, self.left, self.bad_postcode = [], [], None
-        return out
+        if self.finish is None:
+            return list(map(_packed, out))
+        drafted = [k for k, d in enumerate(out) if d.record is not None]
+        given: set[str] = set()
+        tried: dict[str, int] = {}
+        names = Counter(out[k].key[0] for k in drafted)
+        for k in drafted:  # ids unique among these records, likely the final ones (_settle gives those)
+            d = out[k]
+            d.record["id"] = sid = unique_id(d.sited if d.sited and names[d.key[0]] > 1 else d.base, given, tried)
+            given.add(sid)
+        for k, (record, done) in zip(drafted, self.finish([out[k].record for k in drafted])):
+            out[k] = out[k]._replace(record=record, done=done)
+        return list(map(_packed, out))
 
     def _draft(self, row: int, get: dict[str, str | None]) -> Draft:
         """One row's record from its text by field, or why it is held back; with its notes."""
         col = self.col
         name = get.get("name")
         if not name:
-            return Draft(row, None, None, "", "", self.out.notes, 0, [],
+            return Draft(row, None, None, "", "", None, self.out.notes, 0, [],
                          "it has no name" + (f" (the {col['name']!r} column is empty)" if "name" in col else ""))
         place = self._place(get, col, row)
         key = (normalise_name(name), (place.get("postcode") or place.get("address") or "").lower())
@@ -167,11 +192,12 @@ class Cleaner(Placer):
         placed = len(self.out.notes)
         areas, why = self._areas(get.get("boroughs"), place, row, col.get("boroughs"))
         if not areas:
-            return Draft(row, None, key, same, "", self.out.notes, placed, [], f"no area: {why}")
-        base = self._id_base(get.get("id"), name, areas, place, row, col.get("id"))
+            return Draft(row, None, key, same, "", None, self.out.notes, placed, [], f"no area: {why}")
+        given = get.get("id")
+        base, sited = self._id_bases(given, name, areas, place)
         rec: dict[str, Any] = {"name": name, "boroughs": areas, "_row": row, "id": base}
-        if get.get("id") and is_slug(get["id"]):
-            rec["_id_given"] = get["id"]  # (a merge matches it to the scheme of that id)
+        if given and is_slug(given):
+            rec["_id_given"] = given  # (a merge matches it to the scheme of that id)
         for text_field in TEXT_FIELDS:
             rec[text_field] = get.get(text_field)
         for list_field in ("categories", "target_groups"):
@@ -195,7 +221,8 @@ class Cleaner(Placer):
                 place["translations"] = place_names
         rec["locations"] = [place] if place else []
         record = {k: v for k, v in rec.items() if v}  # (every value is text, a list or a mapping)
-        return Draft(row, record, key, same, base, self.out.notes, placed, self.left, None)
+        return Draft(row, record, key, same, base, sited, self.out.notes, placed, self.left, None,
+                     given if given and not is_slug(given) else None)
 
     def _translations(self, get: dict[str, str | None]) -> tuple[dict, dict]:
         """The row's text in other languages ('Name (Welsh)' and the like: targets 'name_cy'), as a
@@ -225,29 +252,29 @@ class Cleaner(Placer):
             return
         self.seen[d.key] = d.row
         self.out.notes += notes
-        d.record["id"] = sid = unique_id(d.base, self.ids)
+        base = d.sited if d.sited and self.names[d.key[0]] > 1 else d.base
+        if d.bad_id is not None:
+            self.note(d.row, self.col.get("id"), f"id {d.bad_id!r} replaced by {base!r}",
+                      "an id is lowercase letters, digits and hyphens", "id")
+        d.record["id"] = sid = unique_id(base, self.ids, self._tried)
         self.ids.add(sid)
         if d.left:
             self.out.held.append(Held(d.row, self.out.cells[d.row], "added without " + "; ".join(d.left), added=True))
         self.out.records.append(d.record)
         self.out.origins.append(d.row)
+        if self.finish is not None:
+            self.out.finished.append(d.done)
 
-    def _id_base(self, given: str | None, name: str, areas: list[str], place: dict, row: int,
-                 column: str | None) -> str:
-        """The row's id before it is made unique: the one it gives, else one made from its name, with
-        its place where the name is not the only one of its kind (trussell-trust-bolton-bl3), never a
-        bare counter where a place tells them apart."""
+    def _id_bases(self, given: str | None, name: str, areas: list[str], place: dict) -> tuple[str, str | None]:
+        """The row's id before it is made unique: the one it gives, else one made from its name; and
+        the one with its place, for a name that is not the only one of its kind
+        (trussell-trust-bolton-bl3: never a bare counter where a place tells them apart)."""
         if given and is_slug(given):
-            return given
+            return given, None
         base = id_from_name(name)
-        if self.names[normalise_name(name)] > 1:
-            outward = (place.get("postcode") or "").split(" ")[0].lower()
-            area = self._slugs.get(areas[0]) or self._slugs.setdefault(areas[0], slugify(areas[0]))
-            base = "-".join(p for p in (base, area, outward) if p)
-        if given:
-            self.note(row, column, f"id {given!r} replaced by {base!r}",
-                      "an id is lowercase letters, digits and hyphens", "id")
-        return base
+        outward = (place.get("postcode") or "").split(" ")[0].lower()
+        area = self._slugs.get(areas[0]) or self._slugs.setdefault(areas[0], slugify(areas[0]))
+        return base, "-".join(p for p in (base, area, outward) if p)
 
     def _same(self, read, text: str | None, row: int, column: str | None, *more):
         """`read(*more, text, row, column)` for a value that depends on its text alone: read once per text
@@ -412,15 +439,19 @@ def _unglued(address: str) -> str:
 
 
 def import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None = None,
-                 taken: set[str] = frozenset(), names: Counter | None = None) -> tuple[Imported, Mapping, Sheet]:
+                 taken: set[str] = frozenset(), names: Counter | None = None,
+                 finish=None) -> tuple[Imported, Mapping, Sheet]:
     """Records from a spreadsheet, what was held back, the notes, the column mapping used and the sheet.
-    `taken`: ids the registry has already; `names`: its folded names (a name it has already counts)."""
+    `taken`: ids the registry has already; `names`: its folded names (a name it has already counts).
+    `finish(records)`: the last steps of each record, done where it was drafted (on its core): for each,
+    the record it leaves and what else it made of it (in `imported.finished`, beside `imported.records`).
+    The ids it sees are unique among its records but not yet the final ones."""
     with no_cyclic_gc():
-        return _import_sheet(path, tables, given, encoding, taken, names)
+        return _import_sheet(path, tables, given, encoding, taken, names, finish)
 
 
 def _import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None, taken: set[str],
-                  names: Counter | None) -> tuple[Imported, Mapping, Sheet]:
+                  names: Counter | None, finish) -> tuple[Imported, Mapping, Sheet]:
     sheet = read_sheet(path, encoding)
     mapping = choose_columns(sheet.header, given)
     named_by = None
@@ -430,7 +461,7 @@ def _import_sheet(path: Path, tables, given: dict[str, str], encoding: str | Non
     if "name" not in mapping.used:
         raise ImportFailed(f"{path}: no column is the scheme's name (the columns are "
                            f"{', '.join(h for h in sheet.header if h)})", "name it with --column name=HEADER")
-    cleaner = Cleaner(tables, str(path), sheet, mapping, taken, Counter(names or {}))
+    cleaner = Cleaner(tables, str(path), sheet, mapping, taken, Counter(names or {}), finish)
     if named_by is not None:
         cleaner.note(sheet.header_row, named_by, f"{named_by!r} read as the schemes' names",
                      "no column names the schemes, and this one names who runs each", "file")

@@ -23,6 +23,7 @@ def _empty(value: Any) -> bool:
 
 _NAMES = tuple(f.name for f in FIELDS)
 _PLACE_NAMES = tuple(f.name for f in LOCATION_FIELDS_TABLE)
+_REPEATED = frozenset(f.name for f in FIELDS if f.repeated or f.kind == "mapping")  # (a mapping: ages)
 
 
 def as_written(record: dict[str, Any]) -> dict[str, Any]:
@@ -34,27 +35,43 @@ def as_written(record: dict[str, Any]) -> dict[str, Any]:
     return item
 
 
-def registry_yaml(records: Sequence[dict[str, Any]], header: str = "") -> str:
-    """A YAML registry of these records (each value quoted as it must be: see yamltext)."""
+def registry_yaml(records: Sequence[dict[str, Any]], header: str = "", entries: Sequence[str] | None = None) -> str:
+    """A YAML registry of these records (each value quoted as it must be: see yamltext); `entries`:
+    their entries as `entry_yaml` wrote them already."""
     from ..core.speed import split_work
 
     top = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines()) + "schemes:\n"
+    if entries is not None:
+        return top + "".join(entries)
     return top + "".join(split_work(_entries_yaml, records))
 
 
 def _entries_yaml(records: Sequence[dict[str, Any]], start: int = 0) -> str:
+    return "".join(map(entry_yaml, records))
+
+
+def entry_yaml(record: dict[str, Any]) -> str:
+    """A record's entry in a YAML registry's list of schemes (its first line is its id's)."""
     from .yamltext import record_yaml
 
-    parts = []
-    for item in map(as_written, records):
-        try:
-            parts.append(record_yaml(item))
-        except TypeError:  # a shape no registry has: PyYAML's emitter writes it
-            import yaml
+    item = as_written(record)
+    try:
+        return record_yaml(item, repeated=_REPEATED)
+    except TypeError:  # a shape no registry has: PyYAML's emitter writes it
+        import yaml
 
-            chunk = yaml.safe_dump([item], sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
-            parts.append("".join("  " + x if x.strip() else x for x in chunk.splitlines(keepends=True)))
-    return "".join(parts)
+        chunk = yaml.safe_dump([item], sort_keys=False, allow_unicode=True, width=100, default_flow_style=None)
+        return "".join("  " + x if x.strip() else x for x in chunk.splitlines(keepends=True))
+
+
+def with_id(entry: str, record: dict[str, Any]) -> str:
+    """An entry by `entry_yaml` of a record whose id has changed since (to `record`'s)."""
+    from .yamltext import scalar
+
+    first, rest = entry.split("\n", 1)
+    if not first.startswith("  - id: "):  # (every record has an id, the field table's first field)
+        return entry_yaml(record)
+    return f"  - id: {scalar(record['id'])}\n{rest}"
 
 
 def registry_csv(records: Iterable[dict[str, Any]]) -> str:
@@ -82,9 +99,10 @@ def registry_csv(records: Iterable[dict[str, Any]]) -> str:
     return buf.getvalue()
 
 
-def registry_text(records: list[dict[str, Any]], fmt: str, header: str = "") -> str:
-    """A registry file's text of these records: YAML (with `header` as comments above) or CSV."""
-    return registry_csv(records) if fmt == "csv" else registry_yaml(records, header)
+def registry_text(records: list[dict[str, Any]], fmt: str, header: str = "", entries: list[str] | None = None) -> str:
+    """A registry file's text of these records: YAML (with `header` as comments above; `entries`: theirs,
+    written already) or CSV."""
+    return registry_csv(records) if fmt == "csv" else registry_yaml(records, header, entries)
 
 
 def checked_records(records: list[dict[str, Any]], tables, fmt: str):

@@ -30,6 +30,8 @@ _resolver = None
 _plain_seen: dict[str, bool] = {}
 _KEYS: dict[Any, str] = {}  # a mapping's keys (field names) as written
 _SEEN: dict[tuple, str] = {}  # lists of text as written
+_BLOCKS: dict[tuple, str] = {}  # see record_yaml's `repeated`
+_FLOW_KEYS: dict[Any, str] = {}  # a mapping's keys as written in brackets
 
 
 def _reads_as_text(value: str) -> bool:
@@ -89,7 +91,9 @@ def _is_scalar(value: Any) -> bool:
 
 def _flow(value: Any) -> str:
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{scalar(k, True)}: {scalar(v, True)}" for k, v in value.items()) + "}"
+        keys = _FLOW_KEYS
+        return "{" + ", ".join([f"{keys.get(k) or keys.setdefault(k, scalar(k, True))}: {scalar(v, True)}"
+                                for k, v in value.items()]) + "}"
     return "[" + ", ".join(scalar(v, True) for v in value) + "]"
 
 
@@ -137,39 +141,55 @@ def records_yaml(records: list[dict[str, Any]], indent: int = 2) -> list[str]:
     return [record_yaml(r, indent) for r in records]
 
 
-def record_yaml(record: dict[str, Any], indent: int = 2) -> str:
+def record_yaml(record: dict[str, Any], indent: int = 2, repeated: frozenset[str] = frozenset()) -> str:
     """One record as a YAML list item. Written field by field for the registry's shapes (text, lists
-    of text, mappings of text, lists of mappings); anything else by the general writer."""
-    plain, words, seen = _SURELY_PLAIN.match, _WORDS, _SEEN
+    of text, mappings of text, lists of mappings); anything else by the general writer. `repeated`:
+    fields whose values repeat from record to record (hours, ages): each distinct value written once."""
+    plain, words, blocks = _SURELY_PLAIN.match, _WORDS, _BLOCKS
     pad = " " * (indent + 2)
     out: list[str] = []
     for k, v in record.items():
         lead = pad if out else " " * indent + "- "
-        t = type(v)
-        if t is str:
+        if type(v) is str:
             out.append(f"{lead}{k}: {v if plain(v) and v not in words else scalar(v)}\n")
-        elif t is list and v and all(type(x) is str for x in v):
-            key = tuple(v)  # areas, categories, days: a registry repeats the same few lists
-            flow = seen.get(key)
-            if flow is None:
-                flow = f"[{', '.join([scalar(x, True) for x in v])}]"
-                if len(seen) < 50_000:
-                    seen[key] = flow
-            out.append(f"{lead}{k}: {flow}\n")
-        elif t is list and v and all(type(x) is dict and x for x in v):
-            out.append(f"{lead}{k}:\n")
-            for item in v:
-                if all(type(x) is str for x in item.values()):
-                    out.append(f"{pad}- {_flow(item)}\n")
-                else:
-                    inner: list[str] = []
-                    _block(item, indent + 4, inner)
-                    inner[0] = f"{pad}- " + inner[0][indent + 4:]
-                    out.extend(inner)
+        elif k in repeated and out:
+            key = (k, indent, repr(v))  # (the repr of text, lists and mappings tells them apart)
+            text = blocks.get(key)
+            if text is None:
+                text = _field(k, v, lead, pad, indent)
+                if len(blocks) < 50_000:
+                    blocks[key] = text
+            out.append(text)
         else:
-            nested: list[str] = []
-            out.append(f"{lead}{scalar(k)}:{_value(v, indent + 2, nested)}\n")
-            out.extend(nested)
+            out.append(_field(k, v, lead, pad, indent))
     if not out:
         return " " * indent + "- {}\n"
+    return "".join(out)
+
+
+def _field(k: str, v: Any, lead: str, pad: str, indent: int) -> str:
+    """A field of a record (`lead` before its key) that is not text."""
+    t, seen, out = type(v), _SEEN, []
+    if t is list and v and all(type(x) is str for x in v):
+        key = tuple(v)  # areas, categories, days: a registry repeats the same few lists
+        flow = seen.get(key)
+        if flow is None:
+            flow = f"[{', '.join([scalar(x, True) for x in v])}]"
+            if len(seen) < 50_000:
+                seen[key] = flow
+        out.append(f"{lead}{k}: {flow}\n")
+    elif t is list and v and all(type(x) is dict and x for x in v):
+        out.append(f"{lead}{k}:\n")
+        for item in v:
+            if all(type(x) is str for x in item.values()):
+                out.append(f"{pad}- {_flow(item)}\n")
+            else:
+                inner: list[str] = []
+                _block(item, indent + 4, inner)
+                inner[0] = f"{pad}- " + inner[0][indent + 4:]
+                out.extend(inner)
+    else:
+        nested: list[str] = []
+        out.append(f"{lead}{scalar(k)}:{_value(v, indent + 2, nested)}\n")
+        out.extend(nested)
     return "".join(out)

@@ -22,11 +22,16 @@ _BAD = object()  # the column lane's verdict on a value it leaves to the per-rec
 
 
 def _memo_key(raw: Any):
-    """A hashable key for a raw value made only of text, else _BAD (judged on its own)."""
+    """A hashable key for a raw value made only of text (text, a list of text, a list of mappings of
+    text or lists of text: hours), else _BAD (judged on its own)."""
     if raw is None or type(raw) is str:
         return raw
-    if isinstance(raw, list) and all(type(v) is str for v in raw):
-        return tuple(raw)
+    if isinstance(raw, list):
+        if all(type(v) is str for v in raw):
+            return tuple(raw)
+        if all(type(v) is dict and all(type(k) is str and (type(x) is str or type(x) is list and all(
+                type(y) is str for y in x)) for k, x in v.items()) for v in raw):
+            return ("mappings", repr(raw))  # (the repr of text, lists and dicts tells them apart)
     return _BAD
 
 
@@ -190,10 +195,11 @@ class ColumnLane:
         keys = list(cells) if csv else [_memo_key(v) for v in cells]
         verdicts = {}
         distinct = set(keys)
+        first = {} if csv else dict(zip(reversed(keys), reversed(cells)))  # a key's raw value (its first)
         for key in distinct:
             if key is _BAD:
                 continue
-            raw = from_csv(f, key) if csv else (list(key) if type(key) is tuple else key)
+            raw = from_csv(f, key) if csv else first[key]
             value, findings = evaluate(f, raw, ctx)
             verdicts[key] = _BAD if findings else value
         if _BAD not in distinct:
