@@ -72,11 +72,16 @@ class Finished(NamedTuple):
     removed: list[tuple[Any, str | None]]  # (problem, the field left out for it, or None: the record)
     id: str  # the id it was checked and written with
     entry: str | None  # its YAML entry (writer.entry_yaml), for a YAML registry
+    memory: bytes | None  # the import memory's entry for it (merge.added_entry), for a registry without schemes
 
 
-def finish(records: list[dict], tables, fmt: str) -> list[tuple[dict, tuple]]:
+def finish(records: list[dict], tables, fmt: str, into_empty: str | None = None) -> list[tuple[dict, tuple]]:
     """What validate would refuse of each record taken out (writer.checked_records), and what is left
-    written as YAML (for a YAML registry): a record's last steps, done where it was drafted."""
+    written as YAML (for a YAML registry): a record's last steps, done where it was drafted.
+    `into_empty`: the import's source, where the registry has no schemes yet (so the rest of the import
+    needs no more of a record than its id and row, given back in its place): each record's import
+    memory is encoded here too."""
+    from .merge import added_entry
     from .writer import checked_records, entry_yaml
 
     kept, removed = checked_records(records, tables, fmt)
@@ -88,25 +93,32 @@ def finish(records: list[dict], tables, fmt: str) -> list[tuple[dict, tuple]]:
     for r in records:
         rec = by_row.get(r["_row"])
         entry = entry_yaml(rec) if rec is not None and fmt == "yaml" else None
-        out.append((r if rec is None else rec, (rec is None, problems.get(r["_row"], []), r["id"], entry)))
+        memory = added_entry(rec, into_empty) if rec is not None and into_empty is not None else None
+        if into_empty is not None:
+            rec = {"id": r["id"], "_row": r["_row"]}
+        out.append((r if rec is None else rec, (rec is None, problems.get(r["_row"], []), r["id"], entry, memory)))
     return out  # (plain tuples: they pickle faster, from another process)
 
 
-def finished(imported: Imported, source: str = "") -> dict[str, str]:
+def finished(imported: Imported, source: str = "") -> tuple[dict[str, str], dict[str, bytes]]:
     """The records as `finish` left them, with the ids the import gave them; what it refused held back
-    (as `check` does); each record's YAML entry by its id (none for a CSV registry)."""
+    (as `check` does); each record's YAML entry by its id (none for a CSV registry), and its import
+    memory (with `into_empty`)."""
     from .writer import with_id
 
-    kept, removed, entries = [], [], {}
+    kept, removed, entries, memory = [], [], {}, {}
     for rec, done in zip(imported.records, map(Finished._make, imported.finished)):
-        removed += [(rec, problem, name) for problem, name in done.removed]
+        if done.removed:
+            removed += [(rec, problem, name) for problem, name in done.removed]
         if done.refused:
             continue
         kept.append(rec)
         if done.entry is not None:
             entries[rec["id"]] = done.entry if done.id == rec["id"] else with_id(done.entry, rec)
+        if done.memory is not None:
+            memory[rec["id"]] = done.memory
     _hold(imported, kept, removed, source)
-    return entries
+    return entries, memory
 
 
 def check(imported: Imported, tables, fmt: str, source: str = "") -> None:
@@ -178,11 +190,12 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
     taken = {d.get("id") for d in datas if isinstance(d.get("id"), str)}
     names = Counter(normalise_name(d["name"]) for d in datas if isinstance(d.get("name"), str))
     fmt = "csv" if target.suffix.lower() == ".csv" else "yaml"
-    imported, mapping, sheet = import_sheet(source, tables, given, encoding, taken, names,
-                                            partial(finish, tables=tables, fmt=fmt))
+    empty = not datas and fmt == "yaml"  # (no schemes to merge with: the records need not come back whole)
+    imported, mapping, sheet = import_sheet(source, tables, given, encoding, taken, names, partial(
+        finish, tables=tables, fmt=fmt, into_empty=str(source) if empty else None))
     header = (f"Imported by 'sprx import table' from {source}.\n"
               "Check it with 'sprx validate'; the import's notes were printed when it ran.")
-    entries = finished(imported, str(source))
+    entries, memory = finished(imported, str(source))
     out = Outcome(source, target, imported.rows, notes=imported.notes, held=imported.held, merged=merging,
                   mapping=mapping, sheet=sheet)
     if held_back is not None or imported.held:
@@ -191,15 +204,18 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
         if out.held_back_file is not None:
             write_held_back(out.held_back_file, imported.columns, imported.held)
         return out
-    if not merging or existing is None:
-        if imported.records:
-            atomic_write_text(target, registry_text(imported.records, fmt, header,
-                                                    [entries[r["id"]] for r in imported.records] if entries else None))
-            out.written = True
-        out.added = [r["id"] for r in imported.records]
-        if merging and imported.records:
-            write_state(target, remembered({}, all_added(imported.records), str(source),
-                                           {r["id"]: r["_row"] for r in imported.records}))
+    if not merging or existing is None or empty:
+        records = imported.records
+        if records and existing is not None:  # a registry without schemes: they go below its comments
+            update_schemes(target, sources, {}, records, checked=True, entries=[entries[r["id"]] for r in records])
+        elif records:
+            atomic_write_text(target, registry_text(records, fmt, header,
+                                                    [entries[r["id"]] for r in records] if entries else None))
+        out.written = bool(records)
+        out.added = [r["id"] for r in records]
+        if merging and records:
+            write_state(target, {**(read_state(target) if existing is not None else {}), **memory} if empty else
+                        remembered({}, all_added(records), str(source), {r["id"]: r["_row"] for r in records}))
     else:
         state = read_state(target)
         merge = plan(existing, imported.records, tables, state, overwrite=update)

@@ -44,14 +44,15 @@ def read_state(registry: Path) -> dict:
 
 
 def write_state(registry: Path, state: dict) -> None:
-    """Keep what the imports wrote, atomically."""
+    """Keep what the imports wrote, atomically (an entry as remembered makes it, or encoded: added_entry)."""
     note = ("What sprx import last wrote into this registry, per scheme, so that the next import can tell a "
             "keeper's edits from a spreadsheet's changes. Safe to delete (the next import then keeps every value "
             "that differs, as a conflict).")
     import orjson
 
     # one scheme a line, for short diffs; orjson, as the map page's data (json's encoder is 5 times slower)
-    lines = [b" " + orjson.dumps(sid) + b": " + orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS) for sid, entry in sorted(state.items())]
+    lines = [b" " + orjson.dumps(sid) + b": " + (entry if type(entry) is bytes else _encoded(entry))
+             for sid, entry in sorted(state.items())]
     text = (f'{{"version": {STATE_VERSION}, "note": {json.dumps(note)}, "schemes": {{\n'.encode()
             + b",\n".join(lines) + b"\n}}\n")
     atomic_write_bytes(state_path(registry), text)
@@ -191,6 +192,18 @@ def _canon(name: str, value: Any, ctx: Context) -> Any:
     if findings:
         return ("unread", json.dumps(plain(value), sort_keys=True, default=str))
     return got if got not in ((), "") else None
+
+
+def _encoded(entry: dict) -> bytes:
+    import orjson
+
+    return orjson.dumps(entry, option=orjson.OPT_NON_STR_KEYS)
+
+
+def added_entry(record: dict, source: str) -> bytes:
+    """What the import memory keeps of a record the import added (remembered's entry for it), encoded
+    as write_state writes it: made where the record was made."""
+    return _encoded({"source": source, "row": record.get("_row"), "values": _offered(record)})
 
 
 def remembered(state: dict, merge: Plan, source: str, rows: dict[str, int]) -> dict:
