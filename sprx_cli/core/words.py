@@ -40,10 +40,14 @@ def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str 
     return match[0] if match else None
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slugify(text: str) -> str:
     """A slug made from any text: 'Camden Walks!' -> 'camden-walks', "Men's Shed" -> 'mens-shed'."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower().replace("'", "")
-    return "-".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "-".join(_NOT_SLUG.sub(" ", text.lower().replace("'", "")).split())
 
 
 def id_from_name(name: str) -> str:

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..core.words import either
+from ..registry.rules import POSTCODE
 
 _AREA_LIST = re.compile(r"[;,/|\n]|\band\b|&")
 _AREA_SEPARATOR = re.compile(r"[;,/|\n]")
@@ -37,8 +38,6 @@ class Placer:
     def _find_places(self, rows) -> None:
         """Every row's postcode centre and the areas its place is in, looked up together (one search of
         the postcode table, one test of each boundary) rather than row by row."""
-        from ..registry.rules import POSTCODE
-
         wanted, points = set(), []
         for values in rows:
             text = values.get("postcode")
@@ -75,8 +74,6 @@ class Placer:
         left out, with the postcodes one character away."""
         if not text:
             return None
-        from ..registry.rules import POSTCODE
-
         standard = _standard(text)
         table = self.postcodes()
         if POSTCODE.match(standard) and (table is None or self._centre(standard) is not None):

@@ -28,7 +28,10 @@ from .tabular import Sheet, cell_text, read_sheet
 EMPTY = {"na", "n a", "n/a", "not known", "unknown", "none", "-", "--", "tbc", "tba", "not applicable", "nil", "?"}
 _EMPTY_LONGEST = max(map(len, EMPTY)) + 2
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-PHONE = re.compile(r"(?<![\d])(?:\+44\s?\(?0?\)?\s?|\(?0)\d[\d\s()-]{7,13}\d(?![\d])")
+# (spaces within a number, never a line break: a cell's lines are never glued together)
+PHONE = re.compile(r"(?<![\d])(?:\+44[ \t\xa0]?\(?0?\)?[ \t\xa0]?|\(?0)\d[\d \t\xa0()-]{7,13}\d(?![\d])")
+_BARE_WEB = re.compile(r"^www\.|^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", re.I)
+_GLUED_PHONE = re.compile(r"^(?:\+44|0)\d{9,10}(?=[A-Za-z])")
 URL = re.compile(r"(?:https?://|www\.)[^\s,;<>\"']+", re.I)
 UK_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 # Ages in words: "18+", "over 50s", "under 25", "aged 16 to 25", "11-18 year olds" (a bare "7-11" is not
@@ -109,34 +112,30 @@ class Cleaner(Placer):
 
     # --- cells ---------------------------------------------------------------------------------
 
-    def cell(self, value: Any, row: int | None, column: str) -> str | None:
-        """A cell as text, with 'NA', 'not known' and the like read as empty (and noted, given its row)."""
-        text = cell_text(value)
-        if text is None:
-            return None
-        if len(text) <= _EMPTY_LONGEST and (text.lower() in EMPTY or fold(text) in EMPTY):
-            if row is not None:
-                self.note(row, column, f"{text!r} read as empty", "it says the value is not known", "empty")
-            return None
-        return text
-
-    def _texts(self, rows, columns: list[tuple[str, str, int]], say: bool = True):
-        """Each row's number and its cells' text by field (`columns`: field, heading, index)."""
-        known: dict[tuple[str, Any], str | None] = {}  # (column, cell) -> its text: a list repeats its values
-        for n, cells in rows:
-            values: dict[str, str | None] = {}
-            for target, header, i in columns:
-                raw = cells[i]
-                try:
-                    text = known[header, raw]
-                except KeyError:
-                    text = self.cell(raw, n if say else None, header)
-                    if text is not None or raw is None or raw == "":
-                        known[header, raw] = text  # (a cell read as empty is noted each time: not kept)
-                except TypeError:  # a cell that cannot be a key
-                    text = self.cell(raw, n if say else None, header)
-                values[target] = text
-            yield n, values
+    def _texts(self, rows: list[tuple[int, list]], columns: list[tuple[str, str, int]], say: bool = True):
+        """Each row's number and its cells' text by field (`columns`: field, heading, index), read column
+        by column: a column repeats its values, and each distinct one is read once."""
+        cols, said = [], {}
+        for _, header, i in columns:
+            raws = [cells[i] for _, cells in rows]
+            try:
+                texts = {raw: cleaned(raw) for raw in set(raws)}
+                col = list(map(texts.__getitem__, raws))
+                empty = {raw for raw, text in texts.items() if text is None and raw is not None and raw != ""}
+            except TypeError:  # a cell that cannot be a key
+                col = [cleaned(raw) for raw in raws]
+                empty = None
+            if say and (empty is None or empty):
+                for k, (raw, text) in enumerate(zip(raws, col)):
+                    if text is None and (raw in empty if empty is not None else raw is not None and raw != ""):
+                        if (written := cell_text(raw)) is not None:  # 'NA', 'not known': noted in its row
+                            said.setdefault(k, []).append((header, written))
+            cols.append(col)
+        targets = [t for t, _, _ in columns]
+        for k, ((n, _), texts) in enumerate(zip(rows, zip(*cols) if cols else [()] * len(rows))):
+            for header, written in said.get(k, ()):
+                self.note(n, header, f"{written!r} read as empty", "it says the value is not known", "empty")
+            yield n, dict(zip(targets, texts))
 
     def run(self) -> Imported:
         """Every row: a record (with where it came from) or a row held back."""
@@ -377,7 +376,7 @@ class Cleaner(Placer):
     def _web(self, text: str | None, row: int, column: str | None) -> str | None:
         if not text:
             return None
-        if re.match(r"^www\.", text, re.I) or re.match(r"^[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", text, re.I):
+        if _BARE_WEB.match(text):
             fixed = "https://" + text
             self.note(row, column, f"{text!r} read as {fixed!r}", "a web address needs https://", "web")
             return fixed
@@ -387,7 +386,7 @@ class Cleaner(Placer):
         """The first of what a cell holds (the others left out); the text as it is when it holds none."""
         if not text:
             return None
-        found = [m.group(0).strip() for line in text.split("\n") for m in pattern.finditer(line)]
+        found = [m.group(0).strip() for m in pattern.finditer(text)]  # (no pattern spans a line break)
         for extra in found[1:]:
             self.leave_out(row, column, extra, f"a scheme has one {what}")
         return found[0] if found else text.replace("\n", " ")
@@ -399,18 +398,16 @@ class Cleaner(Placer):
         for target, pattern in (("email", EMAIL), ("website", URL), ("phone", PHONE)):
             if target == "email" and "@" not in rest or target == "website" and "." not in rest:
                 continue
-            lines = rest.split("\n")
-            for line in lines:
-                for m in pattern.finditer(line):
-                    value = m.group(0).strip().rstrip(".")
-                    if target == "email":
-                        value = _unglued(value)
-                    if rec.get(target) is None:
-                        rec[target] = self._web(value, row, column) if target == "website" else value
-                        read.append(f"{target} {value!r}")
-                    elif rec[target] != value:
-                        self.leave_out(row, column, value, f"a scheme has one {target}")
-            rest = "\n".join(pattern.sub(" ", line) for line in lines)
+            for m in pattern.finditer(rest):  # (no pattern spans a line break)
+                value = m.group(0).strip().rstrip(".")
+                if target == "email":
+                    value = _unglued(value)
+                if rec.get(target) is None:
+                    rec[target] = self._web(value, row, column) if target == "website" else value
+                    read.append(f"{target} {value!r}")
+                elif rec[target] != value:
+                    self.leave_out(row, column, value, f"a scheme has one {target}")
+            rest = pattern.sub(" ", rest)
         if read:
             self.note(row, column, "read as " + ", ".join(read), "the contact cell holds them", "contact")
         left = " ".join(rest.split()).strip(" ,;/-")
@@ -432,9 +429,17 @@ class Cleaner(Placer):
         return text[:10] if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", text) else text
 
 
+def cleaned(value: Any) -> str | None:
+    """A cell as text, with 'NA', 'not known' and the like read as empty."""
+    text = cell_text(value)
+    if text is None or len(text) <= _EMPTY_LONGEST and (text.lower() in EMPTY or fold(text) in EMPTY):
+        return None
+    return text
+
+
 def _unglued(address: str) -> str:
     """An email address without a phone number glued to its front ('07516161655reach@...' -> 'reach@...')."""
-    m = re.match(r"^(?:\+44|0)\d{9,10}(?=[A-Za-z])", address)
+    m = _GLUED_PHONE.match(address)
     return address[m.end():] if m else address
 
 
