@@ -17,20 +17,27 @@ from ..registry.fields import (CSV_COLUMNS, CSV_LOCATION_COLUMNS, CSV_PART_COLUM
                                LOCATION_FIELDS_TABLE, REQUIRED_FIELDS)
 
 
-def _empty(value: Any) -> bool:
-    return value is None or (not value and isinstance(value, (str, list, dict, tuple)))
+_CONTAINERS = (str, list, dict, tuple)  # (empty, a value of these is no value; 0 and False are values)
 
 
 _NAMES = tuple(f.name for f in FIELDS)
 _PLACE_NAMES = tuple(f.name for f in LOCATION_FIELDS_TABLE)
+_ORDERS: dict[tuple, tuple] = {}  # a record's keys -> the fields among them, in the table's order
 _REPEATED = frozenset(f.name for f in FIELDS if f.repeated or f.kind == "mapping")  # (a mapping: ages)
 
 
 def as_written(record: dict[str, Any]) -> dict[str, Any]:
     """A record as a registry holds it: the field table's fields in its order, empty ones left out."""
-    item = {k: v for k in _NAMES if k in record and not _empty(v := record[k])}
+    keys = tuple(record)
+    order = _ORDERS.get(keys)
+    if order is None:  # (an importer's records have a few sets of keys between them)
+        order = tuple(k for k in _NAMES if k in record)
+        if len(_ORDERS) < 1000:
+            _ORDERS[keys] = order
+    item = {k: v for k in order if (v := record[k]) or v is not None and not isinstance(v, _CONTAINERS)}
     if "locations" in item:
-        item["locations"] = [{k: v for k in _PLACE_NAMES if k in p and not _empty(v := p[k])}
+        item["locations"] = [{k: v for k in _PLACE_NAMES if k in p and ((v := p[k]) or v is not None and not
+                                                                          isinstance(v, _CONTAINERS))}
                              for p in item["locations"]]
     return item
 

@@ -32,6 +32,7 @@ _KEYS: dict[Any, str] = {}  # a mapping's keys (field names) as written
 _SEEN: dict[tuple, str] = {}  # lists of text as written
 _BLOCKS: dict[tuple, str] = {}  # see record_yaml's `repeated`
 _FLOW_KEYS: dict[Any, str] = {}  # a mapping's keys as written in brackets
+_TEXTS: dict[str, str] = {}  # text as written after a key (outside brackets)
 
 
 def _reads_as_text(value: str) -> bool:
@@ -91,8 +92,9 @@ def _is_scalar(value: Any) -> bool:
 
 def _flow(value: Any) -> str:
     if isinstance(value, dict):
-        keys = _FLOW_KEYS
-        return "{" + ", ".join([f"{keys.get(k) or keys.setdefault(k, scalar(k, True))}: {scalar(v, True)}"
+        keys, plain, words = _FLOW_KEYS, _SURELY_PLAIN.match, _WORDS
+        return "{" + ", ".join([f"{keys.get(k) or keys.setdefault(k, scalar(k, True))}: "
+                                f"{v if type(v) is str and plain(v) and v not in words else scalar(v, True)}"
                                 for k, v in value.items()]) + "}"
     return "[" + ", ".join(scalar(v, True) for v in value) + "]"
 
@@ -145,13 +147,18 @@ def record_yaml(record: dict[str, Any], indent: int = 2, repeated: frozenset[str
     """One record as a YAML list item. Written field by field for the registry's shapes (text, lists
     of text, mappings of text, lists of mappings); anything else by the general writer. `repeated`:
     fields whose values repeat from record to record (hours, ages): each distinct value written once."""
-    plain, words, blocks = _SURELY_PLAIN.match, _WORDS, _BLOCKS
+    plain, words, blocks, texts = _SURELY_PLAIN.match, _WORDS, _BLOCKS, _TEXTS
     pad = " " * (indent + 2)
     out: list[str] = []
     for k, v in record.items():
         lead = pad if out else " " * indent + "- "
         if type(v) is str:
-            out.append(f"{lead}{k}: {v if plain(v) and v not in words else scalar(v)}\n")
+            text = texts.get(v)  # (providers, descriptions, costs: a registry repeats its text too)
+            if text is None:
+                text = v if plain(v) and v not in words else scalar(v)
+                if len(texts) < 100_000:
+                    texts[v] = text
+            out.append(f"{lead}{k}: {text}\n")
         elif k in repeated and out:
             key = (k, indent, repr(v))  # (the repr of text, lists and mappings tells them apart)
             text = blocks.get(key)

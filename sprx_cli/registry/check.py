@@ -19,19 +19,19 @@ from .read import CsvTable, RawRecord, RawRegistry, unknown_field_problem
 _SCHEME_KEYS = frozenset(SCHEME_FIELDS) | frozenset(ALIASES)
 _ALIAS_KEYS = frozenset(ALIASES)
 _BAD = object()  # the column lane's verdict on a value it leaves to the per-record checker
+_FLAT_PLACE = frozenset(CSV_LOCATION_COLUMNS.values())  # a place's fields of text alone (a CSV row's)
 
 
 def _memo_key(raw: Any):
-    """A hashable key for a raw value made only of text (text, a list of text, a list of mappings of
-    text or lists of text: hours), else _BAD (judged on its own)."""
+    """A hashable key for a raw value of text, a list of text or a list of mappings (hours), else _BAD
+    (judged on its own)."""
     if raw is None or type(raw) is str:
         return raw
     if isinstance(raw, list):
         if all(type(v) is str for v in raw):
             return tuple(raw)
-        if all(type(v) is dict and all(type(k) is str and (type(x) is str or type(x) is list and all(
-                type(y) is str for y in x)) for k, x in v.items()) for v in raw):
-            return ("mappings", repr(raw))  # (the repr of text, lists and dicts tells them apart)
+        if all(type(v) is dict for v in raw):
+            return ("mappings", repr(raw))  # (the repr of plain data tells values apart)
     return _BAD
 
 
@@ -129,7 +129,7 @@ class ColumnLane:
         for f in FIELDS:
             if f.kind == "locations":
                 column = (self._csv_locations(table, n) if table is not None else
-                          list(map(self._locations, yaml_columns.get("locations") or [None] * n)))
+                          self._yaml_locations(yaml_columns.get("locations") or [None] * n))
             elif f.kind == "mapping":
                 column = (self._csv_mapping(f, table, n) if table is not None else
                           list(map(self._mapping, yaml_columns.get(f.name) or [None] * n)))
@@ -214,9 +214,41 @@ class ColumnLane:
         return out
 
     def _csv_locations(self, table: CsvTable, n: int) -> list:
-        """CSV locations column by column: each location field's rule once per distinct text, then
-        the coordinate pair rules per row."""
-        texts = {name: self._texts(table.column(c), n, True) for c, name in CSV_LOCATION_COLUMNS.items()}
+        """CSV locations column by column (`_places`), with their names in other languages."""
+        out = self._places({name: self._texts(table.column(c), n, True) for c, name in CSV_LOCATION_COLUMNS.items()},
+                           n)
+        names = self._csv_translations(table, n, place=True)
+        for k, t in enumerate(names):
+            if t == ():
+                continue
+            if t is _BAD or out[k] == ():  # (a place's name in Welsh with no place: the checker says so)
+                out[k] = _BAD
+            elif out[k] is not _BAD:
+                out[k] = (out[k][0]._replace(translations=t),)
+        return out
+
+    def _yaml_locations(self, column: list) -> list:
+        """YAML locations: those that are one place of text alone (as an importer writes them) column
+        by column (`_places`), the others one by one."""
+        out, simple = [], []
+        for k, raw in enumerate(column):
+            if (type(raw) is list and len(raw) == 1 and type(place := raw[0]) is dict and place.keys() <= _FLAT_PLACE
+                    and all(type(v) is str for v in place.values()) and any(map(str.strip, place.values()))):
+                simple.append(k)
+                out.append(None)
+            else:
+                out.append(self._locations(raw))
+        if simple:
+            texts = {name: [v.strip() or None if (v := column[k][0].get(name)) is not None else None for k in simple]
+                     for name in _FLAT_PLACE}
+            for k, value in zip(simple, self._places(texts, len(simple))):
+                out[k] = value
+        return out
+
+    def _places(self, texts: dict[str, list | None], n: int) -> list:
+        """Places from their fields' stripped texts (None for a field nobody wrote): each field's rule
+        once per distinct text, then the coordinate pair rules place by place; () where no field of
+        a place is written."""
         judged = {f.name: self._judge_texts(f, texts[f.name], n) for f in LOCATION_FIELDS_TABLE if f.csv}
         texts = {name: [None] * n if t is None else t for name, t in texts.items()}
         out: list = []
@@ -232,14 +264,6 @@ class ColumnLane:
                 append(_BAD)
                 continue
             append(_BAD if postcode is _BAD else (Location(name, address, postcode, lat, lon),))
-        names = self._csv_translations(table, n, place=True)
-        for k, t in enumerate(names):
-            if t == ():
-                continue
-            if t is _BAD or out[k] == ():  # (a place's name in Welsh with no place: the checker says so)
-                out[k] = _BAD
-            elif out[k] is not _BAD:
-                out[k] = (out[k][0]._replace(translations=t),)
         return out
 
     def _csv_translations(self, table: CsvTable, n: int, place: bool) -> list:
