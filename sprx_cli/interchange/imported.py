@@ -55,9 +55,9 @@ KINDS: dict[str, Kind] = {
 }
 
 
-@dataclass
-class Note:
-    """Something the importer changed or left out, where it was (file and row, or JSON pointer), and why."""
+class Note(NamedTuple):
+    """Something the importer changed or left out, where it was (file and row, or JSON pointer), and why.
+    (A named tuple: an import makes one or two a row, and they come back from other processes.)"""
 
     where: str
     what: str

@@ -66,11 +66,11 @@ class Draft(NamedTuple):
 def _packed(d: Draft) -> tuple:
     """A draft as plain tuples, which pickle several times faster than named tuples and dataclasses
     (a part's drafts come back from another process): see _unpacked."""
-    return (*d[:6], [(n.where, n.what, n.why, n.kind, n.row) for n in d.notes], *d[7:])
+    return (*d[:6], list(map(tuple, d.notes)), *d[7:])
 
 
 def _unpacked(packed: tuple) -> Draft:
-    return Draft(*packed[:6], [Note(*n) for n in packed[6]], *packed[7:])
+    return Draft(*packed[:6], [tuple.__new__(Note, n) for n in packed[6]], *packed[7:])
 
 
 class Cleaner(Placer):
@@ -87,6 +87,7 @@ class Cleaner(Placer):
         self.out = Imported(rows=len(sheet.rows), columns=[h for h in sheet.header if h])
         self.ids: set[str] = set(taken)  # the registry's ids and those given so far
         self._tried: dict[str, int] = {}  # see unique_id
+        self._at: dict[str | None, str] = {}  # a column's heading as a note says it
         self.names = names or Counter()  # folded names: those that occur twice get their place in their id
         self.seen: dict[tuple[str, str], int] = {}
         self._postcodes = None
@@ -102,8 +103,10 @@ class Cleaner(Placer):
     # --- notes ---------------------------------------------------------------------------------
 
     def note(self, row: int, column: str | None, what: str, why: str, kind: str = "other") -> None:
-        where = f"{self.source} row {row}" + (f", column {column!r}" if column else "")
-        self.out.notes.append(Note(where, what, why, kind, row))
+        at = self._at.get(column)
+        if at is None:
+            at = self._at[column] = f", column {column!r}" if column else ""
+        self.out.notes.append(Note(f"{self.source} row {row}{at}", what, why, kind, row))
 
     def leave_out(self, row: int, column: str | None, value: str, why: str) -> None:
         """A value that cannot be kept in the registry: noted, and kept beside the row in the held-back file."""
@@ -143,6 +146,8 @@ class Cleaner(Placer):
         self.out.cells = OwnCells(self.sheet, index)
         self.columns = [(t, h, index[h]) for t, h in self.mapping.used.items()]
         self.col = dict(self.mapping.used)  # field -> its column's heading
+        # the fields the rows give (a contact cell gives a website, an email and a phone)
+        self.reading = set(self.col) | ({"website", "email", "phone"} if "contact" in self.col else set())
         self.translated = [(t, found) for t in self.mapping.used if (found := translation_target(t))]
         self.postcodes()  # (read once, before the rows are shared out)
         said = self.out.notes
@@ -197,23 +202,36 @@ class Cleaner(Placer):
         rec: dict[str, Any] = {"name": name, "boroughs": areas, "_row": row, "id": base}
         if given and is_slug(given):
             rec["_id_given"] = given  # (a merge matches it to the scheme of that id)
+        has = self.reading  # (a field no column fills is left out at once)
         for text_field in TEXT_FIELDS:
-            rec[text_field] = get.get(text_field)
+            if text_field in has:
+                rec[text_field] = get[text_field]
         for list_field in ("categories", "target_groups"):
-            rec[list_field] = self._same(self._terms, get.get(list_field), row, col.get(list_field), list_field)
-        rec["eligibility"] = self._eligibility(get, row)
-        rec.update(self._same(self._cost, get.get("cost"), row, col.get("cost")))
-        rec["languages"] = self._same(self._languages, get.get("languages"), row, col.get("languages"))
-        rec["hours"], rec["hours_note"] = self._same(self._hours, get.get("hours"), row, col.get("hours"))
-        rec["website"] = self._web(get.get("website"), row, col.get("website"))
-        rec["referral_url"] = self._web(get.get("referral_url"), row, col.get("referral_url"))
-        rec["email"] = self._first(EMAIL, get.get("email"), row, col.get("email"), "email address")
-        rec["referral_email"] = self._first(EMAIL, get.get("referral_email"), row, col.get("referral_email"),
-                                            "referral email address")
-        rec["phone"] = self._first(PHONE, get.get("phone"), row, col.get("phone"), "phone number")
+            if list_field in has:
+                rec[list_field] = self._same(self._terms, get[list_field], row, col[list_field], list_field)
+        if "eligibility" in has or "min_age" in has or "max_age" in has:
+            rec["eligibility"] = self._eligibility(get, row)
+        if "cost" in has:
+            rec.update(self._same(self._cost, get["cost"], row, col["cost"]))
+        if "languages" in has:
+            rec["languages"] = self._same(self._languages, get["languages"], row, col["languages"])
+        if "hours" in has:
+            rec["hours"], rec["hours_note"] = self._same(self._hours, get["hours"], row, col["hours"])
+        if "website" in has:  # (a contact cell's are kept in these fields' places)
+            rec["website"] = self._web(get.get("website"), row, col.get("website"))
+        if "referral_url" in has:
+            rec["referral_url"] = self._web(get["referral_url"], row, col["referral_url"])
+        if "email" in has:
+            rec["email"] = self._first(EMAIL, get.get("email"), row, col.get("email"), "email address")
+        if "referral_email" in has:
+            rec["referral_email"] = self._first(EMAIL, get["referral_email"], row, col["referral_email"],
+                                                "referral email address")
+        if "phone" in has:
+            rec["phone"] = self._first(PHONE, get.get("phone"), row, col.get("phone"), "phone number")
         if get.get("contact"):
             self._contact(rec, get["contact"], row, col["contact"])
-        rec["last_verified"] = self._same(self._date, get.get("last_verified"), row, col.get("last_verified"))
+        if "last_verified" in has:
+            rec["last_verified"] = self._same(self._date, get["last_verified"], row, col["last_verified"])
         if self.translated:  # (only a sheet with columns in other languages)
             rec["translations"], place_names = self._translations(get)
             if place and place_names:
