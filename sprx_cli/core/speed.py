@@ -34,7 +34,7 @@ PARALLEL_FROM = 10_000
 _in_part = False  # whether a part of split_work's is running here: work within it is not split again
 # This process's part is this much larger than another's: another's result is still to be pickled and read
 # back when it is done (a twentieth of an import's time).
-HERE_SHARE = 1.1
+HERE_SHARE = 1.05
 
 
 def cores() -> int:

@@ -107,16 +107,17 @@ def finished(imported: Imported, source: str = "") -> tuple[dict[str, str], dict
     from .writer import with_id
 
     kept, removed, entries, memory = [], [], {}, {}
-    for rec, done in zip(imported.records, map(Finished._make, imported.finished)):
-        if done.removed:
-            removed += [(rec, problem, name) for problem, name in done.removed]
-        if done.refused:
+    for rec, (refused, problems, first, entry, remembered) in zip(imported.records, imported.finished):
+        if problems:
+            removed += [(rec, problem, name) for problem, name in problems]
+        if refused:
             continue
         kept.append(rec)
-        if done.entry is not None:
-            entries[rec["id"]] = done.entry if done.id == rec["id"] else with_id(done.entry, rec)
-        if done.memory is not None:
-            memory[rec["id"]] = done.memory
+        sid = rec["id"]
+        if entry is not None:
+            entries[sid] = entry if first == sid else with_id(entry, rec)
+        if remembered is not None:
+            memory[sid] = remembered
     _hold(imported, kept, removed, source)
     return entries, memory
 

@@ -70,7 +70,8 @@ def _packed(d: Draft) -> tuple:
 
 
 def _unpacked(packed: tuple) -> Draft:
-    return Draft(*packed[:6], [tuple.__new__(Note, n) for n in packed[6]], *packed[7:])
+    new = tuple.__new__  # (what the named tuples' own __new__ calls, without a Python call each)
+    return new(Draft, (*packed[:6], [new(Note, n) for n in packed[6]], *packed[7:]))
 
 
 class Cleaner(Placer):

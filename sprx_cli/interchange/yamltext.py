@@ -159,8 +159,8 @@ def record_yaml(record: dict[str, Any], indent: int = 2, repeated: frozenset[str
                 if len(texts) < 100_000:
                     texts[v] = text
             out.append(f"{lead}{k}: {text}\n")
-        elif k in repeated and out:
-            key = (k, indent, repr(v))  # (the repr of text, lists and mappings tells them apart)
+        elif k in repeated and out and (type(v) is not list or v and type(v[0]) is dict):  # (not lists of text:
+            key = (k, indent, repr(v))  # _field keeps those) the repr of plain data tells values apart
             text = blocks.get(key)
             if text is None:
                 text = _field(k, v, lead, pad, indent)
