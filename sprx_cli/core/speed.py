@@ -32,9 +32,6 @@ def no_cyclic_gc() -> Iterator[None]:
 # more than they save. (Tests set it lower to run the forked path on small inputs.)
 PARALLEL_FROM = 10_000
 _in_part = False  # whether a part of split_work's is running here: work within it is not split again
-# This process's part is this much larger than another's: another's result is still to be pickled and read
-# back when it is done (a twentieth of an import's time).
-HERE_SHARE = 1.05
 
 
 def cores() -> int:
@@ -59,8 +56,7 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
     n, k = len(items), min(cores(), 4)
     if _in_part or k < 2 or n < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [work(items, 0)]
-    total = HERE_SHARE + k - 1
-    bounds = [0] + [int(n * (HERE_SHARE + j - 1) / total) for j in range(1, k)] + [n]
+    bounds = [n * j // k for j in range(k + 1)]
     context = multiprocessing.get_context("fork")
     children = []
     try:

@@ -82,21 +82,27 @@ def finish(records: list[dict], tables, fmt: str, into_empty: str | None = None)
     needs no more of a record than its id and row, given back in its place): each record's import
     memory is encoded here too."""
     from .merge import added_entry
-    from .writer import checked_records, entry_yaml
+    from .writer import as_written, checked, entry_yaml
 
-    kept, removed = checked_records(records, tables, fmt)
+    written = [as_written(r) for r in records]  # (as the checks read them and the file will hold them)
+    kept, removed, refused = checked(written, tables, fmt, written=True)
     problems: dict[int, list] = {}
-    for record, problem, name in removed:
-        problems.setdefault(record["_row"], []).append((problem, name))
-    by_row = {r["_row"]: r for r in kept}
+    for k, problem, name in removed:
+        problems.setdefault(k, []).append((problem, name))
     out = []
-    for r in records:
-        rec = by_row.get(r["_row"])
-        entry = entry_yaml(rec) if rec is not None and fmt == "yaml" else None
-        memory = added_entry(rec, into_empty) if rec is not None and into_empty is not None else None
+    for k, r in enumerate(records):
+        said = problems.get(k, [])
+        if k in refused:
+            out.append((r, (True, said, r["id"], None, None)))
+            continue
+        rec = r
+        if said:  # (the values validate would refuse taken out of the record as the import made it)
+            rec = {name: v for name, v in r.items() if name not in {n for _, n in said}}
+        entry = entry_yaml(kept[k], written=True) if fmt == "yaml" else None
+        memory = added_entry(rec, into_empty) if into_empty is not None else None
         if into_empty is not None:
             rec = {"id": r["id"], "_row": r["_row"]}
-        out.append((r if rec is None else rec, (rec is None, problems.get(r["_row"], []), r["id"], entry, memory)))
+        out.append((rec, (False, said, r["id"], entry, memory)))
     return out  # (plain tuples: they pickle faster, from another process)
 
 

@@ -57,11 +57,12 @@ def _entries_yaml(records: Sequence[dict[str, Any]], start: int = 0) -> str:
     return "".join(map(entry_yaml, records))
 
 
-def entry_yaml(record: dict[str, Any]) -> str:
-    """A record's entry in a YAML registry's list of schemes (its first line is its id's)."""
+def entry_yaml(record: dict[str, Any], written: bool = False) -> str:
+    """A record's entry in a YAML registry's list of schemes (its first line is its id's); `written`:
+    the record is as_written's already."""
     from .yamltext import record_yaml
 
-    item = as_written(record)
+    item = record if written else as_written(record)
     try:
         return record_yaml(item, repeated=_REPEATED)
     except TypeError:  # a shape no registry has: PyYAML's emitter writes it
@@ -119,6 +120,14 @@ def checked_records(records: list[dict[str, Any]], tables, fmt: str):
     on the records as the file will hold them (a CSV's: as its text reads back).
 
     Returns (the records kept, [(record, problem, field left out or None for the record)])."""
+    kept, removed, gone = checked(records, tables, fmt)
+    return [r for k, r in enumerate(kept) if k not in gone], [(kept[k], p, name) for k, p, name in removed]
+
+
+def checked(records: list[dict[str, Any]], tables, fmt: str, written: bool = False):
+    """checked_records by record number: (a copy of each record with its bad values taken out, [(its
+    number, problem, field left out or None)], the numbers of those left out whole). `written`: the
+    records are as_written's already."""
     from collections import Counter
 
     from ..core.speed import split_work
@@ -130,8 +139,8 @@ def checked_records(records: list[dict[str, Any]], tables, fmt: str):
         ids = Counter(r.get("id") for r in batch)
         whole = len(ids) < len(batch) and any(n > 1 for sid, n in ids.items() if isinstance(sid, str))
         # (a part is checked on its own: an id given twice must be in one part to be found)
-        found = [_errors(batch, tables, fmt, 0)] if whole else split_work(
-            lambda part, start: _errors(part, tables, fmt, start), batch)
+        found = [_errors(batch, tables, fmt, 0, written)] if whole else split_work(
+            lambda part, start: _errors(part, tables, fmt, start, written), batch)
         bad: dict[int, list] = {}
         for part in found:
             for j, p in part:
@@ -141,17 +150,18 @@ def checked_records(records: list[dict[str, Any]], tables, fmt: str):
             for p in problems:
                 name = (p.field or "").split(".")[0] or None
                 if name is None or name in REQUIRED_FIELDS or name not in kept[k]:
-                    removed.append((kept[k], p, None))
+                    removed.append((k, p, None))
                     gone.add(k)
                     break
-                removed.append((kept[k], p, name))
+                removed.append((k, p, name))
                 del kept[k][name]
             else:
                 todo.append(k)  # checked again without those values (a record's checks are its own)
-    return [r for k, r in enumerate(kept) if k not in gone], removed
+    return kept, removed, gone
 
 
-def _errors(records: Sequence[dict[str, Any]], tables, fmt: str, start: int) -> list[tuple[int, Any]]:
+def _errors(records: Sequence[dict[str, Any]], tables, fmt: str, start: int, written: bool = False
+            ) -> list[tuple[int, Any]]:
     """validate's errors in these records (the `start`th and on of an import), by record number."""
     from ..core.dates import today
     from ..core.problems import Loc
@@ -162,8 +172,8 @@ def _errors(records: Sequence[dict[str, Any]], tables, fmt: str, start: int) -> 
         raw, _ = read_csv(registry_csv(records), "imported.csv")
         index = {k + 2: start + k for k in range(len(records))}  # a CSV's row k + 2 (after the header) is record k
     else:
-        raw = RawRegistry("yaml", [RawRecord(start + k, as_written(r), Loc("imported.yaml", line=start + k + 1))
-                                   for k, r in enumerate(records)])
+        raw = RawRegistry("yaml", [RawRecord(start + k, r if written else as_written(r),
+                                             Loc("imported.yaml", line=start + k + 1)) for k, r in enumerate(records)])
         index = {start + k + 1: start + k for k in range(len(records))}
     _, problems, _ = check_registry(raw, tables.areas, tables.vocabulary, today())
     out = []
