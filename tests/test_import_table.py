@@ -502,15 +502,18 @@ def test_split_work_keeps_order_and_redoes_a_failed_part_here(monkeypatch):
     monkeypatch.setattr(speed, "PARALLEL_FROM", 1)
     monkeypatch.setattr(speed, "cores", lambda: 2)
     parent = os.getpid()
-    assert speed.split_work(lambda part, start: [(start + k, v) for k, v in enumerate(part)], "abcde") == [
-        [(0, "a"), (1, "b")], [(2, "c"), (3, "d"), (4, "e")]]
+    parts = speed.split_work(lambda part, start: [(start + k, v, os.getpid()) for k, v in enumerate(part)],
+                             "abcdefghijklmnopqrstuvwxyz")
+    assert len(parts) == 2 * speed.PARTS_PER_CORE  # consecutive parts, in order, handed out to both processes
+    assert [(k, v) for part in parts for k, v, _ in part] == list(enumerate("abcdefghijklmnopqrstuvwxyz"))
+    assert {pid for part in parts for _, _, pid in part} >= {parent}
 
     def dies_elsewhere(part, start):
         if os.getpid() != parent:
-            os._exit(3)  # a part's process that dies: its part is done again here
+            os._exit(3)  # a part's process that dies: its parts are done again here
         return list(part)
 
-    assert speed.split_work(dies_elsewhere, [1, 2, 3, 4]) == [[1, 2], [3, 4]]
+    assert [v for part in speed.split_work(dies_elsewhere, list(range(20))) for v in part] == list(range(20))
 
     def fails(part, start):
         raise ValueError("in the work itself")

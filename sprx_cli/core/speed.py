@@ -32,6 +32,7 @@ def no_cyclic_gc() -> Iterator[None]:
 # more than they save. (Tests set it lower to run the forked path on small inputs.)
 PARALLEL_FROM = 10_000
 _in_part = False  # whether a part of split_work's is running here: work within it is not split again
+PARTS_PER_CORE = 4  # split_work's parts, handed out as cores become free
 
 
 def cores() -> int:
@@ -43,10 +44,11 @@ def cores() -> int:
 
 
 def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> list[R]:
-    """`work(part, start)` for consecutive parts of `items` (`start`: the part's first index), one part
-    per core: the first in this process, the others at the same time in forked copies of it, whose
-    results come back pickled (through a temporary file: a pipe carries 64 KB a turn). The results in
-    order, the same as one `work(items, 0)` split up.
+    """`work(part, start)` for consecutive parts of `items` (`start`: the part's first index), done at
+    the same time on every core: by this process and by forked copies of it, each taking the next part
+    as it finishes one (so a core that runs slower does fewer), their results coming back pickled
+    (through a temporary file: a pipe carries 64 KB a turn). The results in order, the same as one
+    `work(items, 0)` split up.
 
     Pure Python work on one core is the limit of a large import; forking needs no pickling of the
     input. Where fork is unavailable (Windows), on one core, or for few items, it is one call here; a
@@ -56,31 +58,34 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
     n, k = len(items), min(cores(), 4)
     if _in_part or k < 2 or n < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [work(items, 0)]
-    bounds = [n * j // k for j in range(k + 1)]
+    parts = min(n, k * PARTS_PER_CORE)
+    bounds = [n * j // parts for j in range(parts + 1)]
     context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 0)  # how many parts have been taken (shared with the forked copies)
     children = []
     try:
         with warnings.catch_warnings():  # (Python 3.12+ warns of forking with threads; the child only
             warnings.simplefilter("ignore", DeprecationWarning)  # runs `work`, which takes no locks)
-            for j in range(1, k):
+            for _ in range(1, k):
                 receive, send = context.Pipe(duplex=False)
                 spool = tempfile.TemporaryFile()
-                child = context.Process(target=_run_part, daemon=True,
-                                        args=(work, items, bounds[j], bounds[j + 1], send, spool))
+                child = context.Process(target=_run_parts, daemon=True,
+                                        args=(work, items, bounds, taken, send, spool))
                 child.start()
                 send.close()
                 children.append((child, receive, spool))
-        results = [_part_here(work, items[:bounds[1]], 0)]
-        for j, (child, receive, spool) in enumerate(children, start=1):
+        results = _parts_here(work, items, bounds, taken)
+        for child, receive, spool in children:
             try:
-                ok = receive.recv()
-                if ok:
+                if receive.recv():
                     spool.seek(0)
-                    value = pickle.loads(spool.read())
+                    results.update(pickle.loads(spool.read()))
             except Exception:  # noqa: BLE001 - the process died or its result did not arrive whole
-                ok = False
-            results.append(value if ok else _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j]))
-        return results
+                pass
+        for j in range(parts):
+            if j not in results:  # (its process failed: done again here)
+                results[j] = _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j])
+        return [results[j] for j in range(parts)]
     finally:
         for child, receive, spool in children:
             receive.close()
@@ -88,6 +93,21 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
             if child.is_alive():
                 child.kill()
             child.join()
+
+
+def _next_part(taken, parts: int) -> int | None:
+    with taken.get_lock():
+        j = taken.value
+        taken.value = j + 1
+    return j if j < parts else None
+
+
+def _parts_here(work, items, bounds: list[int], taken) -> dict:
+    """The parts this process takes, until none is left: {part number: its result}."""
+    done = {}
+    while (j := _next_part(taken, len(bounds) - 1)) is not None:
+        done[j] = _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j])
+    return done
 
 
 def _part_here(work, items, start: int):
@@ -99,14 +119,12 @@ def _part_here(work, items, start: int):
         _in_part = False
 
 
-def _run_part(work, items, start: int, end: int, send, spool) -> None:
-    global _in_part
-    _in_part = True
+def _run_parts(work, items, bounds: list[int], taken, send, spool) -> None:
     try:
-        spool.write(pickle.dumps(work(items[start:end], start), protocol=pickle.HIGHEST_PROTOCOL))
+        spool.write(pickle.dumps(_parts_here(work, items, bounds, taken), protocol=pickle.HIGHEST_PROTOCOL))
         spool.flush()
         ok = True
-    except BaseException:  # noqa: BLE001 - (failed, or unpicklable): the parent does the part again
+    except BaseException:  # noqa: BLE001 - (failed, or unpicklable): the parent does its parts again
         ok = False
     try:
         send.send(ok)
