@@ -74,8 +74,8 @@ def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
         text = _decode(data, encoding, sheet)
         grid = _csv_rows(text)
     numbered = [(n, _trim(cells)) for n, cells in enumerate(grid, start=1)]
-    filled = [(n, cells) for n, cells in numbered if any(_present(c) for c in cells)]
-    sheet.blank_rows = [n for n, cells in numbered if not any(_present(c) for c in cells)]
+    filled = [(n, cells) for n, cells in numbered if cells]  # (a row trimmed to nothing is blank)
+    sheet.blank_rows = [n for n, cells in numbered if not cells]
     if not filled:
         raise ImportFailed(f"{path}: no rows", "the file has no cell with anything in it")
     at = _header_index(filled)
@@ -94,6 +94,8 @@ def _present(value: Any) -> bool:
 
 def _trim(cells: list) -> list:
     """The row without its trailing empty cells."""
+    if cells and type(last := cells[-1]) is str and last and not last[-1].isspace() and type(cells) is list:
+        return cells  # (the usual row of a CSV: its last cell is filled in)
     end = len(cells)
     while end and not _present(cells[end - 1]):
         end -= 1
@@ -186,9 +188,18 @@ def _where_byte(data: bytes, at: int) -> tuple[int, int]:
     return len(rows), len(rows[-1]) or 1
 
 
+def _last_record_line(text: str, delimiter: str) -> int:
+    """The line a CSV's last record begins on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    begins, line = 1, 0
+    for _ in reader:
+        begins, line = line + 1, reader.line_num
+    return begins
+
+
 def _csv_rows(text: str) -> list[list[Any]]:
     """A CSV's rows (comma, semicolon or tab separated: sniffed from its first lines)."""
-    sample = "\n".join(text.splitlines()[:20])
+    sample = "\n".join(text[:1 << 16].splitlines()[:20])
     delimiter = ","
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
@@ -196,16 +207,13 @@ def _csv_rows(text: str) -> list[list[Any]]:
         pass
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[Any]] = []
-    begins, line = 1, 0  # the line the last record began on; where the one before it ended
     try:
-        for r in reader:
-            begins, line = line + 1, reader.line_num
-            rows.append(list(r))
+        rows: list[list[Any]] = list(reader)
     except csv.Error as exc:
         raise ImportFailed(f"the CSV cannot be read: {exc}",
                            "check the quotes: a quote inside a value must be doubled (\"\")") from None
     if rows and text.count('"') % 2 and any("\n" in c or "\r" in c for c in rows[-1]):
+        begins = _last_record_line(text, delimiter)
         # a quote left open swallows every line after it into one cell: refuse rather than lose the rows
         raise ImportFailed(f"row {len(rows)} (line {begins}) opens a quote (\") that is never closed, so every "
                            "line after it would be read as one cell",
