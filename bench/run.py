@@ -655,16 +655,14 @@ def report(res: dict) -> str:
 
 # Where an import's time goes (measured stage by stage on the 2-core machine, 2026-12-01, 100,000 rows):
 IMPORT_WHERE = [
-    "Where the time goes, 100,000 rows (each stage timed in one process; this machine's runs vary by a",
-    "fifth, at times a quarter, from one minute to the next): reading the CSV and finding its header 1.1 s;",
-    "the names, postcodes and places first (every postcode looked up and every place put in its area at",
-    "once) 1.7 s; reading each row (its cells, name, place, areas, contact cell, opening times, ages, cost)",
-    "on both cores 6.5 s, of which 1.4 s is the second core's rows coming back pickled; giving the rows",
-    "their ids in order 1 s; validate's checks on the 96,000 records, in memory, on both cores 2.7 s;",
-    "writing them as YAML on both cores 2.8 s; the import's memory (`.schemes.yaml.imports.json`, orjson)",
-    "0.8 s. The two cores of this machine give 1.3 times one core's speed on this work, not 2 (the",
-    "process's CPU time rises from 24 to 27 s): Python touching each row's dozen values a few times is",
-    "what is left.",
+    "Where the time goes, 100,000 rows (one run timed stage by stage; this machine's runs vary by a fifth,",
+    "at times a quarter, from one minute to the next): start-up with the areas, boundaries and postcode",
+    "table 0.8 s; reading the CSV and finding its header 1.0 s; then each row's own steps on both cores,",
+    "the rows cut in eight parts that each core takes as it comes free (its cells read column by column,",
+    "its place found, its values read, validate's checks on it, its YAML entry and its import memory",
+    "written) about 9.5 s; the other core's results read back from a temporary file 0.25 s; the ids given",
+    "in order 0.8 s; the registry written 0.35 s; the import's memory (`.schemes.yaml.imports.json`) 0.7 s.",
+    "What is left is Python touching each row's dozen values a few times, on each core.",
 ]
 
 
