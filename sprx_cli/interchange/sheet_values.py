@@ -16,6 +16,8 @@ from .tabular import cell_text
 
 EMPTY = {"na", "n a", "n/a", "not known", "unknown", "none", "-", "--", "tbc", "tba", "not applicable", "nil", "?"}
 _EMPTY_LONGEST = max(map(len, EMPTY)) + 2
+# What may fold to one of those: no digit, and the first letter n, u or t (fold is the slow part)
+_MAYBE_EMPTY = re.compile(r"[^A-Za-z0-9]*[NnUuTt][^0-9]*\Z")
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # (spaces within a number, never a line break: a cell's lines are never glued together)
 PHONE = re.compile(r"(?<![\d])(?:\+44[ \t\xa0]?\(?0?\)?[ \t\xa0]?|\(?0)\d[\d \t\xa0()-]{7,13}\d(?![\d])")
@@ -159,7 +161,9 @@ class ValueReader:
         for target, pattern in (("email", EMAIL), ("website", URL), ("phone", PHONE)):
             if target == "email" and "@" not in rest or target == "website" and "." not in rest:
                 continue
+            matched = False
             for m in pattern.finditer(rest):  # (no pattern spans a line break)
+                matched = True
                 value = m.group(0).strip().rstrip(".")
                 if target == "email":
                     value = _unglued(value)
@@ -168,7 +172,8 @@ class ValueReader:
                     read.append(f"{target} {value!r}")
                 elif rec[target] != value:
                     self.leave_out(row, column, value, f"a scheme has one {target}")
-            rest = pattern.sub(" ", rest)
+            if matched:
+                rest = pattern.sub(" ", rest)
         if read:
             self.note(row, column, "read as " + ", ".join(read), "the contact cell holds them", "contact")
         left = " ".join(rest.split()).strip(" ,;/-")
@@ -193,7 +198,8 @@ class ValueReader:
 def cleaned(value: Any) -> str | None:
     """A cell as text, with 'NA', 'not known' and the like read as empty."""
     text = cell_text(value)
-    if text is None or len(text) <= _EMPTY_LONGEST and (text.lower() in EMPTY or fold(text) in EMPTY):
+    if text is None or len(text) <= _EMPTY_LONGEST and (text.lower() in EMPTY or _MAYBE_EMPTY.match(text)
+                                                        and fold(text) in EMPTY):
         return None
     return text
 

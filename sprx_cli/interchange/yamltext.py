@@ -167,6 +167,9 @@ def record_yaml(record: dict[str, Any], indent: int = 2, repeated: frozenset[str
                 if len(blocks) < 50_000:
                     blocks[key] = text
             out.append(text)
+        elif type(v) is list and len(v) == 1 and type(place := v[0]) is dict and place and all(
+                type(x) is str for x in place.values()):  # (a scheme's one place, as an import writes it)
+            out.append(f"{lead}{k}:\n{pad}- {_flow(place)}\n")
         else:
             out.append(_field(k, v, lead, pad, indent))
     if not out:
