@@ -139,6 +139,9 @@ def check(imported: Imported, tables, fmt: str, source: str = "") -> None:
 
 def _hold(imported: Imported, kept: list[dict], removed: list[tuple[dict, Any, str | None]], source: str) -> None:
     """The records refused (whole, or some of their values) held back and noted, by row; `kept` the rest."""
+    if not removed and len(kept) == len(imported.records):  # (nothing refused: the records stand as they are)
+        imported.records = kept
+        return
     removed = sorted(removed, key=lambda x: x[0].get("_row") or 0)  # (the same order however the work was split)
     cells = {h.row: h.cells for h in imported.held}
     whole, parts = {}, {}

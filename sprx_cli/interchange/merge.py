@@ -180,7 +180,16 @@ def all_added(records: list[dict]) -> Plan:
 
 
 def _offered(rec: dict) -> dict:
-    return {k: v for k, v in rec.items() if k not in SKIP and not k.startswith("_")}
+    keys = tuple(rec)
+    kept = _OFFERED.get(keys)
+    if kept is None:  # (an import's records have a few sets of keys between them)
+        kept = tuple(k for k in keys if k not in SKIP and not k.startswith("_"))
+        if len(_OFFERED) < 1000:
+            _OFFERED[keys] = kept
+    return {k: rec[k] for k in kept}
+
+
+_OFFERED: dict[tuple, tuple] = {}  # a record's keys -> those the import memory keeps
 
 
 def _canon(name: str, value: Any, ctx: Context) -> Any:

@@ -127,12 +127,12 @@ def checked_records(records: list[dict[str, Any]], tables, fmt: str):
 def checked(records: list[dict[str, Any]], tables, fmt: str, written: bool = False):
     """checked_records by record number: (a copy of each record with its bad values taken out, [(its
     number, problem, field left out or None)], the numbers of those left out whole). `written`: the
-    records are as_written's already."""
+    records are as_written's copies already (their bad values are taken out of them)."""
     from collections import Counter
 
     from ..core.speed import split_work
 
-    kept, removed, gone = [dict(r) for r in records], [], set()
+    kept, removed, gone = [dict(r) for r in records] if not written else list(records), [], set()
     todo = list(range(len(kept)))  # the records to check: all, then those a value was taken out of
     while todo:
         batch = [kept[k] for k in todo]
