@@ -59,7 +59,11 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
     if _in_part or k < 2 or n < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [work(items, 0)]
     parts = min(n, k * PARTS_PER_CORE)
-    bounds = [n * j // parts for j in range(parts + 1)]
+    # each round of parts half the size of the one before, so that the last to finish are short
+    weights = [0.5 ** (j // k) for j in range(parts)]
+    ends = [sum(weights[:j + 1]) for j in range(parts)]
+    bounds = sorted({0, *(round(n * e / ends[-1]) for e in ends)})  # (no empty part)
+    parts = len(bounds) - 1
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # how many parts have been taken (shared with the forked copies)
     children = []
