@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import io
 import os
 import pickle
 import tempfile
@@ -83,7 +84,10 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
             try:
                 if receive.recv():
                     spool.seek(0)
-                    results.update(pickle.loads(spool.read()))
+                    got = io.BytesIO(spool.read())
+                    while got.tell() < len(got.getbuffer()):
+                        j, value = pickle.load(got)
+                        results[j] = value
             except Exception:  # noqa: BLE001 - the process died or its result did not arrive whole
                 pass
         for j in range(parts):
@@ -106,11 +110,16 @@ def _next_part(taken, parts: int) -> int | None:
     return j if j < parts else None
 
 
-def _parts_here(work, items, bounds: list[int], taken) -> dict:
-    """The parts this process takes, until none is left: {part number: its result}."""
+def _parts_here(work, items, bounds: list[int], taken, spool=None) -> dict:
+    """The parts this process takes, until none is left: {part number: its result}; or, given a
+    `spool`, each result pickled into it as soon as it is made (while the other cores still work)."""
     done = {}
     while (j := _next_part(taken, len(bounds) - 1)) is not None:
-        done[j] = _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j])
+        result = _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j])
+        if spool is None:
+            done[j] = result
+        else:
+            pickle.dump((j, result), spool, protocol=pickle.HIGHEST_PROTOCOL)
     return done
 
 
@@ -125,7 +134,7 @@ def _part_here(work, items, start: int):
 
 def _run_parts(work, items, bounds: list[int], taken, send, spool) -> None:
     try:
-        spool.write(pickle.dumps(_parts_here(work, items, bounds, taken), protocol=pickle.HIGHEST_PROTOCOL))
+        _parts_here(work, items, bounds, taken, spool)
         spool.flush()
         ok = True
     except BaseException:  # noqa: BLE001 - (failed, or unpicklable): the parent does its parts again
