@@ -9,6 +9,7 @@ import os
 import pickle
 import tempfile
 import warnings
+from itertools import accumulate
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
 
@@ -47,8 +48,8 @@ def cores() -> int:
 def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> list[R]:
     """`work(part, start)` for consecutive parts of `items` (`start`: the part's first index), done at
     the same time on every core: by this process and by forked copies of it, each taking the next part
-    as it finishes one (so a core that runs slower does fewer), their results coming back pickled
-    (through a temporary file: a pipe carries 64 KB a turn). The results in order, the same as one
+    as it finishes one (so a core that runs slower does fewer), each result pickled as it is made into
+    a temporary file (a pipe carries 64 KB a turn) and read back at the end. The results in order, the same as one
     `work(items, 0)` split up.
 
     Pure Python work on one core is the limit of a large import; forking needs no pickling of the
@@ -62,7 +63,7 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
     parts = min(n, k * PARTS_PER_CORE)
     # each round of parts half the size of the one before, so that the last to finish are short
     weights = [0.5 ** (j // k) for j in range(parts)]
-    ends = [sum(weights[:j + 1]) for j in range(parts)]
+    ends = list(accumulate(weights))
     bounds = sorted({0, *(round(n * e / ends[-1]) for e in ends)})  # (no empty part)
     parts = len(bounds) - 1
     context = multiprocessing.get_context("fork")

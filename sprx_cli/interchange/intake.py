@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..core.textio import atomic_write_text
 from ..core.words import normalise_name
@@ -65,22 +65,16 @@ def write_held_back(path: Path, columns: list[str], held: list[Held]) -> None:
     atomic_write_text(path, buf.getvalue())
 
 
-class Finished(NamedTuple):
-    """What the checks made of a record on the core that drafted it (a sheet's `finish`)."""
-
-    refused: bool  # whole (else only the values `removed` names were taken out)
-    removed: list[tuple[Any, str | None]]  # (problem, the field left out for it, or None: the record)
-    id: str  # the id it was checked and written with
-    entry: str | None  # its YAML entry (writer.entry_yaml), for a YAML registry
-    memory: bytes | None  # the import memory's entry for it (merge.added_entry), for a registry without schemes
-
-
 def finish(records: list[dict], tables, fmt: str, into_empty: str | None = None) -> list[tuple[dict, tuple]]:
     """What validate would refuse of each record taken out (writer.checked_records), and what is left
     written as YAML (for a YAML registry): a record's last steps, done where it was drafted.
     `into_empty`: the import's source, where the registry has no schemes yet (so the rest of the import
     needs no more of a record than its id and row, given back in its place): each record's import
-    memory is encoded here too."""
+    memory is encoded here too.
+
+    For each record: (the record, (refused whole, [(problem, the field left out or None)], the id it was
+    checked and written with, its YAML entry or None, its import memory or None)), plain tuples: they
+    pickle several times faster than named ones, from another process."""
     from .merge import added_entry
     from .writer import as_written, checked, entry_yaml
 
@@ -97,13 +91,14 @@ def finish(records: list[dict], tables, fmt: str, into_empty: str | None = None)
             continue
         rec = r
         if said:  # (the values validate would refuse taken out of the record as the import made it)
-            rec = {name: v for name, v in r.items() if name not in {n for _, n in said}}
+            left_out = {name for _, name in said}
+            rec = {name: v for name, v in r.items() if name not in left_out}
         entry = entry_yaml(kept[k], written=True) if fmt == "yaml" else None
         memory = added_entry(rec, into_empty) if into_empty is not None else None
         if into_empty is not None:
             rec = {"id": r["id"], "_row": r["_row"]}
         out.append((rec, (False, said, r["id"], entry, memory)))
-    return out  # (plain tuples: they pickle faster, from another process)
+    return out
 
 
 def finished(imported: Imported, source: str = "") -> tuple[dict[str, str], dict[str, bytes]]:

@@ -1,7 +1,7 @@
 """Where a spreadsheet's row is: its postcode made standard, its centre, and the areas it serves (named,
 misspelt, or found from its place), for `sheets.Cleaner`.
 
-Every row's postcode and place are looked up together before the rows are read (one search of the
+A part's postcodes and places are looked up together before its rows are read (one search of the
 postcode table, one test of each boundary), so a 100,000-row list costs a second, not minutes.
 """
 

@@ -73,12 +73,11 @@ def entry_yaml(record: dict[str, Any], written: bool = False) -> str:
 
 
 def with_id(entry: str, record: dict[str, Any]) -> str:
-    """An entry by `entry_yaml` of a record whose id has changed since (to `record`'s)."""
+    """An entry by `entry_yaml` of a record whose id has changed since (to `record`'s): its first line
+    is the id's (every record has one, the field table's first field)."""
     from .yamltext import scalar
 
-    first, rest = entry.split("\n", 1)
-    if not first.startswith("  - id: "):  # (every record has an id, the field table's first field)
-        return entry_yaml(record)
+    rest = entry.split("\n", 1)[1]
     return f"  - id: {scalar(record['id'])}\n{rest}"
 
 
