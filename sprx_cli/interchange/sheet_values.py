@@ -49,7 +49,7 @@ class ValueReader:
         if hit is None:
             notes, left = len(self.out.notes), len(self.left)
             value = read(*more, text, row, column)
-            said = [(n.what, n.why, n.kind) for n in self.out.notes[notes:]]
+            said = [n[1:4] for n in self.out.notes[notes:]]  # (what, why, kind: see Cleaner.note)
             self._seen_values[key] = (value, said, self.left[left:])
             return value
         value, said, left = hit

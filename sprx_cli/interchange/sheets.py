@@ -12,6 +12,7 @@ row and kept beside it in the held-back file. Every change is a note, of a kind 
 from __future__ import annotations
 
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -37,7 +38,7 @@ class Draft(NamedTuple):
     same: str  # what `key` holds beside the name: "postcode" or "address"
     base: str
     sited: str | None  # its id with its place, for a name that is not the only one of its kind
-    notes: list[Note]
+    notes: list[tuple]  # each as a Note's fields (see Cleaner.note)
     placed: int
     left: list[str]
     held: str | None
@@ -45,15 +46,7 @@ class Draft(NamedTuple):
     done: Any = None  # what the import's `finish` made of the record, where it was drafted
 
 
-def _packed(d: Draft) -> tuple:
-    """A draft as plain tuples, which pickle several times faster than named tuples and dataclasses
-    (a part's drafts come back from another process): see _unpacked."""
-    return (*d[:6], list(map(tuple, d.notes)), *d[7:])
-
-
-def _unpacked(packed: tuple) -> Draft:
-    new = tuple.__new__  # (what the named tuples' own __new__ calls, without a Python call each)
-    return new(Draft, (*packed[:6], [new(Note, n) for n in packed[6]], *packed[7:]))
+_NOTE = partial(tuple.__new__, Note)  # a plain tuple made a Note without a Python call
 
 
 class Cleaner(Placer, ValueReader):
@@ -89,7 +82,8 @@ class Cleaner(Placer, ValueReader):
         at = self._at.get(column)
         if at is None:
             at = self._at[column] = f", column {column!r}" if column else ""
-        self.out.notes.append(Note(f"{self.source} row {row}{at}", what, why, kind, row))
+        # (a plain tuple until the rows are settled, when run makes them Notes at once: see run)
+        self.out.notes.append((f"{self.source} row {row}{at}", what, why, kind, row))
 
     def leave_out(self, row: int, column: str | None, value: str, why: str) -> None:
         """A value that cannot be kept in the registry: noted, and kept beside the row in the held-back file."""
@@ -134,11 +128,12 @@ class Cleaner(Placer, ValueReader):
         self.translated = [(t, found) for t in self.mapping.used if (found := translation_target(t))]
         self.postcodes()  # (read once, before the rows are shared out)
         said = self.out.notes
-        drafts = [_unpacked(d) for part in split_work(self._drafts, self.sheet.rows) for d in part]
+        parts = split_work(self._drafts, self.sheet.rows)
         self.out.notes = said
-        self.names.update(d.key[0] for d in drafts if d.key is not None)  # (a name's ids need them all)
-        for draft in drafts:
-            self._settle(draft)
+        self.names.update(d[2][0] for part in parts for d in part if d[2] is not None)  # (a name's ids need them all)
+        for part in parts:
+            self._settle(part)
+        self.out.notes = list(map(_NOTE, self.out.notes))
         return self.out
 
     # --- a row ---------------------------------------------------------------------------------
@@ -153,7 +148,7 @@ class Cleaner(Placer, ValueReader):
             out.append(self._draft(n, values))
             self.out.notes, self.left, self.bad_postcode = [], [], None
         if self.finish is None:
-            return list(map(_packed, out))
+            return list(map(tuple, out))
         drafted = [k for k, d in enumerate(out) if d.record is not None]
         given: set[str] = set()
         tried: dict[str, int] = {}
@@ -164,7 +159,7 @@ class Cleaner(Placer, ValueReader):
             given.add(sid)
         for k, (record, done) in zip(drafted, self.finish([out[k].record for k in drafted])):
             out[k] = out[k]._replace(record=record, done=done)
-        return list(map(_packed, out))
+        return list(map(tuple, out))  # (plain tuples pickle several times faster than named ones)
 
     def _draft(self, row: int, get: dict[str, str | None]) -> Draft:
         """One row's record from its text by field, or why it is held back; with its notes."""
@@ -238,32 +233,36 @@ class Cleaner(Placer, ValueReader):
                     scheme.setdefault(code, {})[name] = text
         return scheme, place
 
-    def _settle(self, d: Draft) -> None:
-        """A drafted row, in order: held back (as the same scheme as a row before it, too), or added
-        with an id no scheme before it has."""
-        notes, reason = d.notes, d.held
-        if d.key is not None and d.key in self.seen:  # (before its areas: a second copy's are moot)
-            notes = notes[:d.placed]
-            reason = f"the same name and {d.same} as row {self.seen[d.key]}: the same scheme twice"
-        if reason is not None:
-            self.out.notes += [n for n in notes if n.kind != "left-out"]  # what was noted of its values is moot
-            self.out.held.append(Held(d.row, self.out.cells[d.row], reason))
-            self.note(d.row, None, "row held back", reason, "held-back")
-            return
-        self.seen[d.key] = d.row
-        self.out.notes += notes
-        base = d.sited if d.sited and self.names[d.key[0]] > 1 else d.base
-        if d.bad_id is not None:
-            self.note(d.row, self.col.get("id"), f"id {d.bad_id!r} replaced by {base!r}",
-                      "an id is lowercase letters, digits and hyphens", "id")
-        d.record["id"] = sid = unique_id(base, self.ids, self._tried)
-        self.ids.add(sid)
-        if d.left:
-            self.out.held.append(Held(d.row, self.out.cells[d.row], "added without " + "; ".join(d.left), added=True))
-        self.out.records.append(d.record)
-        self.out.origins.append(d.row)
-        if self.finish is not None:
-            self.out.finished.append(d.done)
+    def _settle(self, drafts: list[tuple]) -> None:
+        """Drafted rows (plain tuples, as `_drafts` gives them), in order: each held back (as the same
+        scheme as a row before it, too), or added with an id no scheme before it has."""
+        out, seen, names, ids, tried, col = self.out, self.seen, self.names, self.ids, self._tried, self.col
+        notes_out, held, records, origins, finished = out.notes, out.held, out.records, out.origins, out.finished
+        finishing = self.finish is not None
+        for row, record, key, same, base, sited, notes, placed, left, reason, bad_id, done in drafts:
+            if key is not None and key in seen:  # (before its areas: a second copy's are moot)
+                notes = notes[:placed]
+                reason = f"the same name and {same} as row {seen[key]}: the same scheme twice"
+            if reason is not None:
+                notes_out += [n for n in notes if n[3] != "left-out"]  # what was noted of its values is moot
+                held.append(Held(row, out.cells[row], reason))
+                self.note(row, None, "row held back", reason, "held-back")
+                continue
+            seen[key] = row
+            notes_out += notes
+            if sited and names[key[0]] > 1:
+                base = sited
+            if bad_id is not None:
+                self.note(row, col.get("id"), f"id {bad_id!r} replaced by {base!r}",
+                          "an id is lowercase letters, digits and hyphens", "id")
+            record["id"] = sid = unique_id(base, ids, tried)
+            ids.add(sid)
+            if left:
+                held.append(Held(row, out.cells[row], "added without " + "; ".join(left), added=True))
+            records.append(record)
+            origins.append(row)
+            if finishing:
+                finished.append(done)
 
     def _id_bases(self, given: str | None, name: str, areas: list[str], place: dict) -> tuple[str, str | None]:
         """The row's id before it is made unique: the one it gives, else one made from its name; and
