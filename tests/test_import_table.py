@@ -522,3 +522,25 @@ def test_split_work_keeps_order_and_redoes_a_failed_part_here(monkeypatch):
         speed.split_work(fails, [1, 2, 3, 4])
     monkeypatch.setattr(speed, "cores", lambda: 1)
     assert speed.split_work(lambda part, start: os.getpid(), [1, 2, 3]) == [parent]
+
+
+def test_a_short_lived_process_keeps_what_a_paused_collector_saw_out_of_its_next_passes(monkeypatch):
+    """The console script says it ends with its command: what is made while the collector is paused
+    (an import's rows) is frozen as it resumes, so its next pass does not go over all of it again."""
+    import gc
+
+    from sprx_cli.core import speed
+
+    assert gc.isenabled()
+    monkeypatch.setattr(speed, "_SHORT_LIVED", False)
+    with speed.no_cyclic_gc():
+        assert not gc.isenabled()
+        made = [{"row": k} for k in range(1000)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0  # (a test process, or a server, lives on: nothing frozen)
+    monkeypatch.setattr(speed, "_SHORT_LIVED", True)
+    try:
+        with speed.no_cyclic_gc():
+            made += [{"row": k} for k in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= len(made)
+    finally:
+        gc.unfreeze()

@@ -48,6 +48,9 @@ def _main(
 
 def main() -> None:
     """The console script: run, flush, and leave at once."""
+    from ..core.speed import short_lived
+
+    short_lived()
     try:
         app()
         code = 0
