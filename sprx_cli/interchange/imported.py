@@ -89,6 +89,7 @@ class Imported:
     columns: list[str] = field(default_factory=list)  # the input's own columns, for the held-back file
     cells: dict[int, dict[str, Any]] = field(default_factory=dict)  # each row's own cells, by row
     finished: list = field(default_factory=list)  # what the importer's `finish` made of each record
+    renamed: list[int] = field(default_factory=list)  # the records whose id changed after `finish` saw them
 
 
 class ImportFailed(SprxError):

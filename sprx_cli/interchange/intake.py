@@ -72,9 +72,10 @@ def finish(records: list[dict], tables, fmt: str, into_empty: str | None = None)
     needs no more of a record than its id and row, given back in its place): each record's import
     memory is encoded here too.
 
-    For each record: (the record, (refused whole, [(problem, the field left out or None)], the id it was
-    checked and written with, its YAML entry or None, its import memory or None)), plain tuples: they
-    pickle several times faster than named ones, from another process."""
+    For each record: (the record, (refused whole, [(problem, the field left out or None)], its YAML
+    entry or None, its import memory or None)), plain tuples: they pickle several times faster than
+    named ones, from another process. (An entry made with an id the import changed since is written
+    again with its final one: `finished`.)"""
     from .merge import added_entry
     from .writer import as_written, checked, entry_yaml
 
@@ -87,7 +88,7 @@ def finish(records: list[dict], tables, fmt: str, into_empty: str | None = None)
     for k, r in enumerate(records):
         said = problems.get(k, [])
         if k in refused:
-            out.append((r, (True, said, r["id"], None, None)))
+            out.append((r, (True, said, None, None)))
             continue
         rec = r
         if said:  # (the values validate would refuse taken out of the record as the import made it)
@@ -97,28 +98,29 @@ def finish(records: list[dict], tables, fmt: str, into_empty: str | None = None)
         memory = added_entry(rec, into_empty) if into_empty is not None else None
         if into_empty is not None:
             rec = {"id": r["id"], "_row": r["_row"]}
-        out.append((rec, (False, said, r["id"], entry, memory)))
+        out.append((rec, (False, said, entry, memory)))
     return out
 
 
 def finished(imported: Imported, source: str = "") -> tuple[dict[str, str], dict[str, bytes]]:
     """The records as `finish` left them, with the ids the import gave them; what it refused held back
-    (as `check` does); each record's YAML entry by its id (none for a CSV registry), and its import
-    memory (with `into_empty`)."""
+    (as `check` does); each record's YAML entry by its id, in the records' order (none for a CSV
+    registry), and its import memory (with `into_empty`)."""
     from .writer import with_id
 
-    kept, removed, entries, memory = [], [], {}, {}
-    for rec, (refused, problems, first, entry, remembered) in zip(imported.records, imported.finished):
-        if problems:
-            removed += [(rec, problem, name) for problem, name in problems]
-        if refused:
-            continue
-        kept.append(rec)
-        sid = rec["id"]
-        if entry is not None:
-            entries[sid] = entry if first == sid else with_id(entry, rec)
-        if remembered is not None:
-            memory[sid] = remembered
+    records, done = imported.records, imported.finished
+    removed = [(records[k], problem, name) for k, d in enumerate(done) if d[1] for problem, name in d[1]]
+    pairs = list(zip(records, done))
+    kept = records
+    if any(d[0] for d in done):  # (refused whole: not kept)
+        pairs = [(rec, d) for rec, d in pairs if not d[0]]
+        kept = [rec for rec, _ in pairs]
+    ids = [rec["id"] for rec in kept]
+    entries = dict(zip(ids, [d[2] for _, d in pairs])) if pairs and pairs[0][1][2] is not None else {}
+    for k in imported.renamed if entries else ():  # (made under an id that was not the final one)
+        if not done[k][0]:
+            entries[records[k]["id"]] = with_id(done[k][2], records[k])
+    memory = dict(zip(ids, [d[3] for _, d in pairs])) if pairs and pairs[0][1][3] is not None else {}
     _hold(imported, kept, removed, source)
     return entries, memory
 
@@ -212,10 +214,10 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
     if not merging or existing is None or empty:
         records = imported.records
         if records and existing is not None:  # a registry without schemes: they go below its comments
-            update_schemes(target, sources, {}, records, checked=True, entries=[entries[r["id"]] for r in records])
+            update_schemes(target, sources, {}, records, checked=True, entries=list(entries.values()))
         elif records:
             atomic_write_text(target, registry_text(records, fmt, header,
-                                                    [entries[r["id"]] for r in records] if entries else None))
+                                                    list(entries.values()) if entries else None))
         out.written = bool(records)
         out.added = [r["id"] for r in records]
         if merging and records:

@@ -50,12 +50,12 @@ def write_state(registry: Path, state: dict) -> None:
             "that differs, as a conflict).")
     import orjson
 
-    # one scheme a line, for short diffs; orjson, as the map page's data (json's encoder is 5 times slower)
-    lines = [b" " + orjson.dumps(sid) + b": " + (entry if type(entry) is bytes else _encoded(entry))
-             for sid, entry in sorted(state.items())]
-    text = (f'{{"version": {STATE_VERSION}, "note": {json.dumps(note)}, "schemes": {{\n'.encode()
-            + b",\n".join(lines) + b"\n}}\n")
-    atomic_write_bytes(state_path(registry), text)
+    # one scheme a line (each entry as encoded, indented no further), in the order they were first
+    # imported, for short diffs; orjson, as the map page's data (json's encoder is 5 times slower)
+    schemes = {sid: orjson.Fragment(entry if type(entry) is bytes else _encoded(entry)) for sid, entry in
+               state.items()}
+    text = orjson.dumps({"version": STATE_VERSION, "note": note, "schemes": schemes}, option=orjson.OPT_INDENT_2)
+    atomic_write_bytes(state_path(registry), text + b"\n")
 
 
 @dataclass

@@ -255,7 +255,10 @@ class Cleaner(Placer, ValueReader):
             if bad_id is not None:
                 self.note(row, col.get("id"), f"id {bad_id!r} replaced by {base!r}",
                           "an id is lowercase letters, digits and hyphens", "id")
-            record["id"] = sid = unique_id(base, ids, tried)
+            sid = unique_id(base, ids, tried)
+            if finishing and sid != record["id"]:
+                out.renamed.append(len(records))  # (finished under the id its part gave it: see _drafts)
+            record["id"] = sid
             ids.add(sid)
             if left:
                 held.append(Held(row, out.cells[row], "added without " + "; ".join(left), added=True))
