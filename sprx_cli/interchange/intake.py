@@ -182,6 +182,7 @@ def import_table(source: Path, sources, tables, given: dict[str, str], *, encodi
 
 def _import_table(source: Path, sources, tables, given: dict[str, str], encoding: str | None, output: Path | None,
                   held_back: Path | None, update: bool, strict: bool) -> Outcome:
+    from ..core.speed import keep_till_exit
     from ..registry.read import load_registry
     from .edit import update_schemes
     from .merge import all_added, plan, read_state, remembered, write_state
@@ -242,6 +243,7 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
         write_state(target, remembered(state, merge, str(source), rows))
     if out.held_back_file is not None:
         write_held_back(out.held_back_file, imported.columns, imported.held)
+    keep_till_exit(imported, entries, memory)
     return out
 
 

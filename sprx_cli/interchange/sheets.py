@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..core.speed import no_cyclic_gc, split_work
+from ..core.speed import keep_till_exit, no_cyclic_gc, split_work
 from ..core.words import id_from_name, is_slug, normalise_name, slugify, unique_id
 from .headers import Mapping, choose_columns, translation_target
 from .imported import Held, Imported, ImportFailed, Note
@@ -133,6 +133,7 @@ class Cleaner(Placer, ValueReader):
         self.names.update(d[2][0] for part in parts for d in part if d[2] is not None)  # (a name's ids need them all)
         for part in parts:
             self._settle(part)
+        keep_till_exit(parts, self.out.notes)
         self.out.notes = list(map(_NOTE, self.out.notes))
         return self.out
 
