@@ -232,3 +232,28 @@ def test_ids_made_unique_as_one_by_one(registry, bases):
         assert first == second
         plain.add(first)
         remembering.add(second)
+
+
+CONTACT_LINE = st.one_of(
+    st.sampled_from(["020 7946 0000", "+44 20 7946 0001", "(020) 7946 0002", "07700 900123", "0207946000",
+                     "b0@example.org", "first.last+x@example.org.", "07516161655reach@example.org", "a@b",
+                     "www.example.org", "https://example.org/x.", "http://example.org/a@b.org", "https://localhost",
+                     "WWW.EXAMPLE.ORG/Path", "example.org", "tel 020 7946 0003", "020 7946 0004 / 020 7946 0005",
+                     "Call 020 7946 0006", "ring us", "", " ", "\xa0", "\r", "020 7946 0007\t", "h. 020 7946 0008",
+                     "wellbeing@example.org, www.example.org", "020 7946 0009 b9@example.org", "0" * 20, "+44"]),
+    st.text(alphabet="0 @.w/h:+-()ae\t", max_size=16))
+
+
+@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(CONTACT_LINE, max_size=5))
+def test_a_contact_cell_read_line_by_line_as_the_whole_search_reads_it(lines):
+    """A contact cell of one thing a line (the import's quick way) gives what searching the whole cell
+    gives: the same emails, web addresses and phone numbers in the same order, and nothing left over."""
+    from sprx_cli.interchange.sheet_values import _one_a_line, _searched
+
+    text = "\n".join(lines)
+    quick = _one_a_line(text)
+    if quick is not None:
+        found, rest = _searched(text)
+        assert [(k, v.strip()) for k, v in quick] == [(k, v.strip()) for k, v in found]
+        assert not " ".join(rest.split()).strip(" ,;/-")

@@ -157,23 +157,18 @@ class ValueReader:
     def _contact(self, rec: dict, text: str, row: int, column: str) -> None:
         """A 'Contact' cell: every email, phone number and web address in it, line by line (never glued
         across a line break); the first of each kind where the row has none yet."""
-        rest, read = text, []
-        for target, pattern in (("email", EMAIL), ("website", URL), ("phone", PHONE)):
-            if target == "email" and "@" not in rest or target == "website" and "." not in rest:
-                continue
-            matched = False
-            for m in pattern.finditer(rest):  # (no pattern spans a line break)
-                matched = True
-                value = m.group(0).strip().rstrip(".")
-                if target == "email":
-                    value = _unglued(value)
-                if rec.get(target) is None:
-                    rec[target] = self._web(value, row, column) if target == "website" else value
-                    read.append(f"{target} {value!r}")
-                elif rec[target] != value:
-                    self.leave_out(row, column, value, f"a scheme has one {target}")
-            if matched:
-                rest = pattern.sub(" ", rest)
+        found = _one_a_line(text)
+        found, rest = _searched(text) if found is None else (found, "")
+        read = []
+        for target, value in found:
+            value = value.strip().rstrip(".")
+            if target == "email":
+                value = _unglued(value)
+            if rec.get(target) is None:
+                rec[target] = self._web(value, row, column) if target == "website" else value
+                read.append(f"{target} {value!r}")
+            elif rec[target] != value:
+                self.leave_out(row, column, value, f"a scheme has one {target}")
         if read:
             self.note(row, column, "read as " + ", ".join(read), "the contact cell holds them", "contact")
         left = " ".join(rest.split()).strip(" ,;/-")
@@ -202,6 +197,47 @@ def cleaned(value: Any) -> str | None:
                                                         and fold(text) in EMPTY):
         return None
     return text
+
+
+_CONTACT_KINDS = (("email", EMAIL), ("website", URL), ("phone", PHONE))  # (searched for in this order)
+
+
+def _searched(text: str) -> tuple[list[tuple[str, str]], str]:
+    """Every email address, web address and phone number in a cell, (kind, text) in that order of kinds
+    (what one kind took is not searched for the next), and what is left of the cell."""
+    found, rest = [], text
+    for kind, pattern in _CONTACT_KINDS:
+        if kind == "email" and "@" not in rest or kind == "website" and "." not in rest:
+            continue
+        matched = False
+        for m in pattern.finditer(rest):  # (no pattern spans a line break)
+            matched = True
+            found.append((kind, m.group(0)))
+        if matched:
+            rest = pattern.sub(" ", rest)
+    return found, rest
+
+
+def _one_a_line(text: str) -> list[tuple[str, str]] | None:
+    """The usual contact cell, each line one email address, web address or phone number and nothing
+    else: (kind, text) as the search of the whole cell finds them (emails, then web addresses, then
+    phone numbers, each in the cell's order: _searched), line by line at a third of its cost; None for any
+    other cell."""
+    found: dict[str, list[str]] = {"email": [], "website": [], "phone": []}
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if "@" in line:
+            kind, m = "email", EMAIL.match(line)
+        elif line[0] in "wWhH" and "." in line:  # (the whole search looks for a web address only after a dot)
+            kind, m = "website", URL.match(line)
+        else:
+            kind, m = "phone", PHONE.match(line)
+        if m is None or m.end() != len(line):
+            return None
+        found[kind].append(line)
+    return [(kind, value) for kind, values in found.items() for value in values]
 
 
 def _unglued(address: str) -> str:
