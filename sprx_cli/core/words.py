@@ -50,6 +50,7 @@ def slugify(text: str) -> str:
     return "-".join(_NOT_SLUG.sub(" ", text.lower().replace("'", "")).split())
 
 
+@lru_cache(maxsize=1 << 16)  # (an import makes an id of each row's name: chains repeat theirs)
 def id_from_name(name: str) -> str:
     """A registry id made from a scheme's name (at most ID_LENGTH characters; 'scheme' for a name of
     no letters or digits)."""
