@@ -108,10 +108,10 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
         for child, receive, spool in children:
             try:
                 if receive.recv():
-                    spool.seek(0)
-                    got = io.BytesIO(spool.read())
-                    while got.tell() < len(got.getbuffer()):
-                        j, value = pickle.load(got)
+                    end = spool.seek(0, io.SEEK_END)
+                    spool.seek(0)  # (read as it is unpickled: tens of megabytes need not be in memory twice)
+                    while spool.tell() < end:
+                        j, value = pickle.load(spool)
                         results[j] = value
             except Exception:  # noqa: BLE001 - the process died or its result did not arrive whole
                 pass

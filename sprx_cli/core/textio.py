@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import Sequence
 
 from .problems import Loc, Problem
 
@@ -71,14 +72,18 @@ def read_text(path: Path, display: str, encoding: str | None = None, other_encod
             Loc(display, line=line), value=f"0x{bad.hex()}", hint=hint)) from None
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so readers see either the old file or the whole new one."""
+def atomic_write_bytes(path: Path, data: bytes | Sequence[bytes]) -> None:
+    """Write `data` (or these pieces of it, one after another: a large file need not be copied into one
+    first) to `path` so readers see either the old file or the whole new one."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            if isinstance(data, (bytes, bytearray, memoryview)):
+                f.write(data)
+            else:
+                f.writelines(data)
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o644)

@@ -237,11 +237,15 @@ def update_schemes(path: Path, sources, changes: dict[str, dict[str, Any]], appe
         if appended:
             if not csv_file and not len(registry):
                 text = _EMPTY_LIST.sub(r"\1\2", text, count=1)  # 'schemes: []': the entries go below it
-            written = registry_csv(appended) if csv_file else registry_yaml(appended, entries=entries)
-            chunk = _csv_rows(text, written) if csv_file else _yaml_entry(path, text, written)
-            chunk = chunk.replace("\n", eol)
-            lead = "" if not text or text.endswith(("\n", "\r")) else eol
-            text = text + lead + chunk
+            if csv_file:
+                chunk = _csv_rows(text, registry_csv(appended))
+            else:  # (a large import's entries are tens of megabytes: joined once, never copied whole again)
+                chunk = _yaml_entry(registry, "".join(entries) if entries is not None else
+                                    registry_yaml(appended).split("schemes:\n", 1)[1])
+            if eol != "\n":
+                chunk = chunk.replace("\n", eol)
+            if text and not text.endswith(("\n", "\r")):
+                text += eol
         _commit(path, raw, bom, text, sources, chunk, validated=checked and not changes)
         return Edited(updated, chunk, cannot)
 
@@ -260,8 +264,9 @@ def _ids(registry) -> dict[str, int]:
 
 
 def _commit(path: Path, raw: bytes, bom: bytes, text: str, sources, chunk: str, validated: bool = False) -> None:
-    """Write `text` in place of the file, checked first (unless `validated`): refused when it has an error
-    the file had not (for an appended `chunk`, an error in it), or when the file changed meanwhile."""
+    """Write `text` and then the appended `chunk` in place of the file, checked first (unless
+    `validated`): refused when it has an error the file had not (for an appended `chunk`, an error in
+    it), or when the file changed meanwhile."""
     import tempfile
     from dataclasses import replace
 
@@ -271,7 +276,7 @@ def _commit(path: Path, raw: bytes, bom: bytes, text: str, sources, chunk: str, 
         before = _error_count(path, sources) if not chunk else None
         with tempfile.TemporaryDirectory() as tmp:
             trial = Path(tmp) / path.name
-            trial.write_bytes(bom + text.encode("utf-8"))
+            trial.write_bytes(bom + (text + chunk).encode("utf-8"))
             report, _ = validate(replace(sources, schemes=str(trial)))
         mine = [p for p in report.errors if p.loc.file == str(trial)]
         if chunk:
@@ -282,7 +287,7 @@ def _commit(path: Path, raw: bytes, bom: bytes, text: str, sources, chunk: str, 
             raise EditError("; ".join(f"{p.message} ({p.hint})" for p in mine))
     if path.read_bytes() != raw:
         raise EditError(f"{path} changed while sprx was reading it; run the command again")
-    atomic_write_bytes(path, bom + text.encode("utf-8"))
+    atomic_write_bytes(path, [bom, text.encode("utf-8"), chunk.encode("utf-8")])
 
 
 def _error_count(path: Path, sources) -> int:
@@ -434,17 +439,16 @@ def _columns_of(name: str) -> set[str]:
 
 
 def _in_tail(problem, text: str, chunk: str) -> bool:
-    """Whether a problem is located in the appended entry (its last lines, or its CSV row)."""
-    first = text.count("\n", 0, len(text) - len(chunk)) + 1
+    """Whether a problem is located in the `chunk` appended to `text` (its last lines, or its CSV row)."""
+    first = text.count("\n") + 1
     at = problem.loc.line if problem.loc.line is not None else problem.loc.row
     return at is not None and at >= first
 
 
-def _yaml_entry(path: Path, text: str, written: str) -> str:
-    """The new entry (`registry_yaml`'s, under 'schemes:') re-indented as the file's entries are."""
-    registry, _ = load_registry(path, str(path), exact=True)
+def _yaml_entry(registry, entry: str) -> str:
+    """New entries ("  - id: ...\n    name: ...", as `registry_yaml` writes them under 'schemes:')
+    re-indented as the registry's (as read by the exact loader) are."""
     column = registry.record(0).data.column if len(registry) and hasattr(registry.record(0).data, "column") else 5
-    entry = written.split("schemes:\n", 1)[1]  # "  - id: ...\n    name: ..."
     shift = (column - 1) - 4  # registry_yaml puts keys at column 5
     if shift == 0:
         return entry

@@ -55,7 +55,7 @@ def write_state(registry: Path, state: dict) -> None:
     schemes = {sid: orjson.Fragment(entry if type(entry) is bytes else _encoded(entry)) for sid, entry in
                state.items()}
     text = orjson.dumps({"version": STATE_VERSION, "note": note, "schemes": schemes}, option=orjson.OPT_INDENT_2)
-    atomic_write_bytes(state_path(registry), text + b"\n")
+    atomic_write_bytes(state_path(registry), [text, b"\n"])
 
 
 @dataclass
