@@ -108,19 +108,19 @@ def finished(imported: Imported, source: str = "") -> tuple[dict[str, str], dict
     registry), and its import memory (with `into_empty`)."""
     from .writer import with_id
 
-    records, done = imported.records, imported.finished
-    removed = [(records[k], problem, name) for k, d in enumerate(done) if d[1] for problem, name in d[1]]
-    pairs = list(zip(records, done))
-    kept = records
-    if any(d[0] for d in done):  # (refused whole: not kept)
-        pairs = [(rec, d) for rec, d in pairs if not d[0]]
-        kept = [rec for rec, _ in pairs]
-    ids = [rec["id"] for rec in kept]
-    entries = dict(zip(ids, [d[2] for _, d in pairs])) if pairs and pairs[0][1][2] is not None else {}
-    for k in imported.renamed if entries else ():  # (made under an id that was not the final one)
-        if not done[k][0]:
-            entries[records[k]["id"]] = with_id(done[k][2], records[k])
-    memory = dict(zip(ids, [d[3] for _, d in pairs])) if pairs and pairs[0][1][3] is not None else {}
+    renamed = set(imported.renamed)  # (made under an id that was not the final one)
+    kept, removed, entries, memory = [], [], {}, {}
+    for k, (rec, (refused, problems, entry, remembered)) in enumerate(zip(imported.records, imported.finished)):
+        if problems:
+            removed += [(rec, problem, name) for problem, name in problems]
+        if refused:
+            continue
+        kept.append(rec)
+        sid = rec["id"]
+        if entry is not None:
+            entries[sid] = with_id(entry, rec) if k in renamed else entry
+        if remembered is not None:
+            memory[sid] = remembered
     _hold(imported, kept, removed, source)
     return entries, memory
 

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 from ..core.model import Hours, hours_text
 from ..registry.fields import (CSV_COLUMNS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, FIELDS, LIST_SEPARATOR,
                                LOCATION_FIELDS_TABLE, REQUIRED_FIELDS)
+from .yamltext import record_yaml, scalar  # (at the top: an import in a function costs a microsecond a call)
 
 
 _CONTAINERS = (str, list, dict, tuple)  # (empty, a value of these is no value; 0 and False are values)
@@ -60,8 +61,6 @@ def _entries_yaml(records: Sequence[dict[str, Any]], start: int = 0) -> str:
 def entry_yaml(record: dict[str, Any], written: bool = False) -> str:
     """A record's entry in a YAML registry's list of schemes (its first line is its id's); `written`:
     the record is as_written's already."""
-    from .yamltext import record_yaml
-
     item = record if written else as_written(record)
     try:
         return record_yaml(item, repeated=_REPEATED)
@@ -75,10 +74,8 @@ def entry_yaml(record: dict[str, Any], written: bool = False) -> str:
 def with_id(entry: str, record: dict[str, Any]) -> str:
     """An entry by `entry_yaml` of a record whose id has changed since (to `record`'s): its first line
     is the id's (every record has one, the field table's first field)."""
-    from .yamltext import scalar
-
-    rest = entry.split("\n", 1)[1]
-    return f"  - id: {scalar(record['id'])}\n{rest}"
+    rest = entry[entry.index("\n"):]
+    return f"  - id: {scalar(record['id'])}{rest}"
 
 
 def registry_csv(records: Iterable[dict[str, Any]]) -> str:
