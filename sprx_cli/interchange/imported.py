@@ -83,7 +83,6 @@ class Imported:
 
     records: list[dict] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
-    origins: list[int] = field(default_factory=list)  # each record's row (or service number)
     held: list[Held] = field(default_factory=list)
     rows: int = 0  # how many rows (or services) came in
     columns: list[str] = field(default_factory=list)  # the input's own columns, for the held-back file

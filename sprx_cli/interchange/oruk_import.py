@@ -137,7 +137,6 @@ class Importer:
         record["translations"] = self._translations(svc, org)
         record["_row"] = self.number
         self.out.records.append(record)
-        self.out.origins.append(self.number)
 
     def _areas(self, where: str, svc: dict, locations: list[dict]) -> list[str]:
         areas = self.registry.areas

@@ -158,9 +158,11 @@ class Cleaner(Placer, ValueReader):
             d = out[k]
             d.record["id"] = sid = unique_id(d.sited if d.sited and names[d.key[0]] > 1 else d.base, given, tried)
             given.add(sid)
+        packed = list(map(tuple, out))  # (plain tuples pickle several times faster than named ones)
         for k, (record, done) in zip(drafted, self.finish([out[k].record for k in drafted])):
-            out[k] = out[k]._replace(record=record, done=done)
-        return list(map(tuple, out))  # (plain tuples pickle several times faster than named ones)
+            d = packed[k]
+            packed[k] = (d[0], record, *d[2:11], done)  # (its record as finish left it, and what finish made)
+        return packed
 
     def _draft(self, row: int, get: dict[str, str | None]) -> Draft:
         """One row's record from its text by field, or why it is held back; with its notes."""
@@ -238,7 +240,7 @@ class Cleaner(Placer, ValueReader):
         """Drafted rows (plain tuples, as `_drafts` gives them), in order: each held back (as the same
         scheme as a row before it, too), or added with an id no scheme before it has."""
         out, seen, names, ids, tried, col = self.out, self.seen, self.names, self.ids, self._tried, self.col
-        notes_out, held, records, origins, finished = out.notes, out.held, out.records, out.origins, out.finished
+        notes_out, held, records, finished = out.notes, out.held, out.records, out.finished
         finishing = self.finish is not None
         for row, record, key, same, base, sited, notes, placed, left, reason, bad_id, done in drafts:
             if key is not None and key in seen:  # (before its areas: a second copy's are moot)
@@ -264,7 +266,6 @@ class Cleaner(Placer, ValueReader):
             if left:
                 held.append(Held(row, out.cells[row], "added without " + "; ".join(left), added=True))
             records.append(record)
-            origins.append(row)
             if finishing:
                 finished.append(done)
 
