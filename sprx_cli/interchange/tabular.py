@@ -74,7 +74,7 @@ def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
         text = _decode(data, encoding, sheet)
         grid = _csv_rows(text)
     numbered = [(n, _trim(cells)) for n, cells in enumerate(grid, start=1)]
-    filled = [(n, cells) for n, cells in numbered if cells]  # (a row trimmed to nothing is blank)
+    filled = [row for row in numbered if row[1]]  # (a row trimmed to nothing is blank)
     sheet.blank_rows = [n for n, cells in numbered if not cells]
     if not filled:
         raise ImportFailed(f"{path}: no rows", "the file has no cell with anything in it")
@@ -83,7 +83,8 @@ def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
     sheet.header_row, header = filled[at]
     width = max(len(cells) for _, cells in filled[at:])
     sheet.header = [_header_text(h) for h in header] + [""] * (width - len(header))
-    sheet.rows = [(n, cells + [None] * (width - len(cells))) for n, cells in filled[at + 1:]]
+    sheet.rows = [row if len(row[1]) == width else (row[0], row[1] + [None] * (width - len(row[1])))
+                  for row in filled[at + 1:]]
     sheet.blank_rows = [n for n in sheet.blank_rows if n > sheet.header_row]
     return sheet
 
@@ -94,8 +95,11 @@ def _present(value: Any) -> bool:
 
 def _trim(cells: list) -> list:
     """The row without its trailing empty cells."""
-    if cells and type(last := cells[-1]) is str and last and not last[-1].isspace() and type(cells) is list:
-        return cells  # (the usual row of a CSV: its last cell is filled in)
+    if cells and type(last := cells[-1]) is str and type(cells) is list:
+        if last and not last[-1].isspace():
+            return cells  # (the usual row of a CSV: its last cell is filled in)
+        if not last and len(cells) > 1 and type(before := cells[-2]) is str and before and not before[-1].isspace():
+            return cells[:-1]  # (a sheet saved with one empty column at its end)
     end = len(cells)
     while end and not _present(cells[end - 1]):
         end -= 1
