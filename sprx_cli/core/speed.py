@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import io
 import os
 import pickle
+import shutil
 import tempfile
 import warnings
 from itertools import accumulate
@@ -72,9 +72,9 @@ def cores() -> int:
 def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> list[R]:
     """`work(part, start)` for consecutive parts of `items` (`start`: the part's first index), done at
     the same time on every core: by this process and by forked copies of it, each taking the next part
-    as it finishes one (so a core that runs slower does fewer), each result pickled as it is made into
-    a temporary file (a pipe carries 64 KB a turn) and read back at the end. The results in order, the same as one
-    `work(items, 0)` split up.
+    as it finishes one (so a core that runs slower does fewer). A forked copy pickles each result into
+    a file of its own (a pipe carries 64 KB a turn), which this process reads between its own parts,
+    while the others still work. The results in order, the same as one `work(items, 0)` split up.
 
     Pure Python work on one core is the limit of a large import; forking needs no pickling of the
     input. Where fork is unavailable (Windows), on one core, or for few items, it is one call here; a
@@ -93,39 +93,38 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
     context = multiprocessing.get_context("fork")
     taken = context.Value("i", 0)  # how many parts have been taken (shared with the forked copies)
     children = []
+    spool = tempfile.mkdtemp(prefix="sprx-parts-")  # a forked copy's results, a file each (see _collect)
     try:
         with warnings.catch_warnings():  # (Python 3.12+ warns of forking with threads; the child only
             warnings.simplefilter("ignore", DeprecationWarning)  # runs `work`, which takes no locks)
             for _ in range(1, k):
                 receive, send = context.Pipe(duplex=False)
-                spool = tempfile.TemporaryFile()
                 child = context.Process(target=_run_parts, daemon=True,
                                         args=(work, items, bounds, taken, send, spool))
                 child.start()
                 send.close()
-                children.append((child, receive, spool))
-        results = _parts_here(work, items, bounds, taken)
-        for child, receive, spool in children:
+                children.append((child, receive))
+        results: dict[int, R] = {}
+        while (j := _next_part(taken, parts)) is not None:
+            results[j] = _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j])
+            _collect(spool, results)
+        for child, receive in children:
             try:
-                if receive.recv():
-                    end = spool.seek(0, io.SEEK_END)
-                    spool.seek(0)  # (read as it is unpickled: tens of megabytes need not be in memory twice)
-                    while spool.tell() < end:
-                        j, value = pickle.load(spool)
-                        results[j] = value
-            except Exception:  # noqa: BLE001 - the process died or its result did not arrive whole
+                receive.recv()  # (done, or failed: either way it writes no more)
+            except Exception:  # noqa: BLE001 - the process died
                 pass
+        _collect(spool, results)
         for j in range(parts):
             if j not in results:  # (its process failed: done again here)
                 results[j] = _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j])
         return [results[j] for j in range(parts)]
     finally:
-        for child, receive, spool in children:
+        for child, receive in children:
             receive.close()
-            spool.close()
             if child.is_alive():
                 child.kill()
             child.join()
+        shutil.rmtree(spool, ignore_errors=True)
 
 
 def _next_part(taken, parts: int) -> int | None:
@@ -135,17 +134,18 @@ def _next_part(taken, parts: int) -> int | None:
     return j if j < parts else None
 
 
-def _parts_here(work, items, bounds: list[int], taken, spool=None) -> dict:
-    """The parts this process takes, until none is left: {part number: its result}; or, given a
-    `spool`, each result pickled into it as soon as it is made (while the other cores still work)."""
-    done = {}
-    while (j := _next_part(taken, len(bounds) - 1)) is not None:
-        result = _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j])
-        if spool is None:
-            done[j] = result
-        else:
-            pickle.dump((j, result), spool, protocol=pickle.HIGHEST_PROTOCOL)
-    return done
+def _collect(spool: str, results: dict) -> None:
+    """The results the forked copies have finished so far (a part's file appears whole: it is renamed
+    into place once written), read and removed."""
+    for name in os.listdir(spool):
+        if name.endswith(".pickle"):
+            path = os.path.join(spool, name)
+            try:
+                with open(path, "rb") as f:
+                    results[int(name.removesuffix(".pickle"))] = pickle.load(f)
+            except Exception:  # noqa: BLE001 - not whole after all: the part is done again here
+                pass
+            os.unlink(path)
 
 
 def _part_here(work, items, start: int):
@@ -157,11 +157,15 @@ def _part_here(work, items, start: int):
         _in_part = False
 
 
-def _run_parts(work, items, bounds: list[int], taken, send, spool) -> None:
+def _run_parts(work, items, bounds: list[int], taken, send, spool: str) -> None:
+    ok = True
     try:
-        _parts_here(work, items, bounds, taken, spool)
-        spool.flush()
-        ok = True
+        while (j := _next_part(taken, len(bounds) - 1)) is not None:
+            result = _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j])
+            path = os.path.join(spool, f"{j}.pickle")
+            with open(path + ".part", "wb") as f:
+                pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.rename(path + ".part", path)
     except BaseException:  # noqa: BLE001 - (failed, or unpicklable): the parent does its parts again
         ok = False
     try:
