@@ -249,11 +249,11 @@ CONTACT_LINE = st.one_of(
 def test_a_contact_cell_read_line_by_line_as_the_whole_search_reads_it(lines):
     """A contact cell of one thing a line (the import's quick way) gives what searching the whole cell
     gives: the same emails, web addresses and phone numbers in the same order, and nothing left over."""
-    from sprx_cli.interchange.sheet_values import _one_a_line, _searched
+    from sprx_cli.interchange.sheet_values import contact_lines, contact_search
 
     text = "\n".join(lines)
-    quick = _one_a_line(text)
+    quick = contact_lines(text)
     if quick is not None:
-        found, rest = _searched(text)
+        found, rest = contact_search(text)
         assert [(k, v.strip()) for k, v in quick] == [(k, v.strip()) for k, v in found]
         assert not " ".join(rest.split()).strip(" ,;/-")

@@ -9,8 +9,6 @@ from .app import import_app
 from .common import QuietOpt, RegistryArgs, fail, guard, registry_options, said, tables, usage_error
 
 
-
-
 @import_app.command("oruk")
 @registry_options
 def import_oruk(
