@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-import pickle
-import shutil
-import tempfile
-import warnings
 from itertools import accumulate
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence, TypeVar
@@ -81,6 +76,11 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
     part whose process fails is done again here (so an error in `work` is raised as it would be).
     Work split within a part (this process's or a forked one's) is done there in one call: every core
     is busy already."""
+    import multiprocessing  # (here, not above: the console script imports this module as it starts)
+    import shutil
+    import tempfile
+    import warnings
+
     n, k = len(items), min(cores(), 4)
     if _in_part or k < 2 or n < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return [work(items, 0)]
@@ -137,6 +137,8 @@ def _next_part(taken, parts: int) -> int | None:
 def _collect(spool: str, results: dict) -> None:
     """The results the forked copies have finished so far (a part's file appears whole: it is renamed
     into place once written), read and removed."""
+    import pickle
+
     for name in os.listdir(spool):
         if name.endswith(".pickle"):
             path = os.path.join(spool, name)
@@ -158,6 +160,8 @@ def _part_here(work, items, start: int):
 
 
 def _run_parts(work, items, bounds: list[int], taken, send, spool: str) -> None:
+    import pickle
+
     ok = True
     try:
         while (j := _next_part(taken, len(bounds) - 1)) is not None:
