@@ -161,7 +161,7 @@ class Cleaner(Placer, ValueReader):
         packed = list(map(tuple, out))  # (plain tuples pickle several times faster than named ones)
         for k, (record, done) in zip(drafted, self.finish([out[k].record for k in drafted])):
             d = packed[k]
-            packed[k] = (d[0], record, *d[2:11], done)  # (its record as finish left it, and what finish made)
+            packed[k] = (d[0], record, *d[2:-1], done)  # (the record as finish left it; what it made last)
         return packed
 
     def _draft(self, row: int, get: dict[str, str | None]) -> Draft:
