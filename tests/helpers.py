@@ -62,31 +62,52 @@ def page_data(html: str) -> dict:
     return {**json.loads(first.group(1)), **json.loads(text)}
 
 
-def open_map(path, wait: str = "window.sprxMap && sprxMap.finder", **kwargs):
-    """(context, page, log) of a page (a Path or an address) in Chromium, once `wait` holds; the test is
-    skipped where there is no browser, and fails instead under SPRX_BROWSER_TESTS=1. Close with
-    context.__exit__(None, None, None)."""
-    import os
+def wait_until(ready, what: str, timeout: float = 30.0) -> None:
+    """Wait until `ready()` holds (a state another thread or process changes); fail after `timeout` s."""
+    import time
 
-    import pytest
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what} after {timeout} s")
+        time.sleep(0.002)
 
-    from sprx_cli.dev.browser import BrowserUnavailable, open_page
 
-    try:
-        ctx = open_page(path.resolve().as_uri() if isinstance(path, Path) else path, **kwargs)
-        page, log = ctx.__enter__()
-    except BrowserUnavailable as exc:  # pragma: no cover - depends on the machine
-        if os.environ.get("SPRX_BROWSER_TESTS") == "1":
-            pytest.fail(f"browser tests required but {exc}")
-        pytest.skip(str(exc))
-    if wait:
-        page.wait_for_function(wait)
-    return ctx, page, log
+MAP_READY = "window.sprxMap && sprxMap.finder"  # a map page's finder is ready
+
+
+def settle(page) -> None:
+    """Wait until the page holds still: no animation or transition running (a card fading in or out),
+    no card still leaving the page, and nothing on the map moving between two frames (a pan)."""
+    page.wait_for_function("""() => new Promise(done => {
+        let last = null, still = 0;
+        function frame() {
+            const running = document.getAnimations().some(a => a.playState === "running")
+                || [...document.querySelectorAll(".leaflet-popup")].some(p => getComputedStyle(p).opacity !== "1");
+            const at = [...document.querySelectorAll(".leaflet-map-pane, .leaflet-popup")]
+                .map(e => { const r = e.getBoundingClientRect(); return r.x + "," + r.y; }).join(";");
+            still = !running && at === last ? still + 1 : 0;
+            last = at;
+            if (still >= 2) done(true); else requestAnimationFrame(frame);
+        }
+        requestAnimationFrame(frame);
+    })""")
+
+
+def type_keywords(page, words: str) -> None:
+    """Type `words` into the finder's Keywords and wait until the finder has caught up with them: the
+    list follows each keystroke, the counts, markers and address when the typing pauses (the address
+    last)."""
+    page.fill("#sprx-keywords", words)
+    page.wait_for_function("w => new URLSearchParams(location.hash.slice(1)).get('q') === (w.trim() || null)",
+                           arg=words)
 
 
 def axe_violations(page) -> list:
-    """What axe-core (the axe-playwright-python package) finds on the page: (rule, first target) of
-    each violation; [] for none."""
+    """What axe-core (the axe-playwright-python package) finds on the page once it holds still (see
+    settle: a card half faded has less contrast than the card): (rule, first target) of each
+    violation; [] for none."""
     from axe_playwright_python.sync_playwright import Axe
 
+    settle(page)
     return [(v["id"], v["nodes"][0]["target"]) for v in Axe().run(page).response["violations"]]

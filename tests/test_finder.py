@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from helpers import HOSTILE, open_map
+from helpers import HOSTILE, axe_violations, settle, type_keywords
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -29,16 +29,11 @@ def london_page(tmp_path_factory):
     return out
 
 
-def _open(path, **kwargs):
-    return open_map(path, **kwargs)
-
-
 @pytest.fixture
-def finder(london_page):
-    ctx, page, log = _open(london_page)
+def finder(browser, london_page):
+    page, log = browser(london_page)
     yield page, log
     assert log.console_errors == []
-    ctx.__exit__(None, None, None)
 
 
 def shown_schemes():
@@ -228,67 +223,57 @@ def test_use_my_location(finder):
         "Serves this area" in page.locator("#sprx-results li").first.inner_text()
 
 
-def test_phone_screen(london_page):
-    ctx, page, log = _open(london_page, width=390, height=844)
-    try:
-        page.wait_for_timeout(300)
-        box = page.locator(".folium-map").bounding_box()
-        finder = page.locator("#sprx-finder").bounding_box()
-        assert finder["y"] >= box["y"] + box["height"] - 1  # below the map
-        assert page.locator(".leaflet-control-layers-list").is_hidden()  # the layer control is collapsed
-        assert page.evaluate("document.querySelector('.sprx-legend').open") is False  # and the legend
-        covered = sum(c["width"] * c["height"] for c in (
-            page.locator(sel).bounding_box() for sel in (".leaflet-control-zoom", ".sprx-search", ".sprx-legend",
-                                                         ".leaflet-control-layers")))
-        assert covered <= box["width"] * box["height"] / 3
-        attribution = page.locator(".leaflet-control-attribution").bounding_box()
-        for sel in (".sprx-legend", ".leaflet-control-layers", ".sprx-search"):
-            other = page.locator(sel).bounding_box()
-            overlap = (min(attribution["x"] + attribution["width"], other["x"] + other["width"]) > max(attribution["x"], other["x"])
-                       and min(attribution["y"] + attribution["height"], other["y"] + other["height"]) > max(attribution["y"], other["y"]))
-            assert not overlap, sel
-        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing runs off the side
-        page.locator("#sprx-postcode").scroll_into_view_if_needed()
-        assert page.is_visible("#sprx-postcode") and page.is_visible("#sprx-results")
-        from axe_playwright_python.sync_playwright import Axe
-
-        result = Axe().run(page)  # and nothing for axe-core at this size either, with a filter and a postcode
-        assert not page.is_visible("#sprx-f-free-0")  # the filters are folded on a phone...
-        page.click(".sprx-filters summary")  # ...and open with one tap
-        page.check("#sprx-f-free-0")
-        page.fill("#sprx-postcode", "SE1")
-        page.keyboard.press("Enter")
-        result2 = Axe().run(page)
-        assert result.violations_count == result2.violations_count == 0, [
-            (v["id"], v["nodes"][0]["target"]) for v in result.response["violations"] + result2.response["violations"]]
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+def test_phone_screen(browser, london_page):
+    page, log = browser(london_page, width=390, height=844)
+    settle(page)
+    box = page.locator(".folium-map").bounding_box()
+    finder = page.locator("#sprx-finder").bounding_box()
+    assert finder["y"] >= box["y"] + box["height"] - 1  # below the map
+    assert page.locator(".leaflet-control-layers-list").is_hidden()  # the layer control is collapsed
+    assert page.evaluate("document.querySelector('.sprx-legend').open") is False  # and the legend
+    covered = sum(c["width"] * c["height"] for c in (
+        page.locator(sel).bounding_box() for sel in (".leaflet-control-zoom", ".sprx-search", ".sprx-legend",
+                                                     ".leaflet-control-layers")))
+    assert covered <= box["width"] * box["height"] / 3
+    attribution = page.locator(".leaflet-control-attribution").bounding_box()
+    for sel in (".sprx-legend", ".leaflet-control-layers", ".sprx-search"):
+        other = page.locator(sel).bounding_box()
+        overlap = (min(attribution["x"] + attribution["width"], other["x"] + other["width"]) > max(attribution["x"], other["x"])
+                   and min(attribution["y"] + attribution["height"], other["y"] + other["height"]) > max(attribution["y"], other["y"]))
+        assert not overlap, sel
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing runs off the side
+    page.locator("#sprx-postcode").scroll_into_view_if_needed()
+    assert page.is_visible("#sprx-postcode") and page.is_visible("#sprx-results")
+    assert axe_violations(page) == []  # and nothing for axe-core at this size either, with a filter and a postcode
+    assert not page.is_visible("#sprx-f-free-0")  # the filters are folded on a phone...
+    page.click(".sprx-filters summary")  # ...and open with one tap
+    page.check("#sprx-f-free-0")
+    page.fill("#sprx-postcode", "SE1")
+    page.keyboard.press("Enter")
+    assert axe_violations(page) == []
+    assert log.console_errors == []
 
 
-def test_hostile_text_is_inert_in_the_finder(sprx, tmp_path):
+def test_hostile_text_is_inert_in_the_finder(browser, sprx, tmp_path):
     out = tmp_path / "hostile.html"
     result = sprx("map", "build", *HOSTILE, "--offline", "--tiles", "none", "--output", out)
     assert result.exit_code == 0, result.output
-    ctx, page, log = _open(out)
-    try:
-        ids = listed(page)
-        for sid in ids:
-            page.click(f"#sprx-results li[data-scheme-id='{sid}'] .sprx-shortlist-toggle")
-        page.emulate_media(media="print")
-        page.evaluate("sprxMap.finder.update()")
-        names = yaml.safe_load(open(HOSTILE[1], encoding="utf-8"))["schemes"]
-        sheet = page.inner_text("#sprx-print")
-        assert any(s["name"] in sheet for s in names)
-        assert page.evaluate("window.__pwned") is None
-        assert page.evaluate("document.querySelectorAll('#sprx-finder script, #sprx-print script, "
-                             "#sprx-finder img, #sprx-print img').length") == 0
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+    page, log = browser(out)
+    ids = listed(page)
+    for sid in ids:
+        page.click(f"#sprx-results li[data-scheme-id='{sid}'] .sprx-shortlist-toggle")
+    page.emulate_media(media="print")
+    page.evaluate("sprxMap.finder.update()")
+    names = yaml.safe_load(open(HOSTILE[1], encoding="utf-8"))["schemes"]
+    sheet = page.inner_text("#sprx-print")
+    assert any(s["name"] in sheet for s in names)
+    assert page.evaluate("window.__pwned") is None
+    assert page.evaluate("document.querySelectorAll('#sprx-finder script, #sprx-print script, "
+                         "#sprx-finder img, #sprx-print img').length") == 0
+    assert log.console_errors == []
 
 
-def test_suggest_a_change(tmp_path):
+def test_suggest_a_change(browser, tmp_path):
     """With a feedback_email setting, every card has a 'Suggest a change' email naming the scheme."""
     from helpers import sources
     from sprx_cli.render.mapdata import MapOptions
@@ -299,20 +284,17 @@ def test_suggest_a_change(tmp_path):
     page_file = tmp_path / "map.html"
     page_file.write_text(render_map(reg, MapOptions(offline=True, tiles="none",
                                                     feedback_email="changes@example.org")), encoding="utf-8")
-    ctx, page, log = _open(page_file)
-    try:
-        page.evaluate("sprxMap.openScheme(0)")
-        page.wait_for_function("document.querySelector('.sprx-suggest a')")
-        href = page.get_attribute(".sprx-suggest a", "href")
-        sid = page.evaluate("sprxMap.data.schemes.id[0]")
-        assert href.startswith("mailto:changes@example.org?subject=") and f"Suggested%20change%3A%20{sid}" in href
-        assert "Last%20verified" in href
-        page.click(f"#sprx-results li[data-scheme-id='{sid}'] .sprx-shortlist-toggle")
-        page.emulate_media(media="print")
-        assert f"changes@example.org (say it is about {sid})" in page.inner_text("#sprx-print")
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+    page, log = browser(page_file)
+    page.evaluate("sprxMap.openScheme(0)")
+    page.wait_for_function("document.querySelector('.sprx-suggest a')")
+    href = page.get_attribute(".sprx-suggest a", "href")
+    sid = page.evaluate("sprxMap.data.schemes.id[0]")
+    assert href.startswith("mailto:changes@example.org?subject=") and f"Suggested%20change%3A%20{sid}" in href
+    assert "Last%20verified" in href
+    page.click(f"#sprx-results li[data-scheme-id='{sid}'] .sprx-shortlist-toggle")
+    page.emulate_media(media="print")
+    assert f"changes@example.org (say it is about {sid})" in page.inner_text("#sprx-print")
+    assert log.console_errors == []
 
 
 # --- issue #24: the finder for a link worker with a patient in front of them ---------------------
@@ -327,54 +309,45 @@ def _inside(inner, outer) -> bool:
             and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1)
 
 
-def test_a_card_opened_from_the_list_is_seen_on_a_phone(london_page):
-    ctx, page, log = _open(london_page, width=390, height=844)
-    try:
-        name = page.locator("#sprx-results li .sprx-result-name").first
-        name.scroll_into_view_if_needed()
-        name.click()
-        card = page.locator(".sprx-sheet .sprx-card")
-        box = card.bounding_box()
-        assert box["y"] >= 0 and box["y"] < 844 and page.is_visible(".sprx-sheet h2")
-        sheet = _box(page, ".sprx-sheet")
-        assert sheet["y"] >= 844 * 0.3 and sheet["y"] + sheet["height"] <= 845  # over the lower part of the screen
-        assert page.evaluate("document.activeElement.tagName") == "H2"
-        assert page.evaluate("document.activeElement.closest('.sprx-card') !== null")
-        assert page.inner_text(".sprx-sheet h2").startswith(name.inner_text().split(" \u2014 ")[0])
-        from axe_playwright_python.sync_playwright import Axe
-
-        result = Axe().run(page)  # nothing for axe-core with the card's sheet open
-        assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in result.response["violations"]]
-        page.click(".sprx-sheet-close")
-        assert page.is_hidden(".sprx-sheet")
-        assert page.evaluate("document.activeElement.classList.contains('sprx-result-name')")
-        # the scale bar is not under the attribution
-        scale, attribution = _box(page, ".leaflet-control-scale"), _box(page, ".leaflet-control-attribution")
-        assert scale["y"] + scale["height"] <= attribution["y"] + 1
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+def test_a_card_opened_from_the_list_is_seen_on_a_phone(browser, london_page):
+    page, log = browser(london_page, width=390, height=844)
+    name = page.locator("#sprx-results li .sprx-result-name").first
+    name.scroll_into_view_if_needed()
+    name.click()
+    card = page.locator(".sprx-sheet .sprx-card")
+    box = card.bounding_box()
+    assert box["y"] >= 0 and box["y"] < 844 and page.is_visible(".sprx-sheet h2")
+    sheet = _box(page, ".sprx-sheet")
+    assert sheet["y"] >= 844 * 0.3 and sheet["y"] + sheet["height"] <= 845  # over the lower part of the screen
+    assert page.evaluate("document.activeElement.tagName") == "H2"
+    assert page.evaluate("document.activeElement.closest('.sprx-card') !== null")
+    assert page.inner_text(".sprx-sheet h2").startswith(name.inner_text().split(" \u2014 ")[0])
+    assert axe_violations(page) == []  # nothing for axe-core with the card's sheet open
+    page.click(".sprx-sheet-close")
+    assert page.is_hidden(".sprx-sheet")
+    assert page.evaluate("document.activeElement.classList.contains('sprx-result-name')")
+    # the scale bar is not under the attribution
+    scale, attribution = _box(page, ".leaflet-control-scale"), _box(page, ".leaflet-control-attribution")
+    assert scale["y"] + scale["height"] <= attribution["y"] + 1
+    assert log.console_errors == []
 
 
-def test_a_card_opened_from_the_list_clears_the_attribution_on_a_desktop(london_page):
-    ctx, page, log = _open(london_page, width=1280, height=900)
-    try:
-        ids = page.evaluate("sprxMap.data.schemes.id")
-        tallest = max(range(len(ids)), key=lambda si: page.evaluate(f"sprxMap.data.strings[sprxMap.data.schemes.description[{si}]] || ''").__len__())
-        button = page.locator(f"#sprx-results li[data-scheme-id='{ids[tallest]}'] .sprx-result-name")
-        while not button.count():
-            page.click(".sprx-more")
-        button.press("Enter")  # the keyboard, as a click
-        page.wait_for_selector(".leaflet-popup .sprx-card")
-        page.wait_for_timeout(400)  # (the map pans the card into view)
-        card, attribution = _box(page, ".leaflet-popup"), _box(page, ".leaflet-control-attribution")
-        assert card["y"] + card["height"] <= attribution["y"] + 1 and card["y"] >= _box(page, ".folium-map")["y"] - 1
-        assert page.evaluate("document.activeElement.tagName") == "H2"
-        page.keyboard.press("Escape")
-        assert page.evaluate("document.activeElement.dataset && document.activeElement.classList.contains('sprx-result-name')")
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+def test_a_card_opened_from_the_list_clears_the_attribution_on_a_desktop(browser, london_page):
+    page, log = browser(london_page, width=1280, height=900)
+    ids = page.evaluate("sprxMap.data.schemes.id")
+    tallest = max(range(len(ids)), key=lambda si: page.evaluate(f"sprxMap.data.strings[sprxMap.data.schemes.description[{si}]] || ''").__len__())
+    button = page.locator(f"#sprx-results li[data-scheme-id='{ids[tallest]}'] .sprx-result-name")
+    while not button.count():
+        page.click(".sprx-more")
+    button.press("Enter")  # the keyboard, as a click
+    page.wait_for_selector(".leaflet-popup .sprx-card")
+    settle(page)  # (the map pans the card into view)
+    card, attribution = _box(page, ".leaflet-popup"), _box(page, ".leaflet-control-attribution")
+    assert card["y"] + card["height"] <= attribution["y"] + 1 and card["y"] >= _box(page, ".folium-map")["y"] - 1
+    assert page.evaluate("document.activeElement.tagName") == "H2"
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.dataset && document.activeElement.classList.contains('sprx-result-name')")
+    assert log.console_errors == []
 
 
 def test_a_postcode_search_marks_the_postcode_and_shows_the_nearest(finder):
@@ -432,8 +405,7 @@ def test_keywords_find_what_descriptions_and_labels_say(finder):
     word = next(w for w in words(s["description"]) if len(w) > 7 and w not in name_words)
     page.fill("#sprx-keywords", word[:6])  # (a word's start)
     assert s["id"] in listed(page), word
-    page.fill("#sprx-keywords", "befriend")
-    page.wait_for_function("location.hash.includes('q=befriend')")  # in the link, once the typing pauses
+    type_keywords(page, "befriend")  # in the link, once the typing pauses
     # it combines with a filter, and the counts and the headline follow
     page.check("#sprx-f-free-0")
     free = sorted(s["id"] for s in shown if s.get("cost") == "free" and matches(["befriend"], texts(s)))
@@ -476,13 +448,10 @@ def test_the_print_sheet_and_email_carry_what_was_checked(finder):
     mail = unquote(page.get_attribute(".sprx-mail", "href"))
     assert "Keywords: advice" in mail and "Near: SE1" in mail and "km away" in mail and "pc=SE1" in mail
     assert float(page.evaluate("getComputedStyle(document.querySelector('#sprx-print')).fontSize")[:-2]) >= 15.9  # 12pt
-    from axe_playwright_python.sync_playwright import Axe
-
-    result = Axe().run(page)  # nothing for axe-core in print, with the postcode marked
-    assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in result.response["violations"]]
+    assert axe_violations(page) == []  # nothing for axe-core in print, with the postcode marked
 
 
-def test_same_names_are_told_apart_and_empty_choices_are_not_offered(tmp_path):
+def test_same_names_are_told_apart_and_empty_choices_are_not_offered(browser, tmp_path):
     """A food-bank directory: one chain's branches under one name, no ages, no languages, no hours."""
     from sprx_cli.core.model import Sources
     from sprx_cli.registry.validate import validate
@@ -502,32 +471,29 @@ def test_same_names_are_told_apart_and_empty_choices_are_not_offered(tmp_path):
                               postcodes="data/london-postcodes.csv.gz"))
     page_file = tmp_path / "foodbanks.html"
     page_file.write_text(render_map(reg, MapOptions(offline=True, tiles="none")), encoding="utf-8")
-    ctx, page, log = _open(page_file)
-    try:
-        names = page.eval_on_selector_all("#sprx-results .sprx-result-name", "e => e.map(x => x.textContent)")
-        assert sorted(names) == ["Church Pantry", "Trussell Trust \u2014 Camden, NW1 4NX",
-                                 "Trussell Trust \u2014 Hackney, E8 1DY", "Trussell Trust \u2014 Lambeth, SW9 8HX"]
-        page.evaluate("sprxMap.map.setView([51.5295, -0.15291], 17, {animate: false})")
-        assert "Trussell Trust \u2014 Camden, NW1 4NX" in page.eval_on_selector_all(
-            ".sprx-place", "e => e.map(x => x.getAttribute('aria-label'))")
-        page.fill(".sprx-search input", "trussell")
-        assert sorted(page.locator(".sprx-found li").all_inner_texts()) == sorted(n for n in names if n != "Church Pantry")
-        page.evaluate("sprxMap.openScheme(sprxMap.data.schemes.id.indexOf('trussell-trust-hackney'))")
-        assert " \u2014 " in page.locator(".leaflet-popup .sprx-card h2").inner_text()
-        # only real choices: one category, the free cost; no ages, languages, days, groups or routes
-        options = page.eval_on_selector_all(".sprx-filters input", "e => e.map(x => x.id)")
-        assert options == ["sprx-f-c-0", "sprx-f-free-0"] or all(
-            o.startswith(("sprx-f-c-", "sprx-f-free-")) for o in options), options
-        assert page.locator("#sprx-age").count() == 0 and page.locator("#sprx-day-0").count() == 0
-        assert "(0)" not in page.inner_text(".sprx-filters")
-        legends = page.eval_on_selector_all(".sprx-filters legend", "e => e.map(x => x.textContent)")
-        assert legends == ["Category", "Cost"]
-        # one tally: the headline and the list agree
-        assert page.inner_text(".sprx-headline") == "4 schemes open now in 3 of 33 areas"
-        assert page.inner_text(".sprx-count") == "4 schemes"
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+    page, log = browser(page_file)
+    names = page.eval_on_selector_all("#sprx-results .sprx-result-name", "e => e.map(x => x.textContent)")
+    assert sorted(names) == ["Church Pantry", "Trussell Trust \u2014 Camden, NW1 4NX",
+                             "Trussell Trust \u2014 Hackney, E8 1DY", "Trussell Trust \u2014 Lambeth, SW9 8HX"]
+    page.evaluate("sprxMap.map.setView([51.5295, -0.15291], 17, {animate: false})")
+    assert "Trussell Trust \u2014 Camden, NW1 4NX" in page.eval_on_selector_all(
+        ".sprx-place", "e => e.map(x => x.getAttribute('aria-label'))")
+    page.fill(".sprx-search input", "trussell")
+    assert sorted(page.locator(".sprx-found li").all_inner_texts()) == sorted(n for n in names if n != "Church Pantry")
+    page.evaluate("sprxMap.openScheme(sprxMap.data.schemes.id.indexOf('trussell-trust-hackney'))")
+    assert " \u2014 " in page.locator(".leaflet-popup .sprx-card h2").inner_text()
+    # only real choices: one category, the free cost; no ages, languages, days, groups or routes
+    options = page.eval_on_selector_all(".sprx-filters input", "e => e.map(x => x.id)")
+    assert options == ["sprx-f-c-0", "sprx-f-free-0"] or all(
+        o.startswith(("sprx-f-c-", "sprx-f-free-")) for o in options), options
+    assert page.locator("#sprx-age").count() == 0 and page.locator("#sprx-day-0").count() == 0
+    assert "(0)" not in page.inner_text(".sprx-filters")
+    legends = page.eval_on_selector_all(".sprx-filters legend", "e => e.map(x => x.textContent)")
+    assert legends == ["Category", "Cost"]
+    # one tally: the headline and the list agree
+    assert page.inner_text(".sprx-headline") == "4 schemes open now in 3 of 33 areas"
+    assert page.inner_text(".sprx-count") == "4 schemes"
+    assert log.console_errors == []
 
 
 def test_the_headline_takes_its_words_and_plural_forms_from_the_catalogue(finder):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, axe_violations, open_map, page_data
+from helpers import ROOT, axe_violations, page_data, settle, type_keywords
 from sprx_cli.core.messages import messages
 
 
@@ -192,69 +192,59 @@ def welsh_site(tmp_path_factory):
     return tmp / "site"
 
 
-def test_the_welsh_finder_card_and_print_sheet(welsh_site):
-    ctx, page, log = open_map(welsh_site / "map.html")
-    try:
-        assert page.inner_text("#sprx-finder h2") == "Dod o hyd i gynllun"
-        count = page.inner_text("#sprx-count")
-        assert re.fullmatch(r"\d+ c?h?g?ynllun \(\d+ ar agor nawr, \d+ ar saib\)", count), count
-        page.fill("#sprx-postcode", "SE1 7PB")
-        page.click(".sprx-where button[type=submit]")
-        assert page.inner_text("#sprx-where-status").startswith("Wedi'u trefnu yn ôl pellter o SE1 7PB")
-        assert re.search(r"\n\d+(\.\d)? km i ffwrdd\n", page.inner_text("#sprx-results"))
-        first = page.locator("#sprx-results li").first
-        first.locator(".sprx-result-name").click()
-        card = page.locator(".sprx-card").first.inner_text()
-        assert "Dilyswyd ddiwethaf" in card and "Ychwanegu at y rhestr fer" in card
-        # Leaflet's own words too: its zoom, layers and close buttons
-        assert page.get_attribute(".leaflet-control-zoom-in", "aria-label") == "Chwyddo i mewn"
-        assert page.get_attribute(".leaflet-control-zoom-out", "title") == "Chwyddo allan"
-        assert page.get_attribute(".leaflet-control-layers-toggle", "aria-label") == "Haenau"
-        assert page.get_attribute(".leaflet-popup-close-button", "aria-label") == "Cau'r naidlen"
-        page.locator(".sprx-card .sprx-shortlist-toggle").first.click()
-        sheet = page.evaluate("document.getElementById('sprx-print').innerText")
-        assert ": rhestr fer" in sheet and "Argraffwyd" in sheet and "Y chwiliad hwn" in sheet
-        months = messages("cy").calendar()["months"]
-        assert any(m in sheet for m in months), sheet  # the date of printing, in Welsh
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+def test_the_welsh_finder_card_and_print_sheet(browser, welsh_site):
+    page, log = browser(welsh_site / "map.html")
+    assert page.inner_text("#sprx-finder h2") == "Dod o hyd i gynllun"
+    count = page.inner_text("#sprx-count")
+    assert re.fullmatch(r"\d+ c?h?g?ynllun \(\d+ ar agor nawr, \d+ ar saib\)", count), count
+    page.fill("#sprx-postcode", "SE1 7PB")
+    page.click(".sprx-where button[type=submit]")
+    assert page.inner_text("#sprx-where-status").startswith("Wedi'u trefnu yn ôl pellter o SE1 7PB")
+    assert re.search(r"\n\d+(\.\d)? km i ffwrdd\n", page.inner_text("#sprx-results"))
+    first = page.locator("#sprx-results li").first
+    first.locator(".sprx-result-name").click()
+    card = page.locator(".sprx-card").first.inner_text()
+    assert "Dilyswyd ddiwethaf" in card and "Ychwanegu at y rhestr fer" in card
+    # Leaflet's own words too: its zoom, layers and close buttons
+    assert page.get_attribute(".leaflet-control-zoom-in", "aria-label") == "Chwyddo i mewn"
+    assert page.get_attribute(".leaflet-control-zoom-out", "title") == "Chwyddo allan"
+    assert page.get_attribute(".leaflet-control-layers-toggle", "aria-label") == "Haenau"
+    assert page.get_attribute(".leaflet-popup-close-button", "aria-label") == "Cau'r naidlen"
+    page.locator(".sprx-card .sprx-shortlist-toggle").first.click()
+    sheet = page.evaluate("document.getElementById('sprx-print').innerText")
+    assert ": rhestr fer" in sheet and "Argraffwyd" in sheet and "Y chwiliad hwn" in sheet
+    months = messages("cy").calendar()["months"]
+    assert any(m in sheet for m in months), sheet  # the date of printing, in Welsh
+    assert log.console_errors == []
 
 
-def test_the_switch_to_the_other_language_keeps_the_finders_state(welsh_site):
-    ctx, page, log = open_map(welsh_site / "map.html")
-    try:
-        page.check("#sprx-f-c-0")
-        page.fill("#sprx-keywords", "walk")
-        page.wait_for_timeout(600)
-        hash_ = page.evaluate("location.hash")
-        assert "c=" in hash_ and "q=walk" in hash_
-        link = page.locator("a.sprx-language")
-        assert link.inner_text() == "English" and link.get_attribute("href") == "en/map.html" + hash_
-        link.click()
-        page.wait_for_function("window.sprxMap && sprxMap.finder && location.pathname.endsWith('/en/map.html')")
-        assert page.evaluate("document.documentElement.lang") == "en"
-        assert page.is_checked("#sprx-f-c-0") and page.input_value("#sprx-keywords") == "walk"
-        assert page.inner_text("#sprx-finder h2") == "Find a scheme"
-        back = page.locator("a.sprx-language")
-        assert back.inner_text() == "Cymraeg" and back.get_attribute("href").startswith("../map.html#")
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+def test_the_switch_to_the_other_language_keeps_the_finders_state(browser, welsh_site):
+    page, log = browser(welsh_site / "map.html")
+    page.check("#sprx-f-c-0")
+    type_keywords(page, "walk")
+    hash_ = page.evaluate("location.hash")
+    assert "c=" in hash_ and "q=walk" in hash_
+    link = page.locator("a.sprx-language")
+    assert link.inner_text() == "English" and link.get_attribute("href") == "en/map.html" + hash_
+    link.click()
+    page.wait_for_function("window.sprxMap && sprxMap.finder && location.pathname.endsWith('/en/map.html')")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.is_checked("#sprx-f-c-0") and page.input_value("#sprx-keywords") == "walk"
+    assert page.inner_text("#sprx-finder h2") == "Find a scheme"
+    back = page.locator("a.sprx-language")
+    assert back.inner_text() == "Cymraeg" and back.get_attribute("href").startswith("../map.html#")
+    assert log.console_errors == []
 
 
 @pytest.mark.parametrize("page_name", ["map.html", "index.html"])
-def test_no_accessibility_violations_in_welsh(welsh_site, page_name):
+def test_no_accessibility_violations_in_welsh(browser, welsh_site, page_name):
     is_map = page_name == "map.html"
-    ctx, page, log = open_map(welsh_site / page_name, wait="window.sprxTimings && window.sprxTimings.markersLoaded"
-                              if is_map else None, map_page=is_map)
-    try:
-        if is_map:
-            page.evaluate("sprxMap.openScheme(0)")
-            page.wait_for_timeout(400)
-        assert axe_violations(page) == []
-    finally:
-        ctx.__exit__(None, None, None)
+    page, log = browser(welsh_site / page_name, wait="window.sprxTimings && window.sprxTimings.markersLoaded"
+                        if is_map else None, map_page=is_map)
+    if is_map:
+        page.evaluate("sprxMap.openScheme(0)")
+        page.wait_for_selector(".leaflet-popup .sprx-card h2")
+    assert axe_violations(page) == []
 
 
 # --- a registry in two languages --------------------------------------------------------------------
@@ -404,51 +394,46 @@ def test_translations_in_a_spreadsheet_and_the_exports(sprx, tmp_path):
     assert scheme["locations"][0]["translations"] == {"cy": {"name": "Neuadd"}}
 
 
-def test_the_welsh_page_marks_the_english_and_finds_words_in_both(sprx, tmp_path, bilingual):
+def test_the_welsh_page_marks_the_english_and_finds_words_in_both(browser, sprx, tmp_path, bilingual):
     out = tmp_path / "cy.html"
     assert sprx("map", "build", *bilingual, "--language", "cy", "--offline", "--tiles", "none", "-o", out,
                 "--quiet").exit_code == 0
-    ctx, page, log = open_map(out)
-    try:
-        dialogs = []
-        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        titles = page.locator("#sprx-results .sprx-result-name")
-        assert titles.all_inner_texts() == ["Clwb Celf y De", "East Chat", "Teithiau Cerdded y Gogledd"]
-        assert page.locator('#sprx-results .sprx-result-name span[lang="en"]').all_inner_texts() == ["East Chat"]
-        titles.nth(0).click()
-        card = page.locator(".sprx-card").first
-        assert card.locator("h2").inner_text().startswith("Clwb Celf y De")
-        assert card.locator('.sprx-desc span[lang="en"]').inner_text() == "Painting for everyone."
-        page.keyboard.press("Escape")
-        titles.nth(2).click()
-        card = page.locator(".sprx-card", has=page.locator("h2", has_text="Teithiau Cerdded y Gogledd")).first
-        assert card.locator(".sprx-desc").inner_text() == "Teithiau cerdded ysgafn yn y parc."
-        assert card.locator('[lang="en"]').all_inner_texts() == ["Physical activity"]  # (a label in English only)
-        assert "Gwyrdd a natur" in card.inner_text()
-        assert page.locator('label[for="sprx-f-c-2"] span[lang="en"]').inner_text() == "Physical activity"
-        assert "Yn cael ei redeg gan Clwb Cerdded y Gogledd (enghraifft)" in card.inner_text()
-        for words, found in (("cerdded", ["Teithiau Cerdded y Gogledd"]), ("walks", ["Teithiau Cerdded y Gogledd"]),
-                             ("neuadd", ["Teithiau Cerdded y Gogledd"]), ("rozmowa", ["East Chat"]),
-                             ("painting", ["Clwb Celf y De"])):
-            page.fill("#sprx-keywords", words)
-            page.wait_for_timeout(300)
-            assert titles.all_inner_texts() == found, words
-        page.fill("#sprx-keywords", "")
-        page.wait_for_timeout(300)
-        titles.filter(has_text="East Chat").click()  # (its description is markup, shown as text)
-        card = page.locator(".sprx-card", has=page.locator("h2", has_text="East Chat")).first
-        assert card.locator(".sprx-desc").inner_text() == "<svg onload=alert(3)>te a sgwrs {{ 7*7 }}"
-        assert page.locator("img, svg[onload], script:not([src]):not([type])").evaluate_all(
-            "els => els.filter(e => /alert/.test(e.outerHTML)).length") == 0
-        assert dialogs == [] and log.console_errors == []
-        assert axe_violations(page) == []
-    finally:
-        ctx.__exit__(None, None, None)
+    page, log = browser(out)
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    titles = page.locator("#sprx-results .sprx-result-name")
+    assert titles.all_inner_texts() == ["Clwb Celf y De", "East Chat", "Teithiau Cerdded y Gogledd"]
+    assert page.locator('#sprx-results .sprx-result-name span[lang="en"]').all_inner_texts() == ["East Chat"]
+    titles.nth(0).click()
+    card = page.locator(".sprx-card").first
+    assert card.locator("h2").inner_text().startswith("Clwb Celf y De")
+    assert card.locator('.sprx-desc span[lang="en"]').inner_text() == "Painting for everyone."
+    page.keyboard.press("Escape")
+    titles.nth(2).click()
+    card = page.locator(".sprx-card", has=page.locator("h2", has_text="Teithiau Cerdded y Gogledd")).first
+    assert card.locator(".sprx-desc").inner_text() == "Teithiau cerdded ysgafn yn y parc."
+    assert card.locator('[lang="en"]').all_inner_texts() == ["Physical activity"]  # (a label in English only)
+    assert "Gwyrdd a natur" in card.inner_text()
+    assert page.locator('label[for="sprx-f-c-2"] span[lang="en"]').inner_text() == "Physical activity"
+    assert "Yn cael ei redeg gan Clwb Cerdded y Gogledd (enghraifft)" in card.inner_text()
+    for words, found in (("cerdded", ["Teithiau Cerdded y Gogledd"]), ("walks", ["Teithiau Cerdded y Gogledd"]),
+                         ("neuadd", ["Teithiau Cerdded y Gogledd"]), ("rozmowa", ["East Chat"]),
+                         ("painting", ["Clwb Celf y De"])):
+        type_keywords(page, words)
+        assert titles.all_inner_texts() == found, words
+    type_keywords(page, "")
+    titles.filter(has_text="East Chat").click()  # (its description is markup, shown as text)
+    card = page.locator(".sprx-card", has=page.locator("h2", has_text="East Chat")).first
+    assert card.locator(".sprx-desc").inner_text() == "<svg onload=alert(3)>te a sgwrs {{ 7*7 }}"
+    assert page.locator("img, svg[onload], script:not([src]):not([type])").evaluate_all(
+        "els => els.filter(e => /alert/.test(e.outerHTML)).length") == 0
+    assert dialogs == [] and log.console_errors == []
+    assert axe_violations(page) == []
 
 
 # --- a right-to-left language ------------------------------------------------------------------------
 
-def test_a_right_to_left_language_lays_out_right_to_left(sprx, tmp_path, monkeypatch):
+def test_a_right_to_left_language_lays_out_right_to_left(browser, sprx, tmp_path, monkeypatch):
     """A catalogue for Urdu (here a new, untranslated one, as `scripts/messages.py --new ur` starts
     it) gives a page with dir="rtl": the finder and the text read right to left, the map itself
     stays left to right (Leaflet needs it), nothing overflows, and axe finds nothing."""
@@ -476,24 +461,21 @@ def test_a_right_to_left_language_lays_out_right_to_left(sprx, tmp_path, monkeyp
         m.messages.cache_clear()
     html = out.read_text(encoding="utf-8")
     assert '<html lang="ur" dir="rtl">' in html
-    ctx, page, log = open_map(out)
-    try:
-        page.wait_for_function("window.sprxTimings.markersLoaded", timeout=30_000)
-        box = lambda sel: page.locator(sel).first.bounding_box()  # noqa: E731
-        finder, themap = box("#sprx-finder"), box(".folium-map")
-        assert finder["x"] + finder["width"] <= themap["x"] + 1  # the finder on the left: rtl order
-        assert page.evaluate("getComputedStyle(document.getElementById('sprx-finder')).direction") == "rtl"
-        assert page.evaluate("getComputedStyle(document.querySelector('.folium-map')).direction") == "ltr"
-        inside = page.evaluate("""() => { const m = document.querySelector('.folium-map').getBoundingClientRect();
-            const dots = [...document.querySelectorAll('.sprx-place, .marker-cluster')];
-            return dots.length > 0 && dots.every(d => { const r = d.getBoundingClientRect();
-              return r.right <= m.right + 1 && r.left >= m.left - 1; }); }""")
-        assert inside
-        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        assert axe_violations(page) == []
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+    page, log = browser(out)
+    page.wait_for_function("window.sprxTimings.markersLoaded", timeout=30_000)
+    box = lambda sel: page.locator(sel).first.bounding_box()  # noqa: E731
+    finder, themap = box("#sprx-finder"), box(".folium-map")
+    assert finder["x"] + finder["width"] <= themap["x"] + 1  # the finder on the left: rtl order
+    assert page.evaluate("getComputedStyle(document.getElementById('sprx-finder')).direction") == "rtl"
+    assert page.evaluate("getComputedStyle(document.querySelector('.folium-map')).direction") == "ltr"
+    inside = page.evaluate("""() => { const m = document.querySelector('.folium-map').getBoundingClientRect();
+        const dots = [...document.querySelectorAll('.sprx-place, .marker-cluster')];
+        return dots.length > 0 && dots.every(d => { const r = d.getBoundingClientRect();
+          return r.right <= m.right + 1 && r.left >= m.left - 1; }); }""")
+    assert inside
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []
+    assert log.console_errors == []
 
 
 # --- open data ------------------------------------------------------------------------------------------
@@ -600,18 +582,15 @@ def test_import_table_reads_columns_in_welsh_and_other_languages(sprx, tmp_path,
     assert "0 added, 0 updated, 1 unchanged, 0 held back" in sprx("import", "table", sheet).output
 
 
-def test_the_welsh_page_on_a_phone(welsh_site):
+def test_the_welsh_page_on_a_phone(browser, welsh_site):
     """Welsh words are longer: at 390×844 nothing runs off the side, the finder is below the map, and
     axe-core finds nothing with a filter chosen."""
-    ctx, page, log = open_map(welsh_site / "map.html", width=390, height=844)
-    try:
-        page.wait_for_timeout(300)
-        themap, finder = page.locator(".folium-map").bounding_box(), page.locator("#sprx-finder").bounding_box()
-        assert finder["y"] >= themap["y"] + themap["height"] - 1
-        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
-        page.click(".sprx-filters summary")
-        page.check("#sprx-f-free-0")
-        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
-        assert axe_violations(page) == [] and log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+    page, log = browser(welsh_site / "map.html", width=390, height=844)
+    settle(page)
+    themap, finder = page.locator(".folium-map").bounding_box(), page.locator("#sprx-finder").bounding_box()
+    assert finder["y"] >= themap["y"] + themap["height"] - 1
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    page.click(".sprx-filters summary")
+    page.check("#sprx-f-free-0")
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+    assert axe_violations(page) == [] and log.console_errors == []

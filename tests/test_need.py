@@ -235,16 +235,13 @@ def test_area_exports_carry_need_and_a_welsh_area_says_why_it_has_no_rank(sprx, 
     assert list(doc["gaps"]) == ["W06000015"]
 
 
-def test_the_need_map_classes_areas_as_the_library_does_whatever_the_filters(sprx, tmp_path):
+def test_the_need_map_classes_areas_as_the_library_does_whatever_the_filters(sprx, tmp_path, browser):
     """--metric need: a 3×3 class per area by the rule; the page recomputes them when the finder's
     filters change, and they equal the library's for the same filters."""
-    import os
-
-    from helpers import page_data, sources
+    from helpers import axe_violations, page_data, sources
     from sprx_cli.aggregate.counts import area_counts
     from sprx_cli.aggregate.filters import Filters
     from sprx_cli.aggregate.need import need_class, need_rows
-    from sprx_cli.dev.browser import BrowserUnavailable, open_page
     from sprx_cli.registry.validate import validate
 
     out = tmp_path / "need.html"
@@ -263,40 +260,25 @@ def test_the_need_map_classes_areas_as_the_library_does_whatever_the_filters(spr
     assert sum(1 for b in d["areas"]["band"] if b == 0) >= 1
     png = tmp_path / "need.png"
     assert sprx("map", "image", "--metric", "need", "-o", png).exit_code == 0 and png.stat().st_size > 10_000
-    try:
-        ctx = open_page(out.resolve().as_uri())
-        page, log = ctx.__enter__()
-    except BrowserUnavailable as exc:  # pragma: no cover - depends on the machine
-        if os.environ.get("SPRX_BROWSER_TESTS") == "1":
-            raise
-        import pytest
-
-        pytest.skip(str(exc))
-    try:
-        page.wait_for_function("window.sprxMap && sprxMap.finder")
-        assert page.evaluate("sprxMap.needBands()") == library(Filters())
-        assert page.locator("path.sprx-least-served").count() == sum(1 for b in library(Filters()) if b == 0)
-        assert "need third" in page.get_attribute(".sprx-need-grid", "aria-label")
-        keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
-        for key in ("befriending-self-help", "physical-activity", "welfare-legal"):
-            box = f"#sprx-f-c-{keys.index(key)}"
-            page.check(box)
-            assert page.evaluate("sprxMap.needBands()") == library(Filters(categories=(key,))), key
-            page.uncheck(box)
-        route = page.evaluate("sprxMap.data.keys.routes.indexOf('gp')")
-        page.check(f"#sprx-f-r-{route}")
-        assert page.evaluate("sprxMap.needBands()") == library(Filters(referral_routes=("gp",)))
-        # an area's hover says its rate, its rank and its classes
-        page.evaluate("sprxMap.areas.eachLayer(l => { if (l.feature.properties.a === 6) l.openTooltip(); })")
-        tip = page.locator(".leaflet-tooltip").inner_text()
-        assert "per 100,000" in tip and "IMD 2025 rank" in tip and "provision third" in tip
-        from axe_playwright_python.sync_playwright import Axe
-
-        result = Axe().run(page)
-        assert result.violations_count == 0, [(v["id"], v["nodes"][0]["target"]) for v in result.response["violations"]]
-        assert log.console_errors == []
-    finally:
-        ctx.__exit__(None, None, None)
+    page, log = browser(out)
+    assert page.evaluate("sprxMap.needBands()") == library(Filters())
+    assert page.locator("path.sprx-least-served").count() == sum(1 for b in library(Filters()) if b == 0)
+    assert "need third" in page.get_attribute(".sprx-need-grid", "aria-label")
+    keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
+    for key in ("befriending-self-help", "physical-activity", "welfare-legal"):
+        box = f"#sprx-f-c-{keys.index(key)}"
+        page.check(box)
+        assert page.evaluate("sprxMap.needBands()") == library(Filters(categories=(key,))), key
+        page.uncheck(box)
+    route = page.evaluate("sprxMap.data.keys.routes.indexOf('gp')")
+    page.check(f"#sprx-f-r-{route}")
+    assert page.evaluate("sprxMap.needBands()") == library(Filters(referral_routes=("gp",)))
+    # an area's hover says its rate, its rank and its classes
+    page.evaluate("sprxMap.areas.eachLayer(l => { if (l.feature.properties.a === 6) l.openTooltip(); })")
+    tip = page.locator(".leaflet-tooltip").inner_text()
+    assert "per 100,000" in tip and "IMD 2025 rank" in tip and "provision third" in tip
+    assert axe_violations(page) == []
+    assert log.console_errors == []
 
 
 def test_a_rate_says_whose_residents_and_a_welsh_area_on_the_map_says_why_it_has_no_rank(sprx, tmp_path):

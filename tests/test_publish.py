@@ -1,8 +1,9 @@
 """sprx publish: repeated, concurrent, interrupted and failing publishes.
 
-Interrupted runs are real processes killed with SIGKILL at known points (the publish code stops
-at a named stage when SPRX_TEST_PAUSE_AT says so). After each, the site must be the previous
-complete site or the new complete site, checked file by file against its manifest.
+Publishes run in this process (`run`), as the command line runs them; the ones to interrupt or race
+are real processes killed with SIGKILL at known points (the publish code stops at a named stage
+when SPRX_TEST_PAUSE_AT says so). After each, the site must be the previous complete site or the
+new complete site, checked file by file against its manifest.
 """
 
 from __future__ import annotations
@@ -14,41 +15,53 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from sprx_cli.site.publish import EXIT_BUSY, live_version, verify_site
 
 from helpers import COUNTS, ROOT, TODAY
 
 
-def env(**extra):
-    e = {k: v for k, v in os.environ.items() if not k.startswith("SPRX_TEST_")}
-    e.update({"SPRX_TODAY": TODAY, **extra})
-    return e
+@dataclass
+class Ran:
+    """How a `sprx publish` ended: its exit code and what it wrote to each stream."""
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def publish_cmd(site, *args):
-    return [sys.executable, "-m", "sprx_cli", "publish", "--site", str(site), "--tiles", "none", *args]
+def sprx_publish(*args) -> Ran:
+    """`sprx publish ARGS` in this process; an exception the command line did not turn into a
+    message is raised here."""
+    from sprx_cli.cli import app
+
+    r = CliRunner().invoke(app, ["publish", *map(str, args)])
+    if r.exception is not None and not isinstance(r.exception, SystemExit):
+        raise r.exception
+    return Ran(r.exit_code, r.stdout, r.stderr)
 
 
-def run(site, *args, registry=COUNTS, **extra):
-    return subprocess.run(publish_cmd(site, *registry, *args), cwd=ROOT, env=env(**extra), capture_output=True,
-                          text=True, timeout=120)
+def run(site, *args, registry=COUNTS) -> Ran:
+    return sprx_publish("--site", site, "--tiles", "none", *registry, *args)
 
 
 def start_paused(site, stage, *args, registry=COUNTS, resume=None):
-    """Start a publish that stops at `stage`; return the process once it is there."""
-    extra = {"SPRX_TEST_PAUSE_AT": stage}
+    """Start a publish process that stops at `stage`; return the process once it is there."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPRX_TEST_")}
+    env.update({"SPRX_TODAY": TODAY, "SPRX_TEST_PAUSE_AT": stage})
     if resume:
-        extra["SPRX_TEST_RESUME_FILE"] = str(resume)
-    proc = subprocess.Popen(publish_cmd(site, *registry, *args), cwd=ROOT, env=env(**extra),
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        env["SPRX_TEST_RESUME_FILE"] = str(resume)
+    proc = subprocess.Popen([sys.executable, "-m", "sprx_cli", "publish", "--site", str(site), "--tiles", "none",
+                             *registry, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
     deadline = time.monotonic() + 60
     line = ""
     while time.monotonic() < deadline:
-        line = proc.stderr.readline()
+        line = proc.stderr.readline()  # (blocks until the process says where it is, or ends)
         if line.startswith("SPRX-PAUSED"):
             return proc
         if not line and proc.poll() is not None:
@@ -67,10 +80,23 @@ def site(tmp_path):
     return tmp_path / "public"
 
 
-@pytest.fixture
-def published(site):
-    r = run(site)
+@pytest.fixture(scope="module")
+def first_publish(tmp_path_factory):
+    """The counts registry published once for the module: a site and its folder of versions."""
+    folder = tmp_path_factory.mktemp("first")
+    with pytest.MonkeyPatch.context() as mp:  # (as the autouse fixture sets it for each test)
+        mp.chdir(ROOT)
+        mp.setenv("SPRX_TODAY", TODAY)
+        r = run(folder / "public")
     assert r.returncode == 0, r.stderr
+    return folder
+
+
+@pytest.fixture
+def published(site, first_publish):
+    """A site as its first publish left it (a copy of the module's, the same bytes)."""
+    shutil.copytree(first_publish / "public.sprx", site.parent / "public.sprx", symlinks=True)
+    os.symlink(os.readlink(first_publish / "public"), site)  # (relative: into the copy)
     return site
 
 
@@ -221,12 +247,10 @@ def test_rollback(published):
     d = snapshot(published)
     assert run(published).returncode == 0
     second = live_version(published)
-    r = subprocess.run([sys.executable, "-m", "sprx_cli", "publish", "--site", str(published), "--rollback"],
-                       cwd=ROOT, env=env(), capture_output=True, text=True)
+    r = sprx_publish("--site", published, "--rollback")
     assert r.returncode == 0 and r.stdout.startswith(f"Rolled back {published} to version {first.name}")
     assert live_version(published) == first and snapshot(published) == d and second.exists()
-    r = subprocess.run([sys.executable, "-m", "sprx_cli", "publish", "--site", str(published), "--rollback"],
-                       cwd=ROOT, env=env(), capture_output=True, text=True)
+    r = sprx_publish("--site", published, "--rollback")
     assert r.returncode == 1 and "no earlier version" in r.stderr
 
 
@@ -246,6 +270,7 @@ def test_refuses_a_real_directory(tmp_path):
     assert (site / "index.html").read_text() == "someone's site"
 
 
+@pytest.mark.processes
 @pytest.mark.parametrize("stage", ["locked", "built-map", "writing-files", "before-rename", "before-flip"])
 def test_sigkill_before_the_switch_keeps_the_old_site(published, tmp_path, stage):
     d, reg = copy_registry(tmp_path)
@@ -262,6 +287,7 @@ def test_sigkill_before_the_switch_keeps_the_old_site(published, tmp_path, stage
     assert not list((tmp_path / "public.sprx" / "versions").glob(".tmp-*"))
 
 
+@pytest.mark.processes
 def test_sigkill_after_the_switch_leaves_the_new_site(published, tmp_path):
     d, reg = copy_registry(tmp_path)
     (d / "schemes.yaml").write_text((d / "schemes.yaml").read_text().replace("North Peer Group", "Renamed"))
@@ -271,6 +297,7 @@ def test_sigkill_after_the_switch_leaves_the_new_site(published, tmp_path):
     assert verify_site(published) == [] and "Renamed" in (published / "schemes.json").read_text()
 
 
+@pytest.mark.processes
 def test_sigkill_during_first_publish_leaves_no_site(site):
     proc = start_paused(site, "writing-files")
     proc.send_signal(signal.SIGKILL)
@@ -279,6 +306,7 @@ def test_sigkill_during_first_publish_leaves_no_site(site):
     assert run(site).returncode == 0 and verify_site(site) == []
 
 
+@pytest.mark.processes
 def test_two_publishes_at_once(published, tmp_path):
     resume = tmp_path / "resume"
     first = start_paused(published, "locked", resume=resume)
@@ -295,6 +323,7 @@ def test_two_publishes_at_once(published, tmp_path):
     assert verify_site(published) == []
 
 
+@pytest.mark.processes
 def test_stale_lock_from_killed_run_does_not_block(published):
     proc = start_paused(published, "locked")
     proc.send_signal(signal.SIGKILL)

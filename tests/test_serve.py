@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -23,7 +22,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from helpers import ROOT, TODAY, sources
+from helpers import ROOT, TODAY, sources, wait_until
 from hsds_schema import api_schema
 
 uvicorn = pytest.importorskip("uvicorn")
@@ -38,10 +37,7 @@ def serving(site: Path):
                                            lifespan="off"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        time.sleep(0.01)
+    wait_until(lambda: server.started or not thread.is_alive(), "the server to start")
     port = server.servers[0].sockets[0].getsockname()[1]
     try:
         yield f"http://127.0.0.1:{port}"
@@ -325,7 +321,7 @@ def test_a_publish_in_the_middle_of_requests_fails_none_and_mixes_no_versions(tm
         workers = [threading.Thread(target=hammer) for _ in range(4)]
         for w in workers:
             w.start()
-        time.sleep(0.3)
+        wait_until(lambda: answers[first["total_items"]] > 50 or errors, "50 answers before the publish")
         publish(src, site)
         done.set()
         for w in workers:
