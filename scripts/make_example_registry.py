@@ -72,7 +72,8 @@ MULTI = [  # schemes serving several boroughs
     ("West London Arts and Minds", "Example Arts Collective", ["Ealing", "Hounslow", "Brent"], 1),
     ("North East London Memory Café Network", "Example Befriending Network",
      ["Redbridge", "Waltham Forest", "Barking and Dagenham"], 3),
-    ("South West London Walking Football", "Example Active Communities", ["Merton", "Wandsworth", "Richmond upon Thames"], 10),
+    ("South West London Walking Football", "Example Active Communities",
+     ["Merton", "Wandsworth", "Richmond upon Thames"], 10),
 ]
 # What a referrer needs to know, per template (by index): eligibility, cost, cost description,
 # delivery, hours, how to refer. Ages are the kind real schemes state; everything is invented.
@@ -198,7 +199,7 @@ def main() -> None:
         schemes.append({"name": name, "provider": provider, "boroughs": boroughs, "categories": t[2],
                         "routes": t[3], "groups": t[4], "description": t[5], "template": ti})
     schemes.sort(key=lambda s: slug(s["name"]))
-    status = {i: "paused" for i in rng.sample(range(len(schemes)), 3)}
+    status = dict.fromkeys(rng.sample(range(len(schemes)), 3), "paused")
     for i in rng.sample([i for i in range(len(schemes)) if i not in status and len(schemes[i]["boroughs"]) == 1
                          and sum(schemes[i]["boroughs"] == s["boroughs"] for s in schemes) > 1], 2):
         status[i] = "closed"

@@ -14,6 +14,21 @@ TODAY = "2026-11-23"  # the bundled data and fixtures are judged as on this day
 ENGLAND = ROOT / "tests/fixtures/england/districts.geojson"  # six districts, EPSG:27700, LAD24CD/LAD24NM
 
 
+def read_yaml(path):
+    """A YAML file as PyYAML reads it (the tests' independent reading of a registry)."""
+    import yaml
+
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+
+
+def read_rows(path) -> list[dict[str, str]]:
+    """A CSV file's rows by heading, as the csv module reads them."""
+    import csv
+    import io
+
+    return list(csv.DictReader(io.StringIO(Path(path).read_text(encoding="utf-8"), newline="")))
+
+
 def registry_files(name: str) -> dict[str, str]:
     """A fixture registry's files by option: tests/fixtures/NAME/, with the bundled vocabulary unless
     the folder has its own. 'london' is the bundled registry."""

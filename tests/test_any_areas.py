@@ -27,7 +27,8 @@ def test_areas_init_from_projected_boundaries(sprx, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open()))
     assert [r["code"] for r in rows] == [f"E0700090{i}" for i in range(1, 7)]
-    assert rows[2]["name"] == "Cinderford Vale" and list(rows[0]) == ["code", "name", "aliases", "sub_region", "population"]
+    assert rows[2]["name"] == "Cinderford Vale"
+    assert list(rows[0]) == ["code", "name", "aliases", "sub_region", "population"]
 
 
 def test_areas_init_names_the_missing_field(sprx):

@@ -178,9 +178,9 @@ def test_public_functions_and_classes_have_docstrings():
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in tree.body:
-            if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_"):
-                if not ast.get_docstring(node):
-                    missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
+            if (isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.name.startswith("_")
+                    and not ast.get_docstring(node)):
+                missing.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}")
     assert missing == []
 
 

@@ -37,7 +37,8 @@ def test_fill_types_in_onss_figures_keeps_the_keepers_and_touches_nothing_else(s
         "Type a population, with its source, in the population column where one is needed.",
         f"Wrote {areas}."]
     b_and_d = ons()["E09000002"]
-    assert areas.read_bytes().decode() == MESSY.replace('"Barking, Dagenham",\r\n', f'"Barking, Dagenham",{b_and_d}\r\n')
+    assert areas.read_bytes().decode() == MESSY.replace('"Barking, Dagenham",\r\n',
+                                                        f'"Barking, Dagenham",{b_and_d}\r\n')
     # again: nothing to do, the file not written
     before = areas.stat().st_mtime_ns
     again = sprx("areas", "fill", "--areas", areas)
@@ -78,12 +79,14 @@ def test_fill_uses_the_folders_areas_setting_and_the_bundled_registry_is_complet
     (tmp_path / "places" / "areas.csv").write_text("code,name\nE09000007,Camden\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert sprx("areas", "fill").exit_code == 0
-    assert (tmp_path / "places" / "areas.csv").read_text() == f"code,name,population\nE09000007,Camden,{ons()['E09000007']}\n"
+    assert (tmp_path / "places" / "areas.csv").read_text() == (
+        f"code,name,population\nE09000007,Camden,{ons()['E09000007']}\n")
 
 
 def test_fill_refuses_what_it_cannot_read_in_one_located_line(sprx, tmp_path):
     missing = sprx("areas", "fill", "--areas", tmp_path / "nope.csv")
-    assert missing.exit_code == 2 and missing.stderr == f"Usage error: --areas: '{tmp_path / 'nope.csv'}' does not exist\n"
+    assert missing.exit_code == 2
+    assert missing.stderr == f"Usage error: --areas: '{tmp_path / 'nope.csv'}' does not exist\n"
     excel = tmp_path / "excel.csv"
     excel.write_bytes("code,name\nE09000007,Camden\nE09000019,Islington – north\n".encode("cp1252"))
     bad = sprx("areas", "fill", "--areas", excel)
@@ -126,7 +129,8 @@ def test_the_metric_setting_shades_the_map_and_validate_warns_of_a_missing_popul
     need = sprx("validate", "--metric", "need").stdout
     assert "and the map's metric is need: need beside provision leaves an area without a population out" in need
     failed = sprx("map", "build", "--offline", "--tiles", "none", "-o", "m.html")
-    assert failed.exit_code == 1 and "Cannot build the map: shading per 100,000 residents needs a population" in failed.stderr
+    assert failed.exit_code == 1
+    assert "Cannot build the map: shading per 100,000 residents needs a population" in failed.stderr
     published = sprx("publish", "--site", "site", "--tiles", "none")
     assert published.exit_code == 1 and "Not published: cannot shade the map by per-100k" in published.stderr
     assert not (tmp_path / "site").exists()

@@ -7,9 +7,8 @@ in which case a missing browser fails the run.
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from helpers import HOSTILE
+from helpers import HOSTILE, read_yaml
 
 
 @pytest.fixture
@@ -39,7 +38,7 @@ def click_area(page, code):
 
 def test_offline_map_in_browser(london_map, browser):
     page, log = browser(london_map)
-    schemes = yaml.safe_load(open("schemes.yaml", encoding="utf-8"))["schemes"]
+    schemes = read_yaml("schemes.yaml")["schemes"]
     shown = [s for s in schemes if s.get("status", "active") != "closed"]
     # typed coordinates, or a postcode placed at its centre (every example postcode is in the table)
     n_points = sum(1 for s in shown for loc in s.get("locations") or [] if "lat" in loc or "postcode" in loc)
@@ -141,9 +140,10 @@ def test_hostile_text_is_inert_in_browser(sprx, tmp_path, browser):
     page.evaluate("sprxMap.map.closePopup(); sprxMap.openScheme(0);")  # hostile-one: every new field
     page.wait_for_function("document.querySelector('.leaflet-popup-content dl') !== null")
     card = page.locator(".leaflet-popup-content").last.inner_text()
-    for shown in ("Ages 18–65: <i onclick=window.__pwned='eligibility'>adults</i>", "Welsh", "British Sign Language", "Step-free access", "In person; Online",
-                  "Mon, Wed 10:00–12:00; Fri 14:00–16:00 · <script>window.__pwned='hours'</script>term time", "Referral form", "refer@example.org",
-                  "<a href=javascript:window.__pwned='refer'>click</a>"):
+    for shown in ("Ages 18–65: <i onclick=window.__pwned='eligibility'>adults</i>", "Welsh", "British Sign Language",
+                  "Step-free access", "In person; Online",
+                  "Mon, Wed 10:00–12:00; Fri 14:00–16:00 · <script>window.__pwned='hours'</script>term time",
+                  "Referral form", "refer@example.org", "<a href=javascript:window.__pwned='refer'>click</a>"):
         assert shown in card, (shown, card)
     page.evaluate("sprxMap.openScheme(0); sprxMap.openScheme(1);")
     page.locator(".leaflet-control-layers").hover()

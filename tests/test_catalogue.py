@@ -178,7 +178,8 @@ def _script() -> str:
 
 def test_map_script_reads_only_named_fields():
     js = _script()
-    for alias, columns in (("SC", pagedata.SCHEME_COLUMNS), ("P", pagedata.POINT_COLUMNS), ("A", pagedata.AREA_COLUMNS)):
+    for alias, columns in (("SC", pagedata.SCHEME_COLUMNS), ("P", pagedata.POINT_COLUMNS),
+                           ("A", pagedata.AREA_COLUMNS)):
         read = set(re.findall(rf"\b{alias}\.(\w+)", js)) - {"length"}
         assert read and read <= set(columns), (alias, read - set(columns))
     top = set(re.findall(r"\bD\.(\w+)", js))

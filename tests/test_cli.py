@@ -49,7 +49,8 @@ def test_top_level_help_and_version(sprx):
 def test_bundled_registry_is_valid(sprx):
     result = sprx("validate")
     assert result.exit_code == 0, result.stdout
-    assert result.stdout.splitlines()[-1].startswith("Valid: schemes.yaml: 55 schemes open now in 27 of 33 areas, 3 paused")
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("Valid: schemes.yaml: 55 schemes open now in 27 of 33 areas, 3 paused")
 
 
 def test_bundled_registry_json(sprx):
@@ -66,7 +67,8 @@ def test_bundled_registry_json(sprx):
 def test_valid_csv_registry(sprx):
     result = sprx("validate", "--schemes", S + "valid.csv")
     assert result.exit_code == 0, result.stdout
-    assert result.stdout == f"Valid: {S}valid.csv: 1 scheme open now in 1 of 33 areas, 1 paused (0 errors, 0 warnings)\n"
+    assert result.stdout == (f"Valid: {S}valid.csv: 1 scheme open now in 1 of 33 areas, 1 paused "
+                             "(0 errors, 0 warnings)\n")
 
 
 def test_bom_and_crlf_are_read(sprx):

@@ -7,6 +7,8 @@ ones the exact reader gives. Hypothesis writes awkward files from the characters
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -124,7 +126,7 @@ def test_yaml_compiled_reader_agrees(text):
 def test_yaml_compiled_reader_answers_the_bundled_registry():
     from sprx_cli.core.yamlload import load_plain, load_yaml
 
-    text = open("schemes.yaml", encoding="utf-8").read()
+    text = Path("schemes.yaml").read_text(encoding="utf-8")
     assert load_plain(text) == load_yaml(text, "schemes.yaml")[0]
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from helpers import read_yaml
+
 ICBS = {"North Central London", "North East London", "North West London", "South East London",
         "South West London"}
 
@@ -62,7 +64,7 @@ def test_boundary_attribution_is_kept():
 
 
 def test_vocabulary():
-    vocab = yaml.safe_load(open("data/vocabulary.yaml", encoding="utf-8"))
+    vocab = read_yaml("data/vocabulary.yaml")
     cats = {c["key"] for c in vocab["categories"]}
     assert len(cats) >= 10 and all(re.match(r"^#[0-9a-f]{6}$", c["colour"]) for c in vocab["categories"])
     assert {"gp", "practice-nurse", "social-worker", "link-worker", "self-referral",
@@ -74,7 +76,7 @@ def test_vocabulary():
 def test_the_template_vocabulary_has_what_directories_commonly_need():
     """What a food-bank list or a wellbeing directory files its services under, each labelled and coloured,
     the colours all different (a map marker each)."""
-    vocab = yaml.safe_load(open("sprx_cli/templates/vocabulary.yaml", encoding="utf-8"))
+    vocab = read_yaml("sprx_cli/templates/vocabulary.yaml")
     cats = {c["key"]: c for c in vocab["categories"]}
     assert {"food-essentials", "digital-inclusion", "homelessness", "addiction-recovery", "domestic-abuse",
             "faith-culture", "health-conditions", "carers-support", "welfare-legal", "mental-wellbeing"} <= set(cats)
@@ -97,7 +99,7 @@ def test_example_registry_shape():
 
 
 def test_example_contacts_are_fictional():
-    for s in yaml.safe_load(open("schemes.yaml", encoding="utf-8"))["schemes"]:
+    for s in read_yaml("schemes.yaml")["schemes"]:
         assert s["website"].startswith("https://example.org/")
         assert s["email"].endswith("@example.org")
         if "phone" in s:

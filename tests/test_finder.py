@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from helpers import HOSTILE, axe_violations, settle, type_keywords
+from helpers import HOSTILE, axe_violations, read_rows, read_yaml, settle, type_keywords
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -37,7 +37,7 @@ def finder(browser, london_page):
 
 
 def shown_schemes():
-    schemes = yaml.safe_load(open("schemes.yaml", encoding="utf-8"))["schemes"]
+    schemes = read_yaml("schemes.yaml")["schemes"]
     return [s for s in schemes if s.get("status", "active") != "closed"]
 
 
@@ -238,8 +238,10 @@ def test_phone_screen(browser, london_page):
     attribution = page.locator(".leaflet-control-attribution").bounding_box()
     for sel in (".sprx-legend", ".leaflet-control-layers", ".sprx-search"):
         other = page.locator(sel).bounding_box()
-        overlap = (min(attribution["x"] + attribution["width"], other["x"] + other["width"]) > max(attribution["x"], other["x"])
-                   and min(attribution["y"] + attribution["height"], other["y"] + other["height"]) > max(attribution["y"], other["y"]))
+        overlap = (min(attribution["x"] + attribution["width"], other["x"] + other["width"])
+                   > max(attribution["x"], other["x"])
+                   and min(attribution["y"] + attribution["height"], other["y"] + other["height"])
+                   > max(attribution["y"], other["y"]))
         assert not overlap, sel
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390  # nothing runs off the side
     page.locator("#sprx-postcode").scroll_into_view_if_needed()
@@ -264,7 +266,7 @@ def test_hostile_text_is_inert_in_the_finder(browser, sprx, tmp_path):
         page.click(f"#sprx-results li[data-scheme-id='{sid}'] .sprx-shortlist-toggle")
     page.emulate_media(media="print")
     page.evaluate("sprxMap.finder.update()")
-    names = yaml.safe_load(open(HOSTILE[1], encoding="utf-8"))["schemes"]
+    names = read_yaml(HOSTILE[1])["schemes"]
     sheet = page.inner_text("#sprx-print")
     assert any(s["name"] in sheet for s in names)
     assert page.evaluate("window.__pwned") is None
@@ -335,7 +337,8 @@ def test_a_card_opened_from_the_list_is_seen_on_a_phone(browser, london_page):
 def test_a_card_opened_from_the_list_clears_the_attribution_on_a_desktop(browser, london_page):
     page, log = browser(london_page, width=1280, height=900)
     ids = page.evaluate("sprxMap.data.schemes.id")
-    tallest = max(range(len(ids)), key=lambda si: page.evaluate(f"sprxMap.data.strings[sprxMap.data.schemes.description[{si}]] || ''").__len__())
+    descriptions = page.evaluate("sprxMap.data.schemes.description.map(i => sprxMap.data.strings[i] || '')")
+    tallest = max(range(len(ids)), key=lambda si: len(descriptions[si]))
     button = page.locator(f"#sprx-results li[data-scheme-id='{ids[tallest]}'] .sprx-result-name")
     while not button.count():
         page.click(".sprx-more")
@@ -346,7 +349,8 @@ def test_a_card_opened_from_the_list_clears_the_attribution_on_a_desktop(browser
     assert card["y"] + card["height"] <= attribution["y"] + 1 and card["y"] >= _box(page, ".folium-map")["y"] - 1
     assert page.evaluate("document.activeElement.tagName") == "H2"
     page.keyboard.press("Escape")
-    assert page.evaluate("document.activeElement.dataset && document.activeElement.classList.contains('sprx-result-name')")
+    assert page.evaluate("document.activeElement.dataset"
+                         " && document.activeElement.classList.contains('sprx-result-name')")
     assert log.console_errors == []
 
 
@@ -367,7 +371,8 @@ def test_a_postcode_search_marks_the_postcode_and_shows_the_nearest(finder):
         r = math.pi / 180
         h = math.sin((c - a) * r / 2) ** 2 + math.cos(a * r) * math.cos(c * r) * math.sin((e - b) * r / 2) ** 2
         return 2 * 6371.0088 * math.asin(math.sqrt(h))
-    places = sorted(range(len(d["points"]["lat"])), key=lambda k: km(lat, lon, d["points"]["lat"][k], d["points"]["lon"][k]))
+    places = sorted(range(len(d["points"]["lat"])),
+                    key=lambda k: km(lat, lon, d["points"]["lat"][k], d["points"]["lon"][k]))
     nearest = places[:3]
     for k in nearest + [None]:
         at = [lat, lon] if k is None else [d["points"]["lat"][k], d["points"]["lon"][k]]
@@ -381,11 +386,10 @@ def test_keywords_find_what_descriptions_and_labels_say(finder):
     from sprx_cli.core.keywords import matches, words
 
     page, _ = finder
-    vocab = yaml.safe_load(open("data/vocabulary.yaml", encoding="utf-8"))
+    vocab = read_yaml("data/vocabulary.yaml")
     labels = {c["key"]: c["label"] for c in vocab["categories"]}
     areas = {}
-    import csv
-    for row in csv.DictReader(open("data/areas.csv", encoding="utf-8")):
+    for row in read_rows("data/areas.csv"):
         areas[row["name"]] = row["name"]
         areas[row["code"]] = row["name"]
 
@@ -464,7 +468,8 @@ def test_same_names_are_told_apart_and_empty_choices_are_not_offered(browser, tm
                              "categories": ["information-advice"], "cost": "free",
                              "locations": [{"postcode": pc, "lat": lat, "lon": lon}]}
                             for a, pc, lat, lon in branches]
-                + [{"id": "church-pantry", "name": "Church Pantry", "boroughs": ["Camden"], "categories": ["information-advice"]}]}
+                + [{"id": "church-pantry", "name": "Church Pantry", "boroughs": ["Camden"],
+                    "categories": ["information-advice"]}]}
     path = tmp_path / "schemes.yaml"
     path.write_text(yaml.safe_dump(registry), encoding="utf-8")
     _, reg = validate(Sources(str(path), "data/areas.csv", "data/london-boroughs.geojson", "data/vocabulary.yaml",

@@ -56,7 +56,8 @@ def mutated(draw) -> tuple[str, bytes]:
     return seed.suffix, bytes(data)
 
 
-@settings(max_examples=max(50, int(SECONDS * 40)), deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=max(50, int(SECONDS * 40)), deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
 @given(mutated())
 def test_loaders_never_raise(tmp_path_factory, sample):
     if not DEADLINE[0]:

@@ -199,7 +199,8 @@ def test_every_row_is_accounted_for(folder, sprx, monkeypatch):
                              "postcode") and "did you mean" not in larder  # (M33 is Trafford: not in London's table)
     assert pantry == ("no area: the spreadsheet has no area column, and the postcode 'SW1A 1AX' is not in the "
                       "postcode table; did you mean SW1A 1AA, SW1A 1AB or SW1A 1AG?")
-    assert westway == "no area: the spreadsheet has no area column, and it has no postcode or coordinates to place it by"
+    assert westway == ("no area: the spreadsheet has no area column, and it has no postcode or coordinates to "
+                       "place it by")
     assert "Held back: row 53: no area:" in result.stderr
     # the chain's branches told apart by their place, not by counters
     ids = [s["id"] for s in added]

@@ -134,7 +134,8 @@ def test_publish_writes_a_page_per_language_each_linking_to_the_others(sprx, tmp
     assert not (site / "en" / "counts.csv").exists()  # the data files are the site's, once
     top, en = (site / "index.html").read_text(encoding="utf-8"), (site / "en/index.html").read_text(encoding="utf-8")
     assert top.startswith('<!DOCTYPE html>\n<html lang="cy" dir="ltr">') and '<html lang="en" dir="ltr">' in en
-    assert "<h1>Cynlluniau presgripsiynu cymdeithasol (prawf)</h1>" in top and "<h1>Social prescribing (test)</h1>" in en
+    assert "<h1>Cynlluniau presgripsiynu cymdeithasol (prawf)</h1>" in top
+    assert "<h1>Social prescribing (test)</h1>" in en
     for page, here in ((top, ""), (en, "../")):
         assert (f'<link rel="alternate" hreflang="cy" href="{here}index.html">'
                 f'<link rel="alternate" hreflang="en" href="{here}en/index.html">') in page
@@ -144,7 +145,8 @@ def test_publish_writes_a_page_per_language_each_linking_to_the_others(sprx, tmp
     assert '<a href="../counts.csv">Counts per area (CSV)</a>' in en and '<a href="map.html">Interactive map</a>' in en
     assert "Dyma gyhoeddiad cyntaf y wefan hon." in top
     # the keeper's attribution in each language, and sprx's own credits (postcodes: ONS) in Welsh
-    assert "<footer><p>Ffiniau: Hawlfraint y Goron (prawf)" in top and "<footer><p>Boundaries: Crown copyright (test)" in en
+    assert "<footer><p>Ffiniau: Hawlfraint y Goron (prawf)" in top
+    assert "<footer><p>Boundaries: Crown copyright (test)" in en
     assert "Canol codau post: yn cynnwys data OS © Hawlfraint y Goron" in top and "Postcode centres: contains OS" in en
     maps = {p: (site / p).read_text(encoding="utf-8") for p in ("map.html", "en/map.html")}
     assert '<a class="sprx-language" href="en/map.html" hreflang="en" lang="en">English</a>' in maps["map.html"]
@@ -301,7 +303,8 @@ def bilingual(tmp_path):
     vocabulary = (ROOT / "data/vocabulary.yaml").read_text(encoding="utf-8")
     welsh = ', label_cy: "Gweithgarwch corfforol"'
     assert welsh in vocabulary
-    (tmp_path / "vocabulary.yaml").write_text(vocabulary.replace(welsh, ""), encoding="utf-8")  # one label in English only
+    # one label in English only
+    (tmp_path / "vocabulary.yaml").write_text(vocabulary.replace(welsh, ""), encoding="utf-8")
     files |= {"--schemes": str(tmp_path / "schemes.yaml"), "--vocabulary": str(tmp_path / "vocabulary.yaml")}
     return [x for pair in files.items() for x in pair]
 
@@ -326,7 +329,8 @@ def test_a_scheme_in_two_languages_on_the_welsh_page(sprx, tmp_path, bilingual):
     bits = {f: 1 << i for i, f in enumerate(TRANSLATED)}
     assert D["translated"] == list(TRANSLATED)
     assert SC["english"] == [bits["description"], bits["name"], 0]
-    assert S[SC["description"][2]] == "Teithiau cerdded ysgafn yn y parc." and S[SC["how_to_refer"][2]] == "Ffoniwch ni."
+    assert S[SC["description"][2]] == "Teithiau cerdded ysgafn yn y parc."
+    assert S[SC["how_to_refer"][2]] == "Ffoniwch ni."
     labels = [c["label"] for c in D["categories"]]
     assert labels[:3] == ["Gwybodaeth a chyngor", "Celfyddydau a chreadigrwydd", "Physical activity"]
     assert D["englishLabels"] == {"categories": [2], "routes": [], "groups": [], "costs": [], "delivery": [],
@@ -387,7 +391,8 @@ def test_translations_in_a_spreadsheet_and_the_exports(sprx, tmp_path):
     r = sprx("export", "schemes", *args, "--format", "csv")
     assert r.exit_code == 0, r.output
     row = next(csv.DictReader(io.StringIO(r.stdout)))
-    assert (row["name_cy"], row["description_cy"], row["location_name_cy"]) == ("Teithiau Cerdded", "Teithiau.", "Neuadd")
+    assert ((row["name_cy"], row["description_cy"], row["location_name_cy"])
+            == ("Teithiau Cerdded", "Teithiau.", "Neuadd"))
     r = sprx("export", "schemes", *args, "--format", "json")
     scheme = json.loads(r.stdout)["schemes"][0]
     assert scheme["translations"] == {"cy": {"name": "Teithiau Cerdded", "description": "Teithiau."}}
@@ -560,7 +565,8 @@ def test_import_table_reads_columns_in_welsh_and_other_languages(sprx, tmp_path,
                                              "Name [cy]", "Enw", "Venue name (Welsh)", "Service name - Cymraeg")] == [
         ("name", "cy"), ("name", "cy"), ("description", "cy"), ("name", "cy"), ("name", "cy"), ("name", "cy"),
         ("location_name", "cy"), ("name", "cy")]
-    assert [translation_meaning(h) for h in ("Area (LA)", "Name (English)", "Name", "Tel (no)", "Age range")] == [None] * 5
+    plain = ("Area (LA)", "Name (English)", "Name", "Tel (no)", "Age range")
+    assert [translation_meaning(h) for h in plain] == [None] * 5
     folder = tmp_path / "reg"
     r = sprx("init", folder, "--boundaries", ROOT / "data/london-boroughs.geojson", "--postcodes",
              ROOT / "data/london-postcodes.csv.gz")

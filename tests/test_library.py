@@ -9,16 +9,15 @@ import json
 
 import pytest
 
-from helpers import COUNTS, registry_args, sources
+from helpers import COUNTS, read_yaml, registry_args, sources
 from sprx_cli.aggregate.counts import area_counts
 from sprx_cli.aggregate.filters import FilterError, Filters
 from sprx_cli.core.words import people, plural
 
 
 def _counts_yaml():
-    import yaml
 
-    return yaml.safe_load(open("tests/fixtures/counts/schemes.yaml", encoding="utf-8"))["schemes"]
+    return read_yaml("tests/fixtures/counts/schemes.yaml")["schemes"]
 
 
 def test_area_counts_count_active_schemes_once_per_area(load):
@@ -109,7 +108,8 @@ def test_settings_resolve_command_line_then_file_then_defaults(tmp_path):
     (tmp_path / "sprx.toml").write_text('areas = "data/a.csv"\nboundaries = "data/b.geojson"\n'
                                         'vocabulary = "data/v.yaml"\ntitle = "T"\ncrs = "EPSG:27700"\n')
     s = Settings(tmp_path)
-    assert s.get(None, "title") == "T" and s.get("CLI", "title") == "CLI" and s.get(None, "tiles") == "OpenStreetMap.Mapnik"
+    assert s.get(None, "title") == "T" and s.get("CLI", "title") == "CLI"
+    assert s.get(None, "tiles") == "OpenStreetMap.Mapnik"
     src = s.sources(schemes=str(tmp_path / "schemes.yaml"))
     assert src.areas == str(tmp_path / "data/a.csv") and src.crs == "EPSG:27700" and src.code_field == "code"
     with pytest.raises(SourceMissing, match="nowhere.yaml' does not exist$") as raised:

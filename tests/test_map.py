@@ -6,9 +6,8 @@ import re
 from collections import Counter
 
 import pytest
-import yaml
 
-from helpers import HOSTILE, MINI, ROOT, page_data
+from helpers import HOSTILE, MINI, ROOT, page_data, read_rows, read_yaml
 
 
 def expected_from_yaml(path="schemes.yaml", boroughs="data/areas.csv"):
@@ -17,7 +16,7 @@ def expected_from_yaml(path="schemes.yaml", boroughs="data/areas.csv"):
 
     with open(boroughs, encoding="utf-8") as f:
         names = [r["name"] for r in csv.DictReader(f)]
-    schemes = yaml.safe_load(open(path, encoding="utf-8"))["schemes"]
+    schemes = read_yaml(path)["schemes"]
     active = [s for s in schemes if s.get("status", "active") == "active"]
     per_area = Counter(b for s in active for b in s["boroughs"])
     shown = [s for s in schemes if s.get("status", "active") != "closed"]
@@ -183,10 +182,9 @@ def test_unknown_tiles_is_a_usage_error(build):
 
 
 def test_per_100k_needs_population(build, tmp_path):
-    import csv
 
     areas = tmp_path / "areas-without-population.csv"
-    rows = list(csv.DictReader(open("data/areas.csv", encoding="utf-8")))
+    rows = read_rows("data/areas.csv")
     areas.write_text("code,name\n" + "".join(f"{r['code']},{r['name']}\n" for r in rows), encoding="utf-8")
     result, out = build("--metric", "per-100k", "--areas", areas)
     assert result.exit_code == 1
@@ -254,7 +252,8 @@ def test_page_is_the_same_whether_folium_came_with_pandas_or_not(tmp_path):
     for first in ("", "import pandas; "):
         out = tmp_path / f"page{len(pages)}.html"
         code = (f"{first}import sys; from sprx_cli.cli import main; "
-                f"sys.argv = ['sprx', 'map', 'build', '--offline', '--tiles', 'none', '--quiet', '-o', {str(out)!r}]; main()")
+                "sys.argv = ['sprx', 'map', 'build', '--offline', '--tiles', 'none', '--quiet', "
+                f"'-o', {str(out)!r}]; main()")
         subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
         pages.append(out.read_bytes())
     assert pages[0] == pages[1]

@@ -45,7 +45,8 @@ def writing_commands(folder: Path, out: Path) -> dict[str, list[str]]:
         "export schemes": ["export", "schemes", *a, "--format", "xlsx", "-o", str(out)],
         "export areas": ["export", "areas", *a, "--format", "geojson", "-o", str(out)],
         "areas init": ["areas", "init", str(folder / "data/london-boroughs.geojson"), "-o", str(out)],
-        "demo generate": ["demo", "generate", "--schemes", "5", "--boundaries", str(folder / "data/london-boroughs.geojson"),
+        "demo generate": ["demo", "generate", "--schemes", "5",
+                          "--boundaries", str(folder / "data/london-boroughs.geojson"),
                           "--vocabulary", str(folder / "data/vocabulary.yaml"), "-o", str(out)],
     }
 

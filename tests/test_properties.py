@@ -14,7 +14,6 @@ import json
 import re
 from collections import Counter
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -124,7 +123,7 @@ def yaml_quoted(text: str) -> str:
         n = ord(c)
         if c in '"\\':
             out.append("\\" + c)
-        elif 0x20 <= n < 0x7F or (0xA0 <= n and n not in (0x2028, 0x2029, 0xFEFF) and not 0xD800 <= n < 0xE000
+        elif 0x20 <= n < 0x7F or (n >= 0xA0 and n not in (0x2028, 0x2029, 0xFEFF) and not 0xD800 <= n < 0xE000
                                   and n not in (0xFFFE, 0xFFFF)):
             out.append(c)
         else:
@@ -174,7 +173,8 @@ def test_any_string_is_inert_in_the_browser(sprx, tmp_path_factory, chromium, na
          "https://example.org/", "locations": [{"name": n, "lat": f"{51.52 + 0.01 * i:.2f}", "lon": "-0.25"}]}
         for i, n in enumerate(names)]}, allow_unicode=False), encoding="utf-8")
     page_file = tmp / "map.html"
-    assert sprx("map", "build", "--schemes", path, *MINI, "--offline", "--tiles", "none", "-o", page_file).exit_code == 0
+    built = sprx("map", "build", "--schemes", path, *MINI, "--offline", "--tiles", "none", "-o", page_file)
+    assert built.exit_code == 0
     with chromium.page(page_file.resolve().as_uri()) as (page, log):
         page.wait_for_function("window.sprxMap && sprxMap.shownPoints() === 8", timeout=10_000)
         shown: set[str] = set()
@@ -184,7 +184,8 @@ def test_any_string_is_inert_in_the_browser(sprx, tmp_path_factory, chromium, na
             page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1"
                                    " && document.querySelector('.leaflet-popup-content h2') !== null")
             # (the heading's own text: a name two schemes share gets what tells them apart after it)
-            shown.update(page.eval_on_selector_all(".leaflet-popup-content h2", "hs => hs.map(h => h.firstChild.textContent)"))
+            shown.update(page.eval_on_selector_all(".leaflet-popup-content h2",
+                                                   "hs => hs.map(h => h.firstChild.textContent)"))
             assert page.evaluate("document.querySelectorAll('[onerror]').length") == 0  # no element of theirs
         table = page.eval_on_selector_all("#sprx-table li", "ls => ls.map(l => l.textContent)")
         assert page.evaluate("window.__pwned") is None

@@ -9,9 +9,8 @@ import json
 from datetime import date
 from email.policy import default
 
-import yaml
 
-from helpers import MINI, TODAY, sources
+from helpers import MINI, TODAY, read_yaml, sources
 from sprx_cli.core.dates import months_after
 from sprx_cli.upkeep.review import due_for_review
 from sprx_cli.registry.validate import validate
@@ -21,7 +20,7 @@ def expected_ids(within: int) -> list[str]:
     """Computed here from the YAML: open schemes never verified, or due (12 months on) by today + within."""
     today = date.fromisoformat(TODAY)
     out = []
-    for s in yaml.safe_load(open("schemes.yaml", encoding="utf-8"))["schemes"]:
+    for s in read_yaml("schemes.yaml")["schemes"]:
         if s.get("status", "active") == "closed":
             continue
         lv = s.get("last_verified")

@@ -42,7 +42,8 @@ def _accepted_yaml() -> list[Path]:
     from sprx_cli.core.model import Sources
 
     out = []
-    for path in sorted([ROOT / "schemes.yaml", *(ROOT / SCHEMES).glob("*.yaml"), *(ROOT / "tests/corpus").glob("*.yaml")]):
+    for path in sorted([ROOT / "schemes.yaml", *(ROOT / SCHEMES).glob("*.yaml"),
+                        *(ROOT / "tests/corpus").glob("*.yaml")]):
         report, _ = validate(Sources(str(path), "data/areas.csv", "data/london-boroughs.geojson",
                                      "data/vocabulary.yaml"), check_boundaries=False)
         if report.valid:
@@ -66,7 +67,8 @@ def test_every_registry_the_checker_accepts_passes(london):
 
 def test_generated_registry_passes(sprx, tmp_path, london):
     out = tmp_path / "demo.yaml"
-    assert sprx("demo", "generate", "--schemes", 200, "--boundaries", "data/london-boroughs.geojson", "-o", out).exit_code == 0
+    made = sprx("demo", "generate", "--schemes", 200, "--boundaries", "data/london-boroughs.geojson", "-o", out)
+    assert made.exit_code == 0
     assert list(london.iter_errors(_as_editors_read(out))) == []
 
 

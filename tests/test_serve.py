@@ -166,7 +166,7 @@ def test_the_filters_answer_what_the_registry_says(london):
 
     for query in ("befriend", "Café", "arts southwark", "walk", "zzzz nothing", "MENTAL well"):
         assert ids_of(api, "search=" + urllib.request.quote(query)) == expect(
-            lambda s: matches(words(query), scheme_texts(s, labels))), query
+            lambda s, query=query: matches(words(query), scheme_texts(s, labels))), query
     term = uid("term", "categories:befriending")
     assert ids_of(api, f"taxonomy_term_id={term}") == expect(lambda s: "befriending" in s.categories)
     assert ids_of(api, f"taxonomy_id={uid('taxonomy', 'delivery')}") == expect(lambda s: bool(s.delivery))
@@ -242,7 +242,8 @@ def test_hostile_search_text_comes_back_as_json_never_html(london):
                  "\u202e\u0000", "%00", '"', "AND OR NOT"):
         status, headers, body = get(f"{api}/services?search={urllib.request.quote(text)}")
         assert status == 200, (text, body)
-        assert headers["content-type"] == "application/json; charset=utf-8" and headers["x-content-type-options"] == "nosniff"
+        assert headers["content-type"] == "application/json; charset=utf-8"
+        assert headers["x-content-type-options"] == "nosniff"
         json.loads(body)
     status, _, body = get(f"{api}/services/{urllib.request.quote('<img src=x onerror=alert(1)>')}")
     assert status == 404 and json.loads(body)["error"].startswith("no service has the id")
@@ -374,7 +375,8 @@ def test_sprx_serve_in_a_registry_folder_publishes_it_to_a_temporary_site(tmp_pa
 
 def test_serve_refuses_what_is_not_a_site_and_says_when_the_extra_is_missing(sprx, tmp_path, monkeypatch):
     result = sprx("serve", "--site", tmp_path)
-    assert result.exit_code == 2 and result.stderr == f"Usage error: --site: '{tmp_path}' is not a site made by 'sprx publish'\n"
+    assert result.exit_code == 2
+    assert result.stderr == f"Usage error: --site: '{tmp_path}' is not a site made by 'sprx publish'\n"
     monkeypatch.setitem(sys.modules, "uvicorn", None)
     result = sprx("serve", "--site", tmp_path)
     assert result.exit_code == 1 and result.stderr == (

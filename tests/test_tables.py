@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from helpers import COUNTS, ROOT, page_data
+from helpers import COUNTS, ROOT, page_data, read_yaml
 
 
 def areas(path):
@@ -27,7 +27,7 @@ def independent(schemes_path, boroughs_path, statuses=("active",)):
         for s in [code, name, *aliases.split(";")]:
             if s:
                 spell[s.strip().lower()] = code
-    schemes = yaml.safe_load(open(schemes_path, encoding="utf-8"))["schemes"]
+    schemes = read_yaml(schemes_path)["schemes"]
     chosen = [s for s in schemes if s.get("status", "active") in statuses]
     per_area = Counter(spell[b.lower()] for s in chosen for b in s["boroughs"])
     per_cat = Counter(c for s in chosen for c in s.get("categories") or [])
@@ -97,7 +97,7 @@ def test_every_format_matches_independent_counts(sprx, tmp_path, case, fmt):
 
 def _cat_area_total(schemes_path, cat):
     """How many (area, scheme) pairs an active scheme in `cat` makes."""
-    schemes = yaml.safe_load(open(schemes_path, encoding="utf-8"))["schemes"]
+    schemes = read_yaml(schemes_path)["schemes"]
     return sum(len(s["boroughs"]) for s in schemes
                if s.get("status", "active") == "active" and cat in (s.get("categories") or []))
 
@@ -204,7 +204,8 @@ def test_terminal_text_is_a_rich_table(sprx, monkeypatch):
     assert "┃" in result.stdout or "│" in result.stdout
     assert "All areas" in result.stdout
     lines = result.stdout.splitlines()
-    assert "food-essentials" not in "".join(lines[:3]) and "arts-creativity" in "".join(lines[:3])  # no scheme has it: said below
+    # no scheme has it: said below
+    assert "food-essentials" not in "".join(lines[:3]) and "arts-creativity" in "".join(lines[:3])
     assert "food-essentials" in result.stdout.partition("Not shown:")[2]
     assert "food-essentials" in sprx("table", *COUNTS, "--format", "csv").stdout.splitlines()[0]
 
@@ -224,7 +225,8 @@ def test_csv_formula_injection_is_neutralised(sprx, tmp_path):
     import pandas as pd
 
     out = tmp_path / "schemes.csv"
-    assert sprx("export", "schemes", "--schemes", "tests/fixtures/schemes/formulas.yaml", "--output", out).exit_code == 0
+    exported = sprx("export", "schemes", "--schemes", "tests/fixtures/schemes/formulas.yaml", "--output", out)
+    assert exported.exit_code == 0
     rows = {r["id"]: r for r in pd.read_csv(out, dtype=str, keep_default_na=False).to_dict("records")}
     one, two = rows["formula-one"], rows["formula-two"]
     assert one["name"] == "'=HYPERLINK(\"http://example.org/x\",\"click\")"
@@ -260,7 +262,7 @@ def test_export_schemes_formats(sprx, tmp_path):
     import geopandas as gpd
     import pandas as pd
 
-    schemes = yaml.safe_load(open("tests/fixtures/counts/schemes.yaml"))["schemes"]
+    schemes = read_yaml("tests/fixtures/counts/schemes.yaml")["schemes"]
     active = [s for s in schemes if s.get("status", "active") == "active"]
     n_points = sum(len(s.get("locations") or []) for s in active)
     paths = {}

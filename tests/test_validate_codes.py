@@ -187,7 +187,8 @@ CASES = [
     (with_option("--areas", "tests/fixtures/areas/empty.csv"), "areas-empty", "error",
      "tests/fixtures/areas/empty.csv", "lists no areas"),
     # vocabulary
-    (with_option("--schemes", "tests/fixtures/mini/schemes.yaml") + ["--vocabulary", "tests/fixtures/vocabulary/invalid.yaml"],
+    (with_option("--schemes", "tests/fixtures/mini/schemes.yaml")
+     + ["--vocabulary", "tests/fixtures/vocabulary/invalid.yaml"],
      "vocabulary-invalid", "error", "tests/fixtures/vocabulary/invalid.yaml:2:5", "'orange'"),
     (MINI + ["--vocabulary", "tests/fixtures/vocabulary/invalid.yaml"],
      "vocabulary-invalid", "error", "tests/fixtures/vocabulary/invalid.yaml:4:5", "'physical-activity' appears twice"),

@@ -22,13 +22,13 @@ TALLY = {"open_now": plural_message("{n} scheme open now", "{n} schemes open now
          "gaps": plural_message("{n} area with no schemes recorded", "{n} areas with no schemes recorded")}
 
 
-def in_areas(served: int, areas: int, words: "Messages | None" = None) -> str:
+def in_areas(served: int, areas: int, words: Messages | None = None) -> str:
     """' in 27 of 33 areas': where the tally's schemes are (tally's `where`)."""
     return (words or messages()).ngettext(*TALLY["in_areas"], areas, served=served)
 
 
 def tally(counted: int, paused: int = 0, where: str = "", statuses: tuple[str, ...] = ("active",),
-          words: "Messages | None" = None) -> str:
+          words: Messages | None = None) -> str:
     """How sprx says how many schemes there are, everywhere (headline, finder, validate): '55 schemes
     open now in 27 of 33 areas, 3 paused'. Open now: active; paused ones are listed, not counted;
     closed ones never counted. `words`: the language (core/messages.py; English by default).
@@ -97,7 +97,7 @@ class AreaCounts:
         """'6 areas with no schemes recorded'."""
         return (words or messages()).ngettext(*TALLY["gaps"], self.areas_without_schemes)
 
-    def to_frame(self) -> "pd.DataFrame":
+    def to_frame(self) -> pd.DataFrame:
         """The counts as a pandas DataFrame, one row per area."""
         import pandas as pd
 
@@ -123,6 +123,7 @@ def area_counts(registry: Registry, filters: Filters = Filters()) -> AreaCounts:
             counts[i] += 1
             for c in s.categories:
                 by_cat[c][i] += 1
-    paused = 0 if "paused" in filters.statuses else len(select(registry.schemes, replace(filters, statuses=("paused",))))
+    paused = (0 if "paused" in filters.statuses
+              else len(select(registry.schemes, replace(filters, statuses=("paused",)))))
     return AreaCounts([a.code for a in areas], [a.name for a in areas], counts, by_cat,
                       [a.population for a in areas], chosen, paused, tuple(filters.statuses))

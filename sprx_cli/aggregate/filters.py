@@ -37,7 +37,7 @@ class Filters:
 
     @classmethod
     def from_names(cls, registry: Registry, statuses=(), categories=(), areas=(), referral_routes=(),
-                   include_closed: bool = False) -> "Filters":
+                   include_closed: bool = False) -> Filters:
         """Filters from what a person typed: vocabulary keys and area names, aliases or codes.
 
         Raises FilterError (with a did-you-mean) for anything unknown."""

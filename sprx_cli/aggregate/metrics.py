@@ -8,7 +8,8 @@ from ..core.messages import Messages, N_, messages
 # Each metric and its legend title. The page, the PNG and the command line's choices come from here.
 METRICS: dict[str, str] = {"count": N_("Active schemes per area"),
                            "per-100k": N_("Active schemes per 100,000 residents"),
-                           "need": N_("Need beside provision: deprivation (IMD 2025) and schemes per 100,000 residents")}
+                           "need": N_(
+                               "Need beside provision: deprivation (IMD 2025) and schemes per 100,000 residents")}
 
 
 # The metrics that need each area's population, and what for (validate warns of a missing one).

@@ -4,7 +4,7 @@ table's help, made here and nowhere else."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from ..core.messages import Messages, N_, messages
 from .counts import AreaCounts
@@ -85,7 +85,7 @@ def need_classes(words: Messages | None = None) -> list[tuple[int, str, str]]:
     for n in (1, 2, 3):
         for p in (1, 2, 3):
             label = m.gettext("need third {need}, provision third {provision}").format(need=n, provision=p)
-            out.append((need_class(n, p), _GRID[3 - n][3 - p],
+            out.append((cast(int, need_class(n, p)), _GRID[3 - n][3 - p],
                         label + (": " + m.gettext("least served") if n == p == 1 else "")))
     return out
 

@@ -1,6 +1,5 @@
 """`sprx add`: a scheme added by questions (each answer checked as it is typed) or by options."""
 
-from typing import Optional
 
 import typer
 
@@ -16,18 +15,18 @@ OPTION_OF = ("--name", "--area", "--provider", "--description", "--category", "-
 @registry_options
 def add(
     reg: RegistryArgs,
-    sid: Optional[str] = typer.Option(None, "--id", help="The new scheme's id.  [default: made from the name]"),
-    name: Optional[str] = typer.Option(None, "--name", help="Its name."),
+    sid: str | None = typer.Option(None, "--id", help="The new scheme's id.  [default: made from the name]"),
+    name: str | None = typer.Option(None, "--name", help="Its name."),
     area: list[str] = typer.Option([], "--area", metavar="AREA", help="An area it serves, by name or code "
                                    "(repeatable). (--areas names the area registry file, as in every command.)"),
-    provider: Optional[str] = typer.Option(None, "--provider", help="The organisation that runs it."),
-    description: Optional[str] = typer.Option(None, "--description", help="What it offers."),
+    provider: str | None = typer.Option(None, "--provider", help="The organisation that runs it."),
+    description: str | None = typer.Option(None, "--description", help="What it offers."),
     category: list[str] = typer.Option([], "--category", metavar="KEY", help="A category key (repeatable)."),
-    website: Optional[str] = typer.Option(None, "--website", help="Its web address."),
-    email: Optional[str] = typer.Option(None, "--email", help="Its email address."),
-    phone: Optional[str] = typer.Option(None, "--phone", help="Its phone number."),
-    how_to_refer: Optional[str] = typer.Option(None, "--how-to-refer", help="How to refer someone."),
-    postcode: Optional[str] = typer.Option(None, "--postcode", help="The postcode of where it runs."),
+    website: str | None = typer.Option(None, "--website", help="Its web address."),
+    email: str | None = typer.Option(None, "--email", help="Its email address."),
+    phone: str | None = typer.Option(None, "--phone", help="Its phone number."),
+    how_to_refer: str | None = typer.Option(None, "--how-to-refer", help="How to refer someone."),
+    postcode: str | None = typer.Option(None, "--postcode", help="The postcode of where it runs."),
     no_input: bool = typer.Option(False, "--no-input", help="Never ask: take only the options (for scripts)."),
     quiet: bool = QuietOpt,
 ) -> None:

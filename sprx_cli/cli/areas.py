@@ -1,7 +1,6 @@
 """`sprx areas init` (an area registry made from a boundary file) and `sprx areas fill` (its populations)."""
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,8 +14,8 @@ from .common import (BoundaryArgs, boundary_options, emit, fail, guard, refuse_o
 def areas_init(
     geo: BoundaryArgs,
     boundaries: Path = typer.Argument(..., metavar="BOUNDARIES", help="A boundary file geopandas reads."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help="Write the area registry here (atomically) instead of standard output."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write the area registry here (atomically) instead of standard output."),
 ) -> None:
     """Write an area registry (code,name,aliases,sub_region,population) matching a boundary file, with
     the population (ONS mid-2022, shipped with sprx) of every area whose code is a district code.
@@ -47,9 +46,9 @@ def areas_init(
 
 @areas_app.command("fill")
 def areas_fill(
-    areas: Optional[str] = typer.Option(None, "--areas", "--boroughs", metavar="PATH", show_default=False,
-                                        help="The area registry to fill in.  [default: the areas setting, else "
-                                             "data/areas.csv]"),
+    areas: str | None = typer.Option(None, "--areas", "--boroughs", metavar="PATH", show_default=False,
+                                     help="The area registry to fill in.  [default: the areas setting, else "
+                                          "data/areas.csv]"),
     update: bool = typer.Option(False, "--update", help="Replace a figure typed in the registry by ONS's."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Say what would be filled in; write nothing."),
 ) -> None:

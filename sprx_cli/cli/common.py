@@ -11,8 +11,9 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from enum import Enum
 from functools import wraps
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import typer
 
@@ -43,18 +44,18 @@ class TextOrJson(str, Enum):
 
 def choices(name: str, values) -> type[Enum]:
     """An option's choices, made from the library's own list of them (each declared once there)."""
-    return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)
+    return Enum(name, {value.replace("-", "_"): value for value in values}, type=str)  # type: ignore[return-value]
 
 
-Status = choices("Status", STATUSES)  # a scheme status, as a filter
-
-
-Metric = choices("Metric", METRICS)  # what the shading shows
+if TYPE_CHECKING:  # (made at run time from the library's lists of them: to mypy, Enums)
+    Status: TypeAlias = Enum
+    Metric: TypeAlias = Enum
+else:
+    Status, Metric = choices("Status", STATUSES), choices("Metric", METRICS)  # a scheme status; what shading shows
 
 
 def metric_of(s, given: "Metric | None") -> str:
-    """The metric in force: the option, else the folder's `metric` setting (a usage error when the
-    setting names none of METRICS), else count."""
+    """The metric in force: the option, else the folder's `metric` setting (one of METRICS), else count."""
     if given is not None:
         return given.value
     value = s.get(None, "metric")
@@ -64,8 +65,7 @@ def metric_of(s, given: "Metric | None") -> str:
 
 
 def languages_of(s) -> tuple[str, ...]:
-    """The folder's `languages` setting, each checked to have words (a usage error naming the file
-    and the languages sprx has otherwise)."""
+    """The folder's `languages` setting, each checked to have words (else a usage error naming the file)."""
     from ..core.messages import UnknownLanguage, messages
 
     value = s.get(None, "languages")
@@ -115,13 +115,12 @@ def in_language(s, key: str, given: str | None, language: str) -> str | None:
 
 def publish_options(s, reg, title: str | None = None, tiles: str | None = None, metric: "Metric | None" = None,
                     **more):
-    """The library's PublishOptions from the command line and the folder's settings `s` (`more`: keep,
-    if_changed, strict), for `publish` and `serve` alike."""
+    """The library's PublishOptions from the options and the settings `s` (`more`: keep, if_changed, strict)."""
     from ..site.publish import PublishOptions
 
     languages = languages_of(s)
     given = {"title": title, "attribution": None, "attribution_short": None}
-    first = {key: in_language(s, key, given[key], languages[0]) for key in PER_LANGUAGE}
+    first: dict[str, Any] = {key: in_language(s, key, given[key], languages[0]) for key in PER_LANGUAGE}
     return PublishOptions(**first, tiles=s.get(tiles, "tiles"),
                           by_language={code: {key: in_language(s, key, given[key], code) for key in PER_LANGUAGE}
                                        for code in languages},
@@ -184,13 +183,13 @@ def guard(options: dict[str, str] | None = None) -> Iterator[None]:
         where = f" {exc.filename}" if exc.filename else ""
         typer.echo(f"sprx: cannot read or write{where}: {exc.strerror or exc}. Nothing was changed: "
                    "any file sprx was writing keeps its previous contents.", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     except Exception as exc:
         if _state["debug"]:
             raise
         typer.echo(f"sprx: internal error: {type(exc).__name__}: {exc}. "
                    "Run again with 'sprx --debug ...' for details, and report it.", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
 
 
 def settings():
@@ -211,13 +210,13 @@ def _option(*names: str, default=None, show_default: bool = False, **kwargs):
 class BoundaryArgs:
     """How to read a boundary file: the same three options on every command that reads one."""
 
-    code_field: Optional[str] = _option("--code-field", metavar="FIELD",
-                                        help="The boundaries' attribute holding the area code.  [default: code]")
-    name_field: Optional[str] = _option("--name-field", metavar="FIELD",
-                                        help="The boundaries' attribute holding the area name.  [default: name]")
-    crs: Optional[str] = _option("--crs", metavar="CRS",
-                                 help="The boundaries' CRS when the file does not say (e.g. EPSG:27700). "
-                                      "GeoJSON and TopoJSON without one are read as WGS84.")
+    code_field: str | None = _option("--code-field", metavar="FIELD",
+                                     help="The boundaries' attribute holding the area code.  [default: code]")
+    name_field: str | None = _option("--name-field", metavar="FIELD",
+                                     help="The boundaries' attribute holding the area name.  [default: name]")
+    crs: str | None = _option("--crs", metavar="CRS",
+                              help="The boundaries' CRS when the file does not say (e.g. EPSG:27700). "
+                                   "GeoJSON and TopoJSON without one are read as WGS84.")
 
 
 def _same(name: str):
@@ -225,7 +224,7 @@ def _same(name: str):
     return next(field(default=f.default, metadata=f.metadata) for f in fields(BoundaryArgs) if f.name == name)
 
 
-_SCHEMES = {"metavar": "PATH", "help": "Scheme registry (.yaml or .csv).  [default: schemes.yaml]"}
+_SCHEMES: dict[str, Any] = {"metavar": "PATH", "help": "Scheme registry (.yaml or .csv).  [default: schemes.yaml]"}
 SchemesOpt = typer.Option(None, "--schemes", show_default=False, **_SCHEMES)  # alone: for `verify`
 
 
@@ -233,29 +232,30 @@ SchemesOpt = typer.Option(None, "--schemes", show_default=False, **_SCHEMES)  # 
 class RegistryArgs:
     """The registry's files and how to read them: shared by every command that reads a registry."""
 
-    schemes: Optional[str] = _option("--schemes", **_SCHEMES)
-    areas: Optional[str] = _option("--areas", "--boroughs", metavar="PATH",
-                                   help="Area registry (CSV).  [default: data/areas.csv]")
-    boundaries: Optional[str] = _option("--boundaries", metavar="PATH",
-                                        help="Area boundaries: any file geopandas reads, any CRS.  "
-                                             "[default: data/boundaries.geojson]")
-    vocabulary: Optional[str] = _option("--vocabulary", metavar="PATH",
-                                        help="Controlled vocabulary (YAML).  [default: data/vocabulary.yaml]")
-    code_field: Optional[str] = _same("code_field")
-    name_field: Optional[str] = _same("name_field")
-    crs: Optional[str] = _same("crs")
-    postcodes: Optional[str] = _option("--postcodes", metavar="PATH",
-                                       help="Postcode centres for locations given by postcode alone: an NSPL or "
-                                            "ONSPD CSV (pcds, lat, long; .gz allowed) or postcode,lat,lon.")
-    encoding: Optional[str] = _option("--encoding", metavar="NAME",
-                                      help="Read the scheme registry in this encoding (e.g. cp1252).")
+    schemes: str | None = _option("--schemes", **_SCHEMES)
+    areas: str | None = _option("--areas", "--boroughs", metavar="PATH",
+                                help="Area registry (CSV).  [default: data/areas.csv]")
+    boundaries: str | None = _option("--boundaries", metavar="PATH",
+                                     help="Area boundaries: any file geopandas reads, any CRS.  "
+                                          "[default: data/boundaries.geojson]")
+    vocabulary: str | None = _option("--vocabulary", metavar="PATH",
+                                     help="Controlled vocabulary (YAML).  [default: data/vocabulary.yaml]")
+    code_field: str | None = _same("code_field")
+    name_field: str | None = _same("name_field")
+    crs: str | None = _same("crs")
+    postcodes: str | None = _option("--postcodes", metavar="PATH",
+                                    help="Postcode centres for locations given by postcode alone: an NSPL or "
+                                         "ONSPD CSV (pcds, lat, long; .gz allowed) or postcode,lat,lon.")
+    encoding: str | None = _option("--encoding", metavar="NAME",
+                                   help="Read the scheme registry in this encoding (e.g. cp1252).")
     stale_after: int = _option("--stale-after", default=STALE_MONTHS, show_default=True, min=1, metavar="MONTHS",
-                               help="Entries last verified longer ago than this are stale (warned, flagged on the map).")
+                               help="Entries verified longer ago than this are stale (warned, flagged on the map).")
 
     def sources(self, folder_settings=None, need_schemes: bool = True):
         """The files, from the options, the folder's settings and the defaults (usage error if missing)."""
-        return (folder_settings or settings()).sources(self.schemes, self.areas, self.boundaries, self.vocabulary, self.code_field,
-                                  self.name_field, self.crs, self.postcodes, need_schemes=need_schemes)
+        return (folder_settings or settings()).sources(self.schemes, self.areas, self.boundaries, self.vocabulary,
+                                                       self.code_field, self.name_field, self.crs, self.postcodes,
+                                                       need_schemes=need_schemes)
 
     def load(self, sources, *, strict: bool = False, quiet: bool = False, metric: str = "count",
              languages: tuple[str, ...] = ()):
@@ -417,7 +417,7 @@ def progress(quiet: bool):
         yield lambda name: bar.update(task, description=name)
 
 
-def refuse_overwrite(output: Optional[Path], inputs) -> None:
+def refuse_overwrite(output: Path | None, inputs) -> None:
     """sprx never writes over a file it reads: an --output naming one is a usage error (exit 2)."""
     if output is None:
         return
@@ -429,7 +429,7 @@ def refuse_overwrite(output: Optional[Path], inputs) -> None:
             usage_error(f"--output: '{output}' is {path}, which sprx is reading; write to another file")
 
 
-def emit(data: bytes, output: Optional[Path], what: str, quiet: bool = False) -> None:
+def emit(data: bytes, output: Path | None, what: str, quiet: bool = False) -> None:
     """Write `data` to standard output, or atomically to `output` and say so."""
     from ..core.textio import atomic_write_bytes
 
@@ -442,7 +442,7 @@ def emit(data: bytes, output: Optional[Path], what: str, quiet: bool = False) ->
         typer.echo(f"Wrote {output} ({what})", err=True)
 
 
-def needs_output(fmt: str, output: Optional[Path]) -> None:
+def needs_output(fmt: str, output: Path | None) -> None:
     """Binary formats need a file: a usage error otherwise."""
     from ..render.formats import BINARY
 

@@ -1,7 +1,8 @@
 """`sprx demo generate`: a valid synthetic registry, for tests and benchmarks."""
 
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, TypeAlias
 
 import typer
 
@@ -11,7 +12,10 @@ from .common import (BoundaryArgs, OutputOpt, TextOrJson, boundary_options, choi
                      refuse_overwrite, said, settings, usage_error)
 
 
-DemoFormat = choices("DemoFormat", ("yaml", "csv"))  # the registry format demo data is written in
+if TYPE_CHECKING:  # (made at run time from the library's lists of them: to mypy, Enums)
+    DemoFormat: TypeAlias = Enum
+else:
+    DemoFormat = choices("DemoFormat", ("yaml", "csv"))  # the registry format demo data is written in
 
 
 @demo_app.command("generate")
@@ -20,11 +24,12 @@ def demo_generate(
     geo: BoundaryArgs,
     n: int = typer.Option(..., "--schemes", min=1, metavar="N", help="How many schemes."),
     boundaries: Path = typer.Option(..., "--boundaries", metavar="FILE", help="Boundaries to place them in."),
-    vocabulary: Optional[str] = typer.Option(None, "--vocabulary", metavar="PATH", show_default=False,
-                                             help="Controlled vocabulary (YAML).  [default: data/vocabulary.yaml]"),
-    fmt: DemoFormat = typer.Option(DemoFormat("yaml"), "--format", help="yaml or csv (CSV keeps one location per scheme)."),
+    vocabulary: str | None = typer.Option(None, "--vocabulary", metavar="PATH", show_default=False,
+                                          help="Controlled vocabulary (YAML).  [default: data/vocabulary.yaml]"),
+    fmt: DemoFormat = typer.Option(DemoFormat("yaml"), "--format",
+                                   help="yaml or csv (CSV keeps one location per scheme)."),
     seed: int = typer.Option(1, "--seed", help="Same seed, same registry."),
-    output: Optional[Path] = OutputOpt,
+    output: Path | None = OutputOpt,
 ) -> None:
     """Write a valid synthetic registry of N schemes placed inside the given areas.
 

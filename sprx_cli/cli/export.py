@@ -1,8 +1,9 @@
 """`sprx export`: the schemes and the areas with their counts (for QGIS, spreadsheets and pandas), and the
 registry as an Open Referral UK feed."""
 
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, TypeAlias
 
 import typer
 
@@ -12,11 +13,15 @@ from .common import (BoroughFilterOpt, CategoryOpt, ClosedOpt, OutputOpt, QuietO
                      StatusOpt, choices, emit, filters, guard, needs_output, refuse_overwrite, registry_options,
                      usage_error)
 
-SchemeFormat = choices("SchemeFormat", SCHEME_FORMATS)
-AreaFormat = choices("AreaFormat", AREA_FORMATS)
+if TYPE_CHECKING:  # (made at run time from the library's lists of them: to mypy, Enums)
+    SchemeFormat: TypeAlias = Enum
+    AreaFormat: TypeAlias = Enum
+else:
+    SchemeFormat = choices("SchemeFormat", SCHEME_FORMATS)
+    AreaFormat = choices("AreaFormat", AREA_FORMATS)
 
 
-def _export(function: str, reg: RegistryArgs, fmt: str, output: Optional[Path], quiet: bool, *selection) -> None:
+def _export(function: str, reg: RegistryArgs, fmt: str, output: Path | None, quiet: bool, *selection) -> None:
     """Validate, select, and write one of the library's exports."""
     with guard():
         from ..render import exports
@@ -39,7 +44,7 @@ def export_schemes(
     borough: list[str] = BoroughFilterOpt,
     referral_route: list[str] = RouteOpt,
     include_closed: bool = ClosedOpt,
-    output: Optional[Path] = OutputOpt,
+    output: Path | None = OutputOpt,
     quiet: bool = QuietOpt,
 ) -> None:
     """Export the selected schemes: one row per scheme, or one GeoJSON point per location.
@@ -59,7 +64,7 @@ def export_areas(
     category: list[str] = CategoryOpt,
     referral_route: list[str] = RouteOpt,
     include_closed: bool = ClosedOpt,
-    output: Optional[Path] = OutputOpt,
+    output: Path | None = OutputOpt,
     quiet: bool = QuietOpt,
 ) -> None:
     """Export the area boundaries with the table's counts attached, ready for a choropleth elsewhere.

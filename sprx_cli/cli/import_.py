@@ -1,7 +1,6 @@
 """`sprx import oruk` and `sprx import table`: a registry from an Open Referral UK feed or from a spreadsheet."""
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,8 +15,8 @@ def import_oruk(
     source: Path = typer.Argument(..., metavar="SOURCE", help="An HSDS 3.0 JSON file (a paged /services "
                                   "response, a list of services, or one service), or a folder of them."),
     output: Path = typer.Option(..., "--output", "-o", metavar="FILE", help="The registry to write: .yaml or .csv."),
-    taxonomy_map: Optional[Path] = typer.Option(None, "--taxonomy-map", metavar="FILE",
-                                                help="YAML mapping taxonomy term ids or names to category keys."),
+    taxonomy_map: Path | None = typer.Option(None, "--taxonomy-map", metavar="FILE",
+                                             help="YAML mapping taxonomy term ids or names to category keys."),
     quiet: bool = QuietOpt,
 ) -> None:
     """Make a registry from an Open Referral UK (HSDS 3.0) feed. Every value changed or left out is
@@ -50,15 +49,15 @@ def import_table(
     reg: RegistryArgs,
     source: Path = typer.Argument(..., metavar="FILE", help="A spreadsheet: CSV, XLSX, ODS or XLS (its first sheet "
                                   "with data), known by its contents whatever its name."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
-                                          help="Write a new registry here (.yaml or .csv) instead of merging into "
-                                               "the registry (the schemes setting)."),
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE",
+                                       help="Write a new registry here (.yaml or .csv) instead of merging into "
+                                            "the registry (the schemes setting)."),
     column: list[str] = typer.Option([], "--column", metavar="FIELD=HEADER",
                                      help="Fill FIELD from the column HEADER (repeatable), for headers sprx does "
                                           "not recognise."),
-    held_back: Optional[Path] = typer.Option(None, "--held-back", metavar="FILE",
-                                             help="Where the rows held back go.  [default: FILE.held-back.csv "
-                                                  "beside the registry]"),
+    held_back: Path | None = typer.Option(None, "--held-back", metavar="FILE",
+                                          help="Where the rows held back go.  [default: FILE.held-back.csv "
+                                               "beside the registry]"),
     update: bool = typer.Option(False, "--update", help="Where the registry and the spreadsheet both changed a "
                                 "value, take the spreadsheet's (by default the registry's is kept)."),
     strict: bool = typer.Option(False, "--strict", help="Exit 1, changing nothing, when any row is held back."),

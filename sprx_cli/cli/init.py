@@ -1,7 +1,6 @@
 """`sprx init`: a new registry folder, with settings, an empty registry, the vocabulary and the areas."""
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -15,12 +14,13 @@ from .common import BoundaryArgs, boundary_options, fail, guard, said, usage_err
 def init(
     geo: BoundaryArgs,
     folder: Path = typer.Argument(..., metavar="DIR", help="The folder for the new registry (created if needed)."),
-    boundaries: Optional[Path] = typer.Option(None, "--boundaries", metavar="FILE",
-                                              help="Boundaries of the areas; copied in, and the area registry made from them."),
+    boundaries: Path | None = typer.Option(None, "--boundaries", metavar="FILE",
+                                           help="Boundaries of the areas; copied in, and the area registry made "
+                                                "from them."),
     title: str = typer.Option(DEFAULT_TITLE, "--title", help="Title of the map."),
-    postcodes: Optional[Path] = typer.Option(None, "--postcodes", metavar="FILE",
-                                             help="A postcode table (NSPL or ONSPD CSV, .gz allowed) for the "
-                                                  "postcodes setting: places given by postcode alone are placed."),
+    postcodes: Path | None = typer.Option(None, "--postcodes", metavar="FILE",
+                                          help="A postcode table (NSPL or ONSPD CSV, .gz allowed) for the "
+                                               "postcodes setting: places given by postcode alone are placed."),
 ) -> None:
     """Start a new registry: sprx.toml, an empty schemes.yaml, the vocabulary, and the areas.
 

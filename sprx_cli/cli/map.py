@@ -1,23 +1,25 @@
 """`sprx map build` and `sprx map image`."""
 
 from pathlib import Path
-from typing import Optional
+from typing import cast
 
 import typer
 
 from .app import map_app
 from .common import (ClosedOpt, LanguageOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt,
-                     TitleOpt, check_tiles, fail, guard, in_language, language_of, metric_of, progress, refuse_overwrite,
-                     registry_options, said, settings)
+                     TitleOpt, check_tiles, fail, guard, in_language, language_of, metric_of, progress,
+                     refuse_overwrite, registry_options, said, settings)
 
 
-def map_options(s, title: Optional[str], offline: bool, tiles: str, include_closed: bool, metric: str,
+def map_options(s, title: str | None, offline: bool, tiles: str, include_closed: bool, metric: str,
                 language: str):
     """The library's MapOptions from the command line and the folder's settings `s`."""
     from ..render.mapdata import MapOptions
 
-    return MapOptions(title=in_language(s, "title", title, language), offline=offline, tiles=tiles, include_closed=include_closed,
-                      metric=metric, attribution=in_language(s, "attribution", None, language),
+    # (title and attribution have defaults: never None)
+    return MapOptions(title=cast(str, in_language(s, "title", title, language)), offline=offline, tiles=tiles,
+                      include_closed=include_closed,
+                      metric=metric, attribution=cast(str, in_language(s, "attribution", None, language)),
                       short_attribution=in_language(s, "attribution_short", None, language),
                       feedback_email=s.get(None, "feedback_email"),
                       language=language)
@@ -27,14 +29,14 @@ def map_options(s, title: Optional[str], offline: bool, tiles: str, include_clos
 @registry_options
 def map_build(
     reg: RegistryArgs,
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
-                                          help="Where to write the HTML page.  [default: maps/map.html]"),
-    title: Optional[str] = TitleOpt,
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
+                                       help="Where to write the HTML page.  [default: maps/map.html]"),
+    title: str | None = TitleOpt,
     offline: bool = typer.Option(False, "--offline", help="Inline Leaflet from installed packages: the page "
                                  "loads no script, style or font from any CDN."),
-    tiles: Optional[str] = TilesOpt,
-    metric: Optional[Metric] = MetricOpt,
-    language: Optional[str] = LanguageOpt,
+    tiles: str | None = TilesOpt,
+    metric: Metric | None = MetricOpt,
+    language: str | None = LanguageOpt,
     include_closed: bool = ClosedOpt,
     strict: bool = StrictOpt,
     quiet: bool = QuietOpt,
@@ -57,13 +59,13 @@ def map_build(
         s = settings()  # read once for the whole command
         sources = reg.sources(s)
         tiles, output = s.get(tiles, "tiles"), Path(s.get(output, "output"))
-        metric, language = metric_of(s, metric), language_of(s, language)
+        shading, language = metric_of(s, metric), language_of(s, language)
         refuse_overwrite(output, sources)
         check_tiles(tiles)
         with progress(quiet) as step:
-            registry = reg.load(sources, strict=strict, quiet=quiet, metric=metric, languages=(language,))
+            registry = reg.load(sources, strict=strict, quiet=quiet, metric=shading, languages=(language,))
             try:
-                page = render_map(registry, map_options(s, title, offline, tiles, include_closed, metric, language),
+                page = render_map(registry, map_options(s, title, offline, tiles, include_closed, shading, language),
                                   step)
             except (MetricUnavailable, AssetsMissing) as exc:
                 fail(f"Cannot build the map: {said(exc)}")
@@ -76,11 +78,11 @@ def map_build(
 @registry_options
 def map_image(
     reg: RegistryArgs,
-    output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
-                                          help="Where to write the PNG.  [default: maps/map.png]"),
-    title: Optional[str] = TitleOpt,
-    metric: Optional[Metric] = MetricOpt,
-    language: Optional[str] = LanguageOpt,
+    output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
+                                       help="Where to write the PNG.  [default: maps/map.png]"),
+    title: str | None = TitleOpt,
+    metric: Metric | None = MetricOpt,
+    language: str | None = LanguageOpt,
     dpi: int = typer.Option(150, "--dpi", min=50, max=600, help="Resolution of the PNG."),
     quiet: bool = QuietOpt,
 ) -> None:
@@ -96,13 +98,13 @@ def map_image(
         s = settings()
         sources = reg.sources(s)
         output = Path(s.get(output, "image"))
-        metric, language = metric_of(s, metric), language_of(s, language)
+        shading, language = metric_of(s, metric), language_of(s, language)
         refuse_overwrite(output, sources)
         with progress(quiet) as step:
-            registry = reg.load(sources, quiet=quiet, metric=metric)
+            registry = reg.load(sources, quiet=quiet, metric=shading)
             step("drawing")
             try:
-                png = render_png(registry, map_options(s, title, False, "none", False, metric, language), dpi=dpi)
+                png = render_png(registry, map_options(s, title, False, "none", False, shading, language), dpi=dpi)
             except MetricUnavailable as exc:
                 fail(f"Cannot draw the map: {said(exc)}")
             atomic_write_bytes(output, png)

@@ -3,7 +3,6 @@
 import json
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -48,9 +47,9 @@ def publish(
     reg: RegistryArgs,
     site: Path = typer.Option(..., "--site", metavar="DIR", help="The site to publish: DIR becomes a link to "
                               "the newest complete version, kept in DIR.sprx/."),
-    title: Optional[str] = TitleOpt,
-    tiles: Optional[str] = TilesOpt,
-    metric: Optional[Metric] = MetricOpt,
+    title: str | None = TitleOpt,
+    tiles: str | None = TilesOpt,
+    metric: Metric | None = MetricOpt,
     keep: int = typer.Option(3, "--keep", min=0, help="How many previous versions to keep for --rollback."),
     if_changed: bool = typer.Option(False, "--if-changed", help="Do nothing (exit 0) when the inputs match "
                                     "the live site's manifest."),
@@ -93,7 +92,7 @@ def publish(
             log("busy", level="error", site=str(site), message=str(exc))
             if log_format is LogFormat.text:
                 typer.echo(f"sprx publish: {exc}", err=True)
-            raise typer.Exit(EXIT_BUSY)
+            raise typer.Exit(EXIT_BUSY) from None
         except InvalidRegistry as exc:
             if log_format is LogFormat.json:
                 log("invalid", level="error", site=str(site), strict=exc.strict,
@@ -101,9 +100,9 @@ def publish(
             else:
                 print_report(exc.report, TextOrJson.text, {}, "", err=True)
                 typer.echo(f"Not published: {exc}. The site {site} was not touched.", err=True)
-            raise typer.Exit(1)
+            raise typer.Exit(1) from None
         except PublishError as exc:
             log("failed", level="error", site=str(site), message=said(exc))
             if log_format is LogFormat.text:
                 typer.echo(f"Not published: {said(exc)}", err=True)
-            raise typer.Exit(1)
+            raise typer.Exit(1) from None

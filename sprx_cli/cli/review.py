@@ -1,7 +1,8 @@
 """`sprx review`: what the registry's keepers should check with providers now."""
 
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import typer
 
@@ -10,7 +11,10 @@ from .app import app
 from .common import (OutputOpt, QuietOpt, RegistryArgs, choices, emit, guard, in_language, languages_of,
                      refuse_overwrite, registry_options, settings)
 
-ReviewFormat = choices("ReviewFormat", FORMATS)
+if TYPE_CHECKING:  # (made at run time from the library's lists of them: to mypy, Enums)
+    ReviewFormat: TypeAlias = Enum
+else:
+    ReviewFormat = choices("ReviewFormat", FORMATS)
 
 
 @app.command()
@@ -20,9 +24,9 @@ def review(
     due_within: int = typer.Option(30, "--due-within", min=0, metavar="DAYS",
                                    help="Also list entries that fall due within this many days."),
     fmt: ReviewFormat = typer.Option(ReviewFormat("text"), "--format", help="text, csv or json."),
-    emails: Optional[Path] = typer.Option(None, "--emails", metavar="DIR",
-                                          help="Write a draft email (.eml) per contact into DIR."),
-    output: Optional[Path] = OutputOpt,
+    emails: Path | None = typer.Option(None, "--emails", metavar="DIR",
+                                       help="Write a draft email (.eml) per contact into DIR."),
+    output: Path | None = OutputOpt,
     quiet: bool = QuietOpt,
 ) -> None:
     """List the schemes to check with their providers now: never verified, older than --stale-after
@@ -45,7 +49,8 @@ def review(
                 "json": lambda: as_json(dues, on)}[fmt.value]()  # (one per FORMATS)
         emit(text.encode("utf-8"), output, f"{len(dues):,} schemes", quiet)
         if emails is not None:
-            drafts = draft_emails(registry, dues, on, title=in_language(s, "title", None, languages_of(s)[0]),
+            title = cast(str, in_language(s, "title", None, languages_of(s)[0]))  # (it has a default)
+            drafts = draft_emails(registry, dues, on, title=title,
                                   feedback_email=s.get(None, "feedback_email"))
             emails.mkdir(parents=True, exist_ok=True)
             for name, data in drafts.items():

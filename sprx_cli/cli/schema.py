@@ -1,7 +1,6 @@
 """`sprx schema`: a JSON Schema of the YAML registry, for editors that check YAML as it is typed."""
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,7 +10,7 @@ from .common import OutputOpt, RegistryArgs, TextOrJson, emit, guard, print_repo
 
 @app.command()
 @registry_options
-def schema(reg: RegistryArgs, output: Optional[Path] = OutputOpt) -> None:
+def schema(reg: RegistryArgs, output: Path | None = OutputOpt) -> None:
     """Write a JSON Schema of the YAML registry, for editors that check YAML as you type.
 
     Field names, area names (in every spelling sprx accepts) and vocabulary keys come from this

@@ -3,7 +3,6 @@
 import signal
 import tempfile
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -17,9 +16,9 @@ EXTRA = 'pip install "sprx[serve]"'
 @registry_options
 def serve(
     reg: RegistryArgs,
-    site: Optional[Path] = typer.Option(None, "--site", metavar="DIR", help="A site made by 'sprx publish': "
-                                        "served as it is, following each publish.  [default: build one from the "
-                                        "registry in a temporary folder]"),
+    site: Path | None = typer.Option(None, "--site", metavar="DIR", help="A site made by 'sprx publish': "
+                                     "served as it is, following each publish.  [default: build one from the "
+                                     "registry in a temporary folder]"),
     host: str = typer.Option("127.0.0.1", "--host", help="Listen on this address (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Listen on this port (0: any free one)."),
 ) -> None:

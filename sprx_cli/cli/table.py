@@ -1,7 +1,8 @@
 """`sprx table`: the counts behind the map, per area, per category or both, for spreadsheets and reports."""
 
+from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, TypeAlias
 
 import typer
 
@@ -12,9 +13,14 @@ from .common import (BoroughFilterOpt, CategoryOpt, ClosedOpt, OutputOpt, QuietO
                      StatusOpt, choices, emit, filters, guard, needs_output, refuse_overwrite, registry_options,
                      usage_error)
 
-By = choices("By", BY)  # what one row is
-Sort = choices("Sort", SORTS)
-TableFormat = choices("TableFormat", FORMATS)
+if TYPE_CHECKING:  # (made at run time from the library's lists of them: to mypy, Enums)
+    By: TypeAlias = Enum
+    Sort: TypeAlias = Enum
+    TableFormat: TypeAlias = Enum
+else:
+    By = choices("By", BY)  # what one row is
+    Sort = choices("Sort", SORTS)
+    TableFormat = choices("TableFormat", FORMATS)
 
 
 def _rich_table(t) -> None:
@@ -59,7 +65,7 @@ def table(
     include_closed: bool = ClosedOpt,
     fmt: TableFormat = typer.Option(TableFormat("text"), "--format", help="text (a table on a terminal, plain "
                                     "columns when piped), csv, tsv, json, markdown or xlsx."),
-    output: Optional[Path] = OutputOpt,
+    output: Path | None = OutputOpt,
     quiet: bool = QuietOpt,
     need: bool = typer.Option(False, "--need", help="Need beside provision, per area: code, name, schemes, "
                               "population, per_100k, imd_average_score, imd_rank, need_third, provision_third, "

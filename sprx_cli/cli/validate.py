@@ -1,6 +1,5 @@
 """`sprx validate`: check a registry and report every problem with its file and line."""
 
-from typing import Optional
 
 import typer
 
@@ -16,13 +15,13 @@ def validate(
     fmt: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text (a table on a terminal, "
                                    "one line per problem when piped) or json."),
     strict: bool = StrictOpt,
-    metric: Optional[Metric] = typer.Option(None, "--metric", show_default=False, help="Check for a map shaded "
-                                            "this way: per-100k and need warn of an area without a population.  "
-                                            "[default: the metric setting, else count]"),
-    language: Optional[list[str]] = typer.Option(None, "--language", metavar="CODE", show_default=False,
-                                                 help="Check for a site in this language too (repeat for more): "
-                                                 "a scheme without its name or description in it is warned.  "
-                                                 "[default: the languages setting]"),
+    metric: Metric | None = typer.Option(None, "--metric", show_default=False, help="Check for a map shaded "
+                                         "this way: per-100k and need warn of an area without a population.  "
+                                         "[default: the metric setting, else count]"),
+    language: list[str] | None = typer.Option(None, "--language", metavar="CODE", show_default=False,
+                                              help="Check for a site in this language too (repeat for more): "
+                                                   "a scheme without its name or description in it is warned.  "
+                                              "[default: the languages setting]"),
 ) -> None:
     """Check the registry files and report every problem with its file and line.
 
@@ -43,7 +42,8 @@ def validate(
         report, _ = library.validate(sources, stale_after_months=reg.stale_after, encoding=reg.encoding,
                                      population_need=population_need(metric_of(s, metric)), languages=languages)
         n = report.stats
-        ok = f"Valid: {sources.schemes}: " + tally(n["open_now"], n["paused"], in_areas(n["areas_with_schemes"], n["areas"]))
+        ok = f"Valid: {sources.schemes}: " + tally(n["open_now"], n["paused"],
+                                                   in_areas(n["areas_with_schemes"], n["areas"]))
         print_report(report, fmt, files_of(sources), ok)
         if strict and report.valid and report.warnings and fmt is TextOrJson.text:
             typer.echo("--strict: warnings count as failures.")

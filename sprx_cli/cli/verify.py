@@ -1,7 +1,6 @@
 """`sprx verify`: record that schemes were checked, in the registry file, in place."""
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -12,9 +11,9 @@ from .common import QuietOpt, SchemesOpt, fail, guard, settings, usage_error
 @app.command()
 def verify(
     ids: list[str] = typer.Argument(..., metavar="ID...", help="The ids of the schemes checked with their providers."),
-    on: Optional[str] = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="The day they were checked. "
-                                     "[default: today]"),
-    schemes: Optional[str] = SchemesOpt,
+    on: str | None = typer.Option(None, "--date", metavar="YYYY-MM-DD", help="The day they were checked. "
+                                  "[default: today]"),
+    schemes: str | None = SchemesOpt,
     quiet: bool = QuietOpt,
 ) -> None:
     """Record that schemes were checked: set their last_verified in the registry file in place. Only

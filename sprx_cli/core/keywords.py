@@ -9,7 +9,7 @@ Every word typed must start a word of the scheme's text, in any order ("befriend
 from __future__ import annotations
 
 import unicodedata
-from typing import Iterable
+from collections.abc import Iterable
 
 # What the keywords search: the scheme's own texts, the labels of its categories and areas, and
 # its places' names (page data names: D.schemes columns, label lists, D.points columns).

@@ -15,10 +15,10 @@ render/static/*.js); the page's data carries their translations (Messages.script
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
-from functools import lru_cache
+import datetime
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, cast
 
 from .errors import SprxError
 
@@ -60,7 +60,9 @@ def languages() -> list[str]:
     from importlib import resources
 
     root = Path(str(resources.files("sprx_cli") / "locale"))
-    found = sorted(p.name for p in root.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()) if root.is_dir() else []
+    if not root.is_dir():
+        return [SOURCE_LANGUAGE]
+    found = sorted(p.name for p in root.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.po").is_file())
     return [SOURCE_LANGUAGE, *found]
 
 
@@ -92,8 +94,8 @@ class Messages:
             return {"one": singular, "other": plural}
         from babel import Locale
 
-        rule, out = Locale.parse(self.language).plural_form, {}
-        for n in range(0, 1001):  # an example of each category (every CLDR rule has one below 1,000)
+        rule, out = Locale.parse(self.language).plural_form, cast(dict[str, str], {})
+        for n in range(1001):  # an example of each category (every CLDR rule has one below 1,000)
             out.setdefault(rule(n), self.translations.ngettext(singular, plural, n))
         return out
 
@@ -129,7 +131,7 @@ class Messages:
         pattern = re.sub(r"(?<![{a-z])y+(?![a-z}])", "{year}", pattern).replace("'", "")
         return {"months": [months[i] for i in range(1, 13)], "pattern": pattern}
 
-    def day_names(self, width: str = "abbreviated") -> list[str]:
+    def day_names(self, width: Literal["abbreviated", "wide"] = "abbreviated") -> list[str]:
         """Monday to Sunday in this language ('Mon' ... 'Sun', 'Llun' ... 'Sul')."""
         if self.language == SOURCE_LANGUAGE:
             import calendar
@@ -151,7 +153,7 @@ class Messages:
 
         return Locale.parse(self.language).languages.get(code) or language_name(code)
 
-    def date(self, when: date) -> str:
+    def date(self, when: datetime.date) -> str:
         """A date written in full ('1 December 2026', '1 Rhagfyr 2026')."""
         if self.language == SOURCE_LANGUAGE:  # (English needs no Babel: sprx's own words)
             from .words import nice_date
@@ -161,7 +163,7 @@ class Messages:
 
         return format_date(when, format="long", locale=self.language)
 
-    def data_as_of(self, when: date | None) -> str:
+    def data_as_of(self, when: datetime.date | None) -> str:
         """'Data as of 23 November 2026' (the newest last_verified), or that none is recorded."""
         return (self.gettext("Data as of {date}").format(date=self.date(when)) if when
                 else self.gettext("No verification dates recorded"))
@@ -185,7 +187,7 @@ class Messages:
         return Locale.parse(self.language).text_direction
 
 
-@lru_cache(maxsize=None)
+@cache
 def messages(language: str = SOURCE_LANGUAGE) -> Messages:
     """The Messages of `language` (an ISO 639 code with a catalogue, or English);
     UnknownLanguage otherwise."""

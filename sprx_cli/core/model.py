@@ -157,13 +157,13 @@ class Sources:
 
 
 # (imported when a Registry is made: `sprx --help` needs neither the area registry's nor the YAML reader)
-def _areas() -> "Areas":
+def _areas() -> Areas:
     from .areas import Areas
 
     return Areas()
 
 
-def _vocabulary() -> "Vocabulary":
+def _vocabulary() -> Vocabulary:
     from .vocabulary import Vocabulary
 
     return Vocabulary()
@@ -175,8 +175,8 @@ class Registry:
 
     sources: Sources
     schemes: list[Scheme] = field(default_factory=list)
-    areas: "Areas" = field(default_factory=_areas)
-    vocabulary: "Vocabulary" = field(default_factory=_vocabulary)
+    areas: Areas = field(default_factory=_areas)
+    vocabulary: Vocabulary = field(default_factory=_vocabulary)
     boundaries: Any = None  # the areas' shapes (geo.boundaries.Boundaries) once read
     stale_after_months: int = STALE_MONTHS
     credits: list[tuple[str, str]] = field(default_factory=list)  # (full, short) credits of other sources used
@@ -186,7 +186,8 @@ class Registry:
         (full, short) credits of what a view adds, such as the population of a rate), sprx's own words
         in the language of `words` (a core.messages.Messages; English without)."""
         say = words.gettext if words is not None else str
-        return ". ".join([say(boundaries).rstrip(". ")] + [say(c[1] if short else c[0]) for c in [*self.credits, *more]])
+        credits = [say(c[1] if short else c[0]) for c in [*self.credits, *more]]
+        return ". ".join([say(boundaries).rstrip(". "), *credits])
 
     @property
     def data_date(self) -> date | None:

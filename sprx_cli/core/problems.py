@@ -204,13 +204,16 @@ CATALOGUE: tuple[Code, ...] = (
          'the same borough listed twice for one scheme',
          'remove the repeated value'),
     Code('location-outside-boroughs', 'warning',
-         'a location outside every borough its scheme serves (says where it falls, and whether swapping lat and lon fixes it)',
+         'a location outside every borough its scheme serves (says where it falls, and whether swapping lat and lon '
+         'fixes it)',
          "check the coordinates (decimal degrees, lat then lon) and the scheme's areas"),
     Code('postcode-unknown', 'warning',
-         'a postcode the postcode table does not have (suggests one a character away); a location with no coordinates stays off the map',
+         'a postcode the postcode table does not have (suggests one a character away); a location with no '
+         'coordinates stays off the map',
          'check the postcode on a letter or royalmail.com, or give lat and lon'),
     Code('postcode-far', 'warning',
-         "typed `lat`/`lon` more than 1 km from the centre of the location's postcode (says how far, and which is likelier wrong)",
+         "typed `lat`/`lon` more than 1 km from the centre of the location's postcode (says how far, and which is "
+         "likelier wrong)",
          'check the postcode and the coordinates; remove lat and lon to place it at the postcode'),
     Code('stale-entry', 'warning',
          '`last_verified` older than `--stale-after` months',

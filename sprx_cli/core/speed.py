@@ -6,7 +6,8 @@ import gc
 import os
 from itertools import accumulate
 from contextlib import contextmanager
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import TypeVar
+from collections.abc import Callable, Iterator, Sequence
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -108,7 +109,7 @@ def split_work(work: Callable[[Sequence[T], int], R], items: Sequence[T]) -> lis
         while (j := _next_part(taken, parts)) is not None:
             results[j] = _part_here(work, items[bounds[j]:bounds[j + 1]], bounds[j])
             _collect(spool, results)
-        for child, receive in children:
+        for _, receive in children:
             try:
                 receive.recv()  # (done, or failed: either way it writes no more)
             except Exception:  # noqa: BLE001 - the process died

@@ -113,11 +113,12 @@ def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tu
                 m = LABEL_IN.match(str(name))
                 if m is None:
                     continue
-                if not isinstance(text, str) or not text.strip() or language_code(m.group("language")) is None:
+                code = language_code(m.group("language"))
+                if not isinstance(text, str) or not text.strip() or code is None:
                     bad(f"{name} of '{key}' is not a label in a language", line, col,
                         "write it as label_ and an ISO 639 code, e.g. label_cy: \"...\" (in quotes)", text)
                     continue
-                labels.append((language_code(m.group("language")), text.strip()))
+                labels.append((code, text.strip()))
             terms[key] = Term(key, item["label"], colour, tuple(sorted(labels)))
     unknown = [k for k in doc if k not in LISTS + OPTIONAL_LISTS]
     for k in unknown:

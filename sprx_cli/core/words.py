@@ -11,7 +11,7 @@ import string
 import unicodedata
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
+from collections.abc import Iterable
 
 # An id or a vocabulary key: lowercase letters, digits and single hyphens.
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

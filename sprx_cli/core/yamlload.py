@@ -37,18 +37,26 @@ class YMap(dict):
     in the text, `spans[key] = (start, end)` (character offsets, the value's own characters only)."""
 
     __slots__ = ("line", "column", "pos", "spans")
+    line: int
+    column: int
+    pos: dict[Any, tuple[int, int]]
+    spans: dict[Any, tuple[int, int]]
 
 
 class YList(list):
     """A sequence with the position of each item: `pos[i] = (line, column)`."""
 
     __slots__ = ("line", "column", "pos")
+    line: int
+    column: int
+    pos: list[tuple[int, int]]
 
 
 _TAB_HINT = "YAML indentation must use spaces, not tabs: replace the tab with spaces"
 _HINTS = [
     ("mapping values are not allowed", "a value containing ': ' needs quotes, or the line is indented wrongly"),
-    ("could not find expected ':'", "each field needs 'name: value'; check the indentation of this line and the one before"),
+    ("could not find expected ':'",
+     "each field needs 'name: value'; check the indentation of this line and the one before"),
     ("did not find expected key", "check the indentation: fields of one scheme must line up"),
     ("found undefined alias", "'*' starts an alias in YAML: put the value in quotes"),
     ("found character '@'", "a value starting with '@' or '`' must be in quotes"),
@@ -71,7 +79,8 @@ _NOKEY = object()
 
 
 class _Frame:
-    __slots__ = ("value", "line", "column", "size", "key", "key_loc", "first", "skip", "anchor", "start", "last", "flow")
+    __slots__ = ("value", "line", "column", "size", "key", "key_loc", "first", "skip", "anchor", "start", "last",
+                 "flow")
 
     def __init__(self, value, line, column, anchor, start, flow):
         self.value, self.line, self.column, self.anchor = value, line, column, anchor
@@ -162,12 +171,14 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
             if len(stack) >= MAX_DEPTH:
                 problems.append(_too_deep_problem(display, line, column))
                 return None, True
-            container = YMap() if kind is yaml.MappingStartEvent else YList()
-            container.line, container.column = line, column
+            container: YMap | YList
             if kind is yaml.MappingStartEvent:
+                container = YMap()
                 container.pos, container.spans = {}, {}
             else:
+                container = YList()
                 container.pos = []
+            container.line, container.column = line, column
             stack.append(_Frame(container, line, column, ev.anchor, mark.index, bool(ev.flow_style)))
         elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
             frame = stack.pop()
@@ -215,9 +226,7 @@ def _too_deep(text: str) -> tuple[int, int] | None:
         if c == "\n":
             line, start, prev = line + 1, i + 1, ""
         elif quote is not None:
-            if c == "\\" and quote == '"':
-                i += 1
-            elif c == quote and quote == "'" and text[i + 1:i + 2] == "'":
+            if c == "\\" and quote == '"' or c == quote and quote == "'" and text[i + 1:i + 2] == "'":
                 i += 1
             elif c == quote:
                 quote, prev = None, c

@@ -15,7 +15,8 @@ import os
 import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
+from collections.abc import Iterator
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -94,7 +95,11 @@ class Chromium:
 
             context.route("**/*", route)
             page = context.new_page()
-            page.on("console", lambda m: m.type == "error" and log.console_errors.append(m.text))
+            def console(m) -> None:
+                if m.type == "error":
+                    log.console_errors.append(m.text)
+
+            page.on("console", console)
             page.on("pageerror", lambda e: log.console_errors.append(f"pageerror: {e}"))
 
             def dialog(d):

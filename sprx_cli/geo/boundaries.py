@@ -4,7 +4,8 @@ registry, and finding which areas a point falls in. geopandas is imported here o
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from ..core.areas import Areas
 from ..core.errors import SprxError, UsageError
@@ -30,7 +31,7 @@ class BoundarySettingError(BoundaryReadError, UsageError):
 _WHAT = {"code_field": ("area codes", "--code-field"), "name_field": ("area names", "--name-field")}
 
 
-def read_boundary_file(path: Path, **kwargs) -> "gpd.GeoDataFrame":
+def read_boundary_file(path: Path, **kwargs) -> gpd.GeoDataFrame:
     """geopandas.read_file, with its many kinds of failure turned into one BoundaryReadError."""
     import warnings
 
@@ -55,7 +56,7 @@ def _in_degrees(bounds) -> bool:
 
 
 def read_area_boundaries(path: Path, code_field: str = "code", name_field: str = "name", crs: str | None = None,
-                         geometry: bool = True) -> "gpd.GeoDataFrame":
+                         geometry: bool = True) -> gpd.GeoDataFrame:
     """A boundary file as `code`, `name` (and WGS84 `geometry`) columns, for making an area registry
     or demo data. BoundaryReadError says what is wrong (BoundarySettingError: which setting is at fault)."""
     gdf = read_boundary_file(path) if geometry else read_boundary_file(path, ignore_geometry=True)
@@ -80,7 +81,7 @@ def read_area_boundaries(path: Path, code_field: str = "code", name_field: str =
     return out
 
 
-def assign_crs(gdf: "gpd.GeoDataFrame", path: Path, crs: str | None) -> "gpd.GeoDataFrame":
+def assign_crs(gdf: gpd.GeoDataFrame, path: Path, crs: str | None) -> gpd.GeoDataFrame:
     """The boundaries with a known CRS: `crs` when given; a GeoJSON or TopoJSON without one is WGS84
     when its coordinates fit longitude/latitude. Raises BoundaryReadError when it cannot be known."""
     if crs:
@@ -88,7 +89,8 @@ def assign_crs(gdf: "gpd.GeoDataFrame", path: Path, crs: str | None) -> "gpd.Geo
             return gdf.set_crs(crs, allow_override=True)
         except Exception as exc:  # pyproj's CRSError and friends
             raise BoundarySettingError("crs", f"{crs!r} is not a coordinate reference system pyproj knows "
-                                       f"({str(exc).splitlines()[0]})", "name one with --crs, e.g. EPSG:27700") from None
+                                       f"({str(exc).splitlines()[0]})",
+                                       "name one with --crs, e.g. EPSG:27700") from None
     if gdf.crs is None and path.suffix.lower() in DEGREE_FORMATS and len(gdf) and _in_degrees(gdf.total_bounds):
         return gdf.set_crs(4326)
     return gdf
@@ -114,7 +116,7 @@ class Boundaries:
         return len(self.codes)
 
     @classmethod
-    def from_frame(cls, gdf: "gpd.GeoDataFrame") -> "Boundaries":
+    def from_frame(cls, gdf: gpd.GeoDataFrame) -> Boundaries:
         """From a GeoDataFrame with `code` and WGS84 `geometry` columns."""
         return cls([str(c) for c in gdf["code"]], list(gdf.geometry))
 
@@ -123,7 +125,8 @@ class Boundaries:
         """(min lon, min lat, max lon, max lat) of every area."""
         import shapely
 
-        return tuple(float(v) for v in shapely.total_bounds(self.geometry))
+        west, south, east, north = (float(v) for v in shapely.total_bounds(self.geometry))
+        return west, south, east, north
 
     def bounds(self):
         """Each area's (min lon, min lat, max lon, max lat), its shape prepared for point tests (once)."""
@@ -141,7 +144,7 @@ class Boundaries:
         return [{"type": "Feature", "properties": {"code": c}, "geometry": mapping(g)}
                 for c, g in zip(self.codes, self.geometry)]
 
-    def frame(self) -> "gpd.GeoDataFrame":
+    def frame(self) -> gpd.GeoDataFrame:
         """The areas as a GeoDataFrame (`code`, `geometry`; EPSG:4326)."""
         import geopandas as gpd
 

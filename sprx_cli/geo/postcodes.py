@@ -13,7 +13,8 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 from string import ascii_uppercase, digits
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from ..core.errors import SprxError
 from ..core.messages import N_
@@ -55,9 +56,9 @@ def _pretty(key: str) -> str:
 class PostcodeTable:
     """Postcode centres: `keys` (7-character form, sorted) and their latitudes and longitudes."""
 
-    keys: "np.ndarray"  # dtype S7, sorted
-    lats: "np.ndarray"  # float64, or the fixed-width text of each (converted when found)
-    lons: "np.ndarray"
+    keys: np.ndarray  # dtype S7, sorted
+    lats: np.ndarray  # float64, or the fixed-width text of each (converted when found)
+    lons: np.ndarray
     source: str
 
     def __len__(self) -> int:
@@ -169,7 +170,7 @@ def distances_m(lats, lons, lat: float, lon: float):
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.minimum(1.0, a)))
 
 
-def decimals(column: "np.ndarray") -> "np.ndarray":
+def decimals(column: np.ndarray) -> np.ndarray:
     """Numbers written with a fixed number of decimals (b"51.40154", b"+0.01544"), as float64, equal to
     float() of each; over whole arrays (numpy's own parse of text takes 50 times as long)."""
     import numpy as np

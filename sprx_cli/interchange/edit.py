@@ -14,7 +14,8 @@ import re
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
+from collections.abc import Iterator
 
 from ..registry.read import load_registry
 from ..core.errors import SprxError
@@ -56,7 +57,7 @@ def set_last_verified(path: Path, ids: list[str], day: date) -> list[str]:
         registry, problems = load_registry(path, str(path), exact=True)
         if len(registry) == 0:
             raise EditError(problems[0].message if problems else "the registry has no schemes")
-        index = {}
+        index: dict[str, int] = {}
         for k in range(len(registry)):
             rec = registry.record(k)
             sid = rec.data.get("id") if hasattr(rec.data, "get") else None
@@ -255,7 +256,7 @@ _EMPTY_LIST = re.compile(r"^(schemes:)[ \t]*\[[ \t]*\]([ \t]*(?:#.*)?)$", re.M)
 
 
 def _ids(registry) -> dict[str, int]:
-    index = {}
+    index: dict[str, int] = {}
     for k in range(len(registry)):
         sid = registry.record(k).data.get("id")
         if isinstance(sid, str):
@@ -281,7 +282,7 @@ def _commit(path: Path, raw: bytes, bom: bytes, text: str, sources, chunk: str, 
         mine = [p for p in report.errors if p.loc.file == str(trial)]
         if chunk:
             mine = [p for p in mine if _in_tail(p, text, chunk)]
-        elif len(mine) <= before:
+        elif before is not None and len(mine) <= before:
             mine = []
         if mine:
             raise EditError("; ".join(f"{p.message} ({p.hint})" for p in mine))
@@ -432,7 +433,7 @@ def _columns_of(name: str) -> set[str]:
 
     f = BY_NAME[name]
     if f.kind == "mapping":
-        return {p.csv for p in f.parts}
+        return {p.csv for p in f.parts if p.csv}
     if f.kind == "locations":
         return set(CSV_LOCATION_COLUMNS)
     return {f.csv} if f.csv else set()

@@ -74,7 +74,7 @@ def fold(header: str) -> str:
 
 
 _PHRASES = {target: tuple(dict.fromkeys(fold(p) for p in phrases)) for target, phrases in HEADERS.items()}
-_EXACT = {}
+_EXACT: dict[str, str] = {}
 for _target, _phrases in _PHRASES.items():
     for _p in _phrases:
         _EXACT.setdefault(_p, _target)
@@ -115,16 +115,16 @@ def translation_meaning(header: str) -> tuple[str, str] | None:
     if h in WELSH_HEADERS:
         return WELSH_HEADERS[h], "cy"
     m = _CODE_AFTER.match(header.strip())
-    if m and (code := language_code(m.group("code"))) and meaning(m.group("rest")) in TRANSLATED_HEADERS:
-        return (meaning(m.group("rest")), code) if code != "en" else None
+    if m and (code := language_code(m.group("code"))) and (field := meaning(m.group("rest"))) in TRANSLATED_HEADERS:
+        return (field, code) if code != "en" and field is not None else None
     words = h.split()
     for i, word in enumerate(words):  # a language named in full ('welsh', 'cymraeg'), never a code: 'LA' is no Latin
         if len(word) < 4 or word in _NOT_NAMES:
             continue
         code = "cy" if word == "cymraeg" else language_named(word)
         rest = " ".join(w for k, w in enumerate(words) if k != i and w not in ("in", "language", "version"))
-        if code and code != "en" and meaning(rest) in TRANSLATED_HEADERS:
-            return meaning(rest), code
+        if code and code != "en" and (field := meaning(rest)) in TRANSLATED_HEADERS and field is not None:
+            return field, code
     return None
 
 
@@ -172,9 +172,9 @@ def choose_columns(header: list[str], given: dict[str, str]) -> Mapping:
         if not h or h in taken:
             continue
         translated = translation_meaning(h)
-        target = f"{translated[0]}_{translated[1]}" if translated else meaning(h)
-        if target is not None and target not in mapping.used:
-            mapping.used[target] = h
+        guessed = f"{translated[0]}_{translated[1]}" if translated else meaning(h)
+        if guessed is not None and guessed not in mapping.used:
+            mapping.used[guessed] = h
             taken.add(h)
     mapping.unused = [h for h in header if h and h not in taken]
     for h in mapping.unused:

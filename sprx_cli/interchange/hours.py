@@ -37,7 +37,7 @@ NOT_WEEKLY = re.compile(
 # Words that say nothing more than the days and times do
 FILLER = {"from", "to", "until", "till", "til", "between", "and", "open", "opens", "opening", "every", "each", "on",
           "at", "hrs", "hours", "session", "sessions", "the", "s", "am", "pm", "in", "day", "days", "times",
-          "time", "opening", "is", "are", "we", "re", "our"}
+          "time", "is", "are", "we", "re", "our"}
 _TOKEN = re.compile(r"(?P<time>\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)|(?P<word>[a-z]+)|(?P<dash>-)|(?P<sep>[,;/\n+])")
 
 
@@ -132,7 +132,7 @@ def read(text: str | None) -> Reading:
     t = _normalise(text)
     if NOT_WEEKLY.search(t):
         return Reading((), False)
-    tokens = [(m.lastgroup, m.group(m.lastgroup)) for m in _TOKEN.finditer(t)]
+    tokens = [(m.lastgroup, m.group(m.lastgroup)) for m in _TOKEN.finditer(t)]  # type: ignore[arg-type]  # (a match has its group)
     groups: list[tuple[list[str], list[tuple[int, int]]]] = []
     days: list[str] = []  # the group of days being read
     ranges: list[tuple[int, int]] = []  # its sessions

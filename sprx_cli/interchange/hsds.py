@@ -61,7 +61,7 @@ def uid(kind: str, key: str) -> str:
     """A UUID for this kind of thing and key: the same every time (re-exports keep their ids).
     str(uuid.uuid5(NAMESPACE, "kind:key")), made without a UUID object (a feed of 100,000 services
     makes millions of them)."""
-    h = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:{key}".encode("utf-8")).digest()[:16])
+    h = bytearray(hashlib.sha1(_NAMESPACE_BYTES + f"{kind}:{key}".encode()).digest()[:16])
     h[6] = (h[6] & 0x0F) | 0x50  # version 5
     h[8] = (h[8] & 0x3F) | 0x80  # the RFC 4122 variant
     x = h.hex()

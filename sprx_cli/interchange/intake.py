@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..core.textio import atomic_write_text
 from ..core.words import normalise_name
@@ -84,7 +84,7 @@ def finish(records: list[dict], tables, fmt: str, into_empty: str | None = None)
     problems: dict[int, list] = {}
     for k, problem, name in removed:
         problems.setdefault(k, []).append((problem, name))
-    out = []
+    out: list[tuple[dict, tuple]] = []
     for k, r in enumerate(records):
         said = problems.get(k, [])
         if k in refused:
@@ -141,9 +141,10 @@ def _hold(imported: Imported, kept: list[dict], removed: list[tuple[dict, Any, s
         return
     removed = sorted(removed, key=lambda x: x[0].get("_row") or 0)  # (the same order however the work was split)
     cells = {h.row: h.cells for h in imported.held}
-    whole, parts = {}, {}
+    whole: dict[int, str] = {}
+    parts: dict[int, list[tuple[str, str]]] = {}
     for record, problem, name in removed:
-        row = record.get("_row")
+        row = cast(int, record.get("_row"))  # (every imported record has its row)
         message = problem.message.split(": ", 1)[1] if problem.message.startswith("scheme ") else problem.message
         if name is None:
             whole[row] = f"{message} ({problem.hint})"
@@ -195,7 +196,7 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
     if merging and target.exists():
         existing, _ = load_registry(target, str(target), exact=True)
     datas = [existing.record(k).data for k in range(len(existing))] if existing is not None else []
-    taken = {d.get("id") for d in datas if isinstance(d.get("id"), str)}
+    taken = {sid for d in datas if isinstance(sid := d.get("id"), str)}
     names = Counter(normalise_name(d["name"]) for d in datas if isinstance(d.get("name"), str))
     fmt = "csv" if target.suffix.lower() == ".csv" else "yaml"
     empty = not datas and fmt == "yaml"  # (no schemes to merge with: the records need not come back whole)
@@ -233,8 +234,8 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
         edited = update_schemes(target, sources, merge.updates, [_clean(r) for r in merge.added], checked=True,
                                 entries=[entries[r["id"]] for r in merge.added] if entries else None)
         for sid, name, why in edited.cannot:
-            row = next((r for r, s in merge.matched.items() if s == sid), None)
-            out.notes.append(Note(f"row {row}", f"{name} of {sid} not changed", why, "cannot-edit", row))
+            at = next((r for r, s in merge.matched.items() if s == sid), None)
+            out.notes.append(Note(f"row {at}", f"{name} of {sid} not changed", why, "cannot-edit", at))
         out.written = bool(merge.updates or merge.added)
         out.added = [r["id"] for r in merge.added]
         out.updated = list(merge.updates)

@@ -95,7 +95,7 @@ def keys_of(data: dict) -> list[tuple]:
     if not isinstance(name, str) or not name.strip():
         return []
     folded, place = normalise_name(name), _first_place(data)
-    out = []
+    out: list[tuple[str, ...]] = []
     if place.get("postcode"):
         out.append(("postcode", folded, _postcode(place["postcode"])))
     if place.get("address"):
@@ -148,15 +148,16 @@ def plan(existing, records: list[dict], tables, state: dict, overwrite: bool = F
         changes = {}
         last = state.get(sid, {}).get("values")
         if last is None:  # the keeper may have renamed the id since: its memory is found as the scheme was
-            old = next((ids[0] for key in keys_of(rec) if len(ids := gone.get(key, [])) == 1), None)
+            old = next((ids[0] for k in keys_of(rec) if len(ids := gone.get(k, [])) == 1), None)
             if old is not None:
                 out.renamed[old] = sid
             last = state.get(old, {}).get("values", {})
         for name, value in rec.items():
             if name in SKIP or name.startswith("_"):
                 continue
-            key = name if name in match else next((a for a, n in ALIASES.items() if n == name and a in match), name)
-            here = match.get(key)
+            written = name if name in match else next((a for a, n in ALIASES.items() if n == name and a in match),
+                                                      name)
+            here = match.get(written)
             new, ours = _canon(name, value, ctx), _canon(name, here, ctx)
             if new == ours:
                 continue

@@ -17,7 +17,7 @@ import re
 import sqlite3
 from datetime import date, datetime
 from pathlib import Path
-from typing import Mapping
+from collections.abc import Mapping
 
 from ..core.errors import SprxError
 from ..core.keywords import words
@@ -29,7 +29,7 @@ MAX_WORDS = 32  # in `search`
 MAX_PROXIMITY_M = 1_000_000
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
 _POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$")
-_DAYS = {**{v.lower(): v for v in BYDAY.values()}, **{k: v for k, v in BYDAY.items()},
+_DAYS = {**{v.lower(): v for v in BYDAY.values()}, **BYDAY,
          **{name: BYDAY[name[:3]] for name in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
                                                "sunday")}}
 LISTS = {"organizations": "organization", "taxonomies": "taxonomy", "taxonomy_terms": "term"}  # path -> table
@@ -126,7 +126,8 @@ def _date(params: Mapping[str, str], name: str) -> str | None:
 
 def service_filter(params: Mapping[str, str]) -> tuple[list[str], list]:
     """SQL conditions on service_facts `f` (and their arguments) for the service filters asked for."""
-    where, args = [], []
+    where: list[str] = []
+    args: list[object] = []
     query = params.get("search")
     if query is not None:
         found = words(query)

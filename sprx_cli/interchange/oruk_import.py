@@ -4,7 +4,8 @@ each value mapped as a keeper would write it, and a note for every value changed
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from ..core.languages import language_code, language_named
 from ..core.model import Registry
@@ -100,7 +101,7 @@ class Importer:
             self.same[oruk_id] = svc
         self.seen_name[key] = where
         record: dict[str, Any] = {"id": sid, "name": name, "boroughs": areas}
-        org = svc.get("organization") if isinstance(svc.get("organization"), dict) else {}
+        org = given if isinstance(given := svc.get("organization"), dict) else {}
         record["provider"] = _text(org.get("name"))
         record["description"] = _text(svc.get("description"))
         lists = self._attributes(where, svc)
@@ -124,8 +125,8 @@ class Importer:
         if len(phones) > 1:
             self.note(f"{where}/phones", "phones after the first left out", "a scheme has one phone number")
         record["charity_number"] = next((_text(i.get("identifier")) for i in org.get("organization_identifiers") or []
-                                         if isinstance(i, dict) and "charit" in (i.get("identifier_type") or "").lower()),
-                                        None)
+                                         if isinstance(i, dict)
+                                         and "charit" in (i.get("identifier_type") or "").lower()), None)
         status = (_text(svc.get("status")) or "active").lower()
         record["status"] = STATUS_IN.get(status)
         if record["status"] is None:
@@ -188,11 +189,13 @@ class Importer:
         for i, a in enumerate(svc.get("attributes") or []):
             if not isinstance(a, dict) or a.get("link_type") in (SPRX_ID, REFERRAL_URL):
                 continue
-            term = a.get("taxonomy_term") if isinstance(a.get("taxonomy_term"), dict) else {}
+            term = given if isinstance(given := a.get("taxonomy_term"), dict) else {}
             taxonomy = str(term.get("taxonomy") or "")
             code = _text(term.get("code"))
             name = _text(term.get("name"))
-            if taxonomy.startswith("sprx:") and taxonomy[5:] in lists and code in getattr(self.vocab, taxonomy[5:]):
+            key: str | None
+            if (code and taxonomy.startswith("sprx:") and taxonomy[5:] in lists
+                    and code in getattr(self.vocab, taxonomy[5:])):
                 target, key = taxonomy[5:], code
             else:
                 key = next((self.taxonomy_map[k.lower()] for k in (code, name, _text(a.get("taxonomy_term_id")))
@@ -261,8 +264,8 @@ class Importer:
             opens, closes = _text(sch.get("opens_at")), _text(sch.get("closes_at"))
             if days and None not in days and opens and closes:
                 hours.append({"days": days, "opens": opens[:5], "closes": closes[:5]})
-            elif _text(sch.get("description")) or _text(sch.get("notes")):
-                notes.append(_text(sch.get("description")) or _text(sch.get("notes")))
+            elif note := _text(sch.get("description")) or _text(sch.get("notes")):
+                notes.append(note)
         return hours, "; ".join(notes) or None
 
     def _locations(self, where: str, svc: dict) -> list[dict]:
@@ -292,7 +295,8 @@ class Importer:
             for a in loc.get("accessibility") or []:
                 if isinstance(a, dict):
                     key = _text(a.get("details"))
-                    key = key if key in self.vocab.accessibility else keys.get((_text(a.get("description")) or "").lower())
+                    if key not in self.vocab.accessibility:
+                        key = keys.get((_text(a.get("description")) or "").lower())
                     if key and key not in access:
                         access.append(key)
             place["accessibility"] = access
@@ -312,14 +316,14 @@ def import_documents(docs: Iterable[tuple[str, Any]], registry: Registry,
     ids: dict[str, list[dict]] = {}
     for _, services in read:
         for _, svc in services:
-            if _text(svc.get("id")):
-                kept = ids.setdefault(_text(svc["id"]), [])
+            if sid := _text(svc.get("id")):
+                kept = ids.setdefault(sid, [])
                 if svc not in kept:
                     kept.append(svc)
-    for oruk_id, services in ids.items():
-        if len(services) > 1:
+    for oruk_id, sharing in ids.items():
+        if len(sharing) > 1:
             importer.out.notes.append(Note(
-                "the feed", f"id {oruk_id} is used by {len(services):,} different services",
+                "the feed", f"id {oruk_id} is used by {len(sharing):,} different services",
                 "each service needs its own id: only the first is imported; ask the feed's keepers to fix it",
                 "duplicate-id"))
     for source, services in read:

@@ -64,7 +64,13 @@ def _fill(db: sqlite3.Connection, registry: Registry, docs: dict) -> None:
     vocab, areas = registry.vocabulary, registry.areas.by_code
     labels = {"categories": lambda k: vocab.label("categories", k),
               "areas": lambda c: areas[c].name if c in areas else c}
-    services, facts, terms, times, words, places, boxes = [], [], [], [], [], [], []
+    services: list = []
+    facts: list = []
+    terms: list = []
+    times: list = []
+    words: list = []
+    places: list = []
+    boxes: list = []
     for n, ((scheme, doc), body) in enumerate(zip(docs["services"], service_texts(docs)), start=1):
         services.append((n, doc["id"], body))
         facts.append((n, doc.get("minimum_age"), doc.get("maximum_age"), doc.get("assured_date")))

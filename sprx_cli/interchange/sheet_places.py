@@ -8,8 +8,10 @@ postcode table, one test of each boundary), so a 100,000-row list costs a second
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..core.words import either
 from ..registry.rules import POSTCODE
@@ -20,6 +22,12 @@ _AREA_SEPARATOR = re.compile(r"[;,/|\n]")
 
 class Placer:
     """The place half of a Cleaner (which gives it `tables`, `note`, `leave_out` and the caches)."""
+
+    # what the Cleaner gives this half (declared for the type checker; set or defined there)
+    tables: Any
+    note: Callable[..., None]
+    leave_out: Callable[..., None]
+    bad_postcode: str | None
 
     def _place(self, get: dict, col: dict, row: int) -> dict:
         place = {"name": get.get("location_name"), "address": get.get("address"),
@@ -93,10 +101,11 @@ class Placer:
         is in; or none, and why."""
         areas = self.tables.areas
         out, unknown = [], []
-        whole = areas.resolve(text.strip()) if text and text.strip() else None
+        text = text or ""
+        whole = areas.resolve(text.strip()) if text.strip() else None
         if whole is None and text and not _AREA_SEPARATOR.search(text) and areas.suggest(text.strip()):
             whole = text.strip()  # 'Kensington and Chelsae': one area misspelt, not two
-        parts = [text.strip()] if whole else [p.strip() for p in _AREA_LIST.split(text or "") if p.strip()]
+        parts = [text.strip()] if whole else [p.strip() for p in _AREA_LIST.split(text) if p.strip()]
         for part in parts:
             code = areas.resolve(part)
             if code is None:

@@ -7,6 +7,7 @@ and website, "Wednesday 10am - 4pm" is weekly hours (hours.py), "Adults 18+" giv
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,6 +37,14 @@ AGES = [(re.compile(r"\b(\d{1,3})\s*(?:\+|plus\b|and over\b|or over\b|and older\
 
 class ValueReader:
     """The value half of a Cleaner: each kind of value read from its text, with its notes."""
+
+    # what the Cleaner gives this half (declared for the type checker; set or defined there)
+    vocab: Any
+    out: Any
+    left: list[str]
+    _seen_values: dict[tuple, tuple]
+    note: Callable[..., None]
+    leave_out: Callable[..., None]
 
     def _same(self, read, text: str | None, row: int, column: str | None, *more):
         """`read(*more, text, row, column)` for a value that depends on its text alone: read once per text

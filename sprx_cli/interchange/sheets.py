@@ -12,6 +12,8 @@ row and kept beside it in the held-back file. Every change is a note, of a kind 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -52,7 +54,7 @@ _NOTE = partial(tuple.__new__, Note)  # a plain tuple made a Note without a Pyth
 class Cleaner(Placer, ValueReader):
     """Turns one spreadsheet's rows into registry records, holding back what cannot be one."""
 
-    def __init__(self, tables, source: str, sheet: Sheet, mapping: Mapping, taken: set[str] = frozenset(),
+    def __init__(self, tables, source: str, sheet: Sheet, mapping: Mapping, taken: AbstractSet[str] = frozenset(),
                  names: Counter | None = None, finish=None):
         self.tables = tables
         self.finish = finish
@@ -92,10 +94,11 @@ class Cleaner(Placer, ValueReader):
 
     # --- cells ---------------------------------------------------------------------------------
 
-    def _texts(self, rows: list[tuple[int, list]], columns: list[tuple[str, str, int]], say: bool = True):
+    def _texts(self, rows: Sequence[tuple[int, list]], columns: list[tuple[str, str, int]], say: bool = True):
         """Each row's number and its cells' text by field (`columns`: field, heading, index), read column
         by column: a column repeats its values, and each distinct one is read once."""
-        cols, said = [], {}
+        cols: list[list] = []
+        said: dict[int, list[tuple[str, str]]] = {}
         for _, header, i in columns:
             raws = [cells[i] for _, cells in rows]
             try:
@@ -107,15 +110,15 @@ class Cleaner(Placer, ValueReader):
                 empty = None
             if say and (empty is None or empty):
                 for k, (raw, text) in enumerate(zip(raws, col)):
-                    if text is None and (raw in empty if empty is not None else raw is not None and raw != ""):
-                        if (written := cell_text(raw)) is not None:  # 'NA', 'not known': noted in its row
-                            said.setdefault(k, []).append((header, written))
+                    if (text is None and (raw in empty if empty is not None else raw is not None and raw != "")
+                            and (written := cell_text(raw)) is not None):  # 'NA', 'not known': noted in its row
+                        said.setdefault(k, []).append((header, written))
             cols.append(col)
         targets = [t for t, _, _ in columns]
-        for k, ((n, _), texts) in enumerate(zip(rows, zip(*cols) if cols else [()] * len(rows))):
+        for k, ((n, _), row_texts) in enumerate(zip(rows, zip(*cols) if cols else [()] * len(rows))):
             for header, written in said.get(k, ()):
                 self.note(n, header, f"{written!r} read as empty", "it says the value is not known", "empty")
-            yield n, dict(zip(targets, texts))
+            yield n, dict(zip(targets, row_texts))
 
     def run(self) -> Imported:
         """Every row: a record (with where it came from) or a row held back."""
@@ -139,7 +142,7 @@ class Cleaner(Placer, ValueReader):
 
     # --- a row ---------------------------------------------------------------------------------
 
-    def _drafts(self, rows: list[tuple[int, list]], start: int = 0) -> list[tuple]:
+    def _drafts(self, rows: Sequence[tuple[int, list]], start: int = 0) -> list[tuple]:
         """Each row read on its own (what needs the rows before it is left to `_settle`), packed."""
         out = []
         ahead = [c for c in self.columns if c[0] in ("postcode", "lat", "lon")]
@@ -150,18 +153,19 @@ class Cleaner(Placer, ValueReader):
             self.out.notes, self.left, self.bad_postcode = [], [], None
         if self.finish is None:
             return list(map(tuple, out))
-        drafted = [k for k, d in enumerate(out) if d.record is not None]
+        # (a draft with a record has its key)
+        drafted = [(k, d.record, d.key[0]) for k, d in enumerate(out) if d.record is not None and d.key is not None]
         given: set[str] = set()
         tried: dict[str, int] = {}
-        names = Counter(out[k].key[0] for k in drafted)
-        for k in drafted:  # ids unique among these records, likely the final ones (_settle gives those)
+        names = Counter(name for _, _, name in drafted)
+        for k, record, name in drafted:  # ids unique among these records, likely the final ones (_settle gives those)
             d = out[k]
-            d.record["id"] = sid = unique_id(d.sited if d.sited and names[d.key[0]] > 1 else d.base, given, tried)
+            record["id"] = sid = unique_id(d.sited if d.sited and names[name] > 1 else d.base, given, tried)
             given.add(sid)
         packed = list(map(tuple, out))  # (plain tuples pickle several times faster than named ones)
-        for k, (record, done) in zip(drafted, self.finish([out[k].record for k in drafted])):
-            d = packed[k]
-            packed[k] = (d[0], record, *d[2:-1], done)  # (the record as finish left it; what it made last)
+        for (k, _, _), (record, done) in zip(drafted, self.finish([record for _, record, _ in drafted])):
+            fields = packed[k]
+            packed[k] = (fields[0], record, *fields[2:-1], done)  # (the record as finish left it; what it made last)
         return packed
 
     def _draft(self, row: int, get: dict[str, str | None]) -> Draft:
@@ -209,8 +213,8 @@ class Cleaner(Placer, ValueReader):
                                                 "referral email address")
         if "phone" in has:
             rec["phone"] = self._first(PHONE, get.get("phone"), row, col.get("phone"), "phone number")
-        if get.get("contact"):
-            self._contact(rec, get["contact"], row, col["contact"])
+        if contact := get.get("contact"):
+            self._contact(rec, contact, row, col["contact"])
         if "last_verified" in has:
             rec["last_verified"] = self._same(self._date, get["last_verified"], row, col["last_verified"])
         if self.translated:  # (only a sheet with columns in other languages)
@@ -281,7 +285,7 @@ class Cleaner(Placer, ValueReader):
         return base, "-".join(p for p in (base, area, outward) if p)
 
 def import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None = None,
-                 taken: set[str] = frozenset(), names: Counter | None = None,
+                 taken: AbstractSet[str] = frozenset(), names: Counter | None = None,
                  finish=None) -> tuple[Imported, Mapping, Sheet]:
     """Records from a spreadsheet, what was held back, the notes, the column mapping used and the sheet.
     `taken`: ids the registry has already; `names`: its folded names (a name it has already counts).
@@ -292,7 +296,7 @@ def import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None
         return _import_sheet(path, tables, given, encoding, taken, names, finish)
 
 
-def _import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None, taken: set[str],
+def _import_sheet(path: Path, tables, given: dict[str, str], encoding: str | None, taken: AbstractSet[str],
                   names: Counter | None, finish) -> tuple[Imported, Mapping, Sheet]:
     sheet = read_sheet(path, encoding)
     mapping = choose_columns(sheet.header, given)
@@ -311,7 +315,7 @@ def _import_sheet(path: Path, tables, given: dict[str, str], encoding: str | Non
         cleaner.note(sheet.title_rows[0], None, f"row{'s' if len(sheet.title_rows) > 1 else ''} "
                      f"{', '.join(map(str, sheet.title_rows))} above the header left out",
                      f"the header is row {sheet.header_row}", "file")
-    if sheet.encoding:
+    if sheet.encoding and sheet.first_odd_character:
         r, c, char = sheet.first_odd_character
         heading = sheet.header[c - 1] if 0 < c <= len(sheet.header) else f"column {c}"
         cleaner.note(r, heading, f"read as {'Windows-1252' if sheet.encoding == 'cp1252' else 'Latin-1'}",

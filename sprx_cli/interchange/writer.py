@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Iterable, Sequence
+from typing import Any
+from collections.abc import Iterable, Sequence
 
 from ..core.model import Hours, hours_text
 from ..registry.fields import (CSV_COLUMNS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, FIELDS, LIST_SEPARATOR,
@@ -128,7 +129,9 @@ def checked(records: list[dict[str, Any]], tables, fmt: str, written: bool = Fal
 
     from ..core.speed import split_work
 
-    kept, removed, gone = [dict(r) for r in records] if not written else list(records), [], set()
+    kept = [dict(r) for r in records] if not written else list(records)
+    removed: list[tuple[int, Any, str | None]] = []
+    gone: set[int] = set()
     todo = list(range(len(kept)))  # the records to check: all, then those a value was taken out of
     while todo:
         batch = [kept[k] for k in todo]
@@ -174,7 +177,8 @@ def _errors(records: Sequence[dict[str, Any]], tables, fmt: str, start: int, wri
     _, problems, _ = check_registry(raw, tables.areas, tables.vocabulary, today())
     out = []
     for p in problems:
-        k = index.get(p.loc.row if fmt == "csv" else p.loc.line)
+        at = p.loc.row if fmt == "csv" else p.loc.line
+        k = index.get(at) if at is not None else None
         if p.severity == "error" and k is not None:
             out.append((k, p))
     return out

@@ -3,6 +3,7 @@ that words every problem. Both apply the field table (fields.py): no rule is wri
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -149,8 +150,8 @@ class ColumnLane:
             columns.append(column)
         new = tuple.__new__  # what Scheme._make calls, without the Python-level call per record
         rows = zip(*columns)
-        schemes = ([new(Scheme, values) for values in rows] if not bad else
-                   [None if k in bad else new(Scheme, values) for k, values in enumerate(rows)])
+        schemes: list[Scheme | None] = ([new(Scheme, values) for values in rows] if not bad else
+                                        [None if k in bad else new(Scheme, values) for k, values in enumerate(rows)])
         return schemes, [v if type(v) is str else None for v in ids]
 
     @staticmethod
@@ -176,13 +177,13 @@ class ColumnLane:
         if not f.repeated:  # mostly distinct values (ids, addresses): no point remembering verdicts
             values = [none_verdict if t is None else _BAD if t is _BAD else rule(t, ctx) for t in texts]
             if Fault in set(map(type, values)):
-                values = [_BAD if type(v) is Fault else v for v in values]
+                values = [_BAD if isinstance(v, Fault) else v for v in values]
             return values
         verdicts = {None: none_verdict, _BAD: _BAD}
         for text in set(texts):
             if text not in verdicts:
                 value = rule(text, ctx)
-                verdicts[text] = _BAD if type(value) is Fault else value
+                verdicts[text] = _BAD if isinstance(value, Fault) else value
         return list(map(verdicts.__getitem__, texts))
 
     def _judge_raw(self, f: Field, cells, n: int, csv: bool) -> list:
@@ -230,7 +231,8 @@ class ColumnLane:
     def _yaml_locations(self, column: list) -> list:
         """YAML locations: those that are one place of text alone (as an importer writes them) column
         by column (`_places`), the others one by one."""
-        out, simple = [], []
+        out: list = []
+        simple: list[int] = []
         for k, raw in enumerate(column):
             if (type(raw) is list and len(raw) == 1 and type(place := raw[0]) is dict and place.keys() <= _FLAT_PLACE
                     and all(type(v) is str for v in place.values()) and any(map(str.strip, place.values()))):
@@ -245,12 +247,12 @@ class ColumnLane:
                 out[k] = value
         return out
 
-    def _places(self, texts: dict[str, list | None], n: int) -> list:
+    def _places(self, given: Mapping[str, list | None], n: int) -> list:
         """Places from their fields' stripped texts (None for a field nobody wrote): each field's rule
         once per distinct text, then the coordinate pair rules place by place; () where no field of
         a place is written."""
-        judged = {f.name: self._judge_texts(f, texts[f.name], n) for f in LOCATION_FIELDS_TABLE if f.csv}
-        texts = {name: [None] * n if t is None else t for name, t in texts.items()}
+        judged = {f.name: self._judge_texts(f, given[f.name], n) for f in LOCATION_FIELDS_TABLE if f.csv}
+        texts = {name: [None] * n if t is None else t for name, t in given.items()}
         out: list = []
         append = out.append
         for name, address, postcode, lat_t, lon_t, lat, lon in zip(
@@ -269,14 +271,15 @@ class ColumnLane:
     def _csv_translations(self, table: CsvTable, n: int, place: bool) -> list:
         """The translation columns ('name_cy', ...; a place's: 'location_name_cy') row by row where any is
         filled in: () for a file without them."""
-        found = [(c, translation_column(c)) for c in table.columns if c is not None and c not in CSV_FIELDS
-                 and c not in CSV_LOCATION_COLUMNS and c not in CSV_PART_COLUMNS]
-        found = [(c, t) for c, t in found if t is not None and t[0] == place]
+        found = [(c, t) for c in table.columns if c is not None and c not in CSV_FIELDS
+                 and c not in CSV_LOCATION_COLUMNS and c not in CSV_PART_COLUMNS
+                 and (t := translation_column(c)) is not None and t[0] == place]
         if not found:
             return [()] * n
-        cells = [(name, code, self._texts(table.column(c), n, True)) for c, (_, name, code) in found]
+        cells = [(name, code, texts) for c, (_, name, code) in found
+                 if (texts := self._texts(table.column(c), n, True)) is not None]
         names = PLACE_TRANSLATED if place else TRANSLATED
-        out = []
+        out: list = []
         for k in range(n):
             raw: dict = {}
             for name, code, texts in cells:
@@ -293,8 +296,7 @@ class ColumnLane:
         """A mapping field from its parts' columns, judged row by row where any is filled in."""
         if all(table.column(p.csv) is None for p in f.parts):  # no column of it in this file
             return [None] * n
-        cells = [(p.name, self._texts(table.column(p.csv), n, True)) for p in f.parts]
-        cells = [(name, texts) for name, texts in cells if texts is not None]
+        cells = [(p.name, texts) for p in f.parts if (texts := self._texts(table.column(p.csv), n, True)) is not None]
         out = []
         for k in range(n):
             item = {name: texts[k] for name, texts in cells if texts[k] is not None}

@@ -26,7 +26,7 @@ LIST_SEPARATOR = ";"  # between the items of a list field in a CSV cell
 
 # --- the table ---------------------------------------------------------------------------------
 
-Kind = Literal["text", "list", "mapping", "hours", "locations"]
+Kind = Literal["text", "list", "mapping", "hours", "locations", "translations"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Field:
     item_noun: str = "value"  # what one list item is called in messages
     repeated: bool = False  # few distinct values recur across records: worth remembering verdicts
     codes_column: str | None = None  # exports: a column of the codes beside the names (area lists)
-    parts: tuple["Field", ...] = ()  # a mapping's (or a location's) own fields
+    parts: tuple[Field, ...] = ()  # a mapping's (or a location's) own fields
     aliases: tuple[str, ...] = ()  # other names the field may be written under (never two at once)
     translatable: bool = False  # text people read: may be given in other languages too (`translations`)
 
@@ -154,22 +154,23 @@ LOCATION_FIELDS: tuple[str, ...] = tuple(f.name for f in LOCATION_FIELDS_TABLE)
 REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 LIST_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.kind == "list")
 # CSV: one row per scheme, at most one location, in the location columns
-CSV_LOCATION_COLUMNS: dict[str, str] = {f.csv: f.name for f in LOCATION_FIELDS_TABLE if f.csv}
+CSV_LOCATION_COLUMNS: dict[str, str] = {c: f.name for f in LOCATION_FIELDS_TABLE if (c := f.csv)}
 # the columns of a mapping field's parts: column -> (field, part)
-CSV_PART_COLUMNS: dict[str, tuple[str, str]] = {p.csv: (f.name, p.name) for f in FIELDS if f.kind == "mapping"
-                                                for p in f.parts}
-CSV_COLUMNS: tuple[str, ...] = (tuple(c for f in FIELDS for c in ([p.csv for p in f.parts] if f.kind == "mapping"
-                                                                  else [f.csv] if f.csv else []))
+CSV_PART_COLUMNS: dict[str, tuple[str, str]] = {c: (f.name, p.name) for f in FIELDS if f.kind == "mapping"
+                                                for p in f.parts if (c := p.csv)}
+CSV_COLUMNS: tuple[str, ...] = (tuple(c for f in FIELDS
+                                      for c in ([p.csv for p in f.parts if p.csv] if f.kind == "mapping"
+                                                else [f.csv] if f.csv else []))
                                 + tuple(CSV_LOCATION_COLUMNS))
-CSV_FIELDS: dict[str, Field] = {f.csv: f for f in FIELDS if f.csv}
+CSV_FIELDS: dict[str, Field] = {c: f for f in FIELDS if (c := f.csv)}
 CSV_FIELDS.update({alias: f for f in FIELDS if f.csv for alias in f.aliases})  # a column may have a field's alias
 # The text that may be translated (`translations`): a scheme's fields and a place's, in table order.
 TRANSLATED: tuple[str, ...] = tuple(f.name for f in FIELDS if f.translatable)
 PLACE_TRANSLATED: tuple[str, ...] = tuple(f.name for f in LOCATION_FIELDS_TABLE if f.translatable)
 # Their CSV columns, which take a language code after them (`name_cy`): column -> (place?, field)
 TRANSLATED_COLUMNS: dict[str, tuple[bool, str]] = {
-    **{(f.csv or f.parts[-1].csv): (False, f.name) for f in FIELDS if f.translatable},
-    **{f.csv: (True, f.name) for f in LOCATION_FIELDS_TABLE if f.translatable}}
+    **{c: (False, f.name) for f in FIELDS if f.translatable and (c := f.csv or f.parts[-1].csv)},
+    **{c: (True, f.name) for f in LOCATION_FIELDS_TABLE if f.translatable and (c := f.csv)}}
 _TRANSLATION_COLUMN = re.compile(r"^(?P<column>[a-z_]+)_(?P<language>[a-z]{2,3})$")
 
 
@@ -204,7 +205,7 @@ def finish(field: Field, text: str | None, ctx: Context) -> tuple[Any, list[Find
     if field.rule is None:
         return text, []
     value = field.rule(text, ctx)
-    if type(value) is Fault:
+    if isinstance(value, Fault):
         return None, [Finding(value._replace(value=text) if value.value is None else value)]
     return value, []
 
@@ -213,7 +214,7 @@ def evaluate(field: Field, raw: Any, ctx: Context) -> tuple[Any, list[Finding]]:
     """The field's value from `raw` as written (text, list, mapping or None), and every fault."""
     if field.kind == "text":
         text = as_text(raw)
-        if type(text) is Fault:
+        if isinstance(text, Fault):
             return None, [Finding(wrong_type(text, field.name))]
         return finish(field, text, ctx)
     if field.kind == "list":
@@ -256,7 +257,7 @@ def evaluate_hours(raw: Any, ctx: Context) -> tuple[tuple[Hours, ...], list[Find
             findings.append(Finding(unknown_field(unknown[0], ("days", "opens", "closes")), i, unknown[0]))
             continue
         value = opening(item.get("days"), item.get("opens"), item.get("closes"))
-        if type(value) is Fault:
+        if isinstance(value, Fault):
             findings.append(Finding(value, i))
         else:
             out.append(value)
@@ -275,14 +276,14 @@ def evaluate_eligibility(raw: Any, ctx: Context) -> tuple[Eligibility | None, li
                                     "write it as 'eligibility: {min_age: 18, max_age: 65, description: ...}'", raw))]
     names = tuple(p.name for p in ELIGIBILITY_PARTS)
     findings = [Finding(unknown_field(key, names), sub=key) for key in raw if key not in names]
-    values = []
+    values: list[Any] = []
     for part in ELIGIBILITY_PARTS:
-        text = as_text(raw.get(part.name))
-        if type(text) is Fault:
-            findings.append(Finding(wrong_type(text, part.name), sub=part.name))
+        part_text = as_text(raw.get(part.name))
+        if isinstance(part_text, Fault):
+            findings.append(Finding(wrong_type(part_text, part.name), sub=part.name))
             values.append(None)
             continue
-        value, found = finish(part, text, ctx)
+        value, found = finish(part, part_text, ctx)
         findings += [x._replace(sub=part.name) for x in found]
         values.append(value)
     fault = age_order(values[0], values[1])
@@ -305,7 +306,7 @@ def _evaluate_list(field: Field, raw: Any, ctx: Context) -> tuple[tuple, list[Fi
     texts: list[tuple[int, str]] = []
     for i, item in enumerate(raw):
         text = as_text(item)
-        if type(text) is Fault:
+        if isinstance(text, Fault):
             findings.append(Finding(wrong_type(text, field.name), i))
         elif text is not None:
             texts.append((i, text))
@@ -315,7 +316,7 @@ def _evaluate_list(field: Field, raw: Any, ctx: Context) -> tuple[tuple, list[Fi
     rule = field.rule
     for i, text in texts:
         value = rule(text, ctx) if rule else text
-        if type(value) is Fault:
+        if isinstance(value, Fault):
             findings.append(Finding(value._replace(value=text), i))
         elif value is None:
             continue
@@ -336,7 +337,7 @@ def evaluate_location(item: dict, ctx: Context) -> tuple[Location, list[Finding]
     texts = []
     for f in LOCATION_FIELDS_TABLE[:5]:  # name, address, postcode, lat, lon: text
         text = as_text(item.get(f.name))
-        if type(text) is Fault:
+        if isinstance(text, Fault):
             findings.append(Finding(wrong_type(text, f.name), sub=f.name))
             text = None
         texts.append(text)
@@ -352,7 +353,8 @@ def evaluate_location(item: dict, ctx: Context) -> tuple[Location, list[Finding]
         extras.append(value)
     translations, found = evaluate_translations(item.get("translations"), PLACE_TRANSLATED, ctx)
     findings += [x._replace(sub="translations") for x in found]
-    return Location(name, address, postcode_value, lat, lon, *extras, translations), findings
+    accessibility, hours = extras
+    return Location(name, address, postcode_value, lat, lon, accessibility, hours, translations), findings
 
 
 def incomplete(lat_text: str | None, lon_text: str | None) -> Finding | None:
@@ -431,7 +433,7 @@ def flat_columns() -> list[str]:
         if f.kind == "locations":
             columns += ["location_count", *CSV_LOCATION_COLUMNS, "coordinates_from"]
         elif f.kind == "mapping":
-            columns += [p.csv for p in f.parts]
+            columns += [p.csv for p in f.parts if p.csv]
         elif f.kind == "translations":
             continue  # (a column per field and language: the exports add those a registry has)
         else:  # text, list and hours: one column each

@@ -8,7 +8,7 @@ from operator import attrgetter
 from pathlib import Path
 
 from ..core.areas import Areas
-from ..core.model import Registry, Scheme
+from ..core.model import Location, Registry, Scheme
 from ..core.problems import Loc, Problem
 from ..core.words import either
 
@@ -18,12 +18,14 @@ def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
     warn about postcodes the table lacks and typed coordinates far from their postcode.
 
     The postcode table is read only when some location has a postcode."""
-    from ..geo.postcodes import ATTRIBUTION, FAR_METRES, SHORT_ATTRIBUTION, PostcodeTableError, distance_m, load_postcodes
+    from ..geo.postcodes import (ATTRIBUTION, FAR_METRES, SHORT_ATTRIBUTION, PostcodeTableError, distance_m,
+                                 load_postcodes)
 
     every = list(chain.from_iterable(map(attrgetter("locations"), reg.schemes)))
     if list(map(attrgetter("postcode"), every)).count(None) == len(every):  # the usual case, at C speed
         return []
     where = [(si, li, loc) for si, s in enumerate(reg.schemes) for li, loc in enumerate(s.locations) if loc.postcode]
+    postcodes: list[str] = [loc.postcode for _, _, loc in where]  # type: ignore[misc]  # (each has one)
     path = reg.sources.postcodes
     if path is None:
         return [Problem("postcode-unknown", f"scheme '{reg.schemes[si].id}': location {li + 1} has postcode "
@@ -37,14 +39,14 @@ def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
     except PostcodeTableError as exc:
         return [Problem("file-unreadable", str(exc), Loc(path), "error", None, None,
                         "give an NSPL or ONSPD CSV (pcds, lat, long) or a CSV with postcode,lat,lon")]
-    centres = table.find([loc.postcode for _, _, loc in where])
+    centres = table.find(postcodes)
     problems: list[Problem] = []
-    far: list[tuple[int, int, "object", tuple[float, float], float]] = []
-    placed: dict[int, dict[int, object]] = {}
-    for (si, li, loc), centre in zip(where, centres):
+    far: list[tuple[int, int, object, tuple[float, float], float]] = []
+    placed: dict[int, dict[int, Location]] = {}
+    for (si, li, loc), postcode, centre in zip(where, postcodes, centres):
         scheme = reg.schemes[si]
         if centre is None:
-            close = table.suggest(loc.postcode)
+            close = table.suggest(postcode)
             hint = (f"did you mean {either(close)}?"
                     if close else
                     "check the postcode on a letter or royalmail.com, or give lat and lon")
@@ -56,7 +58,7 @@ def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
         elif not loc.has_point:
             placed.setdefault(si, {})[li] = loc._replace(lat=centre[0], lon=centre[1], coordinates_from="postcode")
         else:
-            metres = distance_m(loc.lat, loc.lon, *centre)
+            metres = distance_m(loc.lat, loc.lon, *centre)  # type: ignore[arg-type]  # (has_point)
             if metres > FAR_METRES:
                 far.append((si, li, loc, centre, metres))
     for si, changed in placed.items():
@@ -105,8 +107,8 @@ def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> l
     where = [(s, i, loc) for s in schemes for i, loc in enumerate(s.locations) if loc.has_point]
     if not where:
         return []
-    lats = [loc.lat for _, _, loc in where]
-    lons = [loc.lon for _, _, loc in where]
+    lats: list[float] = [loc.lat for _, _, loc in where]  # type: ignore[misc]  # (has_point)
+    lons: list[float] = [loc.lon for _, _, loc in where]  # type: ignore[misc]
     # a point is fine when one of the areas it touches is one its scheme serves: (point, area)
     # pairs as numbers, matched over whole arrays
     point_idx, area_idx = point_area_pairs(boundaries, lats, lons)
@@ -122,10 +124,10 @@ def check_locations(schemes: list[Scheme], boundaries, areas: Areas, by_id) -> l
     inside = dict(zip(outside, areas_containing(boundaries, [lats[k] for k in outside], [lons[k] for k in outside])))
     swapped = areas_containing(boundaries, [lons[k] for k in outside], [lats[k] for k in outside])
     names = areas.by_code
-    for k, swap in zip(outside, swapped):
+    for k, swapped_in in zip(outside, swapped):
         scheme, i, loc = where[k]
         served = set(scheme.boroughs)
-        swap = set(swap)
+        swap = set(swapped_in)
         listed = ", ".join(names[c].name for c in scheme.boroughs)
         if swap & served:
             hint = (f"lat and lon look swapped: lat {loc.lon}, lon {loc.lat} would place it in "

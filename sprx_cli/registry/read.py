@@ -12,7 +12,8 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
+from collections.abc import Sequence
 
 from ..core.problems import Loc, Problem, short
 from ..core.textio import SourceError, read_text
@@ -57,7 +58,7 @@ class LazyRecord(RawRecord):
 
     __slots__ = ("positions",)
 
-    def __init__(self, index: int, data: dict[str, Any], positions: "_YamlPositions"):
+    def __init__(self, index: int, data: dict[str, Any], positions: _YamlPositions):
         self.index, self.data, self.positions = index, data, positions
 
     @property
@@ -141,7 +142,7 @@ class _YamlPositions:
 
 def _unplaced() -> YMap:
     m = YMap()
-    m.line, m.column, m.pos, m.spans = None, None, {}, {}
+    m.line, m.column, m.pos, m.spans = None, None, {}, {}  # type: ignore[assignment]  # (no place in a text)
     return m
 
 
@@ -163,15 +164,15 @@ class CsvTable:
 
     display: str
     columns: list[str | None]  # the field each column holds (None: unknown or blank header)
-    cells: list[Sequence[str]]  # each column's cells in the non-blank data rows
+    cells: Sequence[Sequence[str]]  # each column's cells in the non-blank data rows
     row_numbers: list[int]  # each row's number as a spreadsheet counts it (header = 1)
 
     def __len__(self) -> int:
         return len(self.row_numbers)
 
-    def column(self, field: str) -> Sequence[str] | None:
-        """The raw cells of `field`'s column, or None when the file has no such column."""
-        if field not in self.columns:
+    def column(self, field: str | None) -> Sequence[str] | None:
+        """The raw cells of `field`'s column, or None when the file has no such column (or the field none)."""
+        if field is None or field not in self.columns:
             return None
         return self.cells[self.columns.index(field)]
 
@@ -179,7 +180,7 @@ class CsvTable:
         """Row k as a RawRecord (lists split, the location gathered)."""
         cells, columns = [c[k] for c in self.cells], self.columns
         data: dict[str, Any] = {}
-        location: dict[str, str] = {}
+        location: dict[str, Any] = {}
         for c, cell in zip(columns, cells):
             if c is None:
                 continue
@@ -193,8 +194,8 @@ class CsvTable:
                     data.setdefault(name, {})[part] = v
                 continue
             if c not in CSV_FIELDS:  # a translation: 'name_cy', 'location_name_cy'
-                if v := cell.strip():
-                    place, name, code = translation_column(c)
+                if (v := cell.strip()) and (translated := translation_column(c)):
+                    place, name, code = translated
                     (location if place else data).setdefault("translations", {}).setdefault(code, {})[name] = v
                 continue
             f = CSV_FIELDS[c]
@@ -219,13 +220,13 @@ class RawRegistry:
 
     def record(self, k: int) -> RawRecord:
         """Record k (built on demand for CSV)."""
-        return self.table.record(k) if self.table is not None else self._records[k]
+        return self.table.record(k) if self.table is not None else self.records[k]
 
     def at(self, k: int, field: str) -> Loc:
         """Where record k's `field` was written (a CSV row without building the record)."""
         if self.table is not None:
             return Loc(self.table.display, row=self.table.row_numbers[k])
-        return self._records[k].at(field)
+        return self.records[k].at(field)
 
     @property
     def records(self) -> list[RawRecord]:
@@ -296,7 +297,7 @@ def read_yaml(text: str, display: str, exact: bool = False) -> tuple[RawRegistry
                 "wrong-type", f"scheme {i + 1} is not a mapping of fields", loc,
                 value=short(item), hint="each scheme is '- id: ...' followed by indented 'field: value' lines"))
             continue
-        reg._records.append(RawRecord(len(reg._records), item, loc))
+        reg.records.append(RawRecord(len(reg.records), item, loc))
     return reg, problems
 
 
@@ -317,7 +318,8 @@ def read_csv(text: str, display: str, compiled: bool = True) -> tuple[RawRegistr
                              hint=f"the first row names the columns: {','.join(CSV_COLUMNS)}")]
     first = _header(text)
     fast = _compiled_read(text, first) if first is not None and compiled else None
-    if fast is not None:
+    rows: list[list[str]]
+    if fast is not None and first is not None:
         rows = [first]
     else:
         try:
@@ -358,8 +360,8 @@ def read_csv(text: str, display: str, compiled: bool = True) -> tuple[RawRegistr
         return reg, problems
     width = len(columns)
     if fast is not None:
-        cells, numbers = fast
-        reg.table = CsvTable(display, columns, cells, numbers)
+        by_column, numbers = fast
+        reg.table = CsvTable(display, columns, by_column, numbers)
         return reg, problems
     kept: list[list[str]] = []
     numbers = []
@@ -443,7 +445,7 @@ def _compiled_read(text: str, header: list[str]) -> tuple[list[list[str]], list[
     cells = [table.column(i).to_pylist() for i in range(width)]
     numbers = list(range(2, table.num_rows + 2))
     # rows of blank cells only (spaces, commas): the csv lane skips those
-    blank = range(table.num_rows)
+    blank: Sequence[int] = range(table.num_rows)
     for column in cells:
         blank = [k for k in blank if not column[k] or column[k].isspace()]
         if not blank:
@@ -460,8 +462,8 @@ def _csv_error_row(text: str) -> int:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     n = 0
     try:
-        for n, _ in enumerate(reader, start=1):
-            pass
+        for _ in reader:
+            n += 1
     except csv.Error:
         return n + 1
     return n

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from typing import TYPE_CHECKING, Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ..core.languages import language_code, language_name, language_named
@@ -26,7 +27,8 @@ if TYPE_CHECKING:
 POSTCODE = re.compile(
     r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNP-Z]? ?[0-9][ABD-HJLNP-UW-Z]{2})$", re.I)
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-WEBSITE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s]*)?$", re.I)  # fast path; urlsplit decides the rest
+# the fast path; urlsplit decides the rest
+WEBSITE = re.compile(r"^https?://[A-Za-z0-9.-]+(?::\d+)?(?:[/?#][^\s]*)?$", re.I)
 CHARITY = re.compile(r"^(?:\d{6,7}(?:-\d{1,2})?|SC\d{6}|NIC\d{6})$")
 # A time of day on the 24-hour clock (9:30, 09:30, 23:59); the JSON Schema takes its pattern from here.
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -38,8 +40,8 @@ HOURS_TEXT = re.compile(r"^\s*(?P<days>[A-Za-z, ]+?)\s+(?P<opens>\S+)\s*-\s*(?P<
 class Context(NamedTuple):
     """What rules check values against."""
 
-    areas: "Areas"
-    vocabulary: "Vocabulary"
+    areas: Areas
+    vocabulary: Vocabulary
     today: date
 
 
@@ -250,14 +252,15 @@ def opening(days: Any, opens: Any, closes: Any) -> Hours | Fault:
     if bad:
         return Fault("invalid-hours", f"{bad[0]!r} is not a day of the week",
                      "write the days as mon, tue, wed, thu, fri, sat, sun", bad[0])
-    times = [_time(t) if isinstance(t, str) else None for t in (opens, closes)]
-    if None in times:
-        which, raw = ("opens", opens) if times[0] is None else ("closes", closes)
-        return Fault("invalid-hours", f"{which} {quoted(raw)} is not a 24-hour time", "write times as HH:MM, e.g. 09:30", raw)
-    if times[0] >= times[1]:
-        return Fault("invalid-hours", f"opens at {times[0]} but closes at {times[1]}",
-                     "the opening time comes before the closing time (24-hour clock)", f"{times[0]}-{times[1]}")
-    return Hours(tuple(dict.fromkeys(keys)), times[0], times[1])
+    start, end = (_time(t) if isinstance(t, str) else None for t in (opens, closes))
+    if start is None or end is None:
+        which, raw = ("opens", opens) if start is None else ("closes", closes)
+        return Fault("invalid-hours", f"{which} {quoted(raw)} is not a 24-hour time",
+                     "write times as HH:MM, e.g. 09:30", raw)
+    if start >= end:
+        return Fault("invalid-hours", f"opens at {start} but closes at {end}",
+                     "the opening time comes before the closing time (24-hour clock)", f"{start}-{end}")
+    return Hours(tuple(dict.fromkeys(keys)), start, end)
 
 
 _DAY_NAMES = {"mon": "monday", "tue": "tuesday", "wed": "wednesday", "thu": "thursday", "fri": "friday",

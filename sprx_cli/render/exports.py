@@ -72,7 +72,7 @@ def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str
             if nested:
                 out[f.name] = parts if value else None
             else:
-                out.update({p.csv: parts[p.name] for p in f.parts})
+                out.update({c: parts[p.name] for p in f.parts if (c := p.csv)})
         elif f.kind == "translations":
             if nested:
                 out[f.name] = _translations(value)
@@ -154,7 +154,8 @@ def export_areas(registry: Registry, fmt: str, filters: Filters = Filters()) -> 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "areas.gpkg"
             about = {f"{k}_source": v for k, v in figure_sources(registry.areas).items()} | {"figures": ATTRIBUTION}
-            gdf.to_file(path, driver="GPKG", layer="areas", engine="pyogrio", layer_metadata=about)  # (read with pyogrio.read_info)
+            # (read back with pyogrio.read_info)
+            gdf.to_file(path, driver="GPKG", layer="areas", engine="pyogrio", layer_metadata=about)
             return path.read_bytes()
     raise ValueError(f"unknown format {fmt!r}")
 

@@ -8,7 +8,7 @@ schemes share (hours, key lists) is converted once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from ..aggregate.counts import TALLY, AreaCounts, area_counts
 from ..aggregate.metrics import metric_credits

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from ..aggregate.metrics import metric_credits
 from ..core.errors import UsageError
@@ -111,7 +111,7 @@ def _raw(text: str):
     import branca.element as be
 
     el = be.Element("{{ this.text }}")
-    el.text = text
+    el.text = text  # type: ignore[attr-defined]  # (what its template reads)
     return el
 
 
@@ -153,7 +153,7 @@ def _import_folium():
         import folium
 
         return folium
-    sys.modules["pandas"] = None  # type: ignore[assignment]
+    sys.modules["pandas"] = None
     try:
         import folium
     finally:
@@ -183,7 +183,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     step("rendering")
     _PageTail = _page_tail_class()
 
-    class _Map(folium.Map):
+    class _Map(folium.Map):  # type: ignore[name-defined]
         # Only Leaflet is needed, and it is added below (CDN or inlined); folium's other
         # defaults (jQuery, Bootstrap, Font Awesome) would be requests for nothing.
         default_js: list = []
@@ -193,7 +193,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     fig.header.add_child(_raw('<meta name="generator" content="sprx">'), name="generator")
     for i, a in enumerate(assets):
         if a.url:
-            sri = f'integrity="{e(a.integrity)}" crossorigin="anonymous"'
+            sri = f'integrity="{e(a.integrity or "")}" crossorigin="anonymous"'
             tag = (f'<link rel="stylesheet" href="{e(a.url)}" {sri}/>' if a.kind == "css"
                    else f'<script src="{e(a.url)}" {sri}></script>')
         else:
@@ -232,7 +232,8 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         + "</main>"
         # (printed, it is the page: its main landmark, the map page's main being hidden then)
         + f'<div id="sprx-print" class="sprx-print-sheet" role="main" aria-label="{shortlist}"></div>'
-        + f'<footer class="sprx-footer"><p>{e(registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas), words=words))}.'
+        + '<footer class="sprx-footer"><p>'
+        + e(registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas), words=words)) + "."
         + (" " + e(words.gettext("Map tiles: {tiles}.").format(tiles=tiles.get("attribution", tiles.name)))
            if tiles is not None else "")
         + f" {made_with}</p></footer>"
@@ -260,7 +261,8 @@ def language_switch(language: str, alternates: tuple[tuple[str, str], ...]) -> s
 
     e = html.escape
     return "".join(f' <a class="sprx-language" href="{e(href)}" hreflang="{e(code)}" lang="{e(code)}">'
-                   f"{e(Locale.parse(code).get_display_name(code).capitalize())}</a>" for code, href in others)
+                   f"{e((Locale.parse(code).get_display_name(code) or code).capitalize())}</a>"
+                   for code, href in others)
 
 
 # folium's page template has no language and stops people zooming the page (WCAG 1.4.4)

@@ -96,7 +96,8 @@ TOP_LEVEL: dict[str, str] = {
     "rules": "{email}: the patterns of sprx's own rules the page applies too (an email address before it "
              "becomes a mailto: link), as Python declares them (core/words.py)",
     "need": "{axes: {need, provision}, unclassed}: the words of the need map's 3×3 legend (aggregate/need.py)",
-    "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none is recorded",
+    "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none "
+                "is recorded",
     "englishLabels": "{categories, routes, groups, costs, delivery, accessibility}: the indices of the labels shown "
                      "in English for want of one in the page's language (the page marks them lang=\"en\")",
     "translated": "the scheme fields that may be translated (registry/fields.py TRANSLATED), in the order of the "

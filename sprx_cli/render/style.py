@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..aggregate.metrics import metric_label
@@ -32,7 +33,7 @@ def _fmt(v: float, integer: bool) -> str:
     return f"{int(v)}" if integer else f"{v:.1f}"
 
 
-def bands(values: list[float], integer: bool = True, max_classes: int = len(RAMP)) -> list[Band]:
+def bands(values: Sequence[float | None], integer: bool = True, max_classes: int = len(RAMP)) -> list[Band]:
     """Classes for the positive values: one per value when there are few, else quantiles."""
     positive = sorted(v for v in values if v and v > 0)
     if not positive:
@@ -45,7 +46,7 @@ def bands(values: list[float], integer: bool = True, max_classes: int = len(RAMP
         cuts = []
         for k in range(1, max_classes):
             cuts.append(positive[min(n - 1, (k * n) // max_classes)])
-        uppers = sorted(set(c for c in cuts if c < distinct[-1])) + [distinct[-1]]
+        uppers = sorted({c for c in cuts if c < distinct[-1]}) + [distinct[-1]]
         edges, low = [], distinct[0]
         for up in uppers:
             edges.append((low, up))
@@ -78,7 +79,7 @@ class Shading(NamedTuple):
     label: str
 
 
-def shading(counts: "AreaCounts", metric: str = "count", words: Messages | None = None) -> Shading:
+def shading(counts: AreaCounts, metric: str = "count", words: Messages | None = None) -> Shading:
     """The shading of the areas under `metric` (aggregate.metrics.METRICS), the same for the page and the PNG.
     Raises MetricUnavailable when the registry lacks what the metric needs."""
     if metric == "need":

@@ -52,11 +52,11 @@ def build_table(registry: Registry, by: str = "area", filters: Filters = Filters
     cats = list(filters.categories) if filters.categories else list(vocab.categories)
     keep_area = (lambda code: code in filters.areas) if filters.areas else (lambda code: True)
     chosen = counts.schemes
-    meta = {"sprx_version": __version__, "by": by, "sort": sort,
-            "data_date": (d.isoformat() if (d := data_date(registry.schemes)) else None),
-            "filters": filters.to_dict(), "counting": COUNTING,
-            "sources": {"schemes": registry.sources.schemes, "boroughs": registry.sources.areas,
-                        "vocabulary": registry.sources.vocabulary}}
+    meta: dict[str, Any] = {"sprx_version": __version__, "by": by, "sort": sort,
+                            "data_date": (d.isoformat() if (d := data_date(registry.schemes)) else None),
+                            "filters": filters.to_dict(), "counting": COUNTING,
+                            "sources": {"schemes": registry.sources.schemes, "boroughs": registry.sources.areas,
+                                        "vocabulary": registry.sources.vocabulary}}
     if need:
         from ..aggregate.need import NEED_COLUMNS, NEED_RULE, need_gaps, need_rows
         from ..geo.need import ATTRIBUTION
@@ -91,7 +91,7 @@ def build_table(registry: Registry, by: str = "area", filters: Filters = Filters
         totals = ["", "All areas", len(total_schemes),
                   *[sum(1 for s in total_schemes if c in s.categories) for c in cats]]
         if with_pop:
-            pop = sum(registry.areas.by_code[c].population for c in in_rows)
+            pop = sum(registry.areas.by_code[c].population or 0 for c in in_rows)
             totals.append(round(len(total_schemes) * 100_000 / pop, 2) if pop else None)
         return Table(by, columns, rows, totals, meta)
     if by == "category":

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..interchange.oruk_api import LISTS, BadRequest, NotFound, Store
@@ -68,7 +68,7 @@ class Versions:
         return found
 
 
-def make_app(site: Path) -> Starlette:
+def make_app(site: Path) -> Guard:
     """The application serving the published site (or version folder) `site`."""
     versions = Versions(site)
 
@@ -111,9 +111,10 @@ def make_app(site: Path) -> Starlette:
             return
         await static(scope, receive, send)
 
-    routes = [Route(API, root), Route(API + "/", root), Route(API + "/services", services),
-              Route(API + "/services/{id}", one("services")), Route(API + "/service_at_locations", places),
-              Route(API + "/service_at_locations/{id}", place)]
+    routes: list[BaseRoute] = [
+        Route(API, root), Route(API + "/", root), Route(API + "/services", services),
+        Route(API + "/services/{id}", one("services")), Route(API + "/service_at_locations", places),
+        Route(API + "/service_at_locations/{id}", place)]
     for path in LISTS:
         routes += [Route(f"{API}/{path}", listing(path)), Route(f"{API}/{path}/{{id}}", one(path))]
     routes.append(Mount("/", app=files))
@@ -125,7 +126,8 @@ def make_app(site: Path) -> Starlette:
     async def internal(request: Request, exc: Exception) -> Response:
         return error(500, "internal error: the server could not answer; it has been logged")
 
-    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error, Exception: internal})
+    app = Starlette(routes=routes, exception_handlers={HTTPException: http_error,  # type: ignore[dict-item]
+                                                       Exception: internal})
     return Guard(app)
 
 

@@ -53,14 +53,15 @@ def _atom_entries(ch: dict, data_date: str | None) -> list[dict]:
         out.append(("added", s["id"], f"Added: {s['name']}", f"{s['name']} ({s['id']}) is new in the directory."))
     for s in ch.get("schemes_changed", []):
         kind = "changed"
-        out.append((kind, s["id"], f"Changed: {s['name']}", f"{s['name']} ({s['id']}): {', '.join(s['fields'])} changed."))
+        out.append((kind, s["id"], f"Changed: {s['name']}",
+                    f"{s['name']} ({s['id']}): {', '.join(s['fields'])} changed."))
     for s in ch.get("schemes_removed", []):
         out.append(("removed", s["id"], f"Removed: {s['name']}", f"{s['name']} ({s['id']}) is no longer listed."))
     entries = []
     for kind, sid, title, text in out:
         digest = hashlib.sha256(f"{day}|{kind}|{sid}|{text}".encode()).hexdigest()[:12]
-        entries.append({"id": f"urn:sprx:change:{day}:{kind}:{sid}:{digest}", "title": title, "updated": f"{day}T00:00:00Z",
-                        "content": text})
+        entries.append({"id": f"urn:sprx:change:{day}:{kind}:{sid}:{digest}", "title": title,
+                        "updated": f"{day}T00:00:00Z", "content": text})
     return entries
 
 
@@ -108,7 +109,8 @@ def changes_html(ch: dict, words: Messages | None = None) -> str:
     if ch.get("first_publish"):
         return "<p>" + e(m.gettext("This is the first publication of this site.")) + "</p>"
     parts = []
-    for key, title in (("schemes_added", m.gettext("Schemes added")), ("schemes_removed", m.gettext("Schemes removed"))):
+    for key, title in (("schemes_added", m.gettext("Schemes added")),
+                       ("schemes_removed", m.gettext("Schemes removed"))):
         if ch[key]:
             items = "".join(f"<li>{e(s['name'])} <code>{e(s['id'])}</code></li>" for s in ch[key])
             parts.append(f"<h3>{e(title)}</h3><ul>{items}</ul>")

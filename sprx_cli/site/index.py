@@ -35,7 +35,8 @@ def index_html(title: str, data: dict, counts, newest, changes: dict, attributio
              (up + "schemes.geojson", m.gettext("Active scheme locations (GeoJSON, for QGIS)")),
              (up + "schemes.json", m.gettext("All schemes, every status (JSON)")),
              (up + "areas.geojson", m.gettext("Areas with counts (GeoJSON)")),
-             (f"{up}{FEED}/services.json", m.gettext("Open Referral UK feed (HSDS 3.0): services, for other directories")),
+             (f"{up}{FEED}/services.json",
+              m.gettext("Open Referral UK feed (HSDS 3.0): services, for other directories")),
              (up + "changes.json", m.gettext("Changes since the previous publication (JSON)")),
              (up + "changes.atom", m.gettext("Changes, as a feed to subscribe to (Atom)")),
              (up + "manifest.json", m.gettext("Manifest: versions and checksums (JSON)"))]
@@ -50,7 +51,8 @@ def index_html(title: str, data: dict, counts, newest, changes: dict, attributio
         f'<link rel="alternate" type="application/atom+xml" href="{up}changes.atom" title="{changes_word}">'
         + alternate_links(alternates)
         + f"<style>{_style()}</style></head><body>"
-        f"<header>{page_header(title, counts, newest, m)}" + (f'<nav aria-label="{language}">{switch.strip()}</nav>' if switch else "")
+        f"<header>{page_header(title, counts, newest, m)}"
+        + (f'<nav aria-label="{language}">{switch.strip()}</nav>' if switch else "")
         + "</header>"
         f"<main><nav><h2>{downloads}</h2><ul>{items}</ul></nav>"
         f'<section id="changes"><h2>{changes_word}</h2>{changes_html(changes, m)}</section>'

@@ -154,8 +154,8 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     folders = sorted({(out / name).parent for name in feed})
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
-    for name, data in feed.items():
-        write_synced(out / name, data)
+    for name, body in feed.items():
+        write_synced(out / name, body)
     for folder in reversed(folders):
         fsync_dir(folder)
     files.update(feed)
@@ -215,10 +215,10 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
         live_inputs = {k: v["sha256"] for k, v in (manifest or {}).get("inputs", {}).items()}
         same = (manifest is not None and live_inputs == inputs and manifest.get("sprx_version") == __version__
                 and manifest.get("options") == opts.manifest_options())
-        if opts.if_changed and same:
-            log("unchanged", site=str(site), version=live_version(site).name,
-                duration_s=round(time.monotonic() - started, 3))
-            return PublishResult("unchanged", site, live_version(site).name, manifest["counts"], report=report)
+        live = live_version(site)
+        if opts.if_changed and same and manifest is not None and live is not None:
+            log("unchanged", site=str(site), version=live.name, duration_s=round(time.monotonic() - started, 3))
+            return PublishResult("unchanged", site, live.name, manifest["counts"], report=report)
         digest = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
         name = version_name(digest)
         folder = state / "versions"

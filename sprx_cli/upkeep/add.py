@@ -97,7 +97,7 @@ class NewScheme:
         taken = self.ids()
         if sid is not None and sid in taken:
             raise UsageError("id", f"{sid!r} is used already")
-        record = {"id": sid or unique_id(id_from_name(answers["name"]), taken)}
+        record: dict[str, Any] = {"id": sid or unique_id(id_from_name(answers["name"]), taken)}
         record.update((k, v) for k, v in answers.items() if v is not None and k != "postcode")
         if answers.get("postcode") is not None:
             record["locations"] = [{"postcode": answers["postcode"]}]

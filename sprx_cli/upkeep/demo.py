@@ -10,7 +10,7 @@ import json
 import random
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..core.model import STATUSES
 from ..interchange.writer import registry_csv
@@ -47,7 +47,7 @@ def random_points(geom, k: int, rng: random.Random) -> list[tuple[float, float]]
     return out[:k]
 
 
-def generate(n: int, boundaries: "Boundaries", names: dict[str, str], vocab: "Vocabulary",
+def generate(n: int, boundaries: Boundaries, names: dict[str, str], vocab: Vocabulary,
              seed: int = 1, data_day: date = date(2026, 10, 31)) -> list[dict]:
     """n scheme records (plain dicts in registry form), areas referred to by code."""
     rng = random.Random(seed)
@@ -65,12 +65,12 @@ def generate(n: int, boundaries: "Boundaries", names: dict[str, str], vocab: "Vo
         plan.append((areas, sites))
         need[areas[0]] = need.get(areas[0], 0) + sites
     points = {c: random_points(geoms[c], k, rng) for c, k in need.items() if k}
-    used = {c: 0 for c in points}
+    used = dict.fromkeys(points, 0)
     out = []
     for i, (areas, sites) in enumerate(plan, start=1):
         kind = rng.choice(KINDS)
         sid = f"demo-{i:06d}"
-        rec = {
+        rec: dict[str, Any] = {
             "id": sid,
             "name": f"{names[areas[0]]} {kind} {i} (demo)",
             "boroughs": areas,
@@ -121,7 +121,7 @@ def to_csv(records: list[dict]) -> str:
     return registry_csv(records)
 
 
-def demo_registry(n: int, boundaries: Path, vocab: "Vocabulary", code_field: str = "code",
+def demo_registry(n: int, boundaries: Path, vocab: Vocabulary, code_field: str = "code",
                   name_field: str = "name", crs: str | None = None, seed: int = 1, fmt: str = "yaml") -> str:
     """A synthetic registry of n schemes inside the areas of a boundary file, as YAML or CSV text.
 

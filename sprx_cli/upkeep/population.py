@@ -167,4 +167,5 @@ def population_said(pairs: list[tuple[str, str]]) -> str:
         return said + "."
     shown = "; ".join(f"{code} {name}: {why}" for code, name, why in gaps[:5])
     more = f"; and {len(gaps) - 5:,} more" if len(gaps) > 5 else ""
-    return f"{said}; none for {shown}{more}. Type a figure in the population column, with its source, where one is needed."
+    return (f"{said}; none for {shown}{more}. Type a figure in the population column, with its source, where one "
+            "is needed.")

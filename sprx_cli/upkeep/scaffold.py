@@ -12,7 +12,8 @@ from ..core.errors import SprxError
 from ..core.textio import atomic_write_bytes, atomic_write_text
 from .population import population_said
 
-AREA_COLUMNS = (*REQUIRED_COLUMNS, "aliases", "sub_region", "population")  # an area registry's columns, as sprx writes them
+# an area registry's columns, as sprx writes them
+AREA_COLUMNS = (*REQUIRED_COLUMNS, "aliases", "sub_region", "population")
 
 
 class ScaffoldError(SprxError):
