@@ -177,13 +177,13 @@ class ColumnLane:
         if not f.repeated:  # mostly distinct values (ids, addresses): no point remembering verdicts
             values = [none_verdict if t is None else _BAD if t is _BAD else rule(t, ctx) for t in texts]
             if Fault in set(map(type, values)):
-                values = [_BAD if isinstance(v, Fault) else v for v in values]
+                values = [_BAD if type(v) is Fault else v for v in values]
             return values
         verdicts = {None: none_verdict, _BAD: _BAD}
         for text in set(texts):
             if text not in verdicts:
                 value = rule(text, ctx)
-                verdicts[text] = _BAD if isinstance(value, Fault) else value
+                verdicts[text] = _BAD if type(value) is Fault else value
         return list(map(verdicts.__getitem__, texts))
 
     def _judge_raw(self, f: Field, cells, n: int, csv: bool) -> list:

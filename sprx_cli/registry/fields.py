@@ -205,7 +205,7 @@ def finish(field: Field, text: str | None, ctx: Context) -> tuple[Any, list[Find
     if field.rule is None:
         return text, []
     value = field.rule(text, ctx)
-    if isinstance(value, Fault):
+    if type(value) is Fault:
         return None, [Finding(value._replace(value=text) if value.value is None else value)]
     return value, []
 
@@ -214,7 +214,7 @@ def evaluate(field: Field, raw: Any, ctx: Context) -> tuple[Any, list[Finding]]:
     """The field's value from `raw` as written (text, list, mapping or None), and every fault."""
     if field.kind == "text":
         text = as_text(raw)
-        if isinstance(text, Fault):
+        if type(text) is Fault:
             return None, [Finding(wrong_type(text, field.name))]
         return finish(field, text, ctx)
     if field.kind == "list":
@@ -257,7 +257,7 @@ def evaluate_hours(raw: Any, ctx: Context) -> tuple[tuple[Hours, ...], list[Find
             findings.append(Finding(unknown_field(unknown[0], ("days", "opens", "closes")), i, unknown[0]))
             continue
         value = opening(item.get("days"), item.get("opens"), item.get("closes"))
-        if isinstance(value, Fault):
+        if type(value) is Fault:
             findings.append(Finding(value, i))
         else:
             out.append(value)
@@ -279,7 +279,7 @@ def evaluate_eligibility(raw: Any, ctx: Context) -> tuple[Eligibility | None, li
     values: list[Any] = []
     for part in ELIGIBILITY_PARTS:
         part_text = as_text(raw.get(part.name))
-        if isinstance(part_text, Fault):
+        if type(part_text) is Fault:
             findings.append(Finding(wrong_type(part_text, part.name), sub=part.name))
             values.append(None)
             continue
@@ -306,7 +306,7 @@ def _evaluate_list(field: Field, raw: Any, ctx: Context) -> tuple[tuple, list[Fi
     texts: list[tuple[int, str]] = []
     for i, item in enumerate(raw):
         text = as_text(item)
-        if isinstance(text, Fault):
+        if type(text) is Fault:
             findings.append(Finding(wrong_type(text, field.name), i))
         elif text is not None:
             texts.append((i, text))
@@ -316,7 +316,7 @@ def _evaluate_list(field: Field, raw: Any, ctx: Context) -> tuple[tuple, list[Fi
     rule = field.rule
     for i, text in texts:
         value = rule(text, ctx) if rule else text
-        if isinstance(value, Fault):
+        if type(value) is Fault:
             findings.append(Finding(value._replace(value=text), i))
         elif value is None:
             continue
@@ -337,7 +337,7 @@ def evaluate_location(item: dict, ctx: Context) -> tuple[Location, list[Finding]
     texts = []
     for f in LOCATION_FIELDS_TABLE[:5]:  # name, address, postcode, lat, lon: text
         text = as_text(item.get(f.name))
-        if isinstance(text, Fault):
+        if type(text) is Fault:
             findings.append(Finding(wrong_type(text, f.name), sub=f.name))
             text = None
         texts.append(text)

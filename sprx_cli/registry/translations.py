@@ -29,7 +29,7 @@ def evaluate_translations(raw: Any, names: tuple[str, ...], ctx: Context) -> tup
         code = _CODES.get(written)
         if code is None:  # (a registry names few languages: each is looked up once)
             code = _CODES[written] = language(written.strip(), ctx)
-        if isinstance(code, Fault):
+        if type(code) is Fault:
             findings.append(Finding(code._replace(value=written), sub=written))
             continue
         if code == "en":
@@ -51,7 +51,7 @@ def evaluate_translations(raw: Any, names: tuple[str, ...], ctx: Context) -> tup
                                         sub=written))
                 continue
             value = as_text(text)
-            if isinstance(value, Fault):
+            if type(value) is Fault:
                 findings.append(Finding(wrong_type(value, f"translations.{written}.{name}"), sub=written))
             elif value is not None:
                 given[name] = value
