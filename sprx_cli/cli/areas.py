@@ -5,8 +5,9 @@ from pathlib import Path
 import typer
 
 from .app import areas_app
-from .common import (BoundaryArgs, boundary_options, emit, fail, guard, refuse_overwrite, said, settings, usage_error,
+from .common import (BoundaryArgs, boundary_options, fail, guard, refuse_overwrite, said, settings, usage_error,
                      usage_text)
+from .output import emit
 
 
 @areas_app.command("init")

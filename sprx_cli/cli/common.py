@@ -5,13 +5,11 @@ Only the CLI prints or exits. This module imports no heavy library.
 """
 
 import inspect
-import json
-import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from enum import Enum
 from functools import wraps
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -20,6 +18,7 @@ import typer
 from ..aggregate.metrics import METRICS
 from ..core.model import STALE_MONTHS, STATUSES
 from ..core.settings import DEFAULT_TILES
+from .output import TextOrJson, print_report
 
 _state = {"debug": False}
 
@@ -34,12 +33,6 @@ SETTING_OPTIONS = {**{k: v for k, v in OPTIONS.items() if k in ("schemes", "area
                                                                 "postcodes", "code_field", "name_field", "crs",
                                                                 "tiles", "metric")},
                    "title": "--title", "output": "--output` of `map build", "image": "--output` of `map image"}
-
-
-class TextOrJson(str, Enum):
-    """Output for people or for machines."""
-    text = "text"
-    json = "json"
 
 
 def choices(name: str, values) -> type[Enum]:
@@ -359,64 +352,6 @@ def filters(registry, status: list, category: list[str], borough: list[str], rou
     return Filters.from_names(registry, [s.value for s in status], category, borough, route, include_closed)
 
 
-# --- output ------------------------------------------------------------------------------------
-
-def print_report(report, fmt: TextOrJson, files: dict, summary_ok: str, err: bool = False) -> None:
-    """A validation report: JSON, a rich table on a terminal, or one line per problem."""
-    from ..core.words import plural
-
-    if fmt is TextOrJson.json:
-        typer.echo(json.dumps({**report.to_dict(), "files": files}, ensure_ascii=False, indent=2), err=err)
-        return
-    from rich.console import Console
-
-    console = Console(highlight=False, soft_wrap=True, stderr=err)
-    if report.problems and console.is_terminal:
-        from rich.markup import escape
-        from rich.table import Table
-
-        table = Table(show_lines=False, header_style="bold")
-        for col in ("Where", "", "Code", "Problem", "How to fix"):
-            table.add_column(col, overflow="fold")
-        for p in report.problems:
-            sev = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
-            table.add_row(str(p.loc), sev, p.code, escape(p.message), escape(p.hint or ""))
-        console.print(table)
-    else:
-        for p in report.problems:
-            line = f"{p.loc}: {p.severity} [{p.code}] {p.message}"
-            if p.hint:
-                line += f" (fix: {p.hint})"
-            typer.echo(line, err=err)
-    counts = f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
-    if report.valid:
-        typer.echo(f"{summary_ok} ({counts})", err=err)
-    else:
-        typer.echo(f"Invalid: {counts}. Fix the errors above and run again.", err=err)
-
-
-def files_of(sources) -> dict:
-    """The inputs as `--format json` reports them."""
-    return asdict(sources)
-
-
-@contextmanager
-def progress(quiet: bool):
-    """A step callback: a rich progress line on a terminal, nothing when piped or --quiet."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if quiet or not console.is_terminal:
-        yield lambda name: None
-        return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task("validating", total=None)
-        yield lambda name: bar.update(task, description=name)
-
-
 def refuse_overwrite(output: Path | None, inputs) -> None:
     """sprx never writes over a file it reads: an --output naming one is a usage error (exit 2)."""
     if output is None:
@@ -427,19 +362,6 @@ def refuse_overwrite(output: Path | None, inputs) -> None:
     for path in inputs:
         if path and Path(path).resolve() == target:
             usage_error(f"--output: '{output}' is {path}, which sprx is reading; write to another file")
-
-
-def emit(data: bytes, output: Path | None, what: str, quiet: bool = False) -> None:
-    """Write `data` to standard output, or atomically to `output` and say so."""
-    from ..core.textio import atomic_write_bytes
-
-    if output is None:
-        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else typer.echo(data.decode(), nl=False)
-        sys.stdout.flush()
-        return
-    atomic_write_bytes(output, data)
-    if not quiet:
-        typer.echo(f"Wrote {output} ({what})", err=True)
 
 
 def needs_output(fmt: str, output: Path | None) -> None:

@@ -8,8 +8,9 @@ import typer
 
 from ..core.errors import UsageError
 from .app import demo_app
-from .common import (BoundaryArgs, OutputOpt, TextOrJson, boundary_options, choices, emit, fail, guard, print_report,
-                     refuse_overwrite, said, settings, usage_error)
+from .common import (BoundaryArgs, OutputOpt, TextOrJson, boundary_options, choices, fail, guard, refuse_overwrite,
+                     said, settings, usage_error)
+from .output import emit, print_report
 
 
 if TYPE_CHECKING:  # (made at run time from the library's lists of them: to mypy, Enums)

@@ -10,8 +10,8 @@ import typer
 from ..render.formats import AREA_FORMATS, SCHEME_FORMATS
 from .app import export_app
 from .common import (BoroughFilterOpt, CategoryOpt, ClosedOpt, OutputOpt, QuietOpt, RegistryArgs, RouteOpt, Status,
-                     StatusOpt, choices, emit, filters, guard, needs_output, refuse_overwrite, registry_options,
-                     usage_error)
+                     StatusOpt, choices, filters, guard, needs_output, refuse_overwrite, registry_options, usage_error)
+from .output import emit
 
 if TYPE_CHECKING:  # (made at run time from the library's lists of them: to mypy, Enums)
     SchemeFormat: TypeAlias = Enum

@@ -6,9 +6,10 @@ from typing import cast
 import typer
 
 from .app import map_app
-from .common import (ClosedOpt, LanguageOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt,
-                     TitleOpt, check_tiles, fail, guard, in_language, language_of, metric_of, progress,
-                     refuse_overwrite, registry_options, said, settings)
+from .common import (ClosedOpt, LanguageOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt, TitleOpt,
+                     check_tiles, fail, guard, in_language, language_of, metric_of, refuse_overwrite, registry_options,
+                     said, settings)
+from .output import progress
 
 
 def map_options(s, title: str | None, offline: bool, tiles: str, include_closed: bool, metric: str,

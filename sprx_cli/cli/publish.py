@@ -7,8 +7,9 @@ from pathlib import Path
 import typer
 
 from .app import app
-from .common import (Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TextOrJson, TilesOpt, TitleOpt,
-                     check_tiles, guard, print_report, publish_options, registry_options, said, settings)
+from .common import (Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TextOrJson, TilesOpt, TitleOpt, check_tiles,
+                     guard, publish_options, registry_options, said, settings)
+from .output import print_report
 
 
 class LogFormat(str, Enum):

@@ -8,8 +8,9 @@ import typer
 
 from ..render.formats import REVIEW_FORMATS as FORMATS
 from .app import app
-from .common import (OutputOpt, QuietOpt, RegistryArgs, choices, emit, guard, in_language, languages_of,
-                     refuse_overwrite, registry_options, settings)
+from .common import (OutputOpt, QuietOpt, RegistryArgs, choices, guard, in_language, languages_of, refuse_overwrite,
+                     registry_options, settings)
+from .output import emit
 
 if TYPE_CHECKING:  # (made at run time from the library's lists of them: to mypy, Enums)
     ReviewFormat: TypeAlias = Enum

@@ -5,7 +5,8 @@ from pathlib import Path
 import typer
 
 from .app import app
-from .common import OutputOpt, RegistryArgs, TextOrJson, emit, guard, print_report, refuse_overwrite, registry_options
+from .common import (OutputOpt, RegistryArgs, TextOrJson, guard, refuse_overwrite, registry_options)
+from .output import emit, print_report
 
 
 @app.command()

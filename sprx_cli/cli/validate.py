@@ -4,8 +4,9 @@
 import typer
 
 from .app import app
-from .common import (Metric, RegistryArgs, StrictOpt, TextOrJson, files_of, guard, language_of, languages_of,
-                     metric_of, print_report, registry_options, settings)
+from .common import (Metric, RegistryArgs, StrictOpt, TextOrJson, guard, language_of, languages_of, metric_of,
+                     registry_options, settings)
+from .output import files_of, print_report
 
 
 @app.command()

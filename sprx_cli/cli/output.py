@@ -1,0 +1,86 @@
+"""What the commands write: validation reports, progress, files (atomically) and standard output."""
+
+import json
+import sys
+from contextlib import contextmanager
+from dataclasses import asdict
+from enum import Enum
+from pathlib import Path
+
+import typer
+
+
+
+class TextOrJson(str, Enum):
+    """Output for people or for machines."""
+    text = "text"
+    json = "json"
+
+
+def print_report(report, fmt: TextOrJson, files: dict, summary_ok: str, err: bool = False) -> None:
+    """A validation report: JSON, a rich table on a terminal, or one line per problem."""
+    from ..core.words import plural
+
+    if fmt is TextOrJson.json:
+        typer.echo(json.dumps({**report.to_dict(), "files": files}, ensure_ascii=False, indent=2), err=err)
+        return
+    from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=True, stderr=err)
+    if report.problems and console.is_terminal:
+        from rich.markup import escape
+        from rich.table import Table
+
+        table = Table(show_lines=False, header_style="bold")
+        for col in ("Where", "", "Code", "Problem", "How to fix"):
+            table.add_column(col, overflow="fold")
+        for p in report.problems:
+            sev = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
+            table.add_row(str(p.loc), sev, p.code, escape(p.message), escape(p.hint or ""))
+        console.print(table)
+    else:
+        for p in report.problems:
+            line = f"{p.loc}: {p.severity} [{p.code}] {p.message}"
+            if p.hint:
+                line += f" (fix: {p.hint})"
+            typer.echo(line, err=err)
+    counts = f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
+    if report.valid:
+        typer.echo(f"{summary_ok} ({counts})", err=err)
+    else:
+        typer.echo(f"Invalid: {counts}. Fix the errors above and run again.", err=err)
+
+
+def files_of(sources) -> dict:
+    """The inputs as `--format json` reports them."""
+    return asdict(sources)
+
+
+@contextmanager
+def progress(quiet: bool):
+    """A step callback: a rich progress line on a terminal, nothing when piped or --quiet."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield lambda name: None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("validating", total=None)
+        yield lambda name: bar.update(task, description=name)
+
+
+def emit(data: bytes, output: Path | None, what: str, quiet: bool = False) -> None:
+    """Write `data` to standard output, or atomically to `output` and say so."""
+    from ..core.textio import atomic_write_bytes
+
+    if output is None:
+        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else typer.echo(data.decode(), nl=False)
+        sys.stdout.flush()
+        return
+    atomic_write_bytes(output, data)
+    if not quiet:
+        typer.echo(f"Wrote {output} ({what})", err=True)
