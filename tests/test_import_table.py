@@ -369,7 +369,7 @@ def test_import_table_usage_errors(sprx, tmp_path):
     result = sprx("import", "table", MESSY, "--output", tmp_path / "x.yaml", "--column", "name")
     assert result.exit_code == 2 and "should be FIELD=HEADER" in result.stderr
     result = sprx("import", "table", MESSY, "--output", MESSY)
-    assert result.exit_code == 2 and "is a file sprx is reading" in result.stderr
+    assert result.exit_code == 2 and "which sprx is reading" in result.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text("Colour,Size\nred,2\n", encoding="utf-8")
     result = sprx("import", "table", bad, "--output", tmp_path / "x.yaml")

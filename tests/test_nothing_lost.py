@@ -12,6 +12,8 @@ import pytest
 
 from sprx_cli.core import textio
 
+from helpers import ROOT
+
 REGISTRY_FILES = ("schemes.yaml", "data/areas.csv", "data/london-boroughs.geojson", "data/vocabulary.yaml")
 
 
@@ -123,8 +125,8 @@ def test_validate_and_table_to_stdout_write_nothing(sprx, registry):
 def importing_commands(folder: Path, out: Path) -> dict[str, list[str]]:
     """The commands that make a registry from another directory (their output must be .yaml or .csv)."""
     a = _args(folder)
-    return {"import oruk": ["import", "oruk", "tests/fixtures/oruk/paged.json", *a, "-o", str(out)],
-            "import table": ["import", "table", "tests/fixtures/sheets/messy.csv", *a, "-o", str(out)]}
+    return {"import oruk": ["import", "oruk", str(ROOT / "tests/fixtures/oruk/paged.json"), *a, "-o", str(out)],
+            "import table": ["import", "table", str(ROOT / "tests/fixtures/sheets/messy.csv"), *a, "-o", str(out)]}
 
 
 @pytest.mark.parametrize("command", list(importing_commands(Path("."), Path("x"))))
@@ -137,7 +139,7 @@ def test_imports_never_touch_what_they_read_and_keep_the_old_output_on_failure(s
     assert _state(registry) == before and out.stat().st_size > 0
     # over an input: refused before anything is read
     result = sprx(*importing_commands(registry, registry / "data/areas.csv")[command])
-    assert result.exit_code == 2 and "is a file sprx is reading" in result.output
+    assert result.exit_code == 2 and "which sprx is reading" in result.output
     assert _state(registry) == before
     # the disk fills up while writing: yesterday's output stays whole
     out.write_bytes(b"the good output from yesterday")
@@ -148,3 +150,61 @@ def test_imports_never_touch_what_they_read_and_keep_the_old_output_on_failure(s
     # what was held back is beside the output, as the input's own rows (import table holds one back)
     held = ["messy.held-back.csv"] if command == "import table" else []
     assert sorted(p.name for p in registry.iterdir()) == sorted(["data", "out.yaml", "schemes.yaml", *held])
+
+
+def _every_output(folder: Path, out: Path) -> dict[str, list[str]]:
+    """Every command and output option that writes a file, with that file `out`."""
+    a = _args(folder)
+    sheet = str(ROOT / "tests/fixtures/sheets/messy.csv")
+    return {**writing_commands(folder, out), **importing_commands(folder, out),
+            "schema": ["schema", *a, "-o", str(out)],
+            "review": ["review", *a, "-o", str(out)],
+            "import table --held-back": ["import", "table", sheet, *a, "--held-back", str(out)],
+            "import table -o --held-back": ["import", "table", sheet, *a, "-o", str(folder / "new.yaml"),
+                                            "--held-back", str(out)]}
+
+
+def _link(kind: str, target: Path, link: Path) -> Path:
+    os.symlink(target, link) if kind == "symlink" else os.link(target, link)
+    return link
+
+
+@pytest.mark.parametrize("command", list(_every_output(Path("."), Path("x"))))
+@pytest.mark.parametrize("target", ["sprx.toml", "pyproject.toml", "symlink", "hard link"])
+def test_no_output_names_a_settings_file_or_a_link_to_an_input(sprx, registry, monkeypatch, command, target):
+    """The settings just read, and an input reached through a link, are never written over: a usage error
+    (exit 2) naming the option, before anything is read or written."""
+    monkeypatch.chdir(registry)
+    settings = {"sprx.toml": 'title = "Ours"\n', "pyproject.toml": '[project]\nname = "ours"\n'}
+    for name, text in settings.items():
+        (registry / name).write_text(text, encoding="utf-8")
+    linked = "data/london-boroughs.geojson" if command in ("areas init", "demo generate") else "data/areas.csv"
+    out = registry / target if target in settings else _link(target, registry / linked, registry / "link.csv")
+    before = {**_state(registry), **{n: (registry / n).read_bytes() for n in settings}}
+    result = sprx(*_every_output(registry, out)[command])
+    option = "--held-back" if "--held-back" in command else "--output"
+    assert result.exit_code == 2, result.output
+    said = result.stderr.removeprefix(f"Usage error: {option}: '{out}' ")
+    # (a registry is .yaml or .csv: an import refuses a .toml output for that first)
+    assert said.startswith("is ") and "which sprx is reading" in said or (
+        option == "--output" and command.startswith("import") and said == "should end in .yaml or .csv\n"), said
+    assert {**_state(registry), **{n: (registry / n).read_bytes() for n in settings}} == before
+
+
+@pytest.mark.parametrize("target", ["schemes.yaml", "data/areas.csv", "data/vocabulary.yaml",
+                                    "data/london-boroughs.geojson", "the sheet", "the import memory", "the output"])
+def test_the_held_back_file_is_nothing_the_import_reads_or_writes(sprx, registry, target):
+    """`import table --held-back FILE` wrote over any file it was given, even saying 'Nothing was written'."""
+    sheet = registry / "in.csv"
+    shutil.copy("tests/fixtures/sheets/messy.csv", sheet)
+    merge = ["import", "table", str(sheet), *_args(registry)]
+    assert sprx(*merge).exit_code == 0  # (so that the registry has an import memory)
+    memory = next(p for p in registry.iterdir() if p.name.startswith(".") or "import" in p.name and p != sheet)
+    output = registry / "new.yaml"
+    held = {"the sheet": sheet, "the import memory": memory, "the output": output}.get(target, registry / target)
+    kept = {p: p.read_bytes() for p in registry.rglob("*") if p.is_file()}
+    result = sprx(*merge, *(["-o", str(output)] if target == "the output" else []), "--held-back", str(held))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Usage error: --held-back: '{held}' is "), result.stderr
+    assert {p: p.read_bytes() for p in registry.rglob("*") if p.is_file()} == kept and not output.exists()
+

@@ -136,7 +136,7 @@ def test_import_oruk_cli(sprx, tmp_path):
     (["tests/fixtures/oruk/paged.json", "--output", "x.txt"], 2, "should end in .yaml or .csv"),
     (["nowhere.json", "--output", "x.yaml"], 2, "SOURCE: 'nowhere.json' does not exist"),
     (["tests/fixtures/oruk/taxonomy-map.yaml", "--output", "x.yaml"], 1, "not JSON"),
-    (["tests/fixtures/schemes/valid.csv", "--output", "schemes.yaml"], 2, "is a file sprx is reading"),
+    (["tests/fixtures/schemes/valid.csv", "--output", "schemes.yaml"], 2, "which sprx is reading"),
 ])
 def test_import_oruk_refuses(sprx, args, code, message):
     result = sprx("import", "oruk", *args)

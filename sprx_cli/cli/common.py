@@ -352,16 +352,19 @@ def filters(registry, status: list, category: list[str], borough: list[str], rou
     return Filters.from_names(registry, [s.value for s in status], category, borough, route, include_closed)
 
 
-def refuse_overwrite(output: Path | None, inputs) -> None:
-    """sprx never writes over a file it reads: an --output naming one is a usage error (exit 2)."""
+def refuse_overwrite(output: Path | None, inputs, option: str = "--output") -> None:
+    """sprx never writes over a file it reads, nor over the folder's settings files: an output (named by
+    `option`) that is one of them, through any link, is a usage error (exit 2)."""
+    from ..core.settings import SETTINGS_FILES
+    from ..core.textio import same_file
+
     if output is None:
         return
     if hasattr(inputs, "files"):
         inputs = tuple(inputs.files.values())
-    target = Path(output).resolve()
-    for path in inputs:
-        if path and Path(path).resolve() == target:
-            usage_error(f"--output: '{output}' is {path}, which sprx is reading; write to another file")
+    for path in [*(p for p in inputs if p), *(name for name in SETTINGS_FILES if Path(name).is_file())]:
+        if same_file(output, path):
+            usage_error(f"{option}: '{output}' is {path}, which sprx is reading; write to another file")
 
 
 def needs_output(fmt: str, output: Path | None) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import typer
 
 from .app import import_app
-from .common import QuietOpt, RegistryArgs, fail, guard, registry_options, said, tables, usage_error
+from .common import QuietOpt, RegistryArgs, fail, guard, refuse_overwrite, registry_options, said, tables, usage_error
 
 
 @import_app.command("oruk")
@@ -32,7 +32,7 @@ def import_oruk(
         if not source.exists():
             usage_error(f"SOURCE: '{source}' does not exist")
         sources = reg.sources(need_schemes=False)
-        _refuse_inputs(output, source, sources, merging=False)
+        refuse_overwrite(output, [source, *sources.files.values()])
         mapping = _taxonomy_map(taxonomy_map) if taxonomy_map else None
         try:
             imported = import_documents(read_documents(source), tables(sources), mapping)
@@ -75,7 +75,10 @@ def import_table(
     with guard():
         from ..core.speed import keep_till_exit
         from ..interchange.imported import ImportFailed
+        from ..core.textio import same_file
+        from ..interchange.intake import held_back_path
         from ..interchange.intake import import_table as run
+        from ..interchange.merge import state_path
 
         if not source.is_file():
             usage_error(f"FILE: '{source}' is not a file")
@@ -88,7 +91,13 @@ def import_table(
                 usage_error(f"--column: '{item}' should be FIELD=HEADER, e.g. --column name=\"Project title\"")
             given[target.strip()] = header.strip()
         sources = reg.sources(need_schemes=False)
-        _refuse_inputs(output, source, sources)
+        target = output if output is not None else Path(sources.schemes)
+        merging = output is None or same_file(output, sources.schemes)
+        read = [source, *(p for role, p in sources.files.items() if not (merging and role == "schemes"))]
+        refuse_overwrite(output, read)
+        # (the held-back file may be none of those, nor the registry written, nor its import memory)
+        held = held_back if held_back is not None else held_back_path(source, target)
+        refuse_overwrite(held, [*read, target, state_path(target)], "--held-back")
         try:
             outcome = run(source, sources, tables(sources), given, encoding=reg.encoding, output=output,
                           held_back=held_back, update=update, strict=strict)
@@ -163,18 +172,6 @@ def _output_format(output: Path) -> str:
     if fmt not in ("yaml", "yml", "csv"):
         usage_error(f"--output: '{output}' should end in .yaml or .csv")
     return fmt
-
-
-def _refuse_inputs(output: Path | None, source: Path, sources, merging: bool = True) -> None:
-    """The output is never a file sprx reads (a usage error), but the registry itself, where an import
-    merges."""
-    if output is None:
-        return
-    reading = {Path(p).resolve() for role, p in sources.files.items() if p and not (merging and role == "schemes")}
-    if source.is_file():
-        reading.add(source.resolve())
-    if output.resolve() in reading:
-        usage_error(f"--output: '{output}' is a file sprx is reading; write to another file")
 
 
 def _write_imported(what: str, imported, sources, output: Path, fmt: str, header: str, quiet: bool) -> None:

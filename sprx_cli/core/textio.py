@@ -96,6 +96,14 @@ def atomic_write_bytes(path: Path, data: bytes | Sequence[bytes]) -> None:
         raise
 
 
+def same_file(a: Path | str, b: Path | str) -> bool:
+    """Whether two paths name one file, through symbolic or hard links (or would, for one not made yet)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
+
+
 def atomic_write_text(path: Path, text: str) -> None:
     """Write text as UTF-8, atomically (see atomic_write_bytes)."""
     atomic_write_bytes(path, text.encode("utf-8"))
