@@ -91,13 +91,13 @@ def import_table(
                 usage_error(f"--column: '{item}' should be FIELD=HEADER, e.g. --column name=\"Project title\"")
             given[target.strip()] = header.strip()
         sources = reg.sources(need_schemes=False)
-        target = output if output is not None else Path(sources.schemes)
+        written = output if output is not None else Path(sources.schemes)
         merging = output is None or same_file(output, sources.schemes)
         read = [source, *(p for role, p in sources.files.items() if not (merging and role == "schemes"))]
         refuse_overwrite(output, read)
         # (the held-back file may be none of those, nor the registry written, nor its import memory)
-        held = held_back if held_back is not None else held_back_path(source, target)
-        refuse_overwrite(held, [*read, target, state_path(target)], "--held-back")
+        held = held_back if held_back is not None else held_back_path(source, written)
+        refuse_overwrite(held, [*read, written, state_path(written)], "--held-back")
         try:
             outcome = run(source, sources, tables(sources), given, encoding=reg.encoding, output=output,
                           held_back=held_back, update=update, strict=strict)
