@@ -69,7 +69,7 @@ def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
     kind = kind_of(data)
     sheet = Sheet([], [], kind)
     if kind in WORKBOOKS:
-        grid = _workbook_rows(path, data)
+        grid = _workbook_rows(path, data, kind)
     else:
         text = _decode(data, encoding, sheet)
         grid = _csv_rows(text)
@@ -125,18 +125,27 @@ def _header_index(filled: list[tuple[int, list]]) -> int:
     return first_wide or 0
 
 
-def _workbook_rows(path: Path, data: bytes) -> list[list[Any]]:
+def _workbook_rows(path: Path, data: bytes, kind: str) -> list[list[Any]]:
+    from .workbook_size import WorkbookTooLarge, check_grid, check_workbook
+
     try:
+        check_workbook(data, kind)  # (its sizes and its sheets' grids, before the reader lays them out)
         from python_calamine import CalamineWorkbook
 
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         for name in book.sheet_names:
-            rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            sheet = book.get_sheet_by_name(name)
+            if sheet.height:  # (to_python lays the grid out from A1 to the sheet's end)
+                check_grid(sheet.total_height + 1, sheet.total_width + 1, f"sheet {name!r}")
+            rows = sheet.to_python(skip_empty_area=False)
             if any(any(_present(c) for c in r) for r in rows):
                 return [[_cell_value(c) for c in r] for r in rows]
         return []
     except ImportFailed:
         raise
+    except WorkbookTooLarge as exc:
+        raise ImportFailed(f"{path}: the workbook is too large to read: {exc.what}",
+                           "save the sheet of schemes alone as CSV (UTF-8) and import that") from None
     except Exception as exc:  # python-calamine raises its own kinds for a damaged workbook
         raise ImportFailed(f"{path}: the workbook cannot be read ({type(exc).__name__}: {exc})",
                            "open it in a spreadsheet program and save it again") from None
