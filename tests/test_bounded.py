@@ -151,3 +151,42 @@ def test_a_workbook_of_many_parts_is_refused(sprx, tmp_path, monkeypatch):
     monkeypatch.setattr(workbook_size, "MAX_MEMBERS", 10)
     path = xlsx(tmp_path / "parts.xlsx", HEADER, {f"xl/media/{i}.xml": b"<x/>" for i in range(10)})
     assert refused(sprx, path, tmp_path) == "it has 15 parts (at most 10)"
+
+
+# --- registries: linear in their size (#37 rows 3, 4) -------------------------------------------------
+
+def _scheme(i: int, extra: str = "") -> str:
+    return f"  - id: s{i}\n    name: Scheme {i}\n    boroughs: [Northtown]\n{extra}"
+
+
+HOSTILE_REGISTRIES = {
+    # each scheme with a key of its own: the fast lane made a column of every key (159 s, 6.6 GB)
+    "20,000 distinct unknown keys": "schemes:\n" + "".join(_scheme(i, f"    unknown{i}: 1\n") for i in range(20_000)),
+    # a plain text of brackets: the pre-parse look for flow lists over lines rescanned it (46 s)
+    "100,000 [ then ]": "schemes:\n" + _scheme(0, "    description: " + "[" * 100_000 + "]" * 100_000 + "\n"),
+    # a nested flow list of 400 KB (more than 180 s)
+    "a flow list nested 200,000 deep": "schemes:\n  - id: a\n    name: A\n    boroughs: "
+                                       + "[" * 200_000 + "]" * 200_000 + "\n",
+}
+
+
+@pytest.mark.processes
+@pytest.mark.parametrize("case", list(HOSTILE_REGISTRIES))
+def test_a_hostile_registry_is_read_in_time_linear_in_its_size(tmp_path, case):
+    """Run as a process with a deadline 20 times what it takes here, so that work that grows faster than
+    the input fails this test instead of stalling the suite (a guard, not a speed target)."""
+    import subprocess
+    import sys
+
+    from helpers import ROOT, TODAY
+
+    path = tmp_path / "schemes.yaml"
+    path.write_text(HOSTILE_REGISTRIES[case], encoding="utf-8")
+    args = [sys.executable, "-m", "sprx_cli", "validate", "--schemes", str(path), *MINI[2:]]
+    try:
+        r = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60,
+                           env={**__import__("os").environ, "SPRX_TODAY": TODAY})
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"validate of {case} took more than 60 s")
+    assert r.returncode in (0, 1) and "Traceback" not in r.stderr + r.stdout
+    assert "internal error" not in r.stderr + r.stdout

@@ -299,8 +299,9 @@ def load_yaml(text: str, display: str) -> tuple[Any, list[Problem]]:
 _INDICATORS = "!&*|>%~?@`]},:"
 _INDICATOR_BYTES = {c.encode() for c in _INDICATORS}
 _PRINTABLE = bytes(range(0x20, 0x7F)) + b"\r\n" + bytes(range(0x80, 0x100))
-# a flow list or mapping over several lines
-_FLOW_OVER_LINES = [re.compile(rb"\[[^\]\n]*\n"), re.compile(rb"\{[^}\n]*\n")]
+# a flow list or mapping over several lines: a line whose last '[' (or '{') is not closed on it (the
+# opening bracket left out of what follows it, so that no search scans the same text twice)
+_FLOW_OVER_LINES = [re.compile(rb"\[[^\[\]\n]*\n"), re.compile(rb"\{[^{}\n]*\n")]
 # numbers rapidyaml's JSON writes otherwise: '.5' and '-.5' (as 0.5), '5.' (as 5.0)
 _DOT_NUMBER = [re.compile(rb"\.(?=[0-9])(?<=[ \[{,:]\.)"), re.compile(rb"\.(?=[0-9])(?<=[ \[{,:][-+]\.)"),
                re.compile(rb"\.(?<=[0-9]\.)(?=[ ]*(?:[\n,\]}#]|$))")]

@@ -123,7 +123,7 @@ class ColumnLane:
             # an unknown field, or one written under another name: the checker words it
             yaml_columns, bad_rows = _yaml_columns(
                 [r.data for r in raw.records],
-                lambda keys: not _SCHEME_KEYS.issuperset(keys) or not _ALIAS_KEYS.isdisjoint(keys))
+                lambda keys: not _SCHEME_KEYS.issuperset(keys) or not _ALIAS_KEYS.isdisjoint(keys), _SCHEME_KEYS)
             bad.update(bad_rows)
         columns = []
         ids: list = []
@@ -316,10 +316,11 @@ class ColumnLane:
         return _BAD if findings else value
 
 
-def _yaml_columns(datas: list[dict], is_bad) -> tuple[dict[str, list], list[int]]:
-    """Each field's values across the records (None where a record lacks the field), and the
+def _yaml_columns(datas: list[dict], is_bad, fields: frozenset[str]) -> tuple[dict[str, list], list[int]]:
+    """Each of the `fields`' values across the records (None where a record lacks the field), and the
     records whose keys `is_bad`. Records are grouped by their keys, so that each group's values
-    are gathered and transposed at C speed."""
+    are gathered and transposed at C speed. (Only the fields: a registry of 20,000 schemes each with
+    a key of its own would otherwise make 20,000 columns of 20,000 values.)"""
     from itertools import chain
     from operator import itemgetter
 
@@ -332,10 +333,11 @@ def _yaml_columns(datas: list[dict], is_bad) -> tuple[dict[str, list], list[int]
         for k, keys in enumerate(keysets):
             groups.setdefault(keys, []).append(k)
     bad = sorted(chain.from_iterable(idx for keys, idx in groups.items() if is_bad(keys)))
-    names = list(dict.fromkeys(name for keys in groups for name in keys))
+    names = list(dict.fromkeys(name for keys in groups for name in keys if name in fields))
     columns: dict[str, list] = {name: [] for name in names}
     for keys, idx in groups.items():
         group = datas if len(groups) == 1 else [datas[k] for k in idx]
+        keys = tuple(name for name in keys if name in fields)
         if len(keys) == 1:
             columns[keys[0]].extend(d[keys[0]] for d in group)
         elif keys:
