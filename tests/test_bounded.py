@@ -190,3 +190,36 @@ def test_a_hostile_registry_is_read_in_time_linear_in_its_size(tmp_path, case):
         pytest.fail(f"validate of {case} took more than 60 s")
     assert r.returncode in (0, 1) and "Traceback" not in r.stderr + r.stdout
     assert "internal error" not in r.stderr + r.stdout
+
+
+# --- wide tables (#37 row 5) ------------------------------------------------------------------------
+
+def test_a_sheet_wider_than_the_limit_is_refused_and_one_within_it_is_read_column_by_column_once(sprx, tmp_path):
+    """A header of 5,000 columns took 13 s to import (a language looked up in every header word by
+    reading pycountry's whole table each time); 100,000 took ten minutes."""
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(["Name", "Borough", *(f"x{i}" for i in range(1_000))]) + "\nChat,Northtown\n",
+                    encoding="utf-8")
+    result = sprx("import", "table", wide, *MINI, "-o", tmp_path / "out.yaml")
+    assert result.exit_code == 1 and result.stderr == (
+        f"sprx import table: {wide}: it has 1,002 columns (at most 1,000); keep the columns of the schemes (tens: "
+        "name, area, contact, ...) and leave the rest out. Nothing was written.\n")
+    # within it, each header's words are looked up in one index of language names, never by reading
+    # pycountry's table again
+    wide.write_text(",".join(["Name", "Borough", *(f"Welsh note {i}" for i in range(900))]) + "\nChat,Northtown\n",
+                    encoding="utf-8")
+    import pycountry
+
+    lookups = []
+    original = type(pycountry.languages).lookup
+
+    def counted(self, value):
+        lookups.append(value)
+        return original(self, value)
+
+    type(pycountry.languages).lookup = counted
+    try:
+        assert sprx("import", "table", wide, *MINI, "-o", tmp_path / "out.yaml").exit_code == 0
+    finally:
+        type(pycountry.languages).lookup = original
+    assert lookups == []

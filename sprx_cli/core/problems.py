@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from .limits import MAX_COLUMNS
+
 Severity = Literal["error", "warning"]
 
 
@@ -59,6 +61,10 @@ CATALOGUE: tuple[Code, ...] = (
     Code('csv-syntax', 'error',
          'CSV quoting that cannot be parsed',
          'check the quotes on that row: a quote inside a value must be doubled ("")'),
+    Code('csv-too-wide', 'error',
+         f'a CSV registry with more than {MAX_COLUMNS:,} columns (a registry has tens: its fields and their '
+         'translations)',
+         'keep the registry\'s own columns (sprx export schemes --format csv writes them) and leave the rest out'),
     Code('csv-extra-cells', 'error',
          'a CSV row with more cells than the header (usually an unquoted comma)',
          'a value containing a comma must be in double quotes'),

@@ -19,6 +19,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
+from ..core.limits import MAX_COLUMNS
 from .imported import ImportFailed
 
 WORKBOOKS = ("xlsx", "ods", "xls")
@@ -82,6 +83,9 @@ def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
     sheet.title_rows = [n for n, _ in filled[:at]]
     sheet.header_row, header = filled[at]
     width = max(len(cells) for _, cells in filled[at:])
+    if width > MAX_COLUMNS:
+        raise ImportFailed(f"{path}: it has {width:,} columns (at most {MAX_COLUMNS:,})",
+                           "keep the columns of the schemes (tens: name, area, contact, ...) and leave the rest out")
     sheet.header = [_header_text(h) for h in header] + [""] * (width - len(header))
     sheet.rows = [row if len(row[1]) == width else (row[0], row[1] + [None] * (width - len(row[1])))
                   for row in filled[at + 1:]]

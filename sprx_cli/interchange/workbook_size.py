@@ -17,10 +17,11 @@ import zipfile
 from collections.abc import Iterator
 from typing import IO
 
+from ..core.limits import MAX_COLUMNS
+
 MAX_INFLATED = 512 * 2**20  # the XML of every part together, inflated: 512 MiB
 MAX_MEMBERS = 10_000  # parts in the zip
 MAX_CELLS = 5_000_000  # the grid a sheet is read into: rows × columns up to its last filled cell
-MAX_COLUMNS = 1_000  # columns of a sheet (a list of schemes has tens)
 _CHUNK = 1 << 20
 
 _XLSX_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)(?=[\s/>])([^>]*)>")

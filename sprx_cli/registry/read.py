@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from collections.abc import Sequence
 
+from ..core.limits import MAX_COLUMNS
 from ..core.problems import Loc, Problem, short
 from ..core.textio import SourceError, read_text
 from ..core.yamlload import YList, YMap, load_plain, load_yaml
@@ -329,6 +330,9 @@ def read_csv(text: str, display: str, compiled: bool = True) -> tuple[RawRegistr
         except csv.Error as exc:
             return reg, [Problem("csv-syntax", f"CSV syntax error: {exc}", Loc(display, row=_csv_error_row(text)))]
     header = [h.strip() for h in rows[0]]
+    if len(header) > MAX_COLUMNS:
+        return reg, [Problem("csv-too-wide", f"{display} has {len(header):,} columns (at most {MAX_COLUMNS:,})",
+                             Loc(display, row=1))]
     columns: list[str | None] = []
     for h in header:
         column = CSV_FIELDS[h].csv if h in ALIASES else h  # 'areas' is the 'boroughs' column

@@ -1,0 +1,5 @@
+"""The stated limits on what sprx reads, each declared once: past one, an input is refused with a
+located message that names the limit (SECURITY.md lists them). Everything else sprx does is linear
+in the size of its input."""
+
+MAX_COLUMNS = 1_000  # columns of a CSV registry, a spreadsheet or a workbook's sheet (a list of schemes has tens)
