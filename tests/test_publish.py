@@ -330,3 +330,16 @@ def test_stale_lock_from_killed_run_does_not_block(published):
     proc.wait(timeout=30)
     r = run(published)
     assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.processes
+def test_killed_publishes_do_not_pile_up(published, tmp_path):
+    """Twelve kills in a row left eight half-built versions until a run completed (#37 row 19): each
+    run clears what the one before it left, as it starts."""
+    leftovers = []
+    for _ in range(3):
+        proc = start_paused(published, "writing-files")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        leftovers.append(len(list((tmp_path / "public.sprx" / "versions").glob(".tmp-*"))))
+    assert leftovers == [1, 1, 1] and verify_site(published) == []

@@ -381,3 +381,47 @@ def test_serve_refuses_what_is_not_a_site_and_says_when_the_extra_is_missing(spr
     result = sprx("serve", "--site", tmp_path)
     assert result.exit_code == 1 and result.stderr == (
         'sprx serve needs a web server that sprx does not install by default: pip install "sprx[serve]"\n')
+
+
+def test_a_version_being_read_is_never_deleted_under_its_requests(tmp_path):
+    """`publish --keep 0` deleted the previous version while requests were reading it: 404s, and
+    '200 OK' with an empty body (#37 row 6). Requests for the map page and the API while three
+    publishes each delete every earlier version they may: every answer whole, and once the server is
+    idle a later publish removes the versions it kept."""
+    from sprx_cli.site.publish import PublishOptions
+    from sprx_cli.site.publish import publish as run
+    from sprx_cli.site.versions import state_dir, versions
+
+    src = sources("mini")
+    site = tmp_path / "public"
+    run(src, site, PublishOptions(keep=0))
+    page = (site / "map.html").read_bytes()
+    errors: list = []
+    answers = Counter()
+    done = threading.Event()
+    with serving(site) as base:
+        def hammer(path: str):
+            while not done.is_set():
+                status, _, body = get(base + path)
+                if status != 200 or not body or (path == "/map.html" and len(body) != len(page)):
+                    errors.append((path, status, len(body)))
+                answers[path] += 1
+
+        workers = [threading.Thread(target=hammer, args=(p,)) for p in ("/map.html", "/oruk/services") * 4]
+        for w in workers:
+            w.start()
+        try:
+            for _ in range(3):
+                seen = sum(answers.values())
+                wait_until(lambda seen=seen: sum(answers.values()) > seen + 20 or errors, "requests before the publish")
+                run(src, site, PublishOptions(keep=0))
+        finally:
+            done.set()
+            for w in workers:
+                w.join(30)
+        assert errors == [] and answers["/map.html"] > 20 and answers["/oruk/services"] > 20
+        # no request now: the next publish removes every earlier version, those kept while read too
+        run(src, site, PublishOptions(keep=0))
+        state = state_dir(site)
+        assert len(versions(state)) == 1 and list((state / "readers").iterdir()) == []
+        assert get(base + "/map.html")[2] == page

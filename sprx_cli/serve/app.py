@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -22,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..interchange.oruk_api import LISTS, BadRequest, NotFound, Store
 from ..interchange.oruk_store import STORE_NAME
+from ..site.versions import hold_live
 
 API = "/oruk"  # where the API is: http://HOST:PORT/oruk is the base URL to give a validator
 MAX_QUERY = 4096  # bytes of query string; longer is refused (414)
@@ -45,27 +49,46 @@ def error(status: int, message: str, parameter: str | None = None, hint: str | N
     return json_response((json.dumps(doc, ensure_ascii=False) + "\n").encode("utf-8"), status)
 
 
+@dataclass
+class _Open:
+    store: Store
+    static: StaticFiles
+    users: int = 0  # requests reading it now
+
+
 class Versions:
-    """The version being served: a published site's live one (followed through its link on every
-    request), or one folder. Each version's store is opened once."""
+    """The versions being served: a published site's live one (followed through its link on every
+    request), or one folder. Each version's store is opened once; each request holds its version
+    (site/versions.hold_live) until its answer is sent, so that a publish never deletes it under the
+    request. A version no longer live is closed when its last request ends."""
 
     def __init__(self, site: Path):
         self.site = Path(site)
-        self._open: dict[str, tuple[Store, StaticFiles]] = {}
+        self._open: dict[Path, _Open] = {}
 
-    def live(self) -> tuple[Store, StaticFiles]:
-        """The store and files of the version live now."""
-        folder = os.path.realpath(self.site)
-        found = self._open.get(folder)
-        if found is None:
-            path = Path(folder) / STORE_NAME
-            if not path.is_file():
-                raise NotFound(f"{self.site} has no API store ({STORE_NAME}): publish it again with this sprx")
-            found = (Store(path), StaticFiles(directory=folder, html=True))
-            for old in list(self._open):  # (a request takes its store and answers without a pause)
-                self._open.pop(old)[0].close()
-            self._open[folder] = found
-        return found
+    @contextmanager
+    def live(self) -> Iterator[tuple[Store, StaticFiles]]:
+        """The store and files of the version live now, for one request."""
+        folder, hold = hold_live(self.site)
+        try:
+            found = self._open.get(folder)
+            if found is None:
+                path = folder / STORE_NAME
+                if not path.is_file():
+                    raise NotFound(f"{self.site} has no API store ({STORE_NAME}): publish it again with this sprx")
+                found = self._open[folder] = _Open(Store(path), StaticFiles(directory=folder, html=True))
+            found.users += 1
+            try:
+                yield found.store, found.static
+            finally:
+                found.users -= 1
+                for old, version in list(self._open.items()):
+                    if old != folder and version.users == 0:
+                        del self._open[old]
+                        version.store.close()
+        finally:
+            if hold is not None:
+                os.close(hold)
 
 
 def make_app(site: Path) -> Guard:
@@ -74,8 +97,8 @@ def make_app(site: Path) -> Guard:
 
     def answer(work):
         try:
-            store, _ = versions.live()
-            return json_response(work(store))
+            with versions.live() as (store, _):
+                return json_response(work(store))
         except BadRequest as exc:
             return error(400, exc.message, exc.parameter, exc.hint)
         except NotFound as exc:
@@ -105,11 +128,10 @@ def make_app(site: Path) -> Guard:
 
     async def files(scope, receive, send) -> None:
         try:
-            _, static = versions.live()
+            with versions.live() as (_, static):
+                await static(scope, receive, send)  # (the version held until its last byte is sent)
         except NotFound as exc:
             await error(404, exc.message)(scope, receive, send)
-            return
-        await static(scope, receive, send)
 
     routes: list[BaseRoute] = [
         Route(API, root), Route(API + "/", root), Route(API + "/services", services),

@@ -29,8 +29,8 @@ from .changes import atom_feed, changes_since
 from .hooks import pause
 from .index import FEED, index_html
 from .versions import (Log, PublishBusy, PublishError, SiteLock, check_site_path, flip, fsync_dir, live_version,
-                       prune, read_manifest, sha256_file, state_dir, verify_site, version_name, versions,
-                       write_synced)
+                       prune, read_manifest, remove_leftovers, sha256_file, state_dir, verify_site, version_name,
+                       versions, write_synced)
 
 __all__ = ["EXIT_BUSY", "PublishBusy", "PublishError", "PublishOptions", "PublishResult", "publish", "rollback",
            "input_checksums", "live_version", "verify_site"]
@@ -203,6 +203,7 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
     check_site_path(site)
     state = state_dir(site)
     with SiteLock(state / "lock"):
+        remove_leftovers(state, log)  # (a killed run's half-built version goes as the next one starts)
         pause("locked")
         report, registry = validate(sources, stale_after_months=opts.stale_after_months, encoding=opts.encoding,
                                     population_need=population_need(opts.metric), languages=opts.languages)

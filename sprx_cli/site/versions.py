@@ -5,9 +5,11 @@ A site `public` is a symbolic link to one complete version:
     public -> public.sprx/versions/20261123T020000123456Z-3f2a9c1b
     public.sprx/lock                  held (flock) while a publish or rollback runs
     public.sprx/versions/<version>/   complete sites, newest last; the `keep` newest earlier ones stay
+    public.sprx/readers/<version>     held shared (flock) by a server while it reads that version
 
-The lock is an flock on an open file, so the kernel drops it when a run dies: a killed run never
-blocks the next one.
+The locks are flocks on open files, so the kernel drops them when a process dies: a killed run never
+blocks the next one, and a version a server is reading is never deleted under it (prune leaves it
+for a later publish).
 """
 
 from __future__ import annotations
@@ -167,13 +169,67 @@ def flip(site: Path, target: Path) -> None:
     fsync_dir(site.parent)
 
 
-def prune(state: Path, live: Path, keep: int, log: Log) -> None:
-    """Remove leftovers of killed runs, and all but `keep` versions older than the live one."""
-    root = state / "versions"
-    for leftover in sorted(root.glob(".tmp-*")):
+def remove_leftovers(state: Path, log: Log) -> None:
+    """What killed runs left: half-built versions (only while the site's lock is held: no run is
+    building one then), and the reader files of versions that are gone."""
+    for leftover in sorted((state / "versions").glob(".tmp-*")):
         shutil.rmtree(leftover, ignore_errors=True)
         log("removed-leftover", path=str(leftover))
+    readers = state / "readers"
+    if readers.is_dir():
+        for orphan in readers.iterdir():
+            if not (state / "versions" / orphan.name).is_dir():
+                _delete_unread(state, orphan.name, log, pruned=False)
+
+
+def prune(state: Path, live: Path, keep: int, log: Log) -> None:
+    """Remove leftovers of killed runs, and all but `keep` versions older than the live one, but those a
+    server is reading now (a later publish removes them)."""
+    remove_leftovers(state, log)
     older = [v for v in versions(state) if v.name < live.name]
     for old in older[: max(0, len(older) - keep)]:
-        shutil.rmtree(old, ignore_errors=True)
-        log("pruned", path=str(old))
+        _delete_unread(state, old.name, log)
+
+
+def _delete_unread(state: Path, name: str, log: Log, pruned: bool = True) -> None:
+    """Delete version `name` (and its reader file) unless a server holds it for reading."""
+    readers = state / "readers"
+    readers.mkdir(exist_ok=True)
+    fd = os.open(readers / name, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            log("kept-while-read", path=str(state / "versions" / name))
+            return
+        if pruned:
+            shutil.rmtree(state / "versions" / name, ignore_errors=True)
+            log("pruned", path=str(state / "versions" / name))
+        os.unlink(readers / name)  # (a server waiting on it finds its version gone, and looks again)
+    finally:
+        os.close(fd)
+
+
+def hold_live(site: Path) -> tuple[Path, int | None]:
+    """The folder of the version live now, held for reading: a shared flock on its reader file, which
+    prune will not delete it under (close the descriptor to let go). None for the descriptor where
+    `site` is a version's own folder, not a published site, or where its state cannot be written."""
+    state = state_dir(site)
+    for _ in range(100):  # (each turn, a publish has deleted what the link pointed at meanwhile)
+        folder = Path(os.path.realpath(site))
+        if folder.parent != (state / "versions").resolve():
+            return folder, None
+        try:
+            (state / "readers").mkdir(exist_ok=True)
+            fd = os.open(state / "readers" / folder.name, os.O_RDWR | os.O_CREAT, 0o644)
+        except PermissionError:  # (a server that may only read the site: it reads without holding)
+            return folder, None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:  # being deleted: the link has moved on
+            os.close(fd)
+            continue
+        if folder.is_dir() and os.path.exists(state / "readers" / folder.name):
+            return folder, fd
+        os.close(fd)
+    raise PublishError(f"{site}: its versions change faster than they can be read")
