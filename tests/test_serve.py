@@ -224,6 +224,12 @@ def test_places_by_postcode_nearest_first_within_the_proximity(london):
     ("services?day=someday", 400, "day"), ("services?start_time=25:00", 400, "start_time"),
     ("services?search=" + "a%20" * 40, 400, "search"),
     ("services?search=" + "x" * 10_000, 414, None), ("nowhere", 404, None),
+    # numbers past what SQLite's integers (or Python's reading of digits) can take were a 500 (#37 row 7)
+    *((f"{path}?page=99999999999999999999", 400, "page") for path in (
+        "services", "organizations", "taxonomies", "taxonomy_terms", "service_at_locations")),
+    ("services?minimum_age=1&page=99999999999999999999", 400, "page"),
+    ("services?page=" + "9" * 4000, 400, "page"), ("services?per_page=" + "9" * 4000, 400, "per_page"),
+    ("services?minimum_age=" + "9" * 4000, 400, "minimum_age"), ("services?page=1e9", 400, "page"),
 ])
 def test_bad_requests_get_a_clear_json_4xx(london, query, status, parameter):
     api, _, _ = london

@@ -25,6 +25,7 @@ from .hsds import BYDAY, page_bytes
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
+MAX_PAGE = 1_000_000_000  # (a page past the last is empty; past this, a number SQLite's offsets cannot take)
 MAX_WORDS = 32  # in `search`
 MAX_PROXIMITY_M = 1_000_000
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d)?$")
@@ -60,13 +61,13 @@ def _float(value: str) -> float:
         return math.nan
 
 
-def _integer(params: Mapping[str, str], name: str, default: int, largest: int | None = None) -> int:
+def _integer(params: Mapping[str, str], name: str, default: int, largest: int = MAX_PAGE) -> int:
     value = _one(params, name)
     if value is None:
         return default
-    if not value.isascii() or not value.isdigit() or int(value) < 1:
+    if not value.isascii() or not value.isdigit() or not value.lstrip("0"):
         raise BadRequest(name, f"{name} must be a whole number from 1, not {value[:40]!r}")
-    if largest is not None and int(value) > largest:
+    if len(value.lstrip("0")) > len(str(largest)) or int(value) > largest:  # (read no number of 5,000 digits)
         raise BadRequest(name, f"{name} must be at most {largest:,}, not {value[:40]}")
     return int(value)
 
