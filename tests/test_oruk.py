@@ -11,8 +11,9 @@ import json
 
 import jsonschema
 import pytest
+import yaml
 
-from helpers import sources
+from helpers import MINI, sources
 from sprx_cli.aggregate.counts import area_counts
 from sprx_cli.interchange.oruk_export import export_feed
 from sprx_cli.interchange.oruk_import import import_documents, read_documents
@@ -187,3 +188,21 @@ def test_ids_are_the_uuid5_of_sprxs_namespace():
     for kind, key in (("service", "camden-walks"), ("term", "categories:befriending"), ("location", "café-é:0"),
                       ("address", "名前:3"), ("x", "")):
         assert uid(kind, key) == str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+
+
+def test_a_service_is_never_left_out_without_its_reason(sprx, tmp_path):
+    """minimum_age 150 and maximum_age 130: the ages were two faults of one field, and the second one
+    held the whole service back, unsaid ('1 left out', #37 row 8). The ages are left out, each fault said."""
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps({
+        "id": "11111111-1111-1111-1111-111111111111", "name": "Age Club", "status": "active",
+        "minimum_age": 150, "maximum_age": 130, "organization": {"id": "22222222-2222-2222-2222-222222222222",
+                                                                 "name": "Org"},
+        "service_areas": [{"id": "33333333-3333-3333-3333-333333333333", "name": "Northtown"}]}), encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    result = sprx("import", "oruk", feed, *MINI, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert yaml.safe_load(out.read_text(encoding="utf-8"))["schemes"][0]["name"] == "Age Club"
+    for age in ("min_age '150'", "max_age '130'"):
+        said = f"{feed} row 1: eligibility left out ({age} is not a whole number of years from 0 to 120"
+        assert said in result.stderr

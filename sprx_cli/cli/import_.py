@@ -40,7 +40,7 @@ def import_oruk(
             fail(f"sprx import oruk: {said(exc)}. Nothing was written.")
         header = (f"Imported by 'sprx import oruk' from {source}.\n"
                   "Check it with 'sprx validate'; the import's notes were printed when it ran.")
-        _write_imported("oruk", imported, sources, output, fmt, header, quiet)
+        _write_imported("oruk", imported, sources, source, output, fmt, header, quiet)
 
 
 @import_app.command("table")
@@ -174,7 +174,8 @@ def _output_format(output: Path) -> str:
     return fmt
 
 
-def _write_imported(what: str, imported, sources, output: Path, fmt: str, header: str, quiet: bool) -> None:
+def _write_imported(what: str, imported, sources, source: Path, output: Path, fmt: str, header: str,
+                    quiet: bool) -> None:
     """Check the imported records, say what was changed or left out (by kind), and write what validates."""
     from ..core.textio import atomic_write_text
     from ..core.words import plural
@@ -182,8 +183,13 @@ def _write_imported(what: str, imported, sources, output: Path, fmt: str, header
     from ..interchange.writer import registry_text
 
     fmt = "csv" if fmt == "csv" else "yaml"
-    check(imported, tables(sources), fmt, str(output))
+    check(imported, tables(sources), fmt, str(source))
     text = registry_text(imported.records, fmt, "" if fmt == "csv" else header)
+    held = [n for n in imported.notes if n.kind == "held-back"]
+    for n in held[:20]:  # (what validate would refuse of a service, said with where it was)
+        typer.echo(f"Left out: {n.where}: {n.why}", err=True)
+    if len(held) > 20:
+        typer.echo(f"  ... and {len(held) - 20:,} more services left out", err=True)
     _say_notes(imported.notes, quiet)
     if not imported.records:
         fail(f"sprx import {what}: nothing could be imported. Nothing was written.")

@@ -146,14 +146,19 @@ def checked(records: list[dict[str, Any]], tables, fmt: str, written: bool = Fal
                 bad.setdefault(todo[j], []).append(p)
         todo = []
         for k, problems in sorted(bad.items()):
+            out: set[str] = set()  # (a field with two faults, min_age and max_age: taken out once, both said)
             for p in problems:
                 name = (p.field or "").split(".")[0] or None
+                if name is not None and name in out:
+                    removed.append((k, p, name))
+                    continue
                 if name is None or name in REQUIRED_FIELDS or name not in kept[k]:
                     removed.append((k, p, None))
                     gone.add(k)
                     break
                 removed.append((k, p, name))
                 del kept[k][name]
+                out.add(name)
             else:
                 todo.append(k)  # checked again without those values (a record's checks are its own)
     return kept, removed, gone
