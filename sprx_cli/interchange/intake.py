@@ -8,8 +8,6 @@ written there as a new registry instead.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import partial
@@ -56,13 +54,13 @@ def held_back_path(source: Path, target: Path) -> Path:
 
 
 def write_held_back(path: Path, columns: list[str], held: list[Held]) -> None:
-    """The held-back file: `row` and `reason`, then the input's own columns, a line per row."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["row", "reason", *columns])
-    for h in sorted(held, key=lambda h: h.row):
-        w.writerow([h.row, h.reason, *["" if h.cells.get(c) is None else h.cells[c] for c in columns]])
-    atomic_write_text(path, buf.getvalue())
+    """The held-back file: `row` and `reason`, then the input's own columns, a line per row; no cell a
+    spreadsheet would run as a formula (the keeper opens it in one: an '=HYPERLINK(...)' of the input's
+    is written as text)."""
+    from ..render.tables import to_delimited
+
+    rows = [[h.row, h.reason, *[h.cells.get(c) for c in columns]] for h in sorted(held, key=lambda h: h.row)]
+    atomic_write_text(path, to_delimited(["row", "reason", *columns], rows, ","))
 
 
 def finish(records: list[dict], tables, fmt: str, into_empty: str | None = None) -> list[tuple[dict, tuple]]:
