@@ -82,6 +82,12 @@ CASES = [
     Case(F + "hostile/schemes.yaml", exit=0, base="hostile"),  # HTML and JavaScript in every text field
     Case(C + "zero-width-id.yaml", codes=("invalid-id",)),
     Case(C + "homoglyph-borough.yaml", codes=("unknown-borough",)),  # a Cyrillic 'о' in Northtown
+    # control characters (#37 row 10): a vertical tab broke the XLSX and the Atom feed, ESC and OSC
+    # sequences reached the keeper's terminal; in YAML only an escape writes one, in CSV anything
+    Case(C + "control-escape.yaml", codes=("control-character",)),
+    Case(C + "control.csv", codes=("control-character",)),
+    Case(C + "control-areas.csv", option="--areas", codes=("control-character",)),
+    Case(C + "c1-raw.yaml", codes=("yaml-syntax",)),  # a raw C1 control: YAML refuses it, located
     # links
     Case(C + "javascript-url.yaml", codes=("invalid-website",)),
     Case(C + "javascript-url-disguised.yaml", codes=("invalid-website",)),

@@ -13,6 +13,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -28,7 +29,8 @@ SEEDS = sorted(p for folder in ("tests/corpus", "tests/fixtures/schemes", "tests
                for p in Path(folder).iterdir() if p.suffix in (".yaml", ".csv") and p.stat().st_size < 100_000)
 TOKENS = [b"\n", b"\r\n", b"\t", b" ", b":", b": ", b"- ", b"[", b"]", b"{", b"}", b",", b'"', b"'", b"&a ", b"*a",
           b"!!python/object:os.system", b"<<: ", b"---\n", b"...\n", b"? ", b"|", b">", b"#", b"%YAML 1.1\n", b"\x00",
-          b"\xef\xbb\xbf", b"\xff", b"\xc3", b";", b'""', b"=cmd()", b"\xe2\x80\xae", b"nan", b"1e999"]
+          b"\xef\xbb\xbf", b"\xff", b"\xc3", b";", b'""', b"=cmd()", b"\xe2\x80\xae", b"nan", b"1e999",
+          b'"\\x0b"', b'"\\e[2J"', b"\x1b", b"\xc2\x9b", b"[" * 50]
 AREAS, _ = load_areas(Path("tests/fixtures/mini/boroughs.csv"), "mini")
 VOCAB, _ = load_vocabulary(Path("data/vocabulary.yaml"), "v")
 DEADLINE = [0.0]
@@ -92,3 +94,56 @@ def test_deeply_nested_hours_are_reported_not_raised(tmp_path):
             raw, problems = load_registry(path, "deep.yaml")
             _, more, _ = check_registry(raw, AREAS, VOCAB, date(2026, 11, 23))
             assert problems + more and all(len(p.message) < 300 for p in problems + more)
+
+
+# --- registries grown from their structure (#37: byte mutations never made these) ---------------------
+
+# text as people paste it: control characters among the rest (no surrogate: a file cannot hold one)
+PASTED = st.text(st.one_of(st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                           st.sampled_from(list("\x0b\x1b\x07\x7f\x9b\x00\ufffe\t\n[]{}:#-'\""))), max_size=12)
+RUNS = st.builds(lambda c, n: c * n, st.sampled_from(["[", "]", "{", "[]", "- ", ": "]), st.integers(1, 300))
+
+
+@st.composite
+def grown_registry(draw) -> tuple[str, str, list[str]]:
+    """(suffix, text, every text value written): schemes with fields of the table, keys of their own
+    and values of pasted text, runs of brackets and lists, as YAML or CSV."""
+    from sprx_cli.registry.fields import CSV_COLUMNS, SCHEME_FIELDS
+
+    schemes, values = [], []
+    for i in range(draw(st.integers(1, 25))):
+        scheme = {"id": f"s{i}", "name": draw(PASTED) or "x", "boroughs": ["Northtown"]}
+        for key in draw(st.lists(st.sampled_from([*SCHEME_FIELDS, f"own{i}", f"other{i}"]), max_size=4)):
+            scheme[key] = draw(st.one_of(PASTED, RUNS, st.lists(PASTED, max_size=3)))
+        schemes.append(scheme)
+        values += [v for v in scheme.values() if isinstance(v, str)]
+        values += [x for v in scheme.values() if isinstance(v, list) for x in v]
+    if draw(st.booleans()):
+        return ".yaml", yaml.safe_dump({"schemes": schemes}, allow_unicode=True), values
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for s in schemes:
+        w.writerow([";".join(v) if isinstance(v := s.get(c, ""), list) else str(v) for c in CSV_COLUMNS])
+    return ".csv", buf.getvalue(), [str(s.get(c, "")) for s in schemes for c in CSV_COLUMNS]
+
+
+@settings(max_examples=max(50, int(SECONDS * 10)), deadline=None, database=None,
+          suppress_health_check=list(HealthCheck))
+@given(grown_registry())
+def test_grown_registries_are_read_or_located_and_every_control_character_is_said(tmp_path_factory, sample):
+    from sprx_cli.core.textio import CONTROL
+
+    suffix, text, values = sample
+    path = tmp_path_factory.getbasetemp() / f"grown{suffix}"
+    path.write_text(text, encoding="utf-8")
+    raw, problems = load_registry(path, "grown" + suffix)
+    _, more, _ = check_registry(raw, AREAS, VOCAB, date(2026, 11, 23))
+    found = problems + more
+    assert all(p.loc.file and p.message for p in found)
+    held = [v for v in values if CONTROL.search(v)]
+    if held and not any(p.code in ("yaml-syntax", "encoding-error") for p in found):  # (said for the whole file)
+        assert any(p.code == "control-character" and p.severity == "error" for p in found), held

@@ -3,7 +3,7 @@
 1. Any registry text either validates or yields located errors with exit 1: never a traceback,
    never exit 0 with a wrong count (counts are checked against the generated registry).
 2. Any string survives map, table and export escaping unchanged in meaning, and is inert in the
-   browser.
+   browser; one with a control character is refused where it is, and never printed raw.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from collections import Counter
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from sprx_cli.core.textio import CONTROL
 
 from helpers import page_data
 
@@ -141,6 +143,10 @@ def test_any_string_survives_map_table_and_export(sprx, tmp_path_factory, name, 
     args = ["--schemes", path, *MINI]
     page = tmp / "map.html"
     result = sprx("map", "build", *args, "--offline", "--tiles", "none", "-o", page, "--title", name)
+    if CONTROL.search(name + description):  # (a control character is refused where it is: #37)
+        assert result.exit_code == 1 and "error [control-character]" in result.output and not page.exists()
+        assert "\x1b" not in result.output
+        return
     assert result.exit_code == 0, result.output
     html = page.read_text(encoding="utf-8")
     data = page_data(html)
@@ -163,7 +169,7 @@ def test_any_string_survives_map_table_and_export(sprx, tmp_path_factory, name, 
 
 
 @settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(visible, min_size=8, max_size=8))
+@given(st.lists(visible.filter(lambda s: not CONTROL.search(s)), min_size=8, max_size=8))  # (shown: see above)
 def test_any_string_is_inert_in_the_browser(sprx, tmp_path_factory, chromium, names):
     tmp = tmp_path_factory.mktemp("w")
     names = [n + " <img src=x onerror=window.__pwned=1>" for n in names]

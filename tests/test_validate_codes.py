@@ -130,6 +130,8 @@ CASES = [
     # scheme registry, CSV
     (["--schemes", S + "cp1252.csv"], "encoding-error", "error", S + "cp1252.csv:2", "--encoding cp1252"),
     (["--schemes", S + "csv-syntax.csv"], "csv-syntax", "error", S + "csv-syntax.csv row 2", "must be doubled"),
+    (["--schemes", S + "control-character.yaml"], "control-character", "error", S + "control-character.yaml:3:11",
+     "'name' holds the control character U+000B"),
     (["--schemes", S + "too-wide.csv"], "csv-too-wide", "error", S + "too-wide.csv row 1",
      "has 1,001 columns (at most 1,000)"),  # (100,000 columns took 88 s)
     (["--schemes", S + "csv-extra-cells.csv"], "csv-extra-cells", "error", S + "csv-extra-cells.csv row 3",

@@ -124,13 +124,17 @@ def publish_options(s, reg, title: str | None = None, tiles: str | None = None, 
 
 def usage_error(message: str) -> None:
     """Say what is wrong with the command line and exit 2."""
-    typer.echo(f"Usage error: {message}", err=True)
+    from ..core.textio import shown
+
+    typer.echo(shown(f"Usage error: {message}"), err=True)
     raise typer.Exit(2)
 
 
 def fail(message: str) -> None:
-    """Say why nothing could be done and exit 1."""
-    typer.echo(message, err=True)
+    """Say why nothing could be done and exit 1 (what it quotes of a file shown, never run, by a terminal)."""
+    from ..core.textio import shown
+
+    typer.echo(shown(message), err=True)
     raise typer.Exit(1)
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import typer
 
+from ..core.textio import shown as safe  # (what a sheet's cells say, never run by the terminal)
 from .app import import_app
 from .common import QuietOpt, RegistryArgs, fail, guard, refuse_overwrite, registry_options, said, tables, usage_error
 
@@ -111,12 +112,12 @@ def import_table(
 
 
 def _say_mapping(mapping) -> None:
-    typer.echo("Columns used: " + ", ".join(f"{h!r} -> {t}" for t, h in mapping.used.items()), err=True)
+    typer.echo(safe("Columns used: " + ", ".join(f"{h!r} -> {t}" for t, h in mapping.used.items())), err=True)
     if mapping.unused:
         near = "".join(f"; {h!r} looks like {phrase!r} ({t}): map it with --column {t}={h!r}"
                        for h, (phrase, t) in mapping.near.items())
-        typer.echo("Columns left out: " + ", ".join(repr(h) for h in mapping.unused)
-                   + " (map one with --column FIELD=HEADER)" + near, err=True)
+        typer.echo(safe("Columns left out: " + ", ".join(repr(h) for h in mapping.unused)
+                        + " (map one with --column FIELD=HEADER)" + near), err=True)
 
 
 def _say_notes(notes, quiet: bool, shown: int = 5) -> None:
@@ -131,7 +132,7 @@ def _say_notes(notes, quiet: bool, shown: int = 5) -> None:
         typer.echo(f"{group.title}: {rows_text(group.rows)}".rstrip(": "), err=True)
         if group.decide:
             for n in group.notes[:shown]:
-                typer.echo(f"  {n.where}: {n.what} ({n.why})", err=True)
+                typer.echo(safe(f"  {n.where}: {n.what} ({n.why})"), err=True)
             if len(group.notes) > shown:
                 typer.echo(f"  ... and {len(group.notes) - shown:,} more", err=True)
 
@@ -140,7 +141,7 @@ def _say_held(outcome, shown: int = 20) -> None:
     """The rows held back, first, each with its reason."""
     held = sorted(outcome.held_rows, key=lambda h: h.row)
     for h in held[:shown]:
-        typer.echo(f"Held back: row {h.row}: {h.reason}", err=True)
+        typer.echo(safe(f"Held back: row {h.row}: {h.reason}"), err=True)
     if len(held) > shown:
         typer.echo(f"  ... and {len(held) - shown:,} more rows held back (each in {outcome.held_back_file})", err=True)
 
@@ -187,7 +188,7 @@ def _write_imported(what: str, imported, sources, source: Path, output: Path, fm
     text = registry_text(imported.records, fmt, "" if fmt == "csv" else header)
     held = [n for n in imported.notes if n.kind == "held-back"]
     for n in held[:20]:  # (what validate would refuse of a service, said with where it was)
-        typer.echo(f"Left out: {n.where}: {n.why}", err=True)
+        typer.echo(safe(f"Left out: {n.where}: {n.why}"), err=True)
     if len(held) > 20:
         typer.echo(f"  ... and {len(held) - 20:,} more services left out", err=True)
     _say_notes(imported.notes, quiet)

@@ -19,6 +19,7 @@ class TextOrJson(str, Enum):
 
 def print_report(report, fmt: TextOrJson, files: dict, summary_ok: str, err: bool = False) -> None:
     """A validation report: JSON, a rich table on a terminal, or one line per problem."""
+    from ..core.textio import shown
     from ..core.words import plural
 
     if fmt is TextOrJson.json:
@@ -36,14 +37,14 @@ def print_report(report, fmt: TextOrJson, files: dict, summary_ok: str, err: boo
             table.add_column(col, overflow="fold")
         for p in report.problems:
             sev = "[red]error[/]" if p.severity == "error" else "[yellow]warning[/]"
-            table.add_row(str(p.loc), sev, p.code, escape(p.message), escape(p.hint or ""))
+            table.add_row(shown(str(p.loc)), sev, p.code, escape(shown(p.message)), escape(shown(p.hint or "")))
         console.print(table)
     else:
         for p in report.problems:
             line = f"{p.loc}: {p.severity} [{p.code}] {p.message}"
             if p.hint:
                 line += f" (fix: {p.hint})"
-            typer.echo(line, err=err)
+            typer.echo(shown(line), err=err)  # (registry text, escapes and all, never reaches the terminal raw)
     counts = f"{plural(len(report.errors), 'error')}, {plural(len(report.warnings), 'warning')}"
     if report.valid:
         typer.echo(f"{summary_ok} ({counts})", err=err)

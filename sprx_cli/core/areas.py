@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import Loc, Problem
-from .textio import SourceError, read_text
+from .textio import CONTROL, SourceError, control_problem, has_control, read_text
 from .words import normalise_name
 
 GSS_CODE = re.compile(r"^[A-Z][0-9]{8}$")
@@ -98,6 +98,10 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
             Loc(display, row=1), value=",".join(header)))
         return Areas(), problems
     reader.fieldnames = header
+    if has_control(text):
+        problems += [control_problem(value, Loc(display, row=i), column)
+                     for i, row in enumerate(csv.reader(io.StringIO(text, newline="")), start=1)
+                     for column, value in zip(header, row) if CONTROL.search(value)]
     areas = Areas(source=display)
     first_row: dict[str, int] = {}
     owner: dict[str, tuple[str, int]] = {}

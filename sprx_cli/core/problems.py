@@ -49,6 +49,10 @@ CATALOGUE: tuple[Code, ...] = (
     Code('yaml-alias-bomb', 'error',
          'anchors and aliases that expand to too much data',
          'write the values out instead of repeating anchors'),
+    Code('control-character', 'error',
+         'a control character in a value: invisible, it garbles the text, breaks the feeds and the XLSX '
+         '(and some move a terminal\'s cursor)',
+         'delete it: retype the value, or paste it as plain text; a line break in YAML is a new line or \\n'),
     Code('yaml-too-deep', 'error',
          'lists or mappings nested inside each other more than 50 levels deep (a registry needs eight)',
          'write each value as text, a list or a mapping of the fields in the README; nothing nests deeper'),

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .problems import Loc, Problem
+from .textio import CONTROL, control_problem
 
 try:
     _Loader = yaml.CSafeLoader
@@ -155,6 +156,10 @@ def _build(events, display: str, problems: list[Problem]) -> tuple[Any, bool]:
                 value = None
             else:
                 value = ev.value
+                if ev.style == '"' and CONTROL.search(value):  # (only an escape can write one: "\x0b")
+                    key = stack[-1].key if stack and isinstance(stack[-1].value, YMap) else None  # (the field's)
+                    field = key if type(key) is str else None
+                    problems.append(control_problem(value, Loc(display, line, column), field))
             if plain and tag is None and ev.value == "<<" and stack and not isinstance(stack[-1].value, YList) \
                     and stack[-1].key is _NOKEY:
                 problems.append(Problem("yaml-tag", "YAML merge keys ('<<') are not supported in registries",

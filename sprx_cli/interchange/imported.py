@@ -49,6 +49,9 @@ KINDS: dict[str, Kind] = {
                     "website"),
     "postcode": Kind("postcode written another way, made standard", "postcodes written another way, made standard"),
     "id": Kind("id tidied", "ids tidied"),
+    "control": Kind("value with control characters taken out (invisible: they garble text and break the feeds)",
+                    "values with control characters taken out (invisible: they garble text and break the feeds)",
+                    True),
     "cost": Kind("cost kept in words", "costs kept in words"),
     "file": Kind("note about the file as a whole", "notes about the file as a whole", True),
     "other": Kind("other change", "other changes"),
@@ -130,3 +133,28 @@ def rows_text(rows: list[int], shown: int = 10) -> str:
     head = ", ".join(map(str, rows[:shown]))
     more = f", ... (and {len(rows) - shown:,} more)" if len(rows) > shown else ""
     return f"row{'s' if len(rows) > 1 else ''} {head}{more}"
+
+
+CONTROL_WHY = "they are invisible, garble the text and break the feeds"
+
+
+def without_controls(record: dict[str, Any]) -> list[str]:
+    """Take every CONTROL character (core.textio) out of the record's text, in place (an invisible
+    character, or half of a surrogate pair from a feed's JSON); the fields that held one."""
+    from ..core.textio import CONTROL
+
+    def clean(value: Any) -> Any:
+        if type(value) is str:
+            return CONTROL.sub("", value)
+        if type(value) is list:
+            return [clean(v) for v in value]
+        if type(value) is dict:
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    changed = []
+    for name, value in record.items():
+        if not name.startswith("_") and (cleaned := clean(value)) != value:
+            record[name] = cleaned
+            changed.append(name)
+    return changed

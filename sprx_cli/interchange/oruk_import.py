@@ -11,7 +11,7 @@ from ..core.languages import language_code, language_named
 from ..core.model import Registry
 from ..core.words import id_from_name, is_slug, unique_id
 from .hsds import DAY_OF, GSS, PLACED_BY, REFERRAL_URL, SERVICE_TEXTS, SPRX_ID, STATUS_IN, TAXONOMIES, translations_in
-from .imported import Imported, ImportFailed, Note
+from .imported import CONTROL_WHY, Imported, ImportFailed, Note, without_controls
 
 
 _SERVICE_KEYS = {"status", "service_areas", "service_at_locations", "organization_id", "eligibility_description",
@@ -137,6 +137,8 @@ class Importer:
         record["oruk_id"] = oruk_id
         record["translations"] = self._translations(svc, org)
         record["_row"] = self.number
+        for name in without_controls(record):
+            self.note(f"{where}/{name}", f"control characters taken out of {name}", CONTROL_WHY, "control")
         self.out.records.append(record)
 
     def _areas(self, where: str, svc: dict, locations: list[dict]) -> list[str]:

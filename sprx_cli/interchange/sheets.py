@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 from ..core.speed import keep_till_exit, no_cyclic_gc, split_work
 from ..core.words import id_from_name, is_slug, normalise_name, slugify, unique_id
 from .headers import Mapping, choose_columns, translation_target
-from .imported import Held, Imported, ImportFailed, Note
+from .imported import CONTROL_WHY, Held, Imported, ImportFailed, Note, without_controls
 from .sheet_places import Placer
 from .sheet_values import EMAIL, PHONE, ValueReader, cleaned
 from .tabular import Sheet, cell_text, read_sheet
@@ -223,6 +223,8 @@ class Cleaner(Placer, ValueReader):
                 place["translations"] = place_names
         rec["locations"] = [place] if place else []
         record = {k: v for k, v in rec.items() if v}  # (every value is text, a list or a mapping)
+        for field in without_controls(record) if self.sheet.has_control else ():
+            self.note(row, col.get(field), f"control characters taken out of {field}", CONTROL_WHY, "control")
         return Draft(row, record, key, same, base, sited, self.out.notes, placed, self.left, None,
                      given if given and not is_slug(given) else None)
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.limits import MAX_COLUMNS
+from ..core.textio import has_control
 from .imported import ImportFailed
 
 WORKBOOKS = ("xlsx", "ods", "xls")
@@ -40,6 +41,7 @@ class Sheet:
     first_odd_character: tuple[int, int, str] | None = None  # (row, column, character) that was not UTF-8
     title_rows: list[int] = field(default_factory=list)  # rows above the header
     blank_rows: list[int] = field(default_factory=list)  # spacer rows passed over
+    has_control: bool = False  # whether a cell holds a control character (core.textio.CONTROL)
 
 
 def kind_of(data: bytes) -> str:
@@ -71,8 +73,10 @@ def read_sheet(path: Path, encoding: str | None = None) -> Sheet:
     sheet = Sheet([], [], kind)
     if kind in WORKBOOKS:
         grid = _workbook_rows(path, data, kind)
+        sheet.has_control = has_control("\n".join(c for row in grid for c in row if type(c) is str))
     else:
         text = _decode(data, encoding, sheet)
+        sheet.has_control = has_control(text)
         grid = _csv_rows(text)
     numbered = [(n, _trim(cells)) for n, cells in enumerate(grid, start=1)]
     filled = [row for row in numbered if row[1]]  # (a row trimmed to nothing is blank)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from ..core.limits import MAX_COLUMNS
 from ..core.problems import Loc, Problem, short
+from ..core.textio import CONTROL, control_problem, has_control
 from ..core.textio import SourceError, read_text
 from ..core.yamlload import YList, YMap, load_plain, load_yaml
 from .fields import (ALIASES, CSV_COLUMNS, CSV_FIELDS, CSV_LOCATION_COLUMNS, CSV_PART_COLUMNS, REQUIRED_FIELDS,
@@ -366,7 +367,7 @@ def read_csv(text: str, display: str, compiled: bool = True) -> tuple[RawRegistr
     if fast is not None:
         by_column, numbers = fast
         reg.table = CsvTable(display, columns, by_column, numbers)
-        return reg, problems
+        return reg, problems + _controls(reg.table, header, text)
     kept: list[list[str]] = []
     numbers = []
     for n, cells in enumerate(rows[1:], start=2):
@@ -384,7 +385,19 @@ def read_csv(text: str, display: str, compiled: bool = True) -> tuple[RawRegistr
         numbers.append(n)
     columnwise = list(zip(*kept)) if kept else [()] * width
     reg.table = CsvTable(display, columns, columnwise, numbers)
-    return reg, problems
+    return reg, problems + _controls(reg.table, header, text)
+
+
+def _controls(table: CsvTable, header: list[str], text: str) -> list[Problem]:
+    """A control-character problem for each cell (and heading) that holds one: looked for cell by cell
+    only in a file that has one (the file is scanned at the speed of a copy)."""
+    if not has_control(text):
+        return []
+    found = [control_problem(h, Loc(table.display, row=1)) for h in header if CONTROL.search(h)]
+    for column, (name, cells) in enumerate(zip(header, table.cells)):
+        found += [control_problem(cell, Loc(table.display, row=table.row_numbers[k]), name or f"column {column + 1}")
+                  for k, cell in enumerate(cells) if CONTROL.search(cell)]
+    return found
 
 
 def _header(text: str) -> list[str] | None:

@@ -1,0 +1,71 @@
+"""Text from many hands: what it may hold, and what it may never do (issue #37). Control characters
+are a located problem and never reach a terminal raw; registry text is never read as anything but
+text (mathtext in the PNG); numbers and nesting past what Python can take are located problems."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers import MINI, registry_args
+
+
+def mini_with(tmp_path: Path, extra: str, name: str = "Chat Club") -> list[str]:
+    """MINI's arguments with a registry of one scheme, `extra` added to it (YAML lines)."""
+    path = tmp_path / "schemes.yaml"
+    path.write_text(f"schemes:\n  - id: chat\n    name: {json.dumps(name)}\n    boroughs: [Northtown]\n{extra}",
+                    encoding="utf-8")
+    args = list(MINI)
+    args[args.index("--schemes") + 1] = str(path)
+    return args
+
+
+# --- control characters (#37 row 10) ----------------------------------------------------------------
+
+def test_a_control_character_never_reaches_the_terminal_raw(sprx, tmp_path):
+    """An ESC sequence in a value that another rule reports (an unknown category) is printed as its escape."""
+    args = mini_with(tmp_path, '    categories: ["\\e]0;retitled\\a\\e[2J"]\n')
+    for fmt in ("text", "json"):
+        result = sprx("validate", *args, "--format", fmt)
+        assert result.exit_code == 1 and "\x1b" not in result.output and "\x07" not in result.output
+    result = sprx("validate", *args)
+    assert "[control-character] the value holds the control character U+001B, which shows as nothing" in result.stdout
+    assert "\\x1b]0;retitled\\x07\\x1b[2J" in result.stdout  # (as its escapes)
+
+
+@pytest.mark.parametrize("where", ["a scheme's name", "an area's name"])
+def test_publish_refuses_a_control_character_with_where_it_is(sprx, tmp_path, where):
+    """A vertical tab in an area's name was an internal IllegalCharacterError (the XLSX); in a scheme's
+    name, a changes.atom that was not well-formed."""
+    args = mini_with(tmp_path, "", name="Chat\vClub") if where == "a scheme's name" else list(MINI)
+    if where == "an area's name":
+        areas = tmp_path / "areas.csv"
+        areas.write_text(Path("tests/fixtures/mini/boroughs.csv").read_text().replace("Southvale,", "South\vvale,", 1))
+        args[args.index("--areas") + 1] = str(areas)
+    result = sprx("publish", *args, "--site", tmp_path / "site", "--tiles", "none")
+    assert result.exit_code == 1 and "internal error" not in result.output and "Traceback" not in result.output
+    assert "error [control-character] 'name' holds the control character U+000B" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_imports_take_control_characters_out_and_say_so(sprx, tmp_path):
+    """A lone half of a surrogate pair from a feed's JSON ('\\ud800') wrote a registry that failed validate."""
+    feed = tmp_path / "feed.json"
+    feed.write_text('{"id": "11111111-1111-1111-1111-111111111111", "name": "Chat \\ud800Club\\u001b[2J", '
+                    '"description": "Tea\\u000band talk", "status": "active", "service_areas": '
+                    '[{"id": "33333333-3333-3333-3333-333333333333", "name": "Northtown"}]}', encoding="utf-8")
+    out = tmp_path / "out.yaml"
+    result = sprx("import", "oruk", feed, *MINI, "-o", out)
+    assert result.exit_code == 0, result.output
+    scheme = yaml.safe_load(out.read_text(encoding="utf-8"))["schemes"][0]
+    assert (scheme["name"], scheme["description"]) == ("Chat Club[2J", "Teaand talk")
+    assert "control characters taken out of name" in result.stderr and "\x1b" not in result.output
+    assert sprx("validate", *registry_args("mini")[:0], "--schemes", out, *MINI[2:]).exit_code == 0
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Name,Borough\n\"Lunch\x1b[2J Club\",Northtown\n", encoding="utf-8")
+    result = sprx("import", "table", sheet, *MINI, "-o", tmp_path / "sheet.yaml")
+    assert result.exit_code == 0 and "row 2, column 'Name': control characters taken out of name" in result.stderr
+    assert "\x1b" not in (tmp_path / "sheet.yaml").read_text(encoding="utf-8") and "\x1b" not in result.output
