@@ -69,3 +69,25 @@ def test_imports_take_control_characters_out_and_say_so(sprx, tmp_path):
     result = sprx("import", "table", sheet, *MINI, "-o", tmp_path / "sheet.yaml")
     assert result.exit_code == 0 and "row 2, column 'Name': control characters taken out of name" in result.stderr
     assert "\x1b" not in (tmp_path / "sheet.yaml").read_text(encoding="utf-8") and "\x1b" not in result.output
+
+
+# --- the PNG (#37 row 12) ---------------------------------------------------------------------------
+
+def test_registry_text_in_the_png_is_text_never_mathtext(sprx, tmp_path, monkeypatch):
+    """--title 'Money $%$ advice' failed the publish; 'US$ 5 and CA$ 10' was drawn as 'US5andCA 10'."""
+    from matplotlib.text import Text
+
+    drawn = []
+    real = Text.draw
+
+    def spy(self, renderer):
+        drawn.append((self.get_text(), self.get_parse_math()))
+        return real(self, renderer)
+
+    monkeypatch.setattr(Text, "draw", spy)
+    for title in ("Money $%$ advice", "US$ 5 and CA$ 10", "$\\frac{1}{0}$ ^_^ {x}"):
+        out = tmp_path / "map.png"
+        result = sprx("map", "image", *MINI, "--title", title, "-o", out)
+        assert result.exit_code == 0 and out.stat().st_size > 10_000, result.output
+        assert (title, False) in drawn
+    assert all(not math for _, math in drawn)

@@ -29,8 +29,9 @@ def render_png(registry: Registry, opts: MapOptions = MapOptions(), dpi: int = 1
     gdf["band"] = [band_index(value_of[c], classes) for c in gdf["code"]]
     gdf = gdf.to_crs(3857)  # web mercator, as the HTML map
 
+    # (text.parse_math off: registry text is text, never mathtext: 'US$ 5 and CA$ 10' as written)
     with plt.rc_context({"hatch.color": ZERO_HATCH, "hatch.linewidth": 1.2, "font.size": 9,
-                         "svg.hashsalt": "sprx"}):
+                         "svg.hashsalt": "sprx", "text.parse_math": False}):
         fig, ax = plt.subplots(figsize=(8, 7.2), dpi=dpi)
         zero = gdf[gdf["band"] < 0]
         some = gdf[gdf["band"] >= 0]
