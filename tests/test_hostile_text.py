@@ -91,3 +91,43 @@ def test_registry_text_in_the_png_is_text_never_mathtext(sprx, tmp_path, monkeyp
         assert result.exit_code == 0 and out.stat().st_size > 10_000, result.output
         assert (title, False) in drawn
     assert all(not math for _, math in drawn)
+
+
+# --- numbers and nesting past what Python takes (#37 rows 13, 14) ---------------------------------------
+
+def test_a_number_of_thousands_of_digits_is_a_located_problem(sprx, tmp_path):
+    """min_age of 5,000 digits was an internal ValueError (Python reads at most 4,300); a population too."""
+    args = mini_with(tmp_path, f"    eligibility: {{min_age: {'9' * 5000}}}\n")
+    result = sprx("validate", *args)
+    assert result.exit_code == 1 and "internal error" not in result.output
+    said = "error [invalid-age] scheme 'chat': min_age '99999999999999999999'... (5,000 characters) is not"
+    assert said in result.stdout
+    areas = tmp_path / "areas.csv"
+    areas.write_text(Path("tests/fixtures/mini/boroughs.csv").read_text().replace(",100000", "," + "9" * 5000, 1))
+    args = list(MINI)
+    args[args.index("--areas") + 1] = str(areas)
+    result = sprx("validate", *args)
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert f"{areas} row 2: error [areas-invalid-population]" in result.stdout
+
+
+@pytest.mark.parametrize("digits", [4_000, 5_000])
+def test_a_feeds_number_of_thousands_of_digits_is_left_out_with_its_reason(sprx, tmp_path, digits):
+    """ORUK minimum_age of 4,000 digits was an internal OverflowError, of 5,000 a ValueError."""
+    feed = tmp_path / "feed.json"
+    feed.write_text('{"id": "11111111-1111-1111-1111-111111111111", "name": "Big", "minimum_age": ' + "9" * digits
+                    + ', "service_areas": [{"id": "33333333-3333-3333-3333-333333333333", "name": "Northtown"}]}',
+                    encoding="utf-8")
+    result = sprx("import", "oruk", feed, *MINI, "-o", tmp_path / "out.yaml")
+    assert result.exit_code == 0, result.output
+    assert f"eligibility left out (min_age '99999999999999999999'... ({digits:,} characters) is not" in result.stderr
+
+
+def test_json_nested_thousands_deep_is_refused_with_a_message(sprx, tmp_path):
+    """ORUK JSON nested 3,000 deep was an internal RecursionError (YAML said yaml-too-deep)."""
+    feed = tmp_path / "deep.json"
+    feed.write_text('{"id": "x", "name": "Deep", "extra": ' + "[" * 3000 + "]" * 3000 + "}", encoding="utf-8")
+    result = sprx("import", "oruk", feed, *MINI, "-o", tmp_path / "out.yaml")
+    assert result.exit_code == 1 and result.stderr == (
+        f"sprx import oruk: {feed}: lists or objects nested too deep to read (more than about a thousand levels); "
+        "an Open Referral UK feed needs fewer than ten. Nothing was written.\n")

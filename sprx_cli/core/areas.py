@@ -129,7 +129,7 @@ def load_areas(path: Path, display: str, encoding: str | None = None) -> tuple[A
         population = None
         pop_text = (row.get("population") or "").strip().replace(",", "")
         if pop_text:
-            if pop_text.isdigit() and int(pop_text) > 0:
+            if pop_text.isascii() and pop_text.isdigit() and len(pop_text) <= 12 and int(pop_text) > 0:
                 population = int(pop_text)
             else:
                 problems.append(Problem(

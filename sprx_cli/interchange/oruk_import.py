@@ -8,6 +8,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from ..core.languages import language_code, language_named
+from ..core.limits import MAX_DIGITS
 from ..core.model import Registry
 from ..core.words import id_from_name, is_slug, unique_id
 from .hsds import DAY_OF, GSS, PLACED_BY, REFERRAL_URL, SERVICE_TEXTS, SPRX_ID, STATUS_IN, TAXONOMIES, translations_in
@@ -356,7 +357,12 @@ def read_documents(path) -> list[tuple[str, Any]]:
     docs = []
     for f in files:
         try:
-            docs.append((str(f), json.loads(f.read_text(encoding="utf-8-sig"))))
+            # (a whole number of thousands of digits kept as its text: the rule that reads it says why not)
+            docs.append((str(f), json.loads(f.read_text(encoding="utf-8-sig"),
+                                            parse_int=lambda s: int(s) if len(s) <= MAX_DIGITS else s)))
+        except RecursionError:
+            raise ImportFailed(f"{f}: lists or objects nested too deep to read (more than about a thousand "
+                               "levels)", "an Open Referral UK feed needs fewer than ten") from None
         except UnicodeDecodeError as exc:
             raise ImportFailed(f"{f}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
         except json.JSONDecodeError as exc:

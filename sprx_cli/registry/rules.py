@@ -192,9 +192,10 @@ def term(list_name: str) -> Rule:
 def age(name: str) -> Rule:
     """A whole number of years from 0 to 120."""
     def rule(text: str, ctx: Context):
-        if text.isascii() and text.isdigit() and int(text) <= 120:
+        if text.isascii() and text.isdigit() and len(text) <= 3 and int(text) <= 120:
             return int(text)
-        return Fault("invalid-age", f"{name} {text!r} is not a whole number of years from 0 to 120",
+        said = repr(text) if len(text) <= 40 else f"{text[:20]!r}... ({len(text):,} characters)"
+        return Fault("invalid-age", f"{name} {said} is not a whole number of years from 0 to 120",
                      "write the age in whole years, e.g. 18, or leave it out")
     return rule
 
