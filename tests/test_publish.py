@@ -343,3 +343,64 @@ def test_killed_publishes_do_not_pile_up(published, tmp_path):
         proc.wait(timeout=30)
         leftovers.append(len(list((tmp_path / "public.sprx" / "versions").glob(".tmp-*"))))
     assert leftovers == [1, 1, 1] and verify_site(published) == []
+
+
+@pytest.mark.parametrize("made", ["dangling", "folder", "loop"])
+def test_a_link_sprx_did_not_make_is_left_alone(tmp_path, made):
+    """--site re-pointed a symlink the user made, even a dangling one; a loop was an internal error
+    (#37 row 15): sprx only re-points a link into its own versions folder."""
+    site = tmp_path / "public"
+    target = {"dangling": "elsewhere/nothing", "folder": str(tmp_path / "mine"), "loop": "public"}[made]
+    (tmp_path / "mine").mkdir()
+    os.symlink(target, site)
+    r = run(site)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{site} is a link that sprx did not make (it points at {target})" in r.stderr
+    assert "remove the link, or publish to another folder (--site)" in r.stderr
+    assert os.readlink(site) == target and not (tmp_path / "public.sprx").exists()
+    assert not any((tmp_path / "mine").iterdir())
+
+
+@pytest.mark.parametrize("given", [".", "..", "sub/.."])
+def test_the_current_folder_is_not_a_site(tmp_path, monkeypatch, given):
+    """`--site .` was an internal error (#37 row 18); an empty current folder would have been removed."""
+    (tmp_path / "sub").mkdir()
+    work = tmp_path / "sub"
+    monkeypatch.chdir(work)
+    reg = [x if x.startswith("--") else str(ROOT / x) for x in COUNTS]
+    r = run(given, registry=reg)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{given} is the folder you are in, or holds it" in r.stderr and "--site public" in r.stderr
+    assert work.is_dir() and sorted(p.name for p in tmp_path.iterdir()) == ["sub"]
+
+
+@pytest.mark.parametrize("name", ["schemes.json", "counts.json"])
+def test_a_cut_short_live_file_does_not_block_the_next_publish(published, tmp_path, name):
+    """A truncated live schemes.json blocked every later publish with a JSONDecodeError (#37 row 15):
+    the next publish says it could not compare, lists no change, and the one after compares again."""
+    d, reg = copy_registry(tmp_path)
+    live = live_version(published)
+    (live / name).chmod(0o644)
+    (live / name).write_text((live / name).read_text()[:40])
+    (d / "schemes.yaml").write_text((d / "schemes.yaml").read_text().replace("North Peer Group", "Renamed"))
+    r = run(published, registry=reg)
+    assert r.returncode == 0 and "Traceback" not in r.stderr
+    assert f"Warning: the previous version {live} could not be read" in r.stderr
+    changes = json.loads((published / "changes.json").read_text())
+    assert changes["previous_unreadable"] is True and changes["first_publish"] is False
+    assert changes["schemes_changed"] == [] and verify_site(published) == []
+    assert "The previous publication could not be read" in (published / "index.html").read_text()
+    (d / "schemes.yaml").write_text((d / "schemes.yaml").read_text().replace("Renamed", "Renamed again"))
+    assert run(published, registry=reg).returncode == 0
+    changes = json.loads((published / "changes.json").read_text())
+    assert "previous_unreadable" not in changes and [c["id"] for c in changes["schemes_changed"]] == ["north-peer"]
+
+
+def test_a_cut_short_changes_file_is_made_again(published):
+    """Unchanged inputs keep the live changes.json, unless it cannot be read."""
+    live = live_version(published)
+    (live / "changes.json").chmod(0o644)
+    (live / "changes.json").write_text('{"first_publish": tr')
+    r = run(published)
+    assert r.returncode == 0 and "Traceback" not in r.stderr and verify_site(published) == []
+    assert json.loads((published / "changes.json").read_text())["schemes_changed"] == []

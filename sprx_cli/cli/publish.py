@@ -34,6 +34,9 @@ def _logger(fmt: LogFormat, quiet: bool):
                        "nothing was done")
         elif event == "rolled-back":
             typer.echo(f"Rolled back {fields['site']} to version {fields['version']} (was {fields['previous']})")
+        elif event == "previous-unreadable":
+            typer.echo(f"Warning: the previous version {fields['path']} could not be read ({fields['hint']})",
+                       err=True)
         elif event in ("pruned", "removed-leftover", "validated", "busy", "failed", "invalid"):
             # (the last three are explained in full by the caller)
             return

@@ -10,18 +10,46 @@ from pathlib import Path
 from ..core.messages import Messages, messages
 
 
+def _previous(previous: Path, name: str, key: str) -> dict | None:
+    """The previous version's `name` as a document with a list under `key`, or None where it is
+    missing, cut short or not what sprx wrote (someone's hand, a full disk)."""
+    try:
+        doc = json.loads((previous / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get(key), list):
+        return None
+    if not all(isinstance(item, dict) for item in doc[key]):
+        return None
+    return doc
+
+
+_CHANGES_KEYS = ("schemes_added", "schemes_removed", "schemes_changed", "areas_changed")
+
+
 def changes_since(previous: Path | None, schemes_doc: dict, counts_doc: dict, inputs_same: bool) -> dict:
     """What changed since the previous publish. When the inputs are the same as the live site's,
-    the live changes.json stands (nothing new happened), so unchanged input gives identical files."""
-    if previous is not None and inputs_same and (previous / "changes.json").is_file():
-        return json.loads((previous / "changes.json").read_text(encoding="utf-8"))
-    if previous is None or not (previous / "schemes.json").is_file():
-        return {"first_publish": True, "previous_data_date": None, "schemes_added": [], "schemes_removed": [],
-                "schemes_changed": [], "areas_changed": []}
-    before = {s["id"]: s for s in json.loads((previous / "schemes.json").read_text(encoding="utf-8"))["schemes"]}
+    the live changes.json stands (nothing new happened), so unchanged input gives identical files.
+    A previous version whose files cannot be read is not compared with: the result says
+    `previous_unreadable` (and lists no change) rather than failing every later publish."""
+    if previous is not None and inputs_same:
+        standing = _previous(previous, "changes.json", "schemes_added")
+        if standing is not None and all(isinstance(standing.get(k), list) for k in _CHANGES_KEYS):
+            return standing
+    nothing = {"first_publish": previous is None, "previous_data_date": None, "schemes_added": [],
+               "schemes_removed": [], "schemes_changed": [], "areas_changed": []}
+    if previous is None:
+        return nothing
+    before_doc = _previous(previous, "schemes.json", "schemes")
+    old_counts_doc = _previous(previous, "counts.json", "rows")
+    if before_doc is None or old_counts_doc is None:
+        return {**nothing, "previous_unreadable": True}
+    try:
+        before = {s["id"]: s for s in before_doc["schemes"]}
+        old_counts = {r["code"]: r for r in old_counts_doc["rows"]}
+    except (KeyError, TypeError):
+        return {**nothing, "previous_unreadable": True}
     after = {s["id"]: s for s in schemes_doc["schemes"]}
-    old_counts_doc = json.loads((previous / "counts.json").read_text(encoding="utf-8"))
-    old_counts = {r["code"]: r for r in old_counts_doc["rows"]}
     changed = []
     for sid in sorted(set(before) & set(after)):
         fields = sorted(k for k in set(before[sid]) | set(after[sid]) if before[sid].get(k) != after[sid].get(k))
@@ -36,7 +64,7 @@ def changes_since(previous: Path | None, schemes_doc: dict, counts_doc: dict, in
         "first_publish": False,
         "previous_data_date": old_counts_doc.get("data_date"),
         "schemes_added": [{"id": i, "name": after[i]["name"]} for i in sorted(set(after) - set(before))],
-        "schemes_removed": [{"id": i, "name": before[i]["name"]} for i in sorted(set(before) - set(after))],
+        "schemes_removed": [{"id": i, "name": str(before[i].get("name", i))} for i in sorted(set(before) - set(after))],
         "schemes_changed": changed,
         "areas_changed": areas,
     }
@@ -108,6 +136,9 @@ def changes_html(ch: dict, words: Messages | None = None) -> str:
     e, m = html.escape, words or messages()
     if ch.get("first_publish"):
         return "<p>" + e(m.gettext("This is the first publication of this site.")) + "</p>"
+    if ch.get("previous_unreadable"):
+        return "<p>" + e(m.gettext("The previous publication could not be read, so what changed since it is "
+                                   "not listed.")) + "</p>"
     parts = []
     for key, title in (("schemes_added", m.gettext("Schemes added")),
                        ("schemes_removed", m.gettext("Schemes removed"))):

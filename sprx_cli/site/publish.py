@@ -128,6 +128,10 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     files["schemes.json"] = export_schemes(registry, "json", everything)
     files["areas.geojson"] = export_areas(registry, "geojson")
     changes = changes_since(previous, json.loads(files["schemes.json"]), json.loads(files["counts.json"]), inputs_same)
+    if changes.get("previous_unreadable"):
+        log("previous-unreadable", level="warning", path=str(previous),
+            hint="its schemes.json or counts.json is cut short or not as sprx wrote it; this publish lists no "
+                 "changes since it")
     files["changes.json"] = (json.dumps(changes, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     newest = data_date(registry.schemes)
     files["changes.atom"] = atom_feed(opts.title, changes, newest.isoformat() if newest else None, previous)

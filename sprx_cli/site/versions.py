@@ -77,12 +77,24 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def named_version(site: Path) -> Path | None:
+    """The version folder the site link names, when it is a link sprx made: one straight into the
+    site's own `versions` folder. Read, not resolved, so a loop or a link elsewhere is simply not one."""
+    try:
+        target = os.readlink(site)
+    except (OSError, ValueError):
+        return None
+    if not site.name or site.name in (".", ".."):
+        return None
+    named = Path(os.path.normpath(os.path.join(os.path.abspath(site.parent), target)))
+    home = Path(os.path.abspath(state_dir(site) / "versions"))
+    return named if named.parent == home and not named.name.startswith(".") else None
+
+
 def live_version(site: Path) -> Path | None:
-    """The version directory the site link points at, if the site exists."""
-    if site.is_symlink():
-        target = (site.parent / os.readlink(site)).resolve()
-        return target if target.is_dir() else None
-    return None
+    """The version directory the site link points at, if the site is one sprx published."""
+    named = named_version(Path(site))
+    return named if named is not None and named.is_dir() else None
 
 
 def read_manifest(site: Path) -> dict | None:
@@ -142,7 +154,20 @@ def write_synced(path: Path, data: bytes) -> None:
 
 def check_site_path(site: Path) -> None:
     """A site is a link sprx made, or a path free to become one (an empty folder is taken over)."""
+    here = Path.cwd()
+    if not site.name or site.name in (".", "..") or Path(os.path.abspath(site)) in (here, *here.parents):
+        raise PublishError(f"{site} is the folder you are in, or holds it; sprx publishes a site as a link "
+                           "that it makes, with its versions beside it",
+                           "name a folder to publish to, such as --site public")
     if site.is_symlink():
+        if named_version(site) is None:
+            try:
+                where = os.readlink(site)
+            except OSError:
+                where = "somewhere sprx cannot read"
+            raise PublishError(f"{site} is a link that sprx did not make (it points at {where}); sprx only "
+                               f"re-points the links it made, into {state_dir(site) / 'versions'}",
+                               "remove the link, or publish to another folder (--site)")
         return
     if site.exists():
         if site.is_dir() and not any(site.iterdir()):
