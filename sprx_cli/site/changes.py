@@ -36,7 +36,7 @@ def changes_since(previous: Path | None, schemes_doc: dict, counts_doc: dict, in
         standing = _previous(previous, "changes.json", "schemes_added")
         if standing is not None and all(isinstance(standing.get(k), list) for k in _CHANGES_KEYS):
             return standing
-    nothing = {"first_publish": previous is None, "previous_data_date": None, "schemes_added": [],
+    nothing: dict = {"first_publish": previous is None, "previous_data_date": None, "schemes_added": [],
                "schemes_removed": [], "schemes_changed": [], "areas_changed": []}
     if previous is None:
         return nothing
