@@ -110,3 +110,25 @@ def test_demo_data_says_it_is_synthetic(sprx):
 
 def test_vocabulary_template_matches_bundled_vocabulary():
     assert (ROOT / "sprx_cli/templates/vocabulary.yaml").read_bytes() == (ROOT / "data/vocabulary.yaml").read_bytes()
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ("feedback_email = 5", 'feedback_email must be text, in quotes (e.g. feedback_email = "..."), not a number (5)'),
+    ("tiles = 5", 'tiles must be text, in quotes (e.g. tiles = "..."), not a number (5)'),
+    ("boroughs = true", 'boroughs must be text, in quotes (e.g. boroughs = "..."), not true or false (true)'),
+    ("title = {cy = 5}", "title must be text, or a table of text per language (e.g. title = \"...\", or one per "
+                         "language: title = {cy = \"...\", en = \"...\"}), not title.cy = a number (5)"),
+    ('title = "Ours\\r\\nBcc: all@example.net"', "title must be one line of text: it holds a line break"),
+    ('attribution = {en = "A\\u000bB"}', "attribution must be one line of text: it holds the control character "
+                                        "U+000B"),
+    ("languages = []", 'languages must be a list of text (e.g. languages = ["cy", "en"]), not an empty list'),
+    ("postcodes = [\"a.csv\"]", 'postcodes must be text, in quotes (e.g. postcodes = "..."), not a list'),
+])
+def test_a_setting_of_the_wrong_kind_is_a_usage_error(sprx, tmp_path, monkeypatch, line, said):
+    """`feedback_email = 5` and `tiles = 5` were internal errors (#37 row 18): each setting says what
+    it takes, for every command."""
+    (tmp_path / "sprx.toml").write_text(line + "\n")
+    monkeypatch.chdir(tmp_path)
+    for command in (["validate"], ["map", "build"], ["publish", "--site", "public"], ["review"], ["serve"]):
+        r = sprx(*command)
+        assert (r.exit_code, r.stderr) == (2, f"Usage error: sprx.toml: {said}\n"), command

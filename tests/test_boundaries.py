@@ -91,6 +91,19 @@ def test_projected_file_without_crs_is_refused_then_read_with_crs(sprx):
     assert not [p for p in json.loads(r.stdout)["problems"] if p["code"].startswith("boundaries")]
 
 
+@pytest.mark.parametrize("command", [["validate"], ["map", "build", "--tiles", "none", "-o", "{out}"]])
+def test_a_table_given_as_boundaries_is_a_located_problem(sprx, tmp_path, command):
+    """A CSV given as boundaries was an internal AttributeError (#37 row 18)."""
+    table = tmp_path / "areas.csv"
+    table.write_text("code,name\nE09000901,Northtown\n")
+    mini = MINI[:MINI.index("--boundaries")] + MINI[MINI.index("--boundaries") + 2:]
+    r = sprx(*[c.format(out=tmp_path / "m.html") for c in command], *mini, "--boundaries", table)
+    assert r.exit_code == 1 and (r.exception is None or isinstance(r.exception, SystemExit))
+    assert (f"{table}: error [boundaries-unreadable] cannot read boundaries from {table}: it is a table with no "
+            "shapes in it (a CSV or a spreadsheet, not boundaries) (fix: give a GeoJSON, TopoJSON, GeoPackage or "
+            "Shapefile of the areas' shapes)") in r.stdout + r.stderr
+
+
 def test_unknown_crs_is_reported(sprx):
     r = sprx("validate", *MINI, "--crs", "EPSG:99999999")
     assert r.exit_code == 1 and "[boundaries-unreadable]" in r.stdout

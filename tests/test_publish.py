@@ -404,3 +404,31 @@ def test_a_cut_short_changes_file_is_made_again(published):
     r = run(published)
     assert r.returncode == 0 and "Traceback" not in r.stderr and verify_site(published) == []
     assert json.loads((published / "changes.json").read_text())["schemes_changed"] == []
+
+
+@pytest.mark.processes
+def test_a_full_disk_while_the_api_store_is_built_is_said(tmp_path):
+    """A full disk while the API store was built was an internal error (#37 row 18). The disk is
+    filled for real here by a file-size limit on the process (RLIMIT_FSIZE, 4 MB): every site file
+    of the London registry fits under it, its API store does not."""
+    import resource
+
+    site = tmp_path / "public"
+    assert sprx_publish("--site", site, "--tiles", "none", "--quiet").returncode == 0
+    before, live = snapshot(site), live_version(site)
+    assert (live / "api.sqlite").stat().st_size > 4 << 20 > max(
+        p.stat().st_size for p in live.rglob("*") if p.name != "api.sqlite")
+
+    def filled() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # (a write past the limit fails, as on a full disk)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4 << 20, 4 << 20))
+
+    env = {**os.environ, "SPRX_TODAY": TODAY}
+    r = subprocess.run([sys.executable, "-m", "sprx_cli", "publish", "--site", str(site), "--tiles", "none",
+                        "--title", "Another title"], cwd=ROOT, env=env, preexec_fn=filled, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 1 and "internal error" not in r.stderr and "Traceback" not in r.stderr
+    assert f"Not published: could not write the new version in {tmp_path / 'public.sprx' / 'versions'}: " in r.stderr
+    assert f"the site {site} was not touched; make room on that disk (or lift its limit) and publish again" in r.stderr
+    assert live_version(site) == live and snapshot(site) == before and verify_site(site) == []
+    assert not list((tmp_path / "public.sprx" / "versions").glob(".tmp-*"))

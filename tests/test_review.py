@@ -69,3 +69,21 @@ def test_draft_emails(sprx, tmp_path):
     again = tmp_path / "again"
     sprx("review", "--emails", again, "--quiet")
     assert [f.read_bytes() for f in files] == [f.read_bytes() for f in sorted(again.iterdir())]  # deterministic
+
+
+def test_a_title_can_never_add_a_header_to_a_draft(tmp_path):
+    """A CRLF in the title was an internal error with `review --emails` (#37 row 18): a settings file's
+    title must be one line, and a header's value is always one line whatever it is given."""
+    from sprx_cli.upkeep.review import draft_emails
+
+    _, registry = validate(sources("london"))
+    dues = due_for_review(registry, date(2031, 1, 1), 30)
+    drafts = draft_emails(registry, dues, date(2031, 1, 1), title="Ours\r\nBcc: all@example.net",
+                          feedback_email="keeper@example.org\nBcc: x@example.net")
+    assert drafts
+    for data in drafts.values():
+        msg = email.message_from_bytes(data, policy=default)
+        assert msg["Bcc"] is None and msg["Subject"].endswith("in Ours Bcc: all@example.net")
+        heads = data.split(b"\r\n\r\n")[0].split(b"\r\n")
+        assert not [h for h in heads if h.lower().startswith(b"bcc")]
+        assert len([h for h in heads if h.startswith(b"Reply-To: ")]) == 1

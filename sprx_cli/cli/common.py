@@ -94,6 +94,10 @@ def in_language(s, key: str, given: str | None, language: str) -> str | None:
     """A text setting (PER_LANGUAGE) for a page in `language`: the option, else the setting (text, or a
     table of one per language: the language's, else the English one, else the first), else its default."""
     if given is not None:
+        from ..core.settings import not_one_line
+
+        if broken := not_one_line(given):
+            usage_error(f"--{key.replace('_', '-')} must be one line of text: it holds {broken}")
         return given
     value = s.get(None, key)
     if isinstance(value, dict):

@@ -30,6 +30,53 @@ class Setting(NamedTuple):
     help: str
     path: bool = False
     default_text: str | None = None  # the README's "default", where the value alone would not say it
+    kind: str = "text"  # what a settings file may give: "text", "per-language" (text, or a table of text
+    # by language code) or "list" (a list of text, or one text)
+
+    def problem(self, value: Any, written: str | None = None) -> str | None:
+        """What is wrong with `value` for this setting in a settings file (as TOML gave it, under the
+        name `written`: the setting's, or an alias), or None."""
+        def text(v: Any) -> bool:
+            return isinstance(v, str)
+        name = written or self.name
+        texts = [value] if text(value) else list(value.values()) if isinstance(value, dict) else \
+            value if isinstance(value, list) else []
+        for v in texts:
+            if text(v) and (broken := not_one_line(v)):
+                return f"{name} must be one line of text: it holds {broken}"
+        if text(value):
+            return None
+        if self.kind == "per-language" and isinstance(value, dict) and value and all(map(text, value.values())):
+            return None
+        if self.kind == "list" and isinstance(value, list) and value and all(map(text, value)):
+            return None
+        example = {"per-language": f'{name} = "...", or one per language: {name} = {{cy = "...", en = "..."}}',
+                   "list": f'{name} = ["cy", "en"]'}.get(self.kind, f'{name} = "..."')
+        wanted = {"per-language": "text, or a table of text per language", "list": "a list of text"}.get(
+            self.kind, "text, in quotes")
+        bad = next(((k, v) for k, v in value.items() if not text(v)), None) if isinstance(value, dict) else None
+        given = f"{name}.{bad[0]} = {_toml_said(bad[1])}" if bad else _toml_said(value)
+        return f"{name} must be {wanted} (e.g. {example}), not {given}"
+
+
+def not_one_line(text: str) -> str | None:
+    """The line break or control character in a setting's text, named ('a line break', 'U+000B')."""
+    from .textio import control_said, has_control
+
+    if "\n" in text or "\r" in text:
+        return "a line break"
+    return f"the control character {control_said(text)}" if has_control(text) else None
+
+
+def _toml_said(value: Any) -> str:
+    """A settings value as the keeper wrote it, short."""
+    kind = {bool: "true or false", int: "a number", float: "a number", list: "a list", dict: "a table"}.get(
+        type(value), type(value).__name__)
+    if isinstance(value, (dict, list)) and not value:
+        return f"an empty {kind[2:]}"
+    if isinstance(value, (bool, int, float)):
+        return f"{kind} ({str(value).lower() if isinstance(value, bool) else value})"
+    return kind
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -45,7 +92,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("postcodes", None, "postcode centres for locations given by postcode alone: an NSPL or ONSPD CSV "
             "(`pcds`, `lat`, `long`; `.gz` allowed) or `postcode,lat,lon`", path=True, default_text="none"),
     Setting("title", DEFAULT_TITLE, "the title of the map, the PNG and the site; for a site in several languages, "
-            "one per language: `title = {cy = \"Cynlluniau ...\", en = \"Schemes ...\"}`"),
+            "one per language: `title = {cy = \"Cynlluniau ...\", en = \"Schemes ...\"}`", kind="per-language"),
     Setting("output", "maps/map.html", "where `map build` writes the page", path=True),
     Setting("image", "maps/map.png", "where `map image` writes the PNG", path=True),
     Setting("metric", "count", "how `map build`, `map image` and `publish` shade the areas: `count`, `per-100k` "
@@ -54,14 +101,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("languages", ["en"], "the languages of the map, the PNG and the site, the first the default: e.g. "
             "`[\"cy\", \"en\"]` publishes the Welsh site at the top and the English one in `en/`, each page "
             "linking to the other; `map build` and `map image` take the first unless given `--language`",
-            default_text="`[\"en\"]`"),
+            default_text="`[\"en\"]`", kind="list"),
     Setting("tiles", DEFAULT_TILES,
  "background tiles: an xyzservices provider name, or `none`"),
     Setting("attribution", NO_ATTRIBUTION, "the boundaries' source and licence, in the page footer, the PNG "
-            "and the site index", default_text="a reminder to set it"),
+            "and the site index", default_text="a reminder to set it", kind="per-language"),
     Setting("attribution_short", None, "the same, shorter, for the map's attribution control (both may be given "
             "per language, as `title`)",
-            default_text="`attribution`"),
+            default_text="`attribution`", kind="per-language"),
     Setting("feedback_email", None, "where people send suggested changes: a \"Suggest a change\" email link on "
             "every map card and beside every scheme in the table of areas (map page and site index), subject "
             "naming the scheme id, body with its current details; also on the print sheet and in `sprx review`'s "
@@ -111,6 +158,10 @@ def find_config(folder: Path) -> tuple[dict[str, Any], Path | None]:
         if unknown:
             raise ConfigError(f"{path}: unknown setting(s) {', '.join(unknown)}; the settings are "
                               f"{', '.join(DEFAULTS)}")
+        for key, value in table.items():
+            said = BY_NAME[ALIASES.get(key, key)].problem(value, key)
+            if said:
+                raise ConfigError(f"{path}: {said}")
         settings = dict(table)
         for alias, key in ALIASES.items():
             if alias in settings:

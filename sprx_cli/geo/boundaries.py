@@ -40,10 +40,15 @@ def read_boundary_file(path: Path, **kwargs) -> gpd.GeoDataFrame:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return gpd.read_file(path, **kwargs)
+            gdf = gpd.read_file(path, **kwargs)
     except Exception as exc:  # pyogrio raises many kinds; all mean "cannot read"
         first = (str(exc).splitlines() or [type(exc).__name__])[0].split("; It might help")[0]
         raise BoundaryReadError(first) from None
+    shapeless = not isinstance(gdf, gpd.GeoDataFrame) or "geometry" not in gdf  # (a CSV or a sheet: a table)
+    if shapeless and not kwargs.get("ignore_geometry"):
+        raise BoundaryReadError("it is a table with no shapes in it (a CSV or a spreadsheet, not boundaries)",
+                                "give a GeoJSON, TopoJSON, GeoPackage or Shapefile of the areas' shapes")
+    return gdf
 
 
 # Formats that are longitude/latitude by definition: GeoJSON (RFC 7946) and, in practice, TopoJSON

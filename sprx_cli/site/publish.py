@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,6 +236,11 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
         except MetricUnavailable as exc:
             shutil.rmtree(tmp, ignore_errors=True)
             raise PublishError(f"cannot shade the map by {opts.metric}: {exc}", exc.hint) from None
+        except (OSError, sqlite3.Error) as exc:  # (the disk, not the data: full, a size limit, read-only)
+            shutil.rmtree(tmp, ignore_errors=True)
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise PublishError(f"could not write the new version in {folder}: {why}; the site {site} was not "
+                               "touched", "make room on that disk (or lift its limit) and publish again") from None
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

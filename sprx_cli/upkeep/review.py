@@ -111,6 +111,12 @@ def _details(s: Scheme, area_names: dict) -> list[str]:
     return [f"  {k}: {v}" for k, v in fields if v]
 
 
+def _one_line(text: str) -> str:
+    """A header's value: its line breaks and other white space made single spaces, so that no text
+    can start a header of its own (To, Bcc) in the message."""
+    return " ".join(text.split())
+
+
 def draft_emails(registry: Registry, dues: list[Due], on: date, reply_days: int = 14,
                  title: str = "our directory", feedback_email: str | None = None) -> dict[str, bytes]:
     """One draft email (.eml bytes) per contact that has an email address, by file name."""
@@ -125,10 +131,10 @@ def draft_emails(registry: Registry, dues: list[Due], on: date, reply_days: int 
         if not contact:
             continue
         msg = EmailMessage(policy=SMTP)
-        msg["To"] = contact
+        msg["To"] = _one_line(contact)
         if feedback_email:
-            msg["Reply-To"] = feedback_email
-        msg["Subject"] = f"Please check your entr{'ies' if len(items) > 1 else 'y'} in {title}"
+            msg["Reply-To"] = _one_line(feedback_email)
+        msg["Subject"] = _one_line(f"Please check your entr{'ies' if len(items) > 1 else 'y'} in {title}")
         msg["Date"] = format_datetime(datetime(on.year, on.month, on.day, 9, 0, tzinfo=timezone.utc))
         body = [f"Hello{(' ' + provider) if provider else ''},", "",
                 f"{title} lists the scheme{'s' if len(items) > 1 else ''} below. Referrers rely on these details "
