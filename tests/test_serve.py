@@ -431,3 +431,73 @@ def test_a_version_being_read_is_never_deleted_under_its_requests(tmp_path):
         state = state_dir(site)
         assert len(versions(state)) == 1 and list((state / "readers").iterdir()) == []
         assert get(base + "/map.html")[2] == page
+
+
+def _response(sock) -> bytes:
+    """One whole HTTP response read off a socket (its head, then Content-Length bytes of body)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = int(next(line.split(b":")[1] for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length")))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+def _closed(sock) -> bool:
+    """Whether the server closes the connection (within 10 s) without answering anything."""
+    try:
+        return sock.recv(65536) == b""
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        return True
+
+
+@pytest.mark.processes
+def test_slow_clients_are_cut_off_and_connections_capped(london):
+    """Half-sent requests held connections for ever, up to the file-descriptor limit, and new clients
+    timed out (#37 row 16). A request's head must come within --header-timeout; past
+    --max-connections a new connection is answered 503 at once; the log says so once, not each time."""
+    import socket
+
+    _, site, _ = london
+    proc = subprocess.Popen([sys.executable, "-m", "sprx_cli", "serve", "--site", str(site), "--port", "0",
+                             "--max-connections", "4", "--header-timeout", "1"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    opened = []
+    try:
+        line = proc.stdout.readline()
+        port = int(line.split(" at http://127.0.0.1:")[1].split("/")[0])
+
+        def connect():
+            sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+            opened.append(sock)
+            return sock
+
+        slow = [connect() for _ in range(4)]
+        for sock in slow:
+            sock.sendall(b"GET /oruk HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # (the blank line never comes)
+        busy = [connect() for _ in range(3)]
+        for sock in busy:  # past the cap: answered at once, and closed
+            answer = sock.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 503 ") and b"Retry-After: 5" in answer and _closed(sock)
+        assert all(_closed(sock) for sock in slow)  # cut off after a second, not held for ever
+        # room again: a whole request is answered, and a connection kept alive after it has the same deadline
+        kept = connect()
+        kept.sendall(b"GET /oruk HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert _response(kept).startswith(b"HTTP/1.1 200 ")
+        kept.sendall(b"GET /oruk HTTP/1.1\r\n")
+        assert _closed(kept)
+        assert get(f"http://127.0.0.1:{port}/oruk")[0] == 200
+    finally:
+        for sock in opened:
+            sock.close()
+        proc.terminate()
+        proc.wait(10)
+    log = proc.stderr.read()
+    assert log.count("sprx serve: in the last minute") == 1  # (the first refusal, at once; then once a minute)
+    assert "refused 1 new connection(s) past the cap of 4 open at once (--max-connections)" in log
+    assert "Traceback" not in log

@@ -21,6 +21,12 @@ def serve(
                                      "registry in a temporary folder]"),
     host: str = typer.Option("127.0.0.1", "--host", help="Listen on this address (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", min=0, max=65535, help="Listen on this port (0: any free one)."),
+    max_connections: int | None = typer.Option(None, "--max-connections", min=1, metavar="N", help="Connections "
+                                               "open at once; past it a new one is answered 503.  [default: 1000, "
+                                               "or fewer where the process may open fewer files]"),
+    header_timeout: float = typer.Option(10.0, "--header-timeout", min=0.1, metavar="SECONDS", help="Close a "
+                                         "connection whose request has not fully arrived in this time.",
+                                         show_default=True),
 ) -> None:
     """Serve the Open Referral UK 3.0 API at /oruk and the published map and index at /.
 
@@ -40,10 +46,10 @@ def serve(
         if site is not None:
             if live_version(site) is None:
                 usage_error(f"--site: '{site}' is not a site made by 'sprx publish'")
-            _run(site, host, port)
+            _run(site, host, port, max_connections, header_timeout)
             return
         with tempfile.TemporaryDirectory(prefix="sprx-serve-") as tmp:
-            _run(_publish_registry(reg, Path(tmp) / "site"), host, port)
+            _run(_publish_registry(reg, Path(tmp) / "site"), host, port, max_connections, header_timeout)
 
 
 def _publish_registry(reg: RegistryArgs, target: Path) -> Path:
@@ -64,10 +70,13 @@ def _publish_registry(reg: RegistryArgs, target: Path) -> Path:
     return target
 
 
-def _run(site: Path, host: str, port: int) -> None:
+def _run(site: Path, host: str, port: int, max_connections: int | None, header_timeout: float) -> None:
     import uvicorn
 
     from ..serve.app import API, make_app
+    from ..serve.connections import default_max_connections, guarded_protocol
+
+    cap = max_connections or default_max_connections()
 
     class Server(uvicorn.Server):
         async def startup(self, sockets=None) -> None:
@@ -79,7 +88,8 @@ def _run(site: Path, host: str, port: int) -> None:
                            f"http://{where}:{bound}{API} (Ctrl+C stops)")
 
     config = uvicorn.Config(make_app(site), host=host, port=port, log_level="warning", access_log=False,
-                            lifespan="off", server_header=False)
+                            lifespan="off", server_header=False, http=guarded_protocol(header_timeout, cap),
+                            limit_concurrency=cap + 1)  # (uvicorn answers 503 at its limit: ours is past cap)
 
     def stop(signum, frame) -> None:  # uvicorn shuts down, then raises the signal again: end here, tidily
         raise Stopped()
