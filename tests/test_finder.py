@@ -178,6 +178,23 @@ def test_shortlist_link_round_trip_and_print(finder):
         assert "Last verified" in sheet and (s.get("how_to_refer") or "") in sheet
 
 
+@pytest.mark.parametrize(("fragment", "keywords"), [
+    ("q=%", "%"), ("sl=constructor,__proto__,toString", ""), ("q=%E0%A4%A&pc=%&free=%", "%E0%A4%A"),
+    ("constructor=1&__proto__=x&sl=%&view=%", "")])
+def test_a_mangled_shared_link_still_opens_the_finder(finder, london_page, fragment, keywords):
+    """`map.html#q=%` (URIError) emptied the results and `#sl=constructor` threw a TypeError (#37 row 17):
+    a link cut short or made up opens the finder, with what it says that makes sense."""
+    page, log = finder
+    page.goto("about:blank")
+    page.goto(london_page.as_uri() + "#" + fragment)
+    page.wait_for_function("window.sprxMap && sprxMap.finder")
+    assert log.console_errors == []
+    assert page.eval_on_selector_all("#sprx-shortlist li[data-scheme-id]", "e => e.length") == 0
+    assert page.input_value("#sprx-keywords") == keywords  # (a stray % searched for as it is)
+    if not keywords:
+        assert len(listed(page)) == len(shown_schemes())
+
+
 def test_keyboard_alone(finder):
     page, _ = finder
     page.focus("#sprx-postcode")

@@ -57,7 +57,7 @@ var twins = null;  // per scheme: 1 when another scheme has the same name (found
 function twinDetail(view, si) {
   var D = view.D, SC = D.schemes, P = D.points, S = view.S;
   if (!twins) {
-    var seen = {}, n = SC.id.length;
+    var seen = textMap(), n = SC.id.length;
     twins = {flag: new Uint8Array(n), place: new Int32Array(n).fill(-1)};
     var keyOf = {};  // (a text's key once per text: schemes of one name share its index)
     var key = SC.name.map(function (i) { return keyOf[i] || (keyOf[i] = S(i).toLowerCase().trim()); });

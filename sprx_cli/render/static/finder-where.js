@@ -154,7 +154,7 @@ function carryState() {
 
 
 function loadState(f) {
-  var state = f.state, days = f.D.keys.days, params = {};
+  var state = f.state, days = f.D.keys.days, params = textMap();
   location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
     var at = kv.indexOf("=");
     if (at > 0) params[kv.slice(0, at)] = kv.slice(at + 1);
@@ -162,27 +162,27 @@ function loadState(f) {
   f.groups.forEach(function (g) {
     if (!params[g.key]) return;
     params[g.key].split(",").forEach(function (k) {
-      var o = g.keys.indexOf(decodeURIComponent(k));
+      var o = g.keys.indexOf(decoded(k));
       if (g.shown.indexOf(o) >= 0 && state.chosen[g.key].indexOf(o) < 0) state.chosen[g.key].push(o);
     });
   });
-  if (params.q) setKeywords(f, decodeURIComponent(params.q));
+  if (params.q) setKeywords(f, decoded(params.q));
   var age = parseInt(params.age, 10);
   if (!isNaN(age) && f.hasAges) state.age = age;
   if (params.day && f.days[days.indexOf(params.day)]) state.day = days.indexOf(params.day);
   if (params.sort === "distance" || params.sort === "relevance") state.sort = params.sort;
   state.inView = params.inview === "1";
   if (params.sl) {
-    state.shortlist = params.sl.split(",").map(decodeURIComponent).filter(function (id) { return id in f.indexOfId; });
+    state.shortlist = params.sl.split(",").map(decoded).filter(function (id) { return id in f.indexOfId; });
   }
   if (params.view) {
     var v = params.view.split(",").map(Number);
     if (v.length === 3 && v.every(isFinite)) f.map.setView([v[0], v[1]], v[2]);
   }
   if (params.pc) {
-    var found = lookup(f, decodeURIComponent(params.pc));
+    var found = lookup(f, decoded(params.pc));
     if (found) {
-      state.postcode = decodeURIComponent(params.pc);
+      state.postcode = decoded(params.pc);
       f.ui.postcode.value = state.postcode;
       state.origin = [found.hit[0], found.hit[1]];
       state.originArea = found.hit[2];

@@ -14,7 +14,7 @@ window.sprxFinder = function (api) {
   var D = api.data, SC = D.schemes, P = D.points, A = D.areas, n = SC.id.length;
   var f = {api: api, D: D, map: api.map, n: n, ui: {}, matching: [],
            S: function (i) { return i >= 0 ? D.strings[i] : null; },
-           freeIndex: D.keys.costs.indexOf("free"), placesOf: [], indexOfId: {},
+           freeIndex: D.keys.costs.indexOf("free"), placesOf: [], indexOfId: textMap(),
            fails: new Uint8Array(n), failed: new Int8Array(n), areaCount: new Array(A.code.length)};
   // where each scheme is (its places, for distances), and each by its id (the shortlist's)
   for (var s = 0; s < n; s++) f.placesOf.push([]);

@@ -12,6 +12,15 @@
 var timings = window.sprxTimings = {};
 var COLOUR = /^#[0-9a-fA-F]{6}$/;
 
+// A map from text keys that registry text or an address may name: no inherited keys ("constructor",
+// "__proto__" are keys like any other).
+function textMap() { return Object.create(null); }
+
+// A part of an address decoded (%20 is a space); a stray "%" that is no escape stays as it is.
+function decoded(text) {
+  try { return decodeURIComponent(text); } catch (e) { return text; }
+}
+
 // An element; `text` a text (put in with textContent) or a node (registry text marked by `said`).
 function el(tag, cls, text) {
   var e = document.createElement(tag);
