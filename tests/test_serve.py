@@ -253,11 +253,16 @@ def test_hostile_search_text_comes_back_as_json_never_html(london):
         json.loads(body)
     status, _, body = get(f"{api}/services/{urllib.request.quote('<img src=x onerror=alert(1)>')}")
     assert status == 404 and json.loads(body)["error"].startswith("no service has the id")
-    req = urllib.request.Request(f"{api}/services", method="POST", data=b"{}")
-    try:
-        urllib.request.urlopen(req, timeout=5)
-    except urllib.error.HTTPError as e:
-        assert e.code == 405 and json.loads(e.read())["status"] == 405
+    base = api.removesuffix("/oruk")
+    for url, method in ((f"{api}/services", "POST"), (f"{base}/map.html", "POST"), (f"{base}/", "PUT"),
+                        (f"{base}/index.html", "DELETE")):
+        # a POST to a page said "the API only answers GET" (#37 row 20): said for the site and the API alike
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(urllib.request.Request(url, method=method, data=b"{}"), timeout=5)
+        assert caught.value.code == 405 and caught.value.headers["Allow"] == "GET, HEAD"
+        assert json.loads(caught.value.read()) == {
+            "status": 405, "error": "this server only reads: the published site and its API answer GET (and HEAD), "
+                                    "nothing else"}
 
 
 def test_the_site_is_served_at_the_root(london):

@@ -31,6 +31,7 @@ API = "/oruk"  # where the API is: http://HOST:PORT/oruk is the base URL to give
 MAX_QUERY = 4096  # bytes of query string; longer is refused (414)
 JSON_HEADERS = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff",
                 "Cache-Control": "no-cache"}
+READ_ONLY = "this server only reads: the published site and its API answer GET (and HEAD), nothing else"
 ONE = {"services": "service", "organizations": "organization", "taxonomies": "taxonomy", "taxonomy_terms": "term"}
 
 
@@ -41,12 +42,15 @@ def json_response(body: bytes, status: int = 200) -> Response:
 
 def error(status: int, message: str, parameter: str | None = None, hint: str | None = None) -> Response:
     """A 4xx (or 500) as JSON: what was wrong and, where it was a parameter, which."""
-    doc = {"status": status, "error": message}
+    doc: dict = {"status": status, "error": message}
     if parameter:
         doc["parameter"] = parameter
     if hint:
         doc["hint"] = hint
-    return json_response((json.dumps(doc, ensure_ascii=False) + "\n").encode("utf-8"), status)
+    answer = json_response((json.dumps(doc, ensure_ascii=False) + "\n").encode("utf-8"), status)
+    if status == 405:
+        answer.headers["Allow"] = "GET, HEAD"
+    return answer
 
 
 @dataclass
@@ -142,8 +146,8 @@ def make_app(site: Path) -> Guard:
     routes.append(Mount("/", app=files))
 
     async def http_error(request: Request, exc: HTTPException) -> Response:
-        words = {404: "nothing here", 405: "the API only answers GET (and HEAD)"}
-        return error(exc.status_code, words.get(exc.status_code, exc.detail or "bad request"))
+        return error(exc.status_code, {404: "nothing here", 405: READ_ONLY}.get(exc.status_code, exc.detail or
+                                                                                 "bad request"))
 
     async def internal(request: Request, exc: Exception) -> Response:
         return error(500, "internal error: the server could not answer; it has been logged")
@@ -155,7 +159,7 @@ def make_app(site: Path) -> Guard:
 
 class Guard:
     """Before the application: a query string longer than MAX_QUERY is refused (414), and only GET
-    and HEAD reach the API."""
+    and HEAD reach the API and the site (405)."""
 
     def __init__(self, app):
         self.app = app
@@ -165,7 +169,7 @@ class Guard:
             if len(scope.get("query_string", b"")) > MAX_QUERY:
                 await error(414, f"the query string is longer than {MAX_QUERY:,} bytes")(scope, receive, send)
                 return
-            if scope["path"].startswith(API) and scope["method"] not in ("GET", "HEAD"):
-                await error(405, "the API only answers GET (and HEAD)")(scope, receive, send)
+            if scope["method"] not in ("GET", "HEAD"):  # (the API's and the site's files alike)
+                await error(405, READ_ONLY)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
