@@ -102,13 +102,14 @@ def test_a_language_sprx_has_no_words_for_is_a_usage_error(sprx, tmp_path, monke
     assert r.exit_code == 2 and "sprx has no words for the language 'cy, en'" in r.output
     monkeypatch.chdir(bilingual_folder(tmp_path / "b", "[]"))
     r = sprx("map", "build", "-o", tmp_path / "x.html")
-    assert r.exit_code == 2 and 'languages must be a list of language codes, e.g. ["cy", "en"]' in r.output
+    assert r.exit_code == 2
+    assert 'languages must be a list of text (e.g. languages = ["cy", "en"]), not an empty list' in r.output
     folder = bilingual_folder(tmp_path / "c")
     toml = (folder / "sprx.toml").read_text(encoding="utf-8")
     (folder / "sprx.toml").write_text(re.sub(r"^title = .*$", "title = {cy = 3}", toml, flags=re.M), encoding="utf-8")
     monkeypatch.chdir(folder)
     r = sprx("map", "build", "-o", tmp_path / "x.html")
-    assert r.exit_code == 2 and "Usage error: sprx.toml: title must be text, or a title per language" in r.output
+    assert r.exit_code == 2 and "sprx.toml: title must be text, or a table of text per language" in r.output
 
 
 def test_the_languages_setting_chooses_the_pages_language(sprx, tmp_path, monkeypatch):

@@ -94,10 +94,11 @@ def in_language(s, key: str, given: str | None, language: str) -> str | None:
     """A text setting (PER_LANGUAGE) for a page in `language`: the option, else the setting (text, or a
     table of one per language: the language's, else the English one, else the first), else its default."""
     if given is not None:
-        from ..core.settings import not_one_line
+        from ..core.textio import control_said, has_control
 
-        if broken := not_one_line(given):
-            usage_error(f"--{key.replace('_', '-')} must be one line of text: it holds {broken}")
+        if has_control(given):  # (a line break is the option's own business: the page shows it as a space)
+            usage_error(f"--{key.replace('_', '-')} holds the control character {control_said(given)}, which "
+                        "shows as nothing: take it out")
         return given
     value = s.get(None, key)
     if isinstance(value, dict):

@@ -45,7 +45,7 @@ class _Refusals:
         self.counts = {"refused": 0, "timed-out": 0}
         self.logged = 0.0
 
-    def add(self, kind: str, cap: int, timeout: float) -> None:
+    def count(self, kind: str, cap: int, timeout: float) -> None:
         self.counts[kind] += 1
         now = time.monotonic()
         if now - self.logged >= 60:
@@ -69,7 +69,7 @@ def guarded_protocol(header_timeout: float, max_connections: int) -> type[asynci
             if len(self.connections) > max_connections:
                 transport.write(BUSY)
                 transport.close()
-                refusals.add("refused", max_connections, header_timeout)
+                refusals.count("refused", max_connections, header_timeout)
                 return
             self._await_head()
 
@@ -86,7 +86,7 @@ def guarded_protocol(header_timeout: float, max_connections: int) -> type[asynci
             self._head_timer = None
             if not self.transport.is_closing() and (self.cycle is None or self.cycle.response_complete):
                 self.transport.close()
-                refusals.add("timed-out", max_connections, header_timeout)
+                refusals.count("timed-out", max_connections, header_timeout)
 
         def handle_events(self) -> None:
             super().handle_events()
