@@ -96,8 +96,15 @@ def test_filter_counts_match_the_registry(finder):
         e = e if isinstance(e, dict) else {}
         days = days_of(s.get("hours")) | {d for loc in s.get("locations") or [] for d in days_of(loc.get("hours"))}
         return ("phone" in (s.get("delivery") or []) and int(e.get("min_age", 0)) <= 70 <= int(e.get("max_age", 120))
-                and "tue" in days)
-    assert sorted(listed(page)) == sorted(s["id"] for s in free if fits(s))
+                and ("tue" in days or not days))  # (a day keeps the schemes without fixed hours: #38)
+    expected = sorted(s["id"] for s in free if fits(s))
+    assert sorted(listed(page)) == expected and page.get_attribute("#sprx-results", "data-count") == str(len(expected))
+    hours = {s["id"]: days_of(s.get("hours")) | {d for loc in s.get("locations") or []
+                                                 for d in days_of(loc.get("hours"))} for s in free}
+    unfixed = [i for i in expected if not hours[i]]
+    assert unfixed  # (the bundled registry has phone befriending without fixed hours)
+    for sid in unfixed:
+        assert page.inner_text(f"#sprx-results li[data-scheme-id='{sid}'] .sprx-result-when") == "No fixed hours"
     page.click(".sprx-clear")
     assert len(listed(page)) == len(shown)
 
@@ -133,12 +140,29 @@ def test_postcode_search_sorts_by_distance(finder):
         best[si] = min(best.get(si, dist), dist)
     ids = d["schemes"]["id"]
     order = listed(page)
-    located = [i for i in order if ids.index(i) in best]
-    assert [round(best[ids.index(i)], 6) for i in located] == sorted(round(best[ids.index(i)], 6) for i in located)
-    serves = [i for i in order if ids.index(i) not in best]
-    assert serves and all(area in d["schemes"]["areas"][ids.index(i)] for i in serves)
-    first_item = page.locator("#sprx-results li").first.inner_text()
-    assert "km away" in first_item or "Serves this area" in first_item
+    # nothing hidden (#38): every scheme listed, counted as listed; those without a place of their own
+    # that serve SE1's area first, then by distance, then those without a place that do not serve it
+    assert sorted(order) == sorted(s["id"] for s in shown_schemes())
+    assert page.get_attribute("#sprx-results", "data-count") == str(len(order))
+    assert page.inner_text("#sprx-count").startswith(f"{len(order)} schemes")
+
+    def key(sid):
+        si = ids.index(sid)
+        return best[si] if si in best else 0 if area in d["schemes"]["areas"][si] else math.inf
+    assert [round(key(i), 6) for i in order] == sorted(round(key(i), 6) for i in order)
+    assert key(order[0]) == 0 and key(order[-1]) == math.inf
+    # each row says how far, and whether it serves the area searched
+    here = d["areas"]["name"][area]
+    for sid in order[:10]:
+        si, text = ids.index(sid), page.inner_text(f"#sprx-results li[data-scheme-id='{sid}'] .sprx-distance")
+        miles = best[si] / 1.609344 if si in best else None
+        far = "No venue of its own" if miles is None else f"{miles:.1f} miles away" if miles < 10 else \
+            f"{round(miles)} miles away"
+        names = [d["areas"]["name"][a] for a in d["schemes"]["areas"][si]]
+        serves = f"Serves {here}" if area in d["schemes"]["areas"][si] else (
+            f"Only serves {', '.join(names)}" if len(names) <= 3 else
+            f"Only serves {', '.join(names[:2])} and {len(names) - 2} more")
+        assert text == f"{far} \u00b7 {serves}", sid
     page.fill("#sprx-postcode", "ZZ99 9ZZ")
     page.keyboard.press("Enter")
     assert page.inner_text("#sprx-where-status") == "Postcode ZZ99 9ZZ is not in this map's areas."
@@ -195,6 +219,114 @@ def test_a_mangled_shared_link_still_opens_the_finder(finder, london_page, fragm
         assert len(listed(page)) == len(shown_schemes())
 
 
+def _nearest_km(d, lat, lon) -> dict[int, float]:
+    r = math.pi / 180
+    best: dict[int, float] = {}
+    for k, si in enumerate(d["points"]["scheme"]):
+        a, b = d["points"]["lat"][k], d["points"]["lon"][k]
+        h = math.sin((a - lat) * r / 2) ** 2 + math.cos(lat * r) * math.cos(a * r) * math.sin((b - lon) * r / 2) ** 2
+        dist = 2 * 6371.0088 * math.asin(math.sqrt(h))
+        best[si] = min(best.get(si, dist), dist)
+    return best
+
+
+def test_a_radius_and_the_area_searched_narrow_the_list_and_nothing_else_does(finder):
+    """#38: a postcode hides nothing unless a radius is chosen; "Only schemes that serve {area}"; the
+    address keeps both."""
+    page, _ = finder
+    page.fill("#sprx-postcode", "SE1")
+    page.keyboard.press("Enter")
+    d = page.evaluate("sprxMap.data")
+    lat, lon, area = d["postcodes"]["districts"]["SE1"]
+    best, areas = _nearest_km(d, lat, lon), d["schemes"]["areas"]
+    everyone = [i for i, s in enumerate(d["schemes"]["id"])]
+    assert len(listed(page)) == len(everyone)
+    page.select_option("#sprx-radius", "2")
+    within = {d["schemes"]["id"][si] for si in everyone
+              if (best[si] <= 2 * 1.609344 if si in best else area in areas[si])}
+    assert 0 < len(within) < len(everyone) and set(listed(page)) == within
+    assert page.get_attribute("#sprx-results", "data-count") == str(len(within))
+    assert "mi=2" in page.evaluate("location.hash")
+    page.select_option("#sprx-radius", "0")
+    page.check("#sprx-serves-here")
+    name = d["areas"]["name"][area]
+    assert page.inner_text("label:has(#sprx-serves-here)").strip() == f"Only schemes that serve {name}"
+    serving = {d["schemes"]["id"][si] for si in everyone if area in areas[si]}
+    assert set(listed(page)) == serving and "here=1" in page.evaluate("location.hash")
+    page.goto("about:blank")
+    page.go_back()
+    page.wait_for_function("window.sprxMap && sprxMap.finder")
+    assert page.is_checked("#sprx-serves-here") and set(listed(page)) == serving
+
+
+def test_an_area_name_in_the_postcode_field_searches_from_that_area(finder):
+    """Typing "Hackney" in Postcode said it was not in this map's areas (#38)."""
+    page, _ = finder
+    page.fill("#sprx-postcode", "hackney")
+    page.keyboard.press("Enter")
+    d = page.evaluate("sprxMap.data")
+    hackney = d["areas"]["name"].index("Hackney")
+    assert page.inner_text("#sprx-where-status") == "Sorted by distance from Hackney (Hackney)."
+    assert page.is_checked("#sprx-serves-here")
+    serving = {sid for sid, a in zip(d["schemes"]["id"], d["schemes"]["areas"]) if hackney in a}
+    assert serving and set(listed(page)) == serving
+
+
+def test_no_choice_that_gives_none_is_offered_and_an_empty_list_says_what_to_drop(finder):
+    page, _ = finder
+    shown = shown_schemes()
+    keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
+    arts = keys.index("arts-creativity")
+    page.check(f"#sprx-f-c-{arts}")
+    arts_schemes = [s for s in shown if "arts-creativity" in (s.get("categories") or [])]
+    # a delivery that no arts scheme has is not offered now; one that some have is, with their count
+    delivery = page.evaluate("sprxMap.data.keys.delivery")
+    for o, key in enumerate(delivery):
+        box = page.locator(f"#sprx-f-d-{o}")
+        if not box.count():
+            continue
+        n = sum(1 for s in arts_schemes if key in (s.get("delivery") or []))
+        assert box.is_visible() == (n > 0), key
+    # an age no arts scheme takes: the list says which choice to drop, and how many that gives
+    ages = [s for s in shown if "arts-creativity" not in (s.get("categories") or [])]
+
+    def takes(s, age):
+        e = s.get("eligibility") if isinstance(s.get("eligibility"), dict) else {}
+        return int(e.get("min_age", 0)) <= age <= int(e.get("max_age", 120))
+    age = next(a for a in (2, 3, 4, 1, 0)
+               if not any(takes(s, a) for s in arts_schemes) and any(takes(s, a) for s in ages))
+    page.fill("#sprx-age", str(age))
+    without_arts = sum(1 for s in shown if takes(s, age))
+    assert listed(page) == [] and page.get_attribute("#sprx-results", "data-count") == "0"
+    assert page.inner_text("#sprx-results .sprx-noresult") == (
+        f"No scheme matches all of these. Without “Category: Arts & creativity”, {without_arts} "
+        f"scheme{'s' if without_arts != 1 else ''} would.")
+
+
+def test_the_age_is_of_the_person_who_comes(finder):
+    """A 22-year-old parent got no parenting scheme: the family hubs' ages are a child's (#38)."""
+    page, _ = finder
+    shown = shown_schemes()
+
+    def elig(s):
+        return s.get("eligibility") if isinstance(s.get("eligibility"), dict) else {}
+
+    def takes(s, age):
+        e = elig(s)
+        if e.get("ages_of") == "child" and age >= 16:
+            return True
+        return int(e.get("min_age", 0)) <= age <= int(e.get("max_age", 120))
+    hubs = [s["id"] for s in shown if elig(s).get("ages_of") == "child"]
+    assert len(hubs) >= 3
+    for age in (3, 10, 22):
+        page.fill("#sprx-age", str(age))
+        expected = sorted(s["id"] for s in shown if takes(s, age))
+        assert sorted(listed(page)) == expected, age
+        assert (set(hubs) <= set(expected)) == (age != 10)
+    page.click(f"#sprx-results li[data-scheme-id='{hubs[0]}'] .sprx-result-name")
+    assert "Children: Aged up to 4, with a parent or carer" in page.inner_text(".sprx-card")
+
+
 def test_keyboard_alone(finder):
     page, _ = finder
     page.focus("#sprx-postcode")
@@ -236,8 +368,8 @@ def test_use_my_location(finder):
     assert page.get_attribute(".sprx-here", "aria-label") == "Your location"
     assert page.evaluate("sprxMap.map.getBounds().contains([51.4613, -0.1156])")
     assert page.input_value("#sprx-sort") == "distance"
-    assert "km away" in page.locator("#sprx-results li").first.inner_text() or \
-        "Serves this area" in page.locator("#sprx-results li").first.inner_text()
+    assert "miles away" in page.locator("#sprx-results li").first.inner_text() or \
+        "No venue of its own" in page.locator("#sprx-results li").first.inner_text()
 
 
 def test_phone_screen(browser, london_page):
@@ -395,7 +527,7 @@ def test_a_postcode_search_marks_the_postcode_and_shows_the_nearest(finder):
         at = [lat, lon] if k is None else [d["points"]["lat"][k], d["points"]["lon"][k]]
         assert page.evaluate(f"sprxMap.map.getBounds().contains({at})"), k
     assert page.evaluate("sprxMap.map.getZoom()") < 15  # a view that holds them, not street level
-    assert "km away" in page.locator("#sprx-results li").first.inner_text()
+    assert "miles away" in page.locator("#sprx-results li").first.inner_text()
     assert _inside(here.bounding_box(), _box(page, ".folium-map"))
 
 
@@ -457,7 +589,7 @@ def test_the_print_sheet_and_email_carry_what_was_checked(finder):
     for said in (r"Near\s+SE1", r"Keywords\s+advice", r"Printed\s+\d{1,2} \w+ 20\d\d", r"Data\s+Data as of",
                  r"This search\s+file://"):
         assert re.search(said, sheet), said
-    assert "km away" in sheet and "Last verified" in sheet
+    assert "miles away" in sheet and "Last verified" in sheet
     if s.get("cost"):
         assert "Cost" in sheet
     for key, label in (("languages", "Languages"), ("delivery", "How to take part"), ("accessibility", "Access")):
@@ -467,7 +599,7 @@ def test_the_print_sheet_and_email_carry_what_was_checked(finder):
         assert s["how_to_refer"] in sheet
     assert "q=advice" in page.inner_text("#sprx-print") and "pc=SE1" in sheet
     mail = unquote(page.get_attribute(".sprx-mail", "href"))
-    assert "Keywords: advice" in mail and "Near: SE1" in mail and "km away" in mail and "pc=SE1" in mail
+    assert "Keywords: advice" in mail and "Near: SE1" in mail and "miles away" in mail and "pc=SE1" in mail
     assert float(page.evaluate("getComputedStyle(document.querySelector('#sprx-print')).fontSize")[:-2]) >= 15.9  # 12pt
     assert axe_violations(page) == []  # nothing for axe-core in print, with the postcode marked
 

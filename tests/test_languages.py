@@ -203,7 +203,7 @@ def test_the_welsh_finder_card_and_print_sheet(browser, welsh_site):
     page.fill("#sprx-postcode", "SE1 7PB")
     page.click(".sprx-where button[type=submit]")
     assert page.inner_text("#sprx-where-status").startswith("Wedi'u trefnu yn ôl pellter o SE1 7PB")
-    assert re.search(r"\n\d+(\.\d)? km i ffwrdd\n", page.inner_text("#sprx-results"))
+    assert re.search(r"\n\d+(\.\d)? milltir i ffwrdd", page.inner_text("#sprx-results"))
     first = page.locator("#sprx-results li").first
     first.locator(".sprx-result-name").click()
     card = page.locator(".sprx-card").first.inner_text()

@@ -168,7 +168,7 @@ def test_new_fields_through_every_export(load):
     doc = json.loads(export_schemes(registry, "json", everything))
     one = next(s for s in doc["schemes"] if s["id"] == "hostile-one")
     assert one["eligibility"] == {"min_age": 18, "max_age": 65,
-                                  "description": "<i onclick=window.__pwned='eligibility'>adults</i>"}
+                                  "description": "<i onclick=window.__pwned='eligibility'>adults</i>", "ages_of": None}
     assert (one["cost"], one["delivery"], one["languages"], one["accessibility"]) == (
         "free", ["in-person", "online"], ["en", "cy", "bfi"], ["step-free"])
     assert one["referral_email"] == "refer@example.org" and one["hours_note"].endswith("term time")

@@ -73,6 +73,8 @@ def test_the_bundled_registry_round_trips(london, tmp_path, fmt):
         t = after[sid]
         if fmt == "csv":  # a CSV row holds one location, and places' own hours and access are YAML only
             s = s._replace(locations=tuple(loc._replace(accessibility=(), hours=()) for loc in s.locations[:1]))
+        if s.eligibility and s.eligibility.ages_of:  # (HSDS 3.0 has no field for whose ages they are: the
+            s = s._replace(eligibility=s.eligibility._replace(ages_of=None))  # description says it in words)
         assert t._replace(oruk_id=None) == s, sid
     assert area_counts(back).counts == area_counts(london).counts
     if fmt == "yaml":  # and the feed made again from what came back is the same, byte for byte

@@ -77,6 +77,8 @@ CASES = [
      "min_age 70 is above max_age 18"),
     (["--schemes", S + "eligibility.yaml"], "invalid-age", "error", S + "eligibility.yaml:12:16",
      "min_age '7.5' is not a whole number of years"),
+    (["--schemes", S + "eligibility.yaml"], "invalid-ages-of", "error", S + "eligibility.yaml:26:40",
+     "ages_of 'kids' is not one of person, child"),
     (["--schemes", S + "eligibility.yaml"], "unknown-field", "error", S + "eligibility.yaml:14:13",
      "unknown field 'when'"),
     (["--schemes", S + "eligibility.yaml"], "alias-conflict", "error", S + "eligibility.yaml:20:12",

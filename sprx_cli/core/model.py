@@ -74,6 +74,16 @@ class Eligibility(NamedTuple):
     min_age: int | None = None
     max_age: int | None = None
     description: str | None = None
+    ages_of: str | None = None  # "child": the ages are a child's, who comes with a parent or carer (AGES_OF)
+
+    @property
+    def for_children(self) -> bool:
+        """Whether the ages are a child's (parents and carers of under-fives): the adult with them attends too."""
+        return self.ages_of == "child"
+
+
+AGES_OF = ("person", "child")  # whose ages `min_age` and `max_age` are: the person who attends (default), a child's
+ADULT = 16  # from this age a person may come as the parent or carer of a child a scheme's ages are for
 
 
 # Named tuples rather than frozen dataclasses: a national registry makes 100,000 of each, and a

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..core.model import DEFAULT_STATUS, Eligibility, Hours, Location
-from .rules import (HOURS_TEXT, Context, Fault, Finding, Rule, age, age_order, area, as_text, charity_number, degrees,
-                    email, email_address, language, opening, past_date, postcode, quoted, slug, status, term,
+from .rules import (HOURS_TEXT, Context, Fault, Finding, Rule, age, age_order, ages_of, area, as_text, charity_number,
+                    degrees, email, email_address, language, opening, past_date, postcode, quoted, slug, status, term,
                     unknown_field, web_address, website, wrong_type)
 from .translations import evaluate_translations
 
@@ -71,6 +71,8 @@ ELIGIBILITY_PARTS: tuple[Field, ...] = (
     Field("min_age", "text", "the youngest age it takes, in whole years", age("min_age"), csv="min_age", type="number"),
     Field("max_age", "text", "the oldest age it takes, in whole years", age("max_age"), csv="max_age", type="number"),
     Field("description", "text", "who it is for, in words", csv="eligibility"),
+    Field("ages_of", "text", "whose ages they are: `person`, who attends (the default), or `child`: a child's, "
+          "who comes with a parent or carer (a finder's age then also matches any adult)", ages_of, csv="ages_of"),
 )
 
 FIELDS: tuple[Field, ...] = (

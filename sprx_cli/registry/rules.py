@@ -16,7 +16,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ..core.languages import language_code, language_name, language_named
-from ..core.model import DAYS, STATUSES, Hours
+from ..core.model import AGES_OF, DAYS, STATUSES, Hours
 from ..core.problems import CODES, short
 from ..core.words import EMAIL, did_you_mean, is_slug, slugify
 
@@ -198,6 +198,14 @@ def age(name: str) -> Rule:
         return Fault("invalid-age", f"{name} {said} is not a whole number of years from 0 to 120",
                      "write the age in whole years, e.g. 18, or leave it out")
     return rule
+
+
+def ages_of(text: str, ctx: Context):
+    """Whose ages min_age and max_age are: `person` (who attends) or `child` (a child's, with a parent or carer)."""
+    value = text.strip().lower()
+    if value in AGES_OF:
+        return value
+    return Fault("invalid-ages-of", f"ages_of {text!r} is not one of {', '.join(AGES_OF)}")
 
 
 def age_order(min_age: int | None, max_age: int | None) -> Fault | None:

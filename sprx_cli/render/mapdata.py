@@ -15,7 +15,7 @@ from ..aggregate.metrics import metric_credits
 from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
 from ..core.keywords import KEYWORD_FIELDS
 from ..core.messages import SOURCE_LANGUAGE, messages
-from ..core.model import DAYS, STATUSES, Location, Registry, Scheme, hours_for_people, translated
+from ..core.model import ADULT, DAYS, STATUSES, Location, Registry, Scheme, hours_for_people, translated
 from ..registry.fields import TRANSLATED
 from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION
 from ..core.words import EMAIL
@@ -94,6 +94,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "colour": [c[0] if c else uncategorised for c in cats],
         "min_age": [e.min_age if e else None for e in eligibility],
         "max_age": [e.max_age if e else None for e in eligibility],
+        "child_ages": [1 if e and e.for_children else 0 for e in eligibility],
         "eligibility": field.texts(texts.shown("eligibility", [e.description if e else None for e in eligibility])),
         "cost": [cost_pos[c] if c else -1 for c in field.get("cost")],
         "cost_description": field.texts(texts.shown("cost_description", field.get("cost_description"))),
@@ -175,7 +176,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True, words=words,
                                             more=metric_credits(opts.metric, registry.areas)),
         "feedback": opts.feedback_email,
-        "rules": {"email": EMAIL.pattern},
+        "rules": {"email": EMAIL.pattern, "adult": ADULT},
         "search": {k: [*v, "other"] if k == "schemes" else list(v) for k, v in KEYWORD_FIELDS.items()},
         "translated": list(TRANSLATED),
         "language": words.language,

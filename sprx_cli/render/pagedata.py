@@ -29,6 +29,8 @@ SCHEME_COLUMNS: dict[str, str] = {
     "colour": "index into D.categories of the category that colours its markers",
     "min_age": "youngest age taken (whole years), or null",
     "max_age": "oldest age taken (whole years), or null",
+    "child_ages": "1 when min_age and max_age are a child's, who comes with a parent or carer (ages_of: child); "
+                  "then the finder's age also matches anyone of D.rules.adult or over, else 0",
     "eligibility": "index into D.strings (who it is for, in words), or -1",
     "cost": "index into D.costs, or -1",
     "cost_description": "index into D.strings, or -1",
@@ -93,8 +95,9 @@ TOP_LEVEL: dict[str, str] = {
             "codes, day keys mon..sun) in the order of the label lists, for filters in the page's address",
     "postcodes": "{districts, sectors}: name -> [lat, lon, index into D.areas], for the postcode search; "
                  "null without a postcode table",
-    "rules": "{email}: the patterns of sprx's own rules the page applies too (an email address before it "
-             "becomes a mailto: link), as Python declares them (core/words.py)",
+    "rules": "{email, adult}: sprx's own rules the page applies too, as Python declares them: the pattern of an "
+             "email address before it becomes a mailto: link (core/words.py); the age from which a person may come "
+             "as the parent or carer of a child a scheme's ages are for (core/model.ADULT)",
     "need": "{axes: {need, provision}, unclassed}: the words of the need map's 3×3 legend (aggregate/need.py)",
     "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none "
                 "is recorded",

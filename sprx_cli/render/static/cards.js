@@ -23,7 +23,11 @@ function labels(indices, list) {
 }
 
 // Ages for people: "Ages 18–65", "Aged 50 and over", "Aged up to 25", or null.
-function ages(lo, hi) {
+function ages(lo, hi, child) {
+  if (child && (lo !== null || hi !== null)) {
+    var theirs = ages(lo, hi);
+    return t("Children: {ages}, with a parent or carer", {ages: theirs});
+  }
   return lo !== null && hi !== null ? (lo === hi ? t("Age {age}", {age: lo}) : t("Ages {low}–{high}", {low: lo, high: hi}))
     : lo !== null ? t("Aged {age} and over", {age: lo}) : hi !== null ? t("Aged up to {age}", {age: hi}) : null;
 }
@@ -113,7 +117,7 @@ function schemeCard(view, si, point) {
   row(dl, t("Who can refer"), labelList(D, "routes", SC.routes[si]));
   row(dl, t("For"), labelList(D, "groups", SC.groups[si]));
   row(dl, t("Areas"), labels(SC.areas[si], A.name));
-  row(dl, t("Who can join"), joined([ages(SC.min_age[si], SC.max_age[si]), said(D, si, "eligibility", S(SC.eligibility[si]))], ": "));
+  row(dl, t("Who can join"), joined([ages(SC.min_age[si], SC.max_age[si], SC.child_ages[si]), said(D, si, "eligibility", S(SC.eligibility[si]))], ": "));
   var cost = SC.cost[si] >= 0 ? labelIn(D, "costs", SC.cost[si]) : null;
   row(dl, t("Cost"), joined([cost, said(D, si, "cost_description", S(SC.cost_description[si]))], ": "));
   row(dl, t("How"), labelList(D, "delivery", SC.delivery[si]));

@@ -54,16 +54,33 @@ function matchesGroup(f, si, g) {
   return false;
 }
 
+// The age is of the person who attends: where a scheme's ages are a child's (parents and carers of
+// under-fives), an adult matches too, as the one who brings the child.
 function matchesAge(f, si) {
   var SC = f.D.schemes, age = f.state.age;
   if (age === null) return true;
+  if (SC.child_ages[si] && age >= f.D.rules.adult) return true;
   var lo = SC.min_age[si], hi = SC.max_age[si];
   return (lo === null || age >= lo) && (hi === null || age <= hi);
 }
 
+// A day keeps the schemes that open on it and those without fixed hours (phone befriending, home
+// visits), which a row marks "No fixed hours".
 function matchesDay(f, si) {
-  var SC = f.D.schemes;
-  return f.state.day === null || (SC.days[si] & (1 << f.state.day)) !== 0;
+  var m = f.D.schemes.days[si];
+  return f.state.day === null || m === 0 || (m & (1 << f.state.day)) !== 0;
+}
+
+var MILE = 1.609344;  // km
+
+// Where the person is: within the radius chosen (a scheme without a place of its own when it serves the
+// area searched), and serving that area when "Only schemes that serve {area}" is ticked.
+function matchesWhere(f, si) {
+  var state = f.state, serves = state.originArea >= 0 && f.D.schemes.areas[si].indexOf(state.originArea) >= 0;
+  if (state.servesHere && state.originArea >= 0 && !serves) return false;
+  if (!state.radius || !state.origin) return true;
+  var d = distanceOf(f, si);
+  return d !== null ? d <= state.radius * MILE : serves;
 }
 
 // The filters' controls, in a disclosure (closed on a phone); `f.ui` keeps their count labels.
@@ -124,6 +141,8 @@ function buildFilters(f, root) {
     f.groups.forEach(function (g) { state.chosen[g.key] = []; });
     state.age = null;
     state.day = null;
+    state.radius = null;
+    state.servesHere = false;
     setKeywords(f, "");
     syncControls(f);
     f.update();
@@ -188,6 +207,7 @@ function syncControls(f) {
   f.ui.keywords.value = state.q;
   f.ui.sort.value = state.sort;
   f.ui.inView.checked = state.inView;
+  syncNear(f);
 }
 
 // The schemes the filters leave, and each option's count. One pass: for each scheme, how many of the
@@ -195,11 +215,13 @@ function syncControls(f) {
 // the schemes that fail nothing but that group.
 function applyFilters(f) {
   var SC = f.D.schemes, n = f.n, groups = f.groups, AGE = groups.length, DAY = groups.length + 1;
+  var WHERE = groups.length + 2;
   var fails = f.fails, failed = f.failed, kwOk = f.kwOk, matching = [];
   for (var si = 0; si < n; si++) {
     var count = 0, which = -1;
     if (!matchesAge(f, si)) { count++; which = AGE; }
     if (!matchesDay(f, si)) { count++; which = DAY; }
+    if (!matchesWhere(f, si)) { count++; which = WHERE; }
     for (var g = 0; g < groups.length && count < 2; g++) {
       if (!matchesGroup(f, si, groups[g])) { count++; which = g; }
     }
@@ -215,14 +237,54 @@ function applyFilters(f) {
       if (!counted(si, gi)) continue;
       for (var o = 0; o < g.options.length; o++) if (g.has(si, o)) counts[o]++;
     }
-    g.shown.forEach(function (o) { f.ui.countSpans[g.key][o].textContent = "(" + people(counts[o]) + ")"; });
+    g.shown.forEach(function (o) {
+      var span = f.ui.countSpans[g.key][o];
+      span.textContent = "(" + people(counts[o]) + ")";
+      offered(span, counts[o] > 0 || f.state.chosen[g.key].indexOf(o) >= 0);  // (a choice giving none: not offered)
+    });
   });
   var days = [0, 0, 0, 0, 0, 0, 0, 0];
   for (var sj = 0; sj < n; sj++) {
     if (!counted(sj, DAY)) continue;
     days[0]++;
-    for (var d = 0; d < 7; d++) if (SC.days[sj] & (1 << d)) days[d + 1]++;
+    for (var d = 0; d < 7; d++) if (SC.days[sj] === 0 || SC.days[sj] & (1 << d)) days[d + 1]++;
   }
-  days.forEach(function (c, i) { if (f.ui.dayCounts[i]) f.ui.dayCounts[i].textContent = "(" + people(c) + ")"; });
+  days.forEach(function (c, i) {
+    if (!f.ui.dayCounts[i]) return;
+    f.ui.dayCounts[i].textContent = "(" + people(c) + ")";
+    offered(f.ui.dayCounts[i], i === 0 || c > 0 || f.state.day === i - 1);
+  });
+  f.drops = drops(f, counted, AGE, DAY, WHERE);
   return matching;
+}
+
+// An option's row shown or not, by its count's element; a fieldset with none shown goes too.
+function offered(span, yes) {
+  var row = span.parentNode.parentNode;
+  row.hidden = !yes;
+  var fs = row.parentNode;
+  fs.hidden = !Array.prototype.some.call(fs.querySelectorAll(".sprx-option"), function (r) { return !r.hidden; });
+}
+
+// Each choice made, with how many schemes would match without it (the others kept): what an empty
+// result suggests dropping, the one that gives most first.
+function drops(f, counted, AGE, DAY, WHERE) {
+  var state = f.state, out = [], n = f.n, fails = f.fails;
+  var without = function (gi) { var c = 0; for (var si = 0; si < n; si++) if (fails[si] === 1 && counted(si, gi)) c++; return c; };
+  f.groups.forEach(function (g, gi) {
+    if (!state.chosen[g.key].length) return;
+    out.push({what: g.legend + ": " + state.chosen[g.key].map(function (o) { return g.options[o]; }).join(", "), count: without(gi)});
+  });
+  if (state.age !== null) out.push({what: t("For a person aged") + " " + state.age, count: without(AGE)});
+  if (state.day !== null) out.push({what: t("Open on") + " " + dayNames()[state.day], count: without(DAY)});
+  if (state.origin && (state.radius || state.servesHere)) {
+    out.push({what: state.radius ? withinMiles(state.radius) : t("Only schemes that serve {area}", {area: f.D.areas.name[state.originArea]}),
+              count: without(WHERE)});
+  }
+  if (f.kwOk) {
+    var c = 0;
+    for (var si = 0; si < n; si++) if (fails[si] === 0 && !f.kwOk[si]) c++;
+    out.push({what: t("Keywords") + ": " + state.q.trim(), count: c});
+  }
+  return out.sort(function (x, y) { return y.count - x.count; });
 }

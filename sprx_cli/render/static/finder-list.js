@@ -32,14 +32,26 @@ function ordered(f) {
     return byName.filter(function (si) { return !sunk(si); }).concat(byName.filter(sunk));
   }
   if (state.sort !== "distance" || !state.origin) return byName;
-  var key = {};
+  var key = new Float64Array(f.n);
   byName.forEach(function (si) {
     var d = distanceOf(f, si);
-    // a scheme with no place that serves the area searched comes to people there: first
+    // a scheme with no place that serves the area searched comes to people there: first; one with
+    // no place that does not serve it, last (listed all the same: only a radius hides anything)
     key[si] = d !== null ? d : (SC.areas[si].indexOf(state.originArea) >= 0 ? 0 : Infinity);
   });
-  return byName.filter(function (si) { return key[si] !== Infinity; })
-    .sort(function (x, y) { return key[x] - key[y] || rank[x] - rank[y]; });
+  return byName.sort(function (x, y) { return key[x] - key[y] || rank[x] - rank[y]; });
+}
+
+// Whether the scheme serves the area searched from: "Serves Hackney", "Only serves Islington",
+// "Only serves Camden, Islington and 3 more"; null without a search in one of the map's areas.
+function servesSaid(f, si) {
+  var A = f.D.areas, mine = f.D.schemes.areas[si], here = f.state.originArea;
+  if (!f.state.origin || here < 0) return null;
+  if (mine.indexOf(here) >= 0) return {serves: true, text: t("Serves {area}", {area: A.name[here]})};
+  var names = mine.map(function (a) { return A.name[a]; });
+  return {serves: false, text: names.length <= 3 ? t("Only serves {areas}", {areas: names.join(", ")})
+    : tn("Only serves {areas} and {n} more", "Only serves {areas} and {n} more", names.length - 2,
+         {areas: names.slice(0, 2).join(", ")})};
 }
 
 function badges(f, si) {
@@ -103,9 +115,12 @@ function item(f, si) {
     bs.forEach(function (b) { row.appendChild(el("span", "sprx-badge sprx-tag", b)); });
     li.appendChild(row);
   }
+  li.appendChild(el("div", "sprx-result-when", S(SC.hours[si]) || t("No fixed hours")));
   if (f.state.origin) {
-    var d = distanceOf(f, si);
-    li.appendChild(el("div", "sprx-distance", d !== null ? kmAway(d) : t("Serves this area")));
+    var d = distanceOf(f, si), serves = servesSaid(f, si);
+    var where = el("div", "sprx-distance", d !== null ? milesAway(d) : t("No venue of its own"));
+    if (serves) where.appendChild(el("span", serves.serves ? "sprx-serves" : "sprx-serves sprx-serves-not", " \u00b7 " + serves.text));
+    li.appendChild(where);
   }
   li.appendChild(shortlistButton(f, si));
   return li;
@@ -160,12 +175,23 @@ function closeSheet(f) {
 function renderList(f) {
   var list = ordered(f), ui = f.ui, shown = f.state.shown;
   ui.results.textContent = "";
+  ui.results.setAttribute("data-count", String(list.length));
+  summarise(f, list.length);
   var frag = document.createDocumentFragment();
   list.slice(0, shown).forEach(function (si) { frag.appendChild(item(f, si)); });
   ui.results.appendChild(frag);
-  if (!list.length) ui.results.appendChild(el("li", "sprx-noresult", t("No scheme matches. Try fewer filters.")));
+  if (!list.length) ui.results.appendChild(el("li", "sprx-noresult", noResult(f)));
   ui.more.hidden = list.length <= shown;
   ui.more.textContent = tn("Show more ({n} more)", "Show more ({n} more)", Math.max(0, list.length - shown));
+}
+
+// What an empty list says: the one choice to drop that would give most, with how many it gives.
+function noResult(f) {
+  var best = (f.drops || []).filter(function (x) { return x.count > 0; })[0];
+  if (f.state.inView && f.matching.length) return t("No scheme in view matches: move the map, or untick “Only what is in view”.");
+  if (!best) return t("No scheme matches. Try fewer filters.");
+  return tn("No scheme matches all of these. Without “{filter}”, {n} scheme would.",
+            "No scheme matches all of these. Without “{filter}”, {n} schemes would.", best.count, {filter: best.what});
 }
 
 function renderShortlist(f) {
@@ -216,11 +242,11 @@ function handover(f, si) {
   var cost = SC.cost[si] >= 0 ? labelIn(D, "costs", SC.cost[si]) : null, near = nearestOf(f, si);
   var place = near === null ? null : joined([placeName(D, near, S(P.name[near])), S(P.address[near]), S(P.postcode[near])], ", ");
   var d = f.state.origin && near !== null ? km(f.state.origin[0], f.state.origin[1], P.lat[near], P.lon[near]) : null;
-  if (place && d !== null) place.appendChild(document.createTextNode(" (" + kmAway(d) + ")"));
+  if (place && d !== null) place.appendChild(document.createTextNode(" (" + milesAway(d) + ")"));
   var pairs = [
     [t("What it offers"), mark("description")], [t("Run by"), mark("provider")],
     [t("Cost"), joined([cost, mark("cost_description")], ": ")],
-    [t("Who it is for"), joined([ages(SC.min_age[si], SC.max_age[si]),
+    [t("Who it is for"), joined([ages(SC.min_age[si], SC.max_age[si], SC.child_ages[si]),
                                  joined([labelList(D, "groups", SC.groups[si], ", "), said(D, si, "eligibility", S(SC.eligibility[si]))], "; ")], ": ")],
     [t("Languages"), labelsOf(SC.languages[si], D.languages)], [t("How to take part"), labelList(D, "delivery", SC.delivery[si], ", ")],
     [t("Access"), labelList(D, "accessibility", SC.accessibility[si], ", ")],

@@ -24,6 +24,39 @@ function lookup(f, text) {
   return null;
 }
 
+var RADII = [1, 2, 5, 10];
+
+// The distance and "only schemes that serve {area}" choices, shown once there is a place to measure from.
+function syncNear(f) {
+  var state = f.state, ui = f.ui, area = state.originArea;
+  ui.near.hidden = !state.origin;
+  ui.radius.value = String(state.radius || 0);
+  ui.servesHere.parentNode.hidden = area < 0;
+  ui.servesHereText.textContent = area >= 0 ? " " + t("Only schemes that serve {area}", {area: f.D.areas.name[area]}) : "";
+  ui.servesHere.checked = !!state.servesHere && area >= 0;
+}  // miles a search may be kept within
+
+// The area (index into D.areas) whose name the text is, accents, case and spacing apart; -1 if none.
+function areaNamed(f, text) {
+  var folded = foldText(text);
+  if (!folded) return -1;
+  return f.D.areas.name.map(foldText).indexOf(folded);
+}
+
+// The middle of an area's boundary (of its bounding box): where a search by its name measures from.
+function areaMiddle(f, a) {
+  var box = [90, 180, -90, -180];
+  f.D.boundaries.features.forEach(function (feat) {
+    if (feat.properties.a !== a) return;
+    (function walk(c) {
+      if (typeof c[0] === "number") {
+        box = [Math.min(box[0], c[1]), Math.min(box[1], c[0]), Math.max(box[2], c[1]), Math.max(box[3], c[0])];
+      } else c.forEach(walk);
+    })(feat.geometry.coordinates);
+  });
+  return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+}
+
 // Search from a place: the list sorted by distance, the place marked, and the map showing it with
 // the nearest places that match (`here`: what the mark says, e.g. "SE1 7PB: the postcode you searched").
 function setOrigin(f, lat, lon, area, label, zoom, here) {
@@ -33,6 +66,7 @@ function setOrigin(f, lat, lon, area, label, zoom, here) {
   state.originLabel = label;
   state.sort = "distance";
   f.ui.sort.value = "distance";
+  syncNear(f);
   f.ui.whereStatus.textContent = area >= 0 ? t("Sorted by distance from {place} ({area}).", {place: label, area: f.D.areas.name[area]})
                                            : t("Sorted by distance from {place}.", {place: label});
   markHere(f, lat, lon, here);
@@ -91,7 +125,28 @@ function buildWhere(f, root) {
   var status = ui.whereStatus = el("p", "sprx-where-status");
   status.id = "sprx-where-status";
   status.setAttribute("aria-live", "polite");
-  [pcField[0], pc, find, locate, status].forEach(function (x) { where.appendChild(x); });
+  var near = ui.near = el("div", "sprx-near");
+  near.hidden = true;
+  var radiusLabel = el("label", null, t("Distance") + " ");
+  var radius = ui.radius = el("select");
+  radius.id = "sprx-radius";
+  [[0, t("Any distance")]].concat(RADII.map(function (m) { return [m, withinMiles(m)]; })).forEach(function (x) {
+    var opt = el("option", null, x[1]);
+    opt.value = String(x[0]);
+    radius.appendChild(opt);
+  });
+  radius.addEventListener("change", function () { f.state.radius = Number(radius.value) || null; f.update(); });
+  radiusLabel.appendChild(radius);
+  var hereLabel = el("label");
+  var here = ui.servesHere = el("input");
+  here.type = "checkbox";
+  here.id = "sprx-serves-here";
+  here.addEventListener("change", function () { f.state.servesHere = here.checked; f.update(); });
+  hereLabel.appendChild(here);
+  ui.servesHereText = hereLabel.appendChild(el("span"));
+  near.appendChild(radiusLabel);
+  near.appendChild(hereLabel);
+  [pcField[0], pc, find, locate, status, near].forEach(function (x) { where.appendChild(x); });
   if (!f.D.postcodes) {
     pc.disabled = find.disabled = true;
     status.textContent = t("Postcode search needs a postcode table (the 'postcodes' setting).");
@@ -99,7 +154,14 @@ function buildWhere(f, root) {
   root.appendChild(where);
   where.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    var found = lookup(f, pc.value);
+    var found = lookup(f, pc.value), area = found ? -1 : areaNamed(f, pc.value);
+    if (area >= 0) {  // an area's name ("Hackney"): from its middle, and only what serves it
+      var mid = areaMiddle(f, area);
+      f.state.postcode = f.D.areas.name[area];
+      f.state.servesHere = true;
+      setOrigin(f, mid[0], mid[1], area, f.D.areas.name[area], 12, t("{area}: the area you searched", {area: f.D.areas.name[area]}));
+      return;
+    }
     if (!found) {
       status.textContent = pc.value.trim() ? t("Postcode {postcode} is not in this map's areas.", {postcode: pc.value.trim()})
                                            : t("Type a postcode, e.g. SE1 7PB, or a district, e.g. SE1.");
@@ -133,6 +195,8 @@ function saveState(f) {
   if (state.age !== null) parts.push("age=" + state.age);
   if (state.day !== null) parts.push("day=" + days[state.day]);
   if (state.postcode) parts.push("pc=" + encodeURIComponent(state.postcode));
+  if (state.radius) parts.push("mi=" + state.radius);
+  if (state.servesHere) parts.push("here=1");
   if (state.sort !== "name") parts.push("sort=" + state.sort);
   if (state.inView) parts.push("inview=1");
   if (state.shortlist.length) parts.push("sl=" + state.shortlist.map(encodeURIComponent).join(","));
@@ -179,7 +243,19 @@ function loadState(f) {
     var v = params.view.split(",").map(Number);
     if (v.length === 3 && v.every(isFinite)) f.map.setView([v[0], v[1]], v[2]);
   }
-  if (params.pc) {
+  if (RADII.indexOf(Number(params.mi)) >= 0) state.radius = Number(params.mi);
+  state.servesHere = params.here === "1";
+  var named = params.pc ? areaNamed(f, decoded(params.pc)) : -1;
+  if (named >= 0) {
+    var mid = areaMiddle(f, named);
+    state.postcode = f.D.areas.name[named];
+    f.ui.postcode.value = state.postcode;
+    state.origin = mid;
+    state.originArea = named;
+    state.originLabel = state.postcode;
+    markHere(f, mid[0], mid[1], t("{area}: the area you searched", {area: state.postcode}));
+  }
+  if (params.pc && named < 0) {
     var found = lookup(f, decoded(params.pc));
     if (found) {
       state.postcode = decoded(params.pc);

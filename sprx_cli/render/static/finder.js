@@ -27,7 +27,7 @@ window.sprxFinder = function (api) {
   f.kwOk = null;  // Uint8Array: 1 where the scheme has every keyword (null: no keywords)
   f.rank = nameRanks(f);
   f.state = {chosen: {}, age: null, day: null, q: "", origin: null, originArea: -1, originLabel: "", sort: "name",
-             inView: false, shortlist: [], shown: PAGE};
+             inView: false, shortlist: [], shown: PAGE, postcode: null, radius: null, servesHere: false};
   f.groups.forEach(function (g) { f.state.chosen[g.key] = []; });
   f.update = function () { update(f); };
 
@@ -189,7 +189,7 @@ function shade(f) {
 // The headline as Python words it (aggregate/counts.py, tally): "55 schemes open now in 27 of 33
 // areas, 3 paused" (closed ones never counted), for the schemes that match; the list's count is theirs.
 function headline(f) {
-  var D = f.D, SC = D.schemes, A = D.areas, matching = f.matching, n = f.n, open = 0, paused = 0;
+  var D = f.D, SC = D.schemes, A = D.areas, matching = f.matching, open = 0, paused = 0;
   matching.forEach(function (si) { if (SC.status[si] === "active") open++; else if (SC.status[si] === "paused") paused++; });
   var served = f.areaCount.filter(function (c) { return c > 0; }).length;
   var text = say(D, "open_now", open) + say(D, "in_areas", A.code.length, {served: served}) +
@@ -202,11 +202,20 @@ function headline(f) {
     gaps.textContent = say(D, "gaps", zero);
     gaps.hidden = zero === 0;
   }
-  var filtered = matching.length !== n, listed = matching.length, closed = listed - open - paused;
+}
+
+// The count above the list: the number of schemes listed (all that match, or those of them in view),
+// with how many are open, paused and closed.
+function summarise(f, listed) {
+  var D = f.D, SC = D.schemes, matching = f.matching, open = 0, paused = 0;
+  matching.forEach(function (si) { if (SC.status[si] === "active") open++; else if (SC.status[si] === "paused") paused++; });
+  var filtered = matching.length !== f.n, closed = matching.length - open - paused;
   var split = [tn("{n} open now", "{n} open now", open)].concat(paused ? [tn("{n} paused", "{n} paused", paused)] : [],
                                                                 closed ? [tn("{n} closed", "{n} closed", closed)] : []);
-  f.ui.summary.textContent = (filtered ? tn("{n} scheme matches the filters", "{n} schemes match the filters", listed)
+  var inView = listed !== matching.length;  // ("Only what is in view")
+  f.ui.summary.textContent = (inView ? tn("{n} scheme in view matches", "{n} schemes in view match", listed)
+                              : filtered ? tn("{n} scheme matches the filters", "{n} schemes match the filters", listed)
                               : say(D, "schemes", listed)) +
-    (split.length > 1 ? " (" + split.join(", ") + ")" : "") +
+    (!inView && split.length > 1 ? " (" + split.join(", ") + ")" : "") +
     (f.state.originLabel ? ", " + t("nearest {place} first", {place: f.state.originLabel}) : "");
 }

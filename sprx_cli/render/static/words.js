@@ -25,9 +25,16 @@ function longDate(when) {
   return fill(c.pattern, {day: String(when.getDate()), month: c.months[when.getMonth()], year: String(when.getFullYear())});
 }
 
-// A distance for people: '1.5 km away', '12 km away'.
-function kmAway(d) {
-  return t("{km} km away", {km: d < 10 ? d.toFixed(1) : String(Math.round(d))});
+// A distance in km for people, in miles as British people and signs give them: '0.4 miles away',
+// '12 miles away'.
+function milesAway(d) {
+  var miles = d / 1.609344;
+  return t("{miles} miles away", {miles: miles < 10 ? miles.toFixed(1) : String(Math.round(miles))});
+}
+
+// A radius's words: 'Within 2 miles'.
+function withinMiles(miles) {
+  return t("Within {miles} miles", {miles: miles});
 }
 
 // `values` ({name: text or number}) put into the message's {name}s, in one pass (so a value's own
