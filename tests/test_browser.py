@@ -36,6 +36,18 @@ def click_area(page, code):
     page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
 
 
+def test_a_cdn_page_without_a_network_says_why_it_has_no_map(sprx, tmp_path, browser):
+    """A CDN page opened without a network said "The finder needs JavaScript" (#38 item 9)."""
+    out = tmp_path / "cdn.html"
+    assert sprx("map", "build", "--cdn", "--tiles", "none", "--output", out).exit_code == 0
+    page, log = browser(out, wait=None, map_page=False)  # (the network is blocked: Leaflet never comes)
+    assert page.inner_text("#sprx-finder-note").startswith(
+        "The map could not load its map library (Leaflet) from the internet")
+    assert "--offline (the default)" in page.inner_text("#sprx-finder-note")
+    assert page.locator("#sprx-table").is_visible()
+    log.console_errors.clear()  # (the blocked requests, and folium's script without Leaflet)
+
+
 def test_offline_map_in_browser(london_map, browser):
     page, log = browser(london_map)
     schemes = read_yaml("schemes.yaml")["schemes"]

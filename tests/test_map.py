@@ -60,7 +60,7 @@ def test_zero_areas_are_outside_the_scale(build):
 
 
 def test_two_builds_are_identical(build, monkeypatch):
-    for args in (["--offline", "--tiles", "none"], []):
+    for args in (["--offline", "--tiles", "none"], ["--cdn"]):
         _, a = build(*args, name="a.html")
         monkeypatch.setenv("SPRX_TODAY", "2026-12-25")  # the wall clock must not leak into the page
         _, b = build(*args, name="b.html")
@@ -77,8 +77,16 @@ def test_offline_page_requests_nothing(build):
     assert "tile.openstreetmap" not in html
 
 
-def test_online_page_uses_cdn_and_tiles(build):
+def test_the_default_page_needs_no_network(build):
+    """The README's `sprx map build` page was blank without a network (Leaflet from a CDN): offline
+    is the default (#38 item 9); tiles are the one thing it fetches, as the map's background."""
     _, out = build()
+    html = out.read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=|<link[^>]+href=", html) and "if (!window.L)" not in html
+
+
+def test_online_page_uses_cdn_and_tiles(build):
+    _, out = build("--cdn")
     html = out.read_text(encoding="utf-8")
     from sprx_cli.render.assets import FILES, integrity, published_bytes
 

@@ -33,8 +33,9 @@ def map_build(
     output: Path | None = typer.Option(None, "--output", "-o", metavar="FILE", show_default=False,
                                        help="Where to write the HTML page.  [default: maps/map.html]"),
     title: str | None = TitleOpt,
-    offline: bool = typer.Option(False, "--offline", help="Inline Leaflet from installed packages: the page "
-                                 "loads no script, style or font from any CDN."),
+    offline: bool = typer.Option(True, "--offline/--cdn", help="--offline (the default): Leaflet inlined from "
+                                 "installed packages, so the page loads no script, style or font from anywhere "
+                                 "and works without a network; --cdn: Leaflet from a CDN (a smaller file)."),
     tiles: str | None = TilesOpt,
     metric: Metric | None = MetricOpt,
     language: str | None = LanguageOpt,

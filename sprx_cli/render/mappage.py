@@ -178,6 +178,9 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     to_table = e(words.gettext("Table of schemes by area (accessible version)"))
     find_heading = e(words.gettext("Find a scheme"))
     no_script = e(words.gettext("The finder needs JavaScript; the table below lists every area and its schemes."))
+    no_leaflet = e(words.gettext("The map could not load its map library (Leaflet) from the internet, so the map "
+                                 "and the finder are not shown; the table below lists every area and its schemes. "
+                                 "Build the page with --offline (the default) for one that needs no network."))
     shortlist = e(words.gettext("Shortlist"))
     made_with = e(words.gettext("Made with sprx."))
     step("rendering")
@@ -227,7 +230,10 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
 
     page = _PageTail(
         f'<section id="sprx-finder" class="sprx-finder"><h2>{find_heading}</h2>'
-        f"<p>{no_script}</p></section>"
+        f'<p id="sprx-finder-note" data-no-leaflet="{no_leaflet}">{no_script}</p></section>'
+        # (the CDN's Leaflet is loaded in the head, before this: without it, say so rather than "needs JavaScript")
+        + ('<script>if (!window.L) { var note = document.getElementById("sprx-finder-note"); '
+           'note.textContent = note.getAttribute("data-no-leaflet"); }</script>' if not opts.offline else "")
         + table_html(data, counts, words)
         + "</main>"
         # (printed, it is the page: its main landmark, the map page's main being hidden then)
