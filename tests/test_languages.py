@@ -207,7 +207,9 @@ def test_the_welsh_finder_card_and_print_sheet(browser, welsh_site):
     first = page.locator("#sprx-results li").first
     first.locator(".sprx-result-name").click()
     card = page.locator(".sprx-card").first.inner_text()
-    assert "Dilyswyd ddiwethaf" in card and "Ychwanegu at y rhestr fer" in card
+    assert "Gwiriwyd ddiwethaf" in card and "Ychwanegu at y rhestr fer" in card  # (last checked, in words)
+    months = "Ionawr|Chwefror|Mawrth|Ebrill|Mai|Mehefin|Gorffennaf|Awst|Medi|Hydref|Tachwedd|Rhagfyr"
+    assert re.search(rf"Gwiriwyd \d+ ({months}) 20\d\d", card)
     # Leaflet's own words too: its zoom, layers and close buttons
     assert page.get_attribute(".leaflet-control-zoom-in", "aria-label") == "Chwyddo i mewn"
     assert page.get_attribute(".leaflet-control-zoom-out", "title") == "Chwyddo allan"

@@ -77,10 +77,11 @@ class Chromium:
         self.close()
 
     @contextmanager
-    def page(self, url: str, width: int = 1200, height: int = 900, map_page: bool = True
+    def page(self, url: str, width: int = 1200, height: int = 900, map_page: bool = True, today: str | None = None
              ) -> Iterator[tuple[Any, PageLog]]:
         """Open `url` in a new context with the network blocked; yield (page, log) once the map's
-        script has started (`map_page`) or the page has loaded. The context is closed after."""
+        script has started (`map_page`) or the page has loaded. `today` (YYYY-MM-DD): the page's
+        clock says that day (its timers run as ever). The context is closed after."""
         log = PageLog()
         context = self._browser.new_context(viewport={"width": width, "height": height})
         try:
@@ -107,6 +108,8 @@ class Chromium:
                 d.dismiss()
 
             page.on("dialog", dialog)
+            if today:
+                page.clock.set_fixed_time(f"{today}T12:00:00")
             page.goto(url)
             if map_page:
                 page.wait_for_function("window.sprxMap !== undefined", timeout=30_000)

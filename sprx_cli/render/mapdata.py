@@ -185,6 +185,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "words": words.script_words(),
         "calendar": words.calendar(),
         "dataAsOf": words.data_as_of(registry.data_date),
+        "staleAfter": registry.stale_after_months,
         "need": {"axes": {k: words.gettext(v) for k, v in NEED_AXES.items()},
                  "unclassed": words.gettext(NEED_UNCLASSED)},
     }

@@ -99,6 +99,8 @@ TOP_LEVEL: dict[str, str] = {
              "email address before it becomes a mailto: link (core/words.py); the age from which a person may come "
              "as the parent or carer of a child a scheme's ages are for (core/model.ADULT)",
     "need": "{axes: {need, provision}, unclassed}: the words of the need map's 3×3 legend (aggregate/need.py)",
+    "staleAfter": "months after which an entry not verified is stale (--stale-after): the page flags what is "
+                  "stale on the day it is read, as `validate` warns on the day it runs",
     "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none "
                 "is recorded",
     "englishLabels": "{categories, routes, groups, costs, delivery, accessibility}: the indices of the labels shown "

@@ -23,6 +23,26 @@ function labels(indices, list) {
 }
 
 // Ages for people: "Ages 18–65", "Aged 50 and over", "Aged up to 25", or null.
+// Entries stale on the day the page is read (not the day it was built): last verified longer ago than
+// D.staleAfter months, as `sprx validate` warns on the day it runs.
+function markStale(D) {
+  var now = new Date(), cutoff = new Date(now.getFullYear(), now.getMonth() - D.staleAfter, now.getDate());
+  D.schemes.verified.forEach(function (v, si) {
+    if (v && isoDate(v) < cutoff) D.schemes.stale[si] = 1;
+  });
+}
+
+// When the entry was last checked, in words, flagged when it is stale or was never checked.
+function checkedNode(D, si) {
+  var SC = D.schemes, flagged = SC.stale[si] || !SC.verified[si];
+  var node = el("span", flagged ? "sprx-checked sprx-stale" : "sprx-checked", checkedWords(SC.verified[si]));
+  if (SC.stale[si]) {
+    node.appendChild(document.createTextNode(" \u2014 " + tn("over {n} month ago: it may have changed",
+                                                             "over {n} months ago: it may have changed", D.staleAfter)));
+  }
+  return node;
+}
+
 function ages(lo, hi, child) {
   if (child && (lo !== null || hi !== null)) {
     var theirs = ages(lo, hi);
@@ -130,13 +150,7 @@ function schemeCard(view, si, point) {
   if (contact.childNodes.length) row(dl, t("Contact"), contact);
   row(dl, t("Charity number"), S(SC.charity_number[si]));
   row(dl, t("Status"), status === "active" ? t("Active") : (status === "paused" ? t("Paused") : t("Closed")));
-  if (SC.verified[si]) {
-    var v = el("span", SC.stale[si] ? "sprx-stale" : null, SC.verified[si]);
-    if (SC.stale[si]) v.appendChild(document.createTextNode(" " + t("(may be out of date)")));
-    row(dl, t("Last verified"), v);
-  } else {
-    row(dl, t("Last verified"), el("span", "sprx-stale", t("never")));
-  }
+  row(dl, t("Last checked"), checkedNode(D, si));
   card.appendChild(dl);
   var suggest = suggestLink(view, si);
   if (suggest) card.appendChild(el("p", "sprx-suggest")).appendChild(suggest);

@@ -116,6 +116,7 @@ function item(f, si) {
     li.appendChild(row);
   }
   li.appendChild(el("div", "sprx-result-when", S(SC.hours[si]) || t("No fixed hours")));
+  li.appendChild(el("div", "sprx-result-checked", checkedNode(D, si)));
   if (f.state.origin) {
     var d = distanceOf(f, si), serves = servesSaid(f, si);
     var where = el("div", "sprx-distance", d !== null ? milesAway(d) : t("No venue of its own"));
@@ -255,7 +256,7 @@ function handover(f, si) {
     [t("Phone"), S(SC.phone[si])], [t("Email"), S(SC.email[si])], [t("Website"), S(SC.website[si])],
     [near !== null && f.placesOf[si].length > 1 ? t("Nearest place") : t("Where"), place],
     [t("Areas"), labelsOf(SC.areas[si], D.areas.name)],
-    [t("Last verified"), SC.verified[si] || t("never")],
+    [t("Last verified"), checkedNode(D, si)],
     [t("Suggest a change"), D.feedback ? D.feedback + " " + t("(say it is about {id})", {id: SC.id[si]}) : null]];
   return pairs.filter(function (p) { return p[1]; });
 }

@@ -24,6 +24,7 @@ window.sprxInit = function (map) {
     loadData().then(function (rest) {
       timings.dataParsed = performance.now();
       for (var key in rest) D[key] = rest[key];
+      markStale(D);
       view.isEmail = emailRule(D);
       view.keywords = keywordMatcher(D, view.S);
       areas.list(D.schemes.id.map(function (_, si) { return si; }));

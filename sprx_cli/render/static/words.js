@@ -25,6 +25,17 @@ function longDate(when) {
   return fill(c.pattern, {day: String(when.getDate()), month: c.months[when.getMonth()], year: String(when.getFullYear())});
 }
 
+// A YYYY-MM-DD date as a Date at local midnight (new Date("2026-07-26") would be UTC's).
+function isoDate(text) {
+  var p = String(text).split("-").map(Number);
+  return new Date(p[0], p[1] - 1, p[2]);
+}
+
+// When an entry was last checked, in words: 'Checked 26 July 2026', 'Never checked'.
+function checkedWords(iso) {
+  return iso ? t("Checked {date}", {date: longDate(isoDate(iso))}) : t("Never checked");
+}
+
 // A distance in km for people, in miles as British people and signs give them: '0.4 miles away',
 // '12 miles away'.
 function milesAway(d) {
