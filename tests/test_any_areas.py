@@ -121,6 +121,8 @@ def test_vocabulary_template_matches_bundled_vocabulary():
     ('title = "Ours\\r\\nBcc: all@example.net"', "title must be one line of text: it holds a line break"),
     ('attribution = {en = "A\\u000bB"}', "attribution must be one line of text: it holds the control character "
                                         "U+000B"),
+    ('public_url = "example.org/directory"', 'public_url must be a web address starting https:// (e.g. public_url = '
+                                            '"https://example.org/directory/")'),
     ("languages = []", 'languages must be a list of text (e.g. languages = ["cy", "en"]), not an empty list'),
     ("postcodes = [\"a.csv\"]", 'postcodes must be text, in quotes (e.g. postcodes = "..."), not a list'),
 ])

@@ -602,8 +602,32 @@ def test_keywords_find_what_descriptions_and_labels_say(finder):
     assert found and all(f.split(" \u2014 ")[0] in names for f in found if not f.endswith("(area)"))
 
 
-def test_the_print_sheet_and_email_carry_what_was_checked(finder):
-    page, _ = finder
+@pytest.fixture(scope="module")
+def published_page(tmp_path_factory):
+    """The London map built in a folder whose sprx.toml says where it is published (public_url)."""
+    from typer.testing import CliRunner
+
+    from sprx_cli.cli import app
+    from helpers import ROOT, registry_files
+
+    folder = tmp_path_factory.mktemp("published")
+    files = registry_files("london")
+    (folder / "sprx.toml").write_text("".join(f'{k[2:]} = "{ROOT / v}"\n' for k, v in files.items())
+                                      + 'public_url = "https://example.org/directory"\n', encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        result = CliRunner().invoke(app, ["map", "build", "--tiles", "none", "--output", "london.html"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0, result.output
+    return folder / "london.html"
+
+
+def test_the_print_sheet_and_email_carry_what_was_checked(browser, published_page):
+    page, _ = browser(published_page)
+    assert page.get_attribute(".sprx-mail", "href") is None  # (an empty shortlist: nothing to e-mail)
+    assert page.get_attribute(".sprx-mail", "aria-disabled") == "true"
     page.fill("#sprx-keywords", "advice")
     page.fill("#sprx-postcode", "SE1")
     page.keyboard.press("Enter")
@@ -615,9 +639,10 @@ def test_the_print_sheet_and_email_carry_what_was_checked(finder):
     page.wait_for_function("document.querySelector('#sprx-print').innerText.indexOf('Near\\n') >= 0 || "
                            "/Near\\s+SE1/.test(document.querySelector('#sprx-print').innerText)")
     sheet = page.inner_text("#sprx-print")
-    for said in (r"Near\s+SE1", r"Keywords\s+advice", r"Printed\s+\d{1,2} \w+ 20\d\d", r"Data\s+Data as of",
-                 r"This search\s+file://"):
+    for said in (r"Near\s+SE1", r"Keywords\s+advice", r"Printed\s+\d{1,2} \w+ 20\d\d", r"\nData as of \d",
+                 r"This search\s+https://example\.org/directory/london\.html#"):
         assert re.search(said, sheet), said
+    assert "file:" not in sheet and "Data\nData as of" not in sheet
     assert "miles away" in sheet and "Last verified" in sheet
     if s.get("cost"):
         assert "Cost" in sheet
@@ -628,7 +653,21 @@ def test_the_print_sheet_and_email_carry_what_was_checked(finder):
         assert s["how_to_refer"] in sheet
     assert "q=advice" in page.inner_text("#sprx-print") and "pc=SE1" in sheet
     mail = unquote(page.get_attribute(".sprx-mail", "href"))
-    assert "Keywords: advice" in mail and "Near: SE1" in mail and "miles away" in mail and "pc=SE1" in mail
+    assert "miles away" in mail and "https://example.org/directory/london.html#" in mail and "pc=SE1" in mail
+    assert "file:" not in mail and len(page.get_attribute(".sprx-mail", "href")) < 2000  # (was 5,403 characters)
+    # the worker's name, a note and the next step: on the sheet and in the e-mail, never in the address
+    page.emulate_media(media="screen")
+    page.click(".sprx-worker summary")
+    page.fill("#sprx-worker-name", "Sam (link worker)")
+    page.fill("#sprx-worker-note", "Ring on Monday morning")
+    page.fill("#sprx-worker-next", "Call them; I will check in next week")
+    page.emulate_media(media="print")
+    sheet = page.inner_text("#sprx-print")
+    for said in ("From\nSam (link worker)", "Note\nRing on Monday morning", "Next step\nCall them; I will check in"):
+        assert said in sheet or said.replace("\n", "\t") in sheet, said
+    mail = unquote(page.get_attribute(".sprx-mail", "href"))
+    assert "From: Sam (link worker)" in mail and "Note: Ring on Monday morning" in mail
+    assert "Sam" not in unquote(page.evaluate("location.href"))
     assert float(page.evaluate("getComputedStyle(document.querySelector('#sprx-print')).fontSize")[:-2]) >= 15.9  # 12pt
     assert axe_violations(page) == []  # nothing for axe-core in print, with the postcode marked
 

@@ -432,3 +432,23 @@ def test_a_full_disk_while_the_api_store_is_built_is_said(tmp_path):
     assert f"the site {site} was not touched; make room on that disk (or lift its limit) and publish again" in r.stderr
     assert live_version(site) == live and snapshot(site) == before and verify_site(site) == []
     assert not list((tmp_path / "public.sprx" / "versions").glob(".tmp-*"))
+
+
+def test_the_public_url_is_where_the_pages_link_to(tmp_path, monkeypatch):
+    """The print sheet showed a file:// address (#38 item 5): with `public_url`, each language's map
+    links to its own published address; the setting is part of what --if-changed compares."""
+    from helpers import page_data, registry_files
+
+    files = registry_files("counts")
+    (tmp_path / "sprx.toml").write_text("".join(f'{k[2:]} = "{ROOT / v}"\n' for k, v in files.items())
+                                        + 'public_url = "https://example.org/directory"\n'
+                                        + 'languages = ["cy", "en"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert sprx_publish("--site", "public", "--tiles", "none").returncode == 0
+    site = tmp_path / "public"
+    assert page_data((site / "map.html").read_text())["pageUrl"] == "https://example.org/directory/map.html"
+    assert page_data((site / "en/map.html").read_text())["pageUrl"] == "https://example.org/directory/en/map.html"
+    assert json.loads((site / "manifest.json").read_text())["options"]["public_url"] == "https://example.org/directory"
+    (tmp_path / "sprx.toml").write_text((tmp_path / "sprx.toml").read_text().replace("/directory", "/d2"))
+    r = sprx_publish("--site", "public", "--tiles", "none", "--if-changed")
+    assert r.returncode == 0 and r.stdout.startswith("Published")

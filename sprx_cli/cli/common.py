@@ -122,7 +122,8 @@ def publish_options(s, reg, title: str | None = None, tiles: str | None = None, 
     return PublishOptions(**first, tiles=s.get(tiles, "tiles"),
                           by_language={code: {key: in_language(s, key, given[key], code) for key in PER_LANGUAGE}
                                        for code in languages},
-                          feedback_email=s.get(None, "feedback_email"), metric=metric_of(s, metric),
+                          feedback_email=s.get(None, "feedback_email"), public_url=s.get(None, "public_url"),
+                          metric=metric_of(s, metric),
                           languages=languages,
                           stale_after_months=reg.stale_after, encoding=reg.encoding, **more)
 

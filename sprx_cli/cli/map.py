@@ -13,16 +13,21 @@ from .output import progress
 
 
 def map_options(s, title: str | None, offline: bool, tiles: str, include_closed: bool, metric: str,
-                language: str):
-    """The library's MapOptions from the command line and the folder's settings `s`."""
+                language: str, output: Path | None = None):
+    """The library's MapOptions from the command line and the folder's settings `s` (`output`: the
+    page's file, published under the public_url setting)."""
+    from urllib.parse import urljoin
+
     from ..render.mapdata import MapOptions
 
+    public = s.get(None, "public_url")
+    page_url = urljoin(public if public.endswith("/") else public + "/", output.name) if public and output else None
     # (title and attribution have defaults: never None)
     return MapOptions(title=cast(str, in_language(s, "title", title, language)), offline=offline, tiles=tiles,
                       include_closed=include_closed,
                       metric=metric, attribution=cast(str, in_language(s, "attribution", None, language)),
                       short_attribution=in_language(s, "attribution_short", None, language),
-                      feedback_email=s.get(None, "feedback_email"),
+                      feedback_email=s.get(None, "feedback_email"), page_url=page_url,
                       language=language)
 
 
@@ -67,8 +72,8 @@ def map_build(
         with progress(quiet) as step:
             registry = reg.load(sources, strict=strict, quiet=quiet, metric=shading, languages=(language,))
             try:
-                page = render_map(registry, map_options(s, title, offline, tiles, include_closed, shading, language),
-                                  step)
+                page = render_map(registry, map_options(s, title, offline, tiles, include_closed, shading, language,
+                                                        output), step)
             except (MetricUnavailable, AssetsMissing) as exc:
                 fail(f"Cannot build the map: {said(exc)}")
             atomic_write_text(output, page)

@@ -31,7 +31,7 @@ class Setting(NamedTuple):
     path: bool = False
     default_text: str | None = None  # the README's "default", where the value alone would not say it
     kind: str = "text"  # what a settings file may give: "text", "per-language" (text, or a table of text
-    # by language code) or "list" (a list of text, or one text)
+    # by language code), "list" (a list of text, or one text) or "url" (a web address, http(s)://)
 
     def problem(self, value: Any, written: str | None = None) -> str | None:
         """What is wrong with `value` for this setting in a settings file (as TOML gave it, under the
@@ -44,6 +44,8 @@ class Setting(NamedTuple):
         for v in texts:
             if text(v) and (broken := not_one_line(v)):
                 return f"{name} must be one line of text: it holds {broken}"
+        if text(value) and self.kind == "url" and not value.startswith(("https://", "http://")):
+            return f"{name} must be a web address starting https:// (e.g. {name} = \"https://example.org/directory/\")"
         if text(value):
             return None
         if self.kind == "per-language" and isinstance(value, dict) and value and all(map(text, value.values())):
@@ -109,6 +111,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("attribution_short", None, "the same, shorter, for the map's attribution control (both may be given "
             "per language, as `title`)",
             default_text="`attribution`", kind="per-language"),
+    Setting("public_url", None, "where the site (or the map page's folder) is published, e.g. "
+            "`https://example.org/directory/`: the print sheet and the shortlist's e-mail link to the map there, "
+            "never to a file on this computer", default_text="none", kind="url"),
     Setting("feedback_email", None, "where people send suggested changes: a \"Suggest a change\" email link on "
             "every map card and beside every scheme in the table of areas (map page and site index), subject "
             "naming the scheme id, body with its current details; also on the print sheet and in `sprx review`'s "

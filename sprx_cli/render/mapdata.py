@@ -34,6 +34,7 @@ class MapOptions:
     attribution: str = NO_ATTRIBUTION  # the boundaries' source and licence: page footer and PNG
     short_attribution: str | None = None  # in the map's attribution control (default: attribution)
     feedback_email: str | None = None  # where people suggest changes: a link on every card
+    page_url: str | None = None  # where the page is published (public_url): what the sheet and e-mail link to
     language: str = SOURCE_LANGUAGE  # the page's language (a catalogue of core/messages.py)
     alternates: tuple[tuple[str, str], ...] = ()  # (language, address) of the page in each language, this one's too
 
@@ -176,6 +177,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "attribution": registry.attribution(opts.short_attribution or opts.attribution, short=True, words=words,
                                             more=metric_credits(opts.metric, registry.areas)),
         "feedback": opts.feedback_email,
+        "pageUrl": opts.page_url,
         "rules": {"email": EMAIL.pattern, "adult": ADULT},
         "search": {k: [*v, "other"] if k == "schemes" else list(v) for k, v in KEYWORD_FIELDS.items()},
         "translated": list(TRANSLATED),

@@ -49,6 +49,7 @@ class PublishOptions:
     attribution: str = NO_ATTRIBUTION
     attribution_short: str | None = None
     feedback_email: str | None = None
+    public_url: str | None = None  # where the site is published: the sheet and the e-mail link to its map
     metric: str = "count"  # how the map and PNG shade the areas (aggregate.metrics.METRICS)
     keep: int = 3
     if_changed: bool = False
@@ -71,6 +72,7 @@ class PublishOptions:
         """The options a site's files depend on, as its manifest records them (--if-changed compares them)."""
         several = self.languages != ("en",)
         return {"title": self.title, "tiles": self.tiles, "attribution": self.attribution, "metric": self.metric,
+                **({"public_url": self.public_url} if self.public_url else {}),
                 **({"languages": list(self.languages),
                     "by_language": {c: {k: self.in_language(c, k) for k in ("title", "attribution")}
                                     for c in self.languages}} if several else {})}
@@ -112,6 +114,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
                                attribution=opts.in_language(language, "attribution"),
                                short_attribution=opts.in_language(language, "attribution_short"),
                                feedback_email=opts.feedback_email, metric=opts.metric, language=language,
+                               page_url=_published(opts.public_url, _page(opts.languages, language, "map.html")),
                                alternates=_alternates(opts.languages, language, "map.html"))
         pages[language] = (lang_opts, map_data(registry, lang_opts))  # (the map page's and the index's)
         files[_page(opts.languages, language, "map.html")] = render_map(
@@ -182,6 +185,13 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     write_synced(out / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     fsync_dir(out)
     return {**manifest, "changes": changes}
+
+
+def _published(public_url: str | None, page: str) -> str | None:
+    """A page's address under the site's public_url, or None."""
+    from urllib.parse import urljoin
+
+    return urljoin(public_url if public_url.endswith("/") else public_url + "/", page) if public_url else None
 
 
 def _page(languages: tuple[str, ...], language: str, name: str) -> str:

@@ -197,6 +197,7 @@ function noResult(f) {
 
 function renderShortlist(f) {
   var D = f.D, SC = D.schemes, ui = f.ui;
+  emailed();
   ui.shortlist.textContent = "";
   var chosen = f.state.shortlist.map(function (id) { return f.indexOfId[id]; })
     .filter(function (si) { return si !== undefined; });
@@ -210,12 +211,21 @@ function renderShortlist(f) {
   });
   ui.print.disabled = !chosen.length;
   document.body.classList.toggle("sprx-has-shortlist", chosen.length > 0);
-  var text = function (pairs) { return pairs.map(function (p) { return p[0] + ": " + plainText(p[1]); }).join("\n"); };
-  var body = [text(searchSaid(f))].concat(chosen.map(function (si) {
-    return schemeLabel(f, si) + "\n" + text(handover(f, si));
-  })).join("\n\n");
-  ui.mail.setAttribute("href", "mailto:?subject=" + encodeURIComponent(t("Schemes for you: {title}", {title: D.title})) +
-                       "&body=" + encodeURIComponent(body));
+  var text = function (pairs) {
+    return pairs.map(function (p) { return (p[0] ? p[0] + ": " : "") + plainText(p[1]); }).join("\n");
+  };
+  if (chosen.length) {  // (the e-mail: the note, then what to do for each scheme; the sheet has the rest)
+    var body = [text(workerSaid(f))].concat(chosen.map(function (si) {
+      return schemeLabel(f, si) + "\n" + text(handover(f, si).filter(function (p) { return EMAILED.indexOf(p[0]) >= 0; }));
+    }), [text(searchSaid(f).filter(function (p) { return p[0] === null || p[0] === t("This search"); }))])
+      .filter(function (x) { return x; }).join("\n\n");
+    ui.mail.setAttribute("href", "mailto:?subject=" + encodeURIComponent(t("Schemes for you: {title}", {title: D.title})) +
+                         "&body=" + encodeURIComponent(body));
+    ui.mail.removeAttribute("aria-disabled");
+  } else {  // nothing to send: the link does nothing, and says so
+    ui.mail.removeAttribute("href");
+    ui.mail.setAttribute("aria-disabled", "true");
+  }
   renderSheet(f, chosen);
 }
 
@@ -231,9 +241,33 @@ function searchSaid(f) {
   if (state.age !== null) out.push([t("For a person aged"), String(state.age)]);
   if (state.day !== null) out.push([t("Open on"), dayNames()[state.day]]);
   out.push([t("Printed"), longDate(new Date())]);
-  out.push([t("Data"), f.D.dataAsOf]);
-  out.push([t("This search"), location.href]);
+  out.push([null, f.D.dataAsOf]);  // ("Data as of 23 November 2026": a sentence of its own)
+  var link = searchLink(f);
+  if (link) out.push([t("This search"), link]);
   return out;
+}
+
+// The address that opens this search again: on the published site (public_url), else the page's own
+// when it is on the web; never a file on this computer.
+function searchLink(f) {
+  if (f.D.pageUrl) return f.D.pageUrl + location.hash;
+  return /^https?:$/.test(location.protocol) ? location.href : null;
+}
+
+// What the link worker adds for the person: their own name, a note and the next step (kept on this
+// device only: not in the page's address).
+function workerSaid(f) {
+  var ui = f.ui, out = [];
+  [[t("From"), ui.workerName], [t("Note"), ui.workerNote], [t("Next step"), ui.workerNext]].forEach(function (x) {
+    if (x[1] && x[1].value.trim()) out.push([x[0], x[1].value.trim()]);
+  });
+  return out;
+}
+
+// The parts of each scheme the e-mail carries: how to take it up (the sheet carries everything).
+var EMAILED = [];
+function emailed() {
+  if (!EMAILED.length) EMAILED = [t("How to refer"), t("Phone"), t("Email"), t("Website"), t("Where"), t("Nearest place"), t("When")];
 }
 
 // What a link worker checked, for one scheme: the pairs of the sheet and the email.
@@ -277,6 +311,8 @@ function renderSheet(f, chosen) {
   if (!sheet) return;
   sheet.textContent = "";
   sheet.appendChild(el("h1", null, t("{title}: shortlist", {title: D.title})));
+  var worker = workerSaid(f);
+  if (worker.length) sheet.appendChild(pairsList(worker, "sprx-print-worker"));
   sheet.appendChild(pairsList(searchSaid(f), "sprx-print-search"));
   chosen.forEach(function (si) {
     var sec = el("section", "sprx-print-item");
@@ -287,10 +323,14 @@ function renderSheet(f, chosen) {
 }
 
 function pairsList(pairs, cls) {
-  var dl = el("dl", cls);
+  var out = document.createDocumentFragment(), dl = out.appendChild(el("dl", cls));
   pairs.forEach(function (pair) {
+    if (pair[0] === null) {  // (a sentence of its own, not a label and its value: after the list)
+      out.appendChild(el("p", "sprx-print-line", pair[1]));
+      return;
+    }
     dl.appendChild(el("dt", null, pair[0]));
     dl.appendChild(el("dd", null, pair[1]));
   });
-  return dl;
+  return out;
 }

@@ -101,6 +101,23 @@ function buildPanel(f, root) {
   ui.shortlist.id = "sprx-shortlist";
   ui.shortlist.setAttribute("aria-labelledby", slHeading.id);
   root.appendChild(ui.shortlist);
+  var notes = el("details", "sprx-worker");
+  notes.appendChild(el("summary", null, t("Add your name and a note")));
+  [["workerName", t("Your name"), "text"], ["workerNote", t("A note for them"), "textarea"],
+   ["workerNext", t("Next step"), "text"]].forEach(function (x) {
+    var id = "sprx-" + x[0].replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); });
+    var label = el("label", null, x[1]);
+    label.setAttribute("for", id);
+    var input = ui[x[0]] = el(x[2] === "textarea" ? "textarea" : "input");
+    if (x[2] !== "textarea") input.type = "text";
+    input.id = id;
+    input.addEventListener("input", function () { renderShortlist(f); });
+    var row = el("div", "sprx-worker-field");
+    row.appendChild(label);
+    row.appendChild(input);
+    notes.appendChild(row);
+  });
+  root.appendChild(notes);
   var slTools = el("div", "sprx-list-tools");
   ui.print = el("button", null, t("Print"));
   ui.print.type = "button";
