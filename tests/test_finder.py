@@ -77,7 +77,7 @@ def test_filter_counts_match_the_registry(finder):
     paused = sum(1 for s in free if s.get("status") == "paused")
     assert page.inner_text(".sprx-headline") == (f"{len(active)} schemes open now in {len(served)} of 33 areas"
                                                   + (f", {paused} paused" if paused else ""))
-    assert page.inner_text(".sprx-gaps") == f"{33 - len(served)} areas with no schemes recorded"
+    assert page.inner_text(".sprx-gaps") == f"{33 - len(served)} areas: none of the schemes that match the filters"
     zero = page.eval_on_selector_all("path.sprx-zero", "e => e.length")
     assert zero == 33 - len(served)
     # and within free, by phone, for a person aged 70, open on Tuesday
@@ -354,6 +354,24 @@ def test_each_entry_says_when_it_was_checked_and_stale_ones_are_flagged_as_valid
     page.click(f"#sprx-results li[data-scheme-id='{stale[0]}'] .sprx-result-name")
     assert "over 12 months ago: it may have changed" in page.inner_text(".sprx-card")
     assert log.console_errors == []
+
+
+def test_with_one_category_the_gaps_say_which_schemes_they_lack(finder):
+    """With a category ticked, 24 areas said "no schemes recorded" though they had others (#38 item 8)."""
+    page, _ = finder
+    shown = shown_schemes()
+    keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
+    page.check(f"#sprx-f-c-{keys.index('arts-creativity')}")
+    active = [s for s in shown if s.get("status", "active") == "active"]
+    arts = {b for s in active if "arts-creativity" in (s.get("categories") or []) for b in s["boroughs"]}
+    others = {b for s in active for b in s["boroughs"]}
+    assert page.inner_text(".sprx-gaps") == f"{33 - len(arts)} areas: no arts & creativity schemes recorded"
+    names = page.evaluate("sprxMap.data.areas.name")
+    lacking = next(n for n in names if n in others - arts)
+    page.evaluate(f"sprxMap.openArea({names.index(lacking)})")
+    assert "no arts & creativity schemes recorded" in page.inner_text(".leaflet-popup-content")
+    page.click(".sprx-clear")
+    assert page.inner_text(".sprx-gaps") == "6 areas with no schemes recorded"
 
 
 def test_keyboard_alone(finder):

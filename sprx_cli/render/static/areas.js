@@ -18,7 +18,7 @@ function drawAreas(view) {
         "; " + (c.need ? t("need third {need}, provision third {provision}", {need: c.need, provision: c.provision}) +
                 (c.need === 1 && c.provision === 1 ? ": " + t("least served") : "") : D.need.unclassed);
     }
-    return shown.count[a] === 0 ? D.zero.label
+    return shown.count[a] === 0 ? (shown.zeroLabel || D.zero.label)
       : activeSchemes(shown.count[a]) + (D.metric === "per-100k" ? " " + t("({rate} per 100,000)", {rate: String(shown.value[a])}) : "");
   }
   function activeSchemes(n) {
@@ -112,8 +112,10 @@ function drawAreas(view) {
       list.forEach(function (si) { SC.areas[si].forEach(function (a) { lists[a].push(si); }); });
       shown.schemes = lists;
     },
-    // Shade each area by its count of the schemes the filters leave.
-    shade: function (counts) {
+    // Shade each area by its count of the schemes the filters leave; `zeroLabel` says what an area with
+    // none has none of ("no arts & creativity schemes recorded"), null without filters.
+    shade: function (counts, zeroLabel) {
+      shown.zeroLabel = zeroLabel || null;
       if (D.metric === "need") needOf = needClasses(D, counts);
       var zeros = D.metric === "need" ? needOf.filter(function (x) { return x.band < 0; }).length
         : counts.filter(function (c) { return c === 0; }).length;

@@ -200,7 +200,19 @@ function shade(f) {
     if (SC.status[si] !== "active") return;
     SC.areas[si].forEach(function (a) { areaCount[a]++; });
   });
-  f.api.shadeAreas(areaCount);
+  f.api.shadeAreas(areaCount, gapWords(f));
+}
+
+// What an area the filters leave with nothing has none of: "no arts & creativity schemes recorded" for
+// one category alone, "none of the schemes that match the filters" for any other choice; null for none.
+function gapWords(f) {
+  var state = f.state, chosen = f.groups.filter(function (g) { return state.chosen[g.key].length; });
+  var others = state.age !== null || state.day !== null || state.q.trim() || state.radius || state.servesHere;
+  if (!chosen.length && !others) return null;
+  if (!others && chosen.length === 1 && chosen[0].key === "c" && state.chosen.c.length === 1) {
+    return t("no {category} schemes recorded", {category: chosen[0].options[state.chosen.c[0]].toLowerCase()});
+  }
+  return t("none of the schemes that match the filters");
 }
 
 // The headline as Python words it (aggregate/counts.py, tally): "55 schemes open now in 27 of 33
@@ -216,7 +228,8 @@ function headline(f) {
   var gaps = document.querySelector(".sprx-gaps");
   var zero = A.code.length - served;
   if (gaps) {
-    gaps.textContent = say(D, "gaps", zero);
+    var gap = gapWords(f);
+    gaps.textContent = gap ? tn("{n} area: {gap}", "{n} areas: {gap}", zero, {gap: gap}) : say(D, "gaps", zero);
     gaps.hidden = zero === 0;
   }
 }
