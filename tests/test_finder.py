@@ -374,6 +374,19 @@ def test_with_one_category_the_gaps_say_which_schemes_they_lack(finder):
     assert page.inner_text(".sprx-gaps") == "6 areas with no schemes recorded"
 
 
+def test_the_postcode_field_is_among_the_first_tab_stops(finder):
+    """It was the 48th to 84th (#38 item 6): the finder comes before the map's areas and places."""
+    page, _ = finder
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    stops = []
+    for _ in range(8):
+        page.keyboard.press("Tab")
+        stops.append(page.evaluate("document.activeElement.id || document.activeElement.textContent.trim()"))
+    assert stops[0] == "Skip to the finder: search by postcode"
+    assert "sprx-postcode" in stops[:6], stops
+    assert page.get_attribute(".sprx-skip >> nth=0", "href") == "#sprx-finder"
+
+
 def test_keyboard_alone(finder):
     page, _ = finder
     page.focus("#sprx-postcode")

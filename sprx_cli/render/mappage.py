@@ -175,6 +175,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     e = html.escape
     # (the words are said outside f-strings: the message extractor reads no call inside one before Python 3.12)
     skip = e(words.gettext("Skip the map: table of schemes by area"))
+    skip_finder = e(words.gettext("Skip to the finder: search by postcode"))
     to_table = e(words.gettext("Table of schemes by area (accessible version)"))
     find_heading = e(words.gettext("Find a scheme"))
     no_script = e(words.gettext("The finder needs JavaScript; the table below lists every area and its schemes."))
@@ -207,6 +208,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     fig.header.add_child(_raw(f"<script>{js}</script>"), name="sprx_js")
 
     fig.html.add_child(_raw(
+        f'<a class="sprx-skip" href="#sprx-finder">{skip_finder}</a>'
         f'<a class="sprx-skip" href="#sprx-table">{skip}</a>'
         '<header class="sprx-header">'
         + page_header(opts.title, counts, registry.data_date, words)
@@ -217,7 +219,15 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         '<pattern id="sprx-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '
         'patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/>'
         f'<rect width="2.5" height="8" fill="{ZERO_HATCH}"/></pattern></defs></svg>'
-        '<main id="sprx-main">'), name="sprx_header")  # the map and the table; closed before the footer
+        '<main id="sprx-main">'
+        # the finder first, so that the keyboard reaches the postcode field before the map's areas and
+        # places (the grid still draws it beside the map)
+        + f'<section id="sprx-finder" class="sprx-finder"><h2>{find_heading}</h2>'
+        f'<p id="sprx-finder-note" data-no-leaflet="{no_leaflet}">{no_script}</p></section>'
+        # (the CDN's Leaflet is loaded in the head, before this: without it, say so rather than "needs JavaScript")
+        + ('<script>if (!window.L) { var note = document.getElementById("sprx-finder-note"); '
+           'note.textContent = note.getAttribute("data-no-leaflet"); }</script>' if not opts.offline else "")),
+        name="sprx_header")  # the finder, the map and the table; closed before the footer
 
     bounds = registry.boundaries.total_bounds if registry.boundaries is not None else (-0.5, 51.3, 0.3, 51.7)
     m = _Map(location=[round((bounds[1] + bounds[3]) / 2, 5), round((bounds[0] + bounds[2]) / 2, 5)],
@@ -229,12 +239,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
                          name=tiles.name, max_zoom=tiles.get("max_zoom", 19), control=False).add_to(m)
 
     page = _PageTail(
-        f'<section id="sprx-finder" class="sprx-finder"><h2>{find_heading}</h2>'
-        f'<p id="sprx-finder-note" data-no-leaflet="{no_leaflet}">{no_script}</p></section>'
-        # (the CDN's Leaflet is loaded in the head, before this: without it, say so rather than "needs JavaScript")
-        + ('<script>if (!window.L) { var note = document.getElementById("sprx-finder-note"); '
-           'note.textContent = note.getAttribute("data-no-leaflet"); }</script>' if not opts.offline else "")
-        + table_html(data, counts, words)
+        table_html(data, counts, words)
         + "</main>"
         # (printed, it is the page: its main landmark, the map page's main being hidden then)
         + f'<div id="sprx-print" class="sprx-print-sheet" role="main" aria-label="{shortlist}"></div>'
