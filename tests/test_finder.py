@@ -387,6 +387,17 @@ def test_the_postcode_field_is_among_the_first_tab_stops(finder):
     assert page.get_attribute(".sprx-skip >> nth=0", "href") == "#sprx-finder"
 
 
+def test_each_result_is_a_heading(finder):
+    """Results were not headings (#38 item 6): a screen reader's list of headings lists them."""
+    page, _ = finder
+    ids = listed(page)
+    headings = page.eval_on_selector_all("#sprx-results li[data-scheme-id] h3 .sprx-result-name",
+                                         "e => e.map(x => x.closest('li').dataset.schemeId)")
+    assert headings == ids
+    names = {s["id"]: s["name"] for s in shown_schemes()}
+    assert page.inner_text(f"#sprx-results li[data-scheme-id='{ids[0]}'] h3").startswith(names[ids[0]])
+
+
 def test_keyboard_alone(finder):
     page, _ = finder
     page.focus("#sprx-postcode")

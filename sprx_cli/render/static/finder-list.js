@@ -106,7 +106,7 @@ function item(f, si) {
   var open = el("button", "sprx-linkbutton sprx-result-name", schemeTitle(f, si));
   open.type = "button";
   open.addEventListener("click", function () { openCard(f, si, open); });
-  li.appendChild(open);
+  li.appendChild(el("h3", "sprx-result-heading")).appendChild(open);  // (a heading each: a screen reader's list of them)
   if (SC.provider[si] >= 0) li.appendChild(el("div", "sprx-result-provider", said(D, si, "provider", S(SC.provider[si]))));
   li.appendChild(el("div", "sprx-result-areas", SC.areas[si].map(function (a) { return A.name[a]; }).join(", ")));
   var bs = badges(f, si);
