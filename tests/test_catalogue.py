@@ -74,6 +74,9 @@ def _produced_by_fixtures() -> set[str]:
         report, _ = validate(sources(args), population_need=population_need(opts.get("--metric", "count")),
                              languages=(opts["--language"],) if "--language" in opts else ())
         codes |= {p.code for p in report.problems}
+    from sprx_cli.core.settings import Settings
+
+    codes |= {p.code for p in Settings(ROOT / "tests/fixtures/settings/untranslated-title").problems(("cy", "en"))}
     for missing in ("nowhere.yaml", "tests"):  # no such file; a folder cannot be read as a file
         report, _ = validate(sources(["--schemes", missing]))
         codes |= {p.code for p in report.problems}

@@ -88,6 +88,29 @@ def test_the_welsh_page_says_its_own_words(sprx, tmp_path):
     assert any(h.startswith(("Llun", "Maw", "Mer", "Iau", "Gwen", "Sad", "Sul")) for h in hours), hours
 
 
+def test_a_title_without_welsh_is_warned_and_the_default_title_is_said_in_welsh(sprx, tmp_path, monkeypatch):
+    """Title, H1 and print heading stayed English on the Welsh pages (#38 item 10)."""
+    from helpers import ROOT, page_data, registry_files
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    paths = "".join(f'{k[2:]} = "{ROOT / v}"\n' for k, v in registry_files("london").items())
+    (folder / "sprx.toml").write_text(paths + (ROOT / "tests/fixtures/settings/untranslated-title/sprx.toml")
+                                      .read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(folder)
+    r = sprx("validate")
+    assert r.exit_code == 0
+    assert ("sprx.toml: warning [untranslated-title] the title has no cy text, so the cy pages' title, heading and "
+            "print heading stay as given (fix: give one per language: title = {cy = \"...\", en = \"...\"})"
+            ) in r.stdout
+    # without a title, sprx's own is said in each page's language
+    (folder / "sprx.toml").write_text(paths + 'languages = ["cy", "en"]\n', encoding="utf-8")
+    assert "untranslated-title" not in sprx("validate").stdout
+    assert sprx("map", "build", "--tiles", "none", "-o", "cy.html").exit_code == 0
+    assert page_data((folder / "cy.html").read_text(encoding="utf-8"))["title"] == \
+        "Cynlluniau presgripsiynu cymdeithasol"
+
+
 def test_a_language_sprx_has_no_words_for_is_a_usage_error(sprx, tmp_path, monkeypatch):
     r = sprx("map", "build", "--language", "xx", "-o", tmp_path / "x.html")
     assert r.exit_code == 2 and "Traceback" not in r.output

@@ -17,7 +17,7 @@ import typer
 
 from ..aggregate.metrics import METRICS
 from ..core.model import STALE_MONTHS, STATUSES
-from ..core.settings import DEFAULT_TILES
+from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE
 from .output import TextOrJson, print_report
 
 _state = {"debug": False}
@@ -101,6 +101,10 @@ def in_language(s, key: str, given: str | None, language: str) -> str | None:
                         "shows as nothing: take it out")
         return given
     value = s.get(None, key)
+    if key == "title" and value == DEFAULT_TITLE and "title" not in s.values:  # (sprx's own: in the page's words)
+        from ..core.messages import messages
+
+        return messages(language).gettext(DEFAULT_TITLE)
     if isinstance(value, dict):
         if not value or not all(isinstance(v, str) and v.strip() for v in value.values()):
             usage_error(f"{s.path}: {key} must be text, or a {key} per language, e.g. "
@@ -124,7 +128,7 @@ def publish_options(s, reg, title: str | None = None, tiles: str | None = None, 
                                        for code in languages},
                           feedback_email=s.get(None, "feedback_email"), public_url=s.get(None, "public_url"),
                           metric=metric_of(s, metric),
-                          languages=languages,
+                          languages=languages, settings_problems=tuple(s.problems(languages)),
                           stale_after_months=reg.stale_after, encoding=reg.encoding, **more)
 
 
@@ -261,7 +265,7 @@ class RegistryArgs:
                                                        need_schemes=need_schemes)
 
     def load(self, sources, *, strict: bool = False, quiet: bool = False, metric: str = "count",
-             languages: tuple[str, ...] = ()):
+             languages: tuple[str, ...] = (), also: tuple = ()):
         """Validate (for a map shaded by `metric`, in `languages`); on errors (or warnings with
         `strict`) print them located and exit 1."""
         from ..aggregate.metrics import population_need
@@ -270,7 +274,7 @@ class RegistryArgs:
         try:
             report, registry = load_valid(sources, strict=strict, stale_after_months=self.stale_after,
                                           encoding=self.encoding, population_need=population_need(metric),
-                                          languages=languages)
+                                          languages=languages, also=also)
         except InvalidRegistry as exc:
             refuse(exc)
         if not quiet and (summary := report.warnings_summary()):

@@ -7,8 +7,8 @@ import typer
 
 from .app import map_app
 from .common import (ClosedOpt, LanguageOpt, Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TilesOpt, TitleOpt,
-                     check_tiles, fail, guard, in_language, language_of, metric_of, refuse_overwrite, registry_options,
-                     said, settings)
+                     check_tiles, fail, guard, in_language, language_of, languages_of, metric_of, refuse_overwrite,
+                     registry_options, said, settings)
 from .output import progress
 
 
@@ -70,7 +70,8 @@ def map_build(
         refuse_overwrite(output, sources)
         check_tiles(tiles)
         with progress(quiet) as step:
-            registry = reg.load(sources, strict=strict, quiet=quiet, metric=shading, languages=(language,))
+            registry = reg.load(sources, strict=strict, quiet=quiet, metric=shading, languages=(language,),
+                                also=tuple(s.problems(languages_of(s))))
             try:
                 page = render_map(registry, map_options(s, title, offline, tiles, include_closed, shading, language,
                                                         output), step)

@@ -41,7 +41,8 @@ def validate(
         sources = reg.sources(s)
         languages = tuple(language_of(s, code) for code in language) if language else languages_of(s)
         report, _ = library.validate(sources, stale_after_months=reg.stale_after, encoding=reg.encoding,
-                                     population_need=population_need(metric_of(s, metric)), languages=languages)
+                                     population_need=population_need(metric_of(s, metric)), languages=languages,
+                                     also=tuple(s.problems(languages)))
         n = report.stats
         ok = f"Valid: {sources.schemes}: " + tally(n["open_now"], n["paused"],
                                                    in_areas(n["areas_with_schemes"], n["areas"]))

@@ -165,6 +165,9 @@ CATALOGUE: tuple[Code, ...] = (
     Code('areas-invalid-population', 'error',
          'a population that is not a whole number',
          'write the population as digits, or leave it empty'),
+    Code('untranslated-title', 'warning',
+         "a `title` setting without a title in one of the site's languages (the `languages` setting)",
+         'give one per language: title = {cy = "...", en = "..."}'),
     Code('missing-translation', 'warning',
          "a scheme without its name or description in a language the site publishes in (the `languages` "
          "setting); the page shows the English, marked as English",

@@ -16,7 +16,7 @@ from .errors import UsageError
 from .messages import N_
 from .model import Sources
 
-DEFAULT_TITLE = "Social prescribing schemes"
+DEFAULT_TITLE = N_("Social prescribing schemes")  # (said in each page's language when no title is set)
 DEFAULT_TILES = "OpenStreetMap.Mapnik"
 NO_ATTRIBUTION = N_("Boundaries: source not stated (set 'attribution' in sprx.toml)")
 SETTINGS_FILES = ("sprx.toml", "pyproject.toml")
@@ -190,6 +190,19 @@ class Settings:
         if given is not None:
             return given
         return self.values.get(key, DEFAULTS[key])
+
+    def problems(self, languages: tuple[str, ...]) -> list:
+        """Warnings about the settings for a site in `languages`: a `title` set without one of them
+        (its pages' title, heading and print heading would stay in the language given)."""
+        from .problems import Loc, Problem
+
+        value = self.values.get("title")
+        if value is None or self.path is None:
+            return []
+        lacking = [code for code in languages if code != "en" and not (isinstance(value, dict) and value.get(code))]
+        return [Problem("untranslated-title", f"the title has no {code} text, so the {code} pages' title, heading "
+                        "and print heading stay as given", Loc(str(self.path)), "warning", "title", None)
+                for code in lacking]
 
     def sources(self, schemes: str | None = None, areas: str | None = None, boundaries: str | None = None,
                 vocabulary: str | None = None, code_field: str | None = None, name_field: str | None = None,

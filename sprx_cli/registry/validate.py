@@ -31,21 +31,26 @@ class InvalidRegistry(Exception):
 
 def validate(sources: Sources, *, on: date | None = None, stale_after_months: int = STALE_MONTHS,
              encoding: str | None = None, check_boundaries: bool = True,
-             population_need: str | None = None, languages: tuple[str, ...] = ()) -> tuple[Report, Registry]:
-    """Check every file of the registry; return the report and what could be loaded.
+             population_need: str | None = None, languages: tuple[str, ...] = (),
+             also: tuple[Problem, ...] = ()) -> tuple[Report, Registry]:
+    """Check every file of the registry; return the report and what could be loaded (`also`: problems
+    found elsewhere, as the settings' (core.settings.Settings.problems), reported with these).
     `population_need`: why every area needs a population (aggregate.metrics.population_need of the
     map's metric), when it does: an area without one is warned. `languages`: the languages the site
     publishes in; a scheme without its name or description in one of them (besides English) is warned."""
     with no_cyclic_gc():
-        return _validate(sources, on, stale_after_months, encoding, check_boundaries, population_need, languages)
+        report, registry = _validate(sources, on, stale_after_months, encoding, check_boundaries, population_need,
+                                     languages)
+        report.extend(list(also))
+        return report, registry
 
 
 def load_valid(sources: Sources, *, strict: bool = False, stale_after_months: int = STALE_MONTHS,
                encoding: str | None = None, population_need: str | None = None,
-               languages: tuple[str, ...] = ()) -> tuple[Report, Registry]:
+               languages: tuple[str, ...] = (), also: tuple[Problem, ...] = ()) -> tuple[Report, Registry]:
     """Validate and return the report and registry; InvalidRegistry when it does not pass."""
     report, registry = validate(sources, stale_after_months=stale_after_months, encoding=encoding,
-                                population_need=population_need, languages=languages)
+                                population_need=population_need, languages=languages, also=also)
     if not report.passes(strict):
         raise InvalidRegistry(report, strict)
     return report, registry

@@ -59,6 +59,7 @@ class PublishOptions:
     languages: tuple[str, ...] = ("en",)  # the site's languages, the first at the top (the others in <code>/)
     # language -> the title, attribution and attribution_short of its pages (default: the fields')
     by_language: dict = field(default_factory=dict)
+    settings_problems: tuple = ()  # warnings about the settings (core.settings.Settings.problems), reported too
 
     def in_language(self, language: str, key: str):
         """The title, attribution or attribution_short of the pages in `language`."""
@@ -221,7 +222,8 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
         remove_leftovers(state, log)  # (a killed run's half-built version goes as the next one starts)
         pause("locked")
         report, registry = validate(sources, stale_after_months=opts.stale_after_months, encoding=opts.encoding,
-                                    population_need=population_need(opts.metric), languages=opts.languages)
+                                    population_need=population_need(opts.metric), languages=opts.languages,
+                                    also=opts.settings_problems)
         log("validated", level="info" if report.valid else "error", errors=len(report.errors),
             warnings=len(report.warnings), schemes=len(registry.schemes))
         if not report.passes(opts.strict):
