@@ -4,6 +4,34 @@
  */
 
 var CELL = 48;
+var APART = 44;  // px between the centres of two markers at least, or they become one cluster: no two
+                 // targets overlap, each with room for a 24 px target (WCAG 2.2 target size)
+
+// The grid's cells with any two whose centres are closer than APART (across a cell edge) merged, until
+// none are: a point near its cell's edge never draws a marker on top of its neighbour's.
+function spread(cells) {
+  var list = Array.from(cells.values());
+  for (var pass = 0; pass < 4; pass++) {
+    var kept = [], merged = false;
+    list.forEach(function (c) {
+      var cx = c.sx / c.points.length, cy = c.sy / c.points.length;
+      for (var i = 0; i < kept.length; i++) {
+        var o = kept[i];
+        if (Math.abs(o.sx / o.points.length - cx) < APART && Math.abs(o.sy / o.points.length - cy) < APART) {
+          o.sx += c.sx;
+          o.sy += c.sy;
+          o.points = o.points.concat(c.points);
+          merged = true;
+          return;
+        }
+      }
+      kept.push(c);
+    });
+    list = kept;
+    if (!merged) break;
+  }
+  return list;
+}
 
 function drawPlaces(view, areas) {
   var D = view.D, SC = D.schemes, P = D.points, S = view.S, map = view.map;
@@ -113,7 +141,7 @@ function drawPlaces(view, areas) {
     group.clearLayers();
     single = {};
     drawn = {clusters: 0, singles: 0, inClusters: 0};
-    cells.forEach(function (cell) {
+    spread(cells).forEach(function (cell) {
       if (cell.points.length === 1) {
         var m = placeMarker(cell.points[0]);
         single[cell.points[0]] = m;
