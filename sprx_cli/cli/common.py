@@ -61,11 +61,9 @@ def languages_of(s) -> tuple[str, ...]:
     """The folder's `languages` setting, each checked to have words (else a usage error naming the file)."""
     from ..core.messages import UnknownLanguage, messages
 
-    value = s.get(None, "languages")
+    value = s.get(None, "languages")  # (a list of text, or one text: checked when the settings were read)
     if isinstance(value, str):
         value = [value]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        usage_error(f"{s.path}: languages must be a list of language codes, e.g. [\"cy\", \"en\"]")
     for code in value:
         try:
             messages(code)
@@ -105,13 +103,8 @@ def in_language(s, key: str, given: str | None, language: str) -> str | None:
         from ..core.messages import messages
 
         return messages(language).gettext(DEFAULT_TITLE)
-    if isinstance(value, dict):
-        if not value or not all(isinstance(v, str) and v.strip() for v in value.values()):
-            usage_error(f"{s.path}: {key} must be text, or a {key} per language, e.g. "
-                        f"{key} = {{cy = \"...\", en = \"...\"}}")
+    if isinstance(value, dict):  # (its kind checked when the settings were read: core.settings.Setting.problem)
         return value.get(language) or value.get("en") or next(iter(value.values()))
-    if value is not None and not isinstance(value, str):
-        usage_error(f"{s.path}: {key} must be text, e.g. {key} = \"...\"")
     return value
 
 

@@ -16,12 +16,10 @@ def map_options(s, title: str | None, offline: bool, tiles: str, include_closed:
                 language: str, output: Path | None = None):
     """The library's MapOptions from the command line and the folder's settings `s` (`output`: the
     page's file, published under the public_url setting)."""
-    from urllib.parse import urljoin
-
+    from ..core.settings import page_address
     from ..render.mapdata import MapOptions
 
-    public = s.get(None, "public_url")
-    page_url = urljoin(public if public.endswith("/") else public + "/", output.name) if public and output else None
+    page_url = page_address(s.get(None, "public_url"), output.name) if output else None
     # (title and attribution have defaults: never None)
     return MapOptions(title=cast(str, in_language(s, "title", title, language)), offline=offline, tiles=tiles,
                       include_closed=include_closed,

@@ -48,7 +48,8 @@ class Setting(NamedTuple):
             return f"{name} must be a web address starting https:// (e.g. {name} = \"https://example.org/directory/\")"
         if text(value):
             return None
-        if self.kind == "per-language" and isinstance(value, dict) and value and all(map(text, value.values())):
+        if self.kind == "per-language" and isinstance(value, dict) and value and all(
+                text(v) and v.strip() for v in value.values()):
             return None
         if self.kind == "list" and isinstance(value, list) and value and all(map(text, value)):
             return None
@@ -56,9 +57,18 @@ class Setting(NamedTuple):
                    "list": f'{name} = ["cy", "en"]'}.get(self.kind, f'{name} = "..."')
         wanted = {"per-language": "text, or a table of text per language", "list": "a list of text"}.get(
             self.kind, "text, in quotes")
-        bad = next(((k, v) for k, v in value.items() if not text(v)), None) if isinstance(value, dict) else None
+        bad = next(((k, v) for k, v in value.items() if not (text(v) and v.strip())), None) \
+            if isinstance(value, dict) else None
         given = f"{name}.{bad[0]} = {_toml_said(bad[1])}" if bad else _toml_said(value)
         return f"{name} must be {wanted} (e.g. {example}), not {given}"
+
+
+def page_address(public_url: str | None, page: str) -> str | None:
+    """A page's address under the `public_url` setting ('https://example.org/d' and 'map.html':
+    'https://example.org/d/map.html'), or None without one."""
+    from urllib.parse import urljoin
+
+    return urljoin(public_url if public_url.endswith("/") else public_url + "/", page) if public_url else None
 
 
 def not_one_line(text: str) -> str | None:
@@ -76,6 +86,8 @@ def _toml_said(value: Any) -> str:
         type(value), type(value).__name__)
     if isinstance(value, (dict, list)) and not value:
         return f"an empty {kind[2:]}"
+    if isinstance(value, str):
+        return "empty text"
     if isinstance(value, (bool, int, float)):
         return f"{kind} ({str(value).lower() if isinstance(value, bool) else value})"
     return kind

@@ -24,7 +24,7 @@ from ..aggregate.filters import Filters
 from ..aggregate.metrics import MetricUnavailable, need_credits, population_need
 from ..core.messages import messages
 from ..core.model import STALE_MONTHS, STATUSES, Sources, data_date
-from ..core.settings import DEFAULT_TITLE, NO_ATTRIBUTION
+from ..core.settings import DEFAULT_TITLE, NO_ATTRIBUTION, page_address
 from ..render.mapdata import MapOptions, map_data
 from .changes import atom_feed, changes_since
 from .hooks import pause
@@ -115,7 +115,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
                                attribution=opts.in_language(language, "attribution"),
                                short_attribution=opts.in_language(language, "attribution_short"),
                                feedback_email=opts.feedback_email, metric=opts.metric, language=language,
-                               page_url=_published(opts.public_url, _page(opts.languages, language, "map.html")),
+                               page_url=page_address(opts.public_url, _page(opts.languages, language, "map.html")),
                                alternates=_alternates(opts.languages, language, "map.html"))
         pages[language] = (lang_opts, map_data(registry, lang_opts))  # (the map page's and the index's)
         files[_page(opts.languages, language, "map.html")] = render_map(
@@ -186,13 +186,6 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     write_synced(out / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     fsync_dir(out)
     return {**manifest, "changes": changes}
-
-
-def _published(public_url: str | None, page: str) -> str | None:
-    """A page's address under the site's public_url, or None."""
-    from urllib.parse import urljoin
-
-    return urljoin(public_url if public_url.endswith("/") else public_url + "/", page) if public_url else None
 
 
 def _page(languages: tuple[str, ...], language: str, name: str) -> str:

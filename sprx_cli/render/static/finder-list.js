@@ -197,7 +197,8 @@ function noResult(f) {
 
 function renderShortlist(f) {
   var D = f.D, SC = D.schemes, ui = f.ui;
-  emailed();
+  // the parts of each scheme the e-mail carries: how to take it up (the sheet carries everything)
+  var emailed = [t("How to refer"), t("Phone"), t("Email"), t("Website"), t("Where"), t("Nearest place"), t("When")];
   ui.shortlist.textContent = "";
   var chosen = f.state.shortlist.map(function (id) { return f.indexOfId[id]; })
     .filter(function (si) { return si !== undefined; });
@@ -216,7 +217,7 @@ function renderShortlist(f) {
   };
   if (chosen.length) {  // (the e-mail: the note, then what to do for each scheme; the sheet has the rest)
     var body = [text(workerSaid(f))].concat(chosen.map(function (si) {
-      return schemeLabel(f, si) + "\n" + text(handover(f, si).filter(function (p) { return EMAILED.indexOf(p[0]) >= 0; }));
+      return schemeLabel(f, si) + "\n" + text(handover(f, si).filter(function (p) { return emailed.indexOf(p[0]) >= 0; }));
     }), [text(searchSaid(f).filter(function (p) { return p[0] === null || p[0] === t("This search"); }))])
       .filter(function (x) { return x; }).join("\n\n");
     ui.mail.setAttribute("href", "mailto:?subject=" + encodeURIComponent(t("Schemes for you: {title}", {title: D.title})) +
@@ -262,12 +263,6 @@ function workerSaid(f) {
     if (x[1] && x[1].value.trim()) out.push([x[0], x[1].value.trim()]);
   });
   return out;
-}
-
-// The parts of each scheme the e-mail carries: how to take it up (the sheet carries everything).
-var EMAILED = [];
-function emailed() {
-  if (!EMAILED.length) EMAILED = [t("How to refer"), t("Phone"), t("Email"), t("Website"), t("Where"), t("Nearest place"), t("When")];
 }
 
 // What a link worker checked, for one scheme: the pairs of the sheet and the email.
