@@ -387,6 +387,50 @@ def test_the_postcode_field_is_among_the_first_tab_stops(finder):
     assert page.get_attribute(".sprx-skip >> nth=0", "href") == "#sprx-finder"
 
 
+def test_skip_links_reach_the_finder_and_the_results_and_keep_the_search(finder):
+    """The skip link skipped the finder, and none reached the results (#38 item 6); following one
+    replaced the address's search with '#sprx-finder'."""
+    page, _ = finder
+    page.fill("#sprx-keywords", "walking")
+    page.wait_for_function("location.hash.indexOf('q=walking') >= 0")
+    skips = page.eval_on_selector_all("a.sprx-skip", "e => e.map(x => [x.textContent, x.hidden])")
+    assert skips == [["Skip to the finder: search by postcode", False], ["Skip to the results", False],
+                     ["Skip the map: table of schemes by area", False]]
+    page.focus("a.sprx-skip >> nth=1")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "sprx-count"
+    assert "q=walking" in page.evaluate("location.hash")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # (past the sort and "only what is in view")
+    assert page.evaluate("document.activeElement.closest('#sprx-results') !== null")
+    page.focus("a.sprx-skip >> nth=0")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "sprx-finder"
+    assert "q=walking" in page.evaluate("location.hash")
+
+
+def test_every_area_is_named_for_assistive_technology(finder):
+    """33 areas had no name, and an area kept pointing at its closed tooltip (#38 item 6)."""
+    page, _ = finder
+    names = page.evaluate("sprxMap.data.areas.name")
+    said = page.eval_on_selector_all("path.sprx-area", "e => e.map(x => [x.getAttribute('role'), x.getAttribute('aria-label')])")
+    assert len(said) == len(names) == 33
+    assert {s[0] for s in said} == {"img"}
+    assert sorted(s[1].split(":")[0] for s in said) == sorted(names)
+    assert sum(s[1].endswith(": no schemes recorded") for s in said) == 6
+    page.hover("path.sprx-area >> nth=0", force=True)
+    page.wait_for_function("document.querySelector('.leaflet-tooltip') !== null")
+    page.mouse.move(2, 2)
+    page.wait_for_function("document.querySelector('.leaflet-tooltip') === null")
+    broken = page.evaluate("""() => [...document.querySelectorAll('[aria-describedby]')]
+        .filter(e => !e.getAttribute('aria-describedby').split(' ').every(id => document.getElementById(id))).length""")
+    assert broken == 0
+    keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
+    page.check(f"#sprx-f-c-{keys.index('arts-creativity')}")
+    assert page.evaluate("document.querySelectorAll('path.sprx-area[aria-label$=\": no arts & creativity schemes recorded\"]').length") > 6
+
+
 def test_each_result_is_a_heading(finder):
     """Results were not headings (#38 item 6): a screen reader's list of headings lists them."""
     page, _ = finder

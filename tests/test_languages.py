@@ -376,6 +376,23 @@ def test_a_scheme_in_two_languages_on_the_welsh_page(sprx, tmp_path, bilingual):
     assert "Teithiau Cerdded y Gogledd" in en["strings"][en["schemes"]["other"][1]]
 
 
+def test_the_language_filter_says_welsh_in_welsh_in_the_order_of_its_names(sprx, tmp_path, bilingual):
+    """The language filter had no Welsh (#38 item 10), and its options were in the order of their codes."""
+    schemes = next(bilingual[i + 1] for i, a in enumerate(bilingual) if a == "--schemes")
+    text = Path(schemes).read_text(encoding="utf-8")
+    Path(schemes).write_text(text.replace("    translations: {cy: {name: Clwb Celf y De}}",
+                                          "    languages: [pl, en, cy, gu]\n    translations: {cy: {name: Clwb Celf y De}}"),
+                             encoding="utf-8")
+    said = {}
+    for lang in ("cy", "en"):
+        out = tmp_path / f"{lang}.html"
+        assert sprx("map", "build", *bilingual, "--language", lang, "--tiles", "none", "-o", out, "--quiet").exit_code == 0
+        D = page_data(out.read_text(encoding="utf-8"))
+        said[lang] = list(zip(D["keys"]["languages"], D["languages"]))
+    assert said["cy"] == [("cy", "Cymraeg"), ("gu", "Gwjarati"), ("pl", "Pwyleg"), ("en", "Saesneg")]
+    assert said["en"] == [("en", "English"), ("gu", "Gujarati"), ("pl", "Polish"), ("cy", "Welsh")]
+
+
 def test_areas_have_their_names_in_other_languages(sprx, tmp_path):
     """An area registry's name_cy column: the Welsh page names the areas in Welsh, and a scheme may name
     its area in Welsh."""

@@ -69,7 +69,9 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     cost_pos = {k: i for i, k in enumerate(vocab.costs)}
     delivery_pos = {k: i for i, k in enumerate(vocab.delivery)}
     access_pos = {k: i for i, k in enumerate(vocab.accessibility)}
-    languages = sorted({code for s in shown for code in s.languages})
+    # (in the order of their names as the page says them: 'Arabeg, Bengaleg, Cymraeg, Gwjarati' in Welsh)
+    languages = sorted({code for s in shown for code in s.languages},
+                       key=lambda c: (words.language_name(c).casefold(), c))
     language_pos = {c: i for i, c in enumerate(languages)}
     stale_before = registry.stale_before
     uncategorised = len(categories) - 1

@@ -176,6 +176,7 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     # (the words are said outside f-strings: the message extractor reads no call inside one before Python 3.12)
     skip = e(words.gettext("Skip the map: table of schemes by area"))
     skip_finder = e(words.gettext("Skip to the finder: search by postcode"))
+    skip_results = e(words.gettext("Skip to the results"))
     to_table = e(words.gettext("Table of schemes by area (accessible version)"))
     find_heading = e(words.gettext("Find a scheme"))
     no_script = e(words.gettext("The finder needs JavaScript; the table below lists every area and its schemes."))
@@ -209,6 +210,8 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
 
     fig.html.add_child(_raw(
         f'<a class="sprx-skip" href="#sprx-finder">{skip_finder}</a>'
+        # (shown by the finder, which makes the results)
+        f'<a class="sprx-skip" href="#sprx-count" hidden>{skip_results}</a>'
         f'<a class="sprx-skip" href="#sprx-table">{skip}</a>'
         '<header class="sprx-header">'
         + page_header(opts.title, counts, registry.data_date, words)

@@ -62,6 +62,14 @@ function drawAreas(view) {
     return box;
   }
 
+  // An area's name and what it shows, for assistive technology ("Hackney: 3 active schemes").
+  function named(a) {
+    var path = layers[a] && layers[a].getElement && layers[a].getElement();
+    if (!path) return;
+    path.setAttribute("role", "img");
+    path.setAttribute("aria-label", A.name[a] + ": " + summary(a));
+  }
+
   function bandOf(value) {
     if (!value || value <= 0 || !D.bands.length) return -1;
     for (var b = 0; b < D.bands.length; b++) if (value <= D.bands[b].high) return b;
@@ -93,12 +101,18 @@ function drawAreas(view) {
       var a = f.properties.a;
       layers[a] = area;
       area.bindTooltip(function () { return tooltip(a); }, {sticky: true});
+      // (Leaflet points the area at its tooltip while shown and leaves the pointer when it closes)
+      area.on("tooltipclose", function () {
+        var path = area.getElement && area.getElement();
+        if (path) path.removeAttribute("aria-describedby");
+      });
       var popup = L.popup(cardPopupOptions(map));
       popup.setContent(function () { return popupOf(a, popup); });
       area.bindPopup(popup);
     }
   });
   layer.addTo(map);
+  layers.forEach(function (area, a) { named(a); });
   legend(D).addTo(map);
   map.attributionControl.addAttribution(escapeHtml(D.attribution));
   map.fitBounds(layer.getBounds());
@@ -134,6 +148,7 @@ function drawAreas(view) {
           path.classList.toggle("sprx-least-served", D.metric === "need" && band === 0);
         }
       });
+      counts.forEach(function (c, a) { named(a); });  // (after: the need map's classes are of every area)
     },
     // The need map's band per area as last shaded (-1: not classed); null on another map.
     needBands: function () { return needOf ? needOf.map(function (x) { return x.band; }) : null; },

@@ -64,7 +64,7 @@ function buildPanel(f, root) {
   buildWhere(f, root);
   buildKeywords(f, root);
   buildFilters(f, root);
-  ui.summary = part(root, "p", "sprx-count", "sprx-count", {"aria-live": "polite"});
+  ui.summary = part(root, "p", "sprx-count", "sprx-count", {"aria-live": "polite", tabindex: "-1"});
 
   var tools = el("div", "sprx-list-tools");
   var sortLabel = el("label", null, t("Sort by") + " ");
@@ -127,6 +127,25 @@ function buildPanel(f, root) {
   slTools.appendChild(ui.mail);
   root.appendChild(slTools);
   ui.sheet = document.getElementById("sprx-print");
+  skipLinks();
+}
+
+// The page's links to a part of itself move the focus there and leave the address alone: its
+// fragment is the finder's state (finder-where.js, saveState).
+function skipLinks() {
+  document.querySelectorAll('a.sprx-skip[href^="#"], .sprx-header nav a[href^="#"]').forEach(function (a) {
+    a.hidden = false;
+    a.addEventListener("click", function (ev) {
+      var target = document.getElementById(a.getAttribute("href").slice(1));
+      if (!target) return;
+      ev.preventDefault();
+      if (!target.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(target.tagName)) {
+        target.setAttribute("tabindex", "-1");
+      }
+      target.focus();
+      target.scrollIntoView({block: "start"});
+    });
+  });
 }
 
 // Each scheme's place in the list by name (0 first), found once: sorting by it is cheap on every change.
