@@ -758,6 +758,25 @@ def test_the_print_sheet_and_email_carry_what_was_checked(browser, published_pag
     assert axe_violations(page) == []  # nothing for axe-core in print, with the postcode marked
 
 
+def test_copy_link_puts_the_searchs_web_address_on_the_clipboard(browser, published_page, finder):
+    """'Copy link' (#38 item 5): the published address with the search and shortlist; a page read from a
+    file has no web address to give, so no button."""
+    page, _ = browser(published_page)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.fill("#sprx-keywords", "advice")
+    first = listed(page)[0]
+    page.click(f"#sprx-results li[data-scheme-id='{first}'] .sprx-shortlist-toggle")
+    page.wait_for_function("location.hash.indexOf('q=advice') >= 0")
+    page.click(".sprx-copy")
+    page.wait_for_function("document.querySelector('.sprx-copied').textContent !== ''")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("https://example.org/directory/london.html#") and "q=advice" in copied
+    assert first in unquote(copied)
+    assert page.inner_text(".sprx-copied") == f"Link copied: {copied}"
+    here, _ = finder
+    assert here.locator(".sprx-copy").is_hidden()
+
+
 def test_same_names_are_told_apart_and_empty_choices_are_not_offered(browser, tmp_path):
     """A food-bank directory: one chain's branches under one name, no ages, no languages, no hours."""
     from sprx_cli.core.model import Sources

@@ -211,6 +211,8 @@ function renderShortlist(f) {
     ui.shortlist.appendChild(li);
   });
   ui.print.disabled = !chosen.length;
+  ui.copy.hidden = !searchLink(f);
+  ui.copied.textContent = "";
   document.body.classList.toggle("sprx-has-shortlist", chosen.length > 0);
   var text = function (pairs) {
     return pairs.map(function (p) { return (p[0] ? p[0] + ": " : "") + plainText(p[1]); }).join("\n");

@@ -123,11 +123,38 @@ function buildPanel(f, root) {
   ui.print.type = "button";
   ui.print.addEventListener("click", function () { window.print(); });
   ui.mail = el("a", "sprx-mail", t("Email"));
+  // the link that opens this search and shortlist again, to paste into a text message or the notes
+  // (only an address on the web: never a file on this computer)
+  ui.copy = button(t("Copy link"), "sprx-copy", function () { copyLink(f); });
+  ui.copied = el("span", "sprx-copied");
+  ui.copied.setAttribute("role", "status");
   slTools.appendChild(ui.print);
   slTools.appendChild(ui.mail);
+  slTools.appendChild(ui.copy);
+  slTools.appendChild(ui.copied);
   root.appendChild(slTools);
   ui.sheet = document.getElementById("sprx-print");
   skipLinks();
+}
+
+// Put the search's link on the clipboard and say so; where the browser will not, show it selected.
+function copyLink(f) {
+  var link = searchLink(f), ui = f.ui;
+  if (!link) return;
+  var said = function () { ui.copied.textContent = t("Link copied: {link}", {link: link}); };
+  var shown = function () {
+    ui.copied.textContent = "";
+    var box = el("input", "sprx-copy-box");
+    box.type = "text";
+    box.readOnly = true;
+    box.value = link;
+    box.setAttribute("aria-label", t("The link: copy it from here"));
+    ui.copied.appendChild(box);
+    box.focus();
+    box.select();
+  };
+  if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(link).then(said, shown);
+  else shown();
 }
 
 // The page's links to a part of itself move the focus there and leave the address alone: its
