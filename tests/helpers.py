@@ -21,6 +21,18 @@ def read_yaml(path):
     return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
+def keyword_labels(path="data/vocabulary.yaml") -> dict[str, dict[str, str]]:
+    """What keywords find each category and target group by, read from the vocabulary's YAML itself:
+    {list: {key: its labels and synonyms in every language}} (#38 item 3)."""
+    doc = read_yaml(path)
+    out = {}
+    for name in ("categories", "target_groups"):
+        out[name] = {t["key"]: " ".join([v for k, v in t.items() if k == "label" or k.startswith("label_")]
+                                        + [w for k, v in t.items() if k.startswith("synonyms") for w in v])
+                     for t in doc[name]}
+    return out
+
+
 def read_rows(path) -> list[dict[str, str]]:
     """A CSV file's rows by heading, as the csv module reads them."""
     import csv

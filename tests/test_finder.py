@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from helpers import HOSTILE, axe_violations, read_rows, read_yaml, settle, type_keywords
+from helpers import HOSTILE, ROOT, axe_violations, keyword_labels, read_rows, read_yaml, settle, type_keywords
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -414,7 +414,8 @@ def test_every_area_is_named_for_assistive_technology(finder):
     """33 areas had no name, and an area kept pointing at its closed tooltip (#38 item 6)."""
     page, _ = finder
     names = page.evaluate("sprxMap.data.areas.name")
-    said = page.eval_on_selector_all("path.sprx-area", "e => e.map(x => [x.getAttribute('role'), x.getAttribute('aria-label')])")
+    said = page.eval_on_selector_all("path.sprx-area",
+                                     "e => e.map(x => [x.getAttribute('role'), x.getAttribute('aria-label')])")
     assert len(said) == len(names) == 33
     assert {s[0] for s in said} == {"img"}
     assert sorted(s[1].split(":")[0] for s in said) == sorted(names)
@@ -428,7 +429,8 @@ def test_every_area_is_named_for_assistive_technology(finder):
     assert broken == 0
     keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
     page.check(f"#sprx-f-c-{keys.index('arts-creativity')}")
-    assert page.evaluate("document.querySelectorAll('path.sprx-area[aria-label$=\": no arts & creativity schemes recorded\"]').length") > 6
+    gap = ": no arts & creativity schemes recorded"
+    assert page.evaluate(f"document.querySelectorAll('path.sprx-area[aria-label$=\"{gap}\"]').length") > 6
 
 
 def test_each_result_is_a_heading(finder):
@@ -646,12 +648,61 @@ def test_a_postcode_search_marks_the_postcode_and_shows_the_nearest(finder):
     assert _inside(here.bounding_box(), _box(page, ".folium-map"))
 
 
+STEMS = {"walking": "walk", "walks": "walk", "walkers": "walker", "swimming": "swim", "running": "run",
+         "families": "famil", "activities": "activit", "classes": "class", "churches": "church", "gardens": "garden",
+         "gardening": "garden", "counselling": "counsell", "stopped": "stop", "isolated": "isolat",
+         "befriending": "befriend", "games": "game", "homes": "home", "address": "address", "status": "status",
+         "bus": "bus", "used": "used", "aged": "aged", "over": "over", "60s": "60s", "café": "café", "tried": "tri",
+         "sing": "sing", "singing": "sing", "cerdded": "cerd"}
+
+
+def test_a_word_is_cut_to_its_stem_as_the_rules_say():
+    """Keywords find a word's other forms (#38 item 3): cautious English rules, a stem only finds more."""
+    from sprx_cli.core.keywords import matches, stem
+
+    assert {w: stem(w) for w in STEMS} == STEMS
+    assert matches(["walking"], ["Gentle walks"]) and matches(["families"], ["Family hub"])
+    assert not matches(["walking"], ["Gentle walks"], stemmed=False)
+
+
+def test_the_pages_stems_are_pythons(chromium):
+    """static/keywords.js cuts words as core/keywords.py does: the module alone, on a blank page."""
+    from sprx_cli.core.keywords import stem
+
+    words = list(STEMS) + ["libraries", "married", "dinners", "carers", "volunteers", "boxes", "wishes", "runs",
+                           "hoped", "dancing", "houses", "walkings", "fitness", "is", "ings", "sings", "eds"]
+    source = (ROOT / "sprx_cli/render/static/keywords.js").read_text(encoding="utf-8")
+    with chromium.page("about:blank", map_page=False) as (page, log):
+        page.add_script_tag(content=source)
+        said = page.evaluate("words => words.map(stem)", words)
+        assert log.console_errors == []
+    assert dict(zip(words, said)) == {w: stem(w) for w in words}
+
+
+def test_keywords_find_by_synonyms_and_stems(finder):
+    """'exercise', 'loneliness' and 'walking' found only schemes that said the word (#38 item 3): the
+    vocabulary's synonyms of a category or group find its schemes, and a word finds its other forms."""
+    page, _ = finder
+    shown = shown_schemes()
+    said = keyword_labels()
+    assert "exercise" in said["categories"]["physical-activity"]
+    type_keywords(page, "exercise")
+    exercise = {s["id"] for s in shown if "physical-activity" in (s.get("categories") or [])
+                or "exercise" in " ".join(str(s.get(k) or "") for k in ("name", "description")).lower()}
+    assert set(listed(page)) == exercise and len(exercise) > 3
+    type_keywords(page, "elderly")
+    assert {s["id"] for s in shown if "older-people" in (s.get("target_groups") or [])} <= set(listed(page))
+    type_keywords(page, "walking")
+    walks = [s for s in shown if "walks" in (s.get("description") or "").lower().split()]
+    assert walks and {s["id"] for s in walks} <= set(listed(page))
+
+
 def test_keywords_find_what_descriptions_and_labels_say(finder):
     from sprx_cli.core.keywords import matches, words
 
     page, _ = finder
-    vocab = read_yaml("data/vocabulary.yaml")
-    labels = {c["key"]: c["label"] for c in vocab["categories"]}
+    said = keyword_labels()
+    labels, groups = said["categories"], said["target_groups"]
     areas = {}
     for row in read_rows("data/areas.csv"):
         areas[row["name"]] = row["name"]
@@ -660,10 +711,12 @@ def test_keywords_find_what_descriptions_and_labels_say(finder):
     def texts(s):
         return ([s.get("name"), s.get("description"), s.get("provider")]
                 + [labels.get(c, c) for c in s.get("categories") or []]
+                + [groups.get(g, g) for g in s.get("target_groups") or []]
                 + [areas.get(b, b) for b in s["boroughs"]]
                 + [loc.get("name") for loc in s.get("locations") or [] if "lat" in loc or "postcode" in loc])
     shown = shown_schemes()
-    for query in ("befriend", "Debt advice", "WALKING", "advice debt", "café", "zzqx"):
+    for query in ("befriend", "Debt advice", "WALKING", "advice debt", "café", "zzqx", "exercise", "loneliness",
+                  "gardening", "families", "older people", "swimming", "counselling"):
         expected = sorted(s["id"] for s in shown if matches(words(query), texts(s)))
         page.fill("#sprx-keywords", query)
         assert sorted(listed(page)) == expected, query

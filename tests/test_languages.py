@@ -380,17 +380,34 @@ def test_the_language_filter_says_welsh_in_welsh_in_the_order_of_its_names(sprx,
     """The language filter had no Welsh (#38 item 10), and its options were in the order of their codes."""
     schemes = next(bilingual[i + 1] for i, a in enumerate(bilingual) if a == "--schemes")
     text = Path(schemes).read_text(encoding="utf-8")
-    Path(schemes).write_text(text.replace("    translations: {cy: {name: Clwb Celf y De}}",
-                                          "    languages: [pl, en, cy, gu]\n    translations: {cy: {name: Clwb Celf y De}}"),
-                             encoding="utf-8")
+    welsh = "    translations: {cy: {name: Clwb Celf y De}}"
+    Path(schemes).write_text(text.replace(welsh, "    languages: [pl, en, cy, gu]\n" + welsh), encoding="utf-8")
     said = {}
     for lang in ("cy", "en"):
         out = tmp_path / f"{lang}.html"
-        assert sprx("map", "build", *bilingual, "--language", lang, "--tiles", "none", "-o", out, "--quiet").exit_code == 0
+        r = sprx("map", "build", *bilingual, "--language", lang, "--tiles", "none", "-o", out, "--quiet")
+        assert r.exit_code == 0
         D = page_data(out.read_text(encoding="utf-8"))
         said[lang] = list(zip(D["keys"]["languages"], D["languages"]))
     assert said["cy"] == [("cy", "Cymraeg"), ("gu", "Gwjarati"), ("pl", "Pwyleg"), ("en", "Saesneg")]
     assert said["en"] == [("en", "English"), ("gu", "Gujarati"), ("pl", "Polish"), ("cy", "Welsh")]
+
+
+def test_the_welsh_page_finds_by_welsh_synonyms_and_leaves_welsh_words_whole(sprx, tmp_path):
+    """Synonyms in every language of the site (#38 item 3); the stems' rules are English, so a Welsh page
+    leaves the words typed whole ('cerdded' is not cut to 'cerd', which would find 'cerddoriaeth')."""
+    pages = {}
+    for lang in ("cy", "en"):
+        out = tmp_path / f"{lang}.html"
+        assert sprx("map", "build", "--language", lang, "--tiles", "none", "-o", out, "--quiet").exit_code == 0
+        pages[lang] = page_data(out.read_text(encoding="utf-8"))
+    cy, en = pages["cy"], pages["en"]
+    assert cy["search"]["stem"] is False and en["search"]["stem"] is True
+    keys = [c["key"] for c in cy["categories"]]
+    befriending = cy["search"]["texts"]["categories"][keys.index("befriending-self-help")]
+    assert "unigrwydd" in befriending and "loneliness" in befriending and "Cyfeillio" in befriending
+    assert cy["search"]["texts"] == en["search"]["texts"]  # (a Welsh word finds on the English page too)
+    assert cy["search"]["labels"] == ["categories", "groups", "areas"]
 
 
 def test_areas_have_their_names_in_other_languages(sprx, tmp_path):

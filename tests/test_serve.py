@@ -22,7 +22,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from helpers import ROOT, TODAY, sources, wait_until
+from helpers import ROOT, TODAY, keyword_labels, sources, wait_until
 from hsds_schema import api_schema
 
 uvicorn = pytest.importorskip("uvicorn")
@@ -158,13 +158,15 @@ def test_the_filters_answer_what_the_registry_says(london):
 
     api, _, reg = london
     schemes = sorted(reg.schemes, key=lambda s: s.id)
-    labels = {"categories": lambda k: reg.vocabulary.label("categories", k),
+    said = keyword_labels()
+    labels = {"categories": lambda k: said["categories"][k], "groups": lambda k: said["target_groups"][k],
               "areas": lambda c: reg.areas.by_code[c].name}
 
     def expect(keep) -> list[str]:
         return [service_id(s) for s in schemes if keep(s)]
 
-    for query in ("befriend", "Café", "arts southwark", "walk", "zzzz nothing", "MENTAL well"):
+    for query in ("befriend", "Café", "arts southwark", "walk", "zzzz nothing", "MENTAL well", "walking",
+                  "exercise", "lonely", "families", "elderly"):
         assert ids_of(api, "search=" + urllib.request.quote(query)) == expect(
             lambda s, query=query: matches(words(query), scheme_texts(s, labels))), query
     term = uid("term", "categories:befriending")

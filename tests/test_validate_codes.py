@@ -201,6 +201,9 @@ CASES = [
     (MINI + ["--vocabulary", "tests/fixtures/vocabulary/invalid.yaml"],
      "vocabulary-invalid", "error", "tests/fixtures/vocabulary/invalid.yaml:6:5",
      "label_zz of 'cafe' is not a label in a language (fix: write it as label_ and an ISO 639 code"),
+    (MINI + ["--vocabulary", "tests/fixtures/vocabulary/invalid.yaml"],
+     "vocabulary-invalid", "error", "tests/fixtures/vocabulary/invalid.yaml:7:5",
+     "synonyms of 'tea' is not a list of words people use (fix: write it as synonyms: [exercise, sport]"),
     # boundaries
     (with_option("--boundaries", "tests/fixtures/boundaries/not-geojson.geojson"), "boundaries-unreadable", "error",
      "tests/fixtures/boundaries/not-geojson.geojson", "cannot read boundaries"),

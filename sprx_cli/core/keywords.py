@@ -3,7 +3,10 @@
 (static/keywords.js), which folds text the same way as `fold`.
 
 Every word typed must start a word of the scheme's text, in any order ("befriend" finds
-"Befriending"), with case and accents folded ("cafe" finds "Café").
+"Befriending"), with case and accents folded ("cafe" finds "Café"). An English word is first cut to
+its stem ("walking" finds "walks", "families" finds "family"; `stem`). A scheme's categories and
+target groups are found by their labels and the synonyms the vocabulary gives them in every
+language ("exercise" finds physical activity; Term.keyword_text).
 """
 
 from __future__ import annotations
@@ -15,9 +18,29 @@ from collections.abc import Iterable
 # its places' names (page data names: D.schemes columns, label lists, D.points columns).
 KEYWORD_FIELDS: dict[str, tuple[str, ...]] = {
     "schemes": ("name", "description", "provider"),
-    "labels": ("categories", "areas"),
+    "labels": ("categories", "groups", "areas"),
     "points": ("name",),
 }
+STEMMED = ("en",)  # the languages whose words `stem` knows (a page in another leaves words whole)
+_DOUBLED = ("bb", "dd", "gg", "mm", "nn", "pp", "rr", "tt")
+
+
+def stem(word: str) -> str:
+    """A folded English word cut to a stem its other forms start with ('walking' -> 'walk', 'swimming'
+    -> 'swim', 'families' -> 'famil', 'classes' -> 'class', 'walks' -> 'walk'); short words, words
+    with digits and words no rule fits are kept whole. Cautious: a stem only finds more.
+    static/keywords.js has the same rules (tests compare them)."""
+    if len(word) < 4 or any(ch.isdigit() for ch in word):
+        return word
+    for suffix, undouble in (("ings", True), ("ing", True), ("ies", False), ("ied", False), ("ed", True)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            cut = word[: -len(suffix)]
+            return cut[:-1] if undouble and cut[-2:] in _DOUBLED and len(cut) > 3 else cut
+    if word.endswith("es") and word[:-2].endswith(("s", "x", "z", "ch", "sh")) and len(word) >= 5:
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) >= 4:
+        return word[:-1]
+    return word
 
 
 def fold(text: str) -> str:
@@ -34,18 +57,29 @@ def words(query: str) -> list[str]:
     return fold(query).split()
 
 
-def matches(query_words: list[str], texts: Iterable[str | None]) -> bool:
-    """Whether every word starts a word of these texts."""
+def matches(query_words: list[str], texts: Iterable[str | None], stemmed: bool = True) -> bool:
+    """Whether every word (cut to its stem, `stemmed`) starts a word of these texts."""
     haystack = " " + " ".join(fold(t) for t in texts if t) + " "
-    return all(" " + w in haystack for w in query_words)
+    return all(" " + (stem(w) if stemmed else w) in haystack for w in query_words)
+
+
+def label_texts(vocabulary, areas: dict) -> dict:
+    """For each label list of KEYWORD_FIELDS, the function giving one key's text that keywords search:
+    a category's or group's labels and synonyms, an area's name (`areas`: code -> Area)."""
+    return {"categories": lambda k: _term_text(vocabulary.categories, k),
+            "groups": lambda k: _term_text(vocabulary.target_groups, k),
+            "areas": lambda c: areas[c].name if c in areas else c}
+
+
+def _term_text(terms: dict, key: str) -> str:
+    return terms[key].keyword_text() if key in terms else key
 
 
 def scheme_texts(scheme, labels: dict) -> list[str]:
     """The texts the keywords search for one scheme, field by field of KEYWORD_FIELDS (for the API's
-    index; the page reads the same fields from its data). `labels`: for each label list, the
-    function naming one key ({"categories": vocabulary label, "areas": area name})."""
+    index; the page reads the same fields from its data). `labels`: label_texts()."""
     texts = [getattr(scheme, f) for f in KEYWORD_FIELDS["schemes"]]
-    keys = {"categories": scheme.categories, "areas": scheme.boroughs}
+    keys = {"categories": scheme.categories, "groups": scheme.target_groups, "areas": scheme.boroughs}
     texts += [labels[kind](k) for kind in KEYWORD_FIELDS["labels"] for k in keys[kind]]
     texts += [getattr(loc, f) for f in KEYWORD_FIELDS["points"] for loc in scheme.locations]
     # and the same text in other languages (keywords find a scheme in any of them)

@@ -17,6 +17,8 @@ LISTS = ("categories", "referral_routes", "target_groups")  # every vocabulary h
 OPTIONAL_LISTS = ("costs", "delivery", "accessibility")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 LABEL_IN = re.compile(r"^label_(?P<language>[a-z]{2,3})$")  # a label in another language: label_cy
+# the words people use for a term, for keywords: synonyms (English), synonyms_cy (Welsh), ...
+SYNONYMS_IN = re.compile(r"^synonyms(?:_(?P<language>[a-z]{2,3}))?$")
 DEFAULT_COLOUR = "#555555"
 
 
@@ -27,10 +29,16 @@ class Term:
     label: str
     colour: str | None = None
     labels: tuple[tuple[str, str], ...] = ()  # (language, label), by language code
+    synonyms: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (language, words people use), by language code
 
     def label_in(self, language: str) -> str | None:
         """The label in `language` (the English label for English), or None where none is given."""
         return self.label if language == "en" else dict(self.labels).get(language)
+
+    def keyword_text(self) -> str:
+        """What keywords find the term by: its label and synonyms in every language (core/keywords.py)."""
+        return " ".join([self.label, *(text for _, text in self.labels),
+                         *(word for _, words in self.synonyms for word in words)])
 
 
 @dataclass
@@ -109,7 +117,17 @@ def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tu
                     "write colours as # and six hex digits, e.g. \"#1f77b4\" (in quotes)", colour)
                 colour = None
             labels = []
+            synonyms = []
             for name, text in item.items():
+                if (s := SYNONYMS_IN.match(str(name))) is not None:
+                    code = language_code(s.group("language") or "en")
+                    if code is None or not isinstance(text, YList) or not all(
+                            isinstance(w, str) and w.strip() for w in text):
+                        bad(f"{name} of '{key}' is not a list of words people use", line, col,
+                            "write it as synonyms: [exercise, sport] (synonyms_cy: [...] in Welsh)", text)
+                        continue
+                    synonyms.append((code, tuple(w.strip() for w in text)))
+                    continue
                 m = LABEL_IN.match(str(name))
                 if m is None:
                     continue
@@ -119,7 +137,7 @@ def load_vocabulary(path: Path, display: str, encoding: str | None = None) -> tu
                         "write it as label_ and an ISO 639 code, e.g. label_cy: \"...\" (in quotes)", text)
                     continue
                 labels.append((code, text.strip()))
-            terms[key] = Term(key, item["label"], colour, tuple(sorted(labels)))
+            terms[key] = Term(key, item["label"], colour, tuple(sorted(labels)), tuple(sorted(synonyms)))
     unknown = [k for k in doc if k not in LISTS + OPTIONAL_LISTS]
     for k in unknown:
         line, col = doc.pos[k]

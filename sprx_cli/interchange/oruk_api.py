@@ -20,7 +20,7 @@ from pathlib import Path
 from collections.abc import Mapping
 
 from ..core.errors import SprxError
-from ..core.keywords import words
+from ..core.keywords import stem, words
 from .hsds import BYDAY, page_bytes
 
 DEFAULT_PER_PAGE = 50
@@ -136,7 +136,7 @@ def service_filter(params: Mapping[str, str]) -> tuple[list[str], list]:
             raise BadRequest("search", f"search has {len(found)} words; at most {MAX_WORDS} are searched for")
         if found:
             where.append("f.n IN (SELECT rowid FROM service_text WHERE service_text MATCH ?)")
-            args.append(" AND ".join(f'"{w}"*' for w in found))
+            args.append(" AND ".join(f'"{stem(w)}"*' for w in found))
     for name, column in (("taxonomy_term_id", "term_id"), ("taxonomy_id", "taxonomy_id")):
         if (value := _one(params, name)) is not None:
             where.append(f"f.n IN (SELECT n FROM service_term WHERE {column} = ?)")

@@ -11,7 +11,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from ..core.keywords import fold, scheme_texts
+from ..core.keywords import fold, label_texts, scheme_texts
 from ..core.model import Registry
 from .hsds import BYDAY, text
 from .oruk_export import feed_documents, service_texts
@@ -61,9 +61,7 @@ def build_store(registry: Registry, path: Path, docs: dict | None = None) -> Pat
 
 
 def _fill(db: sqlite3.Connection, registry: Registry, docs: dict) -> None:
-    vocab, areas = registry.vocabulary, registry.areas.by_code
-    labels = {"categories": lambda k: vocab.label("categories", k),
-              "areas": lambda c: areas[c].name if c in areas else c}
+    labels = label_texts(registry.vocabulary, registry.areas.by_code)
     services: list = []
     facts: list = []
     terms: list = []

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from ..aggregate.counts import TALLY, AreaCounts, area_counts
 from ..aggregate.metrics import metric_credits
 from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
-from ..core.keywords import KEYWORD_FIELDS
+from ..core.keywords import KEYWORD_FIELDS, STEMMED
 from ..core.messages import SOURCE_LANGUAGE, messages
 from ..core.model import ADULT, DAYS, STATUSES, Location, Registry, Scheme, hours_for_people, translated
 from ..registry.fields import TRANSLATED
@@ -181,7 +181,11 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "feedback": opts.feedback_email,
         "pageUrl": opts.page_url,
         "rules": {"email": EMAIL.pattern, "adult": ADULT},
-        "search": {k: [*v, "other"] if k == "schemes" else list(v) for k, v in KEYWORD_FIELDS.items()},
+        "search": {**{k: [*v, "other"] if k == "schemes" else list(v) for k, v in KEYWORD_FIELDS.items()},
+                   "texts": {"categories": [vocab.categories[c["key"]].keyword_text() if c["key"] else c["label"]
+                                            for c in categories],
+                             "groups": [t.keyword_text() for t in vocab.target_groups.values()]},
+                   "stem": words.language in STEMMED},
         "translated": list(TRANSLATED),
         "language": words.language,
         "direction": words.direction,

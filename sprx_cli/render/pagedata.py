@@ -117,8 +117,10 @@ TOP_LEVEL: dict[str, str] = {
              "(t and tn in words.js), from the catalogue (core/messages.py); none for English",
     "calendar": "{months, pattern}: the month names and the order of a date in full ('{day} {month} {year}'), "
                 "from Babel's CLDR data, for the print sheet's date",
-    "search": "{schemes, labels, points}: what keywords search (core/keywords.py KEYWORD_FIELDS): columns of "
-              "D.schemes, label lists the schemes index (categories, areas), columns of D.points",
+    "search": "{schemes, labels, points, texts, stem}: what keywords search (core/keywords.py KEYWORD_FIELDS): "
+              "columns of D.schemes, label lists the schemes index (categories, groups, areas), columns of "
+              "D.points; texts: {categories, groups}: each term's labels and synonyms in every language "
+              "(vocabulary Term.keyword_text); stem: whether typed words are cut to their English stem",
 }
 
 # The keys of D in the page's first block (id="sprx-areas"): everything the areas and their legend

@@ -1,6 +1,7 @@
-/* sprx page: keywords, as core/keywords.py declares them. Every word typed must start a word of a
- * scheme's texts (D.search names them: its own, its categories' and areas' labels, its places'
- * names), in any order, case and accents folded. The finder and the map's search box use it.
+/* sprx page: keywords, as core/keywords.py declares them. Every word typed (cut to its English stem
+ * on an English page) must start a word of a scheme's texts (D.search names them: its own, its
+ * categories' and groups' labels and synonyms, its areas' names, its places' names), in any order,
+ * case and accents folded. The finder and the map's search box use it.
  *
  * The schemes' folded texts are made once, when first asked for (a few hundred milliseconds for
  * 100,000 schemes), then each keystroke is one search of a string per scheme.
@@ -16,10 +17,27 @@ function keywordWords(query) {
   return folded ? folded.split(" ") : [];
 }
 
+// A folded English word cut to a stem its other forms start with: core/keywords.py `stem`, rule for rule.
+var DOUBLED = /(bb|dd|gg|mm|nn|pp|rr|tt)$/;
+function stem(word) {
+  if (word.length < 4 || /\d/.test(word)) return word;
+  var rules = [["ings", true], ["ing", true], ["ies", false], ["ied", false], ["ed", true]];
+  for (var i = 0; i < rules.length; i++) {
+    var suffix = rules[i][0];
+    if (word.slice(-suffix.length) === suffix && word.length - suffix.length >= 3) {
+      var cut = word.slice(0, -suffix.length);
+      return rules[i][1] && DOUBLED.test(cut) && cut.length > 3 ? cut.slice(0, -1) : cut;
+    }
+  }
+  if (/(s|x|z|ch|sh)es$/.test(word) && word.length >= 5) return word.slice(0, -2);
+  if (/s$/.test(word) && !/(ss|us|is)$/.test(word)) return word.slice(0, -1);
+  return word;
+}
+
 // A matcher over the page's schemes: match(words) -> Uint8Array (1: every word found), or null for no words.
 function keywordMatcher(D, S) {
   var texts = null, labelTexts = null, SC = D.schemes, P = D.points, n = SC.id.length;
-  var LABELS = {categories: D.categories.map(function (c) { return c.label; }), areas: D.areas.name};
+  var LABELS = {categories: D.search.texts.categories, groups: D.search.texts.groups, areas: D.areas.name};
 
   function build() {
     var own = [];
@@ -44,7 +62,7 @@ function keywordMatcher(D, S) {
     if (!texts) build();
     var out = new Uint8Array(n).fill(1);
     words.forEach(function (w) {
-      var needle = " " + w, hits = {};
+      var needle = " " + (D.search.stem ? stem(w) : w), hits = {};
       D.search.labels.forEach(function (name) {  // which labels hold the word: few, and shared by many schemes
         hits[name] = labelTexts[name].map(function (text) { return text.indexOf(needle) >= 0; });
       });
