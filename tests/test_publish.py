@@ -106,7 +106,9 @@ def test_first_publish_builds_a_complete_site(published):
     names = sorted(p.name for p in site.iterdir())
     assert names == sorted(["index.html", "map.html", "map.png", "counts.csv", "counts.json", "counts.xlsx",
                             "schemes.csv", "schemes.geojson", "schemes.json", "areas.geojson", "changes.json",
-                            "manifest.json", "oruk", "changes.atom", "api.sqlite"])
+                            "manifest.json", "oruk", "changes.atom", "api.sqlite", "schemes", "robots.txt"])
+    assert sorted(p.name for p in (site / "schemes").iterdir()) == sorted(
+        f"{s['id']}.html" for s in json.loads((site / "schemes.json").read_text())["schemes"])
     feed = sorted(str(p.relative_to(site / "oruk")) for p in (site / "oruk").rglob("*.json"))
     assert [f for f in feed if "/" not in f] == ["index.json", "organizations.json", "services.json", "taxonomies.json",
                                                  "taxonomy_terms.json"]

@@ -8,3 +8,4 @@ SCHEME_FORMATS = ("csv", "json", "geojson", "xlsx")  # an export of schemes
 AREA_FORMATS = ("geojson", "gpkg")  # an export of areas with their counts
 BINARY = ("xlsx", "gpkg")  # written only to a file
 REVIEW_FORMATS = ("text", "csv", "json")  # what is due for review
+SCHEME_PAGES = "schemes"  # the published site's folder of a page per scheme, beside each language's map page

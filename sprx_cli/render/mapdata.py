@@ -14,6 +14,7 @@ from ..aggregate.counts import TALLY, AreaCounts, area_counts
 from ..aggregate.metrics import metric_credits
 from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
 from ..core.keywords import KEYWORD_FIELDS, STEMMED
+from .formats import SCHEME_PAGES
 from ..core.messages import SOURCE_LANGUAGE, messages
 from ..core.model import ADULT, DAYS, STATUSES, Location, Registry, Scheme, hours_for_people, translated
 from ..registry.fields import TRANSLATED
@@ -35,6 +36,7 @@ class MapOptions:
     short_attribution: str | None = None  # in the map's attribution control (default: attribution)
     feedback_email: str | None = None  # where people suggest changes: a link on every card
     page_url: str | None = None  # where the page is published (public_url): what the sheet and e-mail link to
+    scheme_pages: bool = False  # the site has a page per scheme beside the map (render/schemepage.py): link them
     language: str = SOURCE_LANGUAGE  # the page's language (a catalogue of core/messages.py)
     alternates: tuple[tuple[str, str], ...] = ()  # (language, address) of the page in each language, this one's too
 
@@ -180,6 +182,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
                                             more=metric_credits(opts.metric, registry.areas)),
         "feedback": opts.feedback_email,
         "pageUrl": opts.page_url,
+        "schemePages": f"{SCHEME_PAGES}/" if opts.scheme_pages else None,
         "rules": {"email": EMAIL.pattern, "adult": ADULT},
         "search": {**{k: [*v, "other"] if k == "schemes" else list(v) for k, v in KEYWORD_FIELDS.items()},
                    "texts": {"categories": [vocab.categories[c["key"]].keyword_text() if c["key"] else c["label"]

@@ -101,6 +101,8 @@ TOP_LEVEL: dict[str, str] = {
     "need": "{axes: {need, provision}, unclassed}: the words of the need map's 3×3 legend (aggregate/need.py)",
     "pageUrl": "the page's published address (the public_url setting and its file name), or null: the print "
                "sheet and the e-mail link there, or to the page's own address when it is on the web",
+    "schemePages": "'schemes/' where the published site has a page per scheme beside the map (the page of "
+                   "scheme ID is schemes/ID.html, render/schemepage.py), else null: results and cards link it",
     "staleAfter": "months after which an entry not verified is stale (--stale-after): the page flags what is "
                   "stale on the day it is read, as `validate` warns on the day it runs",
     "dataAsOf": "the data's date in words: 'Data as of 23 November 2026' (the newest last_verified), or that none "

@@ -116,6 +116,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
                                short_attribution=opts.in_language(language, "attribution_short"),
                                feedback_email=opts.feedback_email, metric=opts.metric, language=language,
                                page_url=page_address(opts.public_url, _page(opts.languages, language, "map.html")),
+                               scheme_pages=True,
                                alternates=_alternates(opts.languages, language, "map.html"))
         pages[language] = (lang_opts, map_data(registry, lang_opts))  # (the map page's and the index's)
         files[_page(opts.languages, language, "map.html")] = render_map(
@@ -149,17 +150,18 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
             words,
             up="" if language == opts.languages[0] else "../",
             alternates=_alternates(opts.languages, language, "index.html")).encode("utf-8")
+    files.update(_scheme_pages(registry, opts))
     site_files = [name for name in SITE_FILES if name in files] + sorted(set(files) - set(SITE_FILES))
     docs = feed_documents(registry)  # (the feed's and the API's)
     feed = {f"{FEED}/{name}": data for name, data in export_feed(registry, docs=docs).items()}
     for i, name in enumerate(site_files):
         if "/" in name:
-            (out / name).parent.mkdir(exist_ok=True)
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
         write_synced(out / name, files[name])
         if i == 2:
             pause("writing-files")
-    for language in opts.languages[1:]:
-        fsync_dir(out / language)
+    for folder in sorted({(out / name).parent for name in site_files if "/" in name}, reverse=True):
+        fsync_dir(folder)
     folders = sorted({(out / name).parent for name in feed})
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
@@ -186,6 +188,34 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     write_synced(out / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
     fsync_dir(out)
     return {**manifest, "changes": changes}
+
+
+def _scheme_pages(registry, opts: PublishOptions) -> dict[str, bytes]:
+    """A page per scheme in each language (closed ones too, saying so: old links still answer), and for
+    search engines robots.txt and, where the site knows its address (public_url), sitemap.xml."""
+    from ..render.schemepage import robots, scheme_page, scheme_page_name, sitemap
+
+    files: dict[str, bytes] = {}
+    for language in opts.languages:
+        words = messages(language)
+        for s in registry.schemes:
+            name = scheme_page_name(s.id)
+            others = _alternates(opts.languages, language, name)
+            files[_page(opts.languages, language, name)] = scheme_page(
+                registry, s, words, opts.title_in(language),
+                page_url=page_address(opts.public_url, _page(opts.languages, language, name)),
+                feedback=opts.feedback_email,
+                # (from the page's folder, schemes/, one more level up)
+                alternates=tuple((code, "../" + href) for code, href in others)).encode("utf-8")
+    if opts.public_url:
+        pages = ["index.html", "map.html"] + [scheme_page_name(s.id) for s in registry.schemes if s.status != "closed"]
+        files["sitemap.xml"] = sitemap(
+            (page_address(opts.public_url, _page(opts.languages, language, name)) or "",
+             tuple((code, page_address(opts.public_url, _page(opts.languages, code, name)) or "")
+                   for code in opts.languages) if len(opts.languages) > 1 else ())
+            for name in pages for language in opts.languages)
+    files["robots.txt"] = robots(page_address(opts.public_url, "sitemap.xml"))
+    return files
 
 
 def _page(languages: tuple[str, ...], language: str, name: str) -> str:

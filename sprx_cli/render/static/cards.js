@@ -154,8 +154,20 @@ function schemeCard(view, si, point) {
   card.appendChild(dl);
   var suggest = suggestLink(view, si);
   if (suggest) card.appendChild(el("p", "sprx-suggest")).appendChild(suggest);
+  var page = schemePageLink(D, si);
+  if (page) card.appendChild(el("p", "sprx-scheme-page")).appendChild(page);
   if (view.api && view.api.shortlistButton) card.appendChild(view.api.shortlistButton(si));
   return card;
+}
+
+// The scheme's page of its own on the published site (printable, to share), or null where there is none.
+function schemePageLink(D, si) {
+  if (!D.schemePages) return null;
+  var a = link(D.schemePages + encodeURIComponent(D.schemes.id[si]) + ".html", t("Full details: its own page"));
+  a.classList.add("sprx-scheme-page-link");
+  a.removeAttribute("target");
+  a.removeAttribute("rel");
+  return a;
 }
 
 // How to refer: the words, the referral form and the referral email.

@@ -124,6 +124,8 @@ function item(f, si) {
     li.appendChild(where);
   }
   li.appendChild(shortlistButton(f, si));
+  var page = schemePageLink(D, si);
+  if (page) li.appendChild(page);
   return li;
 }
 
