@@ -121,6 +121,24 @@ def settle(page) -> None:
     })""")
 
 
+def tick(page, selector: str, on: bool = True) -> None:
+    """Tick (or untick) a filter's option as a person would: opening the folded group it is in (and
+    the folded filters, on a phone) first, by its summary."""
+    page.evaluate("""s => {
+        const chain = [];
+        let d = document.querySelector(s).closest('details');
+        for (; d; d = d.parentElement.closest('details')) chain.unshift(d);
+        chain.forEach(d => { if (!d.open) d.querySelector(':scope > summary').click(); });
+    }""", selector)
+    (page.check if on else page.uncheck)(selector)
+
+
+def open_filters(page) -> None:
+    """Unfold the filters and every group of them, as a person reading them all would."""
+    page.evaluate("""() => document.querySelectorAll('details.sprx-filters, details.sprx-filter-group').forEach(d => {
+        if (!d.open && !d.hidden) d.querySelector(':scope > summary').click(); })""")
+
+
 def type_keywords(page, words: str) -> None:
     """Type `words` into the finder's Keywords and wait until the finder has caught up with them: the
     list follows each keystroke, the counts, markers and address when the typing pauses (the address

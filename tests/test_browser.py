@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import HOSTILE, read_yaml
+from helpers import HOSTILE, read_yaml, tick
 
 
 @pytest.fixture
@@ -108,10 +108,10 @@ def test_offline_map_in_browser(london_map, browser):
                         "si => sprxMap.data.schemes.colour[si] === i))[0].key")
     keep = sum(1 for s in shown if key in (s.get("categories") or [])
                for loc in s.get("locations") or [] if "lat" in loc or "postcode" in loc)
-    box = page.locator(f"#sprx-f-c-{page.evaluate(f'sprxMap.data.categories.findIndex(c => c.key === {key!r})')}")
-    box.check()
+    box = f"#sprx-f-c-{page.evaluate(f'sprxMap.data.categories.findIndex(c => c.key === {key!r})')}"
+    tick(page, box)
     assert page.evaluate("sprxMap.shownPoints()") == keep < n_points
-    box.uncheck()
+    tick(page, box, on=False)
     assert page.evaluate("sprxMap.shownPoints()") == n_points
 
     # a place given by postcode alone says its marker is at the postcode's centre

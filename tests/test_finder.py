@@ -11,7 +11,8 @@ from urllib.parse import unquote
 import pytest
 import yaml
 
-from helpers import HOSTILE, ROOT, axe_violations, keyword_labels, read_rows, read_yaml, settle, type_keywords
+from helpers import (HOSTILE, ROOT, axe_violations, keyword_labels, open_filters, read_rows, read_yaml, settle, tick,
+                     type_keywords)
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -59,6 +60,7 @@ def test_filter_counts_match_the_registry(finder):
                                       for s in shown}
 
     # each category option says how many schemes it would leave
+    open_filters(page)
     keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
     for i, key in enumerate(keys):
         expected = sum(1 for s in shown if key in (s.get("categories") or []))
@@ -67,7 +69,7 @@ def test_filter_counts_match_the_registry(finder):
         elif key:  # only real choices: an option no scheme has is not offered
             assert page.locator(f"#sprx-f-c-{i}").count() == 0
     # free only: the list, the markers, the headline and the gaps follow
-    page.check("#sprx-f-free-0")
+    tick(page, "#sprx-f-free-0")
     free = [s for s in shown if s.get("cost") == "free"]
     assert sorted(listed(page)) == sorted(s["id"] for s in free)
     points = sum(1 for s in free for loc in s.get("locations") or [])
@@ -82,9 +84,9 @@ def test_filter_counts_match_the_registry(finder):
     assert zero == 33 - len(served)
     # and within free, by phone, for a person aged 70, open on Tuesday
     phone = page.evaluate("sprxMap.data.keys.delivery.indexOf('phone')")
-    page.check(f"#sprx-f-d-{phone}")
+    tick(page, f"#sprx-f-d-{phone}")
     page.fill("#sprx-age", "70")
-    page.check("#sprx-day-2")
+    tick(page, "#sprx-day-2")
 
     def days_of(hours) -> set[str]:  # "mon,wed 10:00-12:00; fri ..." or a list of {days, opens, closes}
         if isinstance(hours, str):
@@ -170,7 +172,7 @@ def test_postcode_search_sorts_by_distance(finder):
 
 def test_shortlist_link_round_trip_and_print(finder):
     page, _ = finder
-    page.check("#sprx-f-free-0")
+    tick(page, "#sprx-f-free-0")
     page.fill("#sprx-postcode", "N1")
     page.keyboard.press("Enter")
     first, second = listed(page)[:2]
@@ -277,10 +279,11 @@ def test_no_choice_that_gives_none_is_offered_and_an_empty_list_says_what_to_dro
     shown = shown_schemes()
     keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
     arts = keys.index("arts-creativity")
-    page.check(f"#sprx-f-c-{arts}")
+    tick(page, f"#sprx-f-c-{arts}")
     arts_schemes = [s for s in shown if "arts-creativity" in (s.get("categories") or [])]
     # a delivery that no arts scheme has is not offered now; one that some have is, with their count
     delivery = page.evaluate("sprxMap.data.keys.delivery")
+    open_filters(page)
     for o, key in enumerate(delivery):
         box = page.locator(f"#sprx-f-d-{o}")
         if not box.count():
@@ -361,7 +364,7 @@ def test_with_one_category_the_gaps_say_which_schemes_they_lack(finder):
     page, _ = finder
     shown = shown_schemes()
     keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
-    page.check(f"#sprx-f-c-{keys.index('arts-creativity')}")
+    tick(page, f"#sprx-f-c-{keys.index('arts-creativity')}")
     active = [s for s in shown if s.get("status", "active") == "active"]
     arts = {b for s in active if "arts-creativity" in (s.get("categories") or []) for b in s["boroughs"]}
     others = {b for s in active for b in s["boroughs"]}
@@ -428,7 +431,7 @@ def test_every_area_is_named_for_assistive_technology(finder):
         .filter(e => !e.getAttribute('aria-describedby').split(' ').every(id => document.getElementById(id))).length""")
     assert broken == 0
     keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
-    page.check(f"#sprx-f-c-{keys.index('arts-creativity')}")
+    tick(page, f"#sprx-f-c-{keys.index('arts-creativity')}")
     gap = ": no arts & creativity schemes recorded"
     assert page.evaluate(f"document.querySelectorAll('path.sprx-area[aria-label$=\"{gap}\"]').length") > 6
 
@@ -450,6 +453,7 @@ def test_keyboard_alone(finder):
     page.keyboard.type("E1")
     page.keyboard.press("Enter")
     assert "E1" in page.inner_text("#sprx-where-status")
+    tick(page, "#sprx-f-free-0", on=False)
     page.focus("#sprx-f-free-0")
     page.keyboard.press("Space")
     assert page.is_checked("#sprx-f-free-0")
@@ -471,6 +475,7 @@ def test_keyboard_alone(finder):
     page.wait_for_function(f"sprxMap.map.getZoom() > {zoom} || document.querySelector('.leaflet-popup-content h2')")
     assert page.evaluate("sprxMap.map.getContainer().contains(document.activeElement)")
     # focus is drawn
+    tick(page, "#sprx-f-free-0", on=False)
     page.focus("#sprx-f-free-0")
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
 
@@ -515,7 +520,7 @@ def test_phone_screen(browser, london_page):
     assert axe_violations(page) == []  # and nothing for axe-core at this size either, with a filter and a postcode
     assert not page.is_visible("#sprx-f-free-0")  # the filters are folded on a phone...
     page.click(".sprx-filters summary")  # ...and open with one tap
-    page.check("#sprx-f-free-0")
+    tick(page, "#sprx-f-free-0")
     page.fill("#sprx-postcode", "SE1")
     page.keyboard.press("Enter")
     assert axe_violations(page) == []
@@ -728,7 +733,7 @@ def test_keywords_find_what_descriptions_and_labels_say(finder):
     assert s["id"] in listed(page), word
     type_keywords(page, "befriend")  # in the link, once the typing pauses
     # it combines with a filter, and the counts and the headline follow
-    page.check("#sprx-f-free-0")
+    tick(page, "#sprx-f-free-0")
     free = sorted(s["id"] for s in shown if s.get("cost") == "free" and matches(["befriend"], texts(s)))
     assert sorted(listed(page)) == free
     open_now = sum(1 for s in shown if s["id"] in free and s.get("status", "active") == "active")
@@ -892,7 +897,7 @@ def test_the_headline_takes_its_words_and_plural_forms_from_the_catalogue(finder
     page.evaluate("m => { sprxMap.data.language = 'cy'; sprxMap.data.messages = m; }", forms)
     for n in (0, 1, 2, 3, 6, 7, 11, 1234):
         assert page.evaluate(f"sprxMap.say('open_now', {n})") == cy.ngettext(*TALLY["open_now"], n), n
-    page.check("#sprx-f-c-0")  # the headline is written again, in the page's words
+    tick(page, "#sprx-f-c-0")  # the headline is written again, in the page's words
     head = page.inner_text(".sprx-headline")
     n = int(head.split()[0].replace(",", ""))
     served = int(head.split(" mewn ")[1].split()[0])
@@ -901,3 +906,114 @@ def test_the_headline_takes_its_words_and_plural_forms_from_the_catalogue(finder
     assert head == tally(n, 0, in_areas(served, 33, cy), words=cy) or head.startswith(
         tally(n, 0, in_areas(served, 33, cy), words=cy) + ",")  # (and its paused ones, if any)
     assert page.evaluate("sprxMap.say('in_areas', 1, {served: 1})") == " mewn 1 o 1 ardal"
+
+
+# --- results first (#38 item 2) ------------------------------------------------------------------------
+
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+def _viewport(page) -> dict:
+    size = page.viewport_size
+    return {"x": 0, "y": 0, "width": size["width"], "height": size["height"]}
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_after_a_search_the_first_result_is_on_screen_and_the_bar_stays_in_reach(browser, london_page, size):
+    """The first result was 2,278 px down the panel on a desktop, 3.5 screens down on a phone."""
+    width, height = SIZES[size]
+    page, log = browser(london_page, width=width, height=height)
+    page.fill("#sprx-postcode", "SE1")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#sprx-where-status').textContent.indexOf('SE1') >= 0")
+    settle(page)
+    first = "#sprx-results li[data-scheme-id] >> nth=0"
+    assert _inside(_box(page, first), _viewport(page)), _box(page, first)
+    if size == "desktop":
+        assert _inside(_box(page, first), _box(page, "#sprx-finder"))
+    bar = page.locator(".sprx-bar")
+    count = page.get_attribute("#sprx-results", "data-count")
+    assert bar.locator(".sprx-bar-count").inner_text() == f"{count} schemes"
+    # further down the list, the count and the shortlist are still in reach
+    page.locator("#sprx-results li[data-scheme-id] >> nth=6").scroll_into_view_if_needed()
+    settle(page)
+    assert _inside(bar.bounding_box(), _viewport(page))
+    page.click("#sprx-results li[data-scheme-id] >> nth=6 >> .sprx-shortlist-toggle")
+    assert bar.locator("button", has_text="Shortlist").inner_text() == "Shortlist (1)"
+    bar.locator("button", has_text="Shortlist").click()
+    assert page.evaluate("document.activeElement.id") == "sprx-shortlist-heading"
+    bar.locator("button", has_text="Results").click()
+    assert page.evaluate("document.activeElement.id") == "sprx-count"
+    assert log.console_errors == []
+
+
+def test_filters_fold_into_groups_that_say_how_many_are_on(finder):
+    page, _ = finder
+    groups = page.eval_on_selector_all(".sprx-filter-group:not([hidden])",
+                                       "e => e.map(x => [x.dataset.group, x.open])")
+    assert groups and all(not is_open for _, is_open in groups)  # (folded: the results come sooner)
+    assert [g for g, _ in groups][:2] == ["c", "g"] and "day" in [g for g, _ in groups]
+    assert page.is_visible("#sprx-age")  # (the person's age stays in view)
+    keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
+    tick(page, f"#sprx-f-c-{keys.index('arts-creativity')}")
+    tick(page, f"#sprx-f-c-{keys.index('green-nature')}")
+    tick(page, "#sprx-f-free-0")
+    on = page.inner_text(".sprx-filter-group[data-group=c] > summary")
+    assert on == "Category (2 on)", on
+    assert page.inner_text(".sprx-filters > summary") == "Filters (3 on)"
+    assert page.inner_text(".sprx-filter-group[data-group=g] > summary") == "Who it is for"
+    page.click(".sprx-clear")
+    assert page.inner_text(".sprx-filters > summary") == "Filters"
+    # a link that restores choices opens their group
+    tick(page, "#sprx-f-free-0")
+    page.wait_for_function("location.hash.indexOf('free=1') >= 0")
+    page.reload()
+    page.wait_for_function("window.sprxMap && sprxMap.finder")
+    assert page.evaluate("document.querySelector('.sprx-filter-group[data-group=free]').open") is True
+
+
+def test_a_row_says_what_it_is_who_for_cost_and_how_to_call(finder):
+    """Rows lacked a summary, days, ages and phone: comparing meant opening each card."""
+    page, _ = finder
+    by_id = {s["id"]: s for s in shown_schemes()}
+    for sid in listed(page)[:20]:
+        s, row = by_id[sid], f"#sprx-results li[data-scheme-id='{sid}']"
+        if s.get("description"):
+            summary = page.inner_text(f"{row} .sprx-result-summary")
+            assert s["description"].startswith(summary.rstrip("\u2026")) and len(summary) <= 111
+        e = s.get("eligibility") or {}
+        facts = page.inner_text(f"{row} .sprx-result-facts")
+        if e.get("min_age") is not None and e.get("max_age") is None and e.get("ages_of") != "child":
+            assert f"Aged {e['min_age']} and over" in facts
+        if s.get("cost") and s["cost"] != "free":
+            assert any(t["label"] in facts for t in read_yaml("data/vocabulary.yaml")["costs"] if t["key"] == s["cost"])
+        if s.get("phone"):
+            digits = "".join(c for c in s["phone"] if c.isdigit() or c == "+")
+            assert page.get_attribute(f"{row} .sprx-result-phone a", "href") == f"tel:{digits}"
+        assert page.inner_text(f"{row} .sprx-result-when")
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_card_opens_wholly_in_view_with_its_shortlist_button(browser, london_page, size):
+    """The card opened 172 px above the view, its shortlist button out of sight."""
+    width, height = SIZES[size]
+    page, log = browser(london_page, width=width, height=height)
+    page.fill("#sprx-postcode", "SE1 7PB")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#sprx-where-status').textContent.indexOf('SE1') >= 0")
+    for k in range(5):
+        page.locator("#sprx-results .sprx-result-name").nth(k).click()
+        page.wait_for_function("[...document.querySelectorAll('.sprx-card')].some(c => c.offsetParent)")
+        settle(page)
+        shown = "document.querySelectorAll('.sprx-sheet .sprx-card, .leaflet-popup .sprx-card')"
+        box = page.evaluate(f"""() => {{ const cards = [...{shown}].filter(c => c.offsetParent);
+            const card = cards[cards.length - 1], view = card.closest('.leaflet-popup-content, .sprx-sheet');
+            const r = x => {{ const b = x.getBoundingClientRect();
+                              return {{x: b.x, y: b.y, width: b.width, height: b.height}}; }};
+            return {{view: r(view), button: r(card.querySelector('.sprx-shortlist-toggle'))}}; }}""")
+        assert _inside(box["view"], _viewport(page)), (k, box)
+        if size == "desktop":
+            assert _inside(box["view"], _box(page, ".folium-map")), (k, box)
+        assert _inside(box["button"], box["view"]), (k, box)
+        page.keyboard.press("Escape")
+    assert log.console_errors == []

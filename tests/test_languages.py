@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT, axe_violations, page_data, settle, type_keywords
+from helpers import ROOT, axe_violations, page_data, settle, tick, type_keywords
 from sprx_cli.core.messages import messages
 
 
@@ -248,7 +248,7 @@ def test_the_welsh_finder_card_and_print_sheet(browser, welsh_site):
 
 def test_the_switch_to_the_other_language_keeps_the_finders_state(browser, welsh_site):
     page, log = browser(welsh_site / "map.html")
-    page.check("#sprx-f-c-0")
+    tick(page, "#sprx-f-c-0")
     type_keywords(page, "walk")
     hash_ = page.evaluate("location.hash")
     assert "c=" in hash_ and "q=walk" in hash_
@@ -479,7 +479,7 @@ def test_the_welsh_page_marks_the_english_and_finds_words_in_both(browser, sprx,
     assert card.locator(".sprx-desc").inner_text() == "Teithiau cerdded ysgafn yn y parc."
     assert card.locator('[lang="en"]').all_inner_texts() == ["Physical activity"]  # (a label in English only)
     assert "Gwyrdd a natur" in card.inner_text()
-    assert page.locator('label[for="sprx-f-c-2"] span[lang="en"]').inner_text() == "Physical activity"
+    assert page.locator('label[for="sprx-f-c-2"] span[lang="en"]').text_content() == "Physical activity"
     assert "Yn cael ei redeg gan Clwb Cerdded y Gogledd (enghraifft)" in card.inner_text()
     for words, found in (("cerdded", ["Teithiau Cerdded y Gogledd"]), ("walks", ["Teithiau Cerdded y Gogledd"]),
                          ("neuadd", ["Teithiau Cerdded y Gogledd"]), ("rozmowa", ["East Chat"]),
@@ -657,6 +657,6 @@ def test_the_welsh_page_on_a_phone(browser, welsh_site):
     assert finder["y"] >= themap["y"] + themap["height"] - 1
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     page.click(".sprx-filters summary")
-    page.check("#sprx-f-free-0")
+    tick(page, "#sprx-f-free-0")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
     assert axe_violations(page) == [] and log.console_errors == []

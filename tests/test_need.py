@@ -9,7 +9,7 @@ import io
 import subprocess
 import sys
 
-from helpers import ROOT
+from helpers import ROOT, tick
 
 SHARED = ROOT / "tests" / "fixtures" / "shared"
 
@@ -270,11 +270,11 @@ def test_the_need_map_classes_areas_as_the_library_does_whatever_the_filters(spr
     keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
     for key in ("befriending-self-help", "physical-activity", "welfare-legal"):
         box = f"#sprx-f-c-{keys.index(key)}"
-        page.check(box)
+        tick(page, box)
         assert page.evaluate("sprxMap.needBands()") == library(Filters(categories=(key,))), key
-        page.uncheck(box)
+        tick(page, box, on=False)
     route = page.evaluate("sprxMap.data.keys.routes.indexOf('gp')")
-    page.check(f"#sprx-f-r-{route}")
+    tick(page, f"#sprx-f-r-{route}")
     assert page.evaluate("sprxMap.needBands()") == library(Filters(referral_routes=("gp",)))
     # an area's hover says its rate, its rank and its classes
     page.evaluate("sprxMap.areas.eachLayer(l => { if (l.feature.properties.a === 6) l.openTooltip(); })")

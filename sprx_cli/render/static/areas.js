@@ -154,7 +154,7 @@ function drawAreas(view) {
     needBands: function () { return needOf ? needOf.map(function (x) { return x.band; }) : null; },
     open: function (a) {
       var area = layers[a];
-      map.fitBounds(area.getBounds());
+      map.fitBounds(area.getBounds(), {animate: false});  // (moving still, the popup would be panned wrong)
       area.openPopup(area.getBounds().getCenter());
     }
   };

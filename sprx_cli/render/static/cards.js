@@ -122,6 +122,8 @@ function schemeCard(view, si, point) {
   var badge = statusBadge(status);
   if (badge) { h.appendChild(document.createTextNode(" ")); h.appendChild(badge); }
   card.appendChild(h);
+  // (at the top: in view as the card opens, however long the card is)
+  if (view.api && view.api.shortlistButton) card.appendChild(view.api.shortlistButton(si));
   if (SC.provider[si] >= 0) {
     card.appendChild(el("p", "sprx-provider", tNodes("Run by {provider}", {provider: said(D, si, "provider", S(SC.provider[si]))})));
   }
@@ -156,7 +158,6 @@ function schemeCard(view, si, point) {
   if (suggest) card.appendChild(el("p", "sprx-suggest")).appendChild(suggest);
   var page = schemePageLink(D, si);
   if (page) card.appendChild(el("p", "sprx-scheme-page")).appendChild(page);
-  if (view.api && view.api.shortlistButton) card.appendChild(view.api.shortlistButton(si));
   return card;
 }
 
@@ -202,11 +203,18 @@ function contacts(view, si) {
   var phone = SC.phone[si] >= 0 ? S(SC.phone[si]) : null;
   if (phone) {
     if (contact.childNodes.length) contact.appendChild(document.createTextNode(" · "));
-    var digits = phone.replace(/[^0-9+]/g, "");
-    if (digits.length >= 3) contact.appendChild(link("tel:" + digits, phone));
-    else contact.appendChild(document.createTextNode(phone));
+    contact.appendChild(phoneLink(phone));
   }
   return contact;
+}
+
+// A phone number to tap to call (as it is written, where it has too few digits to call).
+function phoneLink(phone) {
+  var digits = phone.replace(/[^0-9+]/g, "");
+  if (digits.length < 3) return document.createTextNode(phone);
+  var a = el("a", "sprx-phone", phone);
+  a.setAttribute("href", "tel:" + digits);
+  return a;
 }
 
 // "Suggest a change": an email to the keepers naming the scheme, with what the card shows.

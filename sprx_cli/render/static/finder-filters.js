@@ -83,18 +83,23 @@ function matchesWhere(f, si) {
   return d !== null ? d <= state.radius * MILE : serves;
 }
 
-// The filters' controls, in a disclosure (closed on a phone); `f.ui` keeps their count labels.
+// The age of the person (always in view: what a link worker asks first), then the filters in a
+// disclosure (closed on a phone), each group folded in one of its own whose summary says how many of
+// its choices are on; `f.ui` keeps their count labels.
 function buildFilters(f, root) {
-  var state = f.state;
+  var state = f.state, ui = f.ui;
+  if (f.hasAges) root.appendChild(ageControl(f)).classList.add("sprx-age-row");
   var filters = el("details", "sprx-filters");
   filters.open = window.matchMedia ? !window.matchMedia("(max-width: 800px)").matches : true;
-  filters.appendChild(el("summary", null, t("Filters")));
-  f.ui.countSpans = {};
-  f.ui.dayCounts = [];
+  var summary = filters.appendChild(el("summary", null, t("Filters")));
+  ui.filtersOn = summary.appendChild(el("span", "sprx-on"));
+  ui.countSpans = {};
+  ui.dayCounts = [];
+  ui.groupOn = {};
+  ui.groupBox = {};
   f.groups.forEach(function (g) {
-    var fs = el("fieldset");
-    fs.appendChild(el("legend", null, g.legend));
-    f.ui.countSpans[g.key] = [];
+    var fs = filterGroup(f, filters, g.key, g.legend);
+    ui.countSpans[g.key] = [];
     g.shown.forEach(function (o) {
       var label = g.options[o];
       var id = "sprx-f-" + g.key + "-" + o;
@@ -125,16 +130,8 @@ function buildFilters(f, root) {
       row.appendChild(lab);
       fs.appendChild(row);
     });
-    if (g.key === "g" && f.hasAges) fs.appendChild(ageControl(f));
-    filters.appendChild(fs);
   });
-  if (f.hasAges && !f.groups.some(function (g) { return g.key === "g"; })) {
-    var ageFs = el("fieldset");
-    ageFs.appendChild(el("legend", null, t("Age")));
-    ageFs.appendChild(ageControl(f));
-    filters.appendChild(ageFs);
-  }
-  if (f.days.some(function (d) { return d; })) filters.appendChild(dayControl(f));
+  if (f.days.some(function (d) { return d; })) dayControl(f, filterGroup(f, filters, "day", t("Open on")));
   var clear = el("button", "sprx-clear", t("Clear all"));
   clear.type = "button";
   clear.addEventListener("click", function () {
@@ -149,6 +146,36 @@ function buildFilters(f, root) {
   });
   filters.appendChild(clear);
   root.appendChild(filters);
+}
+
+// A group of filters folded in a disclosure of its own ("Category", "(2 on)" when two are ticked): its
+// fieldset, whose legend names it to assistive technology.
+function filterGroup(f, filters, key, legend) {
+  var box = filters.appendChild(el("details", "sprx-filter-group"));
+  box.setAttribute("data-group", key);
+  var summary = box.appendChild(el("summary"));
+  summary.appendChild(el("span", "sprx-group-name", legend));
+  f.ui.groupOn[key] = summary.appendChild(el("span", "sprx-on"));
+  f.ui.groupBox[key] = box;
+  var fs = box.appendChild(el("fieldset"));
+  fs.appendChild(el("legend", "sprx-visually-hidden", legend));
+  return fs;
+}
+
+// How many choices are on, in each group's summary and the filters' own.
+function markOn(f) {
+  var state = f.state, ui = f.ui, total = 0;
+  var said = function (node, n) { node.textContent = n ? " " + tn("({n} on)", "({n} on)", n) : ""; };
+  f.groups.forEach(function (g) {
+    var n = state.chosen[g.key].length;
+    total += n;
+    said(ui.groupOn[g.key], n);
+  });
+  if (ui.groupOn.day) {
+    said(ui.groupOn.day, state.day !== null ? 1 : 0);
+    total += state.day !== null ? 1 : 0;
+  }
+  said(ui.filtersOn, total);
 }
 
 function ageControl(f) {
@@ -167,9 +194,7 @@ function ageControl(f) {
   return ageRow;
 }
 
-function dayControl(f) {
-  var dayFs = el("fieldset");
-  dayFs.appendChild(el("legend", null, t("Open on")));
+function dayControl(f, dayFs) {
   f.ui.dayCounts = [];
   [t("Any day")].concat(dayNames())
 .forEach(function (label, i) {
@@ -190,7 +215,6 @@ function dayControl(f) {
     row.appendChild(lab);
     dayFs.appendChild(row);
   });
-  return dayFs;
 }
 
 // The controls as the state says (after "Clear all", or a link that restores a search).
@@ -204,6 +228,9 @@ function syncControls(f) {
   var age = document.getElementById("sprx-age"), day = document.getElementById("sprx-day-" + (state.day === null ? 0 : state.day + 1));
   if (age) age.value = state.age === null ? "" : String(state.age);
   if (day) day.checked = true;
+  // (a group with choices restored from a link opens, so that they can be seen and changed)
+  f.groups.forEach(function (g) { if (state.chosen[g.key].length) f.ui.groupBox[g.key].open = true; });
+  if (state.day !== null && f.ui.groupBox.day) f.ui.groupBox.day.open = true;
   f.ui.keywords.value = state.q;
   f.ui.sort.value = state.sort;
   f.ui.inView.checked = state.inView;
@@ -255,6 +282,7 @@ function applyFilters(f) {
     offered(f.ui.dayCounts[i], i === 0 || c > 0 || f.state.day === i - 1);
   });
   f.drops = drops(f, counted, AGE, DAY, WHERE);
+  markOn(f);
   return matching;
 }
 
@@ -264,6 +292,7 @@ function offered(span, yes) {
   row.hidden = !yes;
   var fs = row.parentNode;
   fs.hidden = !Array.prototype.some.call(fs.querySelectorAll(".sprx-option"), function (r) { return !r.hidden; });
+  fs.parentNode.hidden = fs.hidden;  // (its disclosure)
 }
 
 // Each choice made, with how many schemes would match without it (the others kept): what an empty

@@ -108,7 +108,12 @@ function item(f, si) {
   open.addEventListener("click", function () { openCard(f, si, open); });
   li.appendChild(el("h3", "sprx-result-heading")).appendChild(open);  // (a heading each: a screen reader's list of them)
   if (SC.provider[si] >= 0) li.appendChild(el("div", "sprx-result-provider", said(D, si, "provider", S(SC.provider[si]))));
-  li.appendChild(el("div", "sprx-result-areas", SC.areas[si].map(function (a) { return A.name[a]; }).join(", ")));
+  if (SC.description[si] >= 0) li.appendChild(el("div", "sprx-result-summary", said(D, si, "description", oneLine(S(SC.description[si])))));
+  var cost = SC.cost[si] >= 0 && SC.cost[si] !== f.freeIndex ? labelIn(D, "costs", SC.cost[si]) : null;
+  var facts = li.appendChild(el("div", "sprx-result-facts"));
+  var known = joined([ages(SC.min_age[si], SC.max_age[si], SC.child_ages[si]), cost], " \u00b7 ");
+  if (known) facts.appendChild(known).appendChild(document.createTextNode(" \u00b7 "));
+  facts.appendChild(el("span", "sprx-result-areas", SC.areas[si].map(function (a) { return A.name[a]; }).join(", ")));
   var bs = badges(f, si);
   if (bs.length) {
     var row = el("div", "sprx-badges");
@@ -123,10 +128,19 @@ function item(f, si) {
     if (serves) where.appendChild(el("span", serves.serves ? "sprx-serves" : "sprx-serves sprx-serves-not", " \u00b7 " + serves.text));
     li.appendChild(where);
   }
-  li.appendChild(shortlistButton(f, si));
+  var actions = li.appendChild(el("div", "sprx-result-actions"));
+  actions.appendChild(shortlistButton(f, si));
+  var phone = SC.phone[si] >= 0 ? phoneLink(S(SC.phone[si])) : null;
+  if (phone) actions.appendChild(el("span", "sprx-result-phone")).appendChild(phone);
   var page = schemePageLink(D, si);
-  if (page) li.appendChild(page);
+  if (page) actions.appendChild(page);
   return li;
+}
+
+// A description's first sentence, or its first 110 characters and "…": a row's one-line summary.
+function oneLine(text) {
+  var first = text.split(/(?<=[.!?])\s/)[0];
+  return first.length <= 110 ? first : first.slice(0, 110).replace(/\s+\S*$/, "") + "\u2026";
 }
 
 // Open a scheme's card from the list where the person can see it: on a phone a sheet over the lower
@@ -213,8 +227,9 @@ function renderShortlist(f) {
     ui.shortlist.appendChild(li);
   });
   ui.print.disabled = !chosen.length;
+  ui.barShortlist.textContent = t("Shortlist ({n})", {n: people(chosen.length)});
   ui.copy.hidden = !searchLink(f);
-  ui.copied.textContent = "";
+  if (searchLink(f) !== ui.copiedLink) ui.copied.textContent = "";  // (what was copied is no longer this search)
   document.body.classList.toggle("sprx-has-shortlist", chosen.length > 0);
   var text = function (pairs) {
     return pairs.map(function (p) { return (p[0] ? p[0] + ": " : "") + plainText(p[1]); }).join("\n");

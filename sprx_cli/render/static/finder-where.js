@@ -75,6 +75,7 @@ function setOrigin(f, lat, lon, area, label, zoom, here) {
   if (!near.length) f.map.setView([lat, lon], zoom, {animate: false});
   else f.map.fitBounds(L.latLngBounds([[lat, lon]].concat(near.map(function (p) { return [f.D.points.lat[p], f.D.points.lon[p]]; }))),
                        {padding: [36, 36], maxZoom: 16, animate: false});
+  showResults(f);
 }
 
 var NEAREST = 3;  // places a postcode search brings into view, at least

@@ -56,6 +56,7 @@ window.sprxFinder = function (api) {
 // The panel: where, the filters, the count, how the list is sorted, the list, the shortlist.
 function buildPanel(f, root) {
   var ui = f.ui, state = f.state;
+  ui.root = root;
   root.textContent = "";
   var h = el("h2", null, t("Find a scheme"));
   h.id = "sprx-finder-heading";
@@ -134,7 +135,32 @@ function buildPanel(f, root) {
   slTools.appendChild(ui.copied);
   root.appendChild(slTools);
   ui.sheet = document.getElementById("sprx-print");
+  // the count and the shortlist in reach wherever the person has scrolled to (stuck to the bottom)
+  var bar = ui.bar = root.appendChild(el("div", "sprx-bar"));
+  ui.barCount = bar.appendChild(el("span", "sprx-bar-count"));
+  bar.appendChild(button(t("Results"), "sprx-bar-button", function () { jumpTo(ui.summary); }));
+  slHeading.setAttribute("tabindex", "-1");
+  ui.barShortlist = bar.appendChild(button("", "sprx-bar-button", function () { jumpTo(slHeading); }));
   skipLinks();
+}
+
+function jumpTo(node) {
+  node.focus();
+  node.scrollIntoView({block: "start"});
+}
+
+// After a search, the count and the first results on screen: the finder's panel scrolled to them on a
+// wide screen, the page on a phone (where the map is above the finder).
+function showResults(f) {
+  var count = f.ui.summary, narrow = window.matchMedia && window.matchMedia("(max-width: 800px)").matches;
+  if (narrow) {
+    count.scrollIntoView({block: "start"});
+    return;
+  }
+  // (as little as brings the first result wholly into view, above the bar, the place searched kept when it can be)
+  var panel = f.ui.root, box = panel.getBoundingClientRect(), first = f.ui.results.firstElementChild || count;
+  var over = first.getBoundingClientRect().bottom - (box.bottom - f.ui.bar.offsetHeight - 8);
+  if (over > 0) panel.scrollTop += Math.min(over, count.getBoundingClientRect().top - box.top);
 }
 
 // Put the search's link on the clipboard and say so; where the browser will not, show it selected.
@@ -142,6 +168,7 @@ function copyLink(f) {
   var link = searchLink(f), ui = f.ui;
   if (!link) return;
   var said = function () { ui.copied.textContent = t("Link copied: {link}", {link: link}); };
+  ui.copiedLink = link;
   var shown = function () {
     ui.copied.textContent = "";
     var box = el("input", "sprx-copy-box");
@@ -198,6 +225,12 @@ function buildKeywords(f, root) {
   input.setAttribute("aria-controls", "sprx-results");
   input.autocomplete = "off";
   input.addEventListener("focus", function () { f.keywords(["a"]); }, {once: true});  // (makes its texts ahead)
+  input.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter") return;
+    clearTimeout(timer);
+    f.update();
+    showResults(f);
+  });
   input.addEventListener("input", function () {
     setKeywords(f, input.value);
     quickUpdate(f);
@@ -294,4 +327,5 @@ function summarise(f, listed) {
                               : say(D, "schemes", listed)) +
     (!inView && split.length > 1 ? " (" + split.join(", ") + ")" : "") +
     (f.state.originLabel ? ", " + t("nearest {place} first", {place: f.state.originLabel}) : "");
+  f.ui.barCount.textContent = tn("{n} scheme", "{n} schemes", listed);
 }

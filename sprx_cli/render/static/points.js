@@ -189,7 +189,7 @@ function drawPlaces(view, areas) {
       return;
     }
     var area = areas.layers[SC.areas[si][0]];
-    map.fitBounds(area.getBounds());
+    map.fitBounds(area.getBounds(), {animate: false});  // (moving still, the card would be panned to where the map was)
     L.popup(cardPopupOptions(map)).setLatLng(area.getBounds().getCenter()).setContent(schemeCard(view, si)).openOn(map);
   }
 
