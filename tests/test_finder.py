@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import os
 import re
+from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -1017,3 +1018,97 @@ def test_a_card_opens_wholly_in_view_with_its_shortlist_button(browser, london_p
         assert _inside(box["button"], box["view"]), (k, box)
         page.keyboard.press("Escape")
     assert log.console_errors == []
+
+
+# --- the analyst's view follows the filters (#38 item 8) -----------------------------------------------
+
+def _arts(page) -> list[dict]:
+    keys = page.evaluate("sprxMap.data.categories.map(c => c.key)")
+    tick(page, f"#sprx-f-c-{keys.index('arts-creativity')}")
+    return [s for s in shown_schemes() if "arts-creativity" in (s.get("categories") or [])]
+
+
+def _area_codes() -> dict[str, str]:
+    codes = {}
+    for row in read_rows("data/areas.csv"):
+        for name in [row["name"], row["code"], *(row["aliases"].split(";") if row["aliases"] else [])]:
+            codes[name] = row["code"]
+    return codes
+
+
+def test_the_area_table_follows_the_filters(finder):
+    """With a category ticked the table of areas still counted every scheme (#38 item 8)."""
+    page, _ = finder
+    arts = _arts(page)
+    codes = _area_codes()
+    per_area: dict[str, int] = {}
+    for s in arts:
+        if s.get("status", "active") == "active":
+            for b in s["boroughs"]:
+                per_area[codes[b]] = per_area.get(codes[b], 0) + 1
+    rows = page.eval_on_selector_all("#sprx-table tbody tr", """e => e.map(tr => [tr.children[1].textContent,
+        tr.querySelector('.sprx-area-count').textContent, tr.classList.contains('sprx-zero-row'),
+        [...tr.querySelectorAll('li[data-si]')].filter(li => !li.hidden).map(li => li.firstChild.textContent)])""")
+    assert len(rows) == 33
+    names = {s["name"] for s in arts}
+    for code, count, zero, listed_names in rows:
+        assert count == str(per_area.get(code, 0)), code
+        assert zero == (per_area.get(code, 0) == 0)
+        assert {re.sub(r" \((paused|closed)\)$", "", n) for n in listed_names} <= names
+    assert page.inner_text(".sprx-table-filtered") == (
+        f"Following the finder: {len(arts)} of {len(shown_schemes())} schemes match its filters and keywords.")
+    page.click(".sprx-clear")
+    assert page.is_hidden(".sprx-table-filtered")
+    cells = page.eval_on_selector_all("#sprx-table .sprx-area-count", "e => e.map(x => x.textContent)")
+    active = [s for s in shown_schemes() if s.get("status", "active") == "active"]
+    assert sum(map(int, cells)) == sum(len(s["boroughs"]) for s in active)
+
+
+def test_the_category_by_area_grid_gives_counts_and_rates(finder):
+    page, _ = finder
+    arts = _arts(page)
+    page.click(".sprx-grid > summary")
+    population = {r["name"]: int(r["population"]) for r in read_rows("data/areas.csv")}
+    heads = page.eval_on_selector_all(".sprx-grid-table thead th", "e => e.map(x => x.textContent)")
+    assert heads[0] == "Area" and "Arts & creativity" in heads
+    codes, by_code = _area_codes(), {r["code"]: r["name"] for r in read_rows("data/areas.csv")}
+    col = heads.index("Arts & creativity")
+    cells = page.eval_on_selector_all(".sprx-grid-table tbody tr",
+                                      f"e => e.map(tr => [tr.children[0].textContent, tr.children[{col}].textContent])")
+    counts: dict[str, int] = {}
+    for s in arts:
+        if s.get("status", "active") == "active":
+            for b in s["boroughs"]:
+                counts[by_code[codes[b]]] = counts.get(by_code[codes[b]], 0) + 1
+    for name, cell in cells:
+        n = counts.get(name, 0)
+        assert cell == (f"{n} ({round(n * 1e7 / population[name]) / 100:g})" if n else "0"), name
+
+
+def test_what_is_shown_downloads_as_the_exports_csv(finder, sprx, tmp_path):
+    """A CSV of what is shown: the export's own columns and values, for the schemes the list shows."""
+    import csv
+    import io
+
+    page, _ = finder
+    tick(page, "#sprx-f-free-0")
+    with page.expect_download() as got:
+        page.click("text=Download the schemes shown (CSV)")
+    shown = list(csv.DictReader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8"))))
+    assert [r["id"] for r in shown] == listed(page)
+    out = tmp_path / "all.csv"
+    r = sprx("export", "schemes", "--format", "csv", "--status", "active", "--status", "paused", "-o", out)
+    assert r.exit_code == 0, r.output
+    exported = {row["id"]: row for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
+    columns = list(shown[0])
+    assert columns == [c for c in next(iter(exported.values())) if c in columns]  # (the export's order)
+    assert {"id", "name", "boroughs", "borough_codes", "categories", "phone", "last_verified"} <= set(columns)
+    for row in shown:
+        assert row == {c: exported[row["id"]][c] for c in columns}, row["id"]
+    with page.expect_download() as got:
+        page.click("text=Download the category by area counts (CSV)")
+    grid = list(csv.DictReader(io.StringIO(Path(got.value.path()).read_text(encoding="utf-8"))))
+    assert len(grid) == 33 and list(grid[0])[:5] == ["code", "name", "population", "active_schemes", "per_100k"]
+    table = dict(page.eval_on_selector_all("#sprx-table tbody tr", "e => e.map(tr => [tr.children[1].textContent, "
+                                           "tr.querySelector('.sprx-area-count').textContent])"))
+    assert {g["code"]: g["active_schemes"] for g in grid} == table

@@ -64,7 +64,7 @@ def table_html(data: dict, counts: AreaCounts, words: Messages | None = None) ->
             badge = "" if status == "active" else f" ({e(status_word.get(status, status))})"
             name = e(strings[schemes["name"][si]])
             name = f'<span lang="en">{name}</span>' if english[si] & name_bit else name
-            items.append(f"<li>{name}{badge}{_suggest(data, si, m)}</li>")
+            items.append(f'<li data-si="{si}">{name}{badge}{_suggest(data, si, m)}</li>')
         n = len(served)
         listed = (f"<ul>{''.join(items)}</ul>" if items else
                   e(m.ngettext("{n} scheme (use the map's search to find one)",
@@ -78,8 +78,9 @@ def table_html(data: dict, counts: AreaCounts, words: Messages | None = None) ->
             extra = "".join(f'<td class="sprx-num">{"" if v is None else e(str(v))}</td>' for v in (
                 r["per_100k"], r["imd_rank"], r["need_third"], r["provision_third"])) + \
                 f'<td>{yes if r["least_served"] else ""}</td>'
-        rows.append(f'<tr{cls}><th scope="row">{e(areas["name"][i])}</th><td>{e(areas["code"][i])}</td>'
-                    f'<td class="sprx-num">{m.number(count)}</td>{extra}<td>{listed}</td></tr>')
+        # (data-a, data-si and sprx-area-count: the map page's script follows its finder's filters here)
+        rows.append(f'<tr{cls} data-a="{i}"><th scope="row">{e(areas["name"][i])}</th><td>{e(areas["code"][i])}</td>'
+                    f'<td class="sprx-num sprx-area-count">{m.number(count)}</td>{extra}<td>{listed}</td></tr>')
     heads = [m.gettext("Area"), m.gettext("Code"), m.gettext("Active schemes")] + ([] if need is None else [
         m.gettext("Per 100,000 residents"), m.gettext("IMD 2025 rank"), m.gettext("Need third"),
         m.gettext("Provision third"), m.gettext("Least served")]) + [m.gettext("Schemes")]

@@ -15,9 +15,10 @@ from ..aggregate.metrics import metric_credits
 from ..aggregate.need import NEED_AXES, NEED_UNCLASSED, need_rows
 from ..core.keywords import KEYWORD_FIELDS, STEMMED
 from .formats import SCHEME_PAGES
+from .tables import NUMBER_OR_PHONE, RISKY_START
 from ..core.messages import SOURCE_LANGUAGE, messages
 from ..core.model import ADULT, DAYS, STATUSES, Location, Registry, Scheme, hours_for_people, translated
-from ..registry.fields import TRANSLATED
+from ..registry.fields import TRANSLATED, flat_columns
 from ..core.settings import DEFAULT_TILES, DEFAULT_TITLE, NO_ATTRIBUTION
 from ..core.words import EMAIL
 from ..geo.need import deprivations, why_no_deprivation
@@ -39,6 +40,12 @@ class MapOptions:
     scheme_pages: bool = False  # the site has a page per scheme beside the map (render/schemepage.py): link them
     language: str = SOURCE_LANGUAGE  # the page's language (a catalogue of core/messages.py)
     alternates: tuple[tuple[str, str], ...] = ()  # (language, address) of the page in each language, this one's too
+
+
+# The export's columns (registry/fields.py flat_columns) the page's "schemes shown" CSV carries: those
+# its data has (static/finder-analyst.js makes each from it)
+SHOWN_COLUMNS = ("id", "name", "boroughs", "borough_codes", "provider", "categories", "cost", "website", "email",
+                 "phone", "status", "last_verified")
 
 
 def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
@@ -183,7 +190,9 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
         "feedback": opts.feedback_email,
         "pageUrl": opts.page_url,
         "schemePages": f"{SCHEME_PAGES}/" if opts.scheme_pages else None,
-        "rules": {"email": EMAIL.pattern, "adult": ADULT},
+        "rules": {"email": EMAIL.pattern, "adult": ADULT, "csvRisky": "".join(RISKY_START),
+                  "csvNumber": NUMBER_OR_PHONE.pattern},
+        "shownColumns": [c for c in flat_columns() if c in SHOWN_COLUMNS],
         "search": {**{k: [*v, "other"] if k == "schemes" else list(v) for k, v in KEYWORD_FIELDS.items()},
                    "texts": {"categories": [vocab.categories[c["key"]].keyword_text() if c["key"] else c["label"]
                                             for c in categories],

@@ -95,12 +95,16 @@ TOP_LEVEL: dict[str, str] = {
             "codes, day keys mon..sun) in the order of the label lists, for filters in the page's address",
     "postcodes": "{districts, sectors}: name -> [lat, lon, index into D.areas], for the postcode search; "
                  "null without a postcode table",
-    "rules": "{email, adult}: sprx's own rules the page applies too, as Python declares them: the pattern of an "
-             "email address before it becomes a mailto: link (core/words.py); the age from which a person may come "
-             "as the parent or carer of a child a scheme's ages are for (core/model.ADULT)",
+    "rules": "{email, adult, csvRisky, csvNumber}: sprx's own rules the page applies too, as Python declares them: "
+             "the pattern of an email address before it becomes a mailto: link (core/words.py); the age from which a "
+             "person may come as the parent or carer of a child a scheme's ages are for (core/model.ADULT); the "
+             "first characters that make a CSV cell a formula, and the pattern of a number or phone left alone "
+             "(render/tables.py spreadsheet_safe)",
     "need": "{axes: {need, provision}, unclassed}: the words of the need map's 3×3 legend (aggregate/need.py)",
     "pageUrl": "the page's published address (the public_url setting and its file name), or null: the print "
                "sheet and the e-mail link there, or to the page's own address when it is on the web",
+    "shownColumns": "the columns of the 'schemes shown' CSV: the export's own (registry/fields.py flat_columns) "
+                    "that the page's data has, in their order (mapdata.py SHOWN_COLUMNS)",
     "schemePages": "'schemes/' where the published site has a page per scheme beside the map (the page of "
                    "scheme ID is schemes/ID.html, render/schemepage.py), else null: results and cards link it",
     "staleAfter": "months after which an entry not verified is stale (--stale-after): the page flags what is "

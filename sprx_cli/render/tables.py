@@ -122,8 +122,8 @@ def build_table(registry: Registry, by: str = "area", filters: Filters = Filters
 
 # --- spreadsheet safety ------------------------------------------------------------------------
 
-_RISKY_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER_OR_PHONE = re.compile(r"^[+-]?[0-9][0-9 ().-]*$")
+RISKY_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER_OR_PHONE = re.compile(r"^[+-]?[0-9][0-9 ().-]*$")
 
 
 def spreadsheet_safe(value: Any) -> Any:
@@ -134,9 +134,9 @@ def spreadsheet_safe(value: Any) -> Any:
     (phone numbers such as +44 20 7946 0000, negative figures) is left alone: it cannot call a
     function, so it is not corrupted.
     """
-    if not isinstance(value, str) or not value.startswith(_RISKY_START):
+    if not isinstance(value, str) or not value.startswith(RISKY_START):
         return value
-    if _NUMBER_OR_PHONE.match(value):
+    if NUMBER_OR_PHONE.match(value):
         return value
     return "'" + value
 

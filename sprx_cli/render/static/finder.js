@@ -32,6 +32,7 @@ window.sprxFinder = function (api) {
   f.update = function () { update(f); };
 
   buildPanel(f, root);
+  buildAnalyst(f);
   api.shortlistButton = function (si) { return shortlistButton(f, si); };
   // a card closed on the map gives the keyboard back to the list item it was opened from
   f.map.on("popupclose", function (ev) {
@@ -256,6 +257,7 @@ function quickUpdate(f) {
   f.matching = matching;
   shade(f);
   headline(f);
+  followTable(f);
   f.state.shown = PAGE;
   renderList(f);
 }
@@ -266,6 +268,7 @@ function update(f) {
   shade(f);
   f.api.showOnly(f.matching);
   headline(f);
+  followTable(f);
   f.state.shown = PAGE;
   renderList(f);
   saveState(f);  // (first: the sheet and the email carry the link)
