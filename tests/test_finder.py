@@ -425,9 +425,9 @@ def test_every_area_is_named_for_assistive_technology(finder):
     assert sorted(s[1].split(":")[0] for s in said) == sorted(names)
     assert sum(s[1].endswith(": no schemes recorded") for s in said) == 6
     page.hover("path.sprx-area >> nth=0", force=True)
-    page.wait_for_function("document.querySelector('.leaflet-tooltip') !== null")
+    page.wait_for_function("document.querySelector('.leaflet-tooltip:not(.sprx-area-label)') !== null")
     page.mouse.move(2, 2)
-    page.wait_for_function("document.querySelector('.leaflet-tooltip') === null")
+    page.wait_for_function("document.querySelector('.leaflet-tooltip:not(.sprx-area-label)') === null")
     broken = page.evaluate("""() => [...document.querySelectorAll('[aria-describedby]')]
         .filter(e => !e.getAttribute('aria-describedby').split(' ').every(id => document.getElementById(id))).length""")
     assert broken == 0
@@ -1068,6 +1068,7 @@ def test_the_category_by_area_grid_gives_counts_and_rates(finder):
     page, _ = finder
     arts = _arts(page)
     page.click(".sprx-grid > summary")
+    page.wait_for_selector(".sprx-grid-table")  # (drawn when it opens)
     population = {r["name"]: int(r["population"]) for r in read_rows("data/areas.csv")}
     heads = page.eval_on_selector_all(".sprx-grid-table thead th", "e => e.map(x => x.textContent)")
     assert heads[0] == "Area" and "Arts & creativity" in heads
@@ -1112,3 +1113,19 @@ def test_what_is_shown_downloads_as_the_exports_csv(finder, sprx, tmp_path):
     table = dict(page.eval_on_selector_all("#sprx-table tbody tr", "e => e.map(tr => [tr.children[1].textContent, "
                                            "tr.querySelector('.sprx-area-count').textContent])"))
     assert {g["code"]: g["active_schemes"] for g in grid} == table
+
+
+def test_areas_are_labelled_on_the_map(finder):
+    """Area labels (#38 item 8): each area's name in its middle, a layer of its own; hidden zoomed far out."""
+    page, _ = finder
+    names = page.evaluate("sprxMap.data.areas.name")
+    labels = page.eval_on_selector_all(".sprx-area-label",
+                                       "e => e.map(x => [x.textContent, x.getAttribute('aria-hidden')])")
+    assert sorted(n for n, _ in labels) == sorted(names) and {h for _, h in labels} == {"true"}
+    page.evaluate("sprxMap.map.setZoom(9, {animate: false})")
+    assert page.locator(".sprx-area-label").first.is_hidden()
+    page.evaluate("sprxMap.map.setZoom(11, {animate: false})")
+    assert page.locator(".sprx-area-label").first.is_visible()
+    page.hover(".leaflet-control-layers")
+    page.get_by_label("Area names").uncheck()
+    page.wait_for_function("document.querySelectorAll('.sprx-area-label').length === 0")  # (after Leaflet's fade)

@@ -278,7 +278,7 @@ def test_the_need_map_classes_areas_as_the_library_does_whatever_the_filters(spr
     assert page.evaluate("sprxMap.needBands()") == library(Filters(referral_routes=("gp",)))
     # an area's hover says its rate, its rank and its classes
     page.evaluate("sprxMap.areas.eachLayer(l => { if (l.feature.properties.a === 6) l.openTooltip(); })")
-    tip = page.locator(".leaflet-tooltip").inner_text()
+    tip = page.locator(".leaflet-tooltip:not(.sprx-area-label)").inner_text()
     assert "per 100,000" in tip and "IMD 2025 rank" in tip and "provision third" in tip
     assert axe_violations(page) == []
     assert log.console_errors == []

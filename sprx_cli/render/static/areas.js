@@ -113,6 +113,7 @@ function drawAreas(view) {
   });
   layer.addTo(map);
   layers.forEach(function (area, a) { named(a); });
+  var labels = areaLabels(map, layers, A);
   legend(D).addTo(map);
   map.attributionControl.addAttribution(escapeHtml(D.attribution));
   map.fitBounds(layer.getBounds());
@@ -120,6 +121,7 @@ function drawAreas(view) {
   return {
     layer: layer,
     layers: layers,
+    labels: labels,
     // The schemes each area lists: those in `list` (indices into D.schemes) that serve it.
     list: function (list) {
       var SC = D.schemes, lists = A.code.map(function () { return []; });
@@ -158,6 +160,26 @@ function drawAreas(view) {
       area.openPopup(area.getBounds().getCenter());
     }
   };
+}
+
+// Each area's name on the map, in its middle (a layer of its own, in the layers control): hidden when
+// the map is zoomed out too far to read them, and to assistive technology (the areas are named).
+function areaLabels(map, layers, A) {
+  var group = L.layerGroup();
+  layers.forEach(function (area, a) {
+    var tip = L.tooltip({permanent: true, direction: "center", className: "sprx-area-label", interactive: false})
+      .setLatLng(area.getCenter ? area.getCenter() : area.getBounds().getCenter())
+      .setContent(el("span", null, A.name[a]));  // (a node: Leaflet would read a string as HTML)
+    group.addLayer(tip);
+  });
+  var hide = function () {
+    map.getContainer().classList.toggle("sprx-labels-far", map.getZoom() < 10);
+    group.eachLayer(function (tip) { var e = tip.getElement(); if (e) e.setAttribute("aria-hidden", "true"); });
+  };
+  group.on("add", hide);
+  map.on("zoomend", hide);
+  group.addTo(map);
+  return group;
 }
 
 // The legend: a disclosure, closed on a phone so the map stays visible; open on a wider screen.

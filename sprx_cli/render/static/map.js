@@ -78,6 +78,7 @@ function addMarkers(view, places, areas) {
   // The choropleth can be switched off; the finder's filters choose the markers.
   var overlays = {};
   overlays[escapeHtml(view.D.metricLabel)] = areas.layer;
+  overlays[escapeHtml(t("Area names"))] = areas.labels;
   var layers = L.control.layers(null, overlays, {collapsed: true, position: "topright"}).addTo(view.map);
   var toggle = layers.getContainer().querySelector(".leaflet-control-layers-toggle");
   if (toggle) {
