@@ -1129,3 +1129,31 @@ def test_areas_are_labelled_on_the_map(finder):
     page.hover(".leaflet-control-layers")
     page.get_by_label("Area names").uncheck()
     page.wait_for_function("document.querySelectorAll('.sprx-area-label').length === 0")  # (after Leaflet's fade)
+
+
+def test_each_box_understands_what_belongs_to_the_other(finder):
+    """One box or clearly separate ones (#38 item 1): words typed as a postcode are searched as keywords,
+    a postcode typed as keywords is searched from, an area is found by its other names too."""
+    page, _ = finder
+    type_keywords(page, "walking")
+    walking = listed(page)
+    type_keywords(page, "")
+    page.fill("#sprx-postcode", "walking")
+    page.keyboard.press("Enter")
+    assert page.input_value("#sprx-keywords") == "walking" and page.input_value("#sprx-postcode") == ""
+    assert listed(page) == walking
+    assert page.inner_text("#sprx-where-status") == (
+        "“walking” is not a postcode or an area here, so it was searched as keywords.")
+    type_keywords(page, "")
+    page.fill("#sprx-keywords", "se1 7pb")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#sprx-where-status').textContent.indexOf('SE1 7PB') >= 0")
+    assert page.input_value("#sprx-keywords") == "" and page.input_value("#sprx-postcode") == "se1 7pb"
+    assert page.input_value("#sprx-sort") == "distance"
+    aliases = {r["name"]: r["aliases"].split(";") for r in read_rows("data/areas.csv") if r["aliases"]}
+    assert "LBBD" in aliases["Barking and Dagenham"]
+    page.fill("#sprx-postcode", "lbbd")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#sprx-where-status').textContent.indexOf('Barking') >= 0")
+    assert page.is_checked("#sprx-serves-here")
+    assert "Barking and Dagenham" in page.inner_text("#sprx-where-status")

@@ -48,6 +48,12 @@ SHOWN_COLUMNS = ("id", "name", "boroughs", "borough_codes", "provider", "categor
                  "phone", "status", "last_verified")
 
 
+def _other_names(area, language: str) -> list[str]:
+    """An area's names besides the one the page shows: its aliases, English name, other languages' names."""
+    shown = area.name_in(language)
+    return list(dict.fromkeys(n for n in (*area.aliases, area.name, *(name for _, name in area.names)) if n != shown))
+
+
 def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
     """Everything the page shows, as plain JSON-able data named as pagedata.py describes."""
     counts = area_counts(registry)  # the choropleth counts active schemes: the shared aggregation
@@ -153,6 +159,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
                        else [r["population"] for r in need_rows(counts)]),
         "imdRank": [d.rank if (d := deprivations().get(c)) else None for c in counts.codes],
         "imdWhy": [None if c in deprivations() else why_no_deprivation(c, words) for c in counts.codes],
+        "aliases": [_other_names(registry.areas.by_code[c], lang) for c in counts.codes],
     }
     features = []
     for feat in registry.boundaries.features() if registry.boundaries is not None else ():

@@ -70,6 +70,8 @@ AREA_COLUMNS: dict[str, str] = {
                   "the registry has none): per-100k and need shading of filtered counts",
     "imdRank": "IMD 2025 rank of average score (1 = most deprived of England's 296 districts), or null",
     "imdWhy": "why the area has no IMD 2025 rank (geo/need.py: England's index only, not a district, ...), or null",
+    "aliases": "the other names the area registry gives it (its aliases, its English name and its names in other "
+               "languages): what the Postcode field finds it by too",
 }
 
 # D.categories: a list of these objects (D.routes and D.groups are lists of labels)

@@ -38,9 +38,13 @@ function syncNear(f) {
 
 // The area (index into D.areas) whose name the text is, accents, case and spacing apart; -1 if none.
 function areaNamed(f, text) {
-  var folded = foldText(text);
+  var folded = foldText(text), A = f.D.areas;
   if (!folded) return -1;
-  return f.D.areas.name.map(foldText).indexOf(folded);
+  var at = A.name.map(foldText).indexOf(folded);
+  for (var a = 0; a < A.code.length && at < 0; a++) {  // (its other names: "LBBD", "Barking", "Caerdydd")
+    if (A.aliases[a].some(function (x) { return foldText(x) === folded; })) at = a;
+  }
+  return at;
 }
 
 // The middle of an area's boundary (of its bounding box): where a search by its name measures from.
@@ -161,6 +165,16 @@ function buildWhere(f, root) {
       f.state.postcode = f.D.areas.name[area];
       f.state.servesHere = true;
       setOrigin(f, mid[0], mid[1], area, f.D.areas.name[area], 12, t("{area}: the area you searched", {area: f.D.areas.name[area]}));
+      return;
+    }
+    if (!found && pc.value.trim() && !/\d/.test(pc.value)) {  // (words, not a postcode: "walking", "debt advice")
+      var words = pc.value.trim();
+      pc.value = "";
+      f.ui.keywords.value = words;
+      setKeywords(f, words);
+      f.update();
+      status.textContent = t("“{words}” is not a postcode or an area here, so it was searched as keywords.", {words: words});
+      showResults(f);
       return;
     }
     if (!found) {

@@ -229,6 +229,13 @@ function buildKeywords(f, root) {
   input.addEventListener("keydown", function (ev) {
     if (ev.key !== "Enter") return;
     clearTimeout(timer);
+    if (f.D.postcodes && /\d/.test(input.value) && lookup(f, input.value)) {  // a postcode: searched from, not as words
+      f.ui.postcode.value = input.value.trim();
+      input.value = "";
+      setKeywords(f, "");
+      f.ui.postcode.form.requestSubmit();
+      return;
+    }
     f.update();
     showResults(f);
   });
