@@ -1157,3 +1157,72 @@ def test_each_box_understands_what_belongs_to_the_other(finder):
     page.wait_for_function("document.querySelector('#sprx-where-status').textContent.indexOf('Barking') >= 0")
     assert page.is_checked("#sprx-serves-here")
     assert "Barking and Dagenham" in page.inner_text("#sprx-where-status")
+
+
+# --- a QR code of the list's link (#38 item 5) ---------------------------------------------------------
+
+def _matrix(page, text: str, mask=None) -> tuple[int, int, list[str]]:
+    return page.evaluate("""([t, m]) => { const q = m === null ? qrMatrix(t) : qrMatrix(t, m), out = [];
+        for (let r = 0; r < q.size; r++) { let row = '';
+            for (let c = 0; c < q.size; c++) row += q.dark(r, c) ? '1' : '0';
+            out.push(row); }
+        return [q.version, q.mask, out]; }""", [text, mask])
+
+
+def _segno(text: str, mask: int, monkeypatch) -> tuple[int, list[str]]:
+    """segno's symbol for `text` (level M, byte mode, this mask). segno pads a bit stream that ends on a
+    codeword boundary with a whole zero byte (encoder.write_padding_bits); the standard adds no bits
+    there (ISO/IEC 18004 7.4.10), as the page does: the test holds segno to the standard."""
+    import segno
+    from segno import consts, encoder
+
+    def padding(buff, version, length):
+        if version not in (consts.VERSION_M1, consts.VERSION_M3):
+            buff.extend([0] * ((8 - length % 8) % 8))
+
+    monkeypatch.setattr(encoder, "write_padding_bits", padding)
+    qr = segno.make(text, error="m", mode="byte", mask=mask, boost_error=False, micro=False)
+    return qr.version, ["".join("1" if x else "0" for x in row) for row in qr.matrix_iter(scale=1, border=0)]
+
+
+def test_the_pages_qr_codes_are_segnos(chromium, monkeypatch):
+    """static/qrcode.js alone on a blank page: every version from 1 to 20 and every mask gives the
+    modules the segno library gives; the mask it chooses itself is one of them; too long gives none."""
+    source = (ROOT / "sprx_cli/render/static/qrcode.js").read_text(encoding="utf-8")
+    # (the longest link each version holds at level M, so that all twenty are made)
+    longest = [14, 26, 42, 62, 84, 106, 122, 152, 180, 213, 251, 287, 331, 362, 412, 450, 504, 560, 624, 666]
+    with chromium.page("about:blank", map_page=False) as (page, log):
+        page.add_script_tag(content=source)
+        for version, n in enumerate(longest, start=1):
+            text = ("https://example.org/d/map.html#sl=" + "abcdefghij-" * 70)[:n]
+            for mask in range(8) if version in (1, 2, 7, 10, 14, 20) else (version % 8,):
+                got = _matrix(page, text, mask)
+                assert got[0] == version, (n, got[0])
+                assert (got[0], got[2]) == _segno(text, mask, monkeypatch), (version, mask)
+            auto = _matrix(page, text)
+            assert 0 <= auto[1] < 8 and (auto[0], auto[2]) == _segno(text, auto[1], monkeypatch)
+        assert page.evaluate("qrMatrix('x'.repeat(667))") is None
+        assert log.console_errors == []
+
+
+def test_the_print_sheet_carries_a_qr_code_of_the_lists_link(browser, published_page, finder, monkeypatch):
+    page, _ = browser(published_page)
+    page.fill("#sprx-keywords", "advice")
+    first = listed(page)[0]
+    page.click(f"#sprx-results li[data-scheme-id='{first}'] .sprx-shortlist-toggle")
+    page.wait_for_function("location.hash.indexOf('sl=') >= 0")
+    qr = page.locator("#sprx-print svg.sprx-qr")
+    assert qr.get_attribute("role") == "img" and qr.get_attribute("aria-label") == "QR code of the link to this list"
+    link = "https://example.org/directory/london.html" + page.evaluate("location.hash")
+    assert link in page.text_content("#sprx-print")  # (the link the sheet says is the one the code holds)
+    dark = set(re.findall(r"M(\d+) (\d+)h1v1h-1z", qr.locator("path").get_attribute("d")))
+    size = int(qr.get_attribute("viewBox").split()[2]) - 8
+    for mask in range(8):
+        version, rows = _segno(link, mask, monkeypatch)
+        if dark == {(str(c + 4), str(r + 4)) for r, row in enumerate(rows) for c, x in enumerate(row) if x == "1"}:
+            break
+    else:
+        raise AssertionError("the QR code is not the link's")
+    assert size == len(rows)
+    here, _ = finder  # (a page read from a file: no address to give, no QR code)
+    assert here.locator("#sprx-print svg.sprx-qr").count() == 0

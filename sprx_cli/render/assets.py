@@ -113,8 +113,8 @@ def library_assets(offline: bool) -> list[Asset]:
 
 # sprx's own script, in modules joined in this order into one function (no bundler: the page is one
 # file that works offline). Each module's top-level names are shared with the modules after it.
-SCRIPTS = ("util.js", "words.js", "keywords.js", "cards.js", "areas.js", "points.js", "search.js", "map.js",
-           "finder-filters.js", "finder-list.js", "finder-where.js", "finder-analyst.js", "finder.js")
+SCRIPTS = ("util.js", "words.js", "keywords.js", "qrcode.js", "cards.js", "areas.js", "points.js", "search.js",
+           "map.js", "finder-filters.js", "finder-list.js", "finder-where.js", "finder-analyst.js", "finder.js")
 
 
 def own_script() -> str:

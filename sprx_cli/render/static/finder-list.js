@@ -328,6 +328,13 @@ function renderSheet(f, chosen) {
   var worker = workerSaid(f);
   if (worker.length) sheet.appendChild(pairsList(worker, "sprx-print-worker"));
   sheet.appendChild(pairsList(searchSaid(f), "sprx-print-search"));
+  // a QR code of the link, on the published site (public_url): a phone's camera opens the same list
+  var qr = f.D.pageUrl ? qrSvg(searchLink(f), t("QR code of the link to this list")) : null;
+  if (qr) {
+    var box = sheet.appendChild(el("figure", "sprx-print-qr"));
+    box.appendChild(qr);
+    box.appendChild(el("figcaption", null, t("Scan with a phone's camera to open this list.")));
+  }
   chosen.forEach(function (si) {
     var sec = el("section", "sprx-print-item");
     sec.appendChild(el("h2", null, schemeTitle(f, si)));
