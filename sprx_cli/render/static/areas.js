@@ -1,5 +1,9 @@
 /* sprx page: the areas. The choropleth (SVG, so that areas with no scheme can be hatched), each
  * area's tooltip and popup, and the legend; shaded again when the finder's filters change.
+ *
+ * needs: COLOUR, button, cardPopupOptions, el, escapeHtml, people, schemeCard, schemeTitle, showCard,
+ *   statusBadge, t, tn
+ * gives: areaLabels, drawAreas, legend, legendRow, needClasses, needLegend, round1
  */
 
 function drawAreas(view) {

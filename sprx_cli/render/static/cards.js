@@ -2,6 +2,12 @@
  *
  * `view` is the map's state (map.js): the page's data `D`, `S` (text by index), `isEmail`, and
  * the api the finder adds its shortlist button to.
+ *
+ * needs: checkedWords, el, foldText, httpUrl, isoDate, joined, labelIn, labelList, link, placeName, said, t,
+ *   tNodes, textMap, tn
+ * gives: ages, cardPopupOptions, checkedNode, contacts, focusHeading, labels, markStale, phoneLink, referral,
+ *   row, schemeCard, schemeLabel, schemePageLink, schemeTitle, showCard, statusBadge, suggestLink,
+ *   twinDetail, twins
  */
 
 function statusBadge(status) {

@@ -4,6 +4,10 @@
  * columns (D.shownColumns, from the field table), spreadsheet-safe as Python writes them.
  *
  * Counts are of active schemes, as the shading's (finder.js shade, aggregate/counts.py).
+ *
+ * needs: MILE, button, distanceOf, el, ordered, people, t
+ * gives: buildAnalyst, byName, csvCell, download, followTable, gridCounts, gridCsv, rate, renderGrid,
+ *   shownSchemesCsv, toCsv
  */
 
 // Once: the grid and the download buttons, in the table's section. `f.analyst` keeps their parts.

@@ -3,6 +3,11 @@
  * showing how many schemes it would leave.
  *
  * `f` is the finder's state (finder.js): the page's data, the person's choices and the panel.
+ *
+ * needs: COLOUR, distanceOf, el, field, labelIn, people, setKeywords, syncNear, t, tn, withinMiles
+ * gives: MILE, ageControl, applyFilters, buildFilters, dayControl, dayNames, drops, filterGroup,
+ *   filterGroups, markOn, matchesAge, matchesDay, matchesGroup, matchesWhere, offered, present,
+ *   syncControls
  */
 
 // The days of the week in the page's language, Monday first (D.keys.days' order).

@@ -1,6 +1,13 @@
 /* sprx finder: the results list and the shortlist (on the page, on paper and by email).
  *
  * `f` is the finder's state (finder.js).
+ *
+ * needs: ages, checkedNode, dayNames, el, focusHeading, joined, km, labelIn, labelList, longDate, milesAway,
+ *   people, phoneLink, placeName, plainText, qrSvg, said, saveState, schemeCard, schemeLabel,
+ *   schemePageLink, schemeTitle, summarise, t, tn
+ * gives: PAGE, badges, closeSheet, distanceOf, handover, item, nearestOf, noResult, oneLine, openCard,
+ *   ordered, pairsList, renderList, renderSheet, renderShortlist, searchLink, searchSaid, servesSaid,
+ *   shortlistButton, showSheet, syncShortlistButtons, workerSaid
  */
 
 var PAGE = 50;  // results shown at a time: the list renders lazily

@@ -2,6 +2,10 @@
  * keeps everything chosen (filters, postcode, sort, view, shortlist), so that a copied link restores it.
  *
  * `f` is the finder's state (finder.js).
+ *
+ * needs: decoded, el, field, foldText, inGeometry, km, setKeywords, showResults, t, textMap, withinMiles
+ * gives: NEAREST, RADII, areaAt, areaMiddle, areaNamed, buildWhere, carryState, loadState, lookup, markHere,
+ *   nearestPlaces, saveState, setOrigin, syncNear
  */
 
 // The area (index into D.areas) a point falls in, or -1.

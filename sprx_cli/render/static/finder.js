@@ -6,6 +6,12 @@
  * `f`, the finder's state, is what its modules (finder-filters.js, finder-list.js,
  * finder-where.js) share: the data, the person's choices (`state`), the panel's elements (`ui`),
  * the schemes that match, and `update()`, which applies a change everywhere.
+ *
+ * needs: PAGE, applyFilters, buildAnalyst, buildFilters, buildWhere, button, el, field, filterGroups,
+ *   followTable, keywordWords, loadState, lookup, part, renderList, renderShortlist, saveState, say,
+ *   searchLink, shortlistButton, syncControls, t, textMap, timings, tn
+ * gives: buildKeywords, buildPanel, copyLink, gapWords, headline, jumpTo, nameRanks, quickUpdate,
+ *   setKeywords, shade, showResults, skipLinks, summarise, update
  */
 
 window.sprxFinder = function (api) {

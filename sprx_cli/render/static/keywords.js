@@ -5,6 +5,9 @@
  *
  * The schemes' folded texts are made once, when first asked for (a few hundred milliseconds for
  * 100,000 schemes), then each keystroke is one search of a string per scheme.
+ *
+ * needs: (nothing)
+ * gives: DOUBLED, foldText, keywordMatcher, keywordWords, stem
  */
 
 function foldText(text) {

@@ -5,6 +5,10 @@
  * `view` is what the modules share of one map: the Leaflet map, the page's data D, S (a text by
  * its index in D.strings), isEmail (sprx's email rule), and `api`, what the finder and the tests
  * drive (window.sprxMap).
+ *
+ * needs: addSearch, afterPaint, carryState, drawAreas, drawPlaces, emailRule, escapeHtml, keywordMatcher,
+ *   loadAreas, loadData, markStale, say, t, timings, useWords
+ * gives: addMarkers, clearAttribution, leafletWords
  */
 
 window.sprxInit = function (map) {

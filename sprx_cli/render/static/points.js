@@ -1,6 +1,10 @@
 /* sprx page: the schemes' places. Clustered here from plain arrays: a grid of CELL-pixel squares over
  * what is in view, drawn again after each move and each change of filters. Only what is on screen
  * becomes a marker (a few hundred at most), so 100,000 places cost one pass over two arrays.
+ *
+ * needs: COLOUR, button, cardPopupOptions, el, people, schemeCard, schemeLabel, schemeTitle, showCard, t,
+ *   timings, tn
+ * gives: APART, CELL, drawPlaces, spread
  */
 
 var CELL = 48;

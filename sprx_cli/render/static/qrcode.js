@@ -3,6 +3,10 @@
  * with the segno library's for the same version and mask.
  *
  * qrMatrix(text[, mask]) -> {version, mask, size, dark(row, col)} or null when the text is too long.
+ *
+ * needs: (nothing)
+ * gives: QR_BLOCKS, QR_EXP, QR_MASKS, QR_REMAINDER, qrAlignment, qrBch, qrCodewords, qrCorrection, qrFormat,
+ *   qrMatrix, qrMul, qrPenalty, qrSvg, qrUtf8
  */
 
 // Level M, per version: [error correction codewords per block, blocks in group 1, their data

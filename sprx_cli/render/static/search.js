@@ -1,5 +1,9 @@
 /* sprx page: the map's search box, over the names of the areas and, by keywords (keywords.js, as the
- * finder's Keywords field), the schemes. */
+ * finder's Keywords field), the schemes.
+ *
+ * needs: button, el, keywordWords, schemeTitle, t
+ * gives: addSearch
+ */
 
 function addSearch(view, places, areas) {
   var D = view.D, SC = D.schemes, A = D.areas, S = view.S;

@@ -6,6 +6,10 @@
  * Registry text is only ever put into the page with textContent (never innerHTML), and links are
  * made only from http(s), mailto and tel addresses, so nothing in the registry can run. The one
  * Leaflet API that takes HTML (layer-control labels, the attribution) gets escaped text.
+ *
+ * needs: (nothing)
+ * gives: COLOUR, afterPaint, button, decoded, el, emailRule, escapeHtml, field, httpUrl, inGeometry, inRing,
+ *   km, link, loadAreas, loadData, part, textMap, timings
  */
 
 // Timings for the benchmark (performance.now() milliseconds since navigation started).

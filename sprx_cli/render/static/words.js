@@ -2,6 +2,10 @@
  * written once, in English, where it is used (t, tn, tNodes), and the page's data carries the
  * catalogue's translations (D.words; core/messages.py). Registry text is shown in the page's language
  * where the registry gives it, else in English, marked lang="en" (D.schemes.english, D.translated).
+ *
+ * needs: el
+ * gives: WORDS, checkedWords, fill, inEnglish, isoDate, joined, labelIn, labelList, longDate, milesAway,
+ *   people, placeName, plainText, said, say, t, tNodes, tn, useWords, withinMiles
  */
 
 // The page's words. English is the source: a message is written once, in English, where it is used
