@@ -22,6 +22,7 @@ from .html import page_header, table_html
 from .mapdata import MapOptions, map_data
 from .pagedata import FIRST
 from .style import ZERO_HATCH
+from . import plugins
 
 
 class TilesUnknown(UsageError):
@@ -104,36 +105,6 @@ def _stable_ids(root) -> None:
     walk(root)
 
 
-def _raw(text: str):
-    """A branca element that outputs `text` as it is. branca treats an Element's first argument
-    as a Jinja template, so registry text must never be passed that way: '{{ ... }}' in a scheme
-    name would be evaluated at build time."""
-    import branca.element as be
-
-    el = be.Element("{{ this.text }}")
-    el.text = text  # type: ignore[attr-defined]  # (what its template reads)
-    return el
-
-
-def _page_tail_class():
-    import branca.element as be
-
-    class PageTail(be.MacroElement):
-        """The table, footer and data block, placed after the map's div. Written raw: branca
-        re-reads a MacroElement's html output as a Jinja template, which registry text must never be."""
-
-        def __init__(self, page_html: str):
-            super().__init__()
-            self.page_html = page_html
-
-        def render(self, **kwargs):
-            figure = self.get_root()
-            figure.html.add_child(_raw(self.page_html), name=self.get_name())
-            figure.script.add_child(_raw(f"sprxInit({self._parent.get_name()});"), name=self.get_name())
-
-    return PageTail
-
-
 def render_map(registry: Registry, opts: MapOptions = MapOptions(),
                step: Callable[[str], None] = lambda name: None, data: tuple | None = None) -> str:
     """Build the map page and return its HTML; `data` is map_data's answer when the caller has it."""
@@ -174,19 +145,20 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
     words = messages(opts.language)
     e = html.escape
     # (the words are said outside f-strings: the message extractor reads no call inside one before Python 3.12)
-    skip = e(words.gettext("Skip the map: table of schemes by area"))
-    skip_finder = e(words.gettext("Skip to the finder: search by postcode"))
-    skip_results = e(words.gettext("Skip to the results"))
-    to_table = e(words.gettext("Table of schemes by area (accessible version)"))
-    find_heading = e(words.gettext("Find a scheme"))
-    no_script = e(words.gettext("The finder needs JavaScript; the table below lists every area and its schemes."))
-    no_leaflet = e(words.gettext("The map could not load its map library (Leaflet) from the internet, so the map "
-                                 "and the finder are not shown; the table below lists every area and its schemes. "
-                                 "Build the page with --offline (the default) for one that needs no network."))
-    shortlist = e(words.gettext("Shortlist"))
-    made_with = e(words.gettext("Made with sprx."))
+    said = {
+        "skip": words.gettext("Skip the map: table of schemes by area"),
+        "skip_finder": words.gettext("Skip to the finder: search by postcode"),
+        "skip_results": words.gettext("Skip to the results"),
+        "to_table": words.gettext("Table of schemes by area (accessible version)"),
+        "find_heading": words.gettext("Find a scheme"),
+        "no_script": words.gettext("The finder needs JavaScript; the table below lists every area and its schemes."),
+        "no_leaflet": words.gettext("The map could not load its map library (Leaflet) from the internet, so the map "
+                                    "and the finder are not shown; the table below lists every area and its schemes. "
+                                    "Build the page with --offline (the default) for one that needs no network."),
+    }
+    shortlist = words.gettext("Shortlist")
+    made_with = words.gettext("Made with sprx.")
     step("rendering")
-    _PageTail = _page_tail_class()
 
     class _Map(folium.Map):  # type: ignore[name-defined]
         # Only Leaflet is needed, and it is added below (CDN or inlined); folium's other
@@ -195,42 +167,13 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         default_css: list = []
 
     fig = be.Figure(title=e(opts.title))  # branca puts the title into <title> unescaped
-    fig.header.add_child(_raw('<meta name="generator" content="sprx">'), name="generator")
-    for i, a in enumerate(assets):
-        if a.url:
-            sri = f'integrity="{e(a.integrity or "")}" crossorigin="anonymous"'
-            tag = (f'<link rel="stylesheet" href="{e(a.url)}" {sri}/>' if a.kind == "css"
-                   else f'<script src="{e(a.url)}" {sri}></script>')
-        else:
-            tag = f"<style>{a.text}</style>" if a.kind == "css" else f"<script>{a.text}</script>"
-        fig.header.add_child(_raw(tag), name=f"sprx_asset_{i}")
     js, css = own_assets()
-    fig.header.add_child(_raw(f"<style>{css}</style>"), name="sprx_css")
-    fig.header.add_child(_raw(f"<script>{js}</script>"), name="sprx_js")
-
-    fig.html.add_child(_raw(
-        f'<a class="sprx-skip" href="#sprx-finder">{skip_finder}</a>'
-        # (shown by the finder, which makes the results)
-        f'<a class="sprx-skip" href="#sprx-count" hidden>{skip_results}</a>'
-        f'<a class="sprx-skip" href="#sprx-table">{skip}</a>'
-        '<header class="sprx-header">'
-        + page_header(opts.title, counts, registry.data_date, words)
-        + f'<nav><a href="#sprx-table">{to_table}</a>'
-        + language_switch(opts.language, opts.alternates) + "</nav>"
-        "</header>"
-        '<svg width="0" height="0" style="position:absolute" aria-hidden="true" focusable="false"><defs>'
-        '<pattern id="sprx-hatch" patternUnits="userSpaceOnUse" width="8" height="8" '
-        'patternTransform="rotate(45)"><rect width="8" height="8" fill="#ffffff"/>'
-        f'<rect width="2.5" height="8" fill="{ZERO_HATCH}"/></pattern></defs></svg>'
-        '<main id="sprx-main">'
-        # the finder first, so that the keyboard reaches the postcode field before the map's areas and
-        # places (the grid still draws it beside the map)
-        + f'<section id="sprx-finder" class="sprx-finder"><h2>{find_heading}</h2>'
-        f'<p id="sprx-finder-note" data-no-leaflet="{no_leaflet}">{no_script}</p></section>'
-        # (the CDN's Leaflet is loaded in the head, before this: without it, say so rather than "needs JavaScript")
-        + ('<script>if (!window.L) { var note = document.getElementById("sprx-finder-note"); '
-           'note.textContent = note.getAttribute("data-no-leaflet"); }</script>' if not opts.offline else "")),
-        name="sprx_header")  # the finder, the map and the table; closed before the footer
+    # (the figure's own children render before the map: the head's assets and the page's top come first)
+    fig.add_child(plugins.library_assets_part(assets), name="sprx_library")
+    fig.add_child(plugins.own_assets_part(js, css), name="sprx_assets")
+    fig.add_child(plugins.page_top(said, page_header(opts.title, counts, registry.data_date, words),
+                                   language_switch(opts.language, opts.alternates), ZERO_HATCH, opts.offline),
+                  name="sprx_top")
 
     bounds = registry.boundaries.total_bounds if registry.boundaries is not None else (-0.5, 51.3, 0.3, 51.7)
     m = _Map(location=[round((bounds[1] + bounds[3]) / 2, 5), round((bounds[0] + bounds[2]) / 2, 5)],
@@ -241,18 +184,11 @@ def _render_map(registry: Registry, opts: MapOptions, step: Callable[[str], None
         folium.TileLayer(tiles=tiles.build_url(scale_factor="{r}"), attr=tiles.html_attribution,
                          name=tiles.name, max_zoom=tiles.get("max_zoom", 19), control=False).add_to(m)
 
-    page = _PageTail(
-        table_html(data, counts, words)
-        + "</main>"
-        # (printed, it is the page: its main landmark, the map page's main being hidden then)
-        + f'<div id="sprx-print" class="sprx-print-sheet" role="main" aria-label="{shortlist}"></div>'
-        + '<footer class="sprx-footer"><p>'
-        + e(registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas), words=words)) + "."
-        + (" " + e(words.gettext("Map tiles: {tiles}.").format(tiles=tiles.get("attribution", tiles.name)))
-           if tiles is not None else "")
-        + f" {made_with}</p></footer>"
-        + _data_blocks(data))
-    m.add_child(page, name="sprx_page")
+    footer = (registry.attribution(opts.attribution, more=metric_credits(opts.metric, registry.areas), words=words)
+              + "." + (" " + words.gettext("Map tiles: {tiles}.").format(tiles=tiles.get("attribution", tiles.name))
+                       if tiles is not None else "") + " " + made_with)
+    m.add_child(plugins.page_tail(table_html(data, counts, words), shortlist, footer, _data_blocks(data)),
+                name="sprx_page")
     _stable_ids(fig)
     step("writing")
     return _accessible(fig.render(), words, alternate_links(opts.alternates))
