@@ -919,14 +919,20 @@ def _viewport(page) -> dict:
     return {"x": 0, "y": 0, "width": size["width"], "height": size["height"]}
 
 
+def _searched(browser, london_page, size: str, postcode: str):
+    """The London page at a size of SIZES, once a search from `postcode` has sorted the list."""
+    width, height = SIZES[size]
+    page, log = browser(london_page, width=width, height=height)
+    page.fill("#sprx-postcode", postcode)
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('#sprx-where-status').textContent.indexOf('SE1') >= 0")
+    return page, log
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_after_a_search_the_first_result_is_on_screen_and_the_bar_stays_in_reach(browser, london_page, size):
     """The first result was 2,278 px down the panel on a desktop, 3.5 screens down on a phone."""
-    width, height = SIZES[size]
-    page, log = browser(london_page, width=width, height=height)
-    page.fill("#sprx-postcode", "SE1")
-    page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#sprx-where-status').textContent.indexOf('SE1') >= 0")
+    page, log = _searched(browser, london_page, size, "SE1")
     settle(page)
     first = "#sprx-results li[data-scheme-id] >> nth=0"
     assert _inside(_box(page, first), _viewport(page)), _box(page, first)
@@ -997,11 +1003,7 @@ def test_a_row_says_what_it_is_who_for_cost_and_how_to_call(finder):
 @pytest.mark.parametrize("size", SIZES)
 def test_a_card_opens_wholly_in_view_with_its_shortlist_button(browser, london_page, size):
     """The card opened 172 px above the view, its shortlist button out of sight."""
-    width, height = SIZES[size]
-    page, log = browser(london_page, width=width, height=height)
-    page.fill("#sprx-postcode", "SE1 7PB")
-    page.keyboard.press("Enter")
-    page.wait_for_function("document.querySelector('#sprx-where-status').textContent.indexOf('SE1') >= 0")
+    page, log = _searched(browser, london_page, size, "SE1 7PB")
     for k in range(5):
         page.locator("#sprx-results .sprx-result-name").nth(k).click()
         page.wait_for_function("[...document.querySelectorAll('.sprx-card')].some(c => c.offsetParent)")
