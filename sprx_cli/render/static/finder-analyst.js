@@ -21,10 +21,10 @@ function buildAnalyst(f) {
   section.insertBefore(note, table);
   var tools = el("div", "sprx-list-tools sprx-downloads");
   tools.appendChild(button(t("Download the schemes shown (CSV)"), "sprx-download", function () {
-    download(f, "schemes-shown.csv", shownSchemesCsv(f));
+    download("schemes-shown.csv", shownSchemesCsv(f));
   }));
   tools.appendChild(button(t("Download the category by area counts (CSV)"), "sprx-download", function () {
-    download(f, "category-by-area.csv", gridCsv(f));
+    download("category-by-area.csv", gridCsv(f));
   }));
   section.insertBefore(tools, table);
   var grid = el("details", "sprx-grid");
@@ -160,7 +160,7 @@ function gridCsv(f) {
   return toCsv(D, columns, rows);
 }
 
-function download(f, name, text) {  // (a file the browser saves: made here, nothing asked of a server)
+function download(name, text) {  // (a file the browser saves: made here, nothing asked of a server)
   var a = el("a");
   a.href = URL.createObjectURL(new Blob([text], {type: "text/csv;charset=utf-8"}));
   a.download = name;

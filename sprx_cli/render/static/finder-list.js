@@ -235,8 +235,9 @@ function renderShortlist(f) {
   });
   ui.print.disabled = !chosen.length;
   ui.barShortlist.textContent = t("Shortlist ({n})", {n: people(chosen.length)});
-  ui.copy.hidden = !searchLink(f);
-  if (searchLink(f) !== ui.copiedLink) ui.copied.textContent = "";  // (what was copied is no longer this search)
+  var link = searchLink(f);
+  ui.copy.hidden = !link;
+  if (link !== ui.copiedLink) ui.copied.textContent = "";  // (what was copied is no longer this search)
   document.body.classList.toggle("sprx-has-shortlist", chosen.length > 0);
   var text = function (pairs) {
     return pairs.map(function (p) { return (p[0] ? p[0] + ": " : "") + plainText(p[1]); }).join("\n");
