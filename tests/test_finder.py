@@ -1022,6 +1022,23 @@ def test_a_card_opens_wholly_in_view_with_its_shortlist_button(browser, london_p
     assert log.console_errors == []
 
 
+def test_a_tall_card_opened_as_the_page_loads_is_wholly_in_the_map(browser, tmp_path):
+    """The page zoomed to its areas with an animation; a card opened meanwhile was panned into view,
+    then the animation's end put the map back and the card's top (hostile text makes it tall) was
+    cut off above the map, its marker under the attribution."""
+    from typer.testing import CliRunner
+
+    from sprx_cli.cli import app
+
+    out = tmp_path / "map.html"
+    assert CliRunner().invoke(app, ["map", "build", *HOSTILE, "--offline", "--tiles", "none", "-o", str(out)]).exit_code == 0
+    page, log = browser(out, wait="window.sprxTimings && window.sprxTimings.markersLoaded", width=1280, height=900)
+    page.evaluate("sprxMap.openScheme(0)")
+    page.wait_for_selector(".leaflet-popup .sprx-card h2")
+    settle(page)
+    assert _inside(_box(page, ".leaflet-popup-content-wrapper"), _box(page, ".folium-map"))
+
+
 # --- the analyst's view follows the filters (#38 item 8) -----------------------------------------------
 
 def _arts(page) -> list[dict]:

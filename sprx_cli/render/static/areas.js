@@ -120,7 +120,7 @@ function drawAreas(view) {
   var labels = areaLabels(map, layers, A);
   legend(D).addTo(map);
   map.attributionControl.addAttribution(escapeHtml(D.attribution));
-  map.fitBounds(layer.getBounds());
+  map.fitBounds(layer.getBounds(), {animate: false});  // (a card opened meanwhile would be put back by its end)
 
   return {
     layer: layer,

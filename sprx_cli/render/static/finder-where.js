@@ -260,7 +260,7 @@ function loadState(f) {
   }
   if (params.view) {
     var v = params.view.split(",").map(Number);
-    if (v.length === 3 && v.every(isFinite)) f.map.setView([v[0], v[1]], v[2]);
+    if (v.length === 3 && v.every(isFinite)) f.map.setView([v[0], v[1]], v[2], {animate: false});
   }
   if (RADII.indexOf(Number(params.mi)) >= 0) state.radius = Number(params.mi);
   state.servesHere = params.here === "1";
