@@ -47,7 +47,7 @@ def registry_files(name: str) -> dict[str, str]:
     if name == "london":
         return {"--schemes": "schemes.yaml", "--areas": "data/areas.csv",
                 "--boundaries": "data/london-boroughs.geojson", "--vocabulary": "data/vocabulary.yaml",
-                "--postcodes": "data/london-postcodes.csv.gz"}
+                "--postcodes": "data/london-postcodes.csv.gz", "--places": "data/london-places.csv"}
     folder = FIXTURES / name
     vocabulary = folder / "vocabulary.yaml"
     return {"--schemes": str(folder / "schemes.yaml"), "--areas": str(folder / "boroughs.csv"),

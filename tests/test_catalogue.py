@@ -64,7 +64,7 @@ def _produced_by_fixtures() -> set[str]:
         return Sources(opts.get("--schemes", "schemes.yaml"), opts.get("--areas", "data/areas.csv"),
                        opts.get("--boundaries", "data/london-boroughs.geojson"),
                        opts.get("--vocabulary", "data/vocabulary.yaml"),
-                       postcodes=opts.get("--postcodes", "data/london-postcodes.csv.gz"))
+                       postcodes=opts.get("--postcodes", "data/london-postcodes.csv.gz"), places=opts.get("--places"))
 
     codes = set()
     from sprx_cli.aggregate.metrics import population_need

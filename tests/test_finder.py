@@ -275,6 +275,57 @@ def test_an_area_name_in_the_postcode_field_searches_from_that_area(finder):
     assert serving and set(listed(page)) == serving
 
 
+def test_a_place_name_in_the_postcode_field_searches_from_that_place(finder):
+    """A place that is not an area ("Peckham", from the bundled GeoNames table) is searched from
+    its centre, nearest first; the link keeps it (#38 item 1)."""
+    page, _ = finder
+    assert page.inner_text("label[for=sprx-postcode]") == "Postcode or place"
+    page.fill("#sprx-postcode", "  PECKHAM ")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#sprx-where-status") == "Sorted by distance from Peckham (Southwark)."
+    assert page.get_attribute(".sprx-here", "aria-label") == "Peckham: the place you searched"
+    assert not page.is_checked("#sprx-serves-here")  # (a place is not an area: nothing is hidden)
+    d = page.evaluate("sprxMap.data")
+    shown = listed(page)
+    placed = {d["schemes"]["id"][si] for si in d["points"]["scheme"]}
+    first = next(sid for sid in shown if sid in placed)  # (a scheme with no venue that serves Southwark may come first)
+    nearest = min((p for p, si in enumerate(d["points"]["scheme"]) if d["schemes"]["id"][si] in shown),
+                  key=lambda p: math.dist((d["points"]["lat"][p], d["points"]["lon"][p] * 0.62),
+                                          (51.47403, -0.06969 * 0.62)))
+    assert first == d["schemes"]["id"][d["points"]["scheme"][nearest]]
+    assert "pc=Peckham" in page.evaluate("location.hash")
+    page.goto("about:blank")
+    page.go_back()
+    page.wait_for_function("window.sprxMap && sprxMap.finder")
+    assert page.input_value("#sprx-postcode") == "Peckham" and listed(page) == shown
+    page.fill("#sprx-postcode", "Atlantis")
+    page.keyboard.press("Enter")
+    assert page.inner_text("#sprx-where-status") == (
+        "“Atlantis” is not a postcode, an area or a place here, so it was searched as keywords.")
+
+
+def test_a_hostile_place_name_stays_text(browser, tmp_path):
+    from typer.testing import CliRunner
+
+    from sprx_cli.cli import app
+
+    boundaries = read_yaml(HOSTILE[HOSTILE.index("--boundaries") + 1])  # (GeoJSON is YAML)
+    ring = boundaries["features"][0]["geometry"]["coordinates"][0]
+    lon, lat = (sum(c[0] for c in ring[:-1]) / (len(ring) - 1), sum(c[1] for c in ring[:-1]) / (len(ring) - 1))
+    name = "<img src=x onerror=\"window.__pwned='place'\">"
+    places = tmp_path / "places.csv"
+    places.write_text(f'name,lat,lon\n"{name.replace(chr(34), chr(34) * 2)}",{lat},{lon}\n', encoding="utf-8")
+    out = tmp_path / "map.html"
+    result = CliRunner().invoke(app, ["map", "build", *HOSTILE, "--places", str(places), "--offline", "--tiles", "none",
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    page, log = browser(out)
+    page.fill("#sprx-postcode", name)
+    page.keyboard.press("Enter")
+    assert page.inner_text("#sprx-where-status").startswith(f"Sorted by distance from {name} (")
+    assert page.evaluate("window.__pwned") is None and log.console_errors == []
+
+
 def test_no_choice_that_gives_none_is_offered_and_an_empty_list_says_what_to_drop(finder):
     page, _ = finder
     shown = shown_schemes()
@@ -1031,7 +1082,8 @@ def test_a_tall_card_opened_as_the_page_loads_is_wholly_in_the_map(browser, tmp_
     from sprx_cli.cli import app
 
     out = tmp_path / "map.html"
-    assert CliRunner().invoke(app, ["map", "build", *HOSTILE, "--offline", "--tiles", "none", "-o", str(out)]).exit_code == 0
+    result = CliRunner().invoke(app, ["map", "build", *HOSTILE, "--offline", "--tiles", "none", "-o", str(out)])
+    assert result.exit_code == 0
     page, log = browser(out, wait="window.sprxTimings && window.sprxTimings.markersLoaded", width=1280, height=900)
     page.evaluate("sprxMap.openScheme(0)")
     page.wait_for_selector(".leaflet-popup .sprx-card h2")
@@ -1162,7 +1214,7 @@ def test_each_box_understands_what_belongs_to_the_other(finder):
     assert page.input_value("#sprx-keywords") == "walking" and page.input_value("#sprx-postcode") == ""
     assert listed(page) == walking
     assert page.inner_text("#sprx-where-status") == (
-        "“walking” is not a postcode or an area here, so it was searched as keywords.")
+        "“walking” is not a postcode, an area or a place here, so it was searched as keywords.")
     type_keywords(page, "")
     page.fill("#sprx-keywords", "se1 7pb")
     page.keyboard.press("Enter")

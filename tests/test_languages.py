@@ -81,7 +81,8 @@ def test_the_welsh_page_says_its_own_words(sprx, tmp_path):
     D = page_data(html)
     assert D["metricLabel"] == "Cynlluniau gweithredol fesul ardal"
     assert D["zero"]["label"] == "dim cynlluniau wedi'u cofnodi"
-    assert D["attribution"] == ("Boundaries © Crown copyright 2015 (ONS, OS), OGL v3. "  # (the keeper's, as written)
+    assert D["attribution"] == ("Boundaries © Crown copyright 2015 (ONS, OS), OGL v3; places © GeoNames, CC BY 4.0. "
+                                # (the keeper's, as written)
                                 "Codau post © Hawlfraint y Goron, y Post Brenhinol (ONS NSPL, OGL v3)")  # (sprx's)
     assert "Cymraeg" not in D["languages"] and "Saesneg" in D["languages"]  # languages named in Welsh
     hours = {D["strings"][i] for i in D["schemes"]["hours"] if i >= 0}

@@ -116,7 +116,7 @@ def test_first_publish_builds_a_complete_site(published):
     assert json.loads((site / "oruk/services.json").read_text())["total_items"] == 5
     manifest = json.loads((site / "manifest.json").read_text())
     assert manifest["counts"] == {"schemes": 3, "areas": 3, "areas_with_schemes": 2, "areas_without_schemes": 1}
-    assert set(manifest["inputs"]) == {"schemes", "areas", "boundaries", "vocabulary", "postcodes"}  # every input
+    assert set(manifest["inputs"]) == {"schemes", "areas", "boundaries", "vocabulary", "postcodes", "places"}  # all
     assert all(len(v["sha256"]) == 64 for v in manifest["inputs"].values())
     assert manifest["sprx_version"] and manifest["data_date"] == "2026-06-01"
     index = (site / "index.html").read_text()

@@ -15,6 +15,8 @@ from sprx_cli.core.problems import Loc
 from helpers import MINI
 from helpers import SCHEMES as S
 
+PLACES = "tests/fixtures/places/messy.csv"  # a place-name table with every kind of bad row
+
 
 def with_option(option: str, path: str) -> list[str]:
     args = list(MINI)
@@ -161,6 +163,10 @@ CASES = [
      "lat and lon look swapped"),
     (["--schemes", S + "postcodes.yaml"], "location-outside-boroughs", "warning", S + "postcodes.yaml:17:19",
      "(postcode SE1 7PB, placed at 51.5025, -0.11938) is not in Camden (fix: its postcode is in Lambeth"),
+    ([*MINI, "--places", PLACES], "place-name-invalid", "warning", PLACES + " row 5",
+     "lat 'north' is not a latitude in degrees, so the place is left out of the finder's search"),
+    ([*MINI, "--places", PLACES], "place-name-invalid", "warning", PLACES + " row 9",
+     "postcode ZZ9 9ZZ is not in the postcode table"),
     (["--schemes", S + "upkeep.yaml"], "stale-entry", "warning", S + "upkeep.yaml:7:20", "more than 12 months ago"),
     (["--schemes", S + "upkeep.yaml"], "possible-duplicate", "warning", S + "upkeep.yaml:9:11",
      "same name and provider as 'camden-walks'"),

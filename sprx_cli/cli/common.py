@@ -25,13 +25,14 @@ _state = {"debug": False}
 # The option that sets what a library error's `subject` names (a setting, a filter, an import's
 # column): the library speaks of settings and filters, the command line of options.
 OPTIONS = {"schemes": "--schemes", "areas": "--areas", "boundaries": "--boundaries", "vocabulary": "--vocabulary",
-           "postcodes": "--postcodes", "code_field": "--code-field", "name_field": "--name-field", "crs": "--crs",
+           "postcodes": "--postcodes", "places": "--places", "code_field": "--code-field",
+           "name_field": "--name-field", "crs": "--crs",
            "tiles": "--tiles", "metric": "--metric", "status": "--status", "category": "--category",
            "referral_route": "--referral-route", "area": "--borough", "column": "--column", "encoding": "--encoding"}
 # The option that overrides each setting (the README's table of settings is made from this and the settings).
 SETTING_OPTIONS = {**{k: v for k, v in OPTIONS.items() if k in ("schemes", "areas", "boundaries", "vocabulary",
-                                                                "postcodes", "code_field", "name_field", "crs",
-                                                                "tiles", "metric")},
+                                                                "postcodes", "places", "code_field", "name_field",
+                                                                "crs", "tiles", "metric")},
                    "title": "--title", "output": "--output` of `map build", "image": "--output` of `map image"}
 
 
@@ -246,6 +247,8 @@ class RegistryArgs:
     postcodes: str | None = _option("--postcodes", metavar="PATH",
                                     help="Postcode centres for locations given by postcode alone: an NSPL or "
                                          "ONSPD CSV (pcds, lat, long; .gz allowed) or postcode,lat,lon.")
+    places: str | None = _option("--places", metavar="PATH",
+                                 help="Place names for the finder's search: a CSV name,lat,lon or name,postcode.")
     encoding: str | None = _option("--encoding", metavar="NAME",
                                    help="Read the scheme registry in this encoding (e.g. cp1252).")
     stale_after: int = _option("--stale-after", default=STALE_MONTHS, show_default=True, min=1, metavar="MONTHS",
@@ -255,7 +258,7 @@ class RegistryArgs:
         """The files, from the options, the folder's settings and the defaults (usage error if missing)."""
         return (folder_settings or settings()).sources(self.schemes, self.areas, self.boundaries, self.vocabulary,
                                                        self.code_field, self.name_field, self.crs, self.postcodes,
-                                                       need_schemes=need_schemes)
+                                                       self.places, need_schemes=need_schemes)
 
     def load(self, sources, *, strict: bool = False, quiet: bool = False, metric: str = "count",
              languages: tuple[str, ...] = (), also: tuple = ()):

@@ -157,13 +157,14 @@ class Sources:
     name_field: str | None = None  # the boundaries' attribute holding the area name (messages only)
     crs: str | None = None  # the boundaries' CRS when the file does not say (e.g. EPSG:27700)
     postcodes: str | None = None  # postcode centres (NSPL/ONSPD CSV, or postcode,lat,lon), read when needed
+    places: str | None = None  # place names and centres for the finder's search (geo/gazetteer.py)
 
     @property
     def files(self) -> dict[str, str]:
         """Each input file by its role: everything a registry's outputs depend on."""
         files = {"schemes": self.schemes, "areas": self.areas, "boundaries": self.boundaries,
                  "vocabulary": self.vocabulary}
-        return files | ({"postcodes": self.postcodes} if self.postcodes else {})
+        return files | {key: value for key in ("postcodes", "places") if (value := getattr(self, key))}
 
 
 # (imported when a Registry is made: `sprx --help` needs neither the area registry's nor the YAML reader)
@@ -190,6 +191,7 @@ class Registry:
     boundaries: Any = None  # the areas' shapes (geo.boundaries.Boundaries) once read
     stale_after_months: int = STALE_MONTHS
     credits: list[tuple[str, str]] = field(default_factory=list)  # (full, short) credits of other sources used
+    places: dict[str, tuple[float, float]] | None = None  # the gazetteer's places by name, once read
 
     def attribution(self, boundaries: str, short: bool = False, more: tuple = (), words=None) -> str:
         """The boundaries' attribution followed by that of every other source the data used (`more`:

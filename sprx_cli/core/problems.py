@@ -227,6 +227,10 @@ CATALOGUE: tuple[Code, ...] = (
          'a postcode the postcode table does not have (suggests one a character away); a location with no '
          'coordinates stays off the map',
          'check the postcode on a letter or royalmail.com, or give lat and lon'),
+    Code('place-name-invalid', 'warning',
+         "a row of the place-name table (the `places` setting) with no name, a latitude or longitude that is not a "
+         "number of degrees, or a postcode the postcode table lacks: the place is left out of the finder's search",
+         'give the row a name and lat and lon in degrees (e.g. 51.47403,-0.06969), or a postcode'),
     Code('postcode-far', 'warning',
          "typed `lat`/`lon` more than 1 km from the centre of the location's postcode (says how far, and which is "
          "likelier wrong)",

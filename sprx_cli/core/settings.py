@@ -105,6 +105,9 @@ SETTINGS: tuple[Setting, ...] = (
             "`EPSG:27700`)", default_text="what the file says (WGS84 for GeoJSON/TopoJSON in degrees)"),
     Setting("postcodes", None, "postcode centres for locations given by postcode alone: an NSPL or ONSPD CSV "
             "(`pcds`, `lat`, `long`; `.gz` allowed) or `postcode,lat,lon`", path=True, default_text="none"),
+    Setting("places", None, "place names the finder's search knows (\"Peckham\"): a CSV `name,lat,lon`, or "
+            "`name,postcode` with a postcode table; credit its source in `attribution`", path=True,
+            default_text="none"),
     Setting("title", DEFAULT_TITLE, "the title of the map, the PNG and the site; for a site in several languages, "
             "one per language: `title = {cy = \"Cynlluniau ...\", en = \"Schemes ...\"}`", kind="per-language"),
     Setting("output", "maps/map.html", "where `map build` writes the page", path=True),
@@ -218,7 +221,8 @@ class Settings:
 
     def sources(self, schemes: str | None = None, areas: str | None = None, boundaries: str | None = None,
                 vocabulary: str | None = None, code_field: str | None = None, name_field: str | None = None,
-                crs: str | None = None, postcodes: str | None = None, *, need_schemes: bool = True) -> Sources:
+                crs: str | None = None, postcodes: str | None = None, places: str | None = None, *,
+                need_schemes: bool = True) -> Sources:
         """The registry's files and boundary options; SourceMissing names the setting of a file that
         does not exist or is a folder."""
         given = {"schemes": schemes, "areas": areas, "boundaries": boundaries, "vocabulary": vocabulary}
@@ -234,8 +238,12 @@ class Settings:
         if table is not None and not Path(table).is_file():
             raise SourceMissing("postcodes", table, "is not a file",
                                 "give an NSPL or ONSPD CSV, or postcode,lat,lon")
+        gazetteer = self.get(places, "places")
+        if gazetteer is not None and not Path(gazetteer).is_file():
+            raise SourceMissing("places", gazetteer, "is not a file", "give a CSV with name,lat,lon or name,postcode")
         return Sources(**paths, code_field=self.get(code_field, "code_field"),
-                       name_field=self.get(name_field, "name_field"), crs=self.get(crs, "crs"), postcodes=table)
+                       name_field=self.get(name_field, "name_field"), crs=self.get(crs, "crs"), postcodes=table,
+                       places=gazetteer)
 
 
 def readme_table(options: dict[str, str]) -> str:

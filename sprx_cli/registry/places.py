@@ -70,6 +70,41 @@ def place_by_postcode(reg: Registry, by_id) -> list[Problem]:
     return problems
 
 
+def read_gazetteer(reg: Registry) -> list[Problem]:
+    """Read the place-name table (the `places` setting) into `reg.places`, placing rows given by
+    postcode; place-name-invalid for each row left out."""
+    path = reg.sources.places
+    if not path:
+        return []
+    from ..core.textio import SourceError, read_text
+    from ..geo.gazetteer import GazetteerError, load_gazetteer
+    from ..geo.postcodes import PostcodeTable
+
+    try:
+        text = read_text(Path(path), path, other_encodings=False)
+        table: list[PostcodeTable | None] = [None]
+
+        def centre(postcode: str) -> tuple[float, float] | None:
+            from ..geo.postcodes import PostcodeTableError, load_postcodes
+
+            if table[0] is None and reg.sources.postcodes:
+                try:
+                    table[0] = load_postcodes(Path(reg.sources.postcodes))
+                except PostcodeTableError:
+                    return None
+            return table[0].find([postcode])[0] if table[0] is not None else None
+
+        reg.places, bad = load_gazetteer(text, centre)
+    except SourceError as exc:
+        return [exc.problem]
+    except GazetteerError as exc:
+        return [Problem("file-unreadable", f"{path} is not a place-name table: {exc.message}", Loc(path), "error",
+                        "places", None, exc.hint)]
+    return [Problem("place-name-invalid", f"{b.why}, so the place is left out of the finder's search",
+                    Loc(path, row=b.line), "warning", f"places.{b.column}", b.value or None)
+            for b in bad]
+
+
 def _far(reg: Registry, by_id, si: int, li: int, loc, centre: tuple[float, float], metres: float) -> Problem:
     """postcode-far, saying which of the two is likelier wrong."""
     from ..geo.postcodes import FAR_METRES, distance_m

@@ -15,7 +15,7 @@ from ..core.speed import no_cyclic_gc
 from ..core.vocabulary import load_vocabulary
 from .check import check_registry
 from .currency import check_upkeep
-from .places import check_locations, place_by_postcode
+from .places import check_locations, place_by_postcode, read_gazetteer
 from .read import RawRecord, load_registry
 
 
@@ -142,6 +142,7 @@ def _validate(sources: Sources, on: date | None, stale_after_months: int, encodi
         return raw.record(index[sid])
 
     report.extend(place_by_postcode(reg, by_id))
+    report.extend(read_gazetteer(reg))
     if reg.boundaries is not None:
         report.extend(check_locations(reg.schemes, reg.boundaries, reg.areas, by_id))
     report.extend(check_upkeep(reg.schemes, by_id, on, stale_after_months))

@@ -186,6 +186,7 @@ def map_data(registry: Registry, opts: MapOptions) -> tuple[dict, AreaCounts]:
                  "costs": list(vocab.costs), "delivery": list(vocab.delivery),
                  "accessibility": list(vocab.accessibility), "languages": languages, "days": list(DAYS)},
         "postcodes": postcode_areas(registry, area_index),
+        "places": place_areas(registry, area_index),
         "zero": {"label": words.gettext(ZERO_LABEL), "border": ZERO_HATCH, "count": zero_count},
         "border": BORDER,
         "schemes": schemes,
@@ -340,6 +341,21 @@ class _FieldColumns:
     def keys(self, name: str, position: dict[str, int]) -> list[list[int]]:
         """A tuple-of-keys field as lists of positions (one list per distinct tuple, shared)."""
         return _each_once(lambda keys: [position[k] for k in keys], self.columns[name])
+
+
+def place_areas(registry: Registry, area_index: dict[str, int]) -> dict | None:
+    """Each place of the gazetteer (the `places` setting) in the registry's areas: its centre and
+    the area it falls in, for the finder's place-name search; None without a gazetteer."""
+    if not registry.places or registry.boundaries is None:
+        return None
+    from ..geo.boundaries import areas_containing
+
+    names = list(registry.places)
+    inside = areas_containing(registry.boundaries, [registry.places[n][0] for n in names],
+                              [registry.places[n][1] for n in names])
+    found = {n: [round(registry.places[n][0], 5), round(registry.places[n][1], 5), area_index[codes[0]]]
+             for n, codes in zip(names, inside) if codes}
+    return found or None
 
 
 def postcode_areas(registry: Registry, area_index: dict[str, int]) -> dict | None:

@@ -97,6 +97,8 @@ TOP_LEVEL: dict[str, str] = {
             "codes, day keys mon..sun) in the order of the label lists, for filters in the page's address",
     "postcodes": "{districts, sectors}: name -> [lat, lon, index into D.areas], for the postcode search; "
                  "null without a postcode table",
+    "places": "place name -> [lat, lon, index into D.areas], for the place-name search; null without a place-name "
+              "table (the places setting)",
     "rules": "{email, adult, csvRisky, csvNumber}: sprx's own rules the page applies too, as Python declares them: "
              "the pattern of an email address before it becomes a mailto: link (core/words.py); the age from which a "
              "person may come as the parent or carer of a child a scheme's ages are for (core/model.ADULT); the "

@@ -5,7 +5,7 @@
  *
  * needs: decoded, el, field, foldText, inGeometry, km, setKeywords, showResults, t, textMap, withinMiles
  * gives: NEAREST, RADII, areaAt, areaMiddle, areaNamed, buildWhere, carryState, loadState, lookup, markHere,
- *   nearestPlaces, saveState, setOrigin, syncNear
+ *   nearestPlaces, placeNamed, saveState, setOrigin, syncNear
  */
 
 // The area (index into D.areas) a point falls in, or -1.
@@ -26,6 +26,22 @@ function lookup(f, text) {
   var district = m ? m[1] : code;
   if (D.postcodes.districts[district]) return {hit: D.postcodes.districts[district], label: district, zoom: 14};
   return null;
+}
+
+// A place of the page's place-name table (the places setting) the text names, as `lookup` gives a
+// postcode; null when none.
+function placeNamed(f, text) {
+  var P = f.D.places, folded = foldText(text);
+  if (!P || !folded) return null;
+  if (!f.placeKeys) {
+    f.placeKeys = textMap();
+    Object.keys(P).forEach(function (name) {
+      var key = foldText(name);
+      if (!(key in f.placeKeys)) f.placeKeys[key] = name;
+    });
+  }
+  var name = f.placeKeys[folded];
+  return name === undefined ? null : {hit: P[name], label: name, zoom: 14};
 }
 
 var RADII = [1, 2, 5, 10];
@@ -82,8 +98,25 @@ function setOrigin(f, lat, lon, area, label, zoom, here) {
   var near = nearestPlaces(f, lat, lon, NEAREST);
   if (!near.length) f.map.setView([lat, lon], zoom, {animate: false});
   else f.map.fitBounds(L.latLngBounds([[lat, lon]].concat(near.map(function (p) { return [f.D.points.lat[p], f.D.points.lon[p]]; }))),
-                       {padding: [36, 36], maxZoom: 16, animate: false});
+                       {paddingTopLeft: clearOf(f.map, "top", "left"), paddingBottomRight: clearOf(f.map, "bottom", "right"),
+                        maxZoom: 16, animate: false});
   showResults(f);
+}
+
+// The room the map's controls take in a corner (x beside them, y above or below them), at least 36 px:
+// the places brought into view stay clear of them, where a finger can reach them.
+function clearOf(map, vertical, horizontal) {
+  var box = map.getContainer().getBoundingClientRect(), x = 36, y = 36;
+  var corner = map.getContainer().querySelector(".leaflet-" + vertical + ".leaflet-" + horizontal);
+  if (corner) {
+    corner.querySelectorAll(".leaflet-control").forEach(function (c) {
+      var r = c.getBoundingClientRect();
+      if (!r.width) return;
+      x = Math.max(x, (horizontal === "left" ? r.right - box.left : box.right - r.left) + 12);
+      y = Math.max(y, (vertical === "top" ? r.bottom - box.top : box.bottom - r.top) + 12);
+    });
+  }
+  return L.point(Math.min(x, box.width / 3), Math.min(y, box.height / 3));
 }
 
 var NEAREST = 3;  // places a postcode search brings into view, at least
@@ -124,7 +157,8 @@ function buildWhere(f, root) {
   var ui = f.ui;
   var where = el("form", "sprx-where");
   where.setAttribute("role", "search");
-  var pcField = field(t("Postcode"), "sprx-postcode", "text"), pc = ui.postcode = pcField[1];
+  var pcField = field(f.D.places ? t("Postcode or place") : t("Postcode"), "sprx-postcode", "text");
+  var pc = ui.postcode = pcField[1];
   pc.autocomplete = "postal-code";
   pc.setAttribute("aria-describedby", "sprx-where-status");
   var find = el("button", null, t("Find"));
@@ -156,7 +190,7 @@ function buildWhere(f, root) {
   near.appendChild(radiusLabel);
   near.appendChild(hereLabel);
   [pcField[0], pc, find, locate, status, near].forEach(function (x) { where.appendChild(x); });
-  if (!f.D.postcodes) {
+  if (!f.D.postcodes && !f.D.places) {
     pc.disabled = find.disabled = true;
     status.textContent = t("Postcode search needs a postcode table (the 'postcodes' setting).");
   }
@@ -171,19 +205,29 @@ function buildWhere(f, root) {
       setOrigin(f, mid[0], mid[1], area, f.D.areas.name[area], 12, t("{area}: the area you searched", {area: f.D.areas.name[area]}));
       return;
     }
+    var place = found ? null : placeNamed(f, pc.value);
+    if (place) {  // a place's name ("Peckham"): from its centre
+      f.state.postcode = place.label;
+      setOrigin(f, place.hit[0], place.hit[1], place.hit[2], place.label, place.zoom,
+                t("{place}: the place you searched", {place: place.label}));
+      return;
+    }
     if (!found && pc.value.trim() && !/\d/.test(pc.value)) {  // (words, not a postcode: "walking", "debt advice")
       var words = pc.value.trim();
       pc.value = "";
       f.ui.keywords.value = words;
       setKeywords(f, words);
       f.update();
-      status.textContent = t("“{words}” is not a postcode or an area here, so it was searched as keywords.", {words: words});
+      status.textContent = f.D.places
+        ? t("“{words}” is not a postcode, an area or a place here, so it was searched as keywords.", {words: words})
+        : t("“{words}” is not a postcode or an area here, so it was searched as keywords.", {words: words});
       showResults(f);
       return;
     }
     if (!found) {
       status.textContent = pc.value.trim() ? t("Postcode {postcode} is not in this map's areas.", {postcode: pc.value.trim()})
-                                           : t("Type a postcode, e.g. SE1 7PB, or a district, e.g. SE1.");
+        : f.D.places ? t("Type a postcode, e.g. SE1 7PB, a district, e.g. SE1, or a place.")
+        : t("Type a postcode, e.g. SE1 7PB, or a district, e.g. SE1.");
       return;
     }
     f.state.postcode = pc.value.trim().toUpperCase();
@@ -275,14 +319,16 @@ function loadState(f) {
     markHere(f, mid[0], mid[1], t("{area}: the area you searched", {area: state.postcode}));
   }
   if (params.pc && named < 0) {
-    var found = lookup(f, decoded(params.pc));
-    if (found) {
-      state.postcode = decoded(params.pc);
+    var found = lookup(f, decoded(params.pc)), place = found ? null : placeNamed(f, decoded(params.pc));
+    if (found || place) {
+      state.postcode = place ? place.label : decoded(params.pc);
       f.ui.postcode.value = state.postcode;
-      state.origin = [found.hit[0], found.hit[1]];
-      state.originArea = found.hit[2];
-      state.originLabel = found.label;
-      markHere(f, found.hit[0], found.hit[1], t("{postcode}: the postcode you searched", {postcode: found.label}));
+      var hit = (found || place).hit;
+      state.origin = [hit[0], hit[1]];
+      state.originArea = hit[2];
+      state.originLabel = (found || place).label;
+      markHere(f, hit[0], hit[1], found ? t("{postcode}: the postcode you searched", {postcode: found.label})
+                                        : t("{place}: the place you searched", {place: place.label}));
     }
   }
 }
