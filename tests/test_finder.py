@@ -279,7 +279,8 @@ def test_a_place_name_in_the_postcode_field_searches_from_that_place(finder):
     """A place that is not an area ("Peckham", from the bundled GeoNames table) is searched from
     its centre, nearest first; the link keeps it (#38 item 1)."""
     page, _ = finder
-    assert page.inner_text("label[for=sprx-postcode]") == "Postcode or place"
+    assert page.inner_text("label[for=sprx-postcode]") == "Postcode"  # (the test contract)
+    assert page.inner_text("#sprx-postcode-hint") == "Or the name of an area or a place"
     page.fill("#sprx-postcode", "  PECKHAM ")
     page.keyboard.press("Enter")
     assert page.inner_text("#sprx-where-status") == "Sorted by distance from Peckham (Southwark)."

@@ -4,8 +4,8 @@
  * `f` is the finder's state (finder.js).
  *
  * needs: decoded, el, field, foldText, inGeometry, km, setKeywords, showResults, t, textMap, withinMiles
- * gives: NEAREST, RADII, areaAt, areaMiddle, areaNamed, buildWhere, carryState, loadState, lookup, markHere,
- *   nearestPlaces, placeNamed, saveState, setOrigin, syncNear
+ * gives: NEAREST, RADII, areaAt, areaMiddle, areaNamed, buildWhere, carryState, clearOf, loadState, lookup,
+ *   markHere, nearestPlaces, placeNamed, saveState, setOrigin, syncNear
  */
 
 // The area (index into D.areas) a point falls in, or -1.
@@ -157,10 +157,11 @@ function buildWhere(f, root) {
   var ui = f.ui;
   var where = el("form", "sprx-where");
   where.setAttribute("role", "search");
-  var pcField = field(f.D.places ? t("Postcode or place") : t("Postcode"), "sprx-postcode", "text");
-  var pc = ui.postcode = pcField[1];
+  var pcField = field(t("Postcode"), "sprx-postcode", "text"), pc = ui.postcode = pcField[1];
   pc.autocomplete = "postal-code";
-  pc.setAttribute("aria-describedby", "sprx-where-status");
+  var hint = f.D.places ? el("p", "sprx-hint", t("Or the name of an area or a place")) : null;
+  if (hint) hint.id = "sprx-postcode-hint";
+  pc.setAttribute("aria-describedby", (hint ? "sprx-postcode-hint " : "") + "sprx-where-status");
   var find = el("button", null, t("Find"));
   find.type = "submit";
   var locate = el("button", null, t("Use my location"));
@@ -189,7 +190,7 @@ function buildWhere(f, root) {
   ui.servesHereText = hereLabel.appendChild(el("span"));
   near.appendChild(radiusLabel);
   near.appendChild(hereLabel);
-  [pcField[0], pc, find, locate, status, near].forEach(function (x) { where.appendChild(x); });
+  [pcField[0], pc, find, locate, hint, status, near].forEach(function (x) { if (x) where.appendChild(x); });
   if (!f.D.postcodes && !f.D.places) {
     pc.disabled = find.disabled = true;
     status.textContent = t("Postcode search needs a postcode table (the 'postcodes' setting).");
