@@ -179,8 +179,9 @@ def test_publish_writes_a_page_per_language_each_linking_to_the_others(sprx, tmp
     assert "<title>Social prescribing (test)</title>" in maps["en/map.html"]
     assert "<title>Cynlluniau presgripsiynu cymdeithasol (prawf)</title>" in maps["map.html"]
     manifest = json.loads((site / "manifest.json").read_text(encoding="utf-8"))
-    paths = {f["path"] for f in manifest["files"]}
-    assert {"en/index.html", "en/map.html", "en/map.png"} <= paths
+    listed = {f.get("path") or f["group"]: f for f in manifest["files"]}  # (a folder's files: one group)
+    assert {"index.html", "map.html", "map.png", "en/", "en/schemes/", "schemes/"} <= set(listed)
+    assert listed["en/"]["files"] == len([p for p in (site / "en").iterdir() if p.is_file()]) >= 3
     assert manifest["options"]["languages"] == ["cy", "en"]
     from sprx_cli.site.versions import verify_site
 
@@ -590,7 +591,9 @@ def test_the_api_finds_a_scheme_by_its_welsh_words(sprx, tmp_path, bilingual):
 
     site = tmp_path / "site"
     assert sprx("publish", *bilingual, "--site", site, "--tiles", "none", "--quiet").exit_code == 0
-    store = Store(site / "api.sqlite")
+    from sprx_cli.site.versions import live_version, store_of
+
+    store = Store(store_of(live_version(site), "api.sqlite"))
     try:
         for words, names in (("cerdded", ["North Walks"]), ("walks", ["North Walks"]), ("neuadd", ["North Walks"]),
                              ("rozmowa", ["East Chat"])):

@@ -106,7 +106,7 @@ def test_first_publish_builds_a_complete_site(published):
     names = sorted(p.name for p in site.iterdir())
     assert names == sorted(["index.html", "map.html", "map.png", "counts.csv", "counts.json", "counts.xlsx",
                             "schemes.csv", "schemes.geojson", "schemes.json", "areas.geojson", "changes.json",
-                            "manifest.json", "oruk", "changes.atom", "api.sqlite", "schemes", "robots.txt"])
+                            "manifest.json", "oruk", "changes.atom", "schemes", "robots.txt"])
     assert sorted(p.name for p in (site / "schemes").iterdir()) == sorted(
         f"{s['id']}.html" for s in json.loads((site / "schemes.json").read_text())["schemes"])
     feed = sorted(str(p.relative_to(site / "oruk")) for p in (site / "oruk").rglob("*.json"))
@@ -273,7 +273,8 @@ def test_refuses_a_real_directory(tmp_path):
 
 
 @pytest.mark.processes
-@pytest.mark.parametrize("stage", ["locked", "built-map", "writing-files", "before-rename", "before-flip"])
+@pytest.mark.parametrize("stage", ["locked", "built-map", "writing-files", "store-built", "before-rename",
+                                   "before-flip"])
 def test_sigkill_before_the_switch_keeps_the_old_site(published, tmp_path, stage):
     d, reg = copy_registry(tmp_path)
     (d / "schemes.yaml").write_text((d / "schemes.yaml").read_text().replace("North Peer Group", "Renamed"))
@@ -287,6 +288,52 @@ def test_sigkill_before_the_switch_keeps_the_old_site(published, tmp_path, stage
     assert r.returncode == 0, r.stderr
     assert verify_site(published) == [] and "Renamed" in (published / "schemes.json").read_text()
     assert not list((tmp_path / "public.sprx" / "versions").glob(".tmp-*"))
+    _only_whole_versions(tmp_path / "public.sprx")
+
+
+def _only_whole_versions(state: Path) -> None:
+    """Each version has its store and index beside it, and nothing else is there."""
+    names = sorted(p.name for p in (state / "versions").iterdir())
+    assert sorted(p.name for p in (state / "stores").iterdir()) == [f"{n}.sqlite" for n in names]
+    assert sorted(p.name for p in (state / "index").iterdir()) == [f"{n}.tsv" for n in names]
+
+
+def test_a_republish_shares_every_unchanged_file_with_the_previous_version(site, tmp_path):
+    """#39: unchanged files are hard links to the previous version's, never written again; what
+    changed is written anew; the store lives beside the versions, not in the public site."""
+    d, reg = copy_registry(tmp_path)
+    assert run(site, registry=reg).returncode == 0
+    first = live_version(site)
+    (d / "schemes.yaml").write_text((d / "schemes.yaml").read_text().replace("North Peer Group", "Renamed"))
+    r = run(site, registry=reg)
+    assert r.returncode == 0 and verify_site(site) == []
+    second = live_version(site)
+    files = sorted(str(p.relative_to(second)) for p in second.rglob("*") if p.is_file())
+    shared = [f for f in files if (first / f).exists() and (first / f).stat().st_ino == (second / f).stat().st_ino]
+    fresh = sorted(set(files) - set(shared))
+    changed = [s["id"] for s in json.loads((second / "schemes.json").read_text())["schemes"] if s["name"] == "Renamed"]
+    assert f"schemes/{changed[0]}.html" in fresh and f"schemes/{changed[0]}.html" not in shared
+    assert not any(f.startswith("schemes/") and changed[0] not in f for f in fresh)  # (the others' pages: shared)
+    assert sum(1 for f in fresh if f.startswith("oruk/services/")) == 1
+    assert len(shared) > len(fresh) and "manifest.json" in fresh
+    assert f"Published {site} (version {second.name}): 3 schemes in 2 of 3 areas; {len(fresh) - 1} files written, " \
+           f"{len(shared)} unchanged and shared with the previous version;" in r.stdout
+    assert not (second / "api.sqlite").exists()
+    assert (tmp_path / "public.sprx" / "stores" / f"{second.name}.sqlite").is_file()
+    _only_whole_versions(tmp_path / "public.sprx")
+    manifest = json.loads((second / "manifest.json").read_text())
+    groups = {f["group"]: f for f in manifest["files"] if "group" in f}
+    assert groups["oruk/services/"]["files"] == 5 and groups["schemes/"]["files"] == 5  # (a checksum per group)
+    # a file changed in place after its version was published is not trusted: written again
+    (second / "counts.csv").write_bytes((second / "counts.csv").read_bytes().replace(b",", b";"))
+    assert run(site, "--title", "Another title", registry=reg).returncode == 0
+    third = live_version(site)
+    assert (third / "counts.csv").stat().st_ino != (second / "counts.csv").stat().st_ino
+    assert b";" not in (third / "counts.csv").read_bytes() and verify_site(site) == []
+    # pruning takes a version's store and index with it
+    assert run(site, "--title", "A fourth", "--keep", "0", registry=reg).returncode == 0
+    _only_whole_versions(tmp_path / "public.sprx")
+    assert len(list((tmp_path / "public.sprx" / "versions").iterdir())) == 1
 
 
 @pytest.mark.processes
@@ -418,8 +465,8 @@ def test_a_full_disk_while_the_api_store_is_built_is_said(tmp_path):
     site = tmp_path / "public"
     assert sprx_publish("--site", site, "--tiles", "none", "--quiet").returncode == 0
     before, live = snapshot(site), live_version(site)
-    assert (live / "api.sqlite").stat().st_size > 4 << 20 > max(
-        p.stat().st_size for p in live.rglob("*") if p.name != "api.sqlite")
+    store = tmp_path / "public.sprx" / "stores" / f"{live.name}.sqlite"
+    assert store.stat().st_size > 4 << 20 > max(p.stat().st_size for p in live.rglob("*"))
 
     def filled() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # (a write past the limit fails, as on a full disk)

@@ -28,7 +28,9 @@ def _logger(fmt: LogFormat, quiet: bool):
             return
         if event == "published":
             typer.echo(f"Published {fields['site']} (version {fields['version']}): {fields['schemes']:,} schemes in "
-                       f"{fields['areas_with_schemes']:,} of {fields['areas']:,} areas, {fields['duration_s']} s")
+                       f"{fields['areas_with_schemes']:,} of {fields['areas']:,} areas; "
+                       f"{fields['files_written']:,} files written, {fields['files_shared']:,} unchanged and shared "
+                       f"with the previous version; {fields['duration_s']} s")
         elif event == "unchanged":
             typer.echo(f"Unchanged: the inputs match the live site {fields['site']} (version {fields['version']}); "
                        "nothing was done")

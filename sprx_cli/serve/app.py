@@ -25,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..interchange.oruk_api import LISTS, BadRequest, NotFound, Store
 from ..interchange.oruk_store import STORE_NAME
-from ..site.versions import hold_live
+from ..site.versions import hold_live, store_of
 
 API = "/oruk"  # where the API is: http://HOST:PORT/oruk is the base URL to give a validator
 MAX_QUERY = 4096  # bytes of query string; longer is refused (414)
@@ -77,7 +77,7 @@ class Versions:
         try:
             found = self._open.get(folder)
             if found is None:
-                path = folder / STORE_NAME
+                path = store_of(folder, STORE_NAME)
                 if not path.is_file():
                     raise NotFound(f"{self.site} has no API store ({STORE_NAME}): publish it again with this sprx")
                 found = self._open[folder] = _Open(Store(path), StaticFiles(directory=folder, html=True))

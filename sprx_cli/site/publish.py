@@ -27,9 +27,11 @@ from ..core.model import STALE_MONTHS, STATUSES, Sources, data_date
 from ..core.settings import DEFAULT_TITLE, NO_ATTRIBUTION, page_address
 from ..render.mapdata import MapOptions, map_data
 from .changes import atom_feed, changes_since
+from .files import Entry, VersionFiles, group_digest, group_of, index_path, sharing
 from .hooks import pause
 from .index import FEED, index_html
-from .versions import (Log, PublishBusy, PublishError, SiteLock, check_site_path, flip, fsync_dir, live_version,
+from .versions import (STORES, Log, PublishBusy, PublishError, SiteLock, check_site_path, flip, fsync_dir,
+                       live_version,
                        prune, read_manifest, remove_leftovers, sha256_file, state_dir, verify_site, version_name,
                        versions, write_synced)
 
@@ -96,11 +98,12 @@ def input_checksums(sources: Sources) -> dict[str, str]:
     return {role: sha256_file(Path(path)) for role, path in sources.files.items()}
 
 
-def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, previous: Path | None,
-               inputs: dict[str, str], inputs_same: bool, log: Log) -> dict:
-    """Write every site file into `out` (an empty folder); return the manifest."""
+def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFiles, store: Path,
+               previous: Path | None, inputs: dict[str, str], inputs_same: bool, log: Log) -> dict:
+    """Write every site file into `out` (an empty version, sharing unchanged files with the previous
+    one) and the API's store to `store`; return the manifest."""
     from ..interchange.oruk_export import export_feed, feed_documents
-    from ..interchange.oruk_store import STORE_NAME, build_store
+    from ..interchange.oruk_store import build_store
     from ..render.exports import export_areas, export_schemes
     from ..render.image import render_png
     from ..render.mappage import render_map
@@ -155,24 +158,16 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
     docs = feed_documents(registry)  # (the feed's and the API's)
     feed = {f"{FEED}/{name}": data for name, data in export_feed(registry, docs=docs).items()}
     for i, name in enumerate(site_files):
-        if "/" in name:
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-        write_synced(out / name, files[name])
+        out.put(name, files.pop(name))
         if i == 2:
             pause("writing-files")
-    for folder in sorted({(out / name).parent for name in site_files if "/" in name}, reverse=True):
-        fsync_dir(folder)
-    folders = sorted({(out / name).parent for name in feed})
-    for folder in folders:
-        folder.mkdir(parents=True, exist_ok=True)
-    for name, body in feed.items():
-        write_synced(out / name, body)
-    for folder in reversed(folders):
-        fsync_dir(folder)
-    files.update(feed)
-    store = build_store(registry, out / STORE_NAME, docs)  # the API's (sprx serve), built once per version
+    for name in list(feed):
+        out.put(name, feed.pop(name))
+    build_store(registry, store, docs)  # the API's (sprx serve), built once per version, beside the site
     with open(store, "rb") as f:
         os.fsync(f.fileno())
+    pause("store-built")
+    out.make_durable()
     manifest = {
         "sprx_version": __version__,
         "inputs": {role: {"path": sources.files[role], "sha256": digest} for role, digest in inputs.items()},
@@ -181,13 +176,30 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: Path, prev
         "counts": {"schemes": counts.total_schemes, "areas": len(counts.codes),
                    "areas_with_schemes": counts.areas_with_schemes,
                    "areas_without_schemes": len(counts.codes) - counts.areas_with_schemes},
-        "files": [{"path": name, "size": len(files[name]), "sha256": hashlib.sha256(files[name]).hexdigest()}
-                  for name in (*site_files, *feed)]
-                 + [{"path": STORE_NAME, "size": store.stat().st_size, "sha256": sha256_file(store)}],
+        "files": manifest_files(out.entries),
+        "store": {"size": store.stat().st_size},
     }
-    write_synced(out / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    fsync_dir(out)
-    return {**manifest, "changes": changes}
+    write_synced(out.out / "manifest.json",
+                 (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    fsync_dir(out.out)
+    return {**manifest, "changes": changes, "index": out.index_text(), "written": len(out.written),
+            "shared": out.linked}
+
+
+def manifest_files(entries: dict[str, Entry]) -> list[dict]:
+    """The manifest's list of a version's files: each file at the top with its own checksum, each
+    folder's files as a group with one (site/files.group_digest), so the manifest stays small."""
+    groups: dict[str, list] = {}
+    for name, entry in entries.items():
+        groups.setdefault(group_of(name), []).append((name, entry))
+    out = []
+    for group, members in sorted(groups.items()):
+        if group.endswith("/"):
+            out.append({"group": group, "files": len(members), "size": sum(e.size for _, e in members),
+                        "sha256": group_digest(members)})
+        else:
+            out.append({"path": group, "size": members[0][1].size, "sha256": members[0][1].sha256})
+    return out
 
 
 def _scheme_pages(registry, opts: PublishOptions) -> dict[str, bytes]:
@@ -266,18 +278,26 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".tmp-{name}"
         tmp.mkdir()
+        (state / STORES).mkdir(exist_ok=True)
+        store = state / STORES / f"{name}.sqlite"
+        index = index_path(state, name)
         try:
-            built = build_site(registry, sources, opts, tmp, live_version(site), inputs, same, log)
+            live = live_version(site)
+            built = build_site(registry, sources, opts, sharing(tmp, state, live), store, live, inputs, same, log)
+            index.parent.mkdir(exist_ok=True)
+            write_synced(index, built.pop("index").encode("utf-8"))
+            fsync_dir(index.parent)
+            fsync_dir(store.parent)
         except MetricUnavailable as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _discard(tmp, store, index)
             raise PublishError(f"cannot shade the map by {opts.metric}: {exc}", exc.hint) from None
         except (OSError, sqlite3.Error) as exc:  # (the disk, not the data: full, a size limit, read-only)
-            shutil.rmtree(tmp, ignore_errors=True)
+            _discard(tmp, store, index)
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
             raise PublishError(f"could not write the new version in {folder}: {why}; the site {site} was not "
                                "touched", "make room on that disk (or lift its limit) and publish again") from None
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            _discard(tmp, store, index)
             raise
         final = folder / name
         pause("before-rename")
@@ -287,9 +307,16 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
         flip(site, final)
         pause("after-flip")
         prune(state, final, opts.keep, log)
-        log("published", site=str(site), version=name, **built["counts"],
-            duration_s=round(time.monotonic() - started, 3))
+        log("published", site=str(site), version=name, **built["counts"], files_written=built["written"],
+            files_shared=built["shared"], duration_s=round(time.monotonic() - started, 3))
         return PublishResult("published", site, name, built["counts"], built["changes"], report)
+
+
+def _discard(tmp: Path, store: Path, index: Path) -> None:
+    """What a failed publish had made of its version."""
+    shutil.rmtree(tmp, ignore_errors=True)
+    for path in (store, index):
+        path.unlink(missing_ok=True)
 
 
 def rollback(site: Path, log: Log = lambda *a, **k: None) -> PublishResult:

@@ -6,6 +6,9 @@ A site `public` is a symbolic link to one complete version:
     public.sprx/lock                  held (flock) while a publish or rollback runs
     public.sprx/versions/<version>/   complete sites, newest last; the `keep` newest earlier ones stay
     public.sprx/readers/<version>     held shared (flock) by a server while it reads that version
+    public.sprx/stores/<version>.sqlite   the API's store of each version (not a download of the site)
+    public.sprx/index/<version>.tsv   each version's files and checksums (site/files.py: unchanged
+                                      files are hard links to the previous version's)
 
 The locks are flocks on open files, so the kernel drops them when a process dies: a killed run never
 blocks the next one, and a version a server is reading is never deleted under it (prune leaves it
@@ -26,6 +29,16 @@ from collections.abc import Callable
 from ..core.errors import SprxError
 
 Log = Callable[..., None]  # log(event, level="info", **fields)
+
+
+STORES = "stores"
+
+
+def store_of(folder: Path, name: str) -> Path:
+    """The API store of a version folder: beside the versions (DIR.sprx/stores/<version>.sqlite), or
+    `name` inside the folder (a version an older sprx published, or a folder of its own)."""
+    beside = folder.parent.parent / STORES / f"{folder.name}.sqlite"
+    return beside if folder.parent.name == "versions" and beside.is_file() else folder / name
 
 
 class PublishError(SprxError):
@@ -116,12 +129,25 @@ def verify_site(site: Path) -> list[str]:
     manifest = read_manifest(site)
     if manifest is None:
         return [f"{site}: manifest.json is missing or unreadable"]
+    from .files import Entry, group_digest, group_of
+
     problems = []
-    listed = {f["path"] for f in manifest["files"]}
-    present = {str(p.relative_to(live)) for p in live.rglob("*") if p.is_file()} - {"manifest.json"}
-    for extra in sorted(present - listed):
-        problems.append(f"{extra}: not in the manifest")
+    present = sorted(str(p.relative_to(live)) for p in live.rglob("*") if p.is_file())
+    found: dict[str, list] = {}
+    for name in present:
+        if name != "manifest.json":
+            found.setdefault(group_of(name), []).append(name)
+    listed = {f.get("path") or f.get("group") for f in manifest["files"]}
+    for extra in sorted(set(found) - listed):
+        problems += [f"{name}: not in the manifest" for name in found[extra]]
     for f in manifest["files"]:
+        if "group" in f:  # (a folder's files, one checksum: site/files.group_digest)
+            names = found.get(f["group"], [])
+            entries = [(n, Entry((live / n).stat().st_size, sha256_file(live / n))) for n in names]
+            if len(names) != f["files"] or sum(e.size for _, e in entries) != f["size"] \
+                    or group_digest(entries) != f["sha256"]:
+                problems.append(f"{f['group']}: its {f['files']} files do not match the manifest")
+            continue
         path = live / f["path"]
         if not path.is_file():
             problems.append(f"{f['path']}: missing")
@@ -200,6 +226,11 @@ def remove_leftovers(state: Path, log: Log) -> None:
     for leftover in sorted((state / "versions").glob(".tmp-*")):
         shutil.rmtree(leftover, ignore_errors=True)
         log("removed-leftover", path=str(leftover))
+    for kind, suffix in ((STORES, ".sqlite"), ("index", ".tsv")):  # (a killed run's store and index)
+        for path in sorted((state / kind).iterdir()) if (state / kind).is_dir() else ():
+            if path.name.startswith(".") or not (state / "versions" / path.name.removesuffix(suffix)).is_dir():
+                path.unlink(missing_ok=True)
+                log("removed-leftover", path=str(path))
     readers = state / "readers"
     if readers.is_dir():
         for orphan in readers.iterdir():
@@ -229,6 +260,8 @@ def _delete_unread(state: Path, name: str, log: Log, pruned: bool = True) -> Non
             return
         if pruned:
             shutil.rmtree(state / "versions" / name, ignore_errors=True)
+            (state / STORES / f"{name}.sqlite").unlink(missing_ok=True)
+            (state / "index" / f"{name}.tsv").unlink(missing_ok=True)
             log("pruned", path=str(state / "versions" / name))
         os.unlink(readers / name)  # (a server waiting on it finds its version gone, and looks again)
     finally:
