@@ -28,6 +28,7 @@ TARGETS = {"naive_ratio": 25.0, "explore_ratio": 4.0, "map_rss_mb": 1024, "html_
            "filter_ms": 300, "million_rss_mb": 4096, "import_100k_s": 15.0, "keyword_ms": 50,
            "api_ms": 100, "api_ready_s": 10.0}
 # Issue #38's targets for the finder at 100,000 schemes (CSV, 2 cores)
+PUBLISH_TARGETS = {"publish_ratio": 8.0, "rss_mb": 1536, "republish_ratio": 3.0, "added_share": 0.25}  # issue #39
 FINDER_TARGETS = {"markers_ms": 1000, "keyword_ms": 50, "filter_ms": 100}
 
 POSTCODES = r'''
@@ -234,6 +235,53 @@ def keywords_only(tmp: Path) -> dict:
         return keyword_timing(page)
 
 
+def disk_bytes(folder: Path) -> int:
+    """The bytes a folder takes on disk, a file linked from several places counted once (as `du`)."""
+    seen, total = set(), 0
+    for path in folder.rglob("*"):
+        st = path.lstat()
+        if path.is_file() and not path.is_symlink() and (st.st_dev, st.st_ino) not in seen:
+            seen.add((st.st_dev, st.st_ino))
+            total += st.st_blocks * 512
+    return total
+
+
+def publish_bench(tmp: Path, n: int = 100_000) -> dict:
+    """`sprx publish` of an n-scheme CSV registry beside `map build` of it, in one sitting: the first
+    publish, a republish after 1% of the schemes changed, each one's peak RSS, and the disk the first
+    version takes and the second adds (files it shares with the first counted once)."""
+    import csv
+    import io
+
+    sprx = [sys.executable, "-m", "sprx_cli"]
+    src, site = tmp / f"publish_{n}.csv", tmp / f"publish_site_{n}"
+    run(sprx + ["demo", "generate", "--schemes", str(n), "--boundaries", str(ROOT / "data" / "london-boroughs.geojson"),
+                "--format", "csv", "--seed", str(n), "-o", str(src)])
+    r: dict = {"schemes": n, "map": run(sprx + ["map", "build", "--schemes", str(src), "--offline", "--tiles", "none",
+                                                "--quiet", "--output", str(tmp / "publish_map.html")], repeat=3)}
+    r["publish"] = run(sprx + ["publish", "--site", str(site), "--schemes", str(src), "--quiet"])
+    state = site.with_name(site.name + ".sprx")
+    first = disk_bytes(state)
+    live = site.resolve()
+    r["files"] = sum(1 for p in live.rglob("*") if p.is_file())
+    r["largest_public_mb"] = round(max(p.stat().st_size for p in live.rglob("*") if p.is_file()) / 2**20, 1)
+    r["manifest_kb"] = round((live / "manifest.json").stat().st_size / 1024, 1)
+    rows = list(csv.reader(io.StringIO(src.read_text(encoding="utf-8"))))
+    column = rows[0].index("description")
+    for i in range(1, len(rows), 100):  # 1% of the schemes, their description changed
+        rows[i][column] = (rows[i][column] or "") + " (changed)"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    src.write_text(out.getvalue(), encoding="utf-8")
+    r["republish"] = run(sprx + ["publish", "--site", str(site), "--schemes", str(src), "--quiet"])
+    r["first_version_mb"] = round(first / 2**20)
+    r["second_adds_mb"] = round((disk_bytes(state) - first) / 2**20)
+    mapped = r["map"]["wall_s"]
+    r["publish_ratio"] = round(r["publish"]["wall_s"] / mapped, 1)
+    r["republish_ratio"] = round(r["republish"]["wall_s"] / mapped, 1)
+    return r
+
+
 def finder_bench(tmp: Path, runs: int = 3) -> dict:
     """The 100,000-scheme CSV registry's page, opened `runs` times in one sitting: every marker ready,
     a keystroke in Keywords and a filter change (each run's medians; the median run reported)."""
@@ -320,7 +368,9 @@ def api_bench(sprx: list[str], tmp: Path, n: int = 100_000, repeat: int = 40) ->
                 "--format", "csv", "--seed", str(n), "-o", str(src)])
     r = {"schemes": n, "publish": run(sprx + ["publish", "--site", str(site), "--schemes", str(src), "--postcodes",
                                               str(ROOT / "data" / "london-postcodes.csv.gz"), "--quiet"])}
-    r["store_mb"] = round((site / "api.sqlite").stat().st_size / 2**20, 1)
+    from sprx_cli.site.versions import live_version, store_of
+
+    r["store_mb"] = round(store_of(live_version(site), "api.sqlite").stat().st_size / 2**20, 1)
     start = time.perf_counter()
     proc = subprocess.Popen(sprx + ["serve", "--site", str(site), "--port", "0"], stdout=subprocess.PIPE,
                             text=True, cwd=ROOT)
@@ -402,7 +452,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1k and 10k only")
     parser.add_argument("--million", action="store_true",
                         help="also 1,000,000 schemes: validate, map build and the page in Chromium (about 15 minutes)")
-    parser.add_argument("--only", choices=["import", "keywords", "api", "welsh", "finder"],
+    parser.add_argument("--only", choices=["import", "keywords", "api", "welsh", "finder", "publish"],
                         help="measure this part again and keep the other figures of bench/results.json")
     args = parser.parse_args()
     if args.only:
@@ -415,6 +465,9 @@ def main() -> None:
             elif args.only == "api":
                 results["api"] = api_bench([sys.executable, "-m", "sprx_cli"], Path(tmp))
                 print("api", json.dumps(results["api"]), flush=True)
+            elif args.only == "publish":
+                results["publish"] = publish_bench(Path(tmp))
+                print("publish", json.dumps(results["publish"]), flush=True)
             elif args.only == "finder":
                 results["finder"] = finder_bench(Path(tmp))
                 print("finder", json.dumps(results["finder"]), flush=True)
@@ -486,6 +539,8 @@ def main() -> None:
             print("api", json.dumps(results["api"]), flush=True)
             results["welsh"] = welsh_bench(tmp)
             print("welsh", json.dumps(results["welsh"]), flush=True)
+            results["publish"] = publish_bench(tmp)
+            print("publish", json.dumps(results["publish"]), flush=True)
             results["finder"] = finder_bench(tmp)
             print("finder", json.dumps(results["finder"]), flush=True)
         if args.million:
@@ -646,6 +701,26 @@ def report(res: dict) -> str:
                       TARGETS["filter_ms"], " ms", b["filter_markers_ms"] <= TARGETS["filter_ms"]),
                   row("finder: a keystroke in Keywords (Welsh and English text searched)", b["keyword_ms"],
                       TARGETS["keyword_ms"], " ms", b["keyword_ms"] <= TARGETS["keyword_ms"])]
+    pb = res.get("publish")
+    if pb:
+        lines += ["", "## `sprx publish` at 100,000 schemes (issue #39)", "",
+                  f"The {pb['schemes']:,}-scheme CSV registry, `map build` (median of {len(pb['map']['runs'])}: "
+                  f"{pb['map']['wall_s']} s) and `publish` side by side in one sitting" + (
+                      f", measured on {res['again']['publish']['date']} (`bench/run.py --only publish`)"
+                      if res.get("again", {}).get("publish") else "") + ". The republish follows a change to 1% of "
+                  f"the schemes (their descriptions). A version has {pb['files']:,} files, the largest "
+                  f"{pb['largest_public_mb']} MB (the API's store is beside the versions, not in the public site); "
+                  f"its manifest is {pb['manifest_kb']} KB.", "",
+                  "| what | measured | target | |", "| --- | ---: | ---: | --- |",
+                  row(f"publish: {pb['publish']['wall_s']} s, × map build", pb["publish_ratio"], PUBLISH_TARGETS["publish_ratio"],
+                      "×", pb["publish_ratio"] <= PUBLISH_TARGETS["publish_ratio"]),
+                  row("publish: peak RSS", pb["publish"]["rss_mb"], PUBLISH_TARGETS["rss_mb"], " MB",
+                      pb["publish"]["rss_mb"] <= PUBLISH_TARGETS["rss_mb"]),
+                  row(f"republish after 1% changed: {pb['republish']['wall_s']} s, × map build", pb["republish_ratio"],
+                      PUBLISH_TARGETS["republish_ratio"], "×", pb["republish_ratio"] <= PUBLISH_TARGETS["republish_ratio"]),
+                  row(f"disk the second version adds (the first takes {pb['first_version_mb']} MB)",
+                      pb["second_adds_mb"], round(pb["first_version_mb"] * PUBLISH_TARGETS["added_share"]), " MB",
+                      pb["second_adds_mb"] <= pb["first_version_mb"] * PUBLISH_TARGETS["added_share"])]
     fb = res.get("finder")
     if fb:
         lines += ["", "## The finder at 100,000 schemes (issue #38)", "",

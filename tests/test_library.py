@@ -201,6 +201,25 @@ def test_keywords_fold_case_accents_and_punctuation_and_match_word_starts():
     assert not matches(words("befriend walking"), texts)  # every word
 
 
+def test_the_fast_fold_of_plain_ascii_is_the_same_as_the_full_one():
+    """fold() takes a shortcut for ASCII text (most of a registry): each character's answer as the
+    full rule's (NFD, marks dropped, anything but a letter or digit a space)."""
+    import random
+    import unicodedata
+
+    from sprx_cli.core.keywords import fold
+
+    def full(text):
+        kept = "".join(" " if not ch.isalnum() else ch for ch in unicodedata.normalize("NFD", text)
+                       if not unicodedata.category(ch).startswith("M"))
+        return " ".join(kept.lower().split())
+
+    rnd = random.Random(39)
+    texts = ("".join(chr(rnd.randrange(128)) for _ in range(rnd.randrange(40))) for _ in range(5000))
+    for text in ["", " ", "A-Z_a.z 0/9", "\x00\t\n\x7f", *texts]:
+        assert fold(text) == full(text), repr(text)
+
+
 def test_small_wordings_say_what_is_known(sprx, tmp_path):
     from datetime import date
 

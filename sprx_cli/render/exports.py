@@ -107,9 +107,12 @@ def export_schemes(registry: Registry, fmt: str, filters: Filters = Filters()) -
     if fmt == "xlsx":
         return to_xlsx([("schemes", columns, [[r.get(c) for c in columns] for r in records])])
     if fmt == "json":
-        full = [scheme_record(by_id[r["id"]], registry.areas.by_code, nested=True) for r in records]
-        doc = {**_meta(registry, filters), "schemes": full}
-        return (json.dumps(doc, ensure_ascii=False, indent=2) + "\n").encode()
+        # (a scheme a line: readable and diffable, and json's C encoder writes it, as it does not with indent)
+        head = json.dumps(_meta(registry, filters), ensure_ascii=False, indent=2)
+        lines = ",\n".join("    " + json.dumps(scheme_record(by_id[r["id"]], registry.areas.by_code, nested=True),
+                                      ensure_ascii=False) for r in records)
+        return (head[:-2] + ',\n  "schemes": [\n' + lines + "\n  ]\n}\n").encode() if records else (
+            json.dumps({**_meta(registry, filters), "schemes": []}, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "geojson":
         features = []
         for r in records:
