@@ -219,16 +219,22 @@ def million(sprx: list[str], tmp: Path, boundaries: Path) -> dict:
     return r
 
 
-def keywords_only(tmp: Path) -> dict:
-    """The 100,000-scheme CSV registry's page again, for the keyword timing alone."""
-    from sprx_cli.dev.browser import open_page
-
+def page_100k(tmp: Path) -> Path:
+    """The 100,000-scheme CSV registry's map page, built in `tmp`."""
     sprx = [sys.executable, "-m", "sprx_cli"]
     src, page_path = tmp / "100000.csv", tmp / "csv_100000.html"
     run(sprx + ["demo", "generate", "--schemes", "100000", "--boundaries", str(ROOT / "data" / "london-boroughs.geojson"),
                 "--format", "csv", "--seed", "100000", "-o", str(src)])
     run(sprx + ["map", "build", "--schemes", str(src), "--offline", "--tiles", "none", "--quiet", "--output",
                 str(page_path)])
+    return page_path
+
+
+def keywords_only(tmp: Path) -> dict:
+    """The 100,000-scheme CSV registry's page again, for the keyword timing alone."""
+    from sprx_cli.dev.browser import open_page
+
+    page_path = page_100k(tmp)
     with open_page(page_path.resolve().as_uri()) as (page, log):
         page.wait_for_function("window.sprxTimings && window.sprxTimings.markersLoaded", timeout=300_000)
         page.wait_for_function("sprxMap.finder", timeout=300_000)
@@ -285,12 +291,7 @@ def publish_bench(tmp: Path, n: int = 100_000) -> dict:
 def finder_bench(tmp: Path, runs: int = 3) -> dict:
     """The 100,000-scheme CSV registry's page, opened `runs` times in one sitting: every marker ready,
     a keystroke in Keywords and a filter change (each run's medians; the median run reported)."""
-    sprx = [sys.executable, "-m", "sprx_cli"]
-    src, page_path = tmp / "100000.csv", tmp / "csv_100000.html"
-    run(sprx + ["demo", "generate", "--schemes", "100000", "--boundaries", str(ROOT / "data" / "london-boroughs.geojson"),
-                "--format", "csv", "--seed", "100000", "-o", str(src)])
-    run(sprx + ["map", "build", "--schemes", str(src), "--offline", "--tiles", "none", "--quiet", "--output",
-                str(page_path)])
+    page_path = page_100k(tmp)
     seen = [first_render(page_path) for _ in range(runs)]
     keys = ("all_markers_clustered_ms", "keyword_ms", "keyword_max_ms", "filter_change_ms", "filter_markers_ms",
             "move_ms")
