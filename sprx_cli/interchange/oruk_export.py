@@ -32,6 +32,8 @@ stays what HSDS means by it: the languages the service is delivered in.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ..core.languages import language_name
 from ..core.model import Registry, Scheme
 from .hsds import (BYDAY, GSS_URI, HSDS_VERSION, OPENAPI_URL, PLACED_BY, PROFILE, REFERRAL_URL, SERVICE_TEXTS, SPRX_ID,
@@ -187,16 +189,21 @@ def export_feed(registry: Registry, page_size: int = 100, docs: dict | None = No
     """The static feed: file path (relative to the feed's folder) -> bytes. Deterministic; each file
     the same bytes as the API's answer (`sprx serve`) to the same request. `docs`: feed_documents'
     answer, when already made."""
+    return dict(sorted(feed_files(registry, page_size, docs)))
+
+
+def feed_files(registry: Registry, page_size: int = 100, docs: dict | None = None) -> Iterator[tuple[str, bytes]]:
+    """export_feed's files one at a time (path, bytes), made as they are asked for, so that a site's
+    feed need not be held whole in memory."""
     docs = docs or feed_documents(registry)
     services = service_texts(docs)
-    files: dict[str, bytes] = {"index.json": dump(docs["root"])}
+    yield "index.json", dump(docs["root"])
     total = len(services)
     for n in range(max(1, -(-total // page_size))):
         one = page_bytes(services[n * page_size:(n + 1) * page_size], n + 1, page_size, total)
-        files["services.json" if n == 0 else f"services/page/{n + 1}.json"] = one
+        yield ("services.json" if n == 0 else f"services/page/{n + 1}.json"), one
     for (_, doc), body in zip(docs["services"], services):
-        files[f"services/{doc['id']}.json"] = (body + "\n").encode("utf-8")
-    files["organizations.json"] = whole(docs["organizations"])
-    files["taxonomies.json"] = whole(docs["taxonomies"])
-    files["taxonomy_terms.json"] = whole(docs["terms"])
-    return dict(sorted(files.items()))
+        yield f"services/{doc['id']}.json", (body + "\n").encode("utf-8")
+    yield "organizations.json", whole(docs["organizations"])
+    yield "taxonomies.json", whole(docs["taxonomies"])
+    yield "taxonomy_terms.json", whole(docs["terms"])

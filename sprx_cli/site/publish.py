@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from collections.abc import Iterator
 
 from .. import __version__
 from ..aggregate.counts import area_counts
@@ -102,7 +103,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFil
                previous: Path | None, inputs: dict[str, str], inputs_same: bool, log: Log) -> dict:
     """Write every site file into `out` (an empty version, sharing unchanged files with the previous
     one) and the API's store to `store`; return the manifest."""
-    from ..interchange.oruk_export import export_feed, feed_documents
+    from ..interchange.oruk_export import feed_documents, feed_files
     from ..interchange.oruk_store import build_store
     from ..render.exports import export_areas, export_schemes
     from ..render.image import render_png
@@ -153,16 +154,16 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFil
             words,
             up="" if language == opts.languages[0] else "../",
             alternates=_alternates(opts.languages, language, "index.html")).encode("utf-8")
-    files.update(_scheme_pages(registry, opts))
     site_files = [name for name in SITE_FILES if name in files] + sorted(set(files) - set(SITE_FILES))
-    docs = feed_documents(registry)  # (the feed's and the API's)
-    feed = {f"{FEED}/{name}": data for name, data in export_feed(registry, docs=docs).items()}
     for i, name in enumerate(site_files):
         out.put(name, files.pop(name))
         if i == 2:
             pause("writing-files")
-    for name in list(feed):
-        out.put(name, feed.pop(name))
+    for name, body in _scheme_pages(registry, opts):  # (each written as it is made: never all held at once)
+        out.put(name, body)
+    docs = feed_documents(registry)  # (the feed's and the API's)
+    for name, body in feed_files(registry, docs=docs):
+        out.put(f"{FEED}/{name}", body)
     build_store(registry, store, docs)  # the API's (sprx serve), built once per version, beside the site
     with open(store, "rb") as f:
         os.fsync(f.fileno())
@@ -202,18 +203,17 @@ def manifest_files(entries: dict[str, Entry]) -> list[dict]:
     return out
 
 
-def _scheme_pages(registry, opts: PublishOptions) -> dict[str, bytes]:
+def _scheme_pages(registry, opts: PublishOptions) -> Iterator[tuple[str, bytes]]:
     """A page per scheme in each language (closed ones too, saying so: old links still answer), and for
     search engines robots.txt and, where the site knows its address (public_url), sitemap.xml."""
     from ..render.schemepage import robots, scheme_page, scheme_page_name, sitemap
 
-    files: dict[str, bytes] = {}
     for language in opts.languages:
         words = messages(language)
         for s in registry.schemes:
             name = scheme_page_name(s.id)
             others = _alternates(opts.languages, language, name)
-            files[_page(opts.languages, language, name)] = scheme_page(
+            yield _page(opts.languages, language, name), scheme_page(
                 registry, s, words, opts.title_in(language),
                 page_url=page_address(opts.public_url, _page(opts.languages, language, name)),
                 feedback=opts.feedback_email,
@@ -221,13 +221,12 @@ def _scheme_pages(registry, opts: PublishOptions) -> dict[str, bytes]:
                 alternates=tuple((code, "../" + href) for code, href in others)).encode("utf-8")
     if opts.public_url:
         pages = ["index.html", "map.html"] + [scheme_page_name(s.id) for s in registry.schemes if s.status != "closed"]
-        files["sitemap.xml"] = sitemap(
+        yield "sitemap.xml", sitemap(
             (page_address(opts.public_url, _page(opts.languages, language, name)) or "",
              tuple((code, page_address(opts.public_url, _page(opts.languages, code, name)) or "")
                    for code in opts.languages) if len(opts.languages) > 1 else ())
             for name in pages for language in opts.languages)
-    files["robots.txt"] = robots(page_address(opts.public_url, "sitemap.xml"))
-    return files
+    yield "robots.txt", robots(page_address(opts.public_url, "sitemap.xml"))
 
 
 def _page(languages: tuple[str, ...], language: str, name: str) -> str:
