@@ -114,21 +114,21 @@ class VersionFiles:
         """Every new file and folder on disk before the version is renamed into place."""
         if not _syncfs(self.out):
             for path in self.written:
-                fd = os.open(path, os.O_RDONLY)
-                try:
-                    os.fsync(fd)
-                finally:
-                    os.close(fd)
+                _fsync(path)
         for folder in sorted(self._folders | {self.out}, key=lambda p: len(p.parts), reverse=True):
-            fd = os.open(folder, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
+            _fsync(folder)
 
     def index_text(self) -> str:
         """The index, a line per file: path, size, SHA-256."""
         return "".join(f"{name}\t{e.size}\t{e.sha256}\n" for name, e in sorted(self.entries.items()))
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _syncfs(path: Path) -> bool:

@@ -31,10 +31,10 @@ from .changes import atom_feed, changes_since
 from .files import Entry, VersionFiles, group_digest, group_of, index_path, sharing
 from .hooks import pause
 from .index import FEED, index_html
-from .versions import (STORES, Log, PublishBusy, PublishError, SiteLock, check_site_path, flip, fsync_dir,
+from .versions import (Log, PublishBusy, PublishError, SiteLock, check_site_path, flip, fsync_dir,
                        live_version,
-                       prune, read_manifest, remove_leftovers, sha256_file, state_dir, verify_site, version_name,
-                       versions, write_synced)
+                       prune, read_manifest, remove_leftovers, sha256_file, state_dir, store_path, verify_site,
+                       version_name, versions, write_synced)
 
 __all__ = ["EXIT_BUSY", "PublishBusy", "PublishError", "PublishOptions", "PublishResult", "publish", "rollback",
            "input_checksums", "live_version", "verify_site"]
@@ -277,8 +277,8 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f".tmp-{name}"
         tmp.mkdir()
-        (state / STORES).mkdir(exist_ok=True)
-        store = state / STORES / f"{name}.sqlite"
+        store = store_path(state, name)
+        store.parent.mkdir(exist_ok=True)
         index = index_path(state, name)
         try:
             live = live_version(site)

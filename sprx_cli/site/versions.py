@@ -34,10 +34,15 @@ Log = Callable[..., None]  # log(event, level="info", **fields)
 STORES = "stores"
 
 
+def store_path(state: Path, version: str) -> Path:
+    """Where the API store of `version` is kept: DIR.sprx/stores/<version>.sqlite."""
+    return state / STORES / f"{version}.sqlite"
+
+
 def store_of(folder: Path, name: str) -> Path:
-    """The API store of a version folder: beside the versions (DIR.sprx/stores/<version>.sqlite), or
-    `name` inside the folder (a version an older sprx published, or a folder of its own)."""
-    beside = folder.parent.parent / STORES / f"{folder.name}.sqlite"
+    """The API store of a version folder: beside the versions (store_path), or `name` inside the
+    folder (a version an older sprx published, or a folder of its own)."""
+    beside = store_path(folder.parent.parent, folder.name)
     return beside if folder.parent.name == "versions" and beside.is_file() else folder / name
 
 
@@ -226,9 +231,12 @@ def remove_leftovers(state: Path, log: Log) -> None:
     for leftover in sorted((state / "versions").glob(".tmp-*")):
         shutil.rmtree(leftover, ignore_errors=True)
         log("removed-leftover", path=str(leftover))
-    for kind, suffix in ((STORES, ".sqlite"), ("index", ".tsv")):  # (a killed run's store and index)
-        for path in sorted((state / kind).iterdir()) if (state / kind).is_dir() else ():
-            if path.name.startswith(".") or not (state / "versions" / path.name.removesuffix(suffix)).is_dir():
+    from .files import index_path
+
+    for where in (store_path, index_path):  # (a killed run's store and index)
+        folder = where(state, "x").parent
+        for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+            if path.name.startswith(".") or not (state / "versions" / path.name.rsplit(".", 1)[0]).is_dir():
                 path.unlink(missing_ok=True)
                 log("removed-leftover", path=str(path))
     readers = state / "readers"
@@ -260,8 +268,10 @@ def _delete_unread(state: Path, name: str, log: Log, pruned: bool = True) -> Non
             return
         if pruned:
             shutil.rmtree(state / "versions" / name, ignore_errors=True)
-            (state / STORES / f"{name}.sqlite").unlink(missing_ok=True)
-            (state / "index" / f"{name}.tsv").unlink(missing_ok=True)
+            from .files import index_path
+
+            store_path(state, name).unlink(missing_ok=True)
+            index_path(state, name).unlink(missing_ok=True)
             log("pruned", path=str(state / "versions" / name))
         os.unlink(readers / name)  # (a server waiting on it finds its version gone, and looks again)
     finally:
