@@ -114,16 +114,17 @@ class VersionFiles:
         """Every new file and folder on disk before the version is renamed into place."""
         if not _syncfs(self.out):
             for path in self.written:
-                _fsync(path)
+                fsync_path(path)
         for folder in sorted(self._folders | {self.out}, key=lambda p: len(p.parts), reverse=True):
-            _fsync(folder)
+            fsync_path(folder)
 
     def index_text(self) -> str:
         """The index, a line per file: path, size, SHA-256."""
         return "".join(f"{name}\t{e.size}\t{e.sha256}\n" for name, e in sorted(self.entries.items()))
 
 
-def _fsync(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Make a file's bytes, or a folder's entries (new names, renames), durable."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

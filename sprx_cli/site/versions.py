@@ -27,6 +27,7 @@ from pathlib import Path
 from collections.abc import Callable
 
 from ..core.errors import SprxError
+from .files import Entry, fsync_path, group_digest, group_of, index_path
 
 Log = Callable[..., None]  # log(event, level="info", **fields)
 
@@ -134,8 +135,6 @@ def verify_site(site: Path) -> list[str]:
     manifest = read_manifest(site)
     if manifest is None:
         return [f"{site}: manifest.json is missing or unreadable"]
-    from .files import Entry, group_digest, group_of
-
     problems = []
     present = sorted(str(p.relative_to(live)) for p in live.rglob("*") if p.is_file())
     found: dict[str, list] = {}
@@ -168,11 +167,7 @@ def version_name(digest: str) -> str:
 
 def fsync_dir(path: Path) -> None:
     """Make a folder's entries (new names, renames) durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    fsync_path(path)
 
 
 def write_synced(path: Path, data: bytes) -> None:
@@ -231,8 +226,6 @@ def remove_leftovers(state: Path, log: Log) -> None:
     for leftover in sorted((state / "versions").glob(".tmp-*")):
         shutil.rmtree(leftover, ignore_errors=True)
         log("removed-leftover", path=str(leftover))
-    from .files import index_path
-
     for where in (store_path, index_path):  # (a killed run's store and index)
         folder = where(state, "x").parent
         for path in sorted(folder.iterdir()) if folder.is_dir() else ():
@@ -268,8 +261,6 @@ def _delete_unread(state: Path, name: str, log: Log, pruned: bool = True) -> Non
             return
         if pruned:
             shutil.rmtree(state / "versions" / name, ignore_errors=True)
-            from .files import index_path
-
             store_path(state, name).unlink(missing_ok=True)
             index_path(state, name).unlink(missing_ok=True)
             log("pruned", path=str(state / "versions" / name))
