@@ -117,6 +117,17 @@ def test_a_foreign_feed_imports_and_says_what_it_left_out(tmp_path):
     assert why["/contents/3"] == "it serves none of this registry's areas"
 
 
+def test_a_feed_id_that_would_name_a_file_elsewhere_is_not_kept(tmp_path):
+    reg = registry_tables(sources("london"))
+    doc = {"id": "../../../escaped", "name": "Riverside Walks", "service_areas": [{"name": "Lambeth"}]}
+    (tmp_path / "one.json").write_text(json.dumps(doc), encoding="utf-8")
+    imported = import_documents(read_documents(tmp_path / "one.json"), reg)
+    [record] = imported.records
+    assert record.get("oruk_id") is None
+    [note] = [n for n in imported.notes if n.where.endswith("/id")]
+    assert "'../../../escaped' not kept" in note.what
+
+
 def test_import_oruk_cli(sprx, tmp_path):
     out = tmp_path / "imported.yaml"
     result = sprx("import", "oruk", "tests/fixtures/oruk/paged.json", "--output", out,

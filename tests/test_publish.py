@@ -501,3 +501,13 @@ def test_the_public_url_is_where_the_pages_link_to(tmp_path, monkeypatch):
     (tmp_path / "sprx.toml").write_text((tmp_path / "sprx.toml").read_text().replace("/directory", "/d2"))
     r = sprx_publish("--site", "public", "--tiles", "none", "--if-changed")
     assert r.returncode == 0 and r.stdout.startswith("Published")
+
+
+def test_a_file_name_outside_the_version_is_refused(tmp_path):
+    from sprx_cli.site.files import VersionFiles
+
+    out = VersionFiles(tmp_path / "v")
+    for name in ("../escaped.json", "oruk/services/../../x.json", "/etc/x", "a//b"):
+        with pytest.raises(ValueError):
+            out.put(name, b"{}")
+    assert not any(tmp_path.rglob("*.json")) and not (tmp_path / "x.json").exists()

@@ -147,6 +147,10 @@ CATALOGUE: tuple[Code, ...] = (
     Code('invalid-charity-number', 'error',
          'not an England and Wales, Scottish (`SC`) or Northern Irish (`NIC`) charity number',
          'write the number as the charity register shows it'),
+    Code('invalid-oruk-id', 'error',
+         '`oruk_id` with a character a feed\'s file name or address cannot hold (`/`, a space, a leading `.`)',
+         'use letters, digits and - _ . ~ : only (at most 200), as the feed it came from wrote it; or leave '
+         'oruk_id out and sprx gives the service an id of its own'),
     Code('invalid-status', 'error',
          '`status` other than `active`, `paused`, `closed`',
          'use one of active, paused, closed'),

@@ -19,12 +19,20 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # (?, # and % start a link's query, fragment or escape). The page's links use this pattern too.
 EMAIL = re.compile(r"^[^@\s<>" '"' r"'(),;:?#%]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")  # (no backslash: JavaScript reads it too)
+# A service's id in an Open Referral feed, as sprx keeps it (`oruk_id`): it names the feed's file
+# `services/<id>.json` and is a path of the API, so it may hold no '/', no space and no leading dot.
+FEED_ID = re.compile(r"^[A-Za-z0-9_~:-][A-Za-z0-9._~:-]{0,199}$")
 ID_LENGTH = 60  # an id made from a name is cut to this many characters
 
 
 def is_slug(text: str) -> bool:
     """Whether `text` is a slug: lowercase letters, digits and single hyphens."""
     return bool(SLUG.match(text))
+
+
+def is_feed_id(text: str) -> bool:
+    """Whether `text` may be a service's id in a feed sprx writes (FEED_ID)."""
+    return bool(FEED_ID.match(text))
 
 
 def is_email(text: str) -> bool:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from ..core.languages import language_code, language_named
 from ..core.limits import MAX_DIGITS
 from ..core.model import Registry
-from ..core.words import id_from_name, is_slug, unique_id
+from ..core.words import id_from_name, is_feed_id, is_slug, unique_id
 from .hsds import DAY_OF, GSS, PLACED_BY, REFERRAL_URL, SERVICE_TEXTS, SPRX_ID, STATUS_IN, TAXONOMIES, translations_in
 from .imported import CONTROL_WHY, Imported, ImportFailed, Note, without_controls
 
@@ -135,6 +135,10 @@ class Importer:
             record["status"] = "active"
         assured = _text(svc.get("assured_date"))
         record["last_verified"] = assured[:10] if assured else None
+        if oruk_id and not is_feed_id(oruk_id):  # (it would name a file of the feed sprx writes)
+            self.note(f"{where}/id", f"id {oruk_id[:80]!r} not kept", "it has a character a feed's file name or "
+                      "address cannot hold; the service gets an id of sprx's own", "other")
+            oruk_id = None
         record["oruk_id"] = oruk_id
         record["translations"] = self._translations(svc, org)
         record["_row"] = self.number

@@ -16,7 +16,7 @@ from typing import Any
 from ..core.areas import Areas
 from ..core.model import DAYS, STATUSES
 from ..core.vocabulary import Vocabulary
-from ..core.words import EMAIL, PREFIXES, SLUG, normalise_name
+from ..core.words import EMAIL, FEED_ID, PREFIXES, SLUG, normalise_name
 from ..registry.fields import ELIGIBILITY_PARTS, FIELDS, LOCATION_FIELDS_TABLE, PLACE_TRANSLATED, TRANSLATED, Field
 from ..registry.rules import ISO_DATE, TIME
 
@@ -76,6 +76,7 @@ PATTERNS = {
     "email": _padded(EMAIL, "(?:mailto:)?"),
     "referral_email": _padded(EMAIL, "(?:mailto:)?"),
     "id": _padded(SLUG),
+    "oruk_id": _padded(FEED_ID),
 }
 
 

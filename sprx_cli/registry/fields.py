@@ -17,8 +17,8 @@ from typing import Any, Literal
 
 from ..core.model import DEFAULT_STATUS, Eligibility, Hours, Location
 from .rules import (HOURS_TEXT, Context, Fault, Finding, Rule, age, age_order, ages_of, area, as_text, charity_number,
-                    degrees, email, email_address, language, opening, past_date, postcode, quoted, slug, status, term,
-                    unknown_field, web_address, website, wrong_type)
+                    degrees, email, email_address, feed_id, language, opening, past_date, postcode, quoted, slug,
+                    status, term, unknown_field, web_address, website, wrong_type)
 from .translations import evaluate_translations
 
 LIST_SEPARATOR = ";"  # between the items of a list field in a CSV cell
@@ -139,7 +139,7 @@ FIELDS: tuple[Field, ...] = (
           "`YYYY-MM-DD`, not in the future; older than 12 months (`--stale-after`) is flagged as stale",
           past_date("last_verified"), csv="last_verified", type="date", repeated=True),
     Field("oruk_id", "text", "the service's `id` in the Open Referral UK feed it was imported from; `sprx export "
-          "oruk` keeps it as the service's id", csv="oruk_id"),
+          "oruk` keeps it as the service's id; letters, digits and - _ . ~ : only", feed_id, csv="oruk_id"),
     Field("translations", "translations", "its text in other languages, by ISO 639 code: `{cy: {name: ..., "
           "description: ...}}`; the fields that may be translated are `name`, `provider`, `description`, "
           "`eligibility` (its description), `cost_description`, `hours_note` and `how_to_refer`. CSV: a column "

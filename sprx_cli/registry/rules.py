@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from ..core.languages import language_code, language_name, language_named
 from ..core.model import AGES_OF, DAYS, STATUSES, Hours
 from ..core.problems import CODES, short
-from ..core.words import EMAIL, did_you_mean, is_slug, slugify
+from ..core.words import EMAIL, did_you_mean, is_feed_id, is_slug, slugify
 
 if TYPE_CHECKING:
     from ..core.areas import Areas
@@ -134,6 +134,13 @@ def charity_number(text: str, ctx: Context):
     return Fault("invalid-charity-number", f"charity number {text!r} is not a register number",
                  "write the number as the register shows it: 1234567 (England and Wales), SC012345 (Scotland) "
                  "or NIC100001 (Northern Ireland)")
+
+
+def feed_id(text: str, ctx: Context):
+    """A service's id in an Open Referral feed (core/words.FEED_ID): it becomes a file's name."""
+    if is_feed_id(text):
+        return text
+    return Fault("invalid-oruk-id", f"oruk_id {text[:80]!r} cannot be a service's id in the feed")
 
 
 def status(text: str, ctx: Context):

@@ -90,6 +90,9 @@ class VersionFiles:
 
     def put(self, name: str, data: bytes) -> None:
         """The file `name` with these bytes: linked to the previous version's copy when it is the same."""
+        parts = name.split("/")
+        if name.startswith("/") or "" in parts or ".." in parts or "." in parts:  # (stays inside the version)
+            raise ValueError(f"not a file name inside the site: {name[:80]!r}")
         entry = Entry(len(data), hashlib.sha256(data).hexdigest())
         path = self.out / name
         folder = path.parent
