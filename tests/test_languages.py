@@ -593,7 +593,7 @@ def test_the_api_finds_a_scheme_by_its_welsh_words(sprx, tmp_path, bilingual):
     assert sprx("publish", *bilingual, "--site", site, "--tiles", "none", "--quiet").exit_code == 0
     from sprx_cli.site.versions import live_version, store_of
 
-    store = Store(store_of(live_version(site), "api.sqlite"))
+    store = Store(store_of(live_version(site), "api.sqlite"), live_version(site) / "oruk")
     try:
         for words, names in (("cerdded", ["North Walks"]), ("walks", ["North Walks"]), ("neuadd", ["North Walks"]),
                              ("rozmowa", ["East Chat"])):

@@ -219,3 +219,19 @@ def test_a_service_is_never_left_out_without_its_reason(sprx, tmp_path):
     for age in ("min_age '150'", "max_age '130'"):
         said = f"{feed} row 1: eligibility left out ({age} is not a whole number of years from 0 to 120"
         assert said in result.stderr
+
+
+def test_a_store_an_older_sprx_made_asks_for_a_new_publish(london, tmp_path):
+    import sqlite3
+
+    from sprx_cli.interchange.oruk_api import NotFound, Store
+    from sprx_cli.interchange.oruk_store import build_store
+
+    path = build_store(london, tmp_path / "api.sqlite")
+    assert Store(path, tmp_path / "oruk").services_total == len(london.schemes)
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '2' WHERE key = 'schema'")
+    db.commit()
+    db.close()
+    with pytest.raises(NotFound, match="another version of sprx: publish the site again"):
+        Store(path, tmp_path / "oruk")

@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from ..core.errors import SprxError
 from ..core.keywords import stem, words
 from .hsds import BYDAY, page_bytes
+from .oruk_store import SCHEMA_VERSION
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 1000
@@ -137,9 +138,10 @@ def service_filter(params: Mapping[str, str]) -> tuple[list[str], list]:
         if found:
             where.append("f.n IN (SELECT rowid FROM service_text WHERE service_text MATCH ?)")
             args.append(" AND ".join(f'"{stem(w)}"*' for w in found))
-    for name, column in (("taxonomy_term_id", "term_id"), ("taxonomy_id", "taxonomy_id")):
+    for name, column in (("taxonomy_term_id", "id"), ("taxonomy_id", "taxonomy_id")):
         if (value := _one(params, name)) is not None:
-            where.append(f"f.n IN (SELECT n FROM service_term WHERE {column} = ?)")
+            where.append("f.n IN (SELECT st.n FROM service_term st JOIN term t ON t.n = st.term_n "
+                         f"WHERE t.{column} = ?)")
             args.append(value)
     if (low := _number(params, "minimum_age")) is not None:
         where.append("f.minimum_age >= ?")
@@ -167,11 +169,21 @@ def _box(centre: tuple[float, float], metres: float) -> list[float]:
 
 
 class Store:
-    """One published version's API store, opened read-only (the file never changes once built)."""
+    """One published version's API store, opened read-only (neither it nor the feed beside it ever
+    changes once built), and that version's static feed, `feed`: the services' bodies are its files."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, feed: Path):
         self.path = Path(path)
+        self.services_folder = Path(feed) / "services"
         self.db = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+        try:
+            made = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.DatabaseError:
+            made = None
+        if made is None or made[0] != SCHEMA_VERSION:
+            self.db.close()
+            raise NotFound(f"the API's store {self.path} was made by another version of sprx: publish the site "
+                           "again with this one")
         self.services_total = self.db.execute("SELECT COUNT(*) FROM service").fetchone()[0]
         self._all_places = None
 
@@ -199,8 +211,18 @@ class Store:
             total = self.db.execute(f"SELECT COUNT(*) FROM service_facts f WHERE {cond}", args).fetchone()[0]
             ns = [r[0] for r in self.db.execute(f"SELECT f.n FROM service_facts f WHERE {cond} ORDER BY f.n "
                                                 "LIMIT ? OFFSET ?", [*args, size, offset])]
-        bodies = self._bodies("service", ns)
-        return page_bytes(bodies, number, size, total)
+        return page_bytes(self._service_bodies(ns), number, size, total)
+
+    def _ids(self, table: str, ns: list[int]) -> list[str]:
+        rows = dict(self.db.execute(f"SELECT n, id FROM {table} WHERE n IN ({','.join('?' * len(ns))})", ns))
+        return [rows[n] for n in ns]
+
+    def _service_file(self, id_: str) -> str:
+        """A service's body: the feed's file of it (the store only holds ids the feed has written)."""
+        return (self.services_folder / f"{id_}.json").read_text(encoding="utf-8")[:-1]
+
+    def _service_bodies(self, ns: list[int]) -> list[str]:
+        return [self._service_file(i) for i in self._ids("service", ns)] if ns else []
 
     def _bodies(self, table: str, ns: list[int]) -> list[str]:
         if not ns:
@@ -210,7 +232,11 @@ class Store:
 
     def one(self, table: str, id_: str) -> bytes:
         """GET /services/{id} (and the organizations', taxonomies' and terms'): one whole document."""
-        row = self.db.execute(f"SELECT body FROM {table} WHERE id = ?", (id_,)).fetchone()
+        if table == "service":
+            found = self.db.execute("SELECT id FROM service WHERE id = ?", (id_,)).fetchone()
+            row = None if found is None else (self._service_file(found[0]),)
+        else:
+            row = self.db.execute(f"SELECT body FROM {table} WHERE id = ?", (id_,)).fetchone()
         if row is None:
             raise NotFound(f"no {table.replace('_', ' ')} has the id {id_[:80]!r}")
         return (row[0] + "\n").encode("utf-8")
@@ -300,9 +326,9 @@ class Store:
     def place(self, id_: str) -> bytes:
         """GET /service_at_locations/{id}: the place with its whole service (as the UK profile's
         compiled service_at_location nests it)."""
-        row = self.db.execute("SELECT b.body, s.body FROM place p JOIN place_body b ON b.n = p.n JOIN service s "
+        row = self.db.execute("SELECT b.body, s.id FROM place p JOIN place_body b ON b.n = p.n JOIN service s "
                               "ON s.n = p.service_n WHERE p.id = ?", (id_,)).fetchone()
         if row is None:
             raise NotFound(f"no service at location has the id {id_[:80]!r}")
-        own, service = row
+        own, service = row[0], self._service_file(row[1])
         return (own[:-1] + ', "service": ' + service + "}\n").encode("utf-8")

@@ -1,8 +1,9 @@
 """The Open Referral UK API's store: one SQLite file per published version, built once, read by
-`sprx serve` (interchange/oruk_api.py). Every body is the static feed's own text (oruk_export), so
-the API and the feed cannot disagree; the tables beside the bodies are what the filters need:
-facts per service, taxonomy terms, opening times, a full-text index of the keyword fields
-(core/keywords.py, FTS5) and an R-tree of the places (for `postcode` and `proximity`).
+`sprx serve` (interchange/oruk_api.py) beside the version's static feed. A service's body is the
+feed's own file (`services/<id>.json`), never a copy, so the API and the feed cannot disagree and
+the store stays small; the store holds what the filters need: facts per service, taxonomy terms,
+opening times, a full-text index of the keyword fields (core/keywords.py, FTS5), the places and an
+R-tree of them (for `postcode` and `proximity`), and the short lists' bodies.
 """
 
 from __future__ import annotations
@@ -14,16 +15,16 @@ from pathlib import Path
 from ..core.keywords import fold, label_texts, scheme_texts
 from ..core.model import Registry
 from .hsds import BYDAY, text
-from .oruk_export import feed_documents, service_texts
+from .oruk_export import feed_documents
 
 STORE_NAME = "api.sqlite"  # in a published version's folder
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE service (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+CREATE TABLE service (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
 CREATE TABLE service_facts (n INTEGER PRIMARY KEY, minimum_age REAL, maximum_age REAL, assured TEXT);
-CREATE TABLE service_term (term_id TEXT NOT NULL, taxonomy_id TEXT NOT NULL, n INTEGER NOT NULL);
+CREATE TABLE service_term (term_n INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (term_n, n)) WITHOUT ROWID;
 CREATE TABLE service_time (day TEXT NOT NULL, opens TEXT, closes TEXT, n INTEGER NOT NULL);
 CREATE VIRTUAL TABLE service_text USING fts5(words, content='', tokenize="unicode61 remove_diacritics 0");
 CREATE TABLE place (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, service_n INTEGER NOT NULL, lat REAL, lon REAL);
@@ -31,12 +32,11 @@ CREATE TABLE place_body (n INTEGER PRIMARY KEY, body TEXT NOT NULL);
 CREATE VIRTUAL TABLE place_box USING rtree(n, min_lat, max_lat, min_lon, max_lon);
 CREATE TABLE organization (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
 CREATE TABLE taxonomy (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
-CREATE TABLE term (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
+CREATE TABLE term (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, taxonomy_id TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE postcode (key TEXT PRIMARY KEY, lat REAL NOT NULL, lon REAL NOT NULL) WITHOUT ROWID;
 """
 INDEXES = """
-CREATE INDEX service_term_by_term ON service_term (term_id, n);
-CREATE INDEX service_term_by_taxonomy ON service_term (taxonomy_id, n);
+CREATE INDEX term_by_taxonomy ON term (taxonomy_id, n);
 CREATE INDEX service_time_by_day ON service_time (day, n);
 CREATE INDEX place_by_service ON place (service_n);
 """
@@ -62,6 +62,7 @@ def build_store(registry: Registry, path: Path, docs: dict | None = None) -> Pat
 
 def _fill(db: sqlite3.Connection, registry: Registry, docs: dict) -> None:
     labels = label_texts(registry.vocabulary, registry.areas.by_code)
+    term_n = {d["id"]: n for n, d in enumerate(docs["terms"], start=1)}
     services: list = []
     facts: list = []
     terms: list = []
@@ -69,12 +70,12 @@ def _fill(db: sqlite3.Connection, registry: Registry, docs: dict) -> None:
     words: list = []
     places: list = []
     boxes: list = []
-    for n, ((scheme, doc), body) in enumerate(zip(docs["services"], service_texts(docs)), start=1):
-        services.append((n, doc["id"], body))
+    for n, (scheme, doc) in enumerate(docs["services"], start=1):
+        services.append((n, doc["id"]))
         facts.append((n, doc.get("minimum_age"), doc.get("maximum_age"), doc.get("assured_date")))
         for a in doc.get("attributes", ()):
             if "taxonomy_term_id" in a:
-                terms.append((a["taxonomy_term_id"], a["taxonomy_term"]["taxonomy_id"], n))
+                terms.append((term_n[a["taxonomy_term_id"]], n))
         schedules = list(doc.get("schedules", ()))
         for sal in doc.get("service_at_locations", ()):
             schedules += sal["location"].get("schedules", ())
@@ -90,18 +91,19 @@ def _fill(db: sqlite3.Connection, registry: Registry, docs: dict) -> None:
             places.append((k, sal["id"], n, lat, lon, text(sal)))
             if lat is not None and lon is not None:
                 boxes.append((k, lat, lat, lon, lon))
-    db.executemany("INSERT INTO service VALUES (?, ?, ?)", services)
+    db.executemany("INSERT INTO service VALUES (?, ?)", services)
     db.executemany("INSERT INTO service_facts VALUES (?, ?, ?, ?)", facts)
-    db.executemany("INSERT INTO service_term VALUES (?, ?, ?)", terms)
+    db.executemany("INSERT OR IGNORE INTO service_term VALUES (?, ?)", sorted(terms))
     db.executemany("INSERT INTO service_time VALUES (?, ?, ?, ?)", times)
     db.executemany("INSERT INTO service_text (rowid, words) VALUES (?, ?)", words)
     db.executemany("INSERT INTO place VALUES (?, ?, ?, ?, ?)", (row[:5] for row in places))
     db.executemany("INSERT INTO place_body VALUES (?, ?)", ((row[0], row[5]) for row in places))
     db.executemany("INSERT INTO place_box VALUES (?, ?, ?, ?, ?)", boxes)
-    for table, items in (("organization", docs["organizations"]), ("taxonomy", docs["taxonomies"]),
-                         ("term", docs["terms"])):
+    for table, items in (("organization", docs["organizations"]), ("taxonomy", docs["taxonomies"])):
         db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)",
                        ((n, d["id"], text(d)) for n, d in enumerate(items, start=1)))
+    db.executemany("INSERT INTO term VALUES (?, ?, ?, ?)",
+                   ((n, d["id"], d["taxonomy_id"], text(d)) for n, d in enumerate(docs["terms"], start=1)))
     db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("root", text(docs["root"])),
                                                        ("days", ",".join(BYDAY.values()))])
     _postcodes(db, registry)

@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..interchange.oruk_api import LISTS, BadRequest, NotFound, Store
 from ..interchange.oruk_store import STORE_NAME
+from ..site.index import FEED
 from ..site.versions import hold_live, store_of
 
 API = "/oruk"  # where the API is: http://HOST:PORT/oruk is the base URL to give a validator
@@ -80,7 +81,8 @@ class Versions:
                 path = store_of(folder, STORE_NAME)
                 if not path.is_file():
                     raise NotFound(f"{self.site} has no API store ({STORE_NAME}): publish it again with this sprx")
-                found = self._open[folder] = _Open(Store(path), StaticFiles(directory=folder, html=True))
+                found = self._open[folder] = _Open(Store(path, folder / FEED),
+                                                   StaticFiles(directory=folder, html=True))
             found.users += 1
             try:
                 yield found.store, found.static
