@@ -48,17 +48,29 @@ def test_the_feed_is_deterministic_and_keeps_its_ids(london):
     assert one["id"] == "247974f6-acbc-58bd-a261-6c1fcedebc6a"  # derived from the scheme id, never random
 
 
+def test_a_page_lists_each_services_one_to_one_fields_and_its_file_has_the_whole(london):
+    files = export_feed(london)
+    listed = json.loads(files["services.json"])["contents"]
+    for short in listed:
+        whole = json.loads(files[f"services/{short['id']}.json"])
+        assert not any(isinstance(v, list) for v in short.values())
+        assert not any(isinstance(v, list) for v in short.get("organization", {}).values())
+        assert {k: v for k, v in whole.items() if not isinstance(v, list) and k != "organization"} == \
+            {k: v for k, v in short.items() if k != "organization"}
+    assert any("service_at_locations" in json.loads(files[f"services/{s['id']}.json"]) for s in listed)
+
+
 def _import(tmp_path, files: dict[str, bytes], registry):
     for name, data in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(data)
-    return import_documents(read_documents(tmp_path / "services.json"), registry)
+    return import_documents(read_documents(tmp_path), registry)  # (the feed's folder: pages and services' files)
 
 
 @pytest.mark.parametrize("fmt", ["yaml", "csv"])
 def test_the_bundled_registry_round_trips(london, tmp_path, fmt):
     imported = _import(tmp_path, export_feed(london), london)
-    assert imported.notes == []
+    assert [n for n in imported.notes if n.kind != "file"] == []  # (the root and the short lists are said)
     kept, dropped = checked_records(imported.records, registry_tables(sources("london")), fmt)
     assert dropped == [] and len(kept) == len(imported.records)
     text = registry_text(kept, fmt)

@@ -80,6 +80,13 @@ def page(items: list, number: int, size: int, total: int) -> dict:
             "first_page": number == 1, "last_page": number == pages, "empty": not items, "contents": items}
 
 
+def listed(doc: dict) -> dict:
+    """A service as HSDS 3.0's lists give it (`service_list`, "only one-to-one fields"): every field
+    that is not a list, its organization's too; the service's own document has the rest."""
+    return {k: listed(v) if k == "organization" and isinstance(v, dict) else v
+            for k, v in doc.items() if not isinstance(v, list)}
+
+
 def text(doc: Any) -> str:
     """A document as the feed and the API write it: UTF-8 JSON on one line (json.dumps' separators)."""
     return json.dumps(doc, ensure_ascii=False)

@@ -12,6 +12,7 @@ minimum age is at least it), `maximum_age` (whose maximum age is at most it), `d
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
@@ -21,7 +22,7 @@ from collections.abc import Mapping
 
 from ..core.errors import SprxError
 from ..core.keywords import stem, words
-from .hsds import BYDAY, page_bytes
+from .hsds import BYDAY, listed, page_bytes, text
 from .oruk_store import SCHEMA_VERSION
 
 DEFAULT_PER_PAGE = 50
@@ -199,7 +200,7 @@ class Store:
         return _integer(params, "page", 1), _integer(params, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)
 
     def services(self, params: Mapping[str, str]) -> bytes:
-        """GET /services: a page of full services, in the feed's order, filtered."""
+        """GET /services: a page of services in their list form (hsds.listed), in the feed's order, filtered."""
         number, size = self._paging(params)
         where, args = service_filter(params)
         offset = (number - 1) * size
@@ -211,7 +212,8 @@ class Store:
             total = self.db.execute(f"SELECT COUNT(*) FROM service_facts f WHERE {cond}", args).fetchone()[0]
             ns = [r[0] for r in self.db.execute(f"SELECT f.n FROM service_facts f WHERE {cond} ORDER BY f.n "
                                                 "LIMIT ? OFFSET ?", [*args, size, offset])]
-        return page_bytes(self._service_bodies(ns), number, size, total)
+        listing = [text(listed(json.loads(body))) for body in self._service_bodies(ns)]
+        return page_bytes(listing, number, size, total)
 
     def _ids(self, table: str, ns: list[int]) -> list[str]:
         rows = dict(self.db.execute(f"SELECT n, id FROM {table} WHERE n IN ({','.join('?' * len(ns))})", ns))

@@ -24,6 +24,10 @@ profile (docs.openreferral.org). How sprx's fields map:
 | `categories`, `target_groups`, `referral_routes`, `delivery`, `accessibility` | `attributes` linking `taxonomy_terms` of the taxonomies `sprx:categories`, ... |
 | `translations` | the extension property `sprx:translations`, `{language: {property: text}}`, on the service (`name`, `description`, `application_process`, `fees_description`, `eligibility_description`), its organization (`name`), its note schedule (`description`) and each location (`name`) |
 
+The feed's pages (`services.json`, `services/page/N.json`) list each service's one-to-one fields
+(HSDS 3.0's `service_list`: no phones, schedules, places, attributes; its organization without
+identifiers); each service's own file, `services/<id>.json`, is the whole of it.
+
 One feed for every language, rather than a feed per language: a service keeps one id, its text
 in English where HSDS expects it, and a reader that knows the extension finds the Welsh beside it
 (a feed per language would give aggregators the same ids twice with different text). `languages`
@@ -37,8 +41,8 @@ from collections.abc import Iterator
 from ..core.languages import language_name
 from ..core.model import Registry, Scheme
 from .hsds import (BYDAY, GSS_URI, HSDS_VERSION, OPENAPI_URL, PLACED_BY, PROFILE, REFERRAL_URL, SERVICE_TEXTS, SPRX_ID,
-                   STATUS_OUT, TAXONOMIES, TAXONOMY_DESCRIPTIONS, TRANSLATIONS, clean, dump, page_bytes, text,
-                   translations_out, uid)
+                   STATUS_OUT, TAXONOMIES, TAXONOMY_DESCRIPTIONS, TRANSLATIONS, clean, dump, listed, page_bytes,
+                   text, translations_out, uid)
 
 
 def _term(vocab, list_name: str, key: str) -> dict:
@@ -199,9 +203,10 @@ def feed_files(registry: Registry, page_size: int = 100, docs: dict | None = Non
     services = service_texts(docs)
     yield "index.json", dump(docs["root"])
     total = len(services)
-    for n in range(max(1, -(-total // page_size))):
-        one = page_bytes(services[n * page_size:(n + 1) * page_size], n + 1, page_size, total)
-        yield ("services.json" if n == 0 else f"services/page/{n + 1}.json"), one
+    for n in range(max(1, -(-total // page_size))):  # (each service in its list form: its file has the whole)
+        listing = [text(listed(doc)) for _, doc in docs["services"][n * page_size:(n + 1) * page_size]]
+        yield ("services.json" if n == 0 else f"services/page/{n + 1}.json"), page_bytes(listing, n + 1, page_size,
+                                                                                          total)
     for (_, doc), body in zip(docs["services"], services):
         yield f"services/{doc['id']}.json", (body + "\n").encode("utf-8")
     yield "organizations.json", whole(docs["organizations"])

@@ -33,6 +33,13 @@ def services_in(doc: Any) -> list[tuple[str, dict]]:
     return [("", doc)] if _is_service(doc) else []
 
 
+def _within(part: dict, whole: dict) -> bool:
+    """Whether the service `part` is `whole` or a shorter form of it (fields left out, none different)."""
+    return part is whole or all(k in whole and (v == whole[k] or (isinstance(v, dict) and isinstance(whole[k], dict)
+                                                                  and _within(v, whole[k])))
+                                for k, v in part.items())
+
+
 def _text(v: Any) -> str | None:
     if v is None:
         return None
@@ -319,14 +326,22 @@ def import_documents(docs: Iterable[tuple[str, Any]], registry: Registry,
     importer = Importer(registry, taxonomy_map)
     found = False
     read = [(source, services_in(doc)) for source, doc in docs]
-    # ids the whole feed shares among services that differ, said once each, before any is left out
-    ids: dict[str, list[dict]] = {}
-    for _, services in read:
-        for _, svc in services:
+    # the different services each id names, each in its fullest form: a feed's pages list a service's
+    # one-to-one fields only (HSDS 3.0's service_list), its own file the whole of it
+    ids: dict[str, list[tuple[str, str, dict]]] = {}
+    for source, services in read:
+        for pointer, svc in services:
             if sid := _text(svc.get("id")):
                 kept = ids.setdefault(sid, [])
-                if svc not in kept:
-                    kept.append(svc)
+                for i, (_, _, other) in enumerate(kept):
+                    if _within(svc, other):
+                        break
+                    if _within(other, svc):
+                        kept[i] = (source, pointer, svc)
+                        break
+                else:
+                    kept.append((source, pointer, svc))
+    # ids the whole feed shares among services that differ, said once each, before any is left out
     for oruk_id, sharing in ids.items():
         if len(sharing) > 1:
             importer.out.notes.append(Note(
@@ -339,7 +354,8 @@ def import_documents(docs: Iterable[tuple[str, Any]], registry: Registry,
                           "the API root are not needed)", "file")
         for pointer, svc in services:
             found = True
-            importer.add(source, pointer, svc)
+            fuller = next((k for k in ids.get(_text(svc.get("id")) or "", ()) if _within(svc, k[2])), None)
+            importer.add(*(fuller or (source, pointer, svc)))
     if not found:
         raise ImportFailed("no HSDS 3.0 service found")
     return importer.out
