@@ -220,6 +220,17 @@ def test_the_fast_fold_of_plain_ascii_is_the_same_as_the_full_one():
         assert fold(text) == full(text), repr(text)
 
 
+def test_a_schemes_words_folded_text_by_text_are_its_texts_folded_together():
+    from sprx_cli.core.keywords import fold, label_texts, scheme_texts, scheme_words
+    from sprx_cli.registry.validate import validate
+
+    _, london = validate(sources("london"))
+    labels = label_texts(london.vocabulary, london.areas.by_code)
+    for s in london.schemes:
+        assert scheme_words(s, labels) == fold(" ".join(scheme_texts(s, labels)))
+    assert any(not t.isascii() for s in london.schemes for t in scheme_texts(s, labels))  # (the Welsh synonyms)
+
+
 def test_small_wordings_say_what_is_known(sprx, tmp_path):
     from datetime import date
 

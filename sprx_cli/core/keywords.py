@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 # What the keywords search: the scheme's own texts, the labels of its categories and areas, and
 # its places' names (page data names: D.schemes columns, label lists, D.points columns).
@@ -58,6 +59,15 @@ def fold(text: str) -> str:
     return " ".join(kept.lower().split())
 
 
+_fold_recurring = lru_cache(maxsize=4096)(fold)  # (labels and providers: the same for thousands of schemes)
+
+
+def scheme_words(scheme, labels: dict) -> str:
+    """fold() of a scheme's scheme_texts as one text (the API's index of it), text by text: the
+    labels' texts, the same for many schemes (and not ASCII where they carry Welsh), folded once."""
+    return " ".join(f for f in map(_fold_recurring, scheme_texts(scheme, labels)) if f)
+
+
 def words(query: str) -> list[str]:
     """The words of what was typed, folded."""
     return fold(query).split()
@@ -72,8 +82,8 @@ def matches(query_words: list[str], texts: Iterable[str | None], stemmed: bool =
 def label_texts(vocabulary, areas: dict) -> dict:
     """For each label list of KEYWORD_FIELDS, the function giving one key's text that keywords search:
     a category's or group's labels and synonyms, an area's name (`areas`: code -> Area)."""
-    return {"categories": lambda k: _term_text(vocabulary.categories, k),
-            "groups": lambda k: _term_text(vocabulary.target_groups, k),
+    return {"categories": lru_cache(maxsize=None)(lambda k: _term_text(vocabulary.categories, k)),
+            "groups": lru_cache(maxsize=None)(lambda k: _term_text(vocabulary.target_groups, k)),
             "areas": lambda c: areas[c].name if c in areas else c}
 
 

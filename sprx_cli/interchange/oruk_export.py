@@ -36,7 +36,7 @@ stays what HSDS means by it: the languages the service is delivered in.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from ..core.languages import language_name
 from ..core.model import Registry, Scheme
@@ -49,12 +49,6 @@ def _term(vocab, list_name: str, key: str) -> dict:
     term = getattr(vocab, list_name)[key]
     return {"id": uid("term", f"{list_name}:{key}"), "code": key, "name": term.label, "description": term.label,
             "taxonomy": f"sprx:{list_name}", "taxonomy_id": uid("taxonomy", list_name)}
-
-
-def taxonomy_terms(registry: Registry) -> list[dict]:
-    """Every vocabulary entry as a taxonomy term, list by list."""
-    vocab = registry.vocabulary
-    return [_term(vocab, name, key) for name in TAXONOMIES for key in getattr(vocab, name)]
 
 
 def taxonomies() -> list[dict]:
@@ -164,24 +158,30 @@ def service(s: Scheme, registry: Registry, terms: dict | None = None) -> dict:
     })
 
 
-def feed_documents(registry: Registry) -> dict:
-    """Everything the feed and the API serve, each as `text` writes it, in the feed's order: `root`;
-    `services` [(scheme, service)], by scheme id; `organizations`, by name; `taxonomies`; `terms`."""
-    schemes = sorted(registry.schemes, key=lambda s: s.id)
-    vocab = registry.vocabulary
-    terms = {(name, key): _term(vocab, name, key) for name in TAXONOMIES for key in getattr(vocab, name)}
-    services = [(s, service(s, registry, terms)) for s in schemes]
-    orgs = {o["id"]: o for o in (doc.get("organization") for _, doc in services) if o}
-    return {"root": {"version": HSDS_VERSION, "profile": PROFILE, "openapi_url": OPENAPI_URL},
-            "services": services, "organizations": sorted(orgs.values(), key=lambda o: (o["name"], o["id"])),
-            "taxonomies": taxonomies(), "terms": taxonomy_terms(registry)}
+class Feed:
+    """The feed's documents, made as they are asked for, so that no more than one service is held
+    at a time: `services()` gives each (scheme, service) in the feed's order (by scheme id), and
+    `organizations()` every organization of the services given so far, by name."""
 
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        self.schemes = sorted(registry.schemes, key=lambda s: s.id)
+        vocab = registry.vocabulary
+        self.terms = {(name, key): _term(vocab, name, key) for name in TAXONOMIES for key in getattr(vocab, name)}
+        self.root = {"version": HSDS_VERSION, "profile": PROFILE, "openapi_url": OPENAPI_URL}
+        self._organizations: dict[str, dict] = {}
 
-def service_texts(docs: dict) -> list[str]:
-    """Each service of feed_documents' answer as `text` writes it (made once, kept in `docs`)."""
-    if "service_texts" not in docs:
-        docs["service_texts"] = [text(doc) for _, doc in docs["services"]]
-    return docs["service_texts"]
+    def services(self) -> Iterator[tuple[Scheme, dict]]:
+        """Each scheme with its service, made now."""
+        for s in self.schemes:
+            doc = service(s, self.registry, self.terms)
+            if org := doc.get("organization"):
+                self._organizations[org["id"]] = org
+            yield s, doc
+
+    def organizations(self) -> list[dict]:
+        """The organizations of the services given so far (all of them, once services() has ended)."""
+        return sorted(self._organizations.values(), key=lambda o: (o["name"], o["id"]))
 
 
 def whole(docs: list[dict]) -> bytes:
@@ -189,26 +189,36 @@ def whole(docs: list[dict]) -> bytes:
     return page_bytes([text(d) for d in docs], 1, max(1, len(docs)), len(docs))
 
 
-def export_feed(registry: Registry, page_size: int = 100, docs: dict | None = None) -> dict[str, bytes]:
+def export_feed(registry: Registry, page_size: int = 100) -> dict[str, bytes]:
     """The static feed: file path (relative to the feed's folder) -> bytes. Deterministic; each file
-    the same bytes as the API's answer (`sprx serve`) to the same request. `docs`: feed_documents'
-    answer, when already made."""
-    return dict(sorted(feed_files(registry, page_size, docs)))
+    the same bytes as the API's answer (`sprx serve`) to the same request."""
+    return dict(sorted(feed_files(registry, page_size)))
 
 
-def feed_files(registry: Registry, page_size: int = 100, docs: dict | None = None) -> Iterator[tuple[str, bytes]]:
+def feed_files(registry: Registry, page_size: int = 100, feed: Feed | None = None,
+               each: Callable[[Scheme, dict], None] | None = None) -> Iterator[tuple[str, bytes]]:
     """export_feed's files one at a time (path, bytes), made as they are asked for, so that a site's
-    feed need not be held whole in memory."""
-    docs = docs or feed_documents(registry)
-    services = service_texts(docs)
-    yield "index.json", dump(docs["root"])
-    total = len(services)
-    for n in range(max(1, -(-total // page_size))):  # (each service in its list form: its file has the whole)
-        listing = [text(listed(doc)) for _, doc in docs["services"][n * page_size:(n + 1) * page_size]]
-        yield ("services.json" if n == 0 else f"services/page/{n + 1}.json"), page_bytes(listing, n + 1, page_size,
-                                                                                          total)
-    for (_, doc), body in zip(docs["services"], services):
-        yield f"services/{doc['id']}.json", (body + "\n").encode("utf-8")
-    yield "organizations.json", whole(docs["organizations"])
-    yield "taxonomies.json", whole(docs["taxonomies"])
-    yield "taxonomy_terms.json", whole(docs["terms"])
+    feed is never held whole in memory; `each` is given every (scheme, service) as it is made (the
+    API's store is built from them in the same pass)."""
+    feed = feed or Feed(registry)
+    yield "index.json", dump(feed.root)
+    total = len(feed.schemes)
+    listing: list[str] = []  # (this page's services in their list form: each file has the whole)
+    number = 1
+    for scheme, doc in feed.services():
+        if each is not None:
+            each(scheme, doc)
+        yield f"services/{doc['id']}.json", dump(doc)
+        listing.append(text(listed(doc)))
+        if len(listing) == page_size:
+            yield _page_name(number), page_bytes(listing, number, page_size, total)
+            number, listing = number + 1, []
+    if listing or number == 1:
+        yield _page_name(number), page_bytes(listing, number, page_size, total)
+    yield "organizations.json", whole(feed.organizations())
+    yield "taxonomies.json", whole(taxonomies())
+    yield "taxonomy_terms.json", whole(list(feed.terms.values()))
+
+
+def _page_name(number: int) -> str:
+    return "services.json" if number == 1 else f"services/page/{number}.json"

@@ -12,10 +12,10 @@ import os
 import sqlite3
 from pathlib import Path
 
-from ..core.keywords import fold, label_texts, scheme_texts
-from ..core.model import Registry
+from ..core.keywords import label_texts, scheme_words
+from ..core.model import Registry, Scheme
 from .hsds import BYDAY, text
-from .oruk_export import feed_documents
+from .oruk_export import Feed, taxonomies
 
 STORE_NAME = "api.sqlite"  # in a published version's folder
 SCHEMA_VERSION = "3"
@@ -35,6 +35,14 @@ CREATE TABLE taxonomy (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT
 CREATE TABLE term (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, taxonomy_id TEXT NOT NULL, body TEXT NOT NULL);
 CREATE TABLE postcode (key TEXT PRIMARY KEY, lat REAL NOT NULL, lon REAL NOT NULL) WITHOUT ROWID;
 """
+INSERTS = {"service": "INSERT INTO service VALUES (?, ?)",
+           "service_facts": "INSERT INTO service_facts VALUES (?, ?, ?, ?)",
+           "service_term": "INSERT OR IGNORE INTO service_term VALUES (?, ?)",
+           "service_time": "INSERT INTO service_time VALUES (?, ?, ?, ?)",
+           "service_text": "INSERT INTO service_text (rowid, words) VALUES (?, ?)",
+           "place": "INSERT INTO place VALUES (?, ?, ?, ?, ?)",
+           "place_body": "INSERT INTO place_body VALUES (?, ?)",
+           "place_box": "INSERT INTO place_box VALUES (?, ?, ?, ?, ?)"}
 INDEXES = """
 CREATE INDEX term_by_taxonomy ON term (taxonomy_id, n);
 CREATE INDEX service_time_by_day ON service_time (day, n);
@@ -42,71 +50,95 @@ CREATE INDEX place_by_service ON place (service_n);
 """
 
 
-def build_store(registry: Registry, path: Path, docs: dict | None = None) -> Path:
-    """Write the API's store for `registry` to `path` (a new file, written whole then renamed);
-    `docs`: oruk_export.feed_documents' answer, when already made."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
+BATCH = 5_000  # services' rows written at once (a few MB held, not the whole registry's)
+
+
+def build_store(registry: Registry, path: Path) -> Path:
+    """Write the API's store for `registry` to `path` (a new file, written whole then renamed)."""
+    feed = Feed(registry)
+    store = StoreWriter(registry, path, feed)
     try:
-        db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;" + SCHEMA)
-        _fill(db, registry, docs or feed_documents(registry))
-        db.executescript(INDEXES + "ANALYZE;")
-        db.commit()
-    finally:
-        db.close()
-    os.replace(tmp, path)
-    return path
+        for scheme, doc in feed.services():
+            store.add(scheme, doc)
+        return store.finish()
+    except BaseException:
+        store.discard()
+        raise
 
 
-def _fill(db: sqlite3.Connection, registry: Registry, docs: dict) -> None:
-    labels = label_texts(registry.vocabulary, registry.areas.by_code)
-    term_n = {d["id"]: n for n, d in enumerate(docs["terms"], start=1)}
-    services: list = []
-    facts: list = []
-    terms: list = []
-    times: list = []
-    words: list = []
-    places: list = []
-    boxes: list = []
-    for n, (scheme, doc) in enumerate(docs["services"], start=1):
-        services.append((n, doc["id"]))
-        facts.append((n, doc.get("minimum_age"), doc.get("maximum_age"), doc.get("assured_date")))
+class StoreWriter:
+    """The API's store for the services of `feed`, written to a temporary file beside `path` as each
+    service is given (`add`, in the feed's order), renamed to `path` by `finish`."""
+
+    def __init__(self, registry: Registry, path: Path, feed: Feed):
+        self.registry, self.path, self.feed = registry, Path(path), feed
+        self.tmp = self.path.with_name(f".{self.path.name}.tmp")
+        self.tmp.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.tmp)
+        self.db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; BEGIN;" + SCHEMA)
+        self.labels = label_texts(registry.vocabulary, registry.areas.by_code)
+        self.term_n = {d["id"]: n for n, d in enumerate(feed.terms.values(), start=1)}
+        self.n = 0
+        self.places = 0
+        self.rows: dict[str, list] = {table: [] for table in INSERTS}
+
+    def add(self, scheme: Scheme, doc: dict) -> None:
+        """The next service of the feed."""
+        self.n = n = self.n + 1
+        rows = self.rows
+        rows["service"].append((n, doc["id"]))
+        rows["service_facts"].append((n, doc.get("minimum_age"), doc.get("maximum_age"), doc.get("assured_date")))
         for a in doc.get("attributes", ()):
             if "taxonomy_term_id" in a:
-                terms.append((term_n[a["taxonomy_term_id"]], n))
+                rows["service_term"].append((self.term_n[a["taxonomy_term_id"]], n))
         schedules = list(doc.get("schedules", ()))
         for sal in doc.get("service_at_locations", ()):
             schedules += sal["location"].get("schedules", ())
         for s in schedules:
             for day in (s.get("byday") or "").split(","):
                 if day:
-                    times.append((day, s.get("opens_at"), s.get("closes_at"), n))
-        words.append((n, fold(" ".join(scheme_texts(scheme, labels)))))
+                    rows["service_time"].append((day, s.get("opens_at"), s.get("closes_at"), n))
+        rows["service_text"].append((n, scheme_words(scheme, self.labels)))
         for sal in doc.get("service_at_locations", ()):
-            k = len(places) + 1
+            self.places = k = self.places + 1
             loc = sal["location"]
             lat, lon = loc.get("latitude"), loc.get("longitude")
-            places.append((k, sal["id"], n, lat, lon, text(sal)))
+            rows["place"].append((k, sal["id"], n, lat, lon))
+            rows["place_body"].append((k, text(sal)))
             if lat is not None and lon is not None:
-                boxes.append((k, lat, lat, lon, lon))
-    db.executemany("INSERT INTO service VALUES (?, ?)", services)
-    db.executemany("INSERT INTO service_facts VALUES (?, ?, ?, ?)", facts)
-    db.executemany("INSERT OR IGNORE INTO service_term VALUES (?, ?)", sorted(terms))
-    db.executemany("INSERT INTO service_time VALUES (?, ?, ?, ?)", times)
-    db.executemany("INSERT INTO service_text (rowid, words) VALUES (?, ?)", words)
-    db.executemany("INSERT INTO place VALUES (?, ?, ?, ?, ?)", (row[:5] for row in places))
-    db.executemany("INSERT INTO place_body VALUES (?, ?)", ((row[0], row[5]) for row in places))
-    db.executemany("INSERT INTO place_box VALUES (?, ?, ?, ?, ?)", boxes)
-    for table, items in (("organization", docs["organizations"]), ("taxonomy", docs["taxonomies"])):
-        db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)",
-                       ((n, d["id"], text(d)) for n, d in enumerate(items, start=1)))
-    db.executemany("INSERT INTO term VALUES (?, ?, ?, ?)",
-                   ((n, d["id"], d["taxonomy_id"], text(d)) for n, d in enumerate(docs["terms"], start=1)))
-    db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("root", text(docs["root"])),
-                                                       ("days", ",".join(BYDAY.values()))])
-    _postcodes(db, registry)
+                rows["place_box"].append((k, lat, lat, lon, lon))
+        if n % BATCH == 0:
+            self._flush()
+
+    def _flush(self) -> None:
+        for table, rows in self.rows.items():
+            if rows:
+                self.db.executemany(INSERTS[table], rows)
+                rows.clear()
+
+    def finish(self) -> Path:
+        """The short lists, the indexes, then the file renamed into place."""
+        self._flush()
+        db, feed = self.db, self.feed
+        for table, items in (("organization", feed.organizations()), ("taxonomy", taxonomies())):
+            db.executemany(f"INSERT INTO {table} VALUES (?, ?, ?)",
+                           ((n, d["id"], text(d)) for n, d in enumerate(items, start=1)))
+        db.executemany("INSERT INTO term VALUES (?, ?, ?, ?)",
+                       ((n, d["id"], d["taxonomy_id"], text(d)) for n, d in enumerate(feed.terms.values(), start=1)))
+        db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", SCHEMA_VERSION), ("root", text(feed.root)),
+                                                           ("days", ",".join(BYDAY.values()))])
+        _postcodes(db, self.registry)
+        db.commit()
+        db.executescript(INDEXES + "ANALYZE;")
+        db.commit()
+        db.close()
+        os.replace(self.tmp, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        """Let the unfinished file go."""
+        self.db.close()
+        self.tmp.unlink(missing_ok=True)
 
 
 def _postcodes(db: sqlite3.Connection, registry: Registry) -> None:

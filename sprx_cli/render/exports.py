@@ -91,28 +91,36 @@ def scheme_record(s: Scheme, area_names: dict, nested: bool = False) -> dict[str
     return out
 
 
+def _selected(registry: Registry, filters: Filters) -> list[Scheme]:
+    return sorted(area_counts(registry, filters).schemes, key=lambda s: s.id)
+
+
 def scheme_records(registry: Registry, filters: Filters = Filters()) -> list[dict[str, Any]]:
     """One flat record per selected scheme, sorted by id."""
     names = registry.areas.by_code
-    return [scheme_record(s, names) for s in sorted(area_counts(registry, filters).schemes, key=lambda s: s.id)]
+    return [scheme_record(s, names) for s in _selected(registry, filters)]
 
 
-def export_schemes(registry: Registry, fmt: str, filters: Filters = Filters()) -> bytes:
-    """The selected schemes as CSV, JSON, GeoJSON (a point per location) or XLSX bytes."""
-    records = scheme_records(registry, filters)
+def export_schemes(registry: Registry, fmt: str, filters: Filters = Filters(),
+                   records: list[dict[str, Any]] | None = None) -> bytes:
+    """The selected schemes as CSV, JSON, GeoJSON (a point per location) or XLSX bytes; `records`:
+    scheme_records' answer for the same filters, when already made (one publish writes three)."""
+    if fmt == "json":
+        # (a scheme a line: readable and diffable, and json's C encoder writes it, as it does not with indent)
+        schemes = _selected(registry, filters)
+        head = json.dumps(_meta(registry, filters), ensure_ascii=False, indent=2)
+        lines = ",\n".join("    " + json.dumps(scheme_record(s, registry.areas.by_code, nested=True),
+                                      ensure_ascii=False) for s in schemes)
+        return (head[:-2] + ',\n  "schemes": [\n' + lines + "\n  ]\n}\n").encode() if schemes else (
+            json.dumps({**_meta(registry, filters), "schemes": []}, ensure_ascii=False, indent=2) + "\n").encode()
+    if records is None:
+        records = scheme_records(registry, filters)
     by_id = {s.id: s for s in registry.schemes}
     columns = [*SCHEME_COLUMNS, *translation_columns([by_id[r["id"]] for r in records])]
     if fmt == "csv":
         return to_delimited(columns, [[r.get(c) for c in columns] for r in records], ",").encode()
     if fmt == "xlsx":
         return to_xlsx([("schemes", columns, [[r.get(c) for c in columns] for r in records])])
-    if fmt == "json":
-        # (a scheme a line: readable and diffable, and json's C encoder writes it, as it does not with indent)
-        head = json.dumps(_meta(registry, filters), ensure_ascii=False, indent=2)
-        lines = ",\n".join("    " + json.dumps(scheme_record(by_id[r["id"]], registry.areas.by_code, nested=True),
-                                      ensure_ascii=False) for r in records)
-        return (head[:-2] + ',\n  "schemes": [\n' + lines + "\n  ]\n}\n").encode() if records else (
-            json.dumps({**_meta(registry, filters), "schemes": []}, ensure_ascii=False, indent=2) + "\n").encode()
     if fmt == "geojson":
         features = []
         for r in records:

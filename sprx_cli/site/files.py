@@ -84,9 +84,9 @@ class VersionFiles:
     previous_index: dict[str, Entry] = field(default_factory=dict)
     indexed_ns: int = 0  # when the previous index was written: a file changed since is not trusted
     entries: dict[str, Entry] = field(default_factory=dict)
-    written: list[Path] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
     linked: int = 0
-    _folders: set[Path] = field(default_factory=set)
+    _folders: set[str] = field(default_factory=set)
 
     def put(self, name: str, data: bytes) -> None:
         """The file `name` with these bytes: linked to the previous version's copy when it is the same."""
@@ -94,17 +94,18 @@ class VersionFiles:
         if name.startswith("/") or "" in parts or ".." in parts or "." in parts:  # (stays inside the version)
             raise ValueError(f"not a file name inside the site: {name[:80]!r}")
         entry = Entry(len(data), hashlib.sha256(data).hexdigest())
-        path = self.out / name
-        folder = path.parent
+        path = f"{self.out}/{name}"  # (strings, not Paths: a national site has hundreds of thousands)
+        folder = path.rpartition("/")[0]
         if folder not in self._folders:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             self._folders.add(folder)
         self.entries[name] = entry
         if self.previous is not None and self.previous_index.get(name) == entry:
+            old_path = f"{self.previous}/{name}"
             try:
-                old = os.stat(self.previous / name)
+                old = os.stat(old_path)
                 if old.st_size == entry.size and old.st_mtime_ns <= self.indexed_ns:
-                    os.link(self.previous / name, path)
+                    os.link(old_path, path)
                     self.linked += 1
                     return
             except OSError:  # (gone, another filesystem, too many links: write it)
@@ -118,7 +119,7 @@ class VersionFiles:
         if not _syncfs(self.out):
             for path in self.written:
                 fsync_path(path)
-        for folder in sorted(self._folders | {self.out}, key=lambda p: len(p.parts), reverse=True):
+        for folder in sorted(self._folders | {str(self.out)}, key=lambda p: p.count("/"), reverse=True):
             fsync_path(folder)
 
     def index_text(self) -> str:
@@ -126,7 +127,7 @@ class VersionFiles:
         return "".join(f"{name}\t{e.size}\t{e.sha256}\n" for name, e in sorted(self.entries.items()))
 
 
-def fsync_path(path: Path) -> None:
+def fsync_path(path: Path | str) -> None:
     """Make a file's bytes, or a folder's entries (new names, renames), durable."""
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -103,9 +103,9 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFil
                previous: Path | None, inputs: dict[str, str], inputs_same: bool, log: Log) -> dict:
     """Write every site file into `out` (an empty version, sharing unchanged files with the previous
     one) and the API's store to `store`; return the manifest."""
-    from ..interchange.oruk_export import feed_documents, feed_files
-    from ..interchange.oruk_store import build_store
-    from ..render.exports import export_areas, export_schemes
+    from ..interchange.oruk_export import Feed, feed_files
+    from ..interchange.oruk_store import StoreWriter
+    from ..render.exports import export_areas, export_schemes, scheme_records
     from ..render.image import render_png
     from ..render.mappage import render_map
     from ..render.tables import build_table, write_table
@@ -133,8 +133,10 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFil
     files["counts.csv"] = write_table(t, "csv")
     files["counts.json"] = write_table(t, "json")
     files["counts.xlsx"] = write_table(t, "xlsx")
-    files["schemes.csv"] = export_schemes(registry, "csv")
-    files["schemes.geojson"] = export_schemes(registry, "geojson")
+    flat = scheme_records(registry)  # (the CSV's and the GeoJSON's)
+    files["schemes.csv"] = export_schemes(registry, "csv", records=flat)
+    files["schemes.geojson"] = export_schemes(registry, "geojson", records=flat)
+    del flat
     files["schemes.json"] = export_schemes(registry, "json", everything)
     files["areas.geojson"] = export_areas(registry, "geojson")
     changes = changes_since(previous, json.loads(files["schemes.json"]), json.loads(files["counts.json"]), inputs_same)
@@ -161,10 +163,15 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFil
             pause("writing-files")
     for name, body in _scheme_pages(registry, opts):  # (each written as it is made: never all held at once)
         out.put(name, body)
-    docs = feed_documents(registry)  # (the feed's and the API's)
-    for name, body in feed_files(registry, docs=docs):
-        out.put(f"{FEED}/{name}", body)
-    build_store(registry, store, docs)  # the API's (sprx serve), built once per version, beside the site
+    feed = Feed(registry)
+    writer = StoreWriter(registry, store, feed)  # the API's (sprx serve), built once per version, beside the site
+    try:
+        for name, body in feed_files(registry, feed=feed, each=writer.add):  # (one pass: the feed and the store)
+            out.put(f"{FEED}/{name}", body)
+        writer.finish()
+    except BaseException:
+        writer.discard()
+        raise
     with open(store, "rb") as f:
         os.fsync(f.fileno())
     pause("store-built")
