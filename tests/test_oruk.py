@@ -247,3 +247,23 @@ def test_a_store_an_older_sprx_made_asks_for_a_new_publish(london, tmp_path):
     db.close()
     with pytest.raises(NotFound, match="another version of sprx: publish the site again"):
         Store(path, tmp_path / "oruk")
+
+
+def test_the_apis_places_are_the_places_of_the_feeds_own_service_files(london, tmp_path):
+    from sprx_cli.interchange.oruk_api import Store
+    from sprx_cli.interchange.oruk_store import build_store
+
+    feed = tmp_path / "oruk"
+    for name, data in export_feed(london).items():
+        (feed / name).parent.mkdir(parents=True, exist_ok=True)
+        (feed / name).write_bytes(data)
+    store = Store(build_store(london, tmp_path / "api.sqlite"), feed)
+    services = [json.loads(p.read_text()) for p in (feed / "services").glob("*.json")]  # (each one's whole file)
+    services.sort(key=lambda d: next(a["value"] for a in d["attributes"] if a["link_type"] == "sprx:id"))
+    places = [sal for d in services for sal in d.get("service_at_locations", [])]
+    page = json.loads(store.places({"per_page": "1000"}))
+    assert page["total_items"] == len(places) > 0
+    assert page["contents"] == places
+    one = json.loads(store.place(places[3]["id"]))
+    assert {k: v for k, v in one.items() if k != "service"} == places[3]
+    assert one["service"]["id"] == places[3]["service_id"]

@@ -226,6 +226,22 @@ class Store:
     def _service_bodies(self, ns: list[int]) -> list[str]:
         return [self._service_file(i) for i in self._ids("service", ns)] if ns else []
 
+    def _place_bodies(self, ns: list[int]) -> list[str]:
+        """Each place as its service's file has it (a service read once for all its places here)."""
+        if not ns:
+            return []
+        rows = {n: (sid, at) for n, sid, at in self.db.execute(
+            f"SELECT p.n, s.id, p.at FROM place p JOIN service s ON s.n = p.service_n WHERE p.n IN "
+            f"({','.join('?' * len(ns))})", ns)}
+        services: dict[str, dict] = {}
+        out = []
+        for n in ns:
+            sid, at = rows[n]
+            if sid not in services:
+                services[sid] = json.loads(self._service_file(sid))
+            out.append(text(services[sid]["service_at_locations"][at]))
+        return out
+
     def _bodies(self, table: str, ns: list[int]) -> list[str]:
         if not ns:
             return []
@@ -286,7 +302,7 @@ class Store:
                                                 [*args, size, offset])]
         else:
             total, ns = self._nearest(cond, args, centre, reach, offset, size)
-        return page_bytes(self._bodies("place_body", ns), number, size, total)
+        return page_bytes(self._place_bodies(ns), number, size, total)
 
     def _nearest(self, cond: str, args: list, centre: tuple[float, float], reach: float | None, offset: int,
                  size: int) -> tuple[int, list[int]]:
@@ -328,9 +344,9 @@ class Store:
     def place(self, id_: str) -> bytes:
         """GET /service_at_locations/{id}: the place with its whole service (as the UK profile's
         compiled service_at_location nests it)."""
-        row = self.db.execute("SELECT b.body, s.id FROM place p JOIN place_body b ON b.n = p.n JOIN service s "
-                              "ON s.n = p.service_n WHERE p.id = ?", (id_,)).fetchone()
+        row = self.db.execute("SELECT p.n, s.id FROM place p JOIN service s ON s.n = p.service_n WHERE p.id = ?",
+                              (id_,)).fetchone()
         if row is None:
             raise NotFound(f"no service at location has the id {id_[:80]!r}")
-        own, service = row[0], self._service_file(row[1])
+        [own], service = self._place_bodies([row[0]]), self._service_file(row[1])
         return (own[:-1] + ', "service": ' + service + "}\n").encode("utf-8")

@@ -2,7 +2,8 @@
 `sprx serve` (interchange/oruk_api.py) beside the version's static feed. A service's body is the
 feed's own file (`services/<id>.json`), never a copy, so the API and the feed cannot disagree and
 the store stays small; the store holds what the filters need: facts per service, taxonomy terms,
-opening times, a full-text index of the keyword fields (core/keywords.py, FTS5), the places and an
+opening times, a full-text index of the keyword fields (core/keywords.py, FTS5), the places (each
+the `at`-th of its service's service_at_locations, its body read from the service's file) and an
 R-tree of them (for `postcode` and `proximity`), and the short lists' bodies.
 """
 
@@ -18,7 +19,7 @@ from .hsds import BYDAY, text
 from .oruk_export import Feed, taxonomies
 
 STORE_NAME = "api.sqlite"  # in a published version's folder
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -27,8 +28,8 @@ CREATE TABLE service_facts (n INTEGER PRIMARY KEY, minimum_age REAL, maximum_age
 CREATE TABLE service_term (term_n INTEGER NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (term_n, n)) WITHOUT ROWID;
 CREATE TABLE service_time (day TEXT NOT NULL, opens TEXT, closes TEXT, n INTEGER NOT NULL);
 CREATE VIRTUAL TABLE service_text USING fts5(words, content='', tokenize="unicode61 remove_diacritics 0");
-CREATE TABLE place (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, service_n INTEGER NOT NULL, lat REAL, lon REAL);
-CREATE TABLE place_body (n INTEGER PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE place (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, service_n INTEGER NOT NULL, at INTEGER NOT NULL,
+                    lat REAL, lon REAL);
 CREATE VIRTUAL TABLE place_box USING rtree(n, min_lat, max_lat, min_lon, max_lon);
 CREATE TABLE organization (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
 CREATE TABLE taxonomy (n INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
@@ -40,8 +41,7 @@ INSERTS = {"service": "INSERT INTO service VALUES (?, ?)",
            "service_term": "INSERT OR IGNORE INTO service_term VALUES (?, ?)",
            "service_time": "INSERT INTO service_time VALUES (?, ?, ?, ?)",
            "service_text": "INSERT INTO service_text (rowid, words) VALUES (?, ?)",
-           "place": "INSERT INTO place VALUES (?, ?, ?, ?, ?)",
-           "place_body": "INSERT INTO place_body VALUES (?, ?)",
+           "place": "INSERT INTO place VALUES (?, ?, ?, ?, ?, ?)",
            "place_box": "INSERT INTO place_box VALUES (?, ?, ?, ?, ?)"}
 INDEXES = """
 CREATE INDEX term_by_taxonomy ON term (taxonomy_id, n);
@@ -99,12 +99,11 @@ class StoreWriter:
                 if day:
                     rows["service_time"].append((day, s.get("opens_at"), s.get("closes_at"), n))
         rows["service_text"].append((n, scheme_words(scheme, self.labels)))
-        for sal in doc.get("service_at_locations", ()):
+        for at, sal in enumerate(doc.get("service_at_locations", ())):
             self.places = k = self.places + 1
             loc = sal["location"]
             lat, lon = loc.get("latitude"), loc.get("longitude")
-            rows["place"].append((k, sal["id"], n, lat, lon))
-            rows["place_body"].append((k, text(sal)))
+            rows["place"].append((k, sal["id"], n, at, lat, lon))
             if lat is not None and lon is not None:
                 rows["place_box"].append((k, lat, lat, lon, lon))
         if n % BATCH == 0:
