@@ -161,6 +161,11 @@ def service_filter(params: Mapping[str, str]) -> tuple[list[str], list]:
     return where, args
 
 
+def _marks(ns: list[int]) -> str:
+    """The placeholders of `n IN (...)` for these numbers."""
+    return ",".join("?" * len(ns))
+
+
 def _box(centre: tuple[float, float], metres: float) -> list[float]:
     """The square around `centre` that holds every point within `metres`: min and max lat, lon."""
     lat, lon = centre
@@ -215,8 +220,8 @@ class Store:
         listing = [text(listed(json.loads(body))) for body in self._service_bodies(ns)]
         return page_bytes(listing, number, size, total)
 
-    def _ids(self, table: str, ns: list[int]) -> list[str]:
-        rows = dict(self.db.execute(f"SELECT n, id FROM {table} WHERE n IN ({','.join('?' * len(ns))})", ns))
+    def _ids(self, ns: list[int]) -> list[str]:
+        rows = dict(self.db.execute(f"SELECT n, id FROM service WHERE n IN ({_marks(ns)})", ns))
         return [rows[n] for n in ns]
 
     def _service_file(self, id_: str) -> str:
@@ -224,15 +229,15 @@ class Store:
         return (self.services_folder / f"{id_}.json").read_text(encoding="utf-8")[:-1]
 
     def _service_bodies(self, ns: list[int]) -> list[str]:
-        return [self._service_file(i) for i in self._ids("service", ns)] if ns else []
+        return [self._service_file(i) for i in self._ids(ns)] if ns else []
 
     def _place_bodies(self, ns: list[int]) -> list[str]:
         """Each place as its service's file has it (a service read once for all its places here)."""
         if not ns:
             return []
         rows = {n: (sid, at) for n, sid, at in self.db.execute(
-            f"SELECT p.n, s.id, p.at FROM place p JOIN service s ON s.n = p.service_n WHERE p.n IN "
-            f"({','.join('?' * len(ns))})", ns)}
+            f"SELECT p.n, s.id, p.at FROM place p JOIN service s ON s.n = p.service_n WHERE p.n IN ({_marks(ns)})",
+            ns)}
         services: dict[str, dict] = {}
         out = []
         for n in ns:
@@ -245,7 +250,7 @@ class Store:
     def _bodies(self, table: str, ns: list[int]) -> list[str]:
         if not ns:
             return []
-        rows = dict(self.db.execute(f"SELECT n, body FROM {table} WHERE n IN ({','.join('?' * len(ns))})", ns))
+        rows = dict(self.db.execute(f"SELECT n, body FROM {table} WHERE n IN ({_marks(ns)})", ns))
         return [rows[n] for n in ns]
 
     def one(self, table: str, id_: str) -> bytes:
@@ -344,9 +349,10 @@ class Store:
     def place(self, id_: str) -> bytes:
         """GET /service_at_locations/{id}: the place with its whole service (as the UK profile's
         compiled service_at_location nests it)."""
-        row = self.db.execute("SELECT p.n, s.id FROM place p JOIN service s ON s.n = p.service_n WHERE p.id = ?",
+        row = self.db.execute("SELECT s.id, p.at FROM place p JOIN service s ON s.n = p.service_n WHERE p.id = ?",
                               (id_,)).fetchone()
         if row is None:
             raise NotFound(f"no service at location has the id {id_[:80]!r}")
-        [own], service = self._place_bodies([row[0]]), self._service_file(row[1])
+        service = self._service_file(row[0])  # (read once: the place is in it)
+        own = text(json.loads(service)["service_at_locations"][row[1]])
         return (own[:-1] + ', "service": ' + service + "}\n").encode("utf-8")
