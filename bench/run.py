@@ -422,6 +422,63 @@ def api_bench(sprx: list[str], tmp: Path, n: int = 100_000, repeat: int = 40) ->
     return r
 
 
+def serve_bench(tmp: Path, n: int = 100_000, seconds: float = 15.0) -> dict:
+    """`sprx serve` with 1 and 4 workers over a published n-scheme registry: a loopback load of 16
+    keep-alive connections for `seconds` each (bench/load.py), then the 4 workers under the same load
+    while `sprx publish` switches the site to a registry with 1% of its schemes changed and one more."""
+    import csv
+    import io
+
+    from load import VERSION_PATH, load, mix
+
+    sprx = [sys.executable, "-m", "sprx_cli"]
+    src, site = tmp / f"serve_{n}.csv", tmp / f"serve_site_{n}"
+    postcodes = ["--postcodes", str(ROOT / "data" / "london-postcodes.csv.gz")]
+    run(sprx + ["demo", "generate", "--schemes", str(n), "--boundaries", str(ROOT / "data" / "london-boroughs.geojson"),
+                "--format", "csv", "--seed", str(n), "-o", str(src)])
+    run(sprx + ["publish", "--site", str(site), "--schemes", str(src), *postcodes, "--quiet"])
+    r: dict = {"schemes": n, "cores": os.cpu_count()}
+
+    def serving(workers: int, work) -> dict:
+        proc = subprocess.Popen(sprx + ["serve", "--site", str(site), "--port", "0", "--workers", str(workers)],
+                                stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        try:
+            base = proc.stdout.readline().split(" at ")[1].split("/ ;")[0]
+            paths = mix(base)
+            load(base, paths, lambda: time.sleep(2))  # (every worker started and warm)
+            return work(base, paths)
+        finally:
+            proc.terminate()
+            proc.wait(60)
+
+    for workers in (1, 4):
+        r[f"workers_{workers}"] = serving(workers, lambda base, paths: load(base, paths, lambda: time.sleep(seconds)))
+        print("serve", workers, json.dumps(r[f"workers_{workers}"]), flush=True)
+    rows = list(csv.reader(io.StringIO(src.read_text(encoding="utf-8"))))
+    column = rows[0].index("description")
+    for i in range(1, len(rows), 100):
+        rows[i][column] = (rows[i][column] or "") + " (changed)"
+    extra = list(rows[1])
+    extra[rows[0].index("id")] = "one-more-scheme"
+    rows.append(extra)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    src.write_text(out.getvalue(), encoding="utf-8")
+
+    def during_publish(base: str, paths: list[str]) -> dict:
+        def until() -> None:
+            time.sleep(1)
+            r["switch_publish"] = run(sprx + ["publish", "--site", str(site), "--schemes", str(src), *postcodes,
+                                              "--quiet"])
+            time.sleep(2)  # (answers from the new version too)
+        return load(base, paths, until)
+
+    r["switch"] = serving(4, during_publish)
+    r["switch"]["version_path"] = VERSION_PATH
+    r["speedup"] = round(r["workers_4"]["per_second"] / max(1, r["workers_1"]["per_second"]), 2)
+    return r
+
+
 def welsh_bench(tmp: Path, n: int = 100_000) -> dict:
     """The 100,000-scheme registry's page in Welsh, half its schemes with a Welsh name and description
     (the rest shown in English, marked): `map build --language cy` and the page in Chromium."""
@@ -453,7 +510,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1k and 10k only")
     parser.add_argument("--million", action="store_true",
                         help="also 1,000,000 schemes: validate, map build and the page in Chromium (about 15 minutes)")
-    parser.add_argument("--only", choices=["import", "keywords", "api", "welsh", "finder", "publish"],
+    parser.add_argument("--only", choices=["import", "keywords", "api", "welsh", "finder", "publish", "serve"],
                         help="measure this part again and keep the other figures of bench/results.json")
     args = parser.parse_args()
     if args.only:
@@ -469,6 +526,9 @@ def main() -> None:
             elif args.only == "publish":
                 results["publish"] = publish_bench(Path(tmp))
                 print("publish", json.dumps(results["publish"]), flush=True)
+            elif args.only == "serve":
+                results["serve"] = serve_bench(Path(tmp))
+                print("serve", json.dumps(results["serve"]), flush=True)
             elif args.only == "finder":
                 results["finder"] = finder_bench(Path(tmp))
                 print("finder", json.dumps(results["finder"]), flush=True)
@@ -544,6 +604,8 @@ def main() -> None:
             print("publish", json.dumps(results["publish"]), flush=True)
             results["finder"] = finder_bench(tmp)
             print("finder", json.dumps(results["finder"]), flush=True)
+            results["serve"] = serve_bench(tmp)
+            print("serve", json.dumps(results["serve"]), flush=True)
         if args.million:
             results["million"] = million(sprx, tmp, boundaries)
             print("million", json.dumps(results["million"]), flush=True)
@@ -722,6 +784,28 @@ def report(res: dict) -> str:
                   row(f"disk the second version adds (the first takes {pb['first_version_mb']} MB)",
                       pb["second_adds_mb"], round(pb["first_version_mb"] * PUBLISH_TARGETS["added_share"]), " MB",
                       pb["second_adds_mb"] <= pb["first_version_mb"] * PUBLISH_TARGETS["added_share"])]
+    sv = res.get("serve")
+    if sv:
+        sw = sv["switch"]
+        lines += ["", "## `sprx serve --workers` under load (issue #39)", "",
+                  f"A published {sv['schemes']:,}-scheme registry (with the London postcode table) served on "
+                  f"loopback; {sv['workers_1']['connections']} keep-alive connections from 2 client processes on "
+                  f"the same {sv['cores']} cores ask a mix of API requests (pages, an id, searches, places near a "
+                  "postcode, a filter, taxonomy terms; `bench/load.py`) as fast as they are answered" + (
+                      f", measured on {res['again']['serve']['date']} (`bench/run.py --only serve`)"
+                      if res.get("again", {}).get("serve") else "") + ".", "",
+                  "| workers | requests | per second | p50 ms | p95 ms | failures |",
+                  "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+        for label, key in (("1", "workers_1"), ("4", "workers_4"), ("4, while `sprx publish` switches versions",
+                                                                    "switch")):
+            w = sv[key]
+            lines.append(f"| {label} | {w['requests']:,} | {w['per_second']:,} | {w['p50_ms']} | {w['p95_ms']} | "
+                         f"{w['failures']} |")
+        old_new = " and ".join(f"{int(v):,} from the version with {int(k):,} services" for k, v in
+                               sw["versions"].items())
+        lines += ["", f"4 workers answer {sv['speedup']}× the requests per second of 1 (the client processes "
+                  f"share the cores). The switch: the publish took {sv['switch_publish']['wall_s']} s beside the "
+                  f"load; of the `{sw['version_path']}` answers, {old_new}; {sw['failures']} failed."]
     fb = res.get("finder")
     if fb:
         lines += ["", "## The finder at 100,000 schemes (issue #38)", "",

@@ -46,6 +46,28 @@ def serving(site: Path):
         thread.join(10)
 
 
+@contextmanager
+def sprx_serving(site: Path, *options: str):
+    """`sprx serve --site SITE --port 0 OPTIONS` in its own process: yields (base URL, process, the line
+    it printed); stopped with SIGTERM after."""
+    proc = subprocess.Popen([sys.executable, "-m", "sprx_cli", "serve", "--site", str(site), "--port", "0", *options],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith(f"Serving {site} at http://127.0.0.1:"), (line, proc.poll())
+        yield line.split(" at ")[1].split("/ ;")[0], proc, line
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(30)
+
+
+def workers_of(proc: subprocess.Popen) -> list[int]:
+    """The worker processes uvicorn's supervisor `proc` has started (Linux's /proc)."""
+    children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
 def get(url: str) -> tuple[int, dict, bytes]:
     """(status, headers, body) of GET url, whatever the status."""
     try:
@@ -293,9 +315,11 @@ def test_twenty_clients_fifty_requests_each_no_errors(london):
         assert sum(pool.map(client, range(20))) == 0
 
 
-def test_a_publish_in_the_middle_of_requests_fails_none_and_mixes_no_versions(tmp_path):
+@pytest.mark.parametrize("workers", [1, 3])
+def test_a_publish_in_the_middle_of_requests_fails_none_and_mixes_no_versions(tmp_path, workers):
     """Hundreds of requests while `sprx publish` switches the site to a registry with one more
-    scheme: every answer is whole and from one version (its count and its services agree)."""
+    scheme: every answer is whole and from one version (its count and its services agree). With
+    `--workers 3`, each worker follows the switch: after it, no answer comes from the old version."""
     from helpers import registry_files
     from sprx_cli.core.model import Sources
 
@@ -317,7 +341,7 @@ def test_a_publish_in_the_middle_of_requests_fails_none_and_mixes_no_versions(tm
     answers = Counter()
     errors = []
     done = threading.Event()
-    with serving(site) as base:
+    with serving(site) if workers == 1 else _base(sprx_serving(site, "--workers", str(workers))) as base:
         def hammer():
             while not done.is_set() or answers[first["total_items"] + 1] < 50:
                 try:
@@ -333,20 +357,97 @@ def test_a_publish_in_the_middle_of_requests_fails_none_and_mixes_no_versions(tm
                 if errors or sum(answers.values()) > 3000:
                     break
 
-        workers = [threading.Thread(target=hammer) for _ in range(4)]
-        for w in workers:
+        clients = [threading.Thread(target=hammer) for _ in range(4)]
+        for w in clients:
             w.start()
         wait_until(lambda: answers[first["total_items"]] > 50 or errors, "50 answers before the publish")
         publish(src, site)
         done.set()
-        for w in workers:
+        for w in clients:
             w.join(30)
+        after_switch = [json.loads(get(base + "/oruk/services?per_page=1")[2])["total_items"] for _ in range(60)]
     assert errors == []
+    assert set(after_switch) == {first["total_items"] + 1}
     before, after = first["total_items"], first["total_items"] + 1
     assert set(seen) == {before, after}
     assert all(len(ids) == total for total, pages in seen.items() for ids in pages)  # none mixed
     assert len(seen[before]) == len(seen[after]) == 1
     assert answers[before] > 50 and answers[after] >= 50  # hundreds of requests, both sides of the switch
+
+
+@contextmanager
+def _base(serving_process):
+    with serving_process as (base, _, _):
+        yield base
+
+
+def test_sprx_serve_with_workers_starts_them_answers_and_stops_them_all(london):
+    _, site, _ = london
+    with sprx_serving(site, "--workers", "2") as (base, proc, line):
+        assert line.endswith("/oruk (2 workers; Ctrl+C stops)\n")
+        assert json.loads(get(base + "/oruk")[2])["version"] == "3.0"
+        wait_until(lambda: len(workers_of(proc)) == 2, "two workers")
+        started = workers_of(proc)
+        with ThreadPoolExecutor(8) as pool:
+            assert set(pool.map(lambda _: get(base + "/oruk/services?page=2")[0], range(80))) == {200}
+        proc.terminate()
+        assert proc.wait(30) == 0
+    assert proc.stderr.read() == "Stopped.\n"
+    assert not [pid for pid in started if Path(f"/proc/{pid}").exists()]  # none left behind
+
+
+def test_the_asgi_factory_serves_the_site_its_environment_names(london, monkeypatch):
+    from sprx_cli.serve import asgi
+
+    _, site, _ = london
+    monkeypatch.delenv(asgi.SITE, raising=False)
+    with pytest.raises(asgi.NoSite, match="set SPRX_SITE to the folder of a site made by 'sprx publish'"):
+        asgi.create_app()
+    monkeypatch.setenv(asgi.SITE, str(site.parent))
+    with pytest.raises(asgi.NoSite, match="is not a site made by 'sprx publish'"):
+        asgi.create_app()
+    monkeypatch.setenv(asgi.SITE, str(site))
+    server = uvicorn.Server(uvicorn.Config("sprx_cli.serve.asgi:create_app", factory=True, host="127.0.0.1", port=0,
+                                           log_level="warning", lifespan="off", http="sprx_cli.serve.asgi:Protocol"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    wait_until(lambda: server.started or not thread.is_alive(), "the server to start")
+    try:
+        port = server.servers[0].sockets[0].getsockname()[1]
+        assert get(f"http://127.0.0.1:{port}/oruk/services?per_page=100")[2] == (
+            site / "oruk" / "services.json").read_bytes()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def test_a_worker_that_cannot_start_says_why_and_stops_its_supervisor(tmp_path):
+    """Under uvicorn's own supervisor: it stops (by the timeout) rather than start workers for ever."""
+    env = {k: v for k, v in __import__("os").environ.items() if k != "SPRX_SITE"}
+    done = subprocess.run([sys.executable, "-m", "uvicorn", "--factory", "sprx_cli.serve.asgi:worker_app",
+                           "--workers", "2", "--port", "0", "--log-level", "warning"], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=60)
+    assert "sprx serve: set SPRX_SITE to the folder of a site made by 'sprx publish'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_copy_made_as_the_deployment_docs_say_serves_what_the_original_does(london, tmp_path):
+    """docs/deployment.md: the versions and stores copied first, the link moved last in one rename."""
+    import os
+
+    api, site, _ = london
+    mirror = tmp_path / "public"
+    state = mirror.with_name("public.sprx")
+    state.mkdir()
+    for part in ("versions", "stores"):
+        shutil.copytree(site.with_name("public.sprx") / part, state / part)
+    live = os.readlink(site)
+    os.symlink(live, tmp_path / ".public.new")
+    os.replace(tmp_path / ".public.new", mirror)
+    with serving(mirror) as base:
+        for path in ("/", "/services?per_page=100", "/services?search=walk", "/taxonomy_terms",
+                     "/service_at_locations?postcode=SE1%207PB&proximity=5000"):
+            assert get(base + "/oruk" + path)[2] == get(api + path)[2], path
 
 
 def test_sprx_serve_prints_the_base_url_and_answers(london, tmp_path):

@@ -27,13 +27,16 @@ def serve(
     header_timeout: float = typer.Option(10.0, "--header-timeout", min=0.1, metavar="SECONDS", help="Close a "
                                          "connection whose request has not fully arrived in this time.",
                                          show_default=True),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, metavar="N", help="Serve from N processes "
+                                "sharing the port, each reading the same store and following each publish "
+                                "(--max-connections holds in each).", show_default=True),
 ) -> None:
     """Serve the Open Referral UK 3.0 API at /oruk and the published map and index at /.
 
     Give http://HOST:PORT/oruk to the Open Referral UK validator or to another directory. Needs
     the serve extra (pip install "sprx[serve]"). Stops with Ctrl+C.
 
-    Example: sprx serve --site public --port 8080
+    Example: sprx serve --site public --port 8080 --workers 4
     """
     with guard():
         try:
@@ -46,10 +49,10 @@ def serve(
         if site is not None:
             if live_version(site) is None:
                 usage_error(f"--site: '{site}' is not a site made by 'sprx publish'")
-            _run(site, host, port, max_connections, header_timeout)
+            _run(site, host, port, max_connections, header_timeout, workers)
             return
         with tempfile.TemporaryDirectory(prefix="sprx-serve-") as tmp:
-            _run(_publish_registry(reg, Path(tmp) / "site"), host, port, max_connections, header_timeout)
+            _run(_publish_registry(reg, Path(tmp) / "site"), host, port, max_connections, header_timeout, workers)
 
 
 def _publish_registry(reg: RegistryArgs, target: Path) -> Path:
@@ -70,39 +73,88 @@ def _publish_registry(reg: RegistryArgs, target: Path) -> Path:
     return target
 
 
-def _run(site: Path, host: str, port: int, max_connections: int | None, header_timeout: float) -> None:
+def _listening(site: Path, host: str, bound: int, workers: int) -> None:
+    from ..serve.app import API
+
+    where = f"[{host}]" if ":" in host else host
+    processes = f"{workers} workers; " if workers > 1 else ""
+    typer.echo(f"Serving {site} at http://{where}:{bound}/ ; the Open Referral UK API is at "
+               f"http://{where}:{bound}{API} ({processes}Ctrl+C stops)")
+
+
+def _run(site: Path, host: str, port: int, max_connections: int | None, header_timeout: float,
+         workers: int) -> None:
     import uvicorn
 
-    from ..serve.app import API, make_app
-    from ..serve.connections import default_max_connections, guarded_protocol
+    from ..serve.connections import default_max_connections
 
     cap = max_connections or default_max_connections()
+
+    def config(app, http, **more) -> uvicorn.Config:
+        return uvicorn.Config(app, http=http, host=host, port=port, log_level="warning", access_log=False,
+                              lifespan="off", server_header=False,
+                              limit_concurrency=cap + 1, **more)  # (uvicorn answers 503 at its limit: ours is past cap)
+
+    if workers > 1:
+        _run_workers(site, workers, config("sprx_cli.serve.asgi:worker_app", "sprx_cli.serve.asgi:Protocol",
+                                           factory=True, workers=workers), header_timeout, cap)
+        return
+    from ..serve.app import make_app
+    from ..serve.connections import guarded_protocol
 
     class Server(uvicorn.Server):
         async def startup(self, sockets=None) -> None:
             await super().startup(sockets)
             if self.started:
-                bound = self.servers[0].sockets[0].getsockname()[1]
-                where = f"[{host}]" if ":" in host else host
-                typer.echo(f"Serving {site} at http://{where}:{bound}/ ; the Open Referral UK API is at "
-                           f"http://{where}:{bound}{API} (Ctrl+C stops)")
+                _listening(site, host, self.servers[0].sockets[0].getsockname()[1], 1)
 
-    config = uvicorn.Config(make_app(site), host=host, port=port, log_level="warning", access_log=False,
-                            lifespan="off", server_header=False, http=guarded_protocol(header_timeout, cap),
-                            limit_concurrency=cap + 1)  # (uvicorn answers 503 at its limit: ours is past cap)
+    single = config(make_app(site), guarded_protocol(header_timeout, cap))
 
     def stop(signum, frame) -> None:  # uvicorn shuts down, then raises the signal again: end here, tidily
         raise Stopped()
 
     before = signal.signal(signal.SIGTERM, stop)
     try:
-        Server(config).run()
+        Server(single).run()
     except (Stopped, KeyboardInterrupt):
         typer.echo("Stopped.", err=True)
     except SystemExit:  # uvicorn could not listen (it has said why)
         fail(f"sprx serve: cannot listen on {host}:{port}")
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+def _run_workers(site: Path, workers: int, config, header_timeout: float, cap: int) -> None:
+    """Bind once here, then uvicorn's supervisor starts `workers` processes on that socket, each
+    making the application from the environment (serve/asgi.py), and restarts any that dies."""
+    import inspect
+    import os
+
+    from uvicorn.config import STARTUP_FAILURE
+    from uvicorn.supervisors import Multiprocess
+
+    from ..serve.asgi import environment
+
+    os.environ.update(environment(site, header_timeout, cap))  # (inherited by the spawned workers)
+    try:
+        sock = config.bind_socket()
+    except SystemExit:  # uvicorn could not listen (it has said why)
+        fail(f"sprx serve: cannot listen on {config.host}:{config.port}")
+    sock.listen(config.backlog)  # (now: a request before the workers are up waits for them, not refused)
+    _listening(site, config.host, sock.getsockname()[1], workers)
+    if "target" in inspect.signature(Multiprocess).parameters:  # (uvicorn before 0.36 took the target too)
+        import uvicorn
+
+        supervisor = Multiprocess(config, target=uvicorn.Server(config).run, sockets=[sock])  # type: ignore[call-arg]
+    else:
+        supervisor = Multiprocess(config, sockets=[sock])
+    try:
+        supervisor.run()  # (until SIGINT or SIGTERM, or a worker fails to start: then it stops them all)
+    finally:
+        sock.close()
+    if any(process.exitcode == STARTUP_FAILURE for process in supervisor.processes):
+        fail("sprx serve: a worker could not start (said above); stopped")
+    typer.echo("Stopped.", err=True)
 
 
 class Stopped(Exception):
