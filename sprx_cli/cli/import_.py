@@ -7,6 +7,7 @@ import typer
 from ..core.textio import shown as safe  # (what a sheet's cells say, never run by the terminal)
 from .app import import_app
 from .common import QuietOpt, RegistryArgs, fail, guard, refuse_overwrite, registry_options, said, tables, usage_error
+from .output import progress
 
 
 @import_app.command("oruk")
@@ -100,8 +101,9 @@ def import_table(
         held = held_back if held_back is not None else held_back_path(source, written)
         refuse_overwrite(held, [*read, written, state_path(written)], "--held-back")
         try:
-            outcome = run(source, sources, tables(sources), given, encoding=reg.encoding, output=output,
-                          held_back=held_back, update=update, strict=strict)
+            with progress(quiet, "starting") as step:
+                outcome = run(source, sources, tables(sources), given, encoding=reg.encoding, output=output,
+                              held_back=held_back, update=update, strict=strict, step=step)
         except ImportFailed as exc:
             fail(f"sprx import table: {said(exc)}. Nothing was written.")
         keep_till_exit(outcome)  # (100,000 rows' notes take half a second to free one by one)

@@ -58,20 +58,32 @@ def files_of(sources) -> dict:
 
 
 @contextmanager
-def progress(quiet: bool):
-    """A step callback: a rich progress line on a terminal, nothing when piped or --quiet."""
+def progress(quiet: bool, first: str = "validating"):
+    """A step callback (core/progress.py): a rich progress line on a terminal (the stage, a bar and
+    "done of total" where its items are counted, the time taken), nothing when piped, under cron
+    or with --quiet."""
     from rich.console import Console
+
+    from ..core.progress import no_step
 
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
-        yield lambda name: None
+        yield no_step
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=True) as bar:
-        task = bar.add_task("validating", total=None)
-        yield lambda name: bar.update(task, description=name)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[of]}"),
+                  TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(first, total=None, of="")
+
+        def step(name: str, done: int | None = None, total: int | None = None) -> None:
+            if done is None:
+                bar.update(task, description=name, total=None, completed=0, of="")
+            else:
+                bar.update(task, description=name, total=total, completed=done,
+                           of=f"{done:,} of {total:,}" if total is not None else f"{done:,}")
+
+        yield step
 
 
 def emit(data: bytes, output: Path | None, what: str, quiet: bool = False) -> None:

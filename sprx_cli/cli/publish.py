@@ -9,7 +9,7 @@ import typer
 from .app import app
 from .common import (Metric, MetricOpt, QuietOpt, RegistryArgs, StrictOpt, TextOrJson, TilesOpt, TitleOpt, check_tiles,
                      guard, publish_options, registry_options, said, settings)
-from .output import print_report
+from .output import print_report, progress
 
 
 class LogFormat(str, Enum):
@@ -90,7 +90,8 @@ def publish(
             check_tiles(tiles)
             sources = reg.sources(s)
             opts = publish_options(s, reg, title, tiles, metric, keep=keep, if_changed=if_changed, strict=strict)
-            result = run_publish(sources, site, opts, log)
+            with progress(quiet or log_format is LogFormat.json, "starting") as step:
+                result = run_publish(sources, site, opts, log, step)
             summary = result.report.warnings_summary() if result.report is not None else None
             if summary and log_format is LogFormat.text and not quiet:
                 typer.echo(summary, err=True)

@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, cast
 
+from ..core.progress import Step, no_step
 from ..core.textio import atomic_write_text
 from ..core.words import normalise_name
 from .imported import Held, Imported, Note
@@ -171,16 +172,17 @@ def _hold(imported: Imported, kept: list[dict], removed: list[tuple[dict, Any, s
 
 def import_table(source: Path, sources, tables, given: dict[str, str], *, encoding: str | None = None,
                  output: Path | None = None, held_back: Path | None = None, update: bool = False,
-                 strict: bool = False) -> Outcome:
-    """Import a spreadsheet into the registry (or, with `output`, into a new registry file there)."""
+                 strict: bool = False, step: Step = no_step) -> Outcome:
+    """Import a spreadsheet into the registry (or, with `output`, into a new registry file there),
+    telling `step` each stage (core/progress.py)."""
     from ..core.speed import no_cyclic_gc
 
     with no_cyclic_gc():
-        return _import_table(source, sources, tables, given, encoding, output, held_back, update, strict)
+        return _import_table(source, sources, tables, given, encoding, output, held_back, update, strict, step)
 
 
 def _import_table(source: Path, sources, tables, given: dict[str, str], encoding: str | None, output: Path | None,
-                  held_back: Path | None, update: bool, strict: bool) -> Outcome:
+                  held_back: Path | None, update: bool, strict: bool, step: Step) -> Outcome:
     from ..core.speed import keep_till_exit
     from ..registry.read import load_registry
     from .edit import update_schemes
@@ -192,17 +194,20 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
     merging = output is None or (Path(sources.schemes).exists() and target.resolve() == Path(sources.schemes).resolve())
     existing = None
     if merging and target.exists():
+        step(f"reading the registry {target.name}")
         existing, _ = load_registry(target, str(target), exact=True)
     datas = [existing.record(k).data for k in range(len(existing))] if existing is not None else []
     taken = {sid for d in datas if isinstance(sid := d.get("id"), str)}
     names = Counter(normalise_name(d["name"]) for d in datas if isinstance(d.get("name"), str))
     fmt = "csv" if target.suffix.lower() == ".csv" else "yaml"
     empty = not datas and fmt == "yaml"  # (no schemes to merge with: the records need not come back whole)
+    step(f"reading and cleaning {source.name}")
     imported, mapping, sheet = import_sheet(source, tables, given, encoding, taken, names, partial(
         finish, tables=tables, fmt=fmt, into_empty=str(source) if empty else None))
     header = (f"Imported by 'sprx import table' from {source}.\n"
               "Check it with 'sprx validate'; the import's notes were printed when it ran.")
     entries, memory = finished(imported, str(source))
+    step(f"writing {imported.rows:,} rows to {target.name}")
     out = Outcome(source, target, imported.rows, notes=imported.notes, held=imported.held, merged=merging,
                   mapping=mapping, sheet=sheet)
     if held_back is not None or imported.held:
@@ -241,6 +246,7 @@ def _import_table(source: Path, sources, tables, given: dict[str, str], encoding
         rows = {**{sid: row for row, sid in merge.matched.items()}, **{r["id"]: r["_row"] for r in merge.added}}
         write_state(target, remembered(state, merge, str(source), rows))
     if out.held_back_file is not None:
+        step("writing the rows held back")
         write_held_back(out.held_back_file, imported.columns, imported.held)
     keep_till_exit(imported, entries, memory)
     return out

@@ -24,6 +24,7 @@ from ..aggregate.counts import area_counts
 from ..aggregate.filters import Filters
 from ..aggregate.metrics import MetricUnavailable, need_credits, population_need
 from ..core.messages import messages
+from ..core.progress import Step, Tally, counted, no_step
 from ..core.model import STALE_MONTHS, STATUSES, Sources, data_date
 from ..core.settings import DEFAULT_TITLE, NO_ATTRIBUTION, page_address
 from ..render.mapdata import MapOptions, map_data
@@ -100,7 +101,8 @@ def input_checksums(sources: Sources) -> dict[str, str]:
 
 
 def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFiles, store: Path,
-               previous: Path | None, inputs: dict[str, str], inputs_same: bool, log: Log) -> dict:
+               previous: Path | None, inputs: dict[str, str], inputs_same: bool, log: Log,
+               step: Step = no_step) -> dict:
     """Write every site file into `out` (an empty version, sharing unchanged files with the previous
     one) and the API's store to `store`; return the manifest."""
     from ..interchange.oruk_export import Feed, feed_files
@@ -115,6 +117,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFil
     files: dict[str, bytes] = {}
     pages = {}
     for i, language in enumerate(opts.languages):  # (each language's map page, made first: the slow part)
+        step("the map" if len(opts.languages) == 1 else f"the map ({language})")
         lang_opts = MapOptions(title=opts.title_in(language), offline=True, tiles=opts.tiles,
                                attribution=opts.in_language(language, "attribution"),
                                short_attribution=opts.in_language(language, "attribution_short"),
@@ -127,6 +130,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFil
             registry, lang_opts, data=pages[language][1]).encode("utf-8")
         if i == 0:
             pause("built-map")
+    step("the image, tables and downloads")
     for language, (lang_opts, _) in pages.items():
         files[_page(opts.languages, language, "map.png")] = render_png(registry, lang_opts)
     t = build_table(registry, "area")
@@ -161,13 +165,21 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFil
         out.put(name, files.pop(name))
         if i == 2:
             pause("writing-files")
-    for name, body in _scheme_pages(registry, opts):  # (each written as it is made: never all held at once)
-        out.put(name, body)
+    scheme_pages = len(opts.languages) * len(registry.schemes) + 1 + bool(opts.public_url)  # (robots, sitemap)
+    for name, body in counted(_scheme_pages(registry, opts), step, "scheme pages", scheme_pages):
+        out.put(name, body)  # (each written as it is made: never all held at once)
     feed = Feed(registry)
     writer = StoreWriter(registry, store, feed)  # the API's (sprx serve), built once per version, beside the site
+    services = Tally(step, "the Open Referral feed and API store", len(feed.schemes))
+
+    def each(scheme, doc) -> None:
+        writer.add(scheme, doc)
+        services.add()
+
     try:
-        for name, body in feed_files(registry, feed=feed, each=writer.add):  # (one pass: the feed and the store)
+        for name, body in feed_files(registry, feed=feed, each=each):  # (one pass: the feed and the store)
             out.put(f"{FEED}/{name}", body)
+        services.end()
         writer.finish()
     except BaseException:
         writer.discard()
@@ -175,6 +187,7 @@ def build_site(registry, sources: Sources, opts: PublishOptions, out: VersionFil
     with open(store, "rb") as f:
         os.fsync(f.fileno())
     pause("store-built")
+    step("making the new version safe on disk")
     out.make_durable()
     manifest = {
         "sprx_version": __version__,
@@ -250,9 +263,10 @@ def _alternates(languages: tuple[str, ...], language: str, name: str) -> tuple[t
     return tuple((code, up + _page(languages, code, name)) for code in languages)
 
 
-def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(), log: Log = lambda *a, **k: None
-            ) -> PublishResult:
-    """Validate, build and switch in a new site version. Raises PublishError (site untouched)."""
+def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(), log: Log = lambda *a, **k: None,
+            step: Step = no_step) -> PublishResult:
+    """Validate, build and switch in a new site version, telling `step` each stage (core/progress.py).
+    Raises PublishError (site untouched)."""
     from ..registry.validate import InvalidRegistry, validate
 
     site = Path(site)
@@ -262,6 +276,7 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
     with SiteLock(state / "lock"):
         remove_leftovers(state, log)  # (a killed run's half-built version goes as the next one starts)
         pause("locked")
+        step("validating")
         report, registry = validate(sources, stale_after_months=opts.stale_after_months, encoding=opts.encoding,
                                     population_need=population_need(opts.metric), languages=opts.languages,
                                     also=opts.settings_problems)
@@ -289,7 +304,8 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
         index = index_path(state, name)
         try:
             live = live_version(site)
-            built = build_site(registry, sources, opts, sharing(tmp, state, live), store, live, inputs, same, log)
+            built = build_site(registry, sources, opts, sharing(tmp, state, live), store, live, inputs, same, log,
+                               step)
             index.parent.mkdir(exist_ok=True)
             write_synced(index, built.pop("index").encode("utf-8"))
             fsync_dir(index.parent)
@@ -306,6 +322,7 @@ def publish(sources: Sources, site: Path, opts: PublishOptions = PublishOptions(
             _discard(tmp, store, index)
             raise
         final = folder / name
+        step("switching the site to the new version")
         pause("before-rename")
         os.rename(tmp, final)
         fsync_dir(folder)
