@@ -525,6 +525,10 @@ def main() -> None:
                                             "million-publish"],
                         help="measure this part again and keep the other figures of bench/results.json")
     args = parser.parse_args()
+    cli = [sys.executable, "-m", "sprx_cli"]
+    parts = {"api": ("api", lambda tmp: api_bench(cli, tmp)), "publish": ("publish", publish_bench),
+             "million-publish": ("million_publish", lambda tmp: million_publish(cli, tmp)),
+             "serve": ("serve", serve_bench), "finder": ("finder", finder_bench), "welsh": ("welsh", welsh_bench)}
     if args.only:
         results = json.loads((ROOT / "bench" / "results.json").read_text())
         with tempfile.TemporaryDirectory() as tmp:
@@ -532,24 +536,10 @@ def main() -> None:
                 for n in (10_000, 100_000):
                     results["import"][str(n)] = import_bench([sys.executable, "-m", "sprx_cli"], Path(tmp), n)
                     print("import", n, json.dumps(results["import"][str(n)]), flush=True)
-            elif args.only == "api":
-                results["api"] = api_bench([sys.executable, "-m", "sprx_cli"], Path(tmp))
-                print("api", json.dumps(results["api"]), flush=True)
-            elif args.only == "publish":
-                results["publish"] = publish_bench(Path(tmp))
-                print("publish", json.dumps(results["publish"]), flush=True)
-            elif args.only == "million-publish":
-                results["million_publish"] = million_publish([sys.executable, "-m", "sprx_cli"], Path(tmp))
-                print("million-publish", json.dumps(results["million_publish"]), flush=True)
-            elif args.only == "serve":
-                results["serve"] = serve_bench(Path(tmp))
-                print("serve", json.dumps(results["serve"]), flush=True)
-            elif args.only == "finder":
-                results["finder"] = finder_bench(Path(tmp))
-                print("finder", json.dumps(results["finder"]), flush=True)
-            elif args.only == "welsh":
-                results["welsh"] = welsh_bench(Path(tmp))
-                print("welsh", json.dumps(results["welsh"]), flush=True)
+            elif args.only in parts:
+                key, measure = parts[args.only]
+                results[key] = measure(Path(tmp))
+                print(args.only, json.dumps(results[key]), flush=True)
             else:
                 results["runs"]["csv_100000"]["browser"].update(keywords_only(Path(tmp)))
                 print("keywords", json.dumps(results["runs"]["csv_100000"]["browser"]), flush=True)
