@@ -38,7 +38,7 @@ def create_app() -> Any:
 
     site = os.environ.get(SITE, "")
     if not site:
-        raise NoSite(f"set {SITE} to the folder of a site made by 'sprx publish' (sprx publish --site DIR)")
+        raise NoSite(f"set {SITE} to the folder of a site made by 'sprx publish'")
     if live_version(Path(site)) is None:
         raise NoSite(f"{SITE}: '{site}' is not a site made by 'sprx publish'")
     return make_app(Path(site))
